@@ -1,0 +1,28 @@
+import { ColumnDefinition, PipelineDefinition } from "../pipeline/definition";
+
+const utmField = (name: string, nullable: boolean): ColumnDefinition => ({ name, type: "varchar", length: 255, nullable, encoding: "zstd" });
+
+/** Campaign attribution (UTM parameters) per request, loaded into `tracking.utm` (the seed's 14 columns). */
+export const userUtm: PipelineDefinition = {
+    name: "user-utm",
+    table: { schema: "tracking", name: "utm" },
+    columns: [
+        // The seed types request_id as VARCHAR(56) here, not CHAR(36): kept, so no UUID pattern is enforced.
+        { name: "request_id", type: "varchar", length: 56, nullable: false, encoding: "zstd" },
+        utmField("source", false),
+        utmField("medium", false),
+        utmField("campaign", true),
+        utmField("content", true),
+        utmField("term", true),
+        utmField("matchtype", true),
+        utmField("network", true),
+        utmField("ad_id", true),
+        utmField("ad_pos", true),
+        utmField("placement", true),
+        utmField("placement_category", true),
+        utmField("testgroup", true),
+        utmField("device", true),
+    ],
+    partitionKeyField: "request_id",
+    mergeKey: "request_id",
+};
