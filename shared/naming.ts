@@ -1,10 +1,32 @@
 /**
  * Every AWS name this project creates starts with `tracking-<stack>-`, so the bootstrap's deployer
- * roles can be scoped to that prefix and two stacks in one account never collide.
+ * roles can be scoped to that prefix and two stacks in one account never collide. Names that another
+ * account must know before this stack exists (the Firehose roles, the deployer roles) are deterministic
+ * and built here only, so both sides derive the same ARN without a StackReference.
  */
 export const NAME_PREFIX = "tracking";
 
 /** `tracking-<stack>-<part>-<part>...`, e.g. `tracking-dev-user-events-firehose`. */
 export function resourceName(stack: string, ...parts: string[]): string {
     return [NAME_PREFIX, stack, ...parts].join("-");
+}
+
+/** The IAM role the bootstrap creates in each account for `pulumi up` (CI through OIDC, people through ExternalId). */
+export const DEPLOYER_ROLE_NAME = `${NAME_PREFIX}-deployer`;
+/** The read-only IAM role the bootstrap creates in each account for `pulumi preview` on pull requests. */
+export const PREVIEWER_ROLE_NAME = `${NAME_PREFIX}-previewer`;
+
+export function partitionOfRegion(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    return "aws";
+}
+
+export function roleArn(partition: string, account: string, roleName: string): string {
+    return `arn:${partition}:iam::${account}:role/${roleName}`;
+}
+
+/** The engineering-account role a pipeline's Firehose assumes; pinned so data-platform can grant it first. */
+export function firehoseRoleName(stack: string, pipeline: string): string {
+    return resourceName(stack, pipeline, "firehose");
 }

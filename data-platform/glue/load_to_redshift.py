@@ -1,0 +1,582 @@
+"""Glue ETL job: load one pipeline's landed S3 data (via its crawler's catalog table) into Redshift.
+
+Flow: read the catalog table with a job bookmark (each landed file is loaded once), map and cast the
+columns as the pipeline declares them, truncate text whose UTF-8 encoding exceeds the Redshift column's
+byte length (logged at WARN per column; the full original stays in the S3 landing data), then write to a
+staging table and merge it into the target so that a retried load, or an event Firehose delivered twice,
+leaves exactly one row per merge key.
+
+The pure parts (argument validation, mapping construction, UTF-8 truncation, identifier quoting, the
+staging/merge SQL) are module-level functions that import nothing from awsglue or pyspark, so the unit
+tests and the offline real-engine test import this file without AWS. `main()` imports Glue and Spark.
+"""
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+# Arguments every run needs; Glue passes them as `--name value` and getResolvedOptions fails fast when
+# one is missing. TempDir is the job's standard `--TempDir`, used as the connector's S3 staging area.
+REQUIRED_ARGUMENTS = [
+    "JOB_NAME",
+    "catalog_database",
+    "catalog_table",
+    "redshift_connection",
+    "redshift_database",
+    "target_table",
+    "merge_key",
+    "column_mapping",
+    "TempDir",
+]
+
+# Optional: the IAM role ARN Redshift assumes to COPY from TempDir (the connector's `aws_iam_role`).
+# Without it the connector uses the credentials of the Glue job.
+OPTIONAL_ARGUMENTS = ["redshift_iam_role"]
+
+# Redshift folds unquoted identifiers to lower case and allows 127 bytes. Names are restricted to the
+# portable lower-case subset so that quoting never changes their meaning (quoted identifiers are case
+# sensitive in PostgreSQL) and so that no name can carry `;` or `%s`, which the connector treats
+# specially inside preactions/postactions.
+IDENTIFIER_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
+MAX_IDENTIFIER_BYTES = 127
+
+STAGING_SUFFIX = "_staging"
+# Window-function alias inside the merge; a column of that name would be shadowed, so it is refused.
+ROW_NUMBER_ALIAS = "glue_load_row_number"
+
+
+class JobArgumentError(ValueError):
+    """A job argument is malformed; the message names the argument (and element/field) and the rule."""
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """One column: where it comes from in the catalog table and what it becomes in Redshift."""
+
+    source: str
+    source_type: str
+    target: str
+    target_type: str
+    # The effective UTF-8 byte limit for text columns (maxBytes, or the char/varchar length); None otherwise.
+    max_bytes: Optional[int]
+    nullable: bool
+    # Type names for Glue ApplyMapping and for a Spark SQL cast (used to add a column absent from a batch).
+    glue_source_type: str
+    glue_target_type: str
+    spark_type: str
+
+
+@dataclass(frozen=True)
+class RedshiftType:
+    glue_type: str
+    spark_type: str
+    length: Optional[int]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Identifiers
+# ---------------------------------------------------------------------------------------------------
+
+
+def validate_identifier(name: object, field: str) -> str:
+    """Returns `name` if it is a portable lower-case SQL identifier, else raises naming `field`."""
+    if not isinstance(name, str) or name == "":
+        raise JobArgumentError(f"{field} must be a non-empty string, got {name!r}")
+    if not IDENTIFIER_PATTERN.match(name):
+        raise JobArgumentError(
+            f"{field} {name!r} is not a valid identifier: use lower-case letters, digits and '_', "
+            "not starting with a digit"
+        )
+    if len(name.encode("utf-8")) > MAX_IDENTIFIER_BYTES:
+        raise JobArgumentError(f"{field} {name!r} is longer than Redshift's {MAX_IDENTIFIER_BYTES}-byte identifier limit")
+    return name
+
+
+def quote_identifier(name: str) -> str:
+    """Double-quotes an identifier, so reserved words such as `location` or `network` are plain names.
+
+    Every identifier is quoted, not only reserved ones: no keyword list to keep in step with Redshift, and
+    the validated names are lower case, so quoting them means the same as leaving them unquoted.
+    """
+    validate_identifier(name, "identifier")
+    return f'"{name}"'
+
+
+def split_table_name(target_table: object) -> Tuple[str, str]:
+    """`schema.table` -> (schema, table), both validated."""
+    if not isinstance(target_table, str) or target_table.count(".") != 1:
+        raise JobArgumentError(f"target_table must be 'schema.table', got {target_table!r}")
+    schema, table = target_table.split(".")
+    return validate_identifier(schema, "target_table schema"), validate_identifier(table, "target_table table")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Types and the column mapping
+# ---------------------------------------------------------------------------------------------------
+
+_HIVE_SIMPLE_TYPES = {
+    "string": "string",
+    "tinyint": "byte",
+    "smallint": "short",
+    "int": "int",
+    "integer": "int",
+    "bigint": "long",
+    "float": "float",
+    "double": "double",
+    "boolean": "boolean",
+    "timestamp": "timestamp",
+    "date": "date",
+}
+_HIVE_CHAR_PATTERN = re.compile(r"^(?:var)?char\(\d+\)$")
+_DECIMAL_PATTERN = re.compile(r"^(?:decimal|numeric)(?:\((\d+)(?:,(\d+))?\))?$")
+
+# Redshift type -> (Glue ApplyMapping type, Spark SQL cast type).
+_REDSHIFT_SIMPLE_TYPES = {
+    "timestamp": ("timestamp", "timestamp"),
+    "timestamp without time zone": ("timestamp", "timestamp"),
+    "date": ("date", "date"),
+    "boolean": ("boolean", "boolean"),
+    "bool": ("boolean", "boolean"),
+    "smallint": ("short", "smallint"),
+    "int2": ("short", "smallint"),
+    "integer": ("int", "int"),
+    "int": ("int", "int"),
+    "int4": ("int", "int"),
+    "bigint": ("long", "bigint"),
+    "int8": ("long", "bigint"),
+    "real": ("float", "float"),
+    "float4": ("float", "float"),
+    "double precision": ("double", "double"),
+    "float8": ("double", "double"),
+    "float": ("double", "double"),
+}
+_REDSHIFT_TEXT_PATTERN = re.compile(r"^(char|character|varchar|character varying)\((\d+)\)$")
+# Redshift's limits: CHAR up to 4096 bytes, VARCHAR up to 65535 bytes.
+_REDSHIFT_TEXT_MAX = {"char": 4096, "character": 4096, "varchar": 65535, "character varying": 65535}
+
+_SUPPORTED_HIVE = "string, char(n), varchar(n), tinyint, smallint, int, bigint, float, double, boolean, timestamp, date, decimal(p,s)"
+_SUPPORTED_REDSHIFT = (
+    "char(n), varchar(n), timestamp, date, boolean, smallint, integer, bigint, real, double precision, decimal(p,s)"
+)
+
+
+def _normalise_type(type_name: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\s*([(),])\s*", r"\1", type_name.strip().lower()))
+
+
+def _decimal_type(match: "re.Match[str]", field: str, type_name: str, default_precision: int) -> str:
+    precision = int(match.group(1)) if match.group(1) else default_precision
+    scale = int(match.group(2)) if match.group(2) else 0
+    if not 1 <= precision <= 38 or scale > precision:
+        raise JobArgumentError(f"{field} {type_name!r} needs precision 1-38 and scale 0-precision")
+    return f"decimal({precision},{scale})"
+
+
+def hive_to_glue_type(type_name: object, field: str) -> str:
+    """A catalog (Hive) column type -> the type name Glue's ApplyMapping uses for it."""
+    if not isinstance(type_name, str) or not type_name.strip():
+        raise JobArgumentError(f"{field} must be a non-empty string, got {type_name!r}")
+    normalised = _normalise_type(type_name)
+    if normalised in _HIVE_SIMPLE_TYPES:
+        return _HIVE_SIMPLE_TYPES[normalised]
+    if _HIVE_CHAR_PATTERN.match(normalised):
+        return "string"
+    decimal = _DECIMAL_PATTERN.match(normalised)
+    if decimal:
+        return _decimal_type(decimal, field, type_name, 10)  # Hive DECIMAL defaults to (10,0)
+    raise JobArgumentError(f"{field} {type_name!r} is not a supported Hive type (expected one of {_SUPPORTED_HIVE})")
+
+
+def parse_redshift_type(type_name: object, field: str) -> RedshiftType:
+    """A Redshift column type -> Glue/Spark type names and, for char/varchar, the length in bytes."""
+    if not isinstance(type_name, str) or not type_name.strip():
+        raise JobArgumentError(f"{field} must be a non-empty string, got {type_name!r}")
+    normalised = _normalise_type(type_name)
+    if normalised in _REDSHIFT_SIMPLE_TYPES:
+        glue_type, spark_type = _REDSHIFT_SIMPLE_TYPES[normalised]
+        return RedshiftType(glue_type, spark_type, None)
+    text = _REDSHIFT_TEXT_PATTERN.match(normalised)
+    if text:
+        length = int(text.group(2))
+        maximum = _REDSHIFT_TEXT_MAX[text.group(1)]
+        if not 1 <= length <= maximum:
+            raise JobArgumentError(f"{field} {type_name!r} needs a length from 1 to {maximum}")
+        return RedshiftType("string", "string", length)
+    decimal = _DECIMAL_PATTERN.match(normalised)
+    if decimal:
+        decimal_type = _decimal_type(decimal, field, type_name, 18)  # Redshift DECIMAL defaults to (18,0)
+        return RedshiftType(decimal_type, decimal_type, None)
+    raise JobArgumentError(
+        f"{field} {type_name!r} is not a supported Redshift type (expected one of {_SUPPORTED_REDSHIFT})"
+    )
+
+
+def _column_mapping_entry(entry: object, index: int) -> ColumnMapping:
+    where = f"column_mapping[{index}]"
+    if not isinstance(entry, dict):
+        raise JobArgumentError(f"{where} must be an object, got {type(entry).__name__}")
+    for key in ("source", "sourceType", "target", "targetType", "nullable"):
+        if key not in entry:
+            raise JobArgumentError(f"{where}.{key} is required")
+    source = validate_identifier(entry["source"], f"{where}.source")
+    target = validate_identifier(entry["target"], f"{where}.target")
+    glue_source_type = hive_to_glue_type(entry["sourceType"], f"{where}.sourceType")
+    redshift_type = parse_redshift_type(entry["targetType"], f"{where}.targetType")
+    nullable = entry["nullable"]
+    if not isinstance(nullable, bool):
+        raise JobArgumentError(f"{where}.nullable must be true or false, got {nullable!r}")
+
+    max_bytes = entry.get("maxBytes")
+    if max_bytes is not None:
+        # bool is an int subclass in Python; `true` is not a byte count.
+        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+            raise JobArgumentError(f"{where}.maxBytes must be a positive integer, got {max_bytes!r}")
+        if redshift_type.length is None:
+            raise JobArgumentError(
+                f"{where}.maxBytes applies only to char/varchar targets, not targetType {entry['targetType']!r}"
+            )
+        if max_bytes > redshift_type.length:
+            raise JobArgumentError(
+                f"{where}.maxBytes ({max_bytes}) exceeds the byte length of targetType {entry['targetType']!r}: "
+                "Redshift would reject the longer values"
+            )
+    # Redshift counts char/varchar lengths in bytes, so the declared length is the limit when maxBytes is absent.
+    effective_max_bytes = max_bytes if max_bytes is not None else redshift_type.length
+
+    return ColumnMapping(
+        source=source,
+        source_type=entry["sourceType"],
+        target=target,
+        target_type=entry["targetType"],
+        max_bytes=effective_max_bytes,
+        nullable=nullable,
+        glue_source_type=glue_source_type,
+        glue_target_type=redshift_type.glue_type,
+        spark_type=redshift_type.spark_type,
+    )
+
+
+def parse_column_mapping(column_mapping: object) -> List[ColumnMapping]:
+    """The `column_mapping` argument (JSON text, or an already-decoded list) -> validated mappings."""
+    if isinstance(column_mapping, str):
+        try:
+            decoded = json.loads(column_mapping)
+        except json.JSONDecodeError as error:
+            raise JobArgumentError(f"column_mapping is not valid JSON: {error}") from error
+    else:
+        decoded = column_mapping
+    if not isinstance(decoded, list) or not decoded:
+        raise JobArgumentError("column_mapping must be a non-empty JSON array of column objects")
+    mappings = [_column_mapping_entry(entry, index) for index, entry in enumerate(decoded)]
+    seen: Dict[str, int] = {}
+    for index, mapping in enumerate(mappings):
+        if mapping.target in seen:
+            raise JobArgumentError(
+                f"column_mapping[{index}].target {mapping.target!r} duplicates column_mapping[{seen[mapping.target]}].target"
+            )
+        if mapping.target == ROW_NUMBER_ALIAS:
+            raise JobArgumentError(f"column_mapping[{index}].target {ROW_NUMBER_ALIAS!r} is reserved by the merge SQL")
+        seen[mapping.target] = index
+    return mappings
+
+
+def apply_mapping_tuples(mappings: Sequence[ColumnMapping]) -> List[Tuple[str, str, str, str]]:
+    """The `mappings` argument of Glue's ApplyMapping: (source, source type, target, target type)."""
+    return [(m.source, m.glue_source_type, m.target, m.glue_target_type) for m in mappings]
+
+
+def byte_limits(mappings: Sequence[ColumnMapping]) -> Dict[str, int]:
+    """Target column -> UTF-8 byte limit, for the text columns."""
+    return {m.target: m.max_bytes for m in mappings if m.max_bytes is not None}
+
+
+# ---------------------------------------------------------------------------------------------------
+# UTF-8 truncation
+# ---------------------------------------------------------------------------------------------------
+
+
+def truncate_utf8(value: Optional[str], max_bytes: int) -> Optional[str]:
+    """The longest prefix of `value` whose UTF-8 encoding fits in `max_bytes`, never splitting a character.
+
+    Redshift VARCHAR(n)/CHAR(n) count bytes while the API's maxLength counts characters, so a value can
+    pass the API and still be too long for Redshift. None passes through.
+    """
+    if value is None:
+        return None
+    if max_bytes < 0:
+        raise ValueError(f"max_bytes must be >= 0, got {max_bytes}")
+    encoded = value.encode("utf-8")
+    if len(encoded) <= max_bytes:
+        return value
+    cut = max_bytes
+    # A UTF-8 continuation byte (10xxxxxx) at the cut means the character straddles it: back off to its start.
+    while cut > 0 and (encoded[cut] & 0xC0) == 0x80:
+        cut -= 1
+    return encoded[:cut].decode("utf-8")
+
+
+def utf8_length(value: Optional[str]) -> int:
+    return 0 if value is None else len(value.encode("utf-8"))
+
+
+def truncation_warning(counts: Mapping[str, int], limits: Mapping[str, int]) -> Optional[str]:
+    """The WARN line for the columns with truncated values, or None when nothing was truncated."""
+    truncated = [(column, count) for column, count in counts.items() if count > 0]
+    if not truncated:
+        return None
+    total = sum(count for _, count in truncated)
+    details = ", ".join(f"{column}={count} (limit {limits[column]} bytes)" for column, count in truncated)
+    return (
+        f"Truncated {total} value(s) whose UTF-8 encoding exceeded the Redshift column length: {details}. "
+        "The full values remain in the S3 landing data."
+    )
+
+
+def null_violation_error(counts: Mapping[str, int]) -> Optional[str]:
+    """The error for non-nullable columns that hold nulls after the casts, or None."""
+    violations = [(column, count) for column, count in counts.items() if count > 0]
+    if not violations:
+        return None
+    details = ", ".join(f"{column}={count}" for column, count in violations)
+    return (
+        f"Rows with null values in NOT NULL columns (after the type casts): {details}. "
+        "Nothing was written and the job bookmark was not advanced; fix the data or the column mapping and rerun."
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Staging and merge SQL
+# ---------------------------------------------------------------------------------------------------
+
+
+def _join_statements(statements: Sequence[str]) -> str:
+    # The connector splits preactions/postactions on ';' (no ';' may appear inside a statement) and the
+    # options may not contain newlines; every statement here is one line.
+    for statement in statements:
+        if ";" in statement or "\n" in statement or "\r" in statement:
+            raise ValueError(f"statement may not contain ';' or a newline: {statement!r}")
+    return "; ".join(statements) + ";"
+
+
+def build_sql(target_table: str, merge_key: str, columns: Sequence[str]) -> Dict[str, str]:
+    """The connector's `dbtable` (a staging table) and its preactions/postactions for an idempotent load.
+
+    The Glue Redshift connector runs, on one connection: CREATE TABLE IF NOT EXISTS <dbtable> (from the
+    frame's schema), preactions, COPY into <dbtable>, postactions. So:
+
+    - preactions drop and recreate the staging table LIKE the target. Recreating (rather than CREATE IF NOT
+      EXISTS) replaces the table the connector may have just created from Spark's inferred types, and keeps
+      staging in step with the target's columns, lengths and NOT NULLs.
+    - postactions, in one transaction: delete the target rows whose merge key is in staging, insert staging
+      deduplicated on the merge key (ROW_NUMBER() = 1: Firehose/Kinesis may deliver an event twice), and
+      empty staging with DELETE (TRUNCATE would commit implicitly in Redshift). A retried load therefore
+      replaces rows instead of adding them, and a failure leaves the target as it was.
+
+    All of it is the SQL that Redshift and PostgreSQL both accept.
+    """
+    schema, table = split_table_name(target_table)
+    key = validate_identifier(merge_key, "merge_key")
+    if not columns:
+        raise JobArgumentError("columns must list at least one column")
+    seen = set()
+    for index, column in enumerate(columns):
+        validate_identifier(column, f"columns[{index}]")
+        if column in seen:
+            raise JobArgumentError(f"columns[{index}] {column!r} is listed twice")
+        if column == ROW_NUMBER_ALIAS:
+            raise JobArgumentError(f"columns[{index}] {ROW_NUMBER_ALIAS!r} is reserved by the merge SQL")
+        seen.add(column)
+    if key not in seen:
+        raise JobArgumentError(f"merge_key {key!r} is not one of the target columns {list(columns)}")
+    staging = validate_identifier(table + STAGING_SUFFIX, "staging table name (target_table table + '_staging')")
+
+    q = quote_identifier
+    target_sql = f"{q(schema)}.{q(table)}"
+    staging_sql = f"{q(schema)}.{q(staging)}"
+    column_list = ", ".join(q(column) for column in columns)
+    # Ordering the duplicates by every other column makes the kept copy deterministic: a rerun keeps the same one.
+    tie_break = ", ".join(q(column) for column in columns if column != key) or q(key)
+
+    preactions = _join_statements(
+        [
+            f"DROP TABLE IF EXISTS {staging_sql}",
+            f"CREATE TABLE {staging_sql} (LIKE {target_sql})",
+        ]
+    )
+    postactions = _join_statements(
+        [
+            "BEGIN",
+            f"DELETE FROM {target_sql} USING {staging_sql} WHERE {q(table)}.{q(key)} = {q(staging)}.{q(key)}",
+            f"INSERT INTO {target_sql} ({column_list}) SELECT {column_list} FROM "
+            f"(SELECT {column_list}, ROW_NUMBER() OVER (PARTITION BY {q(key)} ORDER BY {tie_break}) AS {q(ROW_NUMBER_ALIAS)} "
+            f"FROM {staging_sql}) AS {q('deduplicated')} WHERE {q(ROW_NUMBER_ALIAS)} = 1",
+            f"DELETE FROM {staging_sql}",
+            "COMMIT",
+        ]
+    )
+    return {"staging_table": f"{schema}.{staging}", "preactions": preactions, "postactions": postactions}
+
+
+# ---------------------------------------------------------------------------------------------------
+# Arguments
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    mappings: List[ColumnMapping]
+    target_table: str
+    merge_key: str
+    staging_table: str
+    preactions: str
+    postactions: str
+
+    @property
+    def target_columns(self) -> List[str]:
+        return [m.target for m in self.mappings]
+
+
+def plan_load(target_table: object, merge_key: object, column_mapping: object) -> LoadPlan:
+    """Validates the load's arguments together and builds everything the job writes with."""
+    mappings = parse_column_mapping(column_mapping)
+    split_table_name(target_table)
+    key = validate_identifier(merge_key, "merge_key")
+    by_target = {m.target: m for m in mappings}
+    if key not in by_target:
+        raise JobArgumentError(f"merge_key {key!r} is not a target column of column_mapping {list(by_target)}")
+    if by_target[key].nullable:
+        raise JobArgumentError(
+            f"merge_key {key!r} must be a NOT NULL column (column_mapping nullable=false): "
+            "rows with a null key could never be replaced on a retried load"
+        )
+    sql = build_sql(str(target_table), key, [m.target for m in mappings])
+    return LoadPlan(
+        mappings=mappings,
+        target_table=str(target_table),
+        merge_key=key,
+        staging_table=sql["staging_table"],
+        preactions=sql["preactions"],
+        postactions=sql["postactions"],
+    )
+
+
+def validate_job_arguments(args: Mapping[str, object]) -> LoadPlan:
+    """Resolved job arguments -> the load plan; every problem names the argument."""
+    for name in REQUIRED_ARGUMENTS:
+        value = args.get(name)
+        if not isinstance(value, str) or not value.strip():
+            raise JobArgumentError(f"job argument --{name} is required and must be non-empty")
+    return plan_load(args["target_table"], args["merge_key"], args["column_mapping"])
+
+
+def present_optional_arguments(argv: Sequence[str], names: Sequence[str]) -> List[str]:
+    """The optional argument names passed on the command line (getResolvedOptions fails on absent ones)."""
+    return [name for name in names if f"--{name}" in argv]
+
+
+def connection_options(plan: LoadPlan, database: str, iam_role: Optional[str]) -> Dict[str, str]:
+    options = {
+        "dbtable": plan.staging_table,
+        "database": database,
+        "preactions": plan.preactions,
+        "postactions": plan.postactions,
+    }
+    if iam_role:
+        options["aws_iam_role"] = iam_role
+    return options
+
+
+# ---------------------------------------------------------------------------------------------------
+# The job
+# ---------------------------------------------------------------------------------------------------
+
+# Aggregate aliases; a space cannot occur in a validated column name, so they never collide with one.
+_ROW_COUNT_ALIAS = "row count"
+
+
+def main() -> None:
+    from awsglue.context import GlueContext
+    from awsglue.dynamicframe import DynamicFrame
+    from awsglue.job import Job
+    from awsglue.transforms import ApplyMapping
+    from awsglue.utils import getResolvedOptions
+    from pyspark.context import SparkContext
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType
+
+    args = getResolvedOptions(sys.argv, REQUIRED_ARGUMENTS)
+    optional_present = present_optional_arguments(sys.argv, OPTIONAL_ARGUMENTS)
+    if optional_present:
+        args.update(getResolvedOptions(sys.argv, optional_present))
+    plan = validate_job_arguments(args)
+
+    glue_context = GlueContext(SparkContext.getOrCreate())
+    logger = glue_context.get_logger()
+    job = Job(glue_context)
+    job.init(args["JOB_NAME"], args)
+
+    source = glue_context.create_dynamic_frame.from_catalog(
+        database=args["catalog_database"],
+        table_name=args["catalog_table"],
+        transformation_ctx="source",
+    )
+    mapped = ApplyMapping.apply(frame=source, mappings=apply_mapping_tuples(plan.mappings), transformation_ctx="mapped")
+
+    frame = mapped.toDF()
+    # A field that is null or absent in every record of this batch is missing from the inferred schema;
+    # add it as a typed null so the staging table always receives every column, in the target's order.
+    for mapping in plan.mappings:
+        if mapping.target not in frame.columns:
+            frame = frame.withColumn(mapping.target, F.lit(None).cast(mapping.spark_type))
+    frame = frame.select(*[F.col(column) for column in plan.target_columns]).persist()
+
+    limits = byte_limits(plan.mappings)
+    required = [m.target for m in plan.mappings if not m.nullable]
+    aggregates = [F.count(F.lit(1)).alias(_ROW_COUNT_ALIAS)]
+    aggregates += [
+        F.sum(F.when(F.octet_length(F.col(column)) > limit, 1).otherwise(0)).alias(f"truncated {column}")
+        for column, limit in limits.items()
+    ]
+    aggregates += [F.sum(F.when(F.col(column).isNull(), 1).otherwise(0)).alias(f"null {column}") for column in required]
+    totals = frame.agg(*aggregates).first()
+    row_count = int(totals[_ROW_COUNT_ALIAS] or 0)
+    truncated_counts = {column: int(totals[f"truncated {column}"] or 0) for column in limits}
+    null_counts = {column: int(totals[f"null {column}"] or 0) for column in required}
+
+    logger.info(f"{plan.target_table}: {row_count} row(s) in this batch; values over the byte limit per column: {truncated_counts}")
+    if row_count == 0:
+        logger.info(f"{plan.target_table}: no new landed data since the last bookmark; nothing to load")
+        job.commit()
+        return
+
+    null_error = null_violation_error(null_counts)
+    if null_error:
+        raise ValueError(f"{plan.target_table}: {null_error}")
+
+    warning = truncation_warning(truncated_counts, limits)
+    if warning:
+        logger.warn(f"{plan.target_table}: {warning}")
+        for column, limit in limits.items():
+            if truncated_counts[column] == 0:
+                continue
+            truncate = F.udf(lambda value, limit=limit: truncate_utf8(value, limit), StringType())
+            frame = frame.withColumn(
+                column,
+                F.when(F.octet_length(F.col(column)) > limit, truncate(F.col(column))).otherwise(F.col(column)),
+            )
+
+    glue_context.write_dynamic_frame.from_jdbc_conf(
+        frame=DynamicFrame.fromDF(frame, glue_context, "prepared"),
+        catalog_connection=args["redshift_connection"],
+        connection_options=connection_options(plan, args["redshift_database"], args.get("redshift_iam_role")),
+        redshift_tmp_dir=args["TempDir"],
+        transformation_ctx="sink",
+    )
+    frame.unpersist()
+    job.commit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** A stack configuration value that breaks a rule. The message names every offending key and its rule. */
+export class ConfigError extends Error {
+    constructor(readonly problems: readonly string[]) {
+        super(`invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
+        this.name = "ConfigError";
+    }
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+/** Commercial, China and GovCloud partitions, e.g. eu-central-1, us-gov-west-1, cn-north-1. */
+const REGION = /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
+
+interface Bounds {
+    readonly min: number;
+    readonly max: number;
+}
+
+/**
+ * Reads one project's `pulumi.Config` and checks every value, collecting all problems so a user fixes
+ * their stack file in one pass. Call `done()` after the last read: it throws before any resource exists.
+ */
+export class ConfigReader {
+    private readonly config: pulumi.Config;
+    private readonly problems: string[] = [];
+
+    constructor(readonly namespace: string) {
+        this.config = new pulumi.Config(namespace);
+    }
+
+    private fail(key: string, rule: string, got?: unknown): void {
+        const shown = got === undefined ? "" : ` (got ${JSON.stringify(got)})`;
+        this.problems.push(`${this.fullKey(key)}: ${rule}${shown}`);
+    }
+
+    private fullKey(key: string): string {
+        return key.includes(":") ? key : `${this.namespace}:${key}`;
+    }
+
+    private raw(key: string): string | undefined {
+        if (key.includes(":")) {
+            const [namespace, name] = key.split(":");
+            return new pulumi.Config(namespace).get(name);
+        }
+        return this.config.get(key);
+    }
+
+    /** A required string. */
+    requireString(key: string, rule?: { pattern: RegExp; description: string }): string {
+        const value = this.raw(key);
+        if (value === undefined || value === "") {
+            this.fail(key, `is required${rule ? ` (${rule.description})` : ""}`);
+            return "";
+        }
+        if (rule && !rule.pattern.test(value)) this.fail(key, `must be ${rule.description}`, value);
+        return value;
+    }
+
+    /** An optional string; undefined when unset. */
+    optionalString(key: string, rule?: { pattern: RegExp; description: string }): string | undefined {
+        const value = this.raw(key);
+        if (value === undefined || value === "") return undefined;
+        if (rule && !rule.pattern.test(value)) this.fail(key, `must be ${rule.description}`, value);
+        return value;
+    }
+
+    /** A secret string (a `secure:` value in the stack file). */
+    requireSecret(key: string): pulumi.Output<string> {
+        if (this.raw(key) === undefined) this.fail(key, "is required (set it with `pulumi config set --secret`)");
+        return this.config.getSecret(key) ?? pulumi.secret("");
+    }
+
+    /** A 12-digit AWS account id. */
+    accountId(key: string): string {
+        return this.requireString(key, { pattern: ACCOUNT_ID, description: "a 12-digit AWS account id" });
+    }
+
+    /** The AWS region of the stack (`aws:region`). */
+    region(): string {
+        return this.requireString("aws:region", { pattern: REGION, description: "an AWS region such as eu-central-1" });
+    }
+
+    /** An integer within bounds, or the default when unset. */
+    integer(key: string, bounds: Bounds, defaultValue: number): number {
+        const value = this.raw(key);
+        if (value === undefined || value === "") return defaultValue;
+        const parsed = Number(value);
+        if (!Number.isInteger(parsed) || parsed < bounds.min || parsed > bounds.max) {
+            this.fail(key, `must be an integer from ${bounds.min} to ${bounds.max}`, value);
+            return defaultValue;
+        }
+        return parsed;
+    }
+
+    /** One of a fixed set of values, or the default when unset. */
+    oneOf<T extends string>(key: string, allowed: readonly T[], defaultValue: T): T {
+        const value = this.raw(key);
+        if (value === undefined || value === "") return defaultValue;
+        if (!(allowed as readonly string[]).includes(value)) {
+            this.fail(key, `must be one of ${allowed.join(", ")}`, value);
+            return defaultValue;
+        }
+        return value as T;
+    }
+
+    /** `true` or `false`, or the default when unset. */
+    boolean(key: string, defaultValue: boolean): boolean {
+        const value = this.raw(key);
+        if (value === undefined || value === "") return defaultValue;
+        if (value !== "true" && value !== "false") {
+            this.fail(key, "must be true or false", value);
+            return defaultValue;
+        }
+        return value === "true";
+    }
+
+    /** A structured (YAML object or list) value, parsed; undefined when unset. */
+    object<T>(key: string): T | undefined {
+        const value = this.raw(key);
+        if (value === undefined || value === "") return undefined;
+        try {
+            return JSON.parse(value) as T;
+        } catch {
+            this.fail(key, "must be a YAML object or list", value);
+            return undefined;
+        }
+    }
+
+    /** Records a problem found by the caller's own cross-field check. */
+    check(condition: boolean, key: string, rule: string, got?: unknown): void {
+        if (!condition) this.fail(key, rule, got);
+    }
+
+    /**
+     * `aws:allowedAccountIds` must be exactly the stack's own account, so the provider itself refuses to
+     * deploy with credentials for another account.
+     */
+    pinnedAccount(accountIdKey: string, accountId: string): void {
+        const allowed = this.raw("aws:allowedAccountIds");
+        let parsed: unknown;
+        try {
+            parsed = allowed === undefined ? undefined : JSON.parse(allowed);
+        } catch {
+            parsed = allowed;
+        }
+        if (!Array.isArray(parsed) || parsed.length !== 1 || parsed[0] !== accountId) {
+            this.fail("aws:allowedAccountIds", `must be ["${accountId}"], the value of ${this.fullKey(accountIdKey)}, so the AWS provider refuses any other account`, allowed);
+        }
+    }
+
+    /** Throws one ConfigError listing every problem found, if any. */
+    done(): void {
+        if (this.problems.length > 0) throw new ConfigError(this.problems);
+    }
+}
+
+/** The short stack name used in resource names; validated so derived AWS names stay within their limits. */
+export const STACK_NAME_RULE = { pattern: /^[a-z][a-z0-9]{0,9}$/, description: "1-10 lowercase letters and digits, starting with a letter" };
