@@ -1,0 +1,33 @@
+/**
+ * One timed subject of `npm run bench`: the whole plan (every stack, every pass, the policy pack) with
+ * the declared pipelines topped up to N by synthetic copies of `user-events`, as a user adding event
+ * types would. Usage: node build/tools/bench-plan.js <pipelines>
+ */
+import { pipelines } from "../shared/pipelines";
+import { userEvents } from "../shared/pipelines/user-events";
+import { runPlan } from "./plan/runner";
+import { evaluatePlans } from "./policy/evaluate";
+
+export function syntheticPipelines(count: number) {
+    return Array.from({ length: count }, (_, i) => {
+        const n = String(i + 1).padStart(3, "0");
+        return { ...userEvents, name: `synthetic-${n}`, table: { schema: "tracking", name: `synthetic_${n}` } };
+    });
+}
+
+async function main(): Promise<void> {
+    const target = Number(process.argv[2] ?? pipelines.length);
+    if (!Number.isInteger(target) || target < pipelines.length) throw new Error(`pipelines must be an integer >= ${pipelines.length}`);
+    pipelines.push(...syntheticPipelines(target - pipelines.length));
+    const result = await runPlan({ write: false });
+    const violations = evaluatePlans(result.plans);
+    const resources = result.plans.reduce((sum, p) => sum + p.resources.length, 0);
+    process.stdout.write(JSON.stringify({ pipelines: pipelines.length, resources, violations: violations.length }) + "\n");
+}
+
+if (require.main === module) {
+    main().catch((err) => {
+        console.error(err instanceof Error ? err.message : err);
+        process.exit(1);
+    });
+}

@@ -1,0 +1,359 @@
+/**
+ * `npm run plan`: evaluates every stack's real program, from the entry point its Pulumi.yaml names and
+ * with the config its Pulumi.<stack>.yaml holds, under the Pulumi SDK's mock runtime, in the order a
+ * first deploy from nothing takes. Each StackReference resolves to the outputs the referenced stack's
+ * plan just produced, so the cross-stack contract is checked before anyone deploys.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { mockCall, mockResource, MockContext } from "./aws-mocks";
+import { ProjectFile, readProjectFile, readStackConfig, StackConfig, stackAccount, stackFiles } from "./stack-files";
+import { PlannedResource, SECRET, StackPlan, UNKNOWN } from "./types";
+
+export interface PlanOptions {
+    /** The environment stack of the two pipeline projects (`dev` by default). */
+    readonly stack?: string;
+    /** Repository root (holding the top-level Pulumi.yaml). */
+    readonly root?: string;
+    /** Where plan files go; `plan/` under the root by default. */
+    readonly outDir?: string;
+    /** Write plan files (default true). */
+    readonly write?: boolean;
+    /** Replace a stack's config values before it runs: `{ "tracking-engineering": { "tracking-engineering:x": "1" } }`. */
+    readonly configOverrides?: Record<string, Record<string, string | undefined>>;
+    /**
+     * Drop exports from a stack's outputs before later stacks read them, as if the program no longer
+     * exported them: `{ "tracking-data-platform/dev": ["dataKeyArn"] }`. For testing the cross-stack contract.
+     */
+    readonly withoutOutputs?: Record<string, readonly string[]>;
+}
+
+export interface PlanPass {
+    readonly project: string;
+    readonly stack: string;
+    /** What the pass stands for in a real deploy. */
+    readonly purpose: string;
+    readonly plan: StackPlan;
+}
+
+export interface PlanResult {
+    /** The final plan of every stack, in deploy order (what the plan files hold). */
+    readonly plans: StackPlan[];
+    /** Every program evaluation, including first-deploy passes that are not written. */
+    readonly passes: PlanPass[];
+}
+
+/** A stack program failed; the message names the project, the stack and the cause. */
+export class PlanError extends Error {
+    constructor(readonly project: string, readonly stack: string, readonly causes: readonly string[]) {
+        super(`${project} (stack ${stack}) failed:\n  ${causes.join("\n  ")}`);
+        this.name = "PlanError";
+    }
+}
+
+/**
+ * A config key that names a stack deployed later in the first deploy. Such a stack is planned once
+ * without it (its first deploy, before the other stack exists) and once more with it after the other
+ * stack (the documented second `pulumi up`), so neither deploy needs a stack that does not exist yet.
+ */
+const SECOND_PASS_KEYS: Record<string, string> = {
+    "tracking-data-platform": "tracking-data-platform:engineeringStack",
+};
+
+const BOOTSTRAP_DIR = ".";
+const PIPELINE_PROJECT_DIRS = ["data-platform", "engineering"];
+
+// Wire-format markers of the Pulumi RPC protocol (sdk/nodejs/runtime/rpc.ts).
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SIG_SECRET = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e";
+const SIG_ASSET = "c44067f5952c0a294b673a41bacd8c17";
+const SIG_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7";
+const SIG_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+type Mode = "plan" | "reference";
+
+/**
+ * The mock monitor prefixes the root stack's type onto its children's URNs; the engine does not
+ * (`urn:pulumi:dev::proj::aws:kinesis/stream:Stream::x`). Plans carry the engine's form.
+ */
+function engineUrn(urn: string): string {
+    return urn.replace("::pulumi:pulumi:Stack$", "::");
+}
+
+/** Turns wire values into plan values: unknowns and secrets marked, keys sorted for stable diffs. */
+function fromWire(value: unknown, mode: Mode, root: string): unknown {
+    if (value === UNKNOWN_WIRE) return UNKNOWN;
+    if (Array.isArray(value)) return value.map((v) => fromWire(v, mode, root));
+    if (value === null || typeof value !== "object") return value;
+    const obj = value as Record<string, unknown>;
+    switch (obj[SIG_KEY]) {
+        case SIG_SECRET:
+            return mode === "plan" ? SECRET : fromWire(obj.value, mode, root);
+        case SIG_RESOURCE:
+            return { $resource: engineUrn(String(obj.urn)) };
+        case SIG_ASSET:
+            return { $asset: typeof obj.path === "string" ? path.relative(root, path.resolve(obj.path)) : obj.uri ?? "<text>" };
+        case SIG_ARCHIVE:
+            return { $archive: typeof obj.path === "string" ? path.relative(root, path.resolve(obj.path)) : "<archive>" };
+        case SIG_OUTPUT:
+            if (obj.secret === true && mode === "plan") return SECRET;
+            return "value" in obj ? fromWire(obj.value, mode, root) : UNKNOWN;
+        default: {
+            const out: Record<string, unknown> = {};
+            for (const key of Object.keys(obj).sort()) out[key] = fromWire(obj[key], mode, root);
+            return out;
+        }
+    }
+}
+
+interface Registration {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    id?: string;
+    parent?: string;
+    protect: boolean;
+    dependsOn: string[];
+    provider?: string;
+    inputs: unknown;
+    outputs: unknown;
+}
+
+// The SDK's runtime internals this harness drives; stable across 3.x and used by its own mock tests.
+const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { monitor: unknown } } };
+const pulumiLog = require("@pulumi/pulumi/log") as { hasErrors(): boolean; error(msg: string, resource?: unknown): Promise<void> };
+
+interface MonitorRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean;
+    getDependenciesList(): string[];
+    getProvider(): string;
+    getObject(): { toJavaScript(): unknown } | undefined;
+    getUrn(): string;
+    getOutputs(): { toJavaScript(): unknown } | undefined;
+}
+interface MonitorResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): { toJavaScript(): unknown } | undefined;
+}
+type Callback = (err: unknown, resp?: MonitorResponse) => void;
+
+interface RunContext extends MockContext {
+    readonly root: string;
+    readonly outputsByStack: Map<string, Record<string, unknown>>;
+    readonly secretOutputsByStack: Map<string, string[]>;
+    readonly withoutOutputs: Record<string, readonly string[]>;
+}
+
+/** `organization/<project>/<stack>`, `<org>/<project>/<stack>` and `<project>/<stack>` all name one stack. */
+function stackKey(name: string): string {
+    const parts = name.split("/");
+    return parts.slice(-2).join("/");
+}
+
+class PlanMocks implements pulumi.runtime.Mocks {
+    constructor(private readonly ctx: RunContext) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        if (args.type === "pulumi:pulumi:StackReference") {
+            const name = String(args.inputs.name);
+            const outputs = this.ctx.outputsByStack.get(stackKey(name));
+            if (!outputs) {
+                const planned = [...this.ctx.outputsByStack.keys()].join(", ") || "none";
+                throw new Error(`StackReference "${name}": that stack does not exist yet at this point of the deploy order (planned so far: ${planned})`);
+            }
+            return { id: name, state: { name, outputs, secretOutputNames: this.ctx.secretOutputsByStack.get(stackKey(name)) ?? [] } };
+        }
+        if (!args.custom) return { id: undefined, state: {} };
+        return mockResource(args.type, args.name, args.inputs as Record<string, unknown>, this.ctx);
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        return mockCall(args.token, args.inputs as Record<string, unknown>, this.ctx);
+    }
+}
+
+/** Runs one stack program under the mock runtime and returns what it would create. */
+async function planStack(project: ProjectFile, stack: string, config: StackConfig, ctx: RunContext): Promise<StackPlan> {
+    const account = stackAccount(config, `${project.name} (stack ${stack})`);
+    const region = config.values["aws:region"];
+    if (!region) throw new PlanError(project.name, stack, ["aws:region is not set in the stack file"]);
+    const runCtx: RunContext = { ...ctx, account, region, project: project.name, stack };
+
+    await pulumi.runtime.setMocks(new PlanMocks(runCtx), project.name, stack, true);
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+
+    const registrations = new Map<string, Registration>();
+    const monitor = state.getStore().settings.monitor as {
+        registerResource(req: MonitorRequest, cb: Callback): Promise<void>;
+        registerResourceOutputs(req: MonitorRequest, cb: (err: unknown) => void): void;
+    };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) =>
+        register(req, (err, resp) => {
+            if (!err && resp) {
+                registrations.set(resp.getUrn(), {
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: req.getCustom(),
+                    id: req.getCustom() ? resp.getId() : undefined,
+                    parent: req.getParent() || undefined,
+                    protect: req.getProtect() === true,
+                    dependsOn: [...req.getDependenciesList()].sort(),
+                    provider: req.getProvider() || undefined,
+                    inputs: req.getObject()?.toJavaScript() ?? {},
+                    outputs: resp.getObject()?.toJavaScript() ?? {},
+                });
+            }
+            cb(err, resp);
+        });
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, cb) => {
+        const reg = registrations.get(req.getUrn());
+        if (reg) reg.outputs = req.getOutputs()?.toJavaScript() ?? {};
+        registerOutputs(req, cb);
+    };
+
+    const failures: string[] = [];
+    const onRejection = (reason: unknown) => failures.push(describe(reason));
+    process.on("unhandledRejection", onRejection);
+    const hadLoggedErrors = pulumiLog.hasErrors();
+    const originalLogError = pulumiLog.error;
+    pulumiLog.error = async (msg: string) => {
+        failures.push(msg);
+    };
+    try {
+        forgetProgramModules(ctx.root);
+        await pulumi.runtime.runInPulumiStack(async () => {
+            const program = require(project.entry) as { default?: unknown } & Record<string, unknown>;
+            return typeof program.default === "function" ? await (program.default as () => unknown)() : program;
+        });
+        await settings.waitForRPCs();
+        // Let rejections raised inside apply callbacks reach the handler before judging the run.
+        await new Promise((resolve) => setImmediate(resolve));
+    } catch (err) {
+        failures.push(describe(err));
+    } finally {
+        process.off("unhandledRejection", onRejection);
+        pulumiLog.error = originalLogError;
+    }
+    if (!hadLoggedErrors && pulumiLog.hasErrors()) failures.push("the program logged errors (see above)");
+    if (failures.length > 0) throw new PlanError(project.name, stack, [...new Set(failures)]);
+
+    const stackUrn = [...registrations.values()].find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
+    const stackReg = stackUrn ? registrations.get(stackUrn) : undefined;
+    const resources: PlannedResource[] = [...registrations.values()]
+        .filter((r) => r.type !== "pulumi:pulumi:Stack")
+        .map((r) => ({
+            urn: engineUrn(r.urn),
+            type: r.type,
+            name: r.name,
+            custom: r.custom,
+            ...(r.id !== undefined ? { id: r.id } : {}),
+            ...(r.parent && r.parent !== stackUrn ? { parent: engineUrn(r.parent) } : {}),
+            options: { protect: r.protect, dependsOn: r.dependsOn.map(engineUrn), ...(r.provider ? { provider: r.provider } : {}) },
+            inputs: fromWire(r.inputs, "plan", ctx.root) as Record<string, unknown>,
+            outputs: fromWire(r.outputs, "plan", ctx.root) as Record<string, unknown>,
+        }))
+        .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+
+    const rawOutputs = (stackReg?.outputs ?? {}) as Record<string, unknown>;
+    const key = `${project.name}/${stack}`;
+    const referenceOutputs = fromWire(rawOutputs, "reference", ctx.root) as Record<string, unknown>;
+    for (const dropped of ctx.withoutOutputs[key] ?? []) delete referenceOutputs[dropped];
+    ctx.outputsByStack.set(key, referenceOutputs);
+    ctx.secretOutputsByStack.set(key, Object.keys(rawOutputs).filter((k) => isSecretWire(rawOutputs[k])));
+    return { project: project.name, stack, account, region, resources, outputs: fromWire(rawOutputs, "plan", ctx.root) as Record<string, unknown> };
+}
+
+function isSecretWire(value: unknown): boolean {
+    if (value === null || typeof value !== "object") return false;
+    const obj = value as Record<string, unknown>;
+    return obj[SIG_KEY] === SIG_SECRET || (obj[SIG_KEY] === SIG_OUTPUT && obj.secret === true);
+}
+
+function describe(err: unknown): string {
+    if (err instanceof Error) return err.message;
+    return String(err);
+}
+
+/** Programs run once per pass: forget their compiled modules (not the shared library's) between passes. */
+function forgetProgramModules(root: string): void {
+    const programDirs = ["bootstrap", ...PIPELINE_PROJECT_DIRS].map((d) => path.join(root, "build", d) + path.sep);
+    for (const file of Object.keys(require.cache)) {
+        if (programDirs.some((dir) => file.startsWith(dir))) delete require.cache[file];
+    }
+}
+
+/** The repository root: the folder holding the top-level (bootstrap) Pulumi.yaml and package.json. */
+export function repoRoot(): string {
+    return path.resolve(__dirname, "..", "..", "..");
+}
+
+export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
+    const root = options.root ?? repoRoot();
+    const envStack = options.stack ?? "dev";
+    const ctx: RunContext = { root, account: "", region: "", project: "", stack: "", outputsByStack: new Map(), secretOutputsByStack: new Map(), withoutOutputs: options.withoutOutputs ?? {} };
+    const passes: PlanPass[] = [];
+    const finalPlans = new Map<string, StackPlan>();
+
+    const configFor = (project: ProjectFile, stack: string): StackConfig => {
+        const config = readStackConfig(project, stack);
+        const overrides = options.configOverrides?.[project.name] ?? {};
+        const values = { ...config.values };
+        for (const [k, v] of Object.entries(overrides)) {
+            if (v === undefined) delete values[k];
+            else values[k] = v;
+        }
+        return { values, secretKeys: config.secretKeys };
+    };
+    const run = async (project: ProjectFile, stack: string, config: StackConfig, purpose: string) => {
+        const plan = await planStack(project, stack, config, ctx);
+        passes.push({ project: project.name, stack, purpose, plan });
+        finalPlans.set(`${project.name}/${stack}`, plan);
+        return plan;
+    };
+
+    // 1. The bootstrap: one stack per account, independent of the environment stacks.
+    const bootstrap = readProjectFile(path.join(root, BOOTSTRAP_DIR));
+    for (const stack of stackFiles(bootstrap)) await run(bootstrap, stack, configFor(bootstrap, stack), "bootstrap (deployed once per account)");
+
+    // 2. data-platform, then engineering; a stack that names a later one gets its second pass after it.
+    const deferred: Array<{ project: ProjectFile; config: StackConfig }> = [];
+    for (const dir of PIPELINE_PROJECT_DIRS) {
+        const project = readProjectFile(path.join(root, dir));
+        const config = configFor(project, envStack);
+        const laterKey = SECOND_PASS_KEYS[project.name];
+        if (laterKey && config.values[laterKey] !== undefined) {
+            const firstDeploy = { values: { ...config.values }, secretKeys: config.secretKeys };
+            delete firstDeploy.values[laterKey];
+            await run(project, envStack, firstDeploy, `first deploy (without ${laterKey})`);
+            deferred.push({ project, config });
+        } else {
+            await run(project, envStack, config, "deploy");
+        }
+    }
+    for (const { project, config } of deferred) await run(project, envStack, config, `second pass (with ${SECOND_PASS_KEYS[project.name]})`);
+
+    const plans = [...finalPlans.values()];
+    if (options.write !== false) {
+        const outDir = options.outDir ?? path.join(root, "plan");
+        fs.mkdirSync(outDir, { recursive: true });
+        for (const plan of plans) fs.writeFileSync(planFileName(outDir, plan), JSON.stringify(plan, null, 2) + "\n");
+    }
+    return { plans, passes };
+}
+
+export function planFileName(outDir: string, plan: { project: string; stack: string }): string {
+    return path.join(outDir, `${plan.project}.${plan.stack}.json`);
+}
