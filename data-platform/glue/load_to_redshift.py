@@ -530,7 +530,9 @@ def main() -> None:
     for mapping in plan.mappings:
         if mapping.target not in frame.columns:
             frame = frame.withColumn(mapping.target, F.lit(None).cast(mapping.spark_type))
-    frame = frame.select(*[F.col(column) for column in plan.target_columns]).persist()
+    # Cast again in Spark: when the landed JSON holds a field as text (a timestamp sent as
+    # "2020-06-01 00:00:24.000000") the cast does not depend on the catalog type matching the data.
+    frame = frame.select(*[F.col(m.target).cast(m.spark_type).alias(m.target) for m in plan.mappings]).persist()
 
     limits = byte_limits(plan.mappings)
     required = [m.target for m in plan.mappings if not m.nullable]

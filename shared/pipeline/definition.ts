@@ -50,7 +50,10 @@ export interface PipelineDefinition {
     readonly columns: readonly ColumnDefinition[];
     /** The `Data` field used as Kinesis partition key when the client sends no `PartitionKey`. */
     readonly partitionKeyField: string;
-    /** The `Data` field holding the event time, used for the landed data's date partitions where present. */
+    /**
+     * The `Data` field holding the event time (a timestamp or date column): the Redshift table's sort key.
+     * The landed data is partitioned by Firehose arrival time instead (see s3-prefix.ts for why).
+     */
     readonly eventTimeField?: string;
     /** The column that identifies an event: a retried load replaces rows with the same key instead of adding them. */
     readonly mergeKey: string;

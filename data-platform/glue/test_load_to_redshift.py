@@ -1,0 +1,565 @@
+"""Unit tests for the pure parts of the Glue load job; they run without AWS, Glue or Spark.
+
+Run: python3 -m unittest discover -s data-platform/glue -p "test_*.py"
+"""
+
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import load_to_redshift as job  # noqa: E402  (the path above must be set first)
+
+
+def column(source, source_type, target, target_type, nullable=True, max_bytes=None):
+    entry = {"source": source, "sourceType": source_type, "target": target, "targetType": target_type, "nullable": nullable}
+    if max_bytes is not None:
+        entry["maxBytes"] = max_bytes
+    return entry
+
+
+EVENTS_MAPPING = [
+    column("request_id", "string", "request_id", "char(36)", nullable=False, max_bytes=36),
+    column("request_timestamp", "string", "request_timestamp", "timestamp", nullable=False),
+    column("message", "string", "message", "varchar(3128)", max_bytes=3128),
+    column("location", "string", "location", "varchar(5000)"),
+    column("attempts", "bigint", "attempts", "integer"),
+]
+
+
+def split_like_the_connector(actions):
+    """The Redshift connector's split: String.split(";") on the trimmed option, trailing empties dropped."""
+    parts = actions.strip().split(";")
+    while parts and parts[-1] == "":
+        parts.pop()
+    return parts
+
+
+class ColumnMappingTest(unittest.TestCase):
+    def test_builds_apply_mapping_tuples_in_declared_order(self):
+        mappings = job.parse_column_mapping(json.dumps(EVENTS_MAPPING))
+        self.assertEqual(
+            job.apply_mapping_tuples(mappings),
+            [
+                ("request_id", "string", "request_id", "string"),
+                ("request_timestamp", "string", "request_timestamp", "timestamp"),
+                ("message", "string", "message", "string"),
+                ("location", "string", "location", "string"),
+                ("attempts", "long", "attempts", "int"),
+            ],
+        )
+
+    def test_renames_a_column(self):
+        mappings = job.parse_column_mapping([column("ts", "timestamp", "request_timestamp", "timestamp without time zone")])
+        self.assertEqual(job.apply_mapping_tuples(mappings), [("ts", "timestamp", "request_timestamp", "timestamp")])
+
+    def test_text_byte_limit_is_max_bytes_or_the_declared_length(self):
+        mappings = job.parse_column_mapping(
+            [column("a", "string", "a", "varchar(100)", max_bytes=40), column("b", "string", "b", "char(36)"), column("c", "string", "c", "timestamp")]
+        )
+        self.assertEqual(job.byte_limits(mappings), {"a": 40, "b": 36})
+
+    def test_numeric_and_decimal_types(self):
+        mappings = job.parse_column_mapping(
+            [
+                column("a", "smallint", "a", "smallint"),
+                column("b", "double", "b", "double precision"),
+                column("c", "float", "c", "real"),
+                column("d", "decimal(10,2)", "d", "DECIMAL(12, 4)"),
+                column("e", "boolean", "e", "boolean"),
+                column("f", "date", "f", "date"),
+            ]
+        )
+        self.assertEqual(
+            [(m.glue_source_type, m.glue_target_type, m.spark_type) for m in mappings],
+            [
+                ("short", "short", "smallint"),
+                ("double", "double", "double"),
+                ("float", "float", "float"),
+                ("decimal(10,2)", "decimal(12,4)", "decimal(12,4)"),
+                ("boolean", "boolean", "boolean"),
+                ("date", "date", "date"),
+            ],
+        )
+
+
+class ArgumentValidationTest(unittest.TestCase):
+    def assertRejected(self, column_mapping, *fragments):
+        with self.assertRaises(job.JobArgumentError) as caught:
+            job.parse_column_mapping(column_mapping)
+        for fragment in fragments:
+            self.assertIn(fragment, str(caught.exception))
+
+    def test_invalid_json_names_the_argument(self):
+        self.assertRejected('[{"source": "a",', "column_mapping is not valid JSON")
+
+    def test_not_a_non_empty_array(self):
+        self.assertRejected("{}", "column_mapping must be a non-empty JSON array")
+        self.assertRejected("[]", "column_mapping must be a non-empty JSON array")
+
+    def test_element_not_an_object(self):
+        self.assertRejected(["request_id"], "column_mapping[0] must be an object")
+
+    def test_missing_field_names_element_and_field(self):
+        entry = column("a", "string", "a", "varchar(10)")
+        del entry["targetType"]
+        self.assertRejected([column("b", "string", "b", "varchar(10)"), entry], "column_mapping[1].targetType is required")
+
+    def test_unknown_target_type(self):
+        self.assertRejected([column("a", "string", "a", "varchr(10)")], "column_mapping[0].targetType", "'varchr(10)'", "not a supported Redshift type")
+
+    def test_unknown_source_type(self):
+        self.assertRejected([column("a", "struct<x:int>", "a", "varchar(10)")], "column_mapping[0].sourceType", "not a supported Hive type")
+
+    def test_text_length_out_of_range(self):
+        self.assertRejected([column("a", "string", "a", "varchar(70000)")], "column_mapping[0].targetType", "1 to 65535")
+        self.assertRejected([column("a", "string", "a", "char(0)")], "column_mapping[0].targetType", "1 to 4096")
+
+    def test_bad_identifier(self):
+        self.assertRejected([column("a", "string", "Bad Name", "varchar(10)")], "column_mapping[0].target", "not a valid identifier")
+        self.assertRejected([column("a;drop", "string", "a", "varchar(10)")], "column_mapping[0].source", "not a valid identifier")
+
+    def test_max_bytes_rules(self):
+        self.assertRejected([column("a", "string", "a", "varchar(10)", max_bytes=0)], "column_mapping[0].maxBytes must be a positive integer")
+        self.assertRejected([column("a", "string", "a", "varchar(10)", max_bytes=True)], "column_mapping[0].maxBytes must be a positive integer")
+        self.assertRejected([column("a", "string", "a", "varchar(10)", max_bytes="10")], "column_mapping[0].maxBytes must be a positive integer")
+        self.assertRejected([column("a", "string", "a", "varchar(10)", max_bytes=11)], "column_mapping[0].maxBytes (11) exceeds")
+        self.assertRejected([column("a", "string", "a", "timestamp", max_bytes=10)], "column_mapping[0].maxBytes applies only to char/varchar")
+
+    def test_nullable_must_be_boolean(self):
+        self.assertRejected([column("a", "string", "a", "varchar(10)", nullable="no")], "column_mapping[0].nullable must be true or false")
+
+    def test_duplicate_target(self):
+        self.assertRejected(
+            [column("a", "string", "a", "varchar(10)"), column("b", "string", "a", "varchar(10)")],
+            "column_mapping[1].target 'a' duplicates column_mapping[0].target",
+        )
+
+    def test_reserved_row_number_alias(self):
+        self.assertRejected([column("a", "string", job.ROW_NUMBER_ALIAS, "varchar(10)")], "reserved by the merge SQL")
+
+    def test_merge_key_must_be_a_non_nullable_target_column(self):
+        with self.assertRaisesRegex(job.JobArgumentError, "merge_key 'event_id' is not a target column"):
+            job.plan_load("tracking.events", "event_id", EVENTS_MAPPING)
+        with self.assertRaisesRegex(job.JobArgumentError, "merge_key 'message' must be a NOT NULL column"):
+            job.plan_load("tracking.events", "message", EVENTS_MAPPING)
+
+    def test_target_table_must_be_schema_dot_table(self):
+        for bad in ("events", "a.b.c", "tracking.Events", ""):
+            with self.assertRaisesRegex(job.JobArgumentError, "target_table"):
+                job.plan_load(bad, "request_id", EVENTS_MAPPING)
+
+    def test_missing_job_argument_is_named(self):
+        args = {name: "x" for name in job.REQUIRED_ARGUMENTS}
+        args["column_mapping"] = ""
+        with self.assertRaisesRegex(job.JobArgumentError, "--column_mapping is required"):
+            job.validate_job_arguments(args)
+
+    def test_valid_job_arguments_build_the_plan(self):
+        args = {name: "x" for name in job.REQUIRED_ARGUMENTS}
+        args.update(target_table="tracking.events", merge_key="request_id", column_mapping=json.dumps(EVENTS_MAPPING))
+        plan = job.validate_job_arguments(args)
+        self.assertEqual(plan.staging_table, "tracking.events_staging")
+        self.assertEqual(plan.target_columns, ["request_id", "request_timestamp", "message", "location", "attempts"])
+
+    def test_optional_arguments_are_detected_on_the_command_line(self):
+        argv = ["script.py", "--JOB_NAME", "j", "--redshift_iam_role", "arn:aws:iam::123456789012:role/r"]
+        self.assertEqual(job.present_optional_arguments(argv, job.OPTIONAL_ARGUMENTS), ["redshift_iam_role"])
+        self.assertEqual(job.present_optional_arguments(["script.py"], job.OPTIONAL_ARGUMENTS), [])
+
+    def test_connection_options(self):
+        plan = job.plan_load("tracking.events", "request_id", EVENTS_MAPPING)
+        options = job.connection_options(plan, "analytics", None)
+        self.assertEqual(set(options), {"dbtable", "database", "preactions", "postactions"})
+        self.assertEqual(options["dbtable"], "tracking.events_staging")
+        role = "arn:aws:iam::123456789012:role/redshift-copy"
+        self.assertEqual(job.connection_options(plan, "analytics", role)["aws_iam_role"], role)
+
+
+class TruncationTest(unittest.TestCase):
+    def test_none_passes_through(self):
+        self.assertIsNone(job.truncate_utf8(None, 10))
+
+    def test_ascii(self):
+        self.assertEqual(job.truncate_utf8("abcdef", 4), "abcd")
+        self.assertEqual(job.truncate_utf8("abcd", 4), "abcd")
+        self.assertEqual(job.truncate_utf8("", 4), "")
+
+    def test_two_byte_characters(self):
+        # "é" is 2 bytes: 5 bytes hold two of them, never half of the third.
+        self.assertEqual(job.truncate_utf8("éééé", 5), "éé")
+        self.assertEqual(job.truncate_utf8("éééé", 6), "ééé")
+        self.assertEqual(job.truncate_utf8("aéé", 2), "a")
+
+    def test_three_byte_characters(self):
+        # "€" is 3 bytes.
+        self.assertEqual(job.truncate_utf8("€€€", 8), "€€")
+        self.assertEqual(job.truncate_utf8("€€€", 7), "€€")
+        self.assertEqual(job.truncate_utf8("€€€", 6), "€€")
+        self.assertEqual(job.truncate_utf8("€€€", 2), "")
+
+    def test_four_byte_characters(self):
+        # "😀" is 4 bytes (outside the BMP).
+        self.assertEqual(job.truncate_utf8("😀😀", 7), "😀")
+        self.assertEqual(job.truncate_utf8("a😀", 4), "a")
+        self.assertEqual(job.truncate_utf8("a😀", 5), "a😀")
+
+    def test_exact_boundary_is_kept_whole(self):
+        value = "ab€😀"  # 1 + 1 + 3 + 4 = 9 bytes
+        self.assertEqual(job.utf8_length(value), 9)
+        self.assertEqual(job.truncate_utf8(value, 9), value)
+        self.assertEqual(job.truncate_utf8(value, 8), "ab€")
+
+    def test_result_is_the_longest_fitting_prefix(self):
+        value = "x€é😀yé€😀" * 5
+        for limit in range(0, job.utf8_length(value) + 2):
+            result = job.truncate_utf8(value, limit)
+            self.assertTrue(value.startswith(result))
+            self.assertLessEqual(job.utf8_length(result), limit)
+            if len(result) < len(value):
+                self.assertGreater(job.utf8_length(value[: len(result) + 1]), limit)
+
+    def test_warning_names_columns_counts_and_limits(self):
+        warning = job.truncation_warning({"message": 2, "location": 0, "referrer": 1}, {"message": 3128, "location": 5000, "referrer": 500})
+        self.assertIn("Truncated 3 value(s)", warning)
+        self.assertIn("message=2 (limit 3128 bytes)", warning)
+        self.assertIn("referrer=1 (limit 500 bytes)", warning)
+        self.assertNotIn("location", warning)
+        self.assertIsNone(job.truncation_warning({"message": 0}, {"message": 3128}))
+
+    def test_null_violation_error(self):
+        self.assertIn("request_timestamp=4", job.null_violation_error({"request_id": 0, "request_timestamp": 4}))
+        self.assertIsNone(job.null_violation_error({"request_id": 0}))
+
+
+class SqlBuilderTest(unittest.TestCase):
+    columns = ["request_id", "location", "network", "message"]
+
+    def sql(self):
+        return job.build_sql("tracking.events", "request_id", self.columns)
+
+    def test_quote_identifier(self):
+        self.assertEqual(job.quote_identifier("location"), '"location"')
+        with self.assertRaises(job.JobArgumentError):
+            job.quote_identifier('bad"name')
+
+    def test_staging_table_is_beside_the_target(self):
+        self.assertEqual(self.sql()["staging_table"], "tracking.events_staging")
+
+    def test_preactions_recreate_staging_like_the_target(self):
+        statements = [s.strip() for s in split_like_the_connector(self.sql()["preactions"])]
+        self.assertEqual(
+            statements,
+            ['DROP TABLE IF EXISTS "tracking"."events_staging"', 'CREATE TABLE "tracking"."events_staging" (LIKE "tracking"."events")'],
+        )
+
+    def test_postactions_merge_in_one_transaction_without_truncate(self):
+        statements = [s.strip() for s in split_like_the_connector(self.sql()["postactions"])]
+        self.assertEqual(statements[0], "BEGIN")
+        self.assertEqual(statements[-1], "COMMIT")
+        self.assertTrue(statements[1].startswith('DELETE FROM "tracking"."events" USING "tracking"."events_staging"'))
+        self.assertIn('"events"."request_id" = "events_staging"."request_id"', statements[1])
+        self.assertTrue(statements[2].startswith('INSERT INTO "tracking"."events"'))
+        self.assertEqual(statements[3], 'DELETE FROM "tracking"."events_staging"')
+        self.assertEqual(len(statements), 5)
+        self.assertNotIn("TRUNCATE", self.sql()["postactions"].upper())
+
+    def test_insert_deduplicates_on_the_merge_key(self):
+        insert = split_like_the_connector(self.sql()["postactions"])[2]
+        self.assertIn('ROW_NUMBER() OVER (PARTITION BY "request_id" ORDER BY "location", "network", "message")', insert)
+        self.assertIn(f'WHERE "{job.ROW_NUMBER_ALIAS}" = 1', insert)
+        self.assertIn('("request_id", "location", "network", "message")', insert)
+
+    def test_other_merge_key(self):
+        sql = job.build_sql("tracking.utm", "network", ["request_id", "network"])
+        self.assertIn('"utm"."network" = "utm_staging"."network"', sql["postactions"])
+        self.assertIn('PARTITION BY "network" ORDER BY "request_id"', sql["postactions"])
+
+    def test_reserved_words_are_always_quoted(self):
+        for option in ("preactions", "postactions"):
+            text = self.sql()[option]
+            for word in ("location", "network"):
+                self.assertNotRegex(text, rf'(?<!")\b{word}\b(?!")')
+
+    def test_options_respect_the_connector_format(self):
+        # No newlines (Glue's documented rule), no ';' inside a statement, no '%s' (the connector would
+        # substitute the table name), and no blank statement after splitting.
+        for option in ("preactions", "postactions"):
+            text = self.sql()[option]
+            self.assertNotIn("\n", text)
+            self.assertNotIn("%s", text)
+            self.assertTrue(all(part.strip() for part in split_like_the_connector(text)))
+
+    def test_rejects_bad_input(self):
+        with self.assertRaisesRegex(job.JobArgumentError, "merge_key 'event_id' is not one of the target columns"):
+            job.build_sql("tracking.events", "event_id", self.columns)
+        with self.assertRaisesRegex(job.JobArgumentError, "listed twice"):
+            job.build_sql("tracking.events", "request_id", ["request_id", "request_id"])
+        with self.assertRaisesRegex(job.JobArgumentError, r"columns\[1\]"):
+            job.build_sql("tracking.events", "request_id", ["request_id", "drop table x"])
+        with self.assertRaisesRegex(job.JobArgumentError, "at least one column"):
+            job.build_sql("tracking.events", "request_id", [])
+        with self.assertRaisesRegex(job.JobArgumentError, "staging table name"):
+            job.build_sql("tracking." + "t" * 125, "request_id", ["request_id"])
+
+
+class FakeColumn:
+    """Stands in for a Spark Column: every operator and method yields another FakeColumn."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: FakeColumn(f"{self.text}.{name}{args}")
+
+    def __gt__(self, other):
+        return FakeColumn(f"({self.text} > {other})")
+
+    def __repr__(self):
+        return self.text
+
+
+class FakeDataFrame:
+    def __init__(self, columns, totals):
+        self.columns = list(columns)
+        self.totals = totals
+        self.udf_columns = []
+
+    def withColumn(self, name, column):
+        if "udf" in column.text:
+            self.udf_columns.append(name)
+        if name not in self.columns:
+            self.columns.append(name)
+        return self
+
+    def select(self, *columns):
+        return self
+
+    def persist(self):
+        return self
+
+    def unpersist(self):
+        return self
+
+    def agg(self, *aggregates):
+        totals = self.totals
+
+        class Result:
+            def first(self):
+                return totals
+
+        return Result()
+
+
+class FakeGlue:
+    """Minimal awsglue/pyspark modules recording what main() asks of them."""
+
+    def __init__(self, argv, source_columns, totals):
+        self.argv = argv
+        self.calls = []
+        self.warnings = []
+        self.frame = FakeDataFrame(source_columns, totals)
+
+    def modules(self):
+        import types
+
+        fake = self
+        modules = {name: types.ModuleType(name) for name in (
+            "awsglue", "awsglue.context", "awsglue.dynamicframe", "awsglue.job", "awsglue.transforms", "awsglue.utils",
+            "pyspark", "pyspark.context", "pyspark.sql", "pyspark.sql.functions", "pyspark.sql.types",
+        )}
+
+        def get_resolved_options(argv, names):
+            values = dict(zip(argv[1::2], argv[2::2]))
+            missing = [name for name in names if f"--{name}" not in values]
+            if missing:
+                raise SystemExit(f"missing {missing}")
+            return {name: values[f"--{name}"] for name in names}
+
+        class Logger:
+            def info(self, message):
+                fake.calls.append(("info", message))
+
+            def warn(self, message):
+                fake.warnings.append(message)
+
+        class CreateDynamicFrame:
+            def from_catalog(self, **kwargs):
+                fake.calls.append(("from_catalog", kwargs))
+                return "source frame"
+
+        class WriteDynamicFrame:
+            def from_jdbc_conf(self, **kwargs):
+                fake.calls.append(("from_jdbc_conf", kwargs))
+
+        class GlueContext:
+            def __init__(self, spark_context):
+                self.create_dynamic_frame = CreateDynamicFrame()
+                self.write_dynamic_frame = WriteDynamicFrame()
+
+            def get_logger(self):
+                return Logger()
+
+        class Job:
+            def __init__(self, glue_context):
+                pass
+
+            def init(self, name, args):
+                fake.calls.append(("job.init", name))
+
+            def commit(self):
+                fake.calls.append(("job.commit",))
+
+        class MappedFrame:
+            def toDF(self):
+                return fake.frame
+
+        class ApplyMapping:
+            @staticmethod
+            def apply(**kwargs):
+                fake.calls.append(("ApplyMapping", kwargs))
+                return MappedFrame()
+
+        class DynamicFrame:
+            @staticmethod
+            def fromDF(frame, glue_context, name):
+                return ("dynamic frame", frame)
+
+        class SparkContext:
+            @staticmethod
+            def getOrCreate():
+                return "spark context"
+
+        functions = modules["pyspark.sql.functions"]
+        for name in ("col", "lit", "count", "sum", "when", "octet_length"):
+            setattr(functions, name, lambda *args, name=name: FakeColumn(f"{name}{args}"))
+        functions.udf = lambda function, return_type: (lambda *args: FakeColumn(f"udf{args}"))
+        modules["pyspark.sql.types"].StringType = lambda: "string"
+        modules["pyspark.sql"].functions = functions
+        modules["pyspark.context"].SparkContext = SparkContext
+        modules["awsglue.context"].GlueContext = GlueContext
+        modules["awsglue.dynamicframe"].DynamicFrame = DynamicFrame
+        modules["awsglue.job"].Job = Job
+        modules["awsglue.transforms"].ApplyMapping = ApplyMapping
+        modules["awsglue.utils"].getResolvedOptions = get_resolved_options
+        return modules
+
+    def run(self):
+        from unittest import mock
+
+        with mock.patch.dict(sys.modules, self.modules()), mock.patch.object(sys, "argv", self.argv):
+            job.main()
+
+    def call(self, name):
+        return [call for call in self.calls if call[0] == name]
+
+
+class MainWithFakeGlueTest(unittest.TestCase):
+    """main()'s wiring, against recording stand-ins for Glue and Spark (the real ones need AWS)."""
+
+    mapping = [
+        column("request_id", "string", "request_id", "char(36)", nullable=False, max_bytes=36),
+        column("message", "string", "message", "varchar(3128)", max_bytes=3128),
+        column("location", "string", "location", "varchar(5000)"),
+    ]
+
+    def argv(self, **extra):
+        args = {
+            "JOB_NAME": "tracking-dev-user-events-load",
+            "catalog_database": "tracking_dev_landing",
+            "catalog_table": "user_events",
+            "redshift_connection": "tracking-dev-redshift",
+            "redshift_database": "analytics",
+            "target_table": "tracking.events",
+            "merge_key": "request_id",
+            "column_mapping": json.dumps(self.mapping),
+            "TempDir": "s3://tracking-dev-glue-temp/load/",
+            **extra,
+        }
+        argv = ["load_to_redshift.py"]
+        for name, value in args.items():
+            argv += [f"--{name}", value]
+        return argv
+
+    def totals(self, rows=3, truncated_message=0, truncated_request_id=0, null_request_id=0):
+        return {
+            "row count": rows,
+            "truncated request_id": truncated_request_id,
+            "truncated message": truncated_message,
+            "truncated location": 0,
+            "null request_id": null_request_id,
+        }
+
+    def test_reads_with_a_bookmark_context_and_writes_the_staging_table_with_the_merge(self):
+        glue = FakeGlue(self.argv(), ["request_id", "message", "location"], self.totals())
+        glue.run()
+        [(_, source)] = glue.call("from_catalog")
+        self.assertEqual(source, {"database": "tracking_dev_landing", "table_name": "user_events", "transformation_ctx": "source"})
+        [(_, apply_mapping)] = glue.call("ApplyMapping")
+        self.assertEqual(apply_mapping["mappings"][0], ("request_id", "string", "request_id", "string"))
+        [(_, write)] = glue.call("from_jdbc_conf")
+        plan = job.plan_load("tracking.events", "request_id", self.mapping)
+        self.assertEqual(write["catalog_connection"], "tracking-dev-redshift")
+        self.assertEqual(write["redshift_tmp_dir"], "s3://tracking-dev-glue-temp/load/")
+        self.assertEqual(write["transformation_ctx"], "sink")
+        self.assertEqual(
+            write["connection_options"],
+            {"dbtable": "tracking.events_staging", "database": "analytics", "preactions": plan.preactions, "postactions": plan.postactions},
+        )
+        names = [call[0] for call in glue.calls]
+        self.assertEqual(names[0], "job.init")
+        self.assertLess(names.index("from_jdbc_conf"), names.index("job.commit"))
+        self.assertEqual(glue.warnings, [])
+        self.assertEqual(glue.frame.udf_columns, [])
+
+    def test_iam_role_is_passed_when_given(self):
+        role = "arn:aws:iam::123456789012:role/tracking-dev-redshift-copy"
+        glue = FakeGlue(self.argv(redshift_iam_role=role), ["request_id", "message", "location"], self.totals())
+        glue.run()
+        [(_, write)] = glue.call("from_jdbc_conf")
+        self.assertEqual(write["connection_options"]["aws_iam_role"], role)
+
+    def test_truncation_is_applied_and_logged_at_warn(self):
+        glue = FakeGlue(self.argv(), ["request_id", "message", "location"], self.totals(truncated_message=2))
+        glue.run()
+        self.assertEqual(glue.frame.udf_columns, ["message"])
+        self.assertEqual(len(glue.warnings), 1)
+        self.assertIn("message=2 (limit 3128 bytes)", glue.warnings[0])
+        self.assertEqual(len(glue.call("from_jdbc_conf")), 1)
+
+    def test_a_column_absent_from_the_batch_is_added(self):
+        glue = FakeGlue(self.argv(), ["request_id", "message"], self.totals())
+        glue.run()
+        self.assertIn("location", glue.frame.columns)
+
+    def test_empty_batch_writes_nothing_and_commits_the_bookmark(self):
+        glue = FakeGlue(self.argv(), [], self.totals(rows=0))
+        glue.run()
+        self.assertEqual(glue.call("from_jdbc_conf"), [])
+        self.assertEqual(len(glue.call("job.commit")), 1)
+
+    def test_nulls_in_not_null_columns_fail_before_writing_or_committing(self):
+        glue = FakeGlue(self.argv(), ["request_id", "message", "location"], self.totals(null_request_id=2))
+        with self.assertRaisesRegex(ValueError, "request_id=2"):
+            glue.run()
+        self.assertEqual(glue.call("from_jdbc_conf"), [])
+        self.assertEqual(glue.call("job.commit"), [])
+
+    def test_malformed_column_mapping_fails_before_touching_glue(self):
+        argv = self.argv(column_mapping='[{"source": "request_id"}]')
+        glue = FakeGlue(argv, ["request_id"], self.totals())
+        with self.assertRaisesRegex(job.JobArgumentError, r"column_mapping\[0\]\.sourceType is required"):
+            glue.run()
+        self.assertEqual(glue.calls, [])
+
+
+class ModuleImportTest(unittest.TestCase):
+    def test_importing_needs_neither_glue_nor_spark(self):
+        self.assertNotIn("awsglue", sys.modules)
+        self.assertNotIn("pyspark", sys.modules)
+
+
+if __name__ == "__main__":
+    unittest.main()
