@@ -1,0 +1,232 @@
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseCostArgs, UsageError } from "../../tools/cost/cli";
+import { gapComponents, sumOfUniformsCdf, waitQuantile } from "../../tools/cost/latency";
+import { CostLine, estimate, Estimate } from "../../tools/cost/model";
+import { PRICES, tieredCost } from "../../tools/cost/prices";
+import { dailyTriggerMinutes, effectiveGapsSeconds } from "../../tools/cost/schedule";
+import { DOCUMENTED_DEFAULTS, PlannedSettings, readPlannedSettings } from "../../tools/cost/settings";
+import { repoRoot } from "../../tools/plan/runner";
+
+// Seconds in AWS's 730-hour month, used in the hand computations below: 730 x 3600 = 2,628,000.
+
+function line(e: Estimate, prefix: string): CostLine {
+    const found = e.lines.find((l) => l.component.startsWith(prefix));
+    if (!found) throw new Error(`no cost line "${prefix}" in ${e.lines.map((l) => l.component).join(", ")}`);
+    return found;
+}
+
+// The closed-form cases leave out the partition gate (new hours wait for the crawler); it has its own case.
+const defaults: PlannedSettings = { ...DOCUMENTED_DEFAULTS, partitionsRegisteredByCrawler: false };
+
+describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, documented defaults)", () => {
+    const e = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, defaults);
+
+    it("API Gateway: 2.628 B requests across the REST tiers", () => {
+        // requests = 1000 x 2,628,000 = 2,628,000,000
+        // 333 M x $3.70/M = 1,232.10; 667 M x $2.80/M = 1,867.60; (2,628 M - 1,000 M) = 1,628 M x $2.38/M = 3,874.64
+        // total = 6,974.34
+        expect(line(e, "API Gateway").monthlyUsd).to.be.closeTo(6974.34, 0.005);
+    });
+
+    it("Kinesis on-demand: 1 KiB + 36 B partition key rounds up to 2 KiB per record", () => {
+        // stream-hours: 2 x 730 x $0.04 = 58.40
+        // GB: 2,628,000,000 x 2,048 B / 2^30 = 5,012.51 GB, in ($0.08) and out ($0.04): 5,012.51 x 0.12 = 601.50
+        // total = 659.90
+        expect(line(e, "Kinesis").monthlyUsd).to.be.closeTo(659.9, 0.01);
+    });
+
+    it("Firehose: each 1 KiB record billed as 5 KB", () => {
+        // 2,628,000,000 x 5,120 B / 2^30 = 12,531.28 GB x $0.029 = 363.41
+        expect(line(e, "Firehose").monthlyUsd).to.be.closeTo(363.41, 0.01);
+    });
+
+    it("Glue load jobs: 1-minute minimum per run, 2 DPUs, every 5 minutes, per pipeline", () => {
+        // runs per pipeline: 288 a day x 730/24 = 8,760; a run reads 500 ev/s x 1,024 B x 300 s = 153.6 MB
+        // at 2 x 10 MiB/s = 7.32 s, + 45 s fixed = 52.3 s, billed as 60 s.
+        // DPU-h = 2 pipelines x 8,760 x 2 DPU x 60 s / 3,600 = 584; x $0.44 = 256.96
+        expect(line(e, "Glue load jobs").monthlyUsd).to.be.closeTo(256.96, 0.005);
+    });
+
+    it("Glue crawlers: 10-minute minimum per run", () => {
+        // S3 crawler hourly: 24 x 730/24 = 730 runs per pipeline; JDBC daily: 730/24 = 30.42; x 2 pipelines = 1,520.83 runs
+        // 1,520.83 x 2 DPU x 600 s / 3,600 = 506.94 DPU-h x $0.44 = 223.06
+        expect(line(e, "Glue crawlers").monthlyUsd).to.be.closeTo(223.06, 0.01);
+    });
+
+    it("latency: p50 = fixed + 180 s, p99 = fixed + 341.03 s (60 s buffer, 5-minute job)", () => {
+        // Buffer fill time 64 MiB / (500 ev/s x 1,024 B) = 131 s > 60 s, so E = 60 s. Gaps: 300 s.
+        // fixed = 1 (Kinesis poll) + 2 (S3 write) + 52.324 (run: 45 + 153,600,000 / 20,971,520) = 55.324 s
+        // U(0,60)+U(0,300): median in the flat part, (t - 30)/300 = 0.5 -> t = 180
+        // p99 in the top part: 1 - (360 - t)^2 / (2 x 60 x 300) = 0.99 -> (360 - t)^2 = 360 -> t = 341.026
+        expect(e.latency.bufferPeriodSeconds).to.equal(60);
+        expect(e.latency.fixedSeconds).to.be.closeTo(55.324, 0.001);
+        expect(e.latency.p50Seconds).to.be.closeTo(55.324 + 180, 0.01);
+        expect(e.latency.p99Seconds).to.be.closeTo(55.324 + 341.026, 0.01);
+    });
+
+    it("the seed design (300 s buffer + 5-minute job) models to about its documented 5-10 minutes", () => {
+        // U(0,300)+U(0,300) is triangular on [0, 600]: median 300; p99: (600 - t)^2 = 0.01 x 180,000 -> t = 557.57
+        expect(e.seedLatency.p50Seconds).to.be.closeTo(55.324 + 300, 0.01);
+        expect(e.seedLatency.p99Seconds).to.be.closeTo(55.324 + 557.574, 0.01);
+        expect(e.seedLatency.p50Seconds / 60).to.be.within(5, 10);
+    });
+
+    it("with the hourly crawler registering each new hour's partition (the planned design), p99 is about 20 minutes", () => {
+        // Hour h's folder appears at h:01:03 (60 s buffer + 2 s write); the crawl at h:15 registers it at h:16:30
+        // (90 s crawl); the next run is at h:20. Objects landing in the hour, per run that loads them:
+        //   (0, 990 s]   -> run at 1,200 s: wait U(210, 1,200), weight 990/3,600
+        //   (990, 1,200] -> run at 1,200 s: wait U(0, 210),     weight 210/3,600
+        //   (1,200, 3,600] -> eight 300-s gaps: U(0, 300),     weight 2,400/3,600
+        // With F(a,b;t) the CDF of U(0,a)+U(0,b), the CDF of buffer + wait at t = 230 s:
+        //   0.275 x F(60,990; 20) + 0.0583 x F(60,210; 230) + 0.6667 x F(60,300; 230)
+        //   = 0.275 x 400/118,800 + 0.0583 x (1 - 40^2/25,200) + 0.6667 x 200/300 = 0.00093 + 0.05463 + 0.44444 = 0.5000
+        // p99: only the gated part is left: 0.275 x F(60,990; t - 210) = 0.99 - 0.725 -> F = 0.96364,
+        //   in the flat part (t' - 30)/990 = 0.96364 -> t' = 984.0 -> t = 1,194.0
+        const gated = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...defaults, partitionsRegisteredByCrawler: true });
+        expect(gated.latency.partitionGate).to.equal(true);
+        expect(gated.latency.p50Seconds - gated.latency.fixedSeconds).to.be.closeTo(230, 0.01);
+        expect(gated.latency.p99Seconds - gated.latency.fixedSeconds).to.be.closeTo(1194, 0.01);
+        // With jobTrigger "crawler" the job runs after each crawl, so there is no separate gate.
+        const afterCrawl = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...defaults, partitionsRegisteredByCrawler: true, jobTrigger: "crawler" });
+        expect(afterCrawl.latency.partitionGate).to.equal(false);
+    });
+
+    it("the total is the sum of the lines, and each line says whether a us-east-1 rate stands in", () => {
+        expect(e.totalMonthlyUsd).to.be.closeTo(e.lines.reduce((s, l) => s + l.monthlyUsd, 0), 1e-9);
+        // The first API tier is a confirmed Frankfurt rate, the later ones are not.
+        expect(line(e, "API Gateway").standInPrice).to.equal(true);
+        expect(line(e, "S3 storage").standInPrice).to.equal(false);
+    });
+});
+
+describe("cost model: other configurations", () => {
+    it("provisioned Kinesis: shards sized to the load, PUT payload units in 25 KB", () => {
+        // 10 ev/s, batch 100: 5 ev/s per stream -> 1 shard each; 2 x 1 x 730 x $0.015 = 21.90
+        // PUT units: 10 x 2,628,000 = 26,280,000 records x 1 unit (1,060 B < 25 KB) x $0.014/M = 0.368
+        const e = estimate({ eventsPerSecond: 10, eventBytes: 1024, batch: 100, pipelines: 2, shardMode: "PROVISIONED" }, defaults);
+        expect(line(e, "Kinesis Data Streams (provisioned)").monthlyUsd).to.be.closeTo(21.9 + 0.36792, 0.0001);
+        // 262,800 requests, all in the first tier: 0.2628 M x $3.70 = 0.97236
+        expect(line(e, "API Gateway").monthlyUsd).to.be.closeTo(0.97236, 0.00001);
+        expect(line(e, "API Gateway").standInPrice).to.equal(false);
+    });
+
+    it("an undersized configured shard count is flagged", () => {
+        // 5,000 ev/s of 1,060 B per stream = 5.05 MiB/s -> needs 6 shards (5,000 records/s needs 5).
+        const e = estimate({ eventsPerSecond: 5000, eventBytes: 1024, batch: 10, pipelines: 1, shardMode: "PROVISIONED" }, { ...defaults, shardCount: 2 });
+        expect(line(e, "Kinesis").detail).to.match(/UNDER-PROVISIONED: the load needs 6/);
+    });
+
+    it("the buffer size flushes before the interval under load", () => {
+        // 10,000 ev/s x 1,024 B into one Firehose: 64 MiB fills in 67,108,864 / 10,240,000 = 6.5536 s < 60 s
+        // p50 of U(0,6.5536)+U(0,300): (t - 3.2768)/300 = 0.5 -> t = 153.2768
+        // run = 45 + 10,000 x 1,024 x 300 / 20,971,520 = 45 + 146.484 = 191.484; fixed = 3 + 191.484
+        const e = estimate({ eventsPerSecond: 10000, eventBytes: 1024, batch: 10, pipelines: 1 }, defaults);
+        expect(e.latency.bufferPeriodSeconds).to.be.closeTo(6.5536, 1e-4);
+        expect(e.latency.p50Seconds).to.be.closeTo(194.484 + 153.2768, 0.01);
+    });
+
+    it("a run longer than the schedule period skips triggers (one concurrent run), until the rate converges", () => {
+        // 18,000 ev/s x 1,024 B = 18,432,000 B/s into 2 x 10 MiB/s:
+        // gap 300: run 45 + 263.67 = 308.67 (+30 start) > 300 -> gap 600: run 572.34 (+30) > 600 -> gap 900: run 836.02 (+30) < 900
+        const e = estimate({ eventsPerSecond: 18000, eventBytes: 1024, batch: 10, pipelines: 1 }, defaults);
+        expect([...new Set(e.latency.jobGapsSeconds)]).to.deep.equal([900]);
+        expect(e.latency.jobRunSeconds).to.be.closeTo(836.016, 0.001);
+    });
+
+    it("refuses a load the job can never catch up with, naming jobWorkers", () => {
+        expect(() => estimate({ eventsPerSecond: 40000, eventBytes: 1024, batch: 10, pipelines: 1 }, defaults)).to.throw(/jobWorkers: 2 G\.1X workers .*\(raise jobWorkers\)/);
+    });
+
+    it("a Redshift Serverless sandbox adds one 60-second active period per trigger", () => {
+        // 8,760 triggers x 60 s x 8 RPU / 3,600 = 1,168 RPU-h x $0.375 = 438.00
+        const e = estimate({ eventsPerSecond: 1, eventBytes: 500, batch: 1, pipelines: 2 }, { ...defaults, redshiftMode: "sandbox" });
+        expect(line(e, "Redshift Serverless").monthlyUsd).to.be.closeTo(438, 1e-9);
+        expect(estimate({ eventsPerSecond: 1, eventBytes: 500, batch: 1, pipelines: 2 }, defaults).lines.some((l) => l.component.startsWith("Redshift"))).to.equal(false);
+    });
+});
+
+describe("cost model: building blocks", () => {
+    it("tiered pricing charges each unit at its tier's rate", () => {
+        const tiers = PRICES.apiGateway.restRequestsPerMillion;
+        expect(tieredCost(1e6, tiers, 1e6)).to.be.closeTo(3.7, 1e-9);
+        // 333 M at 3.70 + 1 M at 2.80
+        expect(tieredCost(334e6, tiers, 1e6)).to.be.closeTo(333 * 3.7 + 2.8, 1e-9);
+    });
+
+    it("the sum of two uniforms has the textbook CDF", () => {
+        expect(sumOfUniformsCdf(60, 300, 30)).to.be.closeTo(900 / 36000, 1e-12); // t^2/(2ab)
+        expect(sumOfUniformsCdf(60, 300, 180)).to.be.closeTo(0.5, 1e-12); // (t - a/2)/b
+        expect(sumOfUniformsCdf(60, 300, 360)).to.equal(1);
+        expect(waitQuantile(0, gapComponents([300]), 0.5)).to.be.closeTo(150, 0.001); // U(0,300) alone
+    });
+
+    it("reads Glue cron schedules into trigger times, and refuses what it does not model", () => {
+        expect(dailyTriggerMinutes("cron(0/5 * * * ? *)")).to.have.length(288);
+        expect(dailyTriggerMinutes("cron(15 * * * ? *)").slice(0, 2)).to.deep.equal([15, 75]);
+        expect(dailyTriggerMinutes("cron(0,30 8-9 * * ? *)")).to.deep.equal([480, 510, 540, 570]);
+        expect(() => dailyTriggerMinutes("cron(0 3 ? * MON *)")).to.throw(/Day-of-week must be \* or \?/);
+        expect(() => dailyTriggerMinutes("rate(5 minutes)")).to.throw(/must be a Glue cron expression/);
+        // Every 5 minutes with 400-s runs: every other trigger is refused.
+        expect([...new Set(effectiveGapsSeconds(dailyTriggerMinutes("cron(0/5 * * * ? *)"), 400))]).to.deep.equal([600]);
+    });
+
+    it("reads the stack files where a key is set and the documented default elsewhere", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "cost-"));
+        fs.mkdirSync(path.join(root, "engineering"));
+        fs.mkdirSync(path.join(root, "data-platform"));
+        fs.writeFileSync(path.join(root, "engineering", "Pulumi.dev.yaml"), "config:\n  tracking-engineering:firehoseBufferSeconds: 120\n  tracking-engineering:streamMode: PROVISIONED\n  tracking-engineering:shardCount: 3\n");
+        fs.writeFileSync(path.join(root, "data-platform", "Pulumi.dev.yaml"), "config:\n  tracking-data-platform:jobSchedule: cron(0/10 * * * ? *)\n  tracking-data-platform:jobWorkers: \"4\"\n");
+        const settings = readPlannedSettings(root);
+        expect(settings).to.include({ firehoseBufferSeconds: 120, streamMode: "PROVISIONED", shardCount: 3, jobSchedule: "cron(0/10 * * * ? *)", jobWorkers: 4 });
+        expect(settings.firehoseBufferMiB).to.equal(DOCUMENTED_DEFAULTS.firehoseBufferMiB);
+        fs.writeFileSync(path.join(root, "engineering", "Pulumi.dev.yaml"), "config:\n  tracking-engineering:streamMode: SOMETIMES\n");
+        expect(() => readPlannedSettings(root)).to.throw(/tracking-engineering:streamMode must be one of ON_DEMAND, PROVISIONED/);
+        fs.rmSync(root, { recursive: true });
+    });
+
+    it("the real dev stack files parse", () => {
+        const settings = readPlannedSettings(repoRoot());
+        expect(settings.firehoseBufferSeconds).to.be.a("number");
+        expect(() => dailyTriggerMinutes(settings.jobSchedule)).to.not.throw();
+    });
+});
+
+describe("npm run cost: arguments", () => {
+    it("parses every flag, with defaults", () => {
+        const args = parseCostArgs(["--events-per-second", "1000", "--event-bytes=700", "--batch", "50", "--pipelines", "3", "--shard-mode", "provisioned"], 2);
+        expect(args.workload).to.deep.equal({ eventsPerSecond: 1000, eventBytes: 700, batch: 50, pipelines: 3, shardMode: "PROVISIONED" });
+        expect(parseCostArgs(["--events-per-second", "0.5"], 2).workload).to.include({ eventBytes: 1024, batch: 1, pipelines: 2, shardMode: undefined });
+    });
+
+    const cases: Array<[string[], RegExp]> = [
+        [[], /--events-per-second is required/],
+        [["--events-per-second", "abc"], /--events-per-second must be a number above 0 \(got "abc"\)/],
+        [["--events-per-second", "-5"], /--events-per-second must be a number above 0/],
+        [["--events-per-second"], /--events-per-second needs a value/],
+        [["--events-per-second", "10", "--batch", "501"], /--batch must be an integer from 1 to 500 \(PutRecords takes at most 500 records\) \(got "501"\)/],
+        [["--events-per-second", "10", "--event-bytes", "2000000"], /--event-bytes must be an integer from 1 to 1048576/],
+        [["--events-per-second", "10", "--pipelines", "1.5"], /--pipelines must be an integer/],
+        [["--events-per-second", "10", "--shard-mode", "auto"], /--shard-mode must be on-demand or provisioned \(got "auto"\)/],
+        [["--events-per-second", "10", "--eps", "1"], /unknown argument --eps/],
+        [["--events-per-second", "10", "--batch", "2", "--batch", "3"], /--batch is given twice/],
+    ];
+    for (const [argv, message] of cases) {
+        it(`refuses ${JSON.stringify(argv)}`, () => {
+            expect(() => parseCostArgs(argv, 2)).to.throw(UsageError, message);
+        });
+    }
+
+    it("the CLI exits 2 with the message and the usage on stderr", () => {
+        const cli = path.join(repoRoot(), "build", "tools", "cost", "cli.js");
+        const bad = spawnSync(process.execPath, [cli, "--events-per-second", "ten"], { encoding: "utf8" });
+        expect(bad.status).to.equal(2);
+        expect(bad.stderr).to.match(/cost: --events-per-second must be a number above 0 \(got "ten"\)/).and.match(/usage: npm run cost/);
+        const good = spawnSync(process.execPath, [cli, "--events-per-second", "1000"], { encoding: "utf8" });
+        expect(good.status, good.stderr).to.equal(0);
+        expect(good.stdout).to.match(/^Total\s+\$[\d,]+\.\d\d$/m).and.match(/Latency API -> Redshift \(modeled\): p50/).and.match(/Seed design/);
+    });
+});

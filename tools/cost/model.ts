@@ -1,0 +1,318 @@
+/**
+ * Monthly cost per component and end-to-end latency of the planned configuration, as pure functions of
+ * a workload and the stack settings (tools/cost/settings.ts), priced with tools/cost/prices.ts.
+ *
+ * Scope: the pipeline's own usage-driven and per-resource charges in the two accounts. Not modeled:
+ * free tiers, data transfer (everything stays in one region), the Glue Data Catalog (first million
+ * objects and requests free), a Redshift cluster you already run (redshiftMode `cluster`), NAT or VPC
+ * endpoints of the Glue network, and Secrets Manager. Every estimate that is not a list price is a named
+ * constant below, with its reasoning.
+ */
+import { pipelineAlarmSpecs } from "../../shared/pipeline-alarms";
+import { ACCESS_LOG_FORMAT } from "../../shared/ingestion-api";
+import { HOURS_PER_MONTH, PRICES, Price, SECONDS_PER_MONTH, tieredCost } from "./prices";
+import { gapComponents, WaitComponent, waitQuantile } from "./latency";
+import { dailyTriggerMinutes, effectiveGapsSeconds, effectiveTriggerSeconds, jobWaitComponents } from "./schedule";
+import { PlannedSettings, StreamMode } from "./settings";
+
+export interface Workload {
+    /** Events per second into the API, all pipelines together, spread evenly over the pipelines. */
+    readonly eventsPerSecond: number;
+    /** Bytes of one event's `Data` (the record Kinesis stores). */
+    readonly eventBytes: number;
+    /** Events per API request: 1 = PutRecord, more = PutRecords (at most 500). */
+    readonly batch: number;
+    readonly pipelines: number;
+    /** Overrides the stack's streamMode. */
+    readonly shardMode?: StreamMode;
+}
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+/** AWS bills "GB" of data as 2^30 bytes. */
+const GB = 1024 * MIB;
+
+// --- Estimates (not list prices): each is a judgment, kept here so it can be argued with.
+/** A UUID partition key: Kinesis counts data + partition key toward a record's size. */
+export const PARTITION_KEY_BYTES = 36;
+/** Compressed / raw size of JSON events: gzip ~0.15 (6-7x), Hadoop-Snappy ~0.35. */
+export const COMPRESSION_RATIO: Readonly<Record<PlannedSettings["firehoseCompression"], number>> = { GZIP: 0.15, HADOOP_SNAPPY: 0.35, UNCOMPRESSED: 1 };
+/** Firehose polls each shard once a second: the mean hop from stream to Firehose buffer. */
+export const KINESIS_TO_FIREHOSE_SECONDS = 1;
+/** Writing a delivered buffer to S3 (one PUT of a few MiB, cross-account, SSE-KMS). */
+export const FIREHOSE_TO_S3_SECONDS = 2;
+/** Glue 5.0 Spark start-up until the script runs; not billed, and it overlaps the wait for the run. */
+export const JOB_STARTUP_SECONDS = 30;
+/** Per run, besides reading: bookmark listing, Spark plan, Redshift COPY from the temp dir, staging merge. */
+export const JOB_FIXED_SECONDS = 45;
+/** Uncompressed JSON one G.1X worker (1 DPU, 4 vCPU) parses and writes per second. */
+export const JOB_BYTES_PER_SECOND_PER_WORKER = 10 * MIB;
+/** A crawler run; billed at least 10 minutes anyway. */
+export const CRAWLER_RUN_SECONDS = 90;
+/** DPUs a small crawl uses (the Glue pricing page's crawler example uses 2). */
+export const CRAWLER_DPUS = 2;
+/** S3 PUT/LIST-class requests of one job run (bookmark listing, Spark temp files, COPY manifest). */
+export const JOB_S3_REQUESTS_PER_RUN = 20;
+/** S3 LIST requests of one incremental crawler run. */
+export const CRAWLER_S3_REQUESTS_PER_RUN = 50;
+/** Redshift Serverless is billed 60 s minimum per active period; one load's COPY+MERGE fits in it. */
+export const REDSHIFT_ACTIVE_SECONDS_PER_TRIGGER = 60;
+/** Customer-managed keys of one environment: the engineering stream key and the data-platform data key. */
+export const KMS_KEYS = 2;
+/** An on-demand stream starts at 4 MiB/s of write capacity, i.e. 4 shards. */
+export const ON_DEMAND_MIN_SHARDS = 4;
+/** KMS calls per shard per 5 minutes: Kinesis' GenerateDataKey (producer side) + Decrypt (Firehose). */
+export const KMS_CALLS_PER_SHARD_PER_5_MINUTES = 2;
+/** API routes per pipeline: PUT .../record (PutRecord) and PUT .../records (PutRecords). */
+export const ROUTES_PER_PIPELINE = 2;
+/** API Gateway detailed metrics per method: Count, 4XXError, 5XXError, Latency, IntegrationLatency. */
+export const DETAILED_METRICS_PER_ROUTE = 5;
+/** X-Ray's default sampling rule: the first request each second, then 5% of the rest. */
+export const XRAY_RESERVOIR_PER_SECOND = 1;
+export const XRAY_FIXED_RATE = 0.05;
+/** The seed design: Firehose buffer 300 s, Glue job every 5 minutes, documented as "5-10 minutes". */
+export const SEED_DESIGN = { firehoseBufferSeconds: 300, jobSchedule: "cron(0/5 * * * ? *)", documented: "5-10 minutes" } as const;
+
+export interface CostLine {
+    readonly component: string;
+    readonly monthlyUsd: number;
+    /** How the figure was reached (quantities x rates). */
+    readonly detail: string;
+    /** At least one rate is the us-east-1 rate standing in for eu-central-1. */
+    readonly standInPrice: boolean;
+}
+
+export interface LatencyEstimate {
+    readonly p50Seconds: number;
+    readonly p99Seconds: number;
+    /** The Firehose buffer period E (interval, or fill time if shorter). */
+    readonly bufferPeriodSeconds: number;
+    /** The gaps between effective job runs over a day. */
+    readonly jobGapsSeconds: readonly number[];
+    /** Whether objects of a new hour also wait for the crawler to register the hour's partition. */
+    readonly partitionGate: boolean;
+    readonly fixedSeconds: number;
+    readonly jobRunSeconds: number;
+}
+
+export interface Estimate {
+    readonly workload: Workload;
+    readonly settings: PlannedSettings;
+    readonly streamMode: StreamMode;
+    readonly lines: readonly CostLine[];
+    readonly totalMonthlyUsd: number;
+    readonly latency: LatencyEstimate;
+    readonly seedLatency: LatencyEstimate;
+    /** Storage of the landing data once objects start expiring (after landingExpirationDays). */
+    readonly steadyStateStorageUsd: number;
+}
+
+function standIn(...prices: Price[]): boolean {
+    return prices.some((p) => p.region !== "eu-central-1");
+}
+
+const count = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)}B` : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(n < 10 ? 2 : 0));
+
+/** Checks a workload, with a message naming the field and the rule. */
+export function checkWorkload(w: Workload): void {
+    if (!(Number.isFinite(w.eventsPerSecond) && w.eventsPerSecond > 0)) throw new Error(`eventsPerSecond must be a number above 0 (got ${w.eventsPerSecond})`);
+    if (!(Number.isInteger(w.eventBytes) && w.eventBytes >= 1 && w.eventBytes <= MIB)) throw new Error(`eventBytes must be an integer from 1 to 1048576 (a Kinesis record is at most 1 MiB; got ${w.eventBytes})`);
+    if (!(Number.isInteger(w.batch) && w.batch >= 1 && w.batch <= 500)) throw new Error(`batch must be an integer from 1 to 500 (PutRecords takes at most 500 records; got ${w.batch})`);
+    if (!(Number.isInteger(w.pipelines) && w.pipelines >= 1)) throw new Error(`pipelines must be an integer of at least 1 (got ${w.pipelines})`);
+}
+
+/** Per-pipeline quantities shared by the cost lines and the latency. */
+function perPipeline(w: Workload, s: PlannedSettings) {
+    const rate = w.eventsPerSecond / w.pipelines; // events/s per pipeline
+    const recordBytes = w.eventBytes + PARTITION_KEY_BYTES;
+    const fillSeconds = (s.firehoseBufferMiB * MIB) / (rate * w.eventBytes);
+    // Interval 0 (zero buffering) still delivers in batches; a second is the floor the model keeps.
+    const bufferPeriod = Math.max(1, Math.min(s.firehoseBufferSeconds, fillSeconds));
+    const triggers = s.jobTrigger === "crawler" ? dailyTriggerMinutes(s.s3CrawlerSchedule) : dailyTriggerMinutes(s.jobSchedule);
+    const crawlerWait = s.jobTrigger === "crawler" ? CRAWLER_RUN_SECONDS : 0;
+    const throughput = s.jobWorkers * JOB_BYTES_PER_SECOND_PER_WORKER;
+    if (rate * w.eventBytes >= throughput) {
+        throw new Error(
+            `jobWorkers: ${s.jobWorkers} G.1X workers read about ${(throughput / MIB).toFixed(0)} MiB/s, less than the ${((rate * w.eventBytes) / MIB).toFixed(1)} MiB/s ` +
+                `each pipeline receives: the load job would fall further behind with every run (raise jobWorkers)`,
+        );
+    }
+    // A run reads what arrived since the previous run, so its length depends on the gap, and a run still
+    // going when the next trigger fires makes that trigger a no-op (longer gap). Iterate to the fixed
+    // point; it exists because a run reads faster than data arrives (checked above).
+    let gaps = effectiveGapsSeconds(triggers);
+    let runSeconds = 0;
+    for (let i = 0; i < 50; i++) {
+        const meanGap = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+        runSeconds = JOB_FIXED_SECONDS + (rate * w.eventBytes * meanGap) / throughput; // billed (start-up is not)
+        const next = effectiveGapsSeconds(triggers, JOB_STARTUP_SECONDS + runSeconds + crawlerWait);
+        if (next.length === gaps.length && next.every((g, j) => g === gaps[j])) break;
+        gaps = next;
+    }
+    const runStarts = effectiveTriggerSeconds(triggers, JOB_STARTUP_SECONDS + runSeconds + crawlerWait);
+    // On a schedule, an hour's first object is invisible to the job until the S3 crawler registers the
+    // hour's partition: the first crawl starting after the hour's folder appears (its first buffer
+    // delivered, E + the S3 write after the hour starts), plus the crawl itself.
+    const crawls = dailyTriggerMinutes(s.s3CrawlerSchedule).map((m) => m * 60);
+    const allCrawls = [0, 1, 2].flatMap((d) => crawls.map((c) => c + d * 86400));
+    const gated = s.jobTrigger === "schedule" && s.partitionsRegisteredByCrawler;
+    const registration = (hourStart: number) => (allCrawls.find((c) => c >= hourStart + bufferPeriod + FIREHOSE_TO_S3_SECONDS) as number) + CRAWLER_RUN_SECONDS;
+    const components = jobWaitComponents(runStarts, gated ? registration : undefined);
+    const runsPerMonth = (gaps.length * HOURS_PER_MONTH) / 24;
+    return { rate, recordBytes, bufferPeriod, gaps, components, gated, runSeconds, runsPerMonth, crawlerWait };
+}
+
+export function latencyOf(bufferPeriod: number, gaps: readonly number[], components: readonly WaitComponent[], partitionGate: boolean, runSeconds: number, crawlerWait: number): LatencyEstimate {
+    const fixed = KINESIS_TO_FIREHOSE_SECONDS + FIREHOSE_TO_S3_SECONDS + crawlerWait + runSeconds;
+    return {
+        p50Seconds: fixed + waitQuantile(bufferPeriod, components, 0.5),
+        p99Seconds: fixed + waitQuantile(bufferPeriod, components, 0.99),
+        bufferPeriodSeconds: bufferPeriod,
+        jobGapsSeconds: gaps,
+        partitionGate,
+        fixedSeconds: fixed,
+        jobRunSeconds: runSeconds,
+    };
+}
+
+/** The size of one API access-log line: the stage's JSON format with typical values filled in. */
+export function accessLogLineBytes(): number {
+    const typical: Record<string, string> = {
+        requestId: "0d6f3c1e-7a2b-4c9d-8e1f-2a3b4c5d6e7f",
+        extendedRequestId: "AbCdEfGhIjKlMnO=",
+        requestTime: "25/Nov/2026:12:00:00 +0000",
+        sourceIp: "203.0.113.10",
+        userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Gecko/20100101 Firefox/120.0",
+        apiKeyId: "abcdefghij",
+        httpMethod: "PUT",
+        resourcePath: "/streams/user-events/record",
+        protocol: "HTTP/1.1",
+        status: "200",
+        responseLength: "90",
+        responseLatency: "25",
+        errorMessage: "-",
+        errorResponseType: "-",
+        validationError: "-",
+        integrationStatus: "200",
+        integrationLatency: "20",
+        integrationError: "-",
+    };
+    const line = Object.fromEntries(Object.keys(ACCESS_LOG_FORMAT).map((k) => [k, typical[k] ?? "-"]));
+    return Buffer.byteLength(JSON.stringify(line));
+}
+
+export function estimate(workload: Workload, settings: PlannedSettings): Estimate {
+    checkWorkload(workload);
+    const w = workload;
+    const s = settings;
+    const mode: StreamMode = w.shardMode ?? s.streamMode;
+    const P = w.pipelines;
+    const pp = perPipeline(w, s);
+    const events = w.eventsPerSecond * SECONDS_PER_MONTH;
+    const requests = events / w.batch;
+    const lines: CostLine[] = [];
+    const add = (component: string, monthlyUsd: number, detail: string, ...prices: Price[]) => lines.push({ component, monthlyUsd, detail, standInPrice: standIn(...prices) });
+
+    // API Gateway: one REST API for every pipeline; the request tiers count the whole volume.
+    const apiTiers = PRICES.apiGateway.restRequestsPerMillion;
+    const apiTierPrices = apiTiers.filter((_tier, i) => i === 0 || requests > apiTiers[i - 1].upTo).map((t) => t.price);
+    add("API Gateway (REST requests)", tieredCost(requests, apiTiers, 1e6), `${count(requests)} requests (${w.batch} event(s) each), tiered`, ...apiTierPrices);
+
+    // Access logs: one JSON line per request, kept logRetentionDays.
+    const logGB = (requests * accessLogLineBytes()) / GB;
+    const storedGB = logGB * Math.min(1, s.logRetentionDays / 30);
+    const cw = PRICES.cloudWatch;
+    add("CloudWatch Logs (API access logs)", logGB * cw.logsIngestPerGB.usd + storedGB * cw.logsStoragePerGBMonth.usd, `${logGB.toFixed(1)} GB ingested, ${storedGB.toFixed(1)} GB stored (${s.logRetentionDays} d)`, cw.logsIngestPerGB, cw.logsStoragePerGBMonth);
+
+    if (s.apiTracing) {
+        const rps = requests / SECONDS_PER_MONTH;
+        const traces = (Math.min(rps, XRAY_RESERVOIR_PER_SECOND) + XRAY_FIXED_RATE * Math.max(0, rps - XRAY_RESERVOIR_PER_SECOND)) * SECONDS_PER_MONTH;
+        add("X-Ray (API tracing)", (traces / 1e6) * PRICES.xray.tracesRecordedPerMillion.usd, `${count(traces)} traces (default sampling: 1/s + 5%)`, PRICES.xray.tracesRecordedPerMillion);
+    }
+
+    // Kinesis.
+    const k = PRICES.kinesis;
+    let shardsPerStream: number;
+    if (mode === "ON_DEMAND") {
+        const billedGB = (events * Math.ceil(pp.recordBytes / KIB) * KIB) / GB;
+        const streamHours = P * HOURS_PER_MONTH;
+        const cost = streamHours * k.onDemandStreamHour.usd + billedGB * (k.onDemandIngestPerGB.usd + k.onDemandRetrievalPerGB.usd);
+        add("Kinesis Data Streams (on-demand)", cost, `${P} stream(s) x ${HOURS_PER_MONTH} h, ${billedGB.toFixed(1)} GB in and out (1 KB rounding)`, k.onDemandStreamHour, k.onDemandIngestPerGB, k.onDemandRetrievalPerGB);
+        const needed = Math.max(Math.ceil((pp.rate * pp.recordBytes) / MIB), Math.ceil(pp.rate / 1000));
+        shardsPerStream = Math.max(ON_DEMAND_MIN_SHARDS, needed);
+    } else {
+        const needed = Math.max(1, Math.ceil((pp.rate * pp.recordBytes) / MIB), Math.ceil(pp.rate / 1000));
+        shardsPerStream = s.shardCount ?? needed;
+        const putUnits = events * Math.ceil(pp.recordBytes / (25 * KIB));
+        const cost = P * shardsPerStream * HOURS_PER_MONTH * k.provisionedShardHour.usd + (putUnits / 1e6) * k.provisionedPutUnitsPerMillion.usd;
+        const under = s.shardCount !== undefined && s.shardCount < needed ? ` (UNDER-PROVISIONED: the load needs ${needed})` : "";
+        add("Kinesis Data Streams (provisioned)", cost, `${P} x ${shardsPerStream} shard(s)${under}, ${count(putUnits)} PUT payload units`, k.provisionedShardHour, k.provisionedPutUnitsPerMillion);
+    }
+
+    // Firehose: every record rounded up to 5 KB.
+    const firehoseGB = (events * Math.ceil(w.eventBytes / (5 * KIB)) * 5 * KIB) / GB;
+    add("Firehose (ingestion from Kinesis)", firehoseGB * PRICES.firehose.ingestPerGB.usd, `${firehoseGB.toFixed(1)} GB billed (5 KB rounding per record)`, PRICES.firehose.ingestPerGB);
+
+    // S3: one object per buffer flush per pipeline (twice with the raw backup), plus Glue's requests.
+    const objects = (P * SECONDS_PER_MONTH) / pp.bufferPeriod * (s.rawBackup ? 2 : 1);
+    const s3Crawls = (P * dailyTriggerMinutes(s.s3CrawlerSchedule).length * HOURS_PER_MONTH) / 24;
+    const s3Requests = objects + P * pp.runsPerMonth * JOB_S3_REQUESTS_PER_RUN + s3Crawls * CRAWLER_S3_REQUESTS_PER_RUN;
+    add("S3 requests", (s3Requests / 1000) * PRICES.s3.putCopyPostListPer1000.usd, `${count(objects)} Firehose objects + Glue job and crawler listing`, PRICES.s3.putCopyPostListPer1000);
+    const monthGB = ((events * w.eventBytes) / GB) * COMPRESSION_RATIO[s.firehoseCompression] * (s.rawBackup ? 2 : 1);
+    add("S3 storage (one month of data)", monthGB * PRICES.s3.standardStoragePerGBMonth.usd, `${monthGB.toFixed(1)} GB (${s.firehoseCompression}, ratio ${COMPRESSION_RATIO[s.firehoseCompression]})`, PRICES.s3.standardStoragePerGBMonth);
+    const steadyStateStorageUsd = monthGB * (s.landingExpirationDays / 30) * PRICES.s3.standardStoragePerGBMonth.usd;
+
+    // Glue load jobs: one per pipeline, G.1X workers of 1 DPU, 1-minute minimum per run.
+    const billedRunSeconds = Math.max(60, pp.runSeconds);
+    const dpuHours = (P * pp.runsPerMonth * s.jobWorkers * billedRunSeconds) / 3600;
+    add("Glue load jobs", dpuHours * PRICES.glue.etlDpuHour.usd, `${P} x ${count(pp.runsPerMonth)} runs x ${s.jobWorkers} DPU x ${billedRunSeconds.toFixed(0)} s = ${dpuHours.toFixed(0)} DPU-h`, PRICES.glue.etlDpuHour);
+
+    // Crawlers: S3 (incremental) and JDBC per pipeline, each run billed at least 10 minutes.
+    const jdbcCrawls = (P * dailyTriggerMinutes(s.jdbcCrawlerSchedule).length * HOURS_PER_MONTH) / 24;
+    const crawlerDpuHours = ((s3Crawls + jdbcCrawls) * CRAWLER_DPUS * Math.max(600, CRAWLER_RUN_SECONDS)) / 3600;
+    add("Glue crawlers", crawlerDpuHours * PRICES.glue.crawlerDpuHour.usd, `${count(s3Crawls + jdbcCrawls)} runs x ${CRAWLER_DPUS} DPU x 10 min minimum`, PRICES.glue.crawlerDpuHour);
+
+    if (s.redshiftMode === "sandbox" || s.redshiftMode === "serverless") {
+        // The pipelines' jobs share one schedule, so their loads overlap in one active period per trigger.
+        const rpuHours = (pp.runsPerMonth * REDSHIFT_ACTIVE_SECONDS_PER_TRIGGER * s.redshiftBaseCapacity) / 3600;
+        add("Redshift Serverless (loads only)", rpuHours * PRICES.redshiftServerless.rpuHour.usd, `${count(pp.runsPerMonth)} active minutes x ${s.redshiftBaseCapacity} RPU; queries by users not included`, PRICES.redshiftServerless.rpuHour);
+    }
+
+    // Monitoring: the alarms PipelineAlarms creates, one dashboard per pipeline, detailed API metrics.
+    const alarmsPerPipeline = pipelineAlarmSpecs({
+        namePrefix: "count",
+        topicArn: "arn:aws:sns:eu-central-1:000000000000:count",
+        streamName: "s",
+        deliveryStreamName: "d",
+        api: { apiName: "a", stageName: "v1", routes: Array.from({ length: ROUTES_PER_PIPELINE }, (_, i) => ({ resourcePath: `/r${i}`, httpMethod: "PUT" })) },
+    }).length;
+    const metrics = P * ROUTES_PER_PIPELINE * DETAILED_METRICS_PER_ROUTE;
+    add(
+        "CloudWatch alarms, dashboards, API metrics",
+        P * alarmsPerPipeline * cw.alarmMonth.usd + P * cw.dashboardMonth.usd + metrics * cw.customMetricMonth.usd,
+        `${P * alarmsPerPipeline} alarms, ${P} dashboards, ${metrics} detailed API metrics`,
+        cw.alarmMonth,
+        cw.dashboardMonth,
+        cw.customMetricMonth,
+    );
+
+    const kmsRequests = P * shardsPerStream * KMS_CALLS_PER_SHARD_PER_5_MINUTES * 12 * HOURS_PER_MONTH;
+    add("KMS (keys and requests)", KMS_KEYS * PRICES.kms.keyMonth.usd + (kmsRequests / 10000) * PRICES.kms.requestsPer10000.usd, `${KMS_KEYS} keys, ${count(kmsRequests)} requests (S3 Bucket Keys keep S3's share small)`, PRICES.kms.keyMonth, PRICES.kms.requestsPer10000);
+
+    const latency = latencyOf(pp.bufferPeriod, pp.gaps, pp.components, pp.gated, pp.runSeconds, pp.crawlerWait);
+    // The seed design as documented: its crawlers were run by hand, so no partition gate is modeled.
+    const seedGaps = effectiveGapsSeconds(dailyTriggerMinutes(SEED_DESIGN.jobSchedule), JOB_STARTUP_SECONDS + pp.runSeconds);
+    const seedLatency = latencyOf(SEED_DESIGN.firehoseBufferSeconds, seedGaps, gapComponents(seedGaps), false, pp.runSeconds, 0);
+
+    return {
+        workload: w,
+        settings: s,
+        streamMode: mode,
+        lines,
+        totalMonthlyUsd: lines.reduce((sum, l) => sum + l.monthlyUsd, 0),
+        latency,
+        seedLatency,
+        steadyStateStorageUsd,
+    };
+}
+

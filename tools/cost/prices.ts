@@ -1,0 +1,113 @@
+/**
+ * Public on-demand list prices (USD, before tax, no free tier, no Savings Plans) the cost model uses: ONE
+ * dated table. Region: eu-central-1 (Frankfurt), where each entry says so; where the Frankfurt rate could
+ * not be confirmed offline, the entry holds the us-east-1 list price and says so (`region: "us-east-1"`),
+ * and the CLI marks the components that use one. Frankfurt rates are typically equal to or up to ~20%
+ * above us-east-1: re-check those entries against the pricing pages before quoting a figure.
+ *
+ * Compiled 2026-11-25. Sources, by AWS pricing page name ("Amazon API Gateway pricing", "Amazon Kinesis
+ * Data Streams pricing", "Amazon Data Firehose pricing", "Amazon S3 pricing", "AWS Glue pricing",
+ * "Amazon CloudWatch pricing", "AWS X-Ray pricing", "Amazon Redshift pricing", "AWS Key Management Service
+ * pricing"); the eu-central-1 entries were confirmed against AWS Price List API values (usage types
+ * `EUC1-ApiGatewayRequest`, `EUC1-TimedStorage-ByteHrs`, `EUC1-Requests-Tier1`, `EUC1-DataProcessing-Bytes`)
+ * quoted in public repositories in 2026.
+ */
+
+export type PriceRegion = "eu-central-1" | "us-east-1";
+
+export interface Price {
+    readonly usd: number;
+    /** What one unit is. */
+    readonly unit: string;
+    /** Whose rate this is: eu-central-1, or the us-east-1 rate standing in for it. */
+    readonly region: PriceRegion;
+    /** The pricing page (and the rule on it) this comes from. */
+    readonly source: string;
+}
+
+export interface Tier {
+    /** Units per month up to which this rate applies (cumulative); Infinity for the last tier. */
+    readonly upTo: number;
+    readonly price: Price;
+}
+
+export const PRICES_DATE = "2026-11-25";
+export const PRICES_REGION = "eu-central-1";
+
+/** Hours in a billing month, as AWS's own calculator counts them. */
+export const HOURS_PER_MONTH = 730;
+export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+
+const p = (usd: number, unit: string, region: PriceRegion, source: string): Price => ({ usd, unit, region, source });
+
+export const PRICES = {
+    apiGateway: {
+        /** REST API requests, per million, tiered by monthly volume (the tiers are account-wide per region). */
+        restRequestsPerMillion: [
+            { upTo: 333e6, price: p(3.7, "million requests", "eu-central-1", "Amazon API Gateway pricing, REST APIs, first 333 million") },
+            { upTo: 1e9, price: p(2.8, "million requests", "us-east-1", "Amazon API Gateway pricing, REST APIs, next 667 million") },
+            { upTo: 20e9, price: p(2.38, "million requests", "us-east-1", "Amazon API Gateway pricing, REST APIs, next 19 billion") },
+            { upTo: Infinity, price: p(1.51, "million requests", "us-east-1", "Amazon API Gateway pricing, REST APIs, over 20 billion") },
+        ] as readonly Tier[],
+    },
+    kinesis: {
+        /** On-demand (Standard): each stream, per hour. */
+        onDemandStreamHour: p(0.04, "stream-hour", "us-east-1", "Amazon Kinesis Data Streams pricing, On-Demand Standard, per stream hour"),
+        /** On-demand: data in, per GB, each record rounded up to 1 KB. */
+        onDemandIngestPerGB: p(0.08, "GB ingested", "us-east-1", "Amazon Kinesis Data Streams pricing, On-Demand Standard, data ingested (records rounded up to 1 KB)"),
+        /** On-demand: data out to shared-throughput consumers (Firehose), per GB. */
+        onDemandRetrievalPerGB: p(0.04, "GB retrieved", "us-east-1", "Amazon Kinesis Data Streams pricing, On-Demand Standard, data retrievals"),
+        /** Provisioned: per shard, per hour. */
+        provisionedShardHour: p(0.015, "shard-hour", "us-east-1", "Amazon Kinesis Data Streams pricing, Provisioned, shard hour"),
+        /** Provisioned: PUT payload units (25 KB chunks of a record), per million. */
+        provisionedPutUnitsPerMillion: p(0.014, "million PUT payload units", "us-east-1", "Amazon Kinesis Data Streams pricing, Provisioned, PUT payload units (25 KB)"),
+    },
+    firehose: {
+        /** Ingestion from a Kinesis stream source, per GB, each record rounded up to 5 KB; first 500 TB/month. */
+        ingestPerGB: p(0.029, "GB ingested", "us-east-1", "Amazon Data Firehose pricing, Direct PUT and KDS as a source, first 500 TB/month (5 KB increments)"),
+    },
+    s3: {
+        standardStoragePerGBMonth: p(0.0245, "GB-month", "eu-central-1", "Amazon S3 pricing, S3 Standard, first 50 TB/month (EUC1-TimedStorage-ByteHrs)"),
+        putCopyPostListPer1000: p(0.0054, "1,000 requests", "eu-central-1", "Amazon S3 pricing, PUT, COPY, POST, LIST requests (EUC1-Requests-Tier1)"),
+    },
+    glue: {
+        /** Spark ETL jobs, per DPU-hour, billed per second with a 1-minute minimum (Glue 2.0 and later). */
+        etlDpuHour: p(0.44, "DPU-hour", "us-east-1", "AWS Glue pricing, ETL jobs (Glue 2.0+: per second, 1-minute minimum)"),
+        /** Crawlers, per DPU-hour, billed per second with a 10-minute minimum per run. */
+        crawlerDpuHour: p(0.44, "DPU-hour", "us-east-1", "AWS Glue pricing, crawlers (per second, 10-minute minimum per run)"),
+    },
+    cloudWatch: {
+        logsIngestPerGB: p(0.63, "GB ingested", "eu-central-1", "Amazon CloudWatch pricing, Logs, Standard log class ingestion (EUC1-DataProcessing-Bytes)"),
+        logsStoragePerGBMonth: p(0.03, "GB-month", "us-east-1", "Amazon CloudWatch pricing, Logs, storage (archival)"),
+        alarmMonth: p(0.1, "alarm-month", "us-east-1", "Amazon CloudWatch pricing, standard resolution metric alarm"),
+        dashboardMonth: p(3, "dashboard-month", "us-east-1", "Amazon CloudWatch pricing, dashboard (beyond the first 3)"),
+        /** API Gateway detailed (per-method) metrics are billed as custom metrics. */
+        customMetricMonth: p(0.3, "metric-month", "us-east-1", "Amazon CloudWatch pricing, custom metrics, first 10,000"),
+    },
+    xray: {
+        tracesRecordedPerMillion: p(5, "million traces recorded", "us-east-1", "AWS X-Ray pricing, traces recorded"),
+    },
+    redshiftServerless: {
+        /** Per RPU-hour, billed per second with a 60-second minimum while queries run. */
+        rpuHour: p(0.375, "RPU-hour", "us-east-1", "Amazon Redshift pricing, Redshift Serverless, per RPU-hour (60-second minimum)"),
+    },
+    kms: {
+        keyMonth: p(1, "key-month", "us-east-1", "AWS Key Management Service pricing, customer managed key"),
+        requestsPer10000: p(0.03, "10,000 requests", "us-east-1", "AWS Key Management Service pricing, symmetric requests"),
+    },
+} as const;
+
+/** The cost of `units` under a tiered price, each unit at the rate of the tier it falls in. */
+export function tieredCost(units: number, tiers: readonly Tier[], unitsPerPriceUnit: number): number {
+    let remaining = units;
+    let floor = 0;
+    let cost = 0;
+    for (const tier of tiers) {
+        if (remaining <= 0) break;
+        const inTier = Math.min(remaining, tier.upTo - floor);
+        cost += (inTier / unitsPerPriceUnit) * tier.price.usd;
+        remaining -= inTier;
+        floor = tier.upTo;
+    }
+    return cost;
+}
