@@ -225,26 +225,33 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     };
 
     const failures: string[] = [];
-    const onRejection = (reason: unknown) => failures.push(describe(reason));
-    process.on("unhandledRejection", onRejection);
+    // A rejected input leaves the SDK's keep-alive for that registration open for good, so waiting for
+    // every RPC would hang: the first failure ends the wait instead.
+    let reportFailure = () => {};
+    const firstFailure = new Promise<void>((resolve) => (reportFailure = resolve));
+    const fail = (reason: unknown) => {
+        failures.push(describe(reason));
+        reportFailure();
+    };
+    process.on("unhandledRejection", fail);
     const hadLoggedErrors = pulumiLog.hasErrors();
     const originalLogError = pulumiLog.error;
-    pulumiLog.error = async (msg: string) => {
-        failures.push(msg);
-    };
+    pulumiLog.error = async (msg: string) => fail(msg);
     try {
         forgetProgramModules(ctx.root);
-        await pulumi.runtime.runInPulumiStack(async () => {
-            const program = require(project.entry) as { default?: unknown } & Record<string, unknown>;
-            return typeof program.default === "function" ? await (program.default as () => unknown)() : program;
+        const program = pulumi.runtime.runInPulumiStack(async () => {
+            const entry = require(project.entry) as { default?: unknown } & Record<string, unknown>;
+            return typeof entry.default === "function" ? await (entry.default as () => unknown)() : entry;
         });
-        await settings.waitForRPCs();
+        await Promise.race([program.then(() => settings.waitForRPCs()), firstFailure]);
         // Let rejections raised inside apply callbacks reach the handler before judging the run.
         await new Promise((resolve) => setImmediate(resolve));
     } catch (err) {
-        failures.push(describe(err));
+        fail(err);
     } finally {
-        process.off("unhandledRejection", onRejection);
+        // A failed run's stragglers must land here, not in the next run's handler.
+        if (failures.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        process.off("unhandledRejection", fail);
         pulumiLog.error = originalLogError;
     }
     if (!hadLoggedErrors && pulumiLog.hasErrors()) failures.push("the program logged errors (see above)");
