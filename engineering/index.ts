@@ -1,6 +1,136 @@
-import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
-const dp = new pulumi.StackReference(new pulumi.Config().require("dataPlatformStack"));
-const s = new aws.kinesis.Stream("user-events", { streamModeDetails: { streamMode: "ON_DEMAND" } });
-export const streamArn = s.arn;
-export const bucket = dp.requireOutput("bucketArn");
+/**
+ * The engineering stack: the ingestion API, one Kinesis stream per pipeline, and one Firehose per
+ * pipeline delivering into the data-platform account's landing bucket. Deployed after the data-platform
+ * stack, whose exports (buckets, key, per-pipeline prefixes and granted Firehose roles) it reads.
+ *
+ * API Gateway's account-level CloudWatch role (`aws.apigateway.Account`, one per account and region) is
+ * owned by the bootstrap stack of this account, not here.
+ *
+ * The program is an async function: it awaits the data-platform exports and checks them before it
+ * declares any resource, so a broken contract stops the deploy with a message, not half-way through.
+ */
+import { EncryptionKey } from "../shared/encryption-key";
+import { streamArnOf, streamKeyUseStatements } from "../shared/event-stream";
+import { IngestionApi } from "../shared/ingestion-api";
+import { IngestionPipeline, pipelineNames } from "../shared/ingestion-pipeline";
+import { resourceName, roleArn } from "../shared/naming";
+import { rawBackupErrorPrefix } from "../shared/pipeline/s3-prefix";
+import { validatePipelines } from "../shared/pipeline/validate";
+import { pipelines } from "../shared/pipelines";
+import { loadEngineeringConfig } from "./config";
+import { resolveDataPlatform } from "./data-platform";
+
+async function main() {
+    const config = loadEngineeringConfig();
+    validatePipelines(pipelines);
+
+    const { stack, accountId, region, partition } = config;
+    const tags = { project: "tracking-pipeline", stack };
+
+    // Every name and role ARN is derived, not read back: the key policy and the data-platform grants need
+    // them before the resources exist.
+    const names = Object.fromEntries(pipelines.map((def) => [def.name, pipelineNames(stack, def.name)]));
+    const streamArn = (pipeline: string) => streamArnOf(partition, region, accountId, names[pipeline].streamName);
+    const firehoseRoleArn = (pipeline: string) => roleArn(partition, accountId, names[pipeline].firehoseRoleName);
+    const apiName = resourceName(stack, "ingest");
+    const apiRoleName = resourceName(stack, "ingest", "api");
+
+    const dataPlatform = await resolveDataPlatform({
+        stackName: config.dataPlatformStack,
+        partition,
+        region,
+        dataPlatformAccountId: config.dataPlatformAccountId,
+        expected: pipelines.map((def) => ({ pipeline: def.name, firehoseRoleArn: firehoseRoleArn(def.name) })),
+    });
+
+    const streamKey = new EncryptionKey("streams", {
+        description: `Tracking ${stack}: Kinesis streams of the ingestion pipelines`,
+        aliasName: resourceName(stack, "streams"),
+        administratorRoleArn: config.deployerRoleArn,
+        policyStatements: streamKeyUseStatements({
+            partition,
+            region,
+            accountId,
+            producers: { roleArn: roleArn(partition, accountId, apiRoleName), streamArns: pipelines.map((def) => streamArn(def.name)) },
+            consumers: pipelines.map((def) => ({
+                pipeline: def.name,
+                roleArn: firehoseRoleArn(def.name),
+                streamArn: streamArn(def.name),
+            })),
+        }),
+    });
+
+    const ingestion = pipelines.map((def) => {
+        const granted = dataPlatform.pipelines[def.name];
+        return new IngestionPipeline(def.name, {
+            definition: def,
+            stack,
+            accountId,
+            region,
+            partition,
+            stream: { ...config.stream, kmsKeyArn: streamKey.keyArn },
+            landing: {
+                bucketArn: dataPlatform.landingBucketArn,
+                prefix: granted.prefix,
+                errorPrefix: granted.errorPrefix,
+            },
+            dataKeyArn: dataPlatform.dataKeyArn,
+            ...(config.firehose.rawBackup
+                ? {
+                    rawBackup: {
+                        bucketArn: dataPlatform.rawBucketArn,
+                        prefix: granted.rawBackupPrefix,
+                        errorPrefix: rawBackupErrorPrefix(def),
+                    },
+                }
+                : {}),
+            buffering: { intervalSeconds: config.firehose.bufferSeconds, sizeMiB: config.firehose.bufferMiB },
+            compression: config.firehose.compression,
+            logRetentionDays: config.logRetentionDays,
+            permissionsBoundaryArn: config.workloadBoundaryArn,
+            tags,
+        });
+    });
+
+    const api = new IngestionApi("ingest", {
+        apiName,
+        roleName: apiRoleName,
+        accountId,
+        region,
+        partition,
+        routes: pipelines.map((def, index) => ({ pipeline: def, streamName: names[def.name].streamName, streamArn: ingestion[index].streamArn })),
+        streamKeyArn: streamKey.keyArn,
+        stageName: config.api.stageName,
+        throttle: { rateLimit: config.api.rateLimit, burstLimit: config.api.burstLimit },
+        quota: { limit: config.api.quotaLimit, period: config.api.quotaPeriod },
+        tracing: config.api.tracing,
+        logRetentionDays: config.logRetentionDays,
+        permissionsBoundaryArn: config.workloadBoundaryArn,
+        ...(config.api.customDomain ? { customDomain: config.api.customDomain } : {}),
+        tags,
+    });
+
+    const byPipeline = <T>(value: (index: number) => T) => Object.fromEntries(pipelines.map((def, index) => [def.name, value(index)]));
+
+    return {
+        /** Base URL of the API (custom domain when configured). */
+        apiUrl: api.url,
+        /** `{ [pipeline]: PUT URL for one record }`. */
+        recordUrls: api.recordUrls,
+        /** `{ [pipeline]: PUT URL for up to 500 records }`. */
+        batchUrls: api.batchUrls,
+        apiKeyId: api.apiKeyId,
+        /** Secret: `pulumi stack output apiKeyValue --show-secrets`. */
+        apiKeyValue: api.apiKeyValue,
+        apiRoleArn: api.roleArn,
+        streamKeyArn: streamKey.keyArn,
+        streamNames: byPipeline((index) => ingestion[index].names.streamName),
+        streamArns: byPipeline((index) => ingestion[index].streamArn),
+        firehoseArns: byPipeline((index) => ingestion[index].firehoseArn),
+        /** Read by the data-platform stack's second pass, to check the roles it granted exist as it expects. */
+        firehoseRoleArns: byPipeline((index) => ingestion[index].firehoseRoleArn),
+    };
+}
+
+// Pulumi runs a CommonJS program that exports a function by calling it; `npm run plan` calls `default`.
+export = Object.assign(main, { default: main });

@@ -77,7 +77,12 @@ const TYPES: Record<string, TypeMock> = {
     "aws:cloudwatch/logGroup:LogGroup": { nameProperty: "name", arn: regionalArn("logs", "log-group:{name}") },
     "aws:cloudwatch/logStream:LogStream": { nameProperty: "name", arn: (r) => `arn:${r.partition}:logs:${r.region}:${r.account}:log-group:${str(r.inputs.logGroupName)}:log-stream:${r.physical}` },
     "aws:cloudwatch/metricAlarm:MetricAlarm": { nameProperty: "name", arn: regionalArn("cloudwatch", "alarm:{name}") },
-    "aws:cloudwatch/dashboard:Dashboard": { nameProperty: "dashboardName", arn: (r) => `arn:${r.partition}:cloudwatch::${r.account}:dashboard/${r.physical}` },
+    "aws:cloudwatch/dashboard:Dashboard": {
+        nameProperty: "dashboardName",
+        arn: (r) => `arn:${r.partition}:cloudwatch::${r.account}:dashboard/${r.physical}`,
+        // The provider's attribute is `dashboardArn`; the resource has no `arn`.
+        outputs: (r) => ({ dashboardArn: `arn:${r.partition}:cloudwatch::${r.account}:dashboard/${r.physical}` }),
+    },
     "aws:cloudwatch/eventRule:EventRule": { nameProperty: "name", arn: regionalArn("events", "rule/{name}") },
     "aws:cloudwatch/eventTarget:EventTarget": { nameProperty: "targetId", id: (r) => `${str(r.inputs.rule)}-${r.physical}` },
     "aws:sns/topic:Topic": { nameProperty: "name", id: regionalArn("sns", "{name}"), arn: regionalArn("sns", "{name}") },
@@ -98,6 +103,7 @@ const TYPES: Record<string, TypeMock> = {
     "aws:apigateway/model:Model": { nameProperty: "name", id: (r) => r.hex(6) },
     "aws:apigateway/requestValidator:RequestValidator": { nameProperty: "name", id: (r) => r.hex(6) },
     "aws:apigateway/gatewayResponse:GatewayResponse": { nameProperty: null, id: (r) => `aggr-${restApiOf(r)}-${str(r.inputs.responseType)}` },
+    "aws:apigateway/response:Response": { nameProperty: null, id: (r) => `aggr-${str(r.inputs.restApiId)}-${str(r.inputs.responseType)}` },
     "aws:apigateway/deployment:Deployment": { nameProperty: null, id: (r) => r.hex(6), outputs: () => ({ createdDate: "2026-01-01T00:00:00Z" }) },
     "aws:apigateway/stage:Stage": {
         nameProperty: null,
@@ -168,13 +174,21 @@ const TYPES: Record<string, TypeMock> = {
     "awsx:ec2:Vpc": {
         nameProperty: null,
         id: (r) => `vpc-${r.hex(17)}`,
-        outputs: (r) => ({
-            vpcId: `vpc-${r.hex(17)}`,
-            privateSubnetIds: [`subnet-${r.hex(17, "private-a")}`, `subnet-${r.hex(17, "private-b")}`],
-            publicSubnetIds: [`subnet-${r.hex(17, "public-a")}`, `subnet-${r.hex(17, "public-b")}`],
-            isolatedSubnetIds: [],
-            routeTables: [],
-        }),
+        outputs: (r) => {
+            // One subnet (and route table) per spec type and AZ, as awsx creates them; without subnetSpecs
+            // awsx's default is a public and a private subnet per AZ.
+            const azs = typeof r.inputs.numberOfAvailabilityZones === "number" ? r.inputs.numberOfAvailabilityZones : 3;
+            const specs = Array.isArray(r.inputs.subnetSpecs) ? (r.inputs.subnetSpecs as { type?: unknown }[]).map((spec) => str(spec.type)) : ["Private", "Public"];
+            const subnets = (type: string) => (specs.includes(type) ? Array.from({ length: azs }, (_, az) => `subnet-${r.hex(17, `${type}-${az}`)}`) : []);
+            const all = ["Private", "Public", "Isolated"].flatMap(subnets);
+            return {
+                vpcId: `vpc-${r.hex(17)}`,
+                privateSubnetIds: subnets("Private"),
+                publicSubnetIds: subnets("Public"),
+                isolatedSubnetIds: subnets("Isolated"),
+                routeTables: all.map((subnet) => ({ id: subnet.replace("subnet-", "rtb-") })),
+            };
+        },
     },
     // --- Redshift
     "aws:redshiftdata/statement:Statement": { nameProperty: null, id: (r) => uuidFrom(r) },

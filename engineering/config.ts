@@ -1,0 +1,194 @@
+import * as pulumi from "@pulumi/pulumi";
+import { STACK_TAG_KEY, workloadBoundaryArn } from "../bootstrap/names";
+import { ConfigReader, STACK_NAME_RULE } from "../shared/config";
+import { DEPLOYER_ROLE_NAME, partitionOfRegion, roleArn } from "../shared/naming";
+
+/** The config namespace of this project (`name:` in engineering/Pulumi.yaml). */
+export const ENGINEERING_NAMESPACE = "tracking-engineering";
+
+export type StreamMode = "ON_DEMAND" | "PROVISIONED";
+
+/**
+ * Compression formats the downstream readers can open. The Glue crawler and the Spark job read GZIP and
+ * Hadoop-framed Snappy JSON natively, and plain JSON of course. Firehose's `Snappy` (the Snappy framing
+ * format) and `ZIP` are left out on purpose: Spark's JSON reader cannot open either, so the load would fail.
+ */
+export const FIREHOSE_COMPRESSIONS = ["GZIP", "HADOOP_SNAPPY", "UNCOMPRESSED"] as const;
+export type FirehoseCompression = (typeof FIREHOSE_COMPRESSIONS)[number];
+
+/** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export const API_QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"] as const;
+export type ApiQuotaPeriod = (typeof API_QUOTA_PERIODS)[number];
+
+/** `<org>/<project>/<stack>`: how a self-managed backend names the stack a StackReference reads. */
+const STACK_REFERENCE = { pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, description: "a stack reference <org>/<project>/<stack>, e.g. organization/tracking-data-platform/dev" };
+/** The project whose stack `dataPlatformStack` must name. */
+export const DATA_PLATFORM_PROJECT = "tracking-data-platform";
+/** API Gateway stage names: letters, digits, underscores and hyphens, at most 128. */
+const STAGE_NAME = { pattern: /^[A-Za-z0-9_-]{1,128}$/, description: "1-128 letters, digits, '_' or '-'" };
+/** A DNS name with at least two labels, lowercase, each label 1-63 characters (ACM and API Gateway need a FQDN). */
+const DOMAIN_NAME = { pattern: /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, description: "a lowercase fully qualified domain name such as ingest.example.com" };
+/** Route 53 hosted zone ids: `Z` followed by upper-case letters and digits. */
+const HOSTED_ZONE_ID = { pattern: /^Z[A-Z0-9]{1,31}$/, description: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" };
+
+export interface CustomDomainConfig {
+    readonly domainName: string;
+    readonly hostedZoneId: string;
+}
+
+/** Everything the engineering program reads from its stack file, validated. */
+export interface EngineeringConfig {
+    /** `pulumi.getStack()`: part of every resource name (`tracking-<stack>-...`). */
+    readonly stack: string;
+    readonly accountId: string;
+    readonly region: string;
+    readonly partition: string;
+    readonly dataPlatformAccountId: string;
+    readonly dataPlatformStack: string;
+    /** The bootstrap's deployer role in this account: administers the stream key. */
+    readonly deployerRoleArn: string;
+    /** The bootstrap's permissions boundary, which every role this stack creates must carry. */
+    readonly workloadBoundaryArn: string;
+    readonly stream: {
+        readonly mode: StreamMode;
+        /** Only with PROVISIONED. */
+        readonly shardCount?: number;
+        readonly retentionHours: number;
+    };
+    readonly firehose: {
+        readonly bufferSeconds: number;
+        readonly bufferMiB: number;
+        readonly compression: FirehoseCompression;
+        readonly rawBackup: boolean;
+    };
+    readonly api: {
+        readonly stageName: string;
+        readonly rateLimit: number;
+        readonly burstLimit: number;
+        readonly quotaLimit: number;
+        readonly quotaPeriod: ApiQuotaPeriod;
+        readonly tracing: boolean;
+        readonly customDomain?: CustomDomainConfig;
+    };
+    readonly logRetentionDays: number;
+}
+
+/**
+ * Reads and checks the stack configuration. Every problem is collected and reported in one ConfigError
+ * (each line names the key and the rule) before any resource is declared.
+ *
+ * Keys (namespace `tracking-engineering` unless written with another):
+ * - `aws:region` (required): the region of every resource here, and of the data-platform bucket.
+ * - `accountId` (required): the engineering account; `aws:allowedAccountIds` must be exactly `[accountId]`.
+ * - `aws:defaultTags` (required): `{ tags: { "tracking:stack": <stack name> } }`. The provider puts it on
+ *   every resource, and the bootstrap's deployer may create and change only resources carrying it.
+ * - `dataPlatformAccountId` (required): the account of the landing bucket and its key; not `accountId`.
+ * - `dataPlatformStack` (required): `<org>/tracking-data-platform/<stack>`, read through a StackReference.
+ * - the stack name itself (`pulumi stack`): 1-10 lowercase letters and digits (it is in every name).
+ * - `streamMode` (default `ON_DEMAND`): `ON_DEMAND` scales with traffic and needs no shard planning;
+ *   `PROVISIONED` is cheaper at a steady, known rate.
+ * - `shardCount` (1-500, no default): required with `PROVISIONED`, an error with `ON_DEMAND`.
+ * - `streamRetentionHours` (24-8760, default 24): the issue's choice. Security Hub Kinesis.3 expects 168;
+ *   24 h is enough here because Firehose drains the stream within minutes and the landed objects (and
+ *   the optional raw backup) are the replay source. The policy pack records this as an exception.
+ * - `firehoseBufferSeconds` (0-900, default 60): the longest a record waits in Firehose before delivery.
+ * - `firehoseBufferMiB` (1-128, default 64): at low and normal traffic the 60 s interval flushes first,
+ *   so objects stay small only because traffic is; under load, 64 MiB (of uncompressed JSON, a few MiB
+ *   gzipped) keeps objects large enough that the Glue job is not dominated by per-object overhead, where
+ *   5 MiB would write a new small object every few seconds. 64 MiB is also the minimum dynamic
+ *   partitioning needs, should it be turned on later.
+ * - `firehoseCompression` (default `GZIP`): one of FIREHOSE_COMPRESSIONS (what Glue and Spark can read).
+ * - `rawBackup` (default false): also deliver every source record, untouched, to the raw bucket.
+ * - `apiStageName` (default `v1`): the stage (first path segment of the invoke URL).
+ * - `apiRateLimit` (1-10000 requests/s, default 100) and `apiBurstLimit` (1-5000, default 200): the usage
+ *   plan's and the stage's throttle; at most the account's default 10,000 rps / 5,000 burst.
+ * - `apiQuotaLimit` (1-1,000,000,000 requests, default 5,000,000) per `apiQuotaPeriod` (DAY, WEEK or MONTH,
+ *   default DAY). A batch request counts once, whatever its record count.
+ * - `apiTracing` (default true): X-Ray tracing on the stage (Security Hub APIGateway.3).
+ * - `logRetentionDays` (default 30): API access logs and Firehose error logs; one of LOG_RETENTION_DAYS.
+ * - `customDomainName` + `hostedZoneId` (optional, both or neither): a custom domain with an ACM
+ *   certificate validated through that Route 53 zone.
+ */
+export function loadEngineeringConfig(): EngineeringConfig {
+    const reader = new ConfigReader(ENGINEERING_NAMESPACE);
+
+    const stack = pulumi.getStack();
+    reader.check(STACK_NAME_RULE.pattern.test(stack), "pulumi:stack", `the stack name must be ${STACK_NAME_RULE.description}`, stack);
+
+    const region = reader.region();
+    const partition = partitionOfRegion(region);
+    const accountId = reader.accountId("accountId");
+    if (accountId !== "") reader.pinnedAccount("accountId", accountId);
+    const dataPlatformAccountId = reader.accountId("dataPlatformAccountId");
+    reader.check(accountId === "" || dataPlatformAccountId === "" || accountId !== dataPlatformAccountId, "dataPlatformAccountId", "must differ from accountId (the two stacks live in two accounts)", dataPlatformAccountId);
+    const defaultTags = reader.object<{ tags?: Record<string, unknown> }>("aws:defaultTags");
+    reader.check(
+        defaultTags?.tags?.[STACK_TAG_KEY] === stack,
+        "aws:defaultTags",
+        `must be { tags: { "${STACK_TAG_KEY}": "${stack}" } } (the stack name), so the deployer's tag conditions admit every resource`,
+        defaultTags,
+    );
+
+    const dataPlatformStack = reader.requireString("dataPlatformStack", STACK_REFERENCE);
+    if (STACK_REFERENCE.pattern.test(dataPlatformStack)) {
+        const project = dataPlatformStack.split("/")[1];
+        reader.check(project === DATA_PLATFORM_PROJECT, "dataPlatformStack", `must name a stack of the ${DATA_PLATFORM_PROJECT} project`, dataPlatformStack);
+    }
+
+    const mode = reader.oneOf<StreamMode>("streamMode", ["ON_DEMAND", "PROVISIONED"], "ON_DEMAND");
+    const shardCount = reader.integer("shardCount", { min: 1, max: 500 }, 0);
+    const shardCountSet = (new pulumi.Config(ENGINEERING_NAMESPACE).get("shardCount") ?? "") !== "";
+    if (mode === "ON_DEMAND") {
+        reader.check(!shardCountSet, "shardCount", "is only valid with streamMode PROVISIONED (ON_DEMAND streams have no fixed shard count)", shardCountSet ? String(shardCount) : undefined);
+    } else {
+        reader.check(shardCountSet, "shardCount", "is required with streamMode PROVISIONED (an integer from 1 to 500)");
+    }
+    const retentionHours = reader.integer("streamRetentionHours", { min: 24, max: 8760 }, 24);
+
+    const bufferSeconds = reader.integer("firehoseBufferSeconds", { min: 0, max: 900 }, 60);
+    const bufferMiB = reader.integer("firehoseBufferMiB", { min: 1, max: 128 }, 64);
+    const compression = reader.oneOf<FirehoseCompression>("firehoseCompression", FIREHOSE_COMPRESSIONS, "GZIP");
+    const rawBackup = reader.boolean("rawBackup", false);
+
+    const stageName = reader.optionalString("apiStageName", STAGE_NAME) ?? "v1";
+    const rateLimit = reader.integer("apiRateLimit", { min: 1, max: 10000 }, 100);
+    const burstLimit = reader.integer("apiBurstLimit", { min: 1, max: 5000 }, 200);
+    const quotaLimit = reader.integer("apiQuotaLimit", { min: 1, max: 1_000_000_000 }, 5_000_000);
+    const quotaPeriod = reader.oneOf<ApiQuotaPeriod>("apiQuotaPeriod", API_QUOTA_PERIODS, "DAY");
+    const tracing = reader.boolean("apiTracing", true);
+
+    const logRetentionDays = reader.integer("logRetentionDays", { min: 1, max: 3653 }, 30);
+    reader.check((LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays), "logRetentionDays", `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`, String(logRetentionDays));
+
+    const domainName = reader.optionalString("customDomainName", DOMAIN_NAME);
+    const hostedZoneId = reader.optionalString("hostedZoneId", HOSTED_ZONE_ID);
+    reader.check(domainName === undefined || hostedZoneId !== undefined, "hostedZoneId", "is required when customDomainName is set (the certificate is validated through that Route 53 zone)");
+    reader.check(hostedZoneId === undefined || domainName !== undefined, "customDomainName", "is required when hostedZoneId is set (set both or neither)");
+
+    reader.done();
+
+    return {
+        stack,
+        accountId,
+        region,
+        partition,
+        dataPlatformAccountId,
+        dataPlatformStack,
+        deployerRoleArn: roleArn(partition, accountId, DEPLOYER_ROLE_NAME),
+        workloadBoundaryArn: workloadBoundaryArn(partition, accountId),
+        stream: { mode, ...(mode === "PROVISIONED" ? { shardCount } : {}), retentionHours },
+        firehose: { bufferSeconds, bufferMiB, compression, rawBackup },
+        api: {
+            stageName,
+            rateLimit,
+            burstLimit,
+            quotaLimit,
+            quotaPeriod,
+            tracing,
+            ...(domainName !== undefined && hostedZoneId !== undefined ? { customDomain: { domainName, hostedZoneId } } : {}),
+        },
+        logRetentionDays,
+    };
+}

@@ -1,0 +1,157 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The engineering side of the cross-stack contract. The data-platform stack owns the landing and raw
+ * buckets, their KMS key and the grants (bucket policy, key policy) for each pipeline's Firehose role;
+ * this stack reads them through a StackReference. Every export is awaited and checked before the first
+ * resource is declared: a missing export, an absent pipeline or a role that data-platform did not grant
+ * fails `pulumi preview` (and `npm run plan`) with the stack, the export and the rule named, and nothing
+ * half-configured is ever registered.
+ */
+
+/** One pipeline as data-platform exports it: where its Firehose writes, and the role it granted. */
+export interface DataPlatformPipeline {
+    /** Firehose `Prefix` in the landing bucket (may hold `!{timestamp:...}` expressions). */
+    readonly prefix: string;
+    /** Firehose `ErrorOutputPrefix` in the landing bucket. */
+    readonly errorPrefix: string;
+    /** Prefix of the untouched copy in the raw bucket. */
+    readonly rawBackupPrefix: string;
+    /** The Firehose role ARN data-platform granted (bucket policy and key policy). */
+    readonly firehoseRoleArn: string;
+}
+
+/** The data-platform exports this stack uses, resolved and checked. */
+export interface DataPlatformContract {
+    readonly landingBucketArn: string;
+    readonly landingBucketName: string;
+    readonly rawBucketArn: string;
+    readonly rawBucketName: string;
+    /** The CMK of the data-platform buckets (SSE-KMS). */
+    readonly dataKeyArn: string;
+    /** The entry of every pipeline this stack deploys (see `checkDataPlatformPipelines`). */
+    readonly pipelines: Record<string, DataPlatformPipeline>;
+}
+
+/** What this stack expects data-platform to have granted for one pipeline. */
+export interface ExpectedGrant {
+    readonly pipeline: string;
+    readonly firehoseRoleArn: string;
+}
+
+/** A data-platform export that breaks the contract; the message names the stack, the export and the rule. */
+export class DataPlatformContractError extends Error {
+    constructor(stack: string, key: string, problem: string) {
+        super(`data-platform stack ${stack}: export "${key}" ${problem}`);
+        this.name = "DataPlatformContractError";
+    }
+}
+
+const PIPELINE_FIELDS: readonly (keyof DataPlatformPipeline)[] = ["prefix", "errorPrefix", "rawBackupPrefix", "firehoseRoleArn"];
+
+/**
+ * Checks the exported `pipelines` map against the pipelines this stack deploys. Fails when one is absent
+ * (data-platform was not deployed with it yet: deploy data-platform first) or when the role it granted
+ * is not the role this stack creates (the two stacks disagree on the stack name or account).
+ */
+export function checkDataPlatformPipelines(stack: string, exported: unknown, expected: readonly ExpectedGrant[]): Record<string, DataPlatformPipeline> {
+    if (exported === null || typeof exported !== "object" || Array.isArray(exported)) {
+        throw new DataPlatformContractError(stack, "pipelines", `must be an object keyed by pipeline name (got ${JSON.stringify(exported)})`);
+    }
+    const entries = exported as Record<string, unknown>;
+    const checked: Record<string, DataPlatformPipeline> = {};
+    for (const { pipeline, firehoseRoleArn } of expected) {
+        const entry = entries[pipeline];
+        if (entry === undefined) {
+            throw new DataPlatformContractError(
+                stack,
+                "pipelines",
+                `has no entry for pipeline "${pipeline}": deploy the data-platform stack with this pipeline first, so its bucket and key grant the pipeline's Firehose role`,
+            );
+        }
+        if (entry === null || typeof entry !== "object") {
+            throw new DataPlatformContractError(stack, `pipelines.${pipeline}`, `must be an object with ${PIPELINE_FIELDS.join(", ")}`);
+        }
+        const fields = entry as Record<string, unknown>;
+        for (const field of PIPELINE_FIELDS) {
+            if (typeof fields[field] !== "string" || fields[field] === "") {
+                throw new DataPlatformContractError(stack, `pipelines.${pipeline}.${field}`, `must be a non-empty string (got ${JSON.stringify(fields[field])})`);
+            }
+        }
+        if (fields.firehoseRoleArn !== firehoseRoleArn) {
+            throw new DataPlatformContractError(
+                stack,
+                `pipelines.${pipeline}.firehoseRoleArn`,
+                `grants ${JSON.stringify(fields.firehoseRoleArn)}, but pipeline "${pipeline}" delivers with ${JSON.stringify(firehoseRoleArn)}: both stacks must use the same stack name and engineering account`,
+            );
+        }
+        checked[pipeline] = {
+            prefix: fields.prefix as string,
+            errorPrefix: fields.errorPrefix as string,
+            rawBackupPrefix: fields.rawBackupPrefix as string,
+            firehoseRoleArn: fields.firehoseRoleArn as string,
+        };
+    }
+    return checked;
+}
+
+/** An S3 bucket ARN whose bucket name is the exported name. */
+export function checkBucketArn(stack: string, key: string, arn: unknown, name: unknown, partition: string): string {
+    if (typeof name !== "string" || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
+        throw new DataPlatformContractError(stack, key.replace(/Arn$/, "Name"), `must be an S3 bucket name (got ${JSON.stringify(name)})`);
+    }
+    const expected = `arn:${partition}:s3:::${name}`;
+    if (arn !== expected) {
+        throw new DataPlatformContractError(stack, key, `must be the ARN of the exported bucket, ${JSON.stringify(expected)} (got ${JSON.stringify(arn)})`);
+    }
+    return arn;
+}
+
+/**
+ * A KMS key ARN in the data-platform account and this region: S3 SSE-KMS needs the key in the bucket's
+ * region, and the Firehose role's `kms:ViaService` condition names this region's S3 endpoint.
+ */
+export function checkDataKeyArn(stack: string, arn: unknown, partition: string, region: string, accountId: string): string {
+    const pattern = new RegExp(`^arn:${partition}:kms:${region}:${accountId}:key/[0-9a-fA-F-]{36}$`);
+    if (typeof arn !== "string" || !pattern.test(arn)) {
+        throw new DataPlatformContractError(stack, "dataKeyArn", `must be a KMS key ARN (not an alias) in account ${accountId} and region ${region} (got ${JSON.stringify(arn)})`);
+    }
+    return arn;
+}
+
+export interface ReadDataPlatformArgs {
+    /** `<org>/tracking-data-platform/<stack>`. */
+    readonly stackName: string;
+    readonly partition: string;
+    readonly region: string;
+    readonly dataPlatformAccountId: string;
+    readonly expected: readonly ExpectedGrant[];
+}
+
+/**
+ * Reads and checks every export this stack uses from the data-platform stack. Awaited by the program
+ * before it declares any resource (a StackReference's values are known in previews too).
+ */
+export async function resolveDataPlatform(args: ReadDataPlatformArgs, opts?: pulumi.CustomResourceOptions): Promise<DataPlatformContract> {
+    const stack = args.stackName;
+    const reference = new pulumi.StackReference(stack, {}, opts);
+    const read = async (key: string): Promise<unknown> => {
+        const details = await reference.getOutputDetails(key);
+        const value = details.value ?? details.secretValue;
+        if (value === undefined) {
+            throw new DataPlatformContractError(stack, key, "does not exist: deploy the data-platform stack (at a version that exports it) before this one");
+        }
+        return value;
+    };
+    const [landingBucketArn, landingBucketName, rawBucketArn, rawBucketName, dataKeyArn, pipelines] = await Promise.all(
+        ["landingBucketArn", "landingBucketName", "rawBucketArn", "rawBucketName", "dataKeyArn", "pipelines"].map(read),
+    );
+    return {
+        landingBucketArn: checkBucketArn(stack, "landingBucketArn", landingBucketArn, landingBucketName, args.partition),
+        landingBucketName: landingBucketName as string,
+        rawBucketArn: checkBucketArn(stack, "rawBucketArn", rawBucketArn, rawBucketName, args.partition),
+        rawBucketName: rawBucketName as string,
+        dataKeyArn: checkDataKeyArn(stack, dataKeyArn, args.partition, args.region, args.dataPlatformAccountId),
+        pipelines: checkDataPlatformPipelines(stack, pipelines, args.expected),
+    };
+}

@@ -1,0 +1,219 @@
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../shared/config";
+import * as path from "path";
+import { EngineeringConfig, loadEngineeringConfig } from "../../engineering/config";
+import { repoRoot } from "../../tools/plan/runner";
+import { readProjectFile, readStackConfig } from "../../tools/plan/stack-files";
+
+const NS = "tracking-engineering";
+
+/** A complete, valid stack configuration (what engineering/Pulumi.dev.yaml holds), as the CLI passes it. */
+const VALID: Record<string, string> = {
+    "aws:region": "eu-central-1",
+    "aws:allowedAccountIds": JSON.stringify(["111111111111"]),
+    "aws:defaultTags": JSON.stringify({ tags: { "tracking:stack": "dev" } }),
+    [`${NS}:accountId`]: "111111111111",
+    [`${NS}:dataPlatformAccountId`]: "222222222222",
+    [`${NS}:dataPlatformStack`]: "organization/tracking-data-platform/dev",
+};
+
+const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+    call: () => ({}),
+};
+
+/** Loads the engineering config of stack `stack` with VALID changed by `changes` (undefined removes a key). */
+async function load(changes: Record<string, string | undefined> = {}, stack = "dev"): Promise<EngineeringConfig> {
+    await pulumi.runtime.setMocks(mocks, NS, stack, true);
+    const values: Record<string, string> = { ...VALID };
+    for (const [key, value] of Object.entries(changes)) {
+        const full = key.includes(":") ? key : `${NS}:${key}`;
+        if (value === undefined) delete values[full];
+        else values[full] = value;
+    }
+    pulumi.runtime.setAllConfig(values);
+    return loadEngineeringConfig();
+}
+
+/** The problems the ConfigError lists; fails the test if the config loads. */
+async function problems(changes: Record<string, string | undefined>, stack = "dev"): Promise<readonly string[]> {
+    try {
+        await load(changes, stack);
+    } catch (err) {
+        expect(err).to.be.instanceOf(ConfigError);
+        return (err as ConfigError).problems;
+    }
+    throw new Error(`the configuration ${JSON.stringify(changes)} loaded, but it breaks a rule`);
+}
+
+/** Exactly one problem, naming the key and matching the rule. */
+async function expectProblem(changes: Record<string, string | undefined>, key: string, rule: RegExp, stack = "dev"): Promise<void> {
+    const found = await problems(changes, stack);
+    expect(found, JSON.stringify(found)).to.have.length(1);
+    expect(found[0].startsWith(`${key}: `), found[0]).to.equal(true);
+    expect(found[0]).to.match(rule);
+}
+
+describe("engineering: stack configuration", () => {
+    it("loads the dev stack file's values with every documented default", async () => {
+        const config = await load();
+        expect(config).to.deep.equal({
+            stack: "dev",
+            accountId: "111111111111",
+            region: "eu-central-1",
+            partition: "aws",
+            dataPlatformAccountId: "222222222222",
+            dataPlatformStack: "organization/tracking-data-platform/dev",
+            deployerRoleArn: "arn:aws:iam::111111111111:role/tracking-deployer",
+            workloadBoundaryArn: "arn:aws:iam::111111111111:policy/tracking-workload-boundary",
+            stream: { mode: "ON_DEMAND", retentionHours: 24 },
+            firehose: { bufferSeconds: 60, bufferMiB: 64, compression: "GZIP", rawBackup: false },
+            api: { stageName: "v1", rateLimit: 100, burstLimit: 200, quotaLimit: 5_000_000, quotaPeriod: "DAY", tracing: true },
+            logRetentionDays: 30,
+        });
+    });
+
+    it("loads the committed engineering/Pulumi.dev.yaml as written", async () => {
+        const { values } = readStackConfig(readProjectFile(path.join(repoRoot(), "engineering")), "dev");
+        await pulumi.runtime.setMocks(mocks, NS, "dev", true);
+        pulumi.runtime.setAllConfig(values);
+        const config = loadEngineeringConfig();
+        expect(config.accountId).to.equal(JSON.parse(values["aws:allowedAccountIds"])[0]);
+        expect(config.dataPlatformStack).to.equal(values[`${NS}:dataPlatformStack`]);
+    });
+
+    it("derives the partition from the region", async () => {
+        const config = await load({ "aws:region": "cn-north-1" });
+        expect(config.partition).to.equal("aws-cn");
+        expect(config.deployerRoleArn).to.equal("arn:aws-cn:iam::111111111111:role/tracking-deployer");
+    });
+
+    describe("accounts and the data-platform stack", () => {
+        it("requires accountId, a 12-digit id", async () => {
+            await expectProblem({ accountId: undefined }, `${NS}:accountId`, /is required/);
+            await expectProblem({ accountId: "11111111111", "aws:allowedAccountIds": JSON.stringify(["11111111111"]) }, `${NS}:accountId`, /12-digit AWS account id/);
+        });
+
+        it("pins aws:allowedAccountIds to exactly accountId", async () => {
+            await expectProblem({ "aws:allowedAccountIds": JSON.stringify(["333333333333"]) }, "aws:allowedAccountIds", /must be \["111111111111"\]/);
+            await expectProblem({ "aws:allowedAccountIds": JSON.stringify(["111111111111", "333333333333"]) }, "aws:allowedAccountIds", /must be \["111111111111"\]/);
+            await expectProblem({ "aws:allowedAccountIds": undefined }, "aws:allowedAccountIds", /refuses any other account/);
+        });
+
+        it("requires aws:defaultTags to tag every resource with the stack name (the deployer's tag conditions)", async () => {
+            await expectProblem({ "aws:defaultTags": undefined }, "aws:defaultTags", /must be \{ tags: \{ "tracking:stack": "dev" \} \}/);
+            await expectProblem({ "aws:defaultTags": JSON.stringify({ tags: { "tracking:stack": "prod" } }) }, "aws:defaultTags", /"tracking:stack": "dev"/);
+            expect((await load({ "aws:defaultTags": JSON.stringify({ tags: { "tracking:stack": "prod2" } }) }, "prod2")).stack).to.equal("prod2");
+        });
+
+        it("requires a valid region", async () => {
+            await expectProblem({ "aws:region": "europe-1" }, "aws:region", /an AWS region/);
+        });
+
+        it("requires dataPlatformAccountId, a 12-digit id", async () => {
+            await expectProblem({ dataPlatformAccountId: undefined }, `${NS}:dataPlatformAccountId`, /is required/);
+            await expectProblem({ dataPlatformAccountId: "abc" }, `${NS}:dataPlatformAccountId`, /12-digit/);
+            await expectProblem({ dataPlatformAccountId: "111111111111" }, `${NS}:dataPlatformAccountId`, /must differ from accountId/);
+        });
+
+        it("requires dataPlatformStack as <org>/tracking-data-platform/<stack>", async () => {
+            await expectProblem({ dataPlatformStack: undefined }, `${NS}:dataPlatformStack`, /is required/);
+            await expectProblem({ dataPlatformStack: "tracking-data-platform/dev" }, `${NS}:dataPlatformStack`, /<org>\/<project>\/<stack>/);
+            await expectProblem({ dataPlatformStack: "organization/tracking-engineering/dev" }, `${NS}:dataPlatformStack`, /must name a stack of the tracking-data-platform project/);
+        });
+
+        it("requires a short lowercase stack name (it is in every resource name)", async () => {
+            const found = await problems({ "aws:defaultTags": JSON.stringify({ tags: { "tracking:stack": "Production-EU" } }) }, "Production-EU");
+            expect(found).to.deep.equal([`pulumi:stack: the stack name must be 1-10 lowercase letters and digits, starting with a letter (got "Production-EU")`]);
+        });
+    });
+
+    describe("streams", () => {
+        it("accepts ON_DEMAND or PROVISIONED only", async () => {
+            await expectProblem({ streamMode: "on-demand" }, `${NS}:streamMode`, /must be one of ON_DEMAND, PROVISIONED/);
+        });
+
+        it("needs shardCount (1-500) with PROVISIONED, and refuses it with ON_DEMAND", async () => {
+            expect((await load({ streamMode: "PROVISIONED", shardCount: "4" })).stream).to.deep.equal({ mode: "PROVISIONED", shardCount: 4, retentionHours: 24 });
+            await expectProblem({ streamMode: "PROVISIONED" }, `${NS}:shardCount`, /is required with streamMode PROVISIONED/);
+            await expectProblem({ streamMode: "PROVISIONED", shardCount: "501" }, `${NS}:shardCount`, /integer from 1 to 500/);
+            await expectProblem({ streamMode: "PROVISIONED", shardCount: "0" }, `${NS}:shardCount`, /integer from 1 to 500/);
+            await expectProblem({ shardCount: "2" }, `${NS}:shardCount`, /only valid with streamMode PROVISIONED/);
+        });
+
+        it("keeps retention within Kinesis' 24-8760 hours", async () => {
+            expect((await load({ streamRetentionHours: "168" })).stream.retentionHours).to.equal(168);
+            await expectProblem({ streamRetentionHours: "23" }, `${NS}:streamRetentionHours`, /integer from 24 to 8760/);
+            await expectProblem({ streamRetentionHours: "8761" }, `${NS}:streamRetentionHours`, /integer from 24 to 8760/);
+            await expectProblem({ streamRetentionHours: "48.5" }, `${NS}:streamRetentionHours`, /integer from 24 to 8760/);
+        });
+    });
+
+    describe("Firehose", () => {
+        it("keeps buffering within Firehose's S3 limits", async () => {
+            expect((await load({ firehoseBufferSeconds: "0", firehoseBufferMiB: "128" })).firehose).to.include({ bufferSeconds: 0, bufferMiB: 128 });
+            await expectProblem({ firehoseBufferSeconds: "901" }, `${NS}:firehoseBufferSeconds`, /integer from 0 to 900/);
+            await expectProblem({ firehoseBufferSeconds: "-1" }, `${NS}:firehoseBufferSeconds`, /integer from 0 to 900/);
+            await expectProblem({ firehoseBufferMiB: "0" }, `${NS}:firehoseBufferMiB`, /integer from 1 to 128/);
+            await expectProblem({ firehoseBufferMiB: "129" }, `${NS}:firehoseBufferMiB`, /integer from 1 to 128/);
+        });
+
+        it("accepts only compressions the Glue job can read", async () => {
+            expect((await load({ firehoseCompression: "HADOOP_SNAPPY" })).firehose.compression).to.equal("HADOOP_SNAPPY");
+            expect((await load({ firehoseCompression: "UNCOMPRESSED" })).firehose.compression).to.equal("UNCOMPRESSED");
+            await expectProblem({ firehoseCompression: "Snappy" }, `${NS}:firehoseCompression`, /must be one of GZIP, HADOOP_SNAPPY, UNCOMPRESSED/);
+            await expectProblem({ firehoseCompression: "ZIP" }, `${NS}:firehoseCompression`, /must be one of GZIP, HADOOP_SNAPPY, UNCOMPRESSED/);
+        });
+
+        it("takes rawBackup as true or false", async () => {
+            expect((await load({ rawBackup: "true" })).firehose.rawBackup).to.equal(true);
+            await expectProblem({ rawBackup: "yes" }, `${NS}:rawBackup`, /must be true or false/);
+        });
+    });
+
+    describe("API", () => {
+        it("bounds throttling and quota", async () => {
+            const config = await load({ apiRateLimit: "50", apiBurstLimit: "80", apiQuotaLimit: "1000", apiQuotaPeriod: "MONTH" });
+            expect(config.api).to.include({ rateLimit: 50, burstLimit: 80, quotaLimit: 1000, quotaPeriod: "MONTH" });
+            await expectProblem({ apiRateLimit: "0" }, `${NS}:apiRateLimit`, /integer from 1 to 10000/);
+            await expectProblem({ apiRateLimit: "10001" }, `${NS}:apiRateLimit`, /integer from 1 to 10000/);
+            await expectProblem({ apiBurstLimit: "5001" }, `${NS}:apiBurstLimit`, /integer from 1 to 5000/);
+            await expectProblem({ apiQuotaLimit: "0" }, `${NS}:apiQuotaLimit`, /integer from 1 to 1000000000/);
+            await expectProblem({ apiQuotaPeriod: "YEAR" }, `${NS}:apiQuotaPeriod`, /must be one of DAY, WEEK, MONTH/);
+        });
+
+        it("checks the stage name and the tracing switch", async () => {
+            expect((await load({ apiStageName: "prod", apiTracing: "false" })).api).to.include({ stageName: "prod", tracing: false });
+            await expectProblem({ apiStageName: "v 1" }, `${NS}:apiStageName`, /letters, digits/);
+            await expectProblem({ apiTracing: "on" }, `${NS}:apiTracing`, /must be true or false/);
+        });
+
+        it("takes a custom domain and its hosted zone together or not at all", async () => {
+            const config = await load({ customDomainName: "ingest.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" });
+            expect(config.api.customDomain).to.deep.equal({ domainName: "ingest.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" });
+            await expectProblem({ customDomainName: "ingest.example.com" }, `${NS}:hostedZoneId`, /required when customDomainName is set/);
+            await expectProblem({ hostedZoneId: "Z0123456789ABCDEFGHIJ" }, `${NS}:customDomainName`, /required when hostedZoneId is set/);
+            await expectProblem({ customDomainName: "Ingest_Example", hostedZoneId: "Z0123456789ABCDEFGHIJ" }, `${NS}:customDomainName`, /fully qualified domain name/);
+            await expectProblem({ customDomainName: "ingest.example.com", hostedZoneId: "zone-1" }, `${NS}:hostedZoneId`, /Route 53 hosted zone id/);
+        });
+    });
+
+    it("accepts only the log retention periods CloudWatch Logs offers", async () => {
+        expect((await load({ logRetentionDays: "365" })).logRetentionDays).to.equal(365);
+        await expectProblem({ logRetentionDays: "2" }, `${NS}:logRetentionDays`, /one of the values CloudWatch Logs accepts: 1, 3, 5/);
+        await expectProblem({ logRetentionDays: "4000" }, `${NS}:logRetentionDays`, /integer from 1 to 3653/);
+    });
+
+    it("reports every problem at once, each naming its key", async () => {
+        const found = await problems({ accountId: undefined, streamMode: "FAST", firehoseBufferMiB: "500", logRetentionDays: "2", customDomainName: "ingest.example.com" });
+        const keys = found.map((problem) => problem.split(": ")[0]);
+        expect(keys).to.have.members([
+            `${NS}:accountId`,
+            `${NS}:streamMode`,
+            `${NS}:firehoseBufferMiB`,
+            `${NS}:logRetentionDays`,
+            `${NS}:hostedZoneId`,
+        ]);
+    });
+});
