@@ -1,7 +1,335 @@
-import * as pulumi from "@pulumi/pulumi";
+/**
+ * The data-platform stack: landing storage for every pipeline, the Glue catalog, crawlers and load jobs,
+ * the network to Redshift and the Redshift schema, in the data-platform account.
+ *
+ * Storage decision: ONE landing bucket with a folder per pipeline, not a bucket per pipeline as in the
+ * seed. Per-pipeline isolation is what the grants need, and bucket and key policies express it per prefix
+ * (each Firehose role writes only `<pipeline>/` and `_firehose-errors/<pipeline>/`); one bucket keeps one
+ * encryption, versioning, lifecycle and TLS setup, and adding a pipeline adds two policy statements rather
+ * than six resources and another bucket against the account's bucket quota. The bucket policy's 20 KB
+ * limit allows a few dozen pipelines.
+ *
+ * Cross-account grants are deployed in two passes (see `FirehosePrincipalMode` in ./grants.ts):
+ * 1. first deploy, `engineeringStack` unset: bucket and key policies name the engineering account root
+ *    with `aws:PrincipalArn` ArnEquals each pinned Firehose role ARN, so they are valid before the roles
+ *    exist and admit nothing else from that account;
+ * 2. after the engineering stack exists, set `tracking-data-platform:engineeringStack` and `pulumi up`
+ *    again: engineering's `firehoseRoleArns` export is read, checked against the pinned ARNs (a mismatch
+ *    fails naming the pipeline), and the policies name the roles themselves, keeping the condition.
+ */
 import * as aws from "@pulumi/aws";
-const cfg = new pulumi.Config();
-const engStack = cfg.get("engineeringStack");
-const b = new aws.s3.Bucket("landing", {});
-export const bucketArn = b.arn;
-export const eng = engStack ? new pulumi.StackReference(engStack).requireOutput("streamArn") : undefined;
+import * as pulumi from "@pulumi/pulumi";
+import { EncryptionKey } from "../shared/encryption-key";
+import { GlueCrawlerPair, crawlerTableName } from "../shared/glue-crawler-pair";
+import { GlueLoadJob } from "../shared/glue-load-job";
+import { GlueNetwork } from "../shared/glue-network";
+import { RedshiftSandbox } from "../shared/redshift-sandbox";
+import { RedshiftDdlTarget, RedshiftSchema } from "../shared/redshift-schema";
+import { SecureBucket } from "../shared/secure-bucket";
+import { firehoseRoleName, resourceName, roleArn } from "../shared/naming";
+import { PipelineDefinition } from "../shared/pipeline/definition";
+import { jobColumnMapping } from "../shared/pipeline/job-mapping";
+import { glueColumns } from "../shared/pipeline/glue-schema";
+import { firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
+import { loadDataPlatformConfig } from "./config";
+import { checkEngineeringFirehoseRoles, dataKeyStatements, firehoseGrant, FirehosePrincipalMode, landingBucketGrants, rawBucketGrants } from "./grants";
+
+interface PipelineNames {
+    readonly def: PipelineDefinition;
+    readonly firehoseRoleArn: string;
+    readonly jobRoleName: string;
+    readonly crawlerRoleName: string;
+}
+
+interface PipelineGlue {
+    readonly crawlers: GlueCrawlerPair;
+    readonly job: GlueLoadJob;
+}
+
+/**
+ * The program. Async so the engineering stack's export can be checked before any resource exists; the
+ * returned object is the stack's outputs.
+ */
+async function main(): Promise<Record<string, unknown>> {
+    const config = loadDataPlatformConfig();
+    const { stack, partition, region, accountId } = config;
+    const scope = { partition, region, accountId };
+    const protect = config.protectStatefulResources;
+    const namePrefix = resourceName(stack);
+
+    // --- Names and ARNs that policies need before the resources exist (all deterministic).
+    /** Bucket names carry the account and region: S3 names are global. */
+    const bucketName = (purpose: string) => `${resourceName(stack, purpose)}-${accountId}-${region}`;
+    const s3Arn = (name: string) => `arn:${partition}:s3:::${name}`;
+    const landingName = bucketName("landing");
+    const rawName = bucketName("raw");
+    const glueName = bucketName("glue");
+
+    const pipelineNames: PipelineNames[] = config.pipelines.map((def) => ({
+        def,
+        firehoseRoleArn: roleArn(partition, config.engineeringAccountId, firehoseRoleName(stack, def.name)),
+        jobRoleName: resourceName(stack, def.name, "glue-job"),
+        crawlerRoleName: resourceName(stack, def.name, "crawler"),
+    }));
+    const pinnedFirehoseRoles: Record<string, string> = Object.fromEntries(pipelineNames.map((p) => [p.def.name, p.firehoseRoleArn]));
+
+    // --- Which principals the grants name: first deploy (account + condition) or second pass (the roles).
+    // Read and checked before any resource is declared, so a mismatch stops the deploy with nothing changed.
+    let firehoseMode: FirehosePrincipalMode = { kind: "account", engineeringAccountId: config.engineeringAccountId };
+    if (config.engineeringStack !== undefined) {
+        const engineering = new pulumi.StackReference(config.engineeringStack);
+        const exported = await engineering.getOutputDetails("firehoseRoleArns");
+        const roles = exported.value ?? exported.secretValue;
+        if (roles === undefined) {
+            throw new Error(`engineering stack ${config.engineeringStack}: has no export "firehoseRoleArns"; deploy the engineering stack first, or unset tracking-data-platform:engineeringStack for a first deploy`);
+        }
+        checkEngineeringFirehoseRoles(config.engineeringStack, roles, pinnedFirehoseRoles);
+        firehoseMode = { kind: "roles" };
+    }
+    const grants = pipelineNames.map((p) => firehoseGrant(p.def, p.firehoseRoleArn));
+
+    // --- The data key: every bucket, the Glue logs and bookmarks, and the sandbox's credentials.
+    const dataKey = new EncryptionKey("data", {
+        description: `${namePrefix}: landing, raw and Glue buckets, Glue logs and bookmarks, Redshift sandbox credentials`,
+        aliasName: `${namePrefix}-data`,
+        administratorRoleArn: config.deployerRoleArn,
+        policyStatements: dataKeyStatements({
+            partition,
+            region,
+            accountId,
+            mode: firehoseMode,
+            firehoseRoleArns: pipelineNames.map((p) => p.firehoseRoleArn),
+            landingBucketArn: s3Arn(landingName),
+            rawBucketArn: s3Arn(rawName),
+            glueBucketArn: s3Arn(glueName),
+            glueJobRoleArns: pipelineNames.map((p) => roleArn(partition, accountId, p.jobRoleName)),
+            glueCrawlerRoleArns: pipelineNames.map((p) => roleArn(partition, accountId, p.crawlerRoleName)),
+            deployerRoleArn: config.deployerRoleArn,
+            secretsUnderKey: config.redshift.mode === "sandbox",
+        }),
+        protect,
+    });
+
+    // --- Storage.
+    const landing = new SecureBucket("landing", {
+        bucketName: landingName,
+        kmsKeyArn: dataKey.keyArn,
+        lifecycleRules: [{ id: "expire-landed-data", expirationDays: config.lifecycleDays.landing }],
+        noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
+        policyStatements: landingBucketGrants({ partition, mode: firehoseMode }, s3Arn(landingName), grants),
+        protect,
+    });
+    const raw = new SecureBucket("raw", {
+        bucketName: rawName,
+        kmsKeyArn: dataKey.keyArn,
+        lifecycleRules: [{ id: "expire-raw-backup", expirationDays: config.lifecycleDays.raw }],
+        noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
+        policyStatements: rawBucketGrants({ partition, mode: firehoseMode }, s3Arn(rawName), grants),
+        protect,
+    });
+    /** Job scripts (`scripts/<pipeline>/`) and the jobs' TempDir (`temp/<pipeline>/`); only this account uses it. */
+    const glueBucket = new SecureBucket("glue", {
+        bucketName: glueName,
+        kmsKeyArn: dataKey.keyArn,
+        lifecycleRules: [{ id: "expire-glue-temp", prefix: "temp/", expirationDays: config.lifecycleDays.glueTemp }],
+        noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
+        protect,
+    });
+
+    // --- Glue catalog databases.
+    const landedDatabase = new aws.glue.CatalogDatabase("landed", {
+        name: resourceName(stack, "landed"),
+        description: "Landed pipeline events in S3 (tables declared from the pipeline definitions, partitions added by the S3 crawlers)",
+    }, { protect });
+    const redshiftDatabase = new aws.glue.CatalogDatabase("redshift", {
+        name: resourceName(stack, "redshift"),
+        description: "The pipelines' Redshift tables as the JDBC crawlers find them",
+    }, { protect });
+
+    // --- Network to Redshift.
+    const network = new GlueNetwork("glue", {
+        namePrefix,
+        region,
+        existing: config.network,
+        redshiftPort: config.redshift.port,
+    });
+
+    // --- Redshift: an existing workgroup or cluster, or a sandbox created here.
+    let ddlTarget: RedshiftDdlTarget;
+    let redshiftHost: pulumi.Output<string>;
+    let redshiftSecretArn: pulumi.Output<string>;
+    let redshiftReady: pulumi.Resource[] = [];
+    let redshiftDescription: Record<string, pulumi.Input<string>>;
+    if (config.redshift.mode === "sandbox") {
+        const subnetIds = network.createdSubnetIds ?? pulumi.output([...(config.redshift.subnetIds ?? [])]);
+        const sandbox = new RedshiftSandbox("sandbox", {
+            namePrefix,
+            database: config.redshift.database,
+            adminUsername: config.redshift.adminUsername,
+            baseCapacity: config.redshift.baseCapacity,
+            port: config.redshift.port,
+            subnetIds,
+            securityGroupIds: [network.securityGroupId],
+            secretKmsKeyArn: dataKey.keyArn,
+            protect,
+        });
+        ddlTarget = { workgroupName: sandbox.workgroupName };
+        redshiftHost = sandbox.host;
+        redshiftSecretArn = sandbox.secretArn;
+        redshiftReady = [sandbox.workgroup, sandbox.secretVersion];
+        redshiftDescription = { mode: "sandbox", workgroupName: sandbox.workgroupName, host: sandbox.host, database: config.redshift.database, secretArn: sandbox.secretArn };
+    } else {
+        const existing = config.redshift;
+        ddlTarget = existing.mode === "serverless" ? { workgroupName: existing.workgroupName ?? "" } : { clusterIdentifier: existing.clusterIdentifier ?? "" };
+        redshiftHost = pulumi.output(existing.host);
+        redshiftSecretArn = pulumi.output(existing.secretArn);
+        redshiftDescription = {
+            mode: existing.mode,
+            ...(existing.workgroupName !== undefined ? { workgroupName: existing.workgroupName } : {}),
+            ...(existing.clusterIdentifier !== undefined ? { clusterIdentifier: existing.clusterIdentifier } : {}),
+            host: existing.host,
+            database: existing.database,
+            secretArn: existing.secretArn,
+        };
+    }
+
+    const connection = new aws.glue.Connection("redshift", {
+        name: resourceName(stack, "redshift", "jdbc"),
+        description: "JDBC connection to the pipelines' Redshift, credentials from Secrets Manager",
+        connectionType: "JDBC",
+        connectionProperties: {
+            JDBC_CONNECTION_URL: pulumi.interpolate`jdbc:redshift://${redshiftHost}:${config.redshift.port}/${config.redshift.database}`,
+            SECRET_ID: redshiftSecretArn,
+            JDBC_ENFORCE_SSL: "true",
+        },
+        physicalConnectionRequirements: {
+            subnetId: network.subnetId,
+            availabilityZone: network.availabilityZone,
+            securityGroupIdLists: [network.securityGroupId],
+        },
+    }, { dependsOn: redshiftReady });
+
+    const securityConfiguration = new aws.glue.SecurityConfiguration("glue", {
+        name: resourceName(stack, "glue"),
+        encryptionConfiguration: {
+            cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: dataKey.keyArn },
+            jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: dataKey.keyArn },
+            s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: dataKey.keyArn },
+        },
+    }, { dependsOn: [dataKey] });
+
+    // --- Redshift DDL: one schema statement per schema, then its tables.
+    const schemas = [...new Set(config.pipelines.map((def) => def.table.schema))];
+    const tableStatements: Record<string, pulumi.Resource> = {};
+    for (const schema of schemas) {
+        const ddl = new RedshiftSchema(`redshift-${schema.replace(/_/g, "-")}`, {
+            target: ddlTarget,
+            database: config.redshift.database,
+            secretArn: redshiftSecretArn,
+            schema,
+            pipelines: config.pipelines.filter((def) => def.table.schema === schema),
+            protect,
+            runAfter: redshiftReady,
+        });
+        Object.assign(tableStatements, ddl.tableStatements);
+    }
+
+    // --- Per pipeline: catalog table and crawlers, load job and trigger.
+    const glue: Record<string, PipelineGlue> = {};
+    for (const p of pipelineNames) {
+        const { def } = p;
+        const pipelinePrefix = resourceName(stack, def.name);
+        const crawlers = new GlueCrawlerPair(def.name, {
+            namePrefix: pipelinePrefix,
+            scope,
+            s3: {
+                bucketName: landing.bucketName,
+                bucketArn: landing.arn,
+                prefix: landingPrefix(def),
+                databaseName: landedDatabase.name,
+                tableName: crawlerTableName(landingPrefix(def)),
+                columns: glueColumns(def),
+                schedule: config.s3CrawlerSchedule,
+            },
+            jdbc: {
+                connectionName: connection.name,
+                path: `${config.redshift.database}/${def.table.schema}/${def.table.name}`,
+                databaseName: redshiftDatabase.name,
+                schedule: config.jdbcCrawlerSchedule,
+                secretArn: redshiftSecretArn,
+                tableCreatedBy: [tableStatements[def.name]],
+            },
+            securityConfigurationName: securityConfiguration.name,
+            kmsKeyArn: dataKey.keyArn,
+            roleName: p.crawlerRoleName,
+            permissionsBoundaryArn: config.workloadBoundaryArn,
+            protect,
+        });
+        const job = new GlueLoadJob(def.name, {
+            namePrefix: pipelinePrefix,
+            pipeline: def.name,
+            scope,
+            roleName: p.jobRoleName,
+            permissionsBoundaryArn: config.workloadBoundaryArn,
+            glueBucket: { name: glueBucket.bucketName, arn: glueBucket.arn },
+            source: { bucketArn: landing.arn, prefix: landingPrefix(def), databaseName: landedDatabase.name, tableName: crawlers.tableName },
+            connection: { name: connection.name, secretArn: redshiftSecretArn },
+            target: {
+                database: config.redshift.database,
+                table: `${def.table.schema}.${def.table.name}`,
+                mergeKey: def.mergeKey,
+                columnMapping: jobColumnMapping(def),
+                tableCreatedBy: [tableStatements[def.name]],
+            },
+            securityConfigurationName: securityConfiguration.name,
+            kmsKeyArn: dataKey.keyArn,
+            workers: config.jobWorkers,
+            timeoutMinutes: config.jobTimeoutMinutes,
+            maxRetries: config.jobMaxRetries,
+            trigger: config.jobTrigger === "schedule" ? { kind: "schedule", schedule: config.jobSchedule } : { kind: "crawler", crawlerName: crawlers.s3CrawlerName },
+        });
+        glue[def.name] = { crawlers, job };
+    }
+
+    // --- Outputs. The first six are the contract the engineering stack reads (engineering/data-platform.ts).
+    return {
+        landingBucketArn: landing.arn,
+        landingBucketName: landing.bucketName,
+        rawBucketArn: raw.arn,
+        rawBucketName: raw.bucketName,
+        /** The CMK of the landing and raw buckets; the Firehose roles need kms:GenerateDataKey/Decrypt on it. */
+        dataKeyArn: dataKey.keyArn,
+        /** Per pipeline: where its Firehose writes, and the role this stack granted. */
+        pipelines: Object.fromEntries(
+            pipelineNames.map((p) => [
+                p.def.name,
+                { prefix: firehosePrefix(p.def), errorPrefix: firehoseErrorPrefix(p.def), rawBackupPrefix: rawBackupPrefix(p.def), firehoseRoleArn: p.firehoseRoleArn },
+            ]),
+        ),
+        /** For users: per pipeline, the catalog table, crawlers, load job and Redshift table. */
+        glueCatalog: Object.fromEntries(
+            pipelineNames.map((p) => [
+                p.def.name,
+                {
+                    database: landedDatabase.name,
+                    table: glue[p.def.name].crawlers.tableName,
+                    s3Crawler: glue[p.def.name].crawlers.s3CrawlerName,
+                    jdbcCrawler: glue[p.def.name].crawlers.jdbcCrawlerName,
+                    redshiftCatalogDatabase: redshiftDatabase.name,
+                    job: glue[p.def.name].job.jobName,
+                    redshiftTable: `${p.def.table.schema}.${p.def.table.name}`,
+                },
+            ]),
+        ),
+        glueBucketName: glueBucket.bucketName,
+        glueConnectionName: connection.name,
+        /** Attach this security group to an existing Redshift (or open Redshift's group to it) so Glue can connect. */
+        glueSecurityGroupId: network.securityGroupId,
+        vpcId: network.vpcId,
+        redshift: redshiftDescription,
+    };
+}
+
+// The Pulumi CLI calls a CommonJS module's exported function (it ignores `exports.default` there); the
+// offline plan runner calls `default`. Both get the same program.
+export = Object.assign(main, { default: main });

@@ -1,0 +1,352 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigReader, STACK_NAME_RULE } from "../shared/config";
+import { STACK_TAG_KEY, WORKLOAD_BOUNDARY_NAME } from "../bootstrap/names";
+import { DEPLOYER_ROLE_NAME, partitionOfRegion, roleArn } from "../shared/naming";
+import { PipelineDefinition } from "../shared/pipeline/definition";
+import { validatePipelines } from "../shared/pipeline/validate";
+import { pipelines as declaredPipelines } from "../shared/pipelines";
+
+/** The config namespace of this project (`tracking-data-platform:<key>` in Pulumi.<stack>.yaml). */
+export const DATA_PLATFORM_NAMESPACE = "tracking-data-platform";
+
+/** How the Glue load job of each pipeline is started; see `JobTrigger`. */
+export const JOB_TRIGGERS = ["schedule", "crawler"] as const;
+/**
+ * What starts each pipeline's Glue load job. The job reads the landing data through the catalog table,
+ * and Spark only reads partitions the catalog knows: a new `hour=HH/` folder is invisible to the job
+ * until the S3 crawler has added it, whereas new files inside a known partition are read (and bookmarked)
+ * on the job's next run.
+ *
+ * - `schedule` (default): the job runs on `jobSchedule` (every 5 minutes), independently of the hourly
+ *   S3 crawler (`s3CrawlerSchedule`, incremental: CRAWL_NEW_FOLDERS_ONLY). Latency: about Firehose's
+ *   buffer plus up to 5 minutes once the hour's partition is registered; the files of each hour that
+ *   land before that hour's crawl wait for it (up to the crawler's minute past the hour). Cost: a job run
+ *   (2 G.1X workers, 1-minute minimum billing) every 5 minutes even when nothing arrived, plus one short
+ *   incremental crawl (10-minute minimum billing) an hour.
+ * - `crawler`: the job runs when the S3 crawler SUCCEEDED (a conditional trigger), so every run has its
+ *   partitions registered and no run is wasted, but data loads once per crawl: latency up to the crawler
+ *   interval (an hour by default), and shortening that interval costs a crawl (10-minute minimum) each time.
+ */
+export type JobTrigger = (typeof JOB_TRIGGERS)[number];
+
+/** Which Redshift the DDL and the Glue connection target; see `RedshiftTarget`. */
+export const REDSHIFT_MODES = ["serverless", "cluster", "sandbox"] as const;
+export type RedshiftMode = (typeof REDSHIFT_MODES)[number];
+
+/** An existing Redshift Serverless workgroup or provisioned cluster, reached with an existing secret. */
+export interface ExistingRedshift {
+    readonly mode: "serverless" | "cluster";
+    /** `redshiftWorkgroupName` (serverless) or `redshiftClusterIdentifier` (cluster). */
+    readonly workgroupName?: string;
+    readonly clusterIdentifier?: string;
+    /** Endpoint host name (JDBC URL of the Glue connection). */
+    readonly host: string;
+    readonly port: number;
+    readonly database: string;
+    /** Secrets Manager secret with `username` and `password` (Glue connection and Data API). */
+    readonly secretArn: string;
+}
+
+/** A Redshift Serverless namespace + workgroup this stack creates for users without Redshift. */
+export interface SandboxRedshift {
+    readonly mode: "sandbox";
+    readonly database: string;
+    readonly port: number;
+    readonly adminUsername: string;
+    /** Redshift Processing Units, 8-512 in steps of 8. */
+    readonly baseCapacity: number;
+    /** With a configured VPC: the workgroup's subnets (Redshift Serverless needs 3 in 3 AZs). */
+    readonly subnetIds?: readonly string[];
+}
+
+export type RedshiftTarget = ExistingRedshift | SandboxRedshift;
+
+/** The Redshift VPC, when config names one; otherwise this stack creates a VPC (see `GlueNetwork`). */
+export interface ConfiguredNetwork {
+    readonly vpcId: string;
+    /** The subnet the Glue connection (its ENIs) lives in: must reach Redshift. */
+    readonly subnetId: string;
+    readonly availabilityZone: string;
+    /** Route tables that get the S3 gateway endpoint (the Glue subnet's must be among them). */
+    readonly routeTableIds: readonly string[];
+    /** Redshift's security group, opened to the Glue security group on the Redshift port; optional. */
+    readonly redshiftSecurityGroupId?: string;
+}
+
+export interface LifecycleDays {
+    /** Landed data (the replay source for the Redshift tables). */
+    readonly landing: number;
+    /** The raw source-record backup. */
+    readonly raw: number;
+    /** Overwritten or deleted versions in every bucket. */
+    readonly noncurrentVersions: number;
+    /** The Glue jobs' TempDir (Redshift COPY staging). */
+    readonly glueTemp: number;
+}
+
+export interface DataPlatformConfig {
+    /** Short stack name used in every resource name (`tracking-<stack>-...`). */
+    readonly stack: string;
+    readonly accountId: string;
+    readonly region: string;
+    readonly partition: string;
+    readonly engineeringAccountId: string;
+    /** `organization/tracking-engineering/<stack>`: set for the second deploy, once engineering exists. */
+    readonly engineeringStack?: string;
+    /** The bootstrap's deployer role in this account (key administrator, DDL runner). */
+    readonly deployerRoleArn: string;
+    /** The bootstrap's permissions boundary, which every role this stack creates must carry. */
+    readonly workloadBoundaryArn: string;
+    readonly protectStatefulResources: boolean;
+    readonly lifecycleDays: LifecycleDays;
+    readonly s3CrawlerSchedule: string;
+    readonly jdbcCrawlerSchedule: string;
+    readonly jobTrigger: JobTrigger;
+    readonly jobSchedule: string;
+    readonly jobWorkers: number;
+    readonly jobTimeoutMinutes: number;
+    readonly jobMaxRetries: number;
+    readonly redshift: RedshiftTarget;
+    readonly network?: ConfiguredNetwork;
+    readonly pipelines: readonly PipelineDefinition[];
+}
+
+/** `cron(<6 fields>)`, the schedule syntax of Glue crawlers and triggers (UTC). */
+export const GLUE_CRON_RULE = {
+    pattern: /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/,
+    description: "a Glue cron expression with six fields, e.g. cron(0/5 * * * ? *)",
+};
+const STACK_REFERENCE_RULE = {
+    pattern: /^([A-Za-z0-9][A-Za-z0-9_.-]*\/)?[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+    description: "a stack reference such as organization/tracking-engineering/dev",
+};
+const DATABASE_RULE = { pattern: /^[a-z_][a-z0-9_]{0,62}$/, description: "a lowercase Redshift database name (letters, digits, _; at most 63)" };
+const USERNAME_RULE = { pattern: /^[a-z_][a-z0-9_]{0,126}$/, description: "a lowercase Redshift user name" };
+const HOST_RULE = { pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, description: "a DNS host name such as wg.123456789012.eu-central-1.redshift-serverless.amazonaws.com" };
+const WORKGROUP_RULE = { pattern: /^[a-z0-9-]{3,64}$/, description: "a Redshift Serverless workgroup name (3-64 lowercase letters, digits, -)" };
+const CLUSTER_RULE = { pattern: /^[a-z][a-z0-9-]{0,62}$/, description: "a Redshift cluster identifier (lowercase, starting with a letter)" };
+const VPC_RULE = { pattern: /^vpc-[0-9a-f]{8,17}$/, description: "a VPC id (vpc-...)" };
+const SUBNET_PATTERN = /^subnet-[0-9a-f]{8,17}$/;
+const SUBNET_RULE = { pattern: SUBNET_PATTERN, description: "a subnet id (subnet-...)" };
+const SECURITY_GROUP_RULE = { pattern: /^sg-[0-9a-f]{8,17}$/, description: "a security group id (sg-...)" };
+const ROUTE_TABLE_PATTERN = /^rtb-[0-9a-f]{8,17}$/;
+
+/** Keys that only make sense for one Redshift mode. */
+const MODE_KEYS: Record<RedshiftMode, readonly string[]> = {
+    serverless: ["redshiftWorkgroupName", "redshiftHost", "redshiftSecretArn"],
+    cluster: ["redshiftClusterIdentifier", "redshiftHost", "redshiftSecretArn"],
+    sandbox: ["redshiftAdminUsername", "redshiftBaseCapacity", "redshiftSubnetIds"],
+};
+const NETWORK_KEYS = ["vpcId", "subnetId", "availabilityZone", "routeTableIds"] as const;
+
+/**
+ * Reads and checks this project's stack configuration. Every problem is collected and thrown together as
+ * one `ConfigError` naming each key and its rule, before any resource is declared. Keys (all under
+ * `tracking-data-platform:` unless written with another namespace):
+ */
+export function loadDataPlatformConfig(): DataPlatformConfig {
+    const reader = new ConfigReader(DATA_PLATFORM_NAMESPACE);
+
+    /** `pulumi.getStack()`: the stack name, used in every AWS name; 1-10 lowercase letters and digits. */
+    const stack = pulumi.getStack();
+    reader.check(STACK_NAME_RULE.pattern.test(stack), "pulumi:stack", `the stack name must be ${STACK_NAME_RULE.description}`, stack);
+
+    /** `accountId` (required): this data-platform account; `aws:allowedAccountIds` must be exactly [it]. */
+    const accountId = reader.accountId("accountId");
+    if (accountId !== "") reader.pinnedAccount("accountId", accountId);
+    /** `aws:region` (required). */
+    const region = reader.region();
+    /** `engineeringAccountId` (required): the account whose Firehose roles write the landing data. */
+    const engineeringAccountId = reader.accountId("engineeringAccountId");
+    reader.check(accountId === "" || engineeringAccountId === "" || accountId !== engineeringAccountId, "engineeringAccountId", "must differ from accountId (the two stacks live in two accounts)", engineeringAccountId);
+    /**
+     * `engineeringStack` (optional, unset on the first deploy): the engineering stack, once it exists.
+     * With it, the grants name the engineering Firehose roles themselves (see data-platform/index.ts).
+     */
+    const engineeringStack = reader.optionalString("engineeringStack", STACK_REFERENCE_RULE);
+
+    /**
+     * `aws:defaultTags` (required): `{ tags: { "tracking:stack": <stack name> } }`. The provider puts it on
+     * every resource, and the bootstrap's deployer may create and change only resources carrying it.
+     */
+    const defaultTags = reader.object<{ tags?: Record<string, unknown> }>("aws:defaultTags");
+    reader.check(
+        defaultTags?.tags?.[STACK_TAG_KEY] === stack,
+        "aws:defaultTags",
+        `must be { tags: { "${STACK_TAG_KEY}": "${stack}" } } (the stack name), so the deployer's tag conditions admit every resource`,
+        defaultTags,
+    );
+
+    /** `protectStatefulResources` (default true): buckets, key, catalog and Redshift objects survive `pulumi destroy`. */
+    const protectStatefulResources = reader.boolean("protectStatefulResources", true);
+
+    /** `landingExpirationDays` (default 730): landed objects are deleted after this many days. */
+    const landing = reader.integer("landingExpirationDays", { min: 1, max: 36500 }, 730);
+    /** `rawExpirationDays` (default 365): raw backup objects are deleted after this many days. */
+    const raw = reader.integer("rawExpirationDays", { min: 1, max: 36500 }, 365);
+    /** `noncurrentVersionExpirationDays` (default 30): old object versions are kept this long. */
+    const noncurrentVersions = reader.integer("noncurrentVersionExpirationDays", { min: 1, max: 3650 }, 30);
+    /** `glueTempExpirationDays` (default 7): Glue TempDir objects are deleted after this many days. */
+    const glueTemp = reader.integer("glueTempExpirationDays", { min: 1, max: 365 }, 7);
+
+    /** `s3CrawlerSchedule` (default `cron(15 * * * ? *)`, hourly at :15): the incremental S3 crawl. */
+    const s3CrawlerSchedule = reader.optionalString("s3CrawlerSchedule", GLUE_CRON_RULE) ?? "cron(15 * * * ? *)";
+    /** `jdbcCrawlerSchedule` (default `cron(0 3 * * ? *)`, daily): the Redshift-table crawl (catalog for users). */
+    const jdbcCrawlerSchedule = reader.optionalString("jdbcCrawlerSchedule", GLUE_CRON_RULE) ?? "cron(0 3 * * ? *)";
+    /** `jobTrigger` (default `schedule`): `schedule` or `crawler`; see `JobTrigger` for the trade-off. */
+    const jobTrigger = reader.oneOf("jobTrigger", JOB_TRIGGERS, "schedule");
+    /** `jobSchedule` (default `cron(0/5 * * * ? *)`): when `jobTrigger` is `schedule`. */
+    const configuredJobSchedule = reader.optionalString("jobSchedule", GLUE_CRON_RULE);
+    reader.check(!(jobTrigger === "crawler" && configuredJobSchedule !== undefined), "jobSchedule", "only applies when jobTrigger is schedule (with crawler the job runs after each S3 crawl)", configuredJobSchedule);
+    const jobSchedule = configuredJobSchedule ?? "cron(0/5 * * * ? *)";
+    /** `jobWorkers` (default 2, G.1X workers, 2-100). */
+    const jobWorkers = reader.integer("jobWorkers", { min: 2, max: 100 }, 2);
+    /** `jobTimeoutMinutes` (default 30, 1-2880): a stuck run is stopped after this. */
+    const jobTimeoutMinutes = reader.integer("jobTimeoutMinutes", { min: 1, max: 2880 }, 30);
+    /** `jobMaxRetries` (default 1, 0-10): a failed run is retried this often (the merge makes retries safe). */
+    const jobMaxRetries = reader.integer("jobMaxRetries", { min: 0, max: 10 }, 1);
+
+    const redshift = readRedshift(reader, region, accountId);
+    const network = readNetwork(reader, region);
+    if (redshift?.mode === "sandbox" && network !== undefined) {
+        reader.check(redshift.subnetIds !== undefined, "redshiftSubnetIds", "is required when redshiftMode is sandbox and vpcId is set (Redshift Serverless needs 3 subnets in 3 Availability Zones)");
+    }
+    if (redshift?.mode === "sandbox" && network === undefined) {
+        reader.check(redshift.subnetIds === undefined, "redshiftSubnetIds", "only applies with a configured vpcId (without one the sandbox uses the VPC this stack creates)");
+    }
+
+    reader.done();
+
+    // Pipeline declarations are code, not config, but they are checked just as early: before any resource.
+    validatePipelines(declaredPipelines);
+
+    const partition = partitionOfRegion(region);
+    return {
+        stack,
+        accountId,
+        region,
+        partition,
+        engineeringAccountId,
+        engineeringStack,
+        deployerRoleArn: roleArn(partition, accountId, DEPLOYER_ROLE_NAME),
+        workloadBoundaryArn: `arn:${partition}:iam::${accountId}:policy/${WORKLOAD_BOUNDARY_NAME}`,
+        protectStatefulResources,
+        lifecycleDays: { landing, raw, noncurrentVersions, glueTemp },
+        s3CrawlerSchedule,
+        jdbcCrawlerSchedule,
+        jobTrigger,
+        jobSchedule,
+        jobWorkers,
+        jobTimeoutMinutes,
+        jobMaxRetries,
+        redshift: redshift as RedshiftTarget,
+        network,
+        pipelines: declaredPipelines,
+    };
+}
+
+function readRedshift(reader: ConfigReader, region: string, accountId: string): RedshiftTarget | undefined {
+    /**
+     * `redshiftMode` (required): `serverless` (an existing workgroup: `redshiftWorkgroupName`, `redshiftHost`,
+     * `redshiftSecretArn`), `cluster` (an existing cluster: `redshiftClusterIdentifier`, `redshiftHost`,
+     * `redshiftSecretArn`) or `sandbox` (this stack creates a Redshift Serverless namespace and workgroup).
+     */
+    const modeValue = reader.requireString("redshiftMode", { pattern: /^(serverless|cluster|sandbox)$/, description: `one of ${REDSHIFT_MODES.join(", ")}` });
+    const mode = (REDSHIFT_MODES as readonly string[]).includes(modeValue) ? (modeValue as RedshiftMode) : undefined;
+
+    /** `redshiftDatabase` (default `dev`): the database holding the pipeline tables. */
+    const database = reader.optionalString("redshiftDatabase", DATABASE_RULE) ?? "dev";
+    /** `redshiftPort` (default 5439). */
+    const port = reader.integer("redshiftPort", { min: 1150, max: 65535 }, 5439);
+
+    // A key of another mode is a mistake worth reporting (a typo in redshiftMode, or a half-edited file).
+    if (mode !== undefined) {
+        const foreignKeys = new Set(Object.values(MODE_KEYS).flat().filter((key) => !MODE_KEYS[mode].includes(key)));
+        for (const key of foreignKeys) {
+            const value = reader.optionalString(key);
+            const modes = REDSHIFT_MODES.filter((m) => MODE_KEYS[m].includes(key)).join(" or ");
+            reader.check(value === undefined, key, `only applies when redshiftMode is ${modes} (redshiftMode is ${mode})`, value);
+        }
+    }
+    if (mode === undefined) return undefined;
+
+    const requiredFor = (key: string, rule: { pattern: RegExp; description: string }): string => {
+        const value = reader.optionalString(key, rule);
+        reader.check(value !== undefined, key, `is required when redshiftMode is ${mode} (${rule.description})`);
+        return value ?? "";
+    };
+
+    if (mode === "sandbox") {
+        /** `redshiftAdminUsername` (sandbox, default `tracking_admin`): the namespace's admin user. */
+        const adminUsername = reader.optionalString("redshiftAdminUsername", USERNAME_RULE) ?? "tracking_admin";
+        reader.check(adminUsername !== "admin" && adminUsername !== "rdsadmin", "redshiftAdminUsername", "must not be a name Redshift reserves (admin, rdsadmin)", adminUsername);
+        /** `redshiftBaseCapacity` (sandbox, default 8): RPUs, 8-512 in steps of 8. */
+        const baseCapacity = reader.integer("redshiftBaseCapacity", { min: 8, max: 512 }, 8);
+        reader.check(baseCapacity % 8 === 0, "redshiftBaseCapacity", "must be a multiple of 8", baseCapacity);
+        /** `redshiftSubnetIds` (sandbox with `vpcId`): 3 subnets in 3 AZs for the workgroup. */
+        const subnetIds = reader.object<unknown>("redshiftSubnetIds");
+        let checkedSubnets: string[] | undefined;
+        if (subnetIds !== undefined) {
+            const ok = Array.isArray(subnetIds) && subnetIds.length >= 3 && subnetIds.every((s) => typeof s === "string" && SUBNET_PATTERN.test(s));
+            reader.check(ok, "redshiftSubnetIds", "must be a list of at least 3 subnet ids (subnet-...) in 3 Availability Zones", subnetIds);
+            checkedSubnets = ok ? (subnetIds as string[]) : [];
+        }
+        return { mode, database, port, adminUsername, baseCapacity, subnetIds: checkedSubnets };
+    }
+
+    const host = requiredFor("redshiftHost", HOST_RULE);
+    /** `redshiftSecretArn` (serverless, cluster): a secret in this account and region with `username` and `password`. */
+    const secretRule = {
+        pattern: new RegExp(`^arn:aws(-cn|-us-gov)?:secretsmanager:${region}:${accountId}:secret:[A-Za-z0-9/_+=.@-]+$`),
+        description: `a Secrets Manager secret ARN in this account (${accountId || "accountId"}) and region (${region || "aws:region"})`,
+    };
+    const secretArn = requiredFor("redshiftSecretArn", secretRule);
+    if (mode === "serverless") {
+        /** `redshiftWorkgroupName` (serverless): the existing workgroup the DDL runs against. */
+        return { mode, workgroupName: requiredFor("redshiftWorkgroupName", WORKGROUP_RULE), host, port, database, secretArn };
+    }
+    /** `redshiftClusterIdentifier` (cluster): the existing cluster the DDL runs against. */
+    return { mode, clusterIdentifier: requiredFor("redshiftClusterIdentifier", CLUSTER_RULE), host, port, database, secretArn };
+}
+
+function readNetwork(reader: ConfigReader, region: string): ConfiguredNetwork | undefined {
+    /**
+     * `vpcId`, `subnetId`, `availabilityZone`, `routeTableIds` (all or none): the Redshift VPC, the subnet
+     * for the Glue connection, its AZ, and the route tables for the S3 gateway endpoint. Without them this
+     * stack creates a VPC (see shared/glue-network.ts). A configured VPC must also let the Glue subnet
+     * reach CloudWatch Logs, Secrets Manager, Glue, KMS, CloudWatch and STS (interface endpoints or NAT):
+     * this stack only adds the S3 gateway endpoint there.
+     */
+    const vpcId = reader.optionalString("vpcId", VPC_RULE);
+    const subnetId = reader.optionalString("subnetId", SUBNET_RULE);
+    const availabilityZone = reader.optionalString("availabilityZone", {
+        pattern: new RegExp(`^${region.replace(/[-]/g, "\\-")}[a-z]$`),
+        description: `an Availability Zone of ${region || "aws:region"}, e.g. ${region || "eu-central-1"}a`,
+    });
+    const routeTables = reader.object<unknown>("routeTableIds");
+    /** `redshiftSecurityGroupId` (optional, with `vpcId`): Redshift's security group, opened to Glue. */
+    const redshiftSecurityGroupId = reader.optionalString("redshiftSecurityGroupId", SECURITY_GROUP_RULE);
+
+    const given = { vpcId, subnetId, availabilityZone, routeTableIds: routeTables };
+    const present = NETWORK_KEYS.filter((key) => given[key] !== undefined);
+    if (present.length > 0 && present.length < NETWORK_KEYS.length) {
+        for (const key of NETWORK_KEYS.filter((k) => given[k] === undefined)) {
+            reader.check(false, key, `is required when ${present.join(", ")} ${present.length === 1 ? "is" : "are"} set (the network keys ${NETWORK_KEYS.join(", ")} go together: all or none)`);
+        }
+    }
+    if (present.length === 0) {
+        reader.check(redshiftSecurityGroupId === undefined, "redshiftSecurityGroupId", "only applies with a configured vpcId", redshiftSecurityGroupId);
+        return undefined;
+    }
+    const routeTablesOk = Array.isArray(routeTables) && routeTables.length > 0 && routeTables.every((r) => typeof r === "string" && ROUTE_TABLE_PATTERN.test(r));
+    if (routeTables !== undefined) {
+        reader.check(routeTablesOk, "routeTableIds", "must be a non-empty list of route table ids (rtb-...)", routeTables);
+    }
+    return {
+        vpcId: vpcId ?? "",
+        subnetId: subnetId ?? "",
+        availabilityZone: availabilityZone ?? "",
+        routeTableIds: routeTablesOk ? (routeTables as string[]) : [],
+        redshiftSecurityGroupId,
+    };
+}

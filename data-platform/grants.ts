@@ -1,0 +1,238 @@
+/**
+ * The resource-policy statements of the data-platform stack: who may write which prefix of the landing
+ * and raw buckets (bucket policies), and who may use the data key for what (key policy). Pure functions
+ * of resolved ARNs, so the offline tests evaluate exactly what the program deploys.
+ */
+import { accountRootArn, Conditions, Principal, PolicyStatement } from "../shared/iam";
+import { PipelineDefinition } from "../shared/pipeline/definition";
+import { FIREHOSE_ERROR_ROOT, landingPrefix } from "../shared/pipeline/s3-prefix";
+
+/** `user-events` -> `UserEvents`: IAM Sids allow ASCII letters and digits only. */
+export function sidPart(name: string): string {
+    return name
+        .split(/[^A-Za-z0-9]+/)
+        .filter((part) => part !== "")
+        .map((part) => part[0].toUpperCase() + part.slice(1))
+        .join("");
+}
+
+/** One pipeline's engineering Firehose role and the folders it writes. */
+export interface FirehoseGrant {
+    readonly pipeline: string;
+    /** The pinned role ARN, `roleArn(partition, engineeringAccountId, firehoseRoleName(stack, pipeline))`. */
+    readonly roleArn: string;
+    /** Folder of its delivered data in the landing bucket, e.g. `user-events/`. */
+    readonly landingFolder: string;
+    /** Folder of its delivery failures in the landing bucket, e.g. `_firehose-errors/user-events/`. */
+    readonly errorFolder: string;
+    /** Folder of its source-record backup in the raw bucket, e.g. `user-events/`. */
+    readonly rawFolder: string;
+}
+
+export function firehoseGrant(def: PipelineDefinition, roleArn: string): FirehoseGrant {
+    return {
+        pipeline: def.name,
+        roleArn,
+        landingFolder: landingPrefix(def),
+        errorFolder: `${FIREHOSE_ERROR_ROOT}${def.name}/`,
+        // rawBackupPrefix(def) and rawBackupErrorPrefix(def) start with these two folders.
+        rawFolder: `${def.name}/`,
+    };
+}
+
+/**
+ * How the grants name the engineering Firehose roles.
+ *
+ * - `account` (first deploy, no `engineeringStack` yet): Principal = the engineering account root, with
+ *   `aws:PrincipalArn` ArnEquals the pinned role ARN. S3 and KMS reject a policy whose Principal names a
+ *   role that does not exist, but an account root always exists; the condition still admits only a
+ *   session of that one role, so any other principal of the engineering account is refused, and the
+ *   engineering stack can be deployed afterwards with nothing left to fix here.
+ * - `roles` (second pass, `engineeringStack` set and the roles checked against the pinned ARNs): the role
+ *   ARNs themselves as Principal, keeping the `aws:PrincipalArn` condition. AWS stores such a principal
+ *   as the role's unique id, so a role deleted and re-created under the same name loses access until
+ *   this stack is updated again (`pulumi up` rewrites the policies with the new role).
+ */
+export type FirehosePrincipalMode = { readonly kind: "account"; readonly engineeringAccountId: string } | { readonly kind: "roles" };
+
+export interface GrantContext {
+    readonly partition: string;
+    readonly mode: FirehosePrincipalMode;
+}
+
+function firehosePrincipal(ctx: GrantContext, roleArns: readonly string[]): Principal {
+    if (ctx.mode.kind === "account") return { AWS: accountRootArn(ctx.partition, ctx.mode.engineeringAccountId) };
+    return { AWS: roleArns.length === 1 ? roleArns[0] : [...roleArns] };
+}
+
+function onlyRoles(roleArns: readonly string[]): Conditions {
+    return { ArnEquals: { "aws:PrincipalArn": roleArns.length === 1 ? roleArns[0] : [...roleArns] } };
+}
+
+/** Actions Firehose uses on objects (aws-facts: AbortMultipartUpload, GetObject, PutObject). */
+export const FIREHOSE_OBJECT_ACTIONS = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"];
+/** Actions Firehose uses on the bucket (aws-facts: GetBucketLocation, ListBucket, ListBucketMultipartUploads). */
+export const FIREHOSE_BUCKET_ACTIONS = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"];
+
+/**
+ * Landing bucket grants: each Firehose role writes its own data folder and its own error folder, and
+ * nothing else; the bucket-level actions (location, listing, multipart listing) are shared.
+ */
+export function landingBucketGrants(ctx: GrantContext, bucketArn: string, grants: readonly FirehoseGrant[]): PolicyStatement[] {
+    return bucketGrants(ctx, bucketArn, grants, (grant) => [grant.landingFolder, grant.errorFolder]);
+}
+
+/** Raw bucket grants: each Firehose role writes its own backup folder (and the backup's error folder). */
+export function rawBucketGrants(ctx: GrantContext, bucketArn: string, grants: readonly FirehoseGrant[]): PolicyStatement[] {
+    return bucketGrants(ctx, bucketArn, grants, (grant) => [grant.rawFolder, grant.errorFolder]);
+}
+
+function bucketGrants(ctx: GrantContext, bucketArn: string, grants: readonly FirehoseGrant[], folders: (grant: FirehoseGrant) => string[]): PolicyStatement[] {
+    if (grants.length === 0) return [];
+    const allRoles = grants.map((grant) => grant.roleArn);
+    return [
+        ...grants.map((grant): PolicyStatement => ({
+            Sid: `FirehoseWrites${sidPart(grant.pipeline)}`,
+            Effect: "Allow",
+            Principal: firehosePrincipal(ctx, [grant.roleArn]),
+            Action: FIREHOSE_OBJECT_ACTIONS,
+            Resource: folders(grant).map((folder) => `${bucketArn}/${folder}*`),
+            Condition: onlyRoles([grant.roleArn]),
+        })),
+        {
+            Sid: "FirehoseBucketLevel",
+            Effect: "Allow",
+            Principal: firehosePrincipal(ctx, allRoles),
+            Action: FIREHOSE_BUCKET_ACTIONS,
+            Resource: bucketArn,
+            Condition: onlyRoles(allRoles),
+        },
+    ];
+}
+
+export interface DataKeyGrantArgs {
+    readonly partition: string;
+    readonly region: string;
+    readonly accountId: string;
+    readonly mode: FirehosePrincipalMode;
+    readonly firehoseRoleArns: readonly string[];
+    readonly landingBucketArn: string;
+    readonly rawBucketArn: string;
+    readonly glueBucketArn: string;
+    readonly glueJobRoleArns: readonly string[];
+    readonly glueCrawlerRoleArns: readonly string[];
+    readonly deployerRoleArn: string;
+    /** Whether this stack keeps a Secrets Manager secret (the sandbox's credentials) under the key. */
+    readonly secretsUnderKey: boolean;
+}
+
+const KEY_READ = ["kms:Decrypt"];
+const KEY_WRITE = ["kms:Decrypt", "kms:GenerateDataKey"];
+
+/**
+ * The data key's use statements (the administration statement is EncryptionKey's own). Every principal
+ * of this account is named through the account root with an `aws:PrincipalArn` condition, so the key
+ * can be created before the roles and survives their re-creation; IAM must then allow the same actions
+ * (each role's inline policy does). Each use is narrowed to one service (`kms:ViaService`) and, for S3,
+ * to the buckets it concerns (with S3 Bucket Keys the encryption context is the bucket ARN).
+ */
+export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
+    const root = { AWS: accountRootArn(args.partition, args.accountId) };
+    const viaS3 = `s3.${args.region}.amazonaws.com`;
+    const viaSecrets = `secretsmanager.${args.region}.amazonaws.com`;
+    const s3Use = (sid: string, principal: Principal, roles: readonly string[], actions: string[], buckets: string[]): PolicyStatement => ({
+        Sid: sid,
+        Effect: "Allow",
+        Principal: principal,
+        Action: actions,
+        Resource: "*",
+        Condition: {
+            ...onlyRoles(roles),
+            StringEquals: { "kms:ViaService": viaS3, "kms:EncryptionContext:aws:s3:arn": buckets.length === 1 ? buckets[0] : buckets },
+        },
+    });
+    const glueRoles = [...args.glueJobRoleArns, ...args.glueCrawlerRoleArns];
+    const statements: PolicyStatement[] = [];
+    if (args.firehoseRoleArns.length > 0) {
+        statements.push(
+            s3Use("FirehoseWritesLandingAndRaw", firehosePrincipal({ partition: args.partition, mode: args.mode }, args.firehoseRoleArns), args.firehoseRoleArns, KEY_WRITE, [
+                args.landingBucketArn,
+                args.rawBucketArn,
+            ]),
+        );
+    }
+    if (glueRoles.length > 0) statements.push(s3Use("GlueReadsLandedData", root, glueRoles, KEY_READ, [args.landingBucketArn]));
+    if (args.glueJobRoleArns.length > 0) {
+        statements.push(
+            s3Use("GlueJobsUseGlueBucket", root, args.glueJobRoleArns, KEY_WRITE, [args.glueBucketArn]),
+            {
+                // Job bookmarks are encrypted client-side (CSE-KMS): the job calls KMS itself, not through a service.
+                Sid: "GlueJobsEncryptBookmarks",
+                Effect: "Allow",
+                Principal: root,
+                Action: ["kms:Decrypt", "kms:Encrypt"],
+                Resource: "*",
+                Condition: onlyRoles(args.glueJobRoleArns),
+            },
+        );
+    }
+    statements.push(
+        {
+            // The Glue security configuration encrypts the jobs' and crawlers' CloudWatch Logs with this key;
+            // CloudWatch Logs uses it as its own service principal, only for Glue's log groups.
+            Sid: "CloudWatchLogsEncryptsGlueLogs",
+            Effect: "Allow",
+            Principal: { Service: `logs.${args.region}.amazonaws.com` },
+            Action: ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+            Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:/aws-glue/*` } },
+        },
+        // `pulumi up` uploads the job scripts into the (SSE-KMS) Glue bucket.
+        s3Use("DeployerUploadsGlueScripts", root, [args.deployerRoleArn], KEY_WRITE, [args.glueBucketArn]),
+    );
+    if (args.secretsUnderKey) {
+        statements.push(
+            {
+                Sid: "GlueReadsRedshiftSecret",
+                Effect: "Allow",
+                Principal: root,
+                Action: KEY_READ,
+                Resource: "*",
+                Condition: { ...onlyRoles(glueRoles), StringEquals: { "kms:ViaService": viaSecrets } },
+            },
+            {
+                // Writes the sandbox credentials, and reads them when the Data API runs the DDL as the deployer.
+                Sid: "DeployerManagesRedshiftSecret",
+                Effect: "Allow",
+                Principal: root,
+                Action: KEY_WRITE,
+                Resource: "*",
+                Condition: { ...onlyRoles([args.deployerRoleArn]), StringEquals: { "kms:ViaService": viaSecrets } },
+            },
+        );
+    }
+    return statements;
+}
+
+/**
+ * Checks the engineering stack's `firehoseRoleArns` export (second pass) against the ARNs this stack
+ * pinned: a mismatch means the two stacks disagree on the stack name or the engineering account, and the
+ * grants would name a role that never writes. Returns the checked map.
+ */
+export function checkEngineeringFirehoseRoles(engineeringStack: string, exported: unknown, pinned: Readonly<Record<string, string>>): Record<string, string> {
+    if (exported === null || typeof exported !== "object" || Array.isArray(exported)) {
+        throw new Error(`engineering stack ${engineeringStack}: export "firehoseRoleArns" must be an object keyed by pipeline name (got ${JSON.stringify(exported)})`);
+    }
+    const roles = exported as Record<string, unknown>;
+    const problems: string[] = [];
+    for (const [pipeline, expected] of Object.entries(pinned)) {
+        const actual = roles[pipeline];
+        if (actual === undefined) {
+            problems.push(`pipeline "${pipeline}": no Firehose role exported (deploy the engineering stack with this pipeline, or unset engineeringStack)`);
+        } else if (actual !== expected) {
+            problems.push(`pipeline "${pipeline}": exported Firehose role ${JSON.stringify(actual)} is not the pinned ${JSON.stringify(expected)} (the stacks disagree on the stack name or the engineering account)`);
+        }
+    }
+    if (problems.length > 0) throw new Error(`engineering stack ${engineeringStack}: export "firehoseRoleArns":\n  - ${problems.join("\n  - ")}`);
+    return Object.fromEntries(Object.keys(pinned).map((pipeline) => [pipeline, pinned[pipeline]]));
+}

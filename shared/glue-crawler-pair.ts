@@ -1,0 +1,209 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyStatementInput } from "./iam";
+import { GlueColumn } from "./pipeline/glue-schema";
+import { glueArn, glueCatalogArn, glueLogStatements, GlueRoleScope, GlueServiceRole, glueVpcStatements } from "./glue-service-role";
+
+/** The hourly partitions of the landed data (see shared/pipeline/s3-prefix.ts), as catalog partition keys. */
+export const LANDING_PARTITION_KEYS: readonly GlueColumn[] = ["year", "month", "day", "hour"].map((name) => ({
+    name,
+    type: "string",
+    comment: "Firehose arrival time (UTC)",
+}));
+
+export interface GlueCrawlerPairArgs {
+    /** Name prefix for the crawlers and the role, e.g. `tracking-dev-user-events`. */
+    readonly namePrefix: string;
+    readonly scope: GlueRoleScope;
+    /** The S3 side: the landed data and the catalog table the load job reads. */
+    readonly s3: {
+        readonly bucketName: pulumi.Input<string>;
+        readonly bucketArn: pulumi.Input<string>;
+        /** The pipeline's folder, with a trailing slash, e.g. `user-events/`. */
+        readonly prefix: string;
+        readonly databaseName: pulumi.Input<string>;
+        /**
+         * The table's name: what the crawler itself names a table rooted at `prefix` (the folder name,
+         * lowercase, with characters other than letters, digits and `_` replaced by `_`), so the crawler
+         * adds partitions to this declared table rather than creating a second one.
+         */
+        readonly tableName: string;
+        readonly columns: readonly GlueColumn[];
+        readonly schedule: string;
+    };
+    /** The Redshift side: the target table, crawled through the Glue connection for users of the catalog. */
+    readonly jdbc: {
+        readonly connectionName: pulumi.Input<string>;
+        /** `<database>/<schema>/<table>`. */
+        readonly path: string;
+        readonly databaseName: pulumi.Input<string>;
+        readonly schedule: string;
+        /** The secret the connection reads its credentials from. */
+        readonly secretArn: pulumi.Input<string>;
+        /** What creates the Redshift table (the DDL statement): the crawler is created after it. */
+        readonly tableCreatedBy?: pulumi.Resource[];
+    };
+    readonly securityConfigurationName: pulumi.Input<string>;
+    /** The CMK of the landing bucket (and of the Redshift secret, when this stack created it). */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    /** The role's name; deterministic so the data key's policy can name it. */
+    readonly roleName: string;
+    /** The role's permissions boundary (the bootstrap's workload boundary). */
+    readonly permissionsBoundaryArn?: string;
+    /** Protects the catalog table from `pulumi destroy`. */
+    readonly protect: boolean;
+}
+
+/**
+ * Expected catalog table name of a crawler rooted at an S3 folder: the folder name, lower-cased, with
+ * every character other than a letter, digit or `_` turned into `_` (the crawler guide's own example
+ * names the folder `year=2017` table `year_2017`).
+ */
+export function crawlerTableName(folder: string): string {
+    return folder.replace(/\/+$/, "").split("/").pop()!.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+}
+
+/**
+ * One pipeline's catalog and its two crawlers:
+ * - the landed data's table, declared from the pipeline definition (so the types the load job maps from
+ *   are the declared ones, not what a crawler infers from a few JSON files), and an S3 crawler over the
+ *   pipeline's prefix that only adds new `year/month/day/hour` partitions to it: incremental
+ *   (CRAWL_NEW_FOLDERS_ONLY), schema changes and deletions logged, partitions inheriting the table's
+ *   schema, and no glue:CreateTable on that database, so a naming mismatch fails the crawl loudly
+ *   instead of creating a stray table;
+ * - a JDBC crawler over the Redshift target table through the Glue connection, which catalogs the
+ *   table as Redshift has it for whoever browses the catalog.
+ * Both share one role that can read only this pipeline's prefix and write only these catalog entries.
+ */
+export class GlueCrawlerPair extends pulumi.ComponentResource {
+    readonly table: aws.glue.CatalogTable;
+    readonly s3Crawler: aws.glue.Crawler;
+    readonly jdbcCrawler: aws.glue.Crawler;
+    readonly role: GlueServiceRole;
+    readonly tableName: pulumi.Output<string>;
+    readonly s3CrawlerName: pulumi.Output<string>;
+    readonly jdbcCrawlerName: pulumi.Output<string>;
+
+    constructor(name: string, args: GlueCrawlerPairArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracking:shared:GlueCrawlerPair", name, {}, opts);
+
+        if (!args.s3.prefix.endsWith("/")) throw new Error(`GlueCrawlerPair ${name}: s3.prefix must end with "/" (got "${args.s3.prefix}")`);
+        const expectedName = crawlerTableName(args.s3.prefix);
+        if (args.s3.tableName !== expectedName) {
+            throw new Error(`GlueCrawlerPair ${name}: s3.tableName must be "${expectedName}", the name the S3 crawler gives a table rooted at ${args.s3.prefix} (got "${args.s3.tableName}")`);
+        }
+        const location = pulumi.interpolate`s3://${args.s3.bucketName}/${args.s3.prefix}`;
+
+        this.table = new aws.glue.CatalogTable(name, {
+            name: args.s3.tableName,
+            databaseName: args.s3.databaseName,
+            description: `Landed ${args.s3.prefix} events (JSON lines, hourly partitions by arrival time)`,
+            tableType: "EXTERNAL_TABLE",
+            parameters: { classification: "json", typeOfData: "file" },
+            partitionKeys: LANDING_PARTITION_KEYS.map((column) => ({ ...column })),
+            storageDescriptor: {
+                location,
+                inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+                outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                serDeInfo: {
+                    serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
+                    parameters: { paths: args.s3.columns.map((column) => column.name).join(",") },
+                },
+                columns: args.s3.columns.map((column) => ({ ...column })),
+            },
+        }, { parent: this, protect: args.protect });
+
+        const landingObjects = pulumi.interpolate`${args.s3.bucketArn}/${args.s3.prefix}*`;
+        const statements: PolicyStatementInput[] = [
+            { Sid: "ReadLandedObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [landingObjects] },
+            {
+                Sid: "ListLandedPrefix",
+                Effect: "Allow",
+                Action: ["s3:ListBucket"],
+                Resource: [args.s3.bucketArn],
+                Condition: { StringLike: { "s3:prefix": [args.s3.prefix.replace(/\/$/, ""), `${args.s3.prefix}*`] } },
+            },
+            {
+                Sid: "MaintainLandedPartitions",
+                Effect: "Allow",
+                Action: [
+                    "glue:BatchCreatePartition",
+                    "glue:BatchGetPartition",
+                    "glue:CreatePartition",
+                    "glue:GetDatabase",
+                    "glue:GetPartition",
+                    "glue:GetPartitions",
+                    "glue:GetTable",
+                    "glue:UpdatePartition",
+                    "glue:UpdateTable",
+                ],
+                Resource: [
+                    glueCatalogArn(args.scope),
+                    glueArn(args.scope, "database", args.s3.databaseName),
+                    glueArn(args.scope, "table", args.s3.databaseName, args.s3.tableName),
+                ],
+            },
+            {
+                Sid: "CatalogRedshiftTables",
+                Effect: "Allow",
+                Action: ["glue:CreateTable", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:UpdateTable"],
+                Resource: [
+                    glueCatalogArn(args.scope),
+                    glueArn(args.scope, "database", args.jdbc.databaseName),
+                    glueArn(args.scope, "table", args.jdbc.databaseName, "*"),
+                ],
+            },
+            {
+                Sid: "UseRedshiftConnection",
+                Effect: "Allow",
+                Action: ["glue:GetConnection"],
+                Resource: [glueCatalogArn(args.scope), glueArn(args.scope, "connection", args.jdbc.connectionName)],
+            },
+            // The key policy narrows this to S3 (landing bucket) and Secrets Manager.
+            { Sid: "DecryptWithDataKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [args.kmsKeyArn] },
+            { Sid: "ReadRedshiftSecret", Effect: "Allow", Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], Resource: [args.jdbc.secretArn] },
+            ...glueLogStatements(args.scope),
+            ...glueVpcStatements(args.scope),
+        ];
+        this.role = new GlueServiceRole(`${name}-crawler`, {
+            roleName: args.roleName,
+            description: `Glue crawlers of ${args.namePrefix}: read ${args.s3.prefix} of the landing bucket, maintain its catalog table, catalog the Redshift table`,
+            statements,
+            permissionsBoundaryArn: args.permissionsBoundaryArn,
+        }, { parent: this });
+
+        this.s3Crawler = new aws.glue.Crawler(`${name}-s3`, {
+            name: `${args.namePrefix}-s3`,
+            description: `Adds new hourly partitions of s3://.../${args.s3.prefix} to the declared catalog table`,
+            role: this.role.arn,
+            databaseName: args.s3.databaseName,
+            s3Targets: [{ path: location }],
+            schedule: args.s3.schedule,
+            recrawlPolicy: { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" },
+            // Incremental crawls require LOG for both; the declared table stays as declared.
+            schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
+            configuration: JSON.stringify({
+                Version: 1.0,
+                CrawlerOutput: { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } },
+                Grouping: { TableGroupingPolicy: "CombineCompatibleSchemas" },
+            }),
+            securityConfiguration: args.securityConfigurationName,
+        }, { parent: this, dependsOn: [this.table, this.role.policy] });
+
+        this.jdbcCrawler = new aws.glue.Crawler(`${name}-jdbc`, {
+            name: `${args.namePrefix}-redshift`,
+            description: `Catalogs the Redshift table ${args.jdbc.path} as Redshift has it`,
+            role: this.role.arn,
+            databaseName: args.jdbc.databaseName,
+            jdbcTargets: [{ connectionName: args.jdbc.connectionName, path: args.jdbc.path }],
+            schedule: args.jdbc.schedule,
+            schemaChangePolicy: { updateBehavior: "UPDATE_IN_DATABASE", deleteBehavior: "DEPRECATE_IN_DATABASE" },
+            securityConfiguration: args.securityConfigurationName,
+        }, { parent: this, dependsOn: [this.role.policy, ...(args.jdbc.tableCreatedBy ?? [])] });
+
+        this.tableName = this.table.name;
+        this.s3CrawlerName = this.s3Crawler.name;
+        this.jdbcCrawlerName = this.jdbcCrawler.name;
+        this.registerOutputs({ tableName: this.tableName, s3CrawlerName: this.s3CrawlerName, jdbcCrawlerName: this.jdbcCrawlerName, roleArn: this.role.arn });
+    }
+}

@@ -1,0 +1,221 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { allow, PolicyStatementInput } from "./iam";
+import { JobColumnMapping } from "./pipeline/job-mapping";
+import { glueArn, glueCatalogArn, glueLogStatements, GlueRoleScope, GlueServiceRole, glueVpcStatements } from "./glue-service-role";
+
+/** The job script's path inside the repository. */
+export const GLUE_SCRIPT_REPO_PATH = path.join("data-platform", "glue", "load_to_redshift.py");
+
+/**
+ * The repository's copy of the job script. The component runs compiled (build/shared/glue-load-job.js)
+ * and build/ holds no .py file, so the path is found from the repository root: the nearest folder above
+ * this file that holds the script.
+ */
+export function defaultGlueScriptPath(from: string = __dirname): string {
+    for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+        const candidate = path.join(dir, GLUE_SCRIPT_REPO_PATH);
+        if (fs.existsSync(candidate)) return candidate;
+        if (path.dirname(dir) === dir) {
+            throw new Error(`the Glue job script ${GLUE_SCRIPT_REPO_PATH} was not found in any folder above ${from}`);
+        }
+    }
+}
+
+/** What starts the job: a schedule, or its S3 crawler succeeding (see data-platform/config.ts `JobTrigger`). */
+export type GlueLoadJobTrigger = { readonly kind: "schedule"; readonly schedule: string } | { readonly kind: "crawler"; readonly crawlerName: pulumi.Input<string> };
+
+export interface GlueLoadJobArgs {
+    /** Name prefix for the job, trigger and script, e.g. `tracking-dev-user-events`. */
+    readonly namePrefix: string;
+    /** The pipeline, for the script's key and descriptions. */
+    readonly pipeline: string;
+    readonly scope: GlueRoleScope;
+    /** The role's name; deterministic so the data key's policy can name it. */
+    readonly roleName: string;
+    /** The role's permissions boundary (the bootstrap's workload boundary). */
+    readonly permissionsBoundaryArn?: string;
+    /** The bucket for the script and the TempDir. */
+    readonly glueBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+    /** The script to upload; the repository's load_to_redshift.py by default. */
+    readonly scriptPath?: string;
+    /** Where the landed data is, and its catalog table. */
+    readonly source: {
+        readonly bucketArn: pulumi.Input<string>;
+        /** The pipeline's folder, e.g. `user-events/`. */
+        readonly prefix: string;
+        readonly databaseName: pulumi.Input<string>;
+        readonly tableName: pulumi.Input<string>;
+    };
+    /** The Glue connection to Redshift and what it needs. */
+    readonly connection: {
+        readonly name: pulumi.Input<string>;
+        readonly secretArn: pulumi.Input<string>;
+    };
+    readonly target: {
+        readonly database: string;
+        /** `schema.table`. */
+        readonly table: string;
+        /** The column a retried load replaces rows by. */
+        readonly mergeKey: string;
+        readonly columnMapping: readonly JobColumnMapping[];
+        /** What creates the target table (the DDL statement): the trigger is started only after it. */
+        readonly tableCreatedBy?: pulumi.Resource[];
+    };
+    readonly securityConfigurationName: pulumi.Input<string>;
+    /** The CMK of the buckets (and of the Redshift secret, when this stack created it); also encrypts bookmarks. */
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly workers: number;
+    readonly timeoutMinutes: number;
+    readonly maxRetries: number;
+    readonly trigger: GlueLoadJobTrigger;
+}
+
+/**
+ * One pipeline's Glue load job, fully automated: the script uploaded from the repository as an asset,
+ * a Glue 5.0 Spark job (G.1X, bookmarks on so each landed file loads once, continuous logging, metrics,
+ * one run at a time so two runs never merge the same batch, a timeout and retries that are safe because
+ * the script loads through a staging table and a merge on the merge key), its role limited to this
+ * pipeline's prefix, script and TempDir, and the trigger that starts it.
+ */
+export class GlueLoadJob extends pulumi.ComponentResource {
+    readonly job: aws.glue.Job;
+    readonly trigger: aws.glue.Trigger;
+    readonly script: aws.s3.BucketObjectv2;
+    readonly role: GlueServiceRole;
+    readonly jobName: pulumi.Output<string>;
+    /** `scripts/<pipeline>/load_to_redshift.py` in the Glue bucket. */
+    readonly scriptKey: string;
+    /** `temp/<pipeline>/` in the Glue bucket. */
+    readonly tempPrefix: string;
+
+    constructor(name: string, args: GlueLoadJobArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracking:shared:GlueLoadJob", name, {}, opts);
+
+        if (!args.source.prefix.endsWith("/")) throw new Error(`GlueLoadJob ${name}: source.prefix must end with "/" (got "${args.source.prefix}")`);
+        if (!args.target.columnMapping.some((column) => column.target === args.target.mergeKey)) {
+            throw new Error(`GlueLoadJob ${name}: target.mergeKey "${args.target.mergeKey}" is not a target column of the column mapping`);
+        }
+        if (args.trigger.kind === "schedule" && !/^cron\(.+\)$/.test(args.trigger.schedule)) {
+            throw new Error(`GlueLoadJob ${name}: trigger.schedule must be a cron(...) expression (got "${args.trigger.schedule}")`);
+        }
+
+        const scriptPath = args.scriptPath ?? defaultGlueScriptPath();
+        this.scriptKey = `scripts/${args.pipeline}/${path.basename(scriptPath)}`;
+        this.tempPrefix = `temp/${args.pipeline}/`;
+
+        const landingObjects = pulumi.interpolate`${args.source.bucketArn}/${args.source.prefix}*`;
+        const tempObjects = pulumi.interpolate`${args.glueBucket.arn}/${this.tempPrefix}*`;
+        const statements: PolicyStatementInput[] = [
+            { Sid: "ReadLandedObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [landingObjects] },
+            {
+                Sid: "ListLandedPrefix",
+                Effect: "Allow",
+                Action: ["s3:ListBucket"],
+                Resource: [args.source.bucketArn],
+                Condition: { StringLike: { "s3:prefix": [args.source.prefix.replace(/\/$/, ""), `${args.source.prefix}*`] } },
+            },
+            { Sid: "ReadJobScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${args.glueBucket.arn}/${this.scriptKey}`] },
+            { Sid: "UseTempDir", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: [tempObjects] },
+            {
+                Sid: "ListTempDir",
+                Effect: "Allow",
+                Action: ["s3:ListBucket"],
+                Resource: [args.glueBucket.arn],
+                Condition: { StringLike: { "s3:prefix": [this.tempPrefix.replace(/\/$/, ""), `${this.tempPrefix}*`] } },
+            },
+            { Sid: "LocateBuckets", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [args.source.bucketArn, args.glueBucket.arn] },
+            {
+                Sid: "ReadLandedTable",
+                Effect: "Allow",
+                Action: ["glue:BatchGetPartition", "glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable"],
+                Resource: [glueCatalogArn(args.scope), glueArn(args.scope, "database", args.source.databaseName), glueArn(args.scope, "table", args.source.databaseName, args.source.tableName)],
+            },
+            {
+                Sid: "UseRedshiftConnection",
+                Effect: "Allow",
+                Action: ["glue:GetConnection"],
+                Resource: [glueCatalogArn(args.scope), glueArn(args.scope, "connection", args.connection.name)],
+            },
+            { Sid: "ReadRedshiftSecret", Effect: "Allow", Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], Resource: [args.connection.secretArn] },
+            // S3 (SSE-KMS with Bucket Keys), the client-side encrypted bookmarks and the secret; the key
+            // policy narrows each use (kms:ViaService, encryption context).
+            { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn] },
+            // PutMetricData has no resource type; the namespace condition is the only narrowing IAM offers.
+            allow("PublishGlueMetrics", ["cloudwatch:PutMetricData"], ["*"], { StringEquals: { "cloudwatch:namespace": "Glue" } }),
+            ...glueLogStatements(args.scope),
+            ...glueVpcStatements(args.scope),
+        ];
+        this.role = new GlueServiceRole(`${name}-job`, {
+            roleName: args.roleName,
+            description: `Glue load job of ${args.namePrefix}: read ${args.source.prefix} of the landing bucket, load into ${args.target.table}`,
+            statements,
+            permissionsBoundaryArn: args.permissionsBoundaryArn,
+        }, { parent: this });
+
+        this.script = new aws.s3.BucketObjectv2(`${name}-script`, {
+            bucket: args.glueBucket.name,
+            key: this.scriptKey,
+            source: new pulumi.asset.FileAsset(scriptPath),
+            contentType: "text/x-python",
+        }, { parent: this });
+
+        this.job = new aws.glue.Job(name, {
+            name: `${args.namePrefix}-load`,
+            description: `Loads landed ${args.source.prefix} data into Redshift ${args.target.table} (staging table + merge on ${args.target.mergeKey})`,
+            roleArn: this.role.arn,
+            command: {
+                name: "glueetl",
+                pythonVersion: "3",
+                scriptLocation: pulumi.interpolate`s3://${args.glueBucket.name}/${this.script.key}`,
+            },
+            glueVersion: "5.0",
+            workerType: "G.1X",
+            numberOfWorkers: args.workers,
+            timeout: args.timeoutMinutes,
+            maxRetries: args.maxRetries,
+            executionProperty: { maxConcurrentRuns: 1 },
+            connections: [args.connection.name],
+            securityConfiguration: args.securityConfigurationName,
+            defaultArguments: {
+                "--job-language": "python",
+                "--job-bookmark-option": "job-bookmark-enable",
+                "--enable-continuous-cloudwatch-log": "true",
+                "--enable-metrics": "true",
+                "--TempDir": pulumi.interpolate`s3://${args.glueBucket.name}/${this.tempPrefix}`,
+                "--catalog_database": args.source.databaseName,
+                "--catalog_table": args.source.tableName,
+                "--redshift_connection": args.connection.name,
+                "--redshift_database": args.target.database,
+                "--target_table": args.target.table,
+                "--merge_key": args.target.mergeKey,
+                "--column_mapping": JSON.stringify(args.target.columnMapping),
+            },
+        }, { parent: this, dependsOn: [this.role.policy] });
+
+        const triggerName = `${args.namePrefix}-load`;
+        this.trigger =
+            args.trigger.kind === "schedule"
+                ? new aws.glue.Trigger(name, {
+                      name: triggerName,
+                      description: `Starts ${args.namePrefix}-load on ${args.trigger.schedule}`,
+                      type: "SCHEDULED",
+                      schedule: args.trigger.schedule,
+                      actions: [{ jobName: this.job.name }],
+                      startOnCreation: true,
+                  }, { parent: this, dependsOn: args.target.tableCreatedBy })
+                : new aws.glue.Trigger(name, {
+                      name: triggerName,
+                      description: `Starts ${args.namePrefix}-load when the S3 crawler succeeded`,
+                      type: "CONDITIONAL",
+                      predicate: { conditions: [{ crawlerName: args.trigger.crawlerName, crawlState: "SUCCEEDED", logicalOperator: "EQUALS" }] },
+                      actions: [{ jobName: this.job.name }],
+                      startOnCreation: true,
+                  }, { parent: this, dependsOn: args.target.tableCreatedBy });
+
+        this.jobName = this.job.name;
+        this.registerOutputs({ jobName: this.jobName, triggerName: this.trigger.name, roleArn: this.role.arn, scriptKey: this.scriptKey });
+    }
+}

@@ -1,0 +1,234 @@
+import { expect } from "chai";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../shared/config";
+import { DataPlatformConfig, loadDataPlatformConfig } from "../../data-platform/config";
+import { pipelines } from "../../shared/pipelines";
+import { repoRoot } from "../../tools/plan/runner";
+import { readProjectFile, readStackConfig } from "../../tools/plan/stack-files";
+
+const NS = "tracking-data-platform";
+
+/** A minimal valid configuration: every optional key left to its default. */
+const VALID: Record<string, string> = {
+    "aws:region": "eu-central-1",
+    "aws:allowedAccountIds": JSON.stringify(["222222222222"]),
+    "aws:defaultTags": JSON.stringify({ tags: { "tracking:stack": "dev" } }),
+    [`${NS}:accountId`]: "222222222222",
+    [`${NS}:engineeringAccountId`]: "111111111111",
+    [`${NS}:redshiftMode`]: "sandbox",
+};
+
+const SERVERLESS: Record<string, string> = {
+    redshiftMode: "serverless",
+    redshiftWorkgroupName: "analytics",
+    redshiftHost: "analytics.222222222222.eu-central-1.redshift-serverless.amazonaws.com",
+    redshiftSecretArn: "arn:aws:secretsmanager:eu-central-1:222222222222:secret:redshift/loader-AbCdEf",
+};
+
+const NETWORK: Record<string, string> = {
+    vpcId: "vpc-0123456789abcdef0",
+    subnetId: "subnet-0123456789abcdef0",
+    availabilityZone: "eu-central-1b",
+    routeTableIds: JSON.stringify(["rtb-0123456789abcdef0"]),
+};
+
+const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+    call: () => ({}),
+};
+
+type Changes = Record<string, string | undefined>;
+
+async function load(changes: Changes = {}, stack = "dev"): Promise<DataPlatformConfig> {
+    await pulumi.runtime.setMocks(mocks, NS, stack, true);
+    const values: Record<string, string> = { ...VALID };
+    for (const [key, value] of Object.entries(changes)) {
+        const full = key.includes(":") ? key : `${NS}:${key}`;
+        if (value === undefined) delete values[full];
+        else values[full] = value;
+    }
+    pulumi.runtime.setAllConfig(values);
+    return loadDataPlatformConfig();
+}
+
+async function problems(changes: Changes, stack = "dev"): Promise<readonly string[]> {
+    try {
+        await load(changes, stack);
+    } catch (err) {
+        expect(err, String(err)).to.be.instanceOf(ConfigError);
+        return (err as ConfigError).problems;
+    }
+    throw new Error(`the configuration ${JSON.stringify(changes)} loaded, but it breaks a rule`);
+}
+
+/** Exactly one problem, naming the key (fully qualified) and matching the rule. */
+async function expectProblem(changes: Changes, key: string, rule: RegExp, stack = "dev"): Promise<void> {
+    const found = await problems(changes, stack);
+    expect(found, JSON.stringify(found)).to.have.length(1);
+    const full = key.includes(":") ? key : `${NS}:${key}`;
+    expect(found[0].startsWith(`${full}: `), found[0]).to.equal(true);
+    expect(found[0]).to.match(rule);
+}
+
+describe("data-platform: stack configuration", () => {
+    it("applies every documented default", async () => {
+        const config = await load();
+        expect(config).to.deep.include({
+            stack: "dev",
+            accountId: "222222222222",
+            region: "eu-central-1",
+            partition: "aws",
+            engineeringAccountId: "111111111111",
+            engineeringStack: undefined,
+            deployerRoleArn: "arn:aws:iam::222222222222:role/tracking-deployer",
+            workloadBoundaryArn: "arn:aws:iam::222222222222:policy/tracking-workload-boundary",
+            protectStatefulResources: true,
+            lifecycleDays: { landing: 730, raw: 365, noncurrentVersions: 30, glueTemp: 7 },
+            s3CrawlerSchedule: "cron(15 * * * ? *)",
+            jdbcCrawlerSchedule: "cron(0 3 * * ? *)",
+            jobTrigger: "schedule",
+            jobSchedule: "cron(0/5 * * * ? *)",
+            jobWorkers: 2,
+            jobTimeoutMinutes: 30,
+            jobMaxRetries: 1,
+            network: undefined,
+        });
+        expect(config.redshift).to.deep.equal({ mode: "sandbox", database: "dev", port: 5439, adminUsername: "tracking_admin", baseCapacity: 8, subnetIds: undefined });
+        expect(config.pipelines).to.equal(pipelines);
+    });
+
+    it("loads the committed data-platform/Pulumi.dev.yaml as written", async () => {
+        const { values } = readStackConfig(readProjectFile(path.join(repoRoot(), "data-platform")), "dev");
+        await pulumi.runtime.setMocks(mocks, NS, "dev", true);
+        pulumi.runtime.setAllConfig(values);
+        const config = loadDataPlatformConfig();
+        expect(config.accountId).to.equal(JSON.parse(values["aws:allowedAccountIds"])[0]);
+        expect(config.engineeringStack).to.equal(values[`${NS}:engineeringStack`]);
+        expect(config.redshift.mode).to.equal(values[`${NS}:redshiftMode`]);
+    });
+
+    it("reads an existing serverless workgroup, a cluster, and a configured VPC", async () => {
+        const serverless = await load({ ...SERVERLESS, ...NETWORK, redshiftSecurityGroupId: "sg-0123456789abcdef0", redshiftDatabase: "analytics" });
+        expect(serverless.redshift).to.deep.equal({
+            mode: "serverless",
+            workgroupName: "analytics",
+            host: SERVERLESS.redshiftHost,
+            port: 5439,
+            database: "analytics",
+            secretArn: SERVERLESS.redshiftSecretArn,
+        });
+        expect(serverless.network).to.deep.equal({
+            vpcId: NETWORK.vpcId,
+            subnetId: NETWORK.subnetId,
+            availabilityZone: NETWORK.availabilityZone,
+            routeTableIds: ["rtb-0123456789abcdef0"],
+            redshiftSecurityGroupId: "sg-0123456789abcdef0",
+        });
+        const cluster = await load({ ...SERVERLESS, redshiftWorkgroupName: undefined, redshiftMode: "cluster", redshiftClusterIdentifier: "warehouse-1" });
+        expect(cluster.redshift).to.deep.include({ mode: "cluster", clusterIdentifier: "warehouse-1" });
+        const crawler = await load({ jobTrigger: "crawler", jobWorkers: "10", protectStatefulResources: "false" });
+        expect(crawler).to.deep.include({ jobTrigger: "crawler", jobWorkers: 10, protectStatefulResources: false });
+    });
+
+    it("pins the AWS provider to the stack's account", async () => {
+        await expectProblem({ "aws:allowedAccountIds": JSON.stringify(["333333333333"]) }, "aws:allowedAccountIds", /must be \["222222222222"\]/);
+        await expectProblem({ "aws:allowedAccountIds": undefined }, "aws:allowedAccountIds", /the value of tracking-data-platform:accountId/);
+    });
+
+    it("requires the stack tag the deployer's permissions are conditioned on, with the stack's name", async () => {
+        await expectProblem({ "aws:defaultTags": undefined }, "aws:defaultTags", /must be \{ tags: \{ "tracking:stack": "dev" \} \}/);
+        await expectProblem({ "aws:defaultTags": JSON.stringify({ tags: { "tracking:stack": "prod" } }) }, "aws:defaultTags", /"tracking:stack": "dev"/);
+        const found = await problems({}, "qa");
+        expect(found).to.have.length(1);
+        expect(found[0]).to.match(/^aws:defaultTags: must be \{ tags: \{ "tracking:stack": "qa" \} \}/);
+    });
+
+    it("requires the account ids, and two different accounts", async () => {
+        const missing = await problems({ accountId: undefined, "aws:allowedAccountIds": undefined });
+        expect(missing[0]).to.match(/^tracking-data-platform:accountId: is required \(a 12-digit AWS account id\)/);
+        await expectProblem({ engineeringAccountId: "1111" }, "engineeringAccountId", /must be a 12-digit AWS account id \(got "1111"\)/);
+        await expectProblem({ engineeringAccountId: "222222222222" }, "engineeringAccountId", /must differ from accountId/);
+    });
+
+    it("checks the region and the stack name", async () => {
+        await expectProblem({ "aws:region": "europe" }, "aws:region", /must be an AWS region/);
+        const badStack = await problems({ "aws:defaultTags": JSON.stringify({ tags: { "tracking:stack": "Production-Stack" } }) }, "Production-Stack");
+        expect(badStack, JSON.stringify(badStack)).to.have.length(1);
+        expect(badStack[0]).to.match(/^pulumi:stack: the stack name must be 1-10 lowercase letters and digits/);
+    });
+
+    it("checks engineeringStack's form", async () => {
+        await expectProblem({ engineeringStack: "not a stack" }, "engineeringStack", /must be a stack reference such as organization\/tracking-engineering\/dev/);
+        expect((await load({ engineeringStack: "organization/tracking-engineering/dev" })).engineeringStack).to.equal("organization/tracking-engineering/dev");
+    });
+
+    it("checks booleans, integer bounds and lifecycle days", async () => {
+        await expectProblem({ protectStatefulResources: "yes" }, "protectStatefulResources", /must be true or false/);
+        await expectProblem({ landingExpirationDays: "0" }, "landingExpirationDays", /integer from 1 to 36500/);
+        await expectProblem({ rawExpirationDays: "1.5" }, "rawExpirationDays", /integer from 1 to 36500/);
+        await expectProblem({ noncurrentVersionExpirationDays: "9999" }, "noncurrentVersionExpirationDays", /integer from 1 to 3650/);
+        await expectProblem({ glueTempExpirationDays: "400" }, "glueTempExpirationDays", /integer from 1 to 365/);
+        await expectProblem({ jobWorkers: "1" }, "jobWorkers", /integer from 2 to 100/);
+        await expectProblem({ jobTimeoutMinutes: "3000" }, "jobTimeoutMinutes", /integer from 1 to 2880/);
+        await expectProblem({ jobMaxRetries: "-1" }, "jobMaxRetries", /integer from 0 to 10/);
+    });
+
+    it("checks schedules and the job trigger", async () => {
+        await expectProblem({ jobSchedule: "rate(5 minutes)" }, "jobSchedule", /must be a Glue cron expression with six fields/);
+        await expectProblem({ s3CrawlerSchedule: "cron(0 * * * *)" }, "s3CrawlerSchedule", /six fields/);
+        await expectProblem({ jdbcCrawlerSchedule: "daily" }, "jdbcCrawlerSchedule", /six fields/);
+        await expectProblem({ jobTrigger: "event" }, "jobTrigger", /must be one of schedule, crawler/);
+        await expectProblem({ jobTrigger: "crawler", jobSchedule: "cron(0/5 * * * ? *)" }, "jobSchedule", /only applies when jobTrigger is schedule/);
+    });
+
+    it("requires a Redshift mode, and each mode's own keys (naming the key and the mode)", async () => {
+        await expectProblem({ redshiftMode: undefined }, "redshiftMode", /is required \(one of serverless, cluster, sandbox\)/);
+        await expectProblem({ redshiftMode: "provisioned" }, "redshiftMode", /must be one of serverless, cluster, sandbox/);
+        await expectProblem({ ...SERVERLESS, redshiftWorkgroupName: undefined }, "redshiftWorkgroupName", /is required when redshiftMode is serverless/);
+        await expectProblem({ ...SERVERLESS, redshiftHost: undefined }, "redshiftHost", /is required when redshiftMode is serverless/);
+        await expectProblem({ ...SERVERLESS, redshiftSecretArn: undefined }, "redshiftSecretArn", /is required when redshiftMode is serverless/);
+        await expectProblem({ ...SERVERLESS, redshiftMode: "cluster", redshiftWorkgroupName: undefined }, "redshiftClusterIdentifier", /is required when redshiftMode is cluster/);
+    });
+
+    it("refuses keys of another Redshift mode", async () => {
+        await expectProblem({ ...SERVERLESS, redshiftClusterIdentifier: "warehouse-1" }, "redshiftClusterIdentifier", /only applies when redshiftMode is cluster \(redshiftMode is serverless\)/);
+        await expectProblem({ redshiftHost: "x.example.com" }, "redshiftHost", /only applies when redshiftMode is serverless or cluster \(redshiftMode is sandbox\)/);
+        await expectProblem({ ...SERVERLESS, redshiftBaseCapacity: "16" }, "redshiftBaseCapacity", /only applies when redshiftMode is sandbox/);
+    });
+
+    it("checks Redshift values", async () => {
+        await expectProblem({ ...SERVERLESS, redshiftSecretArn: "arn:aws:secretsmanager:eu-central-1:999999999999:secret:x" }, "redshiftSecretArn", /in this account \(222222222222\) and region \(eu-central-1\)/);
+        await expectProblem({ ...SERVERLESS, redshiftHost: "not a host" }, "redshiftHost", /must be a DNS host name/);
+        await expectProblem({ ...SERVERLESS, redshiftWorkgroupName: "Analytics!" }, "redshiftWorkgroupName", /Redshift Serverless workgroup name/);
+        await expectProblem({ redshiftDatabase: "Dev-DB" }, "redshiftDatabase", /lowercase Redshift database name/);
+        await expectProblem({ redshiftPort: "80" }, "redshiftPort", /integer from 1150 to 65535/);
+        await expectProblem({ redshiftBaseCapacity: "12" }, "redshiftBaseCapacity", /must be a multiple of 8/);
+        await expectProblem({ redshiftAdminUsername: "admin" }, "redshiftAdminUsername", /must not be a name Redshift reserves/);
+    });
+
+    it("takes the network keys all or none, and checks each", async () => {
+        const found = await problems({ ...SERVERLESS, vpcId: NETWORK.vpcId, subnetId: NETWORK.subnetId });
+        expect(found).to.have.length(2);
+        expect(found[0]).to.match(/^tracking-data-platform:availabilityZone: is required when vpcId, subnetId are set \(.*all or none\)/);
+        expect(found[1]).to.match(/^tracking-data-platform:routeTableIds: is required when vpcId, subnetId are set/);
+        await expectProblem({ ...SERVERLESS, ...NETWORK, vpcId: "vpc-xyz" }, "vpcId", /must be a VPC id/);
+        await expectProblem({ ...SERVERLESS, ...NETWORK, availabilityZone: "us-east-1a" }, "availabilityZone", /an Availability Zone of eu-central-1/);
+        await expectProblem({ ...SERVERLESS, ...NETWORK, routeTableIds: JSON.stringify([]) }, "routeTableIds", /non-empty list of route table ids/);
+        await expectProblem({ redshiftSecurityGroupId: "sg-0123456789abcdef0" }, "redshiftSecurityGroupId", /only applies with a configured vpcId/);
+    });
+
+    it("needs 3 sandbox subnets in a configured VPC, and none without one", async () => {
+        await expectProblem({ ...NETWORK }, "redshiftSubnetIds", /is required when redshiftMode is sandbox and vpcId is set/);
+        await expectProblem({ ...NETWORK, redshiftSubnetIds: JSON.stringify(["subnet-0123456789abcdef0"]) }, "redshiftSubnetIds", /at least 3 subnet ids/);
+        await expectProblem({ redshiftSubnetIds: JSON.stringify(["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2"]) }, "redshiftSubnetIds", /only applies with a configured vpcId/);
+        const subnets = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2"];
+        const config = await load({ ...NETWORK, redshiftSubnetIds: JSON.stringify(subnets) });
+        expect(config.redshift).to.deep.include({ mode: "sandbox", subnetIds: subnets });
+    });
+
+    it("reports every problem at once", async () => {
+        const found = await problems({ jobWorkers: "0", jobTrigger: "never", redshiftMode: undefined });
+        expect(found.map((p) => p.split(":")[1])).to.deep.equal(["jobTrigger", "jobWorkers", "redshiftMode"]);
+    });
+});

@@ -1,0 +1,243 @@
+import { expect } from "chai";
+import * as path from "path";
+import { checkEngineeringFirehoseRoles } from "../../data-platform/grants";
+import { crawlerTableName } from "../../shared/glue-crawler-pair";
+import { defaultGlueScriptPath, GLUE_SCRIPT_REPO_PATH } from "../../shared/glue-load-job";
+import { resourceName } from "../../shared/naming";
+import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
+import { glueColumns } from "../../shared/pipeline/glue-schema";
+import { createSchemaSql, createTableSql } from "../../shared/pipeline/redshift-ddl";
+import { pipelines } from "../../shared/pipelines";
+import { repoRoot, runPlan } from "../../tools/plan/runner";
+import { PlannedResource, StackPlan, UNKNOWN } from "../../tools/plan/types";
+import { DATA_PLATFORM, devPlan, finalPlan, firstDeployPass, ofType, TYPES } from "./support/plan";
+
+/**
+ * What `npm run plan` shows for the data-platform stack, per pipeline: the declared catalog table, two
+ * crawlers (one S3 target, one JDBC target), one load job whose script is the repository's file uploaded
+ * as an asset, one trigger, and the Redshift DDL statements; and the storage every pipeline relies on.
+ */
+
+type Inputs = Record<string, unknown>;
+const inputsOf = (resource: PlannedResource) => resource.inputs as Inputs;
+
+describe("data-platform: the planned stack (npm run plan)", function () {
+    let dp: StackPlan;
+    let first: StackPlan;
+
+    before(async () => {
+        const result = await devPlan();
+        dp = finalPlan(result, DATA_PLATFORM);
+        first = firstDeployPass(result).plan;
+    });
+
+    const one = (type: string, predicate: (inputs: Inputs) => boolean, what: string): PlannedResource => {
+        const found = ofType(dp, type).filter((r) => predicate(inputsOf(r)));
+        expect(found, what).to.have.length(1);
+        return found[0];
+    };
+
+    for (const def of pipelines) {
+        describe(`pipeline ${def.name}`, () => {
+            const prefix = () => resourceName(dp.stack, def.name);
+
+            it("declares the landed table from the pipeline definition, under the name the S3 crawler gives it", () => {
+                const table = one(TYPES.catalogTable, (i) => i.name === crawlerTableName(`${def.name}/`), "catalog table");
+                const descriptor = inputsOf(table).storageDescriptor as { location: string; columns: unknown[]; serDeInfo: { serializationLibrary: string } };
+                expect(descriptor.columns).to.deep.equal(glueColumns(def));
+                expect(descriptor.location).to.equal(`s3://${dp.outputs.landingBucketName}/${def.name}/`);
+                expect(descriptor.serDeInfo.serializationLibrary).to.equal("org.openx.data.jsonserde.JsonSerDe");
+                expect((inputsOf(table).partitionKeys as { name: string }[]).map((k) => k.name)).to.deep.equal(["year", "month", "day", "hour"]);
+                expect(table.options.protect, "catalog tables are protected").to.equal(true);
+            });
+
+            it("has two crawlers: one S3 target over its prefix, one JDBC target over its Redshift table", () => {
+                const crawlers = ofType(dp, TYPES.crawler).filter((c) => String(inputsOf(c).name).startsWith(`${prefix()}-`));
+                expect(crawlers).to.have.length(2);
+                const s3 = crawlers.filter((c) => inputsOf(c).s3Targets !== undefined);
+                const jdbc = crawlers.filter((c) => inputsOf(c).jdbcTargets !== undefined);
+                expect(s3, "S3 crawler").to.have.length(1);
+                expect(jdbc, "JDBC crawler").to.have.length(1);
+                expect(inputsOf(s3[0]).jdbcTargets, "the S3 crawler has no JDBC target").to.equal(undefined);
+                expect(inputsOf(s3[0]).s3Targets).to.deep.equal([{ path: `s3://${dp.outputs.landingBucketName}/${def.name}/` }]);
+                expect(inputsOf(s3[0]).recrawlPolicy).to.deep.equal({ recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" });
+                expect(inputsOf(s3[0]).schedule).to.match(/^cron\(/);
+                expect(inputsOf(jdbc[0]).jdbcTargets).to.deep.equal([{ connectionName: dp.outputs.glueConnectionName, path: `dev/${def.table.schema}/${def.table.name}` }]);
+                for (const crawler of crawlers) expect(inputsOf(crawler).securityConfiguration, "encrypted logs").to.equal(resourceName(dp.stack, "glue"));
+            });
+
+            it("has one load job running the repository's script, uploaded as an asset", () => {
+                const job = one(TYPES.job, (i) => i.name === `${prefix()}-load`, "job");
+                const inputs = inputsOf(job);
+                const command = inputs.command as { name: string; scriptLocation: string };
+                expect(command.name).to.equal("glueetl");
+                const script = one(TYPES.bucketObject, (i) => `s3://${i.bucket}/${i.key}` === command.scriptLocation, `the object at ${command.scriptLocation}`);
+                expect(inputsOf(script).source).to.deep.equal({ $asset: GLUE_SCRIPT_REPO_PATH });
+                expect(inputs).to.deep.include({ glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 2, maxRetries: 1, timeout: 30, executionProperty: { maxConcurrentRuns: 1 } });
+                expect(inputs.connections).to.deep.equal([dp.outputs.glueConnectionName]);
+                expect(inputs.securityConfiguration).to.equal(resourceName(dp.stack, "glue"));
+                const args = inputs.defaultArguments as Record<string, string>;
+                expect(args).to.deep.include({
+                    "--job-bookmark-option": "job-bookmark-enable",
+                    "--enable-continuous-cloudwatch-log": "true",
+                    "--enable-metrics": "true",
+                    "--TempDir": `s3://${dp.outputs.glueBucketName}/temp/${def.name}/`,
+                    "--catalog_database": resourceName(dp.stack, "landed"),
+                    "--catalog_table": crawlerTableName(`${def.name}/`),
+                    "--redshift_connection": dp.outputs.glueConnectionName,
+                    "--redshift_database": "dev",
+                    "--target_table": `${def.table.schema}.${def.table.name}`,
+                    "--merge_key": def.mergeKey,
+                });
+                expect(JSON.parse(args["--column_mapping"])).to.deep.equal(jobColumnMapping(def));
+            });
+
+            it("has one trigger starting the job every 5 minutes", () => {
+                const triggers = ofType(dp, TYPES.trigger).filter((t) => (inputsOf(t).actions as { jobName: string }[]).some((a) => a.jobName === `${prefix()}-load`));
+                expect(triggers).to.have.length(1);
+                expect(inputsOf(triggers[0])).to.deep.include({ type: "SCHEDULED", schedule: "cron(0/5 * * * ? *)", startOnCreation: true });
+            });
+
+            it("creates its Redshift table through the Data API, after the schema", () => {
+                const schema = one(TYPES.statement, (i) => i.sql === createSchemaSql(def.table.schema), "schema statement");
+                const table = one(TYPES.statement, (i) => i.sql === createTableSql(def), "table statement");
+                expect(table.options.dependsOn).to.include(schema.urn);
+                const secretValue = ofType(dp, "aws:secretsmanager/secretVersion:SecretVersion");
+                expect(secretValue, "the sandbox's credentials").to.have.length(1);
+                expect(schema.options.dependsOn, "the DDL waits for the credentials' value").to.include(secretValue[0].urn);
+                for (const statement of [schema, table]) {
+                    expect(inputsOf(statement)).to.deep.include({ workgroupName: `${resourceName(dp.stack, "sandbox")}`, database: "dev" });
+                    expect(inputsOf(statement).secretArn).to.match(/^arn:aws:secretsmanager:/);
+                    expect(statement.options.protect).to.equal(true);
+                }
+                expect(String(inputsOf(table).sql)).to.match(/^CREATE TABLE IF NOT EXISTS /);
+            });
+        });
+    }
+
+    it("creates the DDL of a schema shared by several pipelines once", () => {
+        const schemas = new Set(pipelines.map((def) => def.table.schema));
+        for (const schema of schemas) {
+            expect(ofType(dp, TYPES.statement).filter((s) => inputsOf(s).sql === createSchemaSql(schema))).to.have.length(1);
+        }
+    });
+
+    it("stores everything in SSE-KMS, versioned, private, TLS-only buckets with lifecycle rules", () => {
+        const buckets = ofType(dp, TYPES.bucket);
+        expect(buckets.map((b) => inputsOf(b).bucket).sort()).to.deep.equal([dp.outputs.glueBucketName, dp.outputs.landingBucketName, dp.outputs.rawBucketName].sort());
+        const byBucket = (type: string, bucket: unknown) => {
+            const found = ofType(dp, type).filter((r) => inputsOf(r).bucket === bucket);
+            expect(found, `${type} of ${bucket}`).to.have.length(1);
+            return inputsOf(found[0]);
+        };
+        for (const bucket of buckets) {
+            const name = inputsOf(bucket).bucket;
+            expect(bucket.options.protect, `${name} protected`).to.equal(true);
+            expect(byBucket("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name)).to.deep.include({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+            expect(byBucket("aws:s3/bucketOwnershipControls:BucketOwnershipControls", name).rule).to.deep.equal({ objectOwnership: "BucketOwnerEnforced" });
+            expect(byBucket("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name).rules).to.deep.equal([
+                { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: dp.outputs.dataKeyArn }, bucketKeyEnabled: true },
+            ]);
+            expect(byBucket("aws:s3/bucketVersioning:BucketVersioning", name).versioningConfiguration).to.deep.equal({ status: "Enabled" });
+            const rules = byBucket("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", name).rules as { noncurrentVersionExpiration?: { noncurrentDays: number } }[];
+            expect(rules.some((r) => r.noncurrentVersionExpiration?.noncurrentDays === 30), `${name} expires old versions`).to.equal(true);
+            const policy = JSON.parse(String(byBucket(TYPES.bucketPolicy, name).policy));
+            expect(policy.Statement[0]).to.deep.include({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+        }
+    });
+
+    it("keeps a rotating customer-managed key with an explicit policy and no kms:*", () => {
+        const keys = ofType(dp, TYPES.key);
+        expect(keys).to.have.length(1);
+        expect(inputsOf(keys[0])).to.deep.include({ enableKeyRotation: true, customerMasterKeySpec: "SYMMETRIC_DEFAULT" });
+        expect(keys[0].options.protect).to.equal(true);
+        const actions = JSON.parse(String(inputsOf(keys[0]).policy)).Statement.flatMap((s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+        expect(actions).to.not.include("kms:*");
+        expect(actions).to.include("kms:PutKeyPolicy");
+    });
+
+    it("exports the contract the engineering stack reads, the same in both passes", () => {
+        for (const plan of [first, dp]) {
+            for (const key of ["landingBucketArn", "landingBucketName", "rawBucketArn", "rawBucketName", "dataKeyArn"]) {
+                expect(plan.outputs[key], `${key}`).to.be.a("string").and.not.equal(UNKNOWN);
+            }
+            const exported = plan.outputs.pipelines as Record<string, Record<string, string>>;
+            expect(Object.keys(exported).sort()).to.deep.equal(pipelines.map((def) => def.name).sort());
+            for (const def of pipelines) {
+                expect(Object.keys(exported[def.name]).sort()).to.deep.equal(["errorPrefix", "firehoseRoleArn", "prefix", "rawBackupPrefix"]);
+                expect(exported[def.name].firehoseRoleArn).to.equal(`arn:aws:iam::111111111111:role/${resourceName(dp.stack, def.name, "firehose")}`);
+            }
+        }
+        expect(first.outputs.pipelines).to.deep.equal(dp.outputs.pipelines);
+    });
+
+    it("finds the job script in the repository from the compiled component", () => {
+        expect(defaultGlueScriptPath()).to.equal(path.join(repoRoot(), GLUE_SCRIPT_REPO_PATH));
+        expect(() => defaultGlueScriptPath("/")).to.throw(/was not found in any folder above \//);
+    });
+
+    it("starts each job after its S3 crawler instead, when jobTrigger is crawler", async () => {
+        const result = await runPlan({ stack: "dev", write: false, configOverrides: { [DATA_PLATFORM]: { "tracking-data-platform:jobTrigger": "crawler", "tracking-data-platform:jobSchedule": undefined } } });
+        const plan = finalPlan(result, DATA_PLATFORM);
+        for (const def of pipelines) {
+            const triggers = ofType(plan, TYPES.trigger).filter((t) => (inputsOf(t).actions as { jobName: string }[]).some((a) => a.jobName === `${resourceName(plan.stack, def.name)}-load`));
+            expect(triggers).to.have.length(1);
+            expect(inputsOf(triggers[0])).to.deep.include({
+                type: "CONDITIONAL",
+                predicate: { conditions: [{ crawlerName: `${resourceName(plan.stack, def.name)}-s3`, crawlState: "SUCCEEDED", logicalOperator: "EQUALS" }] },
+            });
+        }
+    });
+
+    it("leaves stateful resources unprotected when protectStatefulResources is false", async () => {
+        const result = await runPlan({ stack: "dev", write: false, configOverrides: { [DATA_PLATFORM]: { "tracking-data-platform:protectStatefulResources": "false" } } });
+        const plan = finalPlan(result, DATA_PLATFORM);
+        expect(plan.resources.filter((r) => r.options.protect).map((r) => r.urn)).to.deep.equal([]);
+        expect(dp.resources.filter((r) => r.options.protect).map((r) => r.type)).to.include.members([TYPES.bucket, TYPES.key, TYPES.catalogTable, TYPES.statement, "aws:glue/catalogDatabase:CatalogDatabase", "aws:redshiftserverless/namespace:Namespace"]);
+    });
+
+    it("plans an existing serverless workgroup in a configured VPC: no VPC or sandbox, endpoint and rules there", async () => {
+        const ns = "tracking-data-platform";
+        const configured = {
+            [`${ns}:redshiftMode`]: "serverless",
+            [`${ns}:redshiftWorkgroupName`]: "analytics",
+            [`${ns}:redshiftHost`]: "analytics.222222222222.eu-central-1.redshift-serverless.amazonaws.com",
+            [`${ns}:redshiftSecretArn`]: "arn:aws:secretsmanager:eu-central-1:222222222222:secret:redshift/loader-AbCdEf",
+            [`${ns}:vpcId`]: "vpc-0123456789abcdef0",
+            [`${ns}:subnetId`]: "subnet-0123456789abcdef0",
+            [`${ns}:availabilityZone`]: "eu-central-1b",
+            [`${ns}:routeTableIds`]: JSON.stringify(["rtb-0123456789abcdef0"]),
+            [`${ns}:redshiftSecurityGroupId`]: "sg-0123456789abcdef0",
+        };
+        const result = await runPlan({ stack: "dev", write: false, configOverrides: { [DATA_PLATFORM]: configured } });
+        const plan = finalPlan(result, DATA_PLATFORM);
+        const types = plan.resources.map((r) => r.type);
+        for (const absent of ["awsx:ec2:Vpc", "aws:redshiftserverless/workgroup:Workgroup", "aws:redshiftserverless/namespace:Namespace", "aws:secretsmanager/secret:Secret"]) {
+            expect(types, absent).to.not.include(absent);
+        }
+        const endpoints = ofType(plan, "aws:ec2/vpcEndpoint:VpcEndpoint");
+        expect(endpoints.map((e) => inputsOf(e))).to.deep.equal([
+            { vpcId: "vpc-0123456789abcdef0", serviceName: "com.amazonaws.eu-central-1.s3", vpcEndpointType: "Gateway", routeTableIds: ["rtb-0123456789abcdef0"], tags: { Name: "tracking-dev-s3" } },
+        ]);
+        const ingress = ofType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => inputsOf(r).securityGroupId === "sg-0123456789abcdef0");
+        expect(ingress, "Redshift's group opened to Glue on 5439").to.have.length(1);
+        expect(inputsOf(ingress[0])).to.deep.include({ ipProtocol: "tcp", fromPort: 5439, toPort: 5439 });
+        const connection = ofType(plan, "aws:glue/connection:Connection")[0];
+        expect(inputsOf(connection).physicalConnectionRequirements).to.deep.include({ subnetId: "subnet-0123456789abcdef0", availabilityZone: "eu-central-1b" });
+        for (const statement of ofType(plan, TYPES.statement)) {
+            expect(inputsOf(statement)).to.deep.include({ workgroupName: "analytics", secretArn: configured[`${ns}:redshiftSecretArn`] });
+        }
+        const keyPolicy = JSON.parse(String(inputsOf(ofType(plan, TYPES.key)[0]).policy)) as { Statement: { Sid: string }[] };
+        expect(keyPolicy.Statement.map((s) => s.Sid), "no secret of this stack under the key").to.not.include("DeployerManagesRedshiftSecret");
+    });
+
+    it("refuses, naming the pipeline, an engineering stack whose Firehose role is not the pinned one", () => {
+        const pinned = { "user-events": "arn:aws:iam::111111111111:role/tracking-dev-user-events-firehose", "user-utm": "arn:aws:iam::111111111111:role/tracking-dev-user-utm-firehose" };
+        expect(checkEngineeringFirehoseRoles("org/eng/dev", { ...pinned }, pinned)).to.deep.equal(pinned);
+        expect(() => checkEngineeringFirehoseRoles("org/eng/dev", { ...pinned, "user-utm": "arn:aws:iam::111111111111:role/prod-user-utm-firehose" }, pinned)).to.throw(
+            /engineering stack org\/eng\/dev: export "firehoseRoleArns":\n {2}- pipeline "user-utm": exported Firehose role "arn:aws:iam::111111111111:role\/prod-user-utm-firehose" is not the pinned/,
+        );
+        expect(() => checkEngineeringFirehoseRoles("org/eng/dev", { "user-events": pinned["user-events"] }, pinned)).to.throw(/pipeline "user-utm": no Firehose role exported/);
+        expect(() => checkEngineeringFirehoseRoles("org/eng/dev", ["x"], pinned)).to.throw(/must be an object keyed by pipeline name/);
+    });
+});
