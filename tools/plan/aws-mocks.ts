@@ -218,6 +218,15 @@ export function autoName(logical: string, hex: string): string {
     return `${logical}-${hex.slice(0, 7)}`;
 }
 
+/**
+ * Whether the table knows the type. Components normally get no mock (their outputs are what the program
+ * registers), but a multi-language component such as `awsx:ec2:Vpc` runs in its provider's process, so
+ * under the mocks its outputs must come from here.
+ */
+export function hasTypeMock(type: string): boolean {
+    return type in TYPES;
+}
+
 export function mockResource(type: string, logical: string, inputs: Record<string, unknown>, ctx: MockContext): MockedResource {
     if (PROVIDER_TYPE.test(type)) return { id: `${logical}-provider`, state: inputs };
     const mock = TYPES[type];

@@ -23,6 +23,13 @@ function parseArgs(argv: string[]): { stack: string; outDir: string } {
     return { stack, outDir };
 }
 
+// A failed program can leave rejections that surface after its pass was already reported as failed;
+// they must not crash the report, and they must not pass silently either.
+process.on("unhandledRejection", (reason) => {
+    console.error(`plan: late failure: ${reason instanceof Error ? reason.message : String(reason)}`);
+    process.exitCode = 1;
+});
+
 async function main(): Promise<number> {
     let args: { stack: string; outDir: string };
     try {
@@ -33,7 +40,12 @@ async function main(): Promise<number> {
     }
     try {
         const result = await runPlan({ stack: args.stack, outDir: args.outDir });
-        const violations: PolicyViolation[] = evaluatePlans(result.plans);
+        // Every pass is judged, the first-deploy ones included: each is a deploy someone will run.
+        const seen = new Set<string>();
+        const violations: PolicyViolation[] = evaluatePlans(result.passes.map((p) => p.plan)).filter((v) => {
+            const key = `${v.policy}|${v.project}|${v.stack}|${v.urn}|${v.message}`;
+            return !seen.has(key) && seen.add(key) !== undefined;
+        });
         console.log(summarize(result, violations));
         for (const plan of result.plans) console.log(`wrote ${path.relative(process.cwd(), planFileName(args.outDir, plan))}`);
         return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { mockCall, mockResource, MockContext } from "./aws-mocks";
+import { hasTypeMock, mockCall, mockResource, MockContext } from "./aws-mocks";
 import { ProjectFile, readProjectFile, readStackConfig, StackConfig, stackAccount, stackFiles } from "./stack-files";
 import { PlannedResource, SECRET, StackPlan, UNKNOWN } from "./types";
 
@@ -173,7 +173,7 @@ class PlanMocks implements pulumi.runtime.Mocks {
             }
             return { id: name, state: { name, outputs, secretOutputNames: this.ctx.secretOutputsByStack.get(stackKey(name)) ?? [] } };
         }
-        if (!args.custom) return { id: undefined, state: {} };
+        if (!args.custom && !hasTypeMock(args.type)) return { id: undefined, state: {} };
         return mockResource(args.type, args.name, args.inputs as Record<string, unknown>, this.ctx);
     }
 

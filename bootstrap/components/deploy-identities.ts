@@ -1,0 +1,100 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { AccountRole } from "../config";
+import { render } from "../iam/document";
+import { workloadBoundary } from "../iam/boundary";
+import { deployerPolicies, previewerPolicies } from "../iam/policies";
+import type { Scope } from "../iam/scope";
+import { deployerTrust, previewerTrust, TrustSettings } from "../iam/trust";
+import { DEPLOYER_ROLE_NAME, deployerPolicyName, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, PREVIEWER_ROLE_NAME, previewerPolicyName, WORKLOAD_BOUNDARY_NAME } from "../names";
+
+export interface DeployIdentitiesArgs {
+    /** Which account's stacks the deployer manages. */
+    readonly accountRole: AccountRole;
+    /** Account, region, hosted stacks and backend the permissions are scoped to. */
+    readonly scope: Scope;
+    /** Repository, branch, other account and ExternalId the trust policies admit. */
+    readonly trust: Omit<TrustSettings, "oidcProviderArn" | "partition">;
+    /**
+     * An existing GitHub OIDC provider of this account; when absent one is created (IAM allows one
+     * provider per URL per account, so a second bootstrap in the same account must reuse the first's).
+     */
+    readonly existingOidcProviderArn?: string;
+}
+
+/**
+ * The identities that deploy the pipeline stacks of one account: GitHub's OIDC provider, the deployer
+ * role (push workflows on the deploy branch, and people of the other account with the ExternalId), the
+ * read-only previewer role (pull-request workflows), and the permissions boundary every role the
+ * deployer creates must carry.
+ *
+ * Args are plain values, not Inputs: every document here is computed from configuration alone, so the
+ * plan (and `pulumi preview`) shows each policy in full before it exists.
+ */
+export class DeployIdentities extends pulumi.ComponentResource {
+    readonly oidcProviderArn: string;
+    readonly deployerRole: aws.iam.Role;
+    readonly previewerRole: aws.iam.Role;
+    readonly workloadBoundary: aws.iam.Policy;
+
+    constructor(name: string, args: DeployIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracking:bootstrap:DeployIdentities", name, {}, opts);
+        const { scope } = args;
+
+        // The provider's ARN is fixed by its URL, so the trust policies can be plain strings either way.
+        let provider: aws.iam.OpenIdConnectProvider | undefined;
+        if (args.existingOidcProviderArn !== undefined) {
+            this.oidcProviderArn = args.existingOidcProviderArn;
+        } else {
+            provider = new aws.iam.OpenIdConnectProvider(`${name}-github`, {
+                url: `https://${GITHUB_OIDC_HOST}`,
+                clientIdLists: [GITHUB_OIDC_AUDIENCE],
+                // No thumbprints: IAM validates GitHub's certificate against its own trusted CAs.
+            }, { parent: this });
+            this.oidcProviderArn = `arn:${scope.partition}:iam::${scope.account}:oidc-provider/${GITHUB_OIDC_HOST}`;
+        }
+        const trust: TrustSettings = { ...args.trust, partition: scope.partition, oidcProviderArn: this.oidcProviderArn };
+        const afterProvider = provider ? [provider] : [];
+
+        this.workloadBoundary = new aws.iam.Policy(`${name}-workload-boundary`, {
+            name: WORKLOAD_BOUNDARY_NAME,
+            description: "Permissions boundary of every role the tracking pipeline stacks create",
+            policy: render(workloadBoundary(scope, args.accountRole)),
+        }, { parent: this });
+
+        this.deployerRole = new aws.iam.Role(`${name}-deployer`, {
+            name: DEPLOYER_ROLE_NAME,
+            description: `Deploys the tracking ${args.accountRole} stacks (${scope.stacks.join(", ")}): CI on ${args.trust.deployBranch}, people of ${args.trust.otherAccountId} with the ExternalId`,
+            assumeRolePolicy: render(deployerTrust(trust)),
+            maxSessionDuration: 3600,
+        }, { parent: this, dependsOn: afterProvider });
+        this.attachPolicies(`${name}-deployer`, this.deployerRole, deployerPolicies(args.accountRole, scope).map(render), deployerPolicyName, "deployer");
+
+        this.previewerRole = new aws.iam.Role(`${name}-previewer`, {
+            name: PREVIEWER_ROLE_NAME,
+            description: `Read-only previews of the tracking ${args.accountRole} stacks from pull requests`,
+            assumeRolePolicy: render(previewerTrust(trust)),
+            maxSessionDuration: 3600,
+        }, { parent: this, dependsOn: afterProvider });
+        this.attachPolicies(`${name}-previewer`, this.previewerRole, previewerPolicies(args.accountRole, scope).map(render), previewerPolicyName, "previewer");
+
+        this.registerOutputs({
+            oidcProviderArn: this.oidcProviderArn,
+            deployerRoleArn: this.deployerRole.arn,
+            previewerRoleArn: this.previewerRole.arn,
+            workloadBoundaryArn: this.workloadBoundary.arn,
+        });
+    }
+
+    private attachPolicies(prefix: string, role: aws.iam.Role, documents: string[], policyName: (index: number) => string, what: string): void {
+        documents.forEach((policy, i) => {
+            const index = i + 1;
+            const managed = new aws.iam.Policy(`${prefix}-${index}`, {
+                name: policyName(index),
+                description: `Tracking ${what} permissions, part ${index} of ${documents.length}`,
+                policy,
+            }, { parent: this });
+            new aws.iam.RolePolicyAttachment(`${prefix}-${index}`, { role: role.name, policyArn: managed.arn }, { parent: this });
+        });
+    }
+}

@@ -1,0 +1,134 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { roleArn } from "../../shared/naming";
+import { PolicyStatement } from "../../shared/iam";
+import { SecureBucket } from "../../shared/secure-bucket";
+import { DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, secretsProviderUrl, STATE_KEY_ALIAS, STATE_LOCK_PREFIX, STATE_OBJECT_PREFIX, stateBackendUrl, stateBucketName } from "../names";
+
+export interface StateBackendArgs {
+    readonly partition: string;
+    readonly region: string;
+    /** The account holding the backend (this stack's). */
+    readonly account: string;
+    /** The other account, whose deployer and previewer roles use the backend too. */
+    readonly otherAccount: string;
+    /** The other account's administrator roles (ARN patterns), which run that account's bootstrap. */
+    readonly otherAccountAdminRoleArns: readonly string[];
+}
+
+/** Key administration, for the account's own administrators (through their IAM policies). */
+const KEY_ADMINISTRATION = [
+    "kms:CancelKeyDeletion",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:DescribeKey",
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:EnableKey",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListResourceTags",
+    "kms:PutKeyPolicy",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+];
+const KEY_USE_WRITE = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"];
+const KEY_USE_READ = ["kms:Decrypt", "kms:DescribeKey"];
+
+/**
+ * A self-managed Pulumi backend shared by both accounts: a versioned, KMS-encrypted, TLS-only bucket for
+ * state (`pulumi login s3://<bucket>`) and the KMS key that is also the stacks' secrets provider
+ * (`--secrets-provider awskms://<alias ARN>`). Both pipeline projects must share one backend, because a
+ * StackReference reads the other stack from the backend the CLI is logged in to.
+ *
+ * This account's roles get access through their own IAM policies (the key delegates to IAM); the other
+ * account's deployer and previewer are named in the bucket and key policies through the account root and
+ * an aws:PrincipalArn condition, which IAM accepts before those roles exist.
+ */
+export class StateBackend extends pulumi.ComponentResource {
+    readonly bucketName: string;
+    readonly key: aws.kms.Key;
+    readonly alias: aws.kms.Alias;
+    readonly bucket: SecureBucket;
+    /** `pulumi login` URL. */
+    readonly backendUrl: string;
+    /** `--secrets-provider` URL (the alias ARN works across accounts; an alias name does not). */
+    readonly secretsProvider: string;
+
+    constructor(name: string, args: StateBackendArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracking:bootstrap:StateBackend", name, {}, opts);
+        const ownRoot = `arn:${args.partition}:iam::${args.account}:root`;
+        const otherRoot = `arn:${args.partition}:iam::${args.otherAccount}:root`;
+        const otherDeployer = roleArn(args.partition, args.otherAccount, DEPLOYER_ROLE_NAME);
+        const otherPreviewer = roleArn(args.partition, args.otherAccount, PREVIEWER_ROLE_NAME);
+        const pipelineRoles = [args.account, args.otherAccount].flatMap((account) => [DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME].map((role) => roleArn(args.partition, account, role)));
+        const admins = [...args.otherAccountAdminRoleArns];
+
+        const keyPolicy = {
+            Version: "2012-10-17",
+            Statement: [
+                { Sid: "AccountAdministration", Effect: "Allow", Principal: { AWS: ownRoot }, Action: [...KEY_ADMINISTRATION, ...KEY_USE_WRITE].filter((a, i, all) => all.indexOf(a) === i).sort(), Resource: "*" },
+                { Sid: "OtherAccountDeployer", Effect: "Allow", Principal: { AWS: otherRoot }, Action: KEY_USE_WRITE, Resource: "*", Condition: { ArnEquals: { "aws:PrincipalArn": otherDeployer } } },
+                { Sid: "OtherAccountPreviewer", Effect: "Allow", Principal: { AWS: otherRoot }, Action: KEY_USE_READ, Resource: "*", Condition: { ArnEquals: { "aws:PrincipalArn": otherPreviewer } } },
+                ...(admins.length > 0
+                    ? [{ Sid: "OtherAccountAdministrators", Effect: "Allow", Principal: { AWS: otherRoot }, Action: KEY_USE_WRITE, Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": admins } } }]
+                    : []),
+                {
+                    // The deployers may tag KMS keys on create (tag-based scoping); they must never be able
+                    // to tag, re-point or retire the backend's key and so take it over.
+                    Sid: "DenyKeyChangesByPipelineRoles",
+                    Effect: "Deny",
+                    Principal: { AWS: "*" },
+                    Action: KEY_ADMINISTRATION.filter((a) => !["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"].includes(a)),
+                    Resource: "*",
+                    Condition: { ArnEquals: { "aws:PrincipalArn": pipelineRoles } },
+                },
+            ],
+        };
+        this.key = new aws.kms.Key(name, {
+            description: "Pulumi state bucket encryption and secrets provider of the tracking pipeline",
+            keyUsage: "ENCRYPT_DECRYPT",
+            customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            bypassPolicyLockoutSafetyCheck: false,
+            policy: JSON.stringify(keyPolicy),
+        }, { parent: this, protect: true });
+        this.alias = new aws.kms.Alias(name, { name: STATE_KEY_ALIAS, targetKeyId: this.key.keyId }, { parent: this });
+
+        this.bucketName = stateBucketName(args.account, args.region);
+        const bucketArn = `arn:${args.partition}:s3:::${this.bucketName}`;
+        const objects = `${bucketArn}/${STATE_OBJECT_PREFIX}*`;
+        const otherAccount = (roles: string[]) => ({ ArnEquals: { "aws:PrincipalArn": roles } });
+        const grants: PolicyStatement[] = [
+            { Sid: "OtherAccountList", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: otherAccount([otherDeployer, otherPreviewer]) },
+            { Sid: "OtherAccountRead", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:GetObject"], Resource: objects, Condition: otherAccount([otherDeployer, otherPreviewer]) },
+            { Sid: "OtherAccountWrite", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:DeleteObject", "s3:PutObject"], Resource: objects, Condition: otherAccount([otherDeployer]) },
+            // Every operation, a preview too, takes the stack's lock object.
+            { Sid: "OtherAccountPreviewLock", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:DeleteObject", "s3:PutObject"], Resource: `${bucketArn}/${STATE_LOCK_PREFIX}*`, Condition: otherAccount([otherPreviewer]) },
+            ...(admins.length > 0
+                ? [
+                      { Sid: "OtherAccountAdministratorsList", Effect: "Allow" as const, Principal: { AWS: otherRoot }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: { ArnLike: { "aws:PrincipalArn": admins } } },
+                      { Sid: "OtherAccountAdministrators", Effect: "Allow" as const, Principal: { AWS: otherRoot }, Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: objects, Condition: { ArnLike: { "aws:PrincipalArn": admins } } },
+                  ]
+                : []),
+        ];
+        this.bucket = new SecureBucket(name, {
+            bucketName: this.bucketName,
+            kmsKeyArn: this.key.arn,
+            lifecycleRules: [],
+            // Every `pulumi up` writes a new checkpoint; a quarter of history is enough to roll back.
+            noncurrentVersionExpirationDays: 90,
+            policyStatements: grants,
+            protect: true,
+        }, { parent: this });
+
+        this.backendUrl = stateBackendUrl(args.account, args.region);
+        this.secretsProvider = secretsProviderUrl(args.partition, args.account, args.region);
+        this.registerOutputs({ bucketName: this.bucketName, keyArn: this.key.arn, backendUrl: this.backendUrl, secretsProvider: this.secretsProvider });
+    }
+}

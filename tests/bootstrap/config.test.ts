@@ -1,0 +1,195 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { BootstrapConfig, readBootstrapConfig } from "../../bootstrap/config";
+import { ConfigError } from "../../shared/config";
+import { repoRoot } from "../../tools/plan/runner";
+import { readProjectFile, readStackConfig } from "../../tools/plan/stack-files";
+
+/**
+ * The bootstrap stack's configuration rules, one by one, read through the Pulumi SDK's own config store
+ * as the CLI fills it from Pulumi.<account>.yaml: the committed samples load, and each broken value is
+ * named with its rule in one ConfigError.
+ */
+
+type Values = Record<string, string | undefined>;
+
+function sample(stack: "engineering" | "data-platform"): Record<string, string> {
+    return { ...readStackConfig(readProjectFile(repoRoot()), stack).values };
+}
+
+function load(values: Values): BootstrapConfig {
+    const defined = Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));
+    pulumi.runtime.setAllConfig(defined, []);
+    return readBootstrapConfig();
+}
+
+/** The problems a configuration is refused with (fails if it is accepted). */
+function problems(values: Values): string[] {
+    try {
+        load(values);
+    } catch (err) {
+        expect(err).to.be.instanceOf(ConfigError);
+        return [...(err as ConfigError).problems];
+    }
+    expect.fail("the configuration was accepted");
+}
+
+/** The engineering sample with some keys changed (undefined removes a key). */
+function engineering(changes: Values): Values {
+    return { ...sample("engineering"), ...changes };
+}
+
+const K = (key: string) => `tracking-bootstrap:${key}`;
+
+describe("bootstrap: stack configuration", function () {
+    it("loads the committed engineering sample, with its defaults", function () {
+        const config = load(sample("engineering"));
+        expect(config).to.deep.include({
+            accountRole: "engineering",
+            accountId: "111111111111",
+            otherAccountId: "222222222222",
+            region: "eu-central-1",
+            partition: "aws",
+            deployBranch: "main",
+            requireMfa: true,
+            stateBackend: true,
+            stateAccountId: "111111111111",
+        });
+        expect(config.stackNames).to.deep.equal(["dev", "prod"]);
+        expect(config.githubOidcProviderArn).to.equal(undefined);
+    });
+
+    it("loads the committed data-platform sample, whose backend is the engineering account's", function () {
+        const config = load(sample("data-platform"));
+        expect(config).to.deep.include({ accountRole: "data-platform", accountId: "222222222222", otherAccountId: "111111111111", stateBackend: false, stateAccountId: "111111111111" });
+    });
+
+    it("accountRole: required, engineering or data-platform", function () {
+        expect(problems(engineering({ [K("accountRole")]: undefined }))).to.deep.equal(["tracking-bootstrap:accountRole: is required (one of engineering, data-platform)"]);
+        expect(problems(engineering({ [K("accountRole")]: "analytics" }))).to.deep.equal(['tracking-bootstrap:accountRole: must be one of engineering, data-platform (got "analytics")']);
+    });
+
+    it("accountId: a 12-digit id that aws:allowedAccountIds pins", function () {
+        expect(problems(engineering({ [K("accountId")]: "1111" }))).to.deep.equal([
+            'tracking-bootstrap:accountId: must be a 12-digit AWS account id (got "1111")',
+            'aws:allowedAccountIds: must be ["1111"], the value of tracking-bootstrap:accountId, so the AWS provider refuses any other account (got "[\\"111111111111\\"]")',
+        ]);
+        expect(problems(engineering({ "aws:allowedAccountIds": JSON.stringify(["111111111111", "333333333333"]) }))[0]).to.match(/^aws:allowedAccountIds: must be \["111111111111"\]/);
+        expect(problems(engineering({ "aws:allowedAccountIds": undefined }))[0]).to.match(/^aws:allowedAccountIds: must be \["111111111111"\]/);
+    });
+
+    it("aws:region: an AWS region, from which the partition follows", function () {
+        expect(problems(engineering({ "aws:region": "europe" }))).to.deep.equal(['aws:region: must be an AWS region such as eu-central-1 (got "europe")']);
+        // The sample's administrator role ARNs are in the aws partition; another partition needs its own.
+        const noAdmins = { [K("otherAccountAdminRoleArns")]: undefined };
+        expect(load(engineering({ "aws:region": "cn-north-1", ...noAdmins })).partition).to.equal("aws-cn");
+        expect(load(engineering({ "aws:region": "us-gov-west-1", ...noAdmins })).partition).to.equal("aws-us-gov");
+        expect(problems(engineering({ "aws:region": "cn-north-1" }))[0]).to.match(/^tracking-bootstrap:otherAccountAdminRoleArns: each entry must be a role ARN \(wildcards allowed\) in otherAccountId, arn:aws-cn:iam::/);
+    });
+
+    it("otherAccountId: a 12-digit id, not this account", function () {
+        expect(problems(engineering({ [K("otherAccountId")]: undefined, [K("otherAccountAdminRoleArns")]: undefined }))).to.deep.equal(["tracking-bootstrap:otherAccountId: is required (a 12-digit AWS account id)"]);
+        const noAdmins = { [K("otherAccountAdminRoleArns")]: undefined };
+        expect(problems(engineering({ [K("otherAccountId")]: "111111111111", ...noAdmins }))).to.deep.equal([
+            'tracking-bootstrap:otherAccountId: must be the other account of the pair, not this stack\'s accountId (got "111111111111")',
+        ]);
+        expect(problems(engineering({ [K("otherAccountId")]: "2222", ...noAdmins }))).to.deep.equal(['tracking-bootstrap:otherAccountId: must be a 12-digit AWS account id (got "2222")']);
+    });
+
+    it("externalId: required, 2-1224 characters of the AssumeRole ExternalId alphabet", function () {
+        expect(problems(engineering({ [K("externalId")]: undefined }))[0]).to.match(/^tracking-bootstrap:externalId: is required/);
+        expect(problems(engineering({ [K("externalId")]: "x" }))[0]).to.match(/^tracking-bootstrap:externalId: must be 2 to 1224 characters/);
+        expect(problems(engineering({ [K("externalId")]: "has space" }))[0]).to.match(/^tracking-bootstrap:externalId: must be 2 to 1224 characters .* \(got "has space"\)$/);
+        expect(problems(engineering({ [K("externalId")]: "a".repeat(1225) }))[0]).to.match(/^tracking-bootstrap:externalId: must be/);
+        expect(load(engineering({ [K("externalId")]: "Ab_+=,.@:/-9" })).externalId).to.equal("Ab_+=,.@:/-9");
+    });
+
+    it("githubRepository: owner/name, no wildcards", function () {
+        for (const bad of ["tracking-pipeline", "owner/", "/repo", "-owner/repo", "owner/re po", "owner/*", "*/*", "a/b/c"]) {
+            expect(problems(engineering({ [K("githubRepository")]: bad })), bad).to.deep.equal([
+                `tracking-bootstrap:githubRepository: must be a GitHub repository as owner/name, e.g. my-org/tracking-pipeline (got ${JSON.stringify(bad)})`,
+            ]);
+        }
+        expect(problems(engineering({ [K("githubRepository")]: undefined }))[0]).to.match(/^tracking-bootstrap:githubRepository: is required/);
+        expect(load(engineering({ [K("githubRepository")]: "My-Org/tracking.pipeline_2" })).githubRepository).to.equal("My-Org/tracking.pipeline_2");
+    });
+
+    it("deployBranch: main by default, a plain branch name otherwise", function () {
+        expect(load(engineering({ [K("deployBranch")]: undefined })).deployBranch).to.equal("main");
+        expect(load(engineering({ [K("deployBranch")]: "release/v1" })).deployBranch).to.equal("release/v1");
+        for (const bad of ["*", "feature/*", "a..b", "/main", "main/", "a//b", "ma in"]) {
+            expect(problems(engineering({ [K("deployBranch")]: bad }))[0], bad).to.match(/^tracking-bootstrap:deployBranch: must be a branch name/);
+        }
+    });
+
+    it("githubOidcProviderArn: only this account's GitHub provider", function () {
+        const own = "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com";
+        expect(load(engineering({ [K("githubOidcProviderArn")]: own })).githubOidcProviderArn).to.equal(own);
+        for (const bad of ["arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com", "arn:aws:iam::111111111111:oidc-provider/gitlab.com", "token.actions.githubusercontent.com"]) {
+            expect(problems(engineering({ [K("githubOidcProviderArn")]: bad }))[0], bad).to.match(/^tracking-bootstrap:githubOidcProviderArn: must be the ARN of this account's GitHub OIDC provider/);
+        }
+    });
+
+    it("stackNames: a non-empty list of short lowercase names, none reserved, none repeated", function () {
+        expect(problems(engineering({ [K("stackNames")]: undefined }))[0]).to.match(/^tracking-bootstrap:stackNames: is required/);
+        expect(problems(engineering({ [K("stackNames")]: "dev" }))[0]).to.match(/^tracking-bootstrap:stackNames: must be a YAML object or list/);
+        expect(problems(engineering({ [K("stackNames")]: "[]" }))[0]).to.match(/^tracking-bootstrap:stackNames: must be a non-empty YAML list/);
+        expect(problems(engineering({ [K("stackNames")]: JSON.stringify(["Dev"]) }))).to.deep.equal(['tracking-bootstrap:stackNames: each entry must be 1-10 lowercase letters and digits, starting with a letter (got "Dev")']);
+        expect(problems(engineering({ [K("stackNames")]: JSON.stringify(["verylongname"]) }))[0]).to.match(/each entry must be 1-10 lowercase/);
+        for (const reserved of ["deployer", "previewer", "workload", "state", "apigateway"]) {
+            expect(problems(engineering({ [K("stackNames")]: JSON.stringify(["dev", reserved]) }))[0], reserved).to.match(/^tracking-bootstrap:stackNames: must not use deployer, previewer, workload, state, apigateway/);
+        }
+        expect(problems(engineering({ [K("stackNames")]: JSON.stringify(["dev", "dev"]) }))).to.deep.equal(['tracking-bootstrap:stackNames: must not repeat a name (got ["dev"])']);
+    });
+
+    it("stateBackend and stateAccountId: the backend lives in one account, the other names it", function () {
+        const noAdmins = { [K("otherAccountAdminRoleArns")]: undefined };
+        expect(problems(engineering({ [K("stateBackend")]: "yes", ...noAdmins }))).to.deep.equal(['tracking-bootstrap:stateBackend: must be true or false (got "yes")']);
+        expect(problems(engineering({ [K("stateAccountId")]: "222222222222" }))[0]).to.match(/^tracking-bootstrap:stateAccountId: must equal accountId \(or be left out\) when stateBackend is true/);
+        const dataPlatform = sample("data-platform");
+        expect(problems({ ...dataPlatform, [K("stateAccountId")]: "333333333333" })[0]).to.match(/^tracking-bootstrap:stateAccountId: must be otherAccountId, whose bootstrap creates the backend/);
+        expect(load({ ...dataPlatform, [K("stateAccountId")]: undefined }).stateAccountId).to.equal(undefined);
+        expect(load(engineering({ [K("stateBackend")]: undefined, ...noAdmins })).stateBackend).to.equal(false);
+    });
+
+    it("otherAccountAdminRoleArns: role ARN patterns of the other account, only where the backend is", function () {
+        const sso = "arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*";
+        expect(load(engineering({ [K("otherAccountAdminRoleArns")]: JSON.stringify([sso]) })).otherAccountAdminRoleArns).to.deep.equal([sso]);
+        expect(load(engineering({ [K("otherAccountAdminRoleArns")]: undefined })).otherAccountAdminRoleArns).to.deep.equal([]);
+        expect(problems(engineering({ [K("otherAccountAdminRoleArns")]: JSON.stringify(["arn:aws:iam::333333333333:role/admin"]) }))[0]).to.match(
+            /^tracking-bootstrap:otherAccountAdminRoleArns: each entry must be a role ARN \(wildcards allowed\) in otherAccountId, arn:aws:iam::222222222222:role\/\.\.\./,
+        );
+        expect(problems(engineering({ [K("otherAccountAdminRoleArns")]: JSON.stringify(["arn:aws:iam::222222222222:user/admin"]) }))[0]).to.match(/each entry must be a role ARN/);
+        expect(problems(engineering({ [K("otherAccountAdminRoleArns")]: JSON.stringify(["arn:aws:iam::222222222222:role/*"]) }))[0]).to.match(/must name roles, not every role of the account/);
+        expect(problems(engineering({ [K("otherAccountAdminRoleArns")]: "arn:aws:iam::222222222222:role/admin" }))[0]).to.match(/must be a YAML object or list/);
+        expect(problems({ ...sample("data-platform"), [K("otherAccountAdminRoleArns")]: JSON.stringify(["arn:aws:iam::111111111111:role/admin"]) })[0]).to.match(
+            /^tracking-bootstrap:otherAccountAdminRoleArns: applies only with stateBackend: true/,
+        );
+    });
+
+    it("requireMfa: true by default, a boolean otherwise", function () {
+        expect(load(engineering({ [K("requireMfa")]: "false" })).requireMfa).to.equal(false);
+        expect(problems(engineering({ [K("requireMfa")]: "sometimes" }))).to.deep.equal(['tracking-bootstrap:requireMfa: must be true or false (got "sometimes")']);
+    });
+
+    it("hostedZoneId: a Route 53 zone id, for the engineering account only", function () {
+        expect(load(engineering({ [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ" })).hostedZoneId).to.equal("Z0123456789ABCDEFGHIJ");
+        expect(problems(engineering({ [K("hostedZoneId")]: "zone-1" }))[0]).to.match(/^tracking-bootstrap:hostedZoneId: must be a Route 53 hosted zone id/);
+        expect(problems({ ...sample("data-platform"), [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ" })).to.deep.equal(['tracking-bootstrap:hostedZoneId: applies only to accountRole engineering (the API\'s custom domain lives there) (got "Z0123456789ABCDEFGHIJ")']);
+    });
+
+    it("reports every problem at once, each naming its key", function () {
+        const found = problems({ "aws:region": "nowhere", [K("accountRole")]: "x", [K("stackNames")]: JSON.stringify(["state"]) });
+        const keys = found.map((p) => p.split(": ")[0]);
+        expect(keys).to.include.members([
+            "tracking-bootstrap:accountRole",
+            "tracking-bootstrap:accountId",
+            "aws:allowedAccountIds",
+            "aws:region",
+            "tracking-bootstrap:otherAccountId",
+            "tracking-bootstrap:externalId",
+            "tracking-bootstrap:githubRepository",
+            "tracking-bootstrap:stackNames",
+        ]);
+    });
+});

@@ -1,0 +1,120 @@
+import { createValidatedPolicy, validateResourcePolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
+import { runSimulation, runUnsafeSimulation, Simulation } from "@cloud-copilot/iam-simulate";
+
+export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
+
+export interface IdentityPolicy {
+    readonly name: string;
+    readonly policy: unknown;
+}
+
+export interface Request {
+    /** The caller: a role ARN (identity policies apply), an OIDC provider ARN, or an account's role. */
+    readonly principal: string;
+    readonly action: string;
+    readonly resource: string;
+    /** The account owning the resource. */
+    readonly resourceAccount: string;
+    readonly context?: Record<string, string | string[]>;
+}
+
+const ROLE_ARN = /^arn:[a-z-]+:(?:iam|sts)::(\d{12}):(?:role|assumed-role)\//;
+
+function contextOf(request: Request): Record<string, string | string[]> {
+    const account = ROLE_ARN.exec(request.principal)?.[1];
+    return {
+        ...(account ? { "aws:PrincipalArn": request.principal, "aws:PrincipalAccount": account } : {}),
+        ...(request.context ?? {}),
+    };
+}
+
+/**
+ * IAM's decision on an identity-policy request, by @cloud-copilot/iam-simulate with full validation: an
+ * unknown action, a resource the action does not take, or a context key the action does not accept
+ * fails the test (the request is wrong) instead of reading as a denial.
+ */
+export async function decide(request: Request, identity: readonly IdentityPolicy[], resourcePolicy?: unknown): Promise<Decision> {
+    const simulation: Simulation = {
+        request: {
+            principal: request.principal,
+            action: request.action,
+            resource: { resource: request.resource, accountId: request.resourceAccount },
+            contextVariables: contextOf(request),
+        },
+        identityPolicies: identity.map((p) => ({ name: p.name, policy: p.policy })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        ...(resourcePolicy !== undefined ? { resourcePolicy } : {}),
+    };
+    const result = await runSimulation(simulation, {});
+    if (result.resultType === "error") {
+        throw new Error(`iam-simulate cannot evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`);
+    }
+    // "*" for an action whose resource types are all optional is simulated as a wildcard request.
+    if (result.resultType === "wildcard") return result.overallResult as Decision;
+    const ignored = result.result.ignoredContextKeys ?? [];
+    if (ignored.length > 0) throw new Error(`context keys ${ignored.join(", ")} do not apply to ${request.action} on ${request.resource}: the test request is wrong`);
+    return result.overallResult as Decision;
+}
+
+/**
+ * The same decision without the validating entry point, for a request IAM takes but the reference data
+ * behind validation does not describe (each caller says why: `Requirement.simulatorGap`).
+ */
+export function decideUnvalidated(request: Request, identity: readonly IdentityPolicy[], resourcePolicy?: unknown): Decision {
+    const named = resourcePolicy !== undefined ? { resourcePolicy: createValidatedPolicy(resourcePolicy, validateResourcePolicy, { name: "resource-policy" }) } : {};
+    return decisionOf(
+        runUnsafeSimulation(
+            {
+                request: { principal: request.principal, action: request.action, resource: { resource: request.resource, accountId: request.resourceAccount }, contextVariables: contextOf(request) },
+                identityPolicies: identity.map((p) => ({ name: p.name, policy: p.policy })),
+                serviceControlPolicies: [],
+                resourceControlPolicies: [],
+                ...named,
+            },
+            {},
+        ),
+        request,
+    );
+}
+
+function decisionOf(raw: unknown, request: Request): Decision {
+    // Typed as the bare decision, but 0.1.x returns the analysis around it.
+    const decision = typeof raw === "string" ? raw : (raw as { analysis?: { result?: string } }).analysis?.result;
+    if (decision !== "Allowed" && decision !== "ImplicitlyDenied" && decision !== "ExplicitlyDenied") {
+        throw new Error(`iam-simulate returned no decision for ${request.action} on ${request.resource}: ${JSON.stringify(raw)}`);
+    }
+    return decision;
+}
+
+/**
+ * IAM's decision on assuming a role: the trust policy is the resource policy; a caller from another
+ * account also needs its own identity policy (passed as `identity`).
+ *
+ * The unvalidated entry point is used on purpose: IAM documents the generic OIDC keys
+ * (`<provider>:aud`, `<provider>:sub`), but the Service Authorization Reference data behind the
+ * validating entry point lists only GitHub's extra claims (`...:repository`, `...:ref`), so it would drop
+ * `token.actions.githubusercontent.com:sub` and every subject condition would fail for want of a key. The
+ * trust policy is validated here instead (IAM's trust-policy grammar), and carries the name the
+ * simulator's explanation needs.
+ */
+export function decideAssume(request: Request, trustPolicy: unknown, identity: readonly IdentityPolicy[] = []): Decision {
+    const validated = createValidatedPolicy(trustPolicy, validateTrustPolicy, { name: "trust-policy" });
+    if (validated.errors.length > 0) throw new Error(`invalid trust policy: ${JSON.stringify(validated.errors)}`);
+    const raw: unknown = runUnsafeSimulation(
+        {
+            request: {
+                principal: request.principal,
+                action: request.action,
+                resource: { resource: request.resource, accountId: request.resourceAccount },
+                contextVariables: contextOf(request),
+            },
+            identityPolicies: identity.map((p) => ({ name: p.name, policy: p.policy })),
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy: validated,
+        },
+        {},
+    );
+    return decisionOf(raw, request);
+}
