@@ -225,6 +225,11 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     };
 
     const failures: string[] = [];
+    // The SDK stamps a captured stack trace on every internal promise (debug metadata for leak reports);
+    // formatting those traces is most of the plan's time. Failures are reported by message, so the
+    // harness captures none while a program runs.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     // A rejected input leaves the SDK's keep-alive for that registration open for good, so waiting for
     // every RPC would hang: the first failure ends the wait instead.
     let reportFailure = () => {};
@@ -253,6 +258,7 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
         if (failures.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
         process.off("unhandledRejection", fail);
         pulumiLog.error = originalLogError;
+        Error.stackTraceLimit = stackTraceLimit;
     }
     if (!hadLoggedErrors && pulumiLog.hasErrors()) failures.push("the program logged errors (see above)");
     if (failures.length > 0) throw new PlanError(project.name, stack, [...new Set(failures)]);
