@@ -41,27 +41,29 @@ export function firehoseGrant(def: PipelineDefinition, roleArn: string): Firehos
 }
 
 /**
- * How the grants name the engineering Firehose roles.
- *
- * - `account` (first deploy, no `engineeringStack` yet): Principal = the engineering account root, with
- *   `aws:PrincipalArn` ArnEquals the pinned role ARN. S3 and KMS reject a policy whose Principal names a
- *   role that does not exist, but an account root always exists; the condition still admits only a
- *   session of that one role, so any other principal of the engineering account is refused, and the
- *   engineering stack can be deployed afterwards with nothing left to fix here.
- * - `roles` (second pass, `engineeringStack` set and the roles checked against the pinned ARNs): the role
- *   ARNs themselves as Principal, keeping the `aws:PrincipalArn` condition. AWS stores such a principal
- *   as the role's unique id, so a role deleted and re-created under the same name loses access until
- *   this stack is updated again (`pulumi up` rewrites the policies with the new role).
+ * Whom the Firehose grants name. A role the engineering stack has exported (second pass) is named
+ * directly; a role not deployed yet - every role at the first deploy, and a pipeline's role after the
+ * pipeline was added until engineering's next deploy - is reached through the engineering account root,
+ * pinned by `aws:PrincipalArn` (S3 and KMS reject a Principal naming a role that does not exist). The
+ * condition admits only a session of that one role, so no other principal of the engineering account
+ * gets in. Naming a deployed role directly is stronger still: AWS stores it as the role's unique id, so
+ * a role deleted and re-created under the same name gets no access until this stack runs again.
  */
-export type FirehosePrincipalMode = { readonly kind: "account"; readonly engineeringAccountId: string } | { readonly kind: "roles" };
+export interface FirehosePrincipals {
+    readonly engineeringAccountId: string;
+    /** Pinned Firehose role ARNs that engineering's `firehoseRoleArns` export confirms exist. */
+    readonly deployedRoleArns: ReadonlySet<string>;
+}
 
 export interface GrantContext {
     readonly partition: string;
-    readonly mode: FirehosePrincipalMode;
+    readonly principals: FirehosePrincipals;
 }
 
 function firehosePrincipal(ctx: GrantContext, roleArns: readonly string[]): Principal {
-    if (ctx.mode.kind === "account") return { AWS: accountRootArn(ctx.partition, ctx.mode.engineeringAccountId) };
+    if (!roleArns.every((arn) => ctx.principals.deployedRoleArns.has(arn))) {
+        return { AWS: accountRootArn(ctx.partition, ctx.principals.engineeringAccountId) };
+    }
     return { AWS: roleArns.length === 1 ? roleArns[0] : [...roleArns] };
 }
 
@@ -114,7 +116,7 @@ export interface DataKeyGrantArgs {
     readonly partition: string;
     readonly region: string;
     readonly accountId: string;
-    readonly mode: FirehosePrincipalMode;
+    readonly principals: FirehosePrincipals;
     readonly firehoseRoleArns: readonly string[];
     readonly landingBucketArn: string;
     readonly rawBucketArn: string;
@@ -155,7 +157,7 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
     const statements: PolicyStatement[] = [];
     if (args.firehoseRoleArns.length > 0) {
         statements.push(
-            s3Use("FirehoseWritesLandingAndRaw", firehosePrincipal({ partition: args.partition, mode: args.mode }, args.firehoseRoleArns), args.firehoseRoleArns, KEY_WRITE, [
+            s3Use("FirehoseWritesLandingAndRaw", firehosePrincipal({ partition: args.partition, principals: args.principals }, args.firehoseRoleArns), args.firehoseRoleArns, KEY_WRITE, [
                 args.landingBucketArn,
                 args.rawBucketArn,
             ]),
@@ -216,23 +218,27 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
 
 /**
  * Checks the engineering stack's `firehoseRoleArns` export (second pass) against the ARNs this stack
- * pinned: a mismatch means the two stacks disagree on the stack name or the engineering account, and the
- * grants would name a role that never writes. Returns the checked map.
+ * pinned, and returns the pinned role ARNs it confirms are deployed. A role exported under another ARN
+ * means the two stacks disagree on the stack name or the engineering account: the grants would name a
+ * role that never writes, so that fails. A pipeline engineering does not export yet (just added, deployed
+ * there next) is not confirmed and keeps its first-deploy grant.
  */
-export function checkEngineeringFirehoseRoles(engineeringStack: string, exported: unknown, pinned: Readonly<Record<string, string>>): Record<string, string> {
+export function checkEngineeringFirehoseRoles(engineeringStack: string, exported: unknown, pinned: Readonly<Record<string, string>>): Set<string> {
     if (exported === null || typeof exported !== "object" || Array.isArray(exported)) {
         throw new Error(`engineering stack ${engineeringStack}: export "firehoseRoleArns" must be an object keyed by pipeline name (got ${JSON.stringify(exported)})`);
     }
     const roles = exported as Record<string, unknown>;
     const problems: string[] = [];
+    const deployed = new Set<string>();
     for (const [pipeline, expected] of Object.entries(pinned)) {
         const actual = roles[pipeline];
-        if (actual === undefined) {
-            problems.push(`pipeline "${pipeline}": no Firehose role exported (deploy the engineering stack with this pipeline, or unset engineeringStack)`);
-        } else if (actual !== expected) {
+        if (actual === undefined) continue;
+        if (actual !== expected) {
             problems.push(`pipeline "${pipeline}": exported Firehose role ${JSON.stringify(actual)} is not the pinned ${JSON.stringify(expected)} (the stacks disagree on the stack name or the engineering account)`);
+        } else {
+            deployed.add(expected);
         }
     }
     if (problems.length > 0) throw new Error(`engineering stack ${engineeringStack}: export "firehoseRoleArns":\n  - ${problems.join("\n  - ")}`);
-    return Object.fromEntries(Object.keys(pinned).map((pipeline) => [pipeline, pinned[pipeline]]));
+    return deployed;
 }

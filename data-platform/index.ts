@@ -9,7 +9,7 @@
  * than six resources and another bucket against the account's bucket quota. The bucket policy's 20 KB
  * limit allows a few dozen pipelines.
  *
- * Cross-account grants are deployed in two passes (see `FirehosePrincipalMode` in ./grants.ts):
+ * Cross-account grants are deployed in two passes (see `FirehosePrincipals` in ./grants.ts):
  * 1. first deploy, `engineeringStack` unset: bucket and key policies name the engineering account root
  *    with `aws:PrincipalArn` ArnEquals each pinned Firehose role ARN, so they are valid before the roles
  *    exist and admit nothing else from that account;
@@ -19,7 +19,10 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AlarmTopic } from "../shared/alarm-topic";
 import { EncryptionKey } from "../shared/encryption-key";
+import { GlueJobFailureAlarm } from "../shared/glue-job-alarm";
+import { GlueJobDashboard } from "../shared/glue-job-dashboard";
 import { GlueCrawlerPair, crawlerTableName } from "../shared/glue-crawler-pair";
 import { GlueLoadJob } from "../shared/glue-load-job";
 import { GlueNetwork } from "../shared/glue-network";
@@ -32,7 +35,7 @@ import { jobColumnMapping } from "../shared/pipeline/job-mapping";
 import { glueColumns } from "../shared/pipeline/glue-schema";
 import { firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
 import { loadDataPlatformConfig } from "./config";
-import { checkEngineeringFirehoseRoles, dataKeyStatements, firehoseGrant, FirehosePrincipalMode, landingBucketGrants, rawBucketGrants } from "./grants";
+import { checkEngineeringFirehoseRoles, dataKeyStatements, firehoseGrant, FirehosePrincipals, landingBucketGrants, rawBucketGrants } from "./grants";
 
 interface PipelineNames {
     readonly def: PipelineDefinition;
@@ -75,7 +78,7 @@ async function main(): Promise<Record<string, unknown>> {
 
     // --- Which principals the grants name: first deploy (account + condition) or second pass (the roles).
     // Read and checked before any resource is declared, so a mismatch stops the deploy with nothing changed.
-    let firehoseMode: FirehosePrincipalMode = { kind: "account", engineeringAccountId: config.engineeringAccountId };
+    let principals: FirehosePrincipals = { engineeringAccountId: config.engineeringAccountId, deployedRoleArns: new Set() };
     if (config.engineeringStack !== undefined) {
         const engineering = new pulumi.StackReference(config.engineeringStack);
         const exported = await engineering.getOutputDetails("firehoseRoleArns");
@@ -83,8 +86,13 @@ async function main(): Promise<Record<string, unknown>> {
         if (roles === undefined) {
             throw new Error(`engineering stack ${config.engineeringStack}: has no export "firehoseRoleArns"; deploy the engineering stack first, or unset tracking-data-platform:engineeringStack for a first deploy`);
         }
-        checkEngineeringFirehoseRoles(config.engineeringStack, roles, pinnedFirehoseRoles);
-        firehoseMode = { kind: "roles" };
+        const deployedRoleArns = checkEngineeringFirehoseRoles(config.engineeringStack, roles, pinnedFirehoseRoles);
+        principals = { ...principals, deployedRoleArns };
+        for (const [pipeline, arn] of Object.entries(pinnedFirehoseRoles)) {
+            if (!deployedRoleArns.has(arn)) {
+                pulumi.log.info(`pipeline "${pipeline}": not in ${config.engineeringStack} yet; its grants name the engineering account root pinned to ${arn} until engineering is deployed and this stack runs again`);
+            }
+        }
     }
     const grants = pipelineNames.map((p) => firehoseGrant(p.def, p.firehoseRoleArn));
 
@@ -97,7 +105,7 @@ async function main(): Promise<Record<string, unknown>> {
             partition,
             region,
             accountId,
-            mode: firehoseMode,
+            principals,
             firehoseRoleArns: pipelineNames.map((p) => p.firehoseRoleArn),
             landingBucketArn: s3Arn(landingName),
             rawBucketArn: s3Arn(rawName),
@@ -116,7 +124,7 @@ async function main(): Promise<Record<string, unknown>> {
         kmsKeyArn: dataKey.keyArn,
         lifecycleRules: [{ id: "expire-landed-data", expirationDays: config.lifecycleDays.landing }],
         noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
-        policyStatements: landingBucketGrants({ partition, mode: firehoseMode }, s3Arn(landingName), grants),
+        policyStatements: landingBucketGrants({ partition, principals }, s3Arn(landingName), grants),
         protect,
     });
     const raw = new SecureBucket("raw", {
@@ -124,7 +132,7 @@ async function main(): Promise<Record<string, unknown>> {
         kmsKeyArn: dataKey.keyArn,
         lifecycleRules: [{ id: "expire-raw-backup", expirationDays: config.lifecycleDays.raw }],
         noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
-        policyStatements: rawBucketGrants({ partition, mode: firehoseMode }, s3Arn(rawName), grants),
+        policyStatements: rawBucketGrants({ partition, principals }, s3Arn(rawName), grants),
         protect,
     });
     /** Job scripts (`scripts/<pipeline>/`) and the jobs' TempDir (`temp/<pipeline>/`); only this account uses it. */
@@ -272,7 +280,7 @@ async function main(): Promise<Record<string, unknown>> {
             roleName: p.jobRoleName,
             permissionsBoundaryArn: config.workloadBoundaryArn,
             glueBucket: { name: glueBucket.bucketName, arn: glueBucket.arn },
-            source: { bucketArn: landing.arn, prefix: landingPrefix(def), databaseName: landedDatabase.name, tableName: crawlers.tableName },
+            source: { bucketName: landing.bucketName, bucketArn: landing.arn, prefix: landingPrefix(def) },
             connection: { name: connection.name, secretArn: redshiftSecretArn },
             target: {
                 database: config.redshift.database,
@@ -290,6 +298,34 @@ async function main(): Promise<Record<string, unknown>> {
         });
         glue[def.name] = { crawlers, job };
     }
+
+    // --- Monitoring: failed load runs of every pipeline notify one topic; a dashboard per pipeline.
+    const alarmTopic = new AlarmTopic("alarms", {
+        topicName: resourceName(stack, "alarms"),
+        scope,
+        // The created topic's policy is written by the failure alarm below (a topic has one policy).
+        ...(config.alarms.topicArn !== undefined ? { existingTopicArn: config.alarms.topicArn } : {}),
+        ...(config.alarms.email !== undefined ? { email: config.alarms.email } : {}),
+        displayName: `Tracking ${stack} data platform`,
+    });
+    const jobFailures = new GlueJobFailureAlarm("glue-job-failed", {
+        jobNames: pipelineNames.map((p) => glue[p.def.name].job.jobName),
+        topicArn: alarmTopic.topicArn,
+        ruleName: resourceName(stack, "glue-job-failed"),
+        // An existing topic's policy is its owner's; see tracking-data-platform:alarmTopicArn.
+        manageTopicPolicy: alarmTopic.created,
+    });
+    const dashboards = Object.fromEntries(
+        pipelineNames.map((p) => [
+            p.def.name,
+            new GlueJobDashboard(p.def.name, {
+                dashboardName: resourceName(stack, p.def.name, "load"),
+                region,
+                jobName: glue[p.def.name].job.jobName,
+                failureRuleName: jobFailures.rule.name,
+            }),
+        ]),
+    );
 
     // --- Outputs. The first six are the contract the engineering stack reads (engineering/data-platform.ts).
     return {
@@ -327,6 +363,12 @@ async function main(): Promise<Record<string, unknown>> {
         glueSecurityGroupId: network.securityGroupId,
         vpcId: network.vpcId,
         redshift: redshiftDescription,
+        /** The SNS topic failed load runs notify (subscribe to it, or set alarmEmail). */
+        alarmTopicArn: alarmTopic.topicArn,
+        /** The EventBridge rule that matches failed load runs (an existing topic's policy must admit it). */
+        glueFailureRuleArn: jobFailures.ruleArn,
+        /** `{ [pipeline]: CloudWatch dashboard name }`. */
+        dashboardNames: Object.fromEntries(Object.entries(dashboards).map(([pipeline, d]) => [pipeline, d.dashboard.dashboardName])),
     };
 }
 

@@ -64,3 +64,25 @@ describe("pipelines: adding one declaration grows both stacks by exactly that pi
         expect(streams.some((s) => String(s.outputs.name).includes("page-views"))).to.equal(true);
     });
 });
+
+describe("pipelines: adding one to a deployed system works in the order CI deploys", function () {
+    it("data-platform grants a pipeline engineering has not deployed yet through the pinned root, and names deployed roles", () => {
+        const { checkEngineeringFirehoseRoles, firehoseGrant, landingBucketGrants } = require("../../data-platform/grants") as typeof import("../../data-platform/grants");
+        const roleOf = (name: string) => `arn:aws:iam::111111111111:role/tracking-dev-${name}-firehose`;
+        const declared = [...pipelines, pageViews];
+        const pinned = Object.fromEntries(declared.map((def) => [def.name, roleOf(def.name)]));
+        // Engineering's last deploy predates page-views: its export lacks it.
+        const exported = Object.fromEntries(pipelines.map((def) => [def.name, roleOf(def.name)]));
+        const deployedRoleArns = checkEngineeringFirehoseRoles("organization/tracking-engineering/dev", exported, pinned);
+        const statements = landingBucketGrants(
+            { partition: "aws", principals: { engineeringAccountId: "111111111111", deployedRoleArns } },
+            "arn:aws:s3:::landing",
+            declared.map((def) => firehoseGrant(def, roleOf(def.name))),
+        );
+        const grantOf = (sid: string) => statements.find((st) => st.Sid === sid)!;
+        expect(grantOf("FirehoseWritesUserEvents").Principal).to.deep.equal({ AWS: roleOf("user-events") });
+        expect(grantOf("FirehoseWritesPageViews").Principal, "not deployed yet: the account root").to.deep.equal({ AWS: "arn:aws:iam::111111111111:root" });
+        expect(grantOf("FirehoseWritesPageViews").Condition, "pinned to the role that will exist").to.deep.equal({ ArnEquals: { "aws:PrincipalArn": roleOf("page-views") } });
+        expect(grantOf("FirehoseBucketLevel").Principal, "a shared statement waits for every role").to.deep.equal({ AWS: "arn:aws:iam::111111111111:root" });
+    });
+});
