@@ -1,7 +1,7 @@
 /**
  * The bootstrap program: deployed once per AWS account (stacks `engineering` and `data-platform`), with
  * an administrator's own credentials the first time, before either pipeline project. It creates what
- * deploys those projects and nothing they create themselves. See bootstrap/README.md.
+ * deploys those projects and nothing they create themselves. See README.md, "Deploying for real".
  */
 import { readBootstrapConfig } from "./config";
 import { ApiGatewayAccountLogging } from "./components/apigateway-logging";
