@@ -15,7 +15,7 @@ import {
 } from "../../shared/api/templates";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { userUtm } from "../../shared/pipelines/user-utm";
-import { seedUserEventsRequestBody, seedUserUtmRequestBody } from "./fixtures/seed-samples";
+import { SEED_USER_EVENTS_BODY as seedUserEventsRequestBody, SEED_USER_UTM_BODY as seedUserUtmRequestBody } from "../support/seed-samples";
 import { MethodResponse, renderMappingTemplate, respond } from "./support/api-gateway-emulation";
 import { callKinesis, createStream, KinesisReply, LocalKinesis, readAllRecords, startLocalKinesis, StoredRecord } from "./support/kinesis";
 

@@ -14,7 +14,7 @@ import { validatePipeline } from "../../shared/pipeline/validate";
 import { pipelines } from "../../shared/pipelines";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { userUtm } from "../../shared/pipelines/user-utm";
-import { SEED_USER_EVENTS_BODY, SEED_USER_UTM_BODY } from "./seed-payloads";
+import { SEED_USER_EVENTS_BODY, SEED_USER_UTM_BODY } from "../support/seed-samples";
 import { readSeedDesign } from "./seed-reference";
 
 /** Every keyword JSON Schema draft 4 defines (validation and metadata); anything else is draft-06+ or invented. */
