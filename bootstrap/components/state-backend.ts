@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { roleArn } from "../../shared/naming";
 import { PolicyStatement } from "../../shared/iam";
+import { KEY_ADMINISTRATION_ACTIONS } from "../../shared/encryption-key";
 import { SecureBucket } from "../../shared/secure-bucket";
 import { DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, secretsProviderUrl, STATE_KEY_ALIAS, STATE_LOCK_PREFIX, STATE_OBJECT_PREFIX, stateBackendUrl, stateBucketName } from "../names";
 
@@ -17,25 +18,7 @@ export interface StateBackendArgs {
 }
 
 /** Key administration, for the account's own administrators (through their IAM policies). */
-const KEY_ADMINISTRATION = [
-    "kms:CancelKeyDeletion",
-    "kms:CreateAlias",
-    "kms:DeleteAlias",
-    "kms:DescribeKey",
-    "kms:DisableKey",
-    "kms:DisableKeyRotation",
-    "kms:EnableKey",
-    "kms:EnableKeyRotation",
-    "kms:GetKeyPolicy",
-    "kms:GetKeyRotationStatus",
-    "kms:ListResourceTags",
-    "kms:PutKeyPolicy",
-    "kms:ScheduleKeyDeletion",
-    "kms:TagResource",
-    "kms:UntagResource",
-    "kms:UpdateAlias",
-    "kms:UpdateKeyDescription",
-];
+const KEY_ADMINISTRATION = KEY_ADMINISTRATION_ACTIONS;
 const KEY_USE_WRITE = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"];
 const KEY_USE_READ = ["kms:Decrypt", "kms:DescribeKey"];
 
