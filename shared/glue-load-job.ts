@@ -24,7 +24,13 @@ export function defaultGlueScriptPath(from: string = __dirname): string {
     }
 }
 
-/** What starts the job: a schedule, or its S3 crawler succeeding (see data-platform/config.ts `JobTrigger`). */
+/**
+ * What starts the job: a schedule, or its S3 crawler succeeding (see data-platform/config.ts `JobTrigger`).
+ * The job lists its S3 prefix itself, so neither needs the crawler: on a schedule, an object is loaded by
+ * the first run after it lands. The crawler trigger only makes sense for users who want the catalog table
+ * (Athena, the partitions) refreshed before each load; it loads once per crawl, so latency is the crawl
+ * interval.
+ */
 export type GlueLoadJobTrigger = { readonly kind: "schedule"; readonly schedule: string } | { readonly kind: "crawler"; readonly crawlerName: pulumi.Input<string> };
 
 export interface GlueLoadJobArgs {
@@ -41,13 +47,12 @@ export interface GlueLoadJobArgs {
     readonly glueBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
     /** The script to upload; the repository's load_to_redshift.py by default. */
     readonly scriptPath?: string;
-    /** Where the landed data is, and its catalog table. */
+    /** Where the landed data is: the job reads every object under `s3://<bucketName>/<prefix>` (subfolders included). */
     readonly source: {
+        readonly bucketName: pulumi.Input<string>;
         readonly bucketArn: pulumi.Input<string>;
         /** The pipeline's folder, e.g. `user-events/`. */
         readonly prefix: string;
-        readonly databaseName: pulumi.Input<string>;
-        readonly tableName: pulumi.Input<string>;
     };
     /** The Glue connection to Redshift and what it needs. */
     readonly connection: {
@@ -70,6 +75,10 @@ export interface GlueLoadJobArgs {
     readonly workers: number;
     readonly timeoutMinutes: number;
     readonly maxRetries: number;
+    /**
+     * A schedule (the default, every 5 minutes), or the S3 crawler succeeding. The job reads S3 directly, so
+     * the crawler trigger only makes sense for users who want the catalog refreshed before each load.
+     */
     readonly trigger: GlueLoadJobTrigger;
 }
 
@@ -79,6 +88,12 @@ export interface GlueLoadJobArgs {
  * one run at a time so two runs never merge the same batch, a timeout and retries that are safe because
  * the script loads through a staging table and a merge on the merge key), its role limited to this
  * pipeline's prefix, script and TempDir, and the trigger that starts it.
+ *
+ * The job reads its landing prefix straight from S3 (`--source_path`), with a job bookmark on the objects'
+ * modification times, not through the crawler's catalog table: the table's hourly partitions exist only
+ * once the S3 crawler has registered them, so every new hour would wait for the next crawl. The column
+ * types come from the pipeline definition (`--column_mapping`); the crawler and its table stay for users
+ * (Athena, the catalog), and the job role has no catalog permissions on the landed data.
  */
 export class GlueLoadJob extends pulumi.ComponentResource {
     readonly job: aws.glue.Job;
@@ -95,6 +110,10 @@ export class GlueLoadJob extends pulumi.ComponentResource {
         super("tracking:shared:GlueLoadJob", name, {}, opts);
 
         if (!args.source.prefix.endsWith("/")) throw new Error(`GlueLoadJob ${name}: source.prefix must end with "/" (got "${args.source.prefix}")`);
+        // The same rule the script applies to --source_path: plain folder names, so the listing cannot reach other folders.
+        if (!/^([^/*?[\]{}\s]+\/)+$/.test(args.source.prefix) || args.source.prefix.split("/").some((folder) => folder === "." || folder === "..")) {
+            throw new Error(`GlueLoadJob ${name}: source.prefix must be folder names each ending in "/", without glob characters (*?[]{}), whitespace, "." or ".." (got "${args.source.prefix}")`);
+        }
         if (!args.target.columnMapping.some((column) => column.target === args.target.mergeKey)) {
             throw new Error(`GlueLoadJob ${name}: target.mergeKey "${args.target.mergeKey}" is not a target column of the column mapping`);
         }
@@ -127,12 +146,6 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 Condition: { StringLike: { "s3:prefix": [this.tempPrefix.replace(/\/$/, ""), `${this.tempPrefix}*`] } },
             },
             { Sid: "LocateBuckets", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [args.source.bucketArn, args.glueBucket.arn] },
-            {
-                Sid: "ReadLandedTable",
-                Effect: "Allow",
-                Action: ["glue:BatchGetPartition", "glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable"],
-                Resource: [glueCatalogArn(args.scope), glueArn(args.scope, "database", args.source.databaseName), glueArn(args.scope, "table", args.source.databaseName, args.source.tableName)],
-            },
             {
                 Sid: "UseRedshiftConnection",
                 Effect: "Allow",
@@ -185,8 +198,7 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 "--enable-continuous-cloudwatch-log": "true",
                 "--enable-metrics": "true",
                 "--TempDir": pulumi.interpolate`s3://${args.glueBucket.name}/${this.tempPrefix}`,
-                "--catalog_database": args.source.databaseName,
-                "--catalog_table": args.source.tableName,
+                "--source_path": pulumi.interpolate`s3://${args.source.bucketName}/${args.source.prefix}`,
                 "--redshift_connection": args.connection.name,
                 "--redshift_database": args.target.database,
                 "--target_table": args.target.table,

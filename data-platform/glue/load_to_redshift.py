@@ -1,28 +1,33 @@
-"""Glue ETL job: load one pipeline's landed S3 data (via its crawler's catalog table) into Redshift.
+"""Glue ETL job: load one pipeline's landed S3 data into Redshift.
 
-Flow: read the catalog table with a job bookmark (each landed file is loaded once), map and cast the
-columns as the pipeline declares them, truncate text whose UTF-8 encoding exceeds the Redshift column's
-byte length (logged at WARN per column; the full original stays in the S3 landing data), then write to a
-staging table and merge it into the target so that a retried load, or an event Firehose delivered twice,
-leaves exactly one row per merge key.
+Flow: list the pipeline's landing prefix in S3 with a job bookmark (each landed object is loaded once),
+map and cast the columns as the pipeline declares them (in the UTC session time zone), truncate text whose
+UTF-8 encoding exceeds the Redshift column's byte length (logged at WARN per column; the full original
+stays in the S3 landing data), then write to a staging table and merge it into the target so that a
+retried load, or an event Firehose delivered twice, leaves exactly one row per merge key.
 
-The pure parts (argument validation, mapping construction, UTF-8 truncation, identifier quoting, the
-staging/merge SQL) are module-level functions that import nothing from awsglue or pyspark, so the unit
-tests and the offline real-engine test import this file without AWS. `main()` imports Glue and Spark.
+The job reads S3 directly rather than through the crawler's catalog table: the table's hourly partitions
+exist only once the S3 crawler has registered them, so a new hour's objects would wait for the crawl. The
+catalog table stays for Athena and other users; the column types come from `--column_mapping`.
+
+The pure parts (argument validation, the source path and its S3 options, mapping construction, UTF-8
+truncation, identifier quoting, the staging/merge SQL) are module-level functions that import nothing from
+awsglue or pyspark, so the unit tests and the offline real-engine test import this file without AWS.
+`main()` imports Glue and Spark.
 """
 
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 # Arguments every run needs; Glue passes them as `--name value` and getResolvedOptions fails fast when
 # one is missing. TempDir is the job's standard `--TempDir`, used as the connector's S3 staging area.
+# source_path is the pipeline's landing prefix, `s3://<bucket>/<prefix>/`, which the job lists itself.
 REQUIRED_ARGUMENTS = [
     "JOB_NAME",
-    "catalog_database",
-    "catalog_table",
+    "source_path",
     "redshift_connection",
     "redshift_database",
     "target_table",
@@ -42,6 +47,11 @@ OPTIONAL_ARGUMENTS = ["redshift_iam_role"]
 IDENTIFIER_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
 MAX_IDENTIFIER_BYTES = 127
 
+# The session time zone of every cast: a landed timestamp is text without an offset ("2020-06-01 00:00:24"),
+# which Spark interprets in the session time zone; the pipeline's timestamps are UTC, and so is Redshift's
+# `timestamp` (without time zone) column they load into.
+SESSION_TIME_ZONE = "UTC"
+
 STAGING_SUFFIX = "_staging"
 # Window-function alias inside the merge; a column of that name would be shadowed, so it is refused.
 ROW_NUMBER_ALIAS = "glue_load_row_number"
@@ -53,7 +63,7 @@ class JobArgumentError(ValueError):
 
 @dataclass(frozen=True)
 class ColumnMapping:
-    """One column: where it comes from in the catalog table and what it becomes in Redshift."""
+    """One column: which field of the landed JSON it comes from and what it becomes in Redshift."""
 
     source: str
     source_type: str
@@ -175,7 +185,7 @@ def _decimal_type(match: "re.Match[str]", field: str, type_name: str, default_pr
 
 
 def hive_to_glue_type(type_name: object, field: str) -> str:
-    """A catalog (Hive) column type -> the type name Glue's ApplyMapping uses for it."""
+    """A declared source (Hive) type, as in the pipeline's catalog table -> the type name Glue's ApplyMapping uses."""
     if not isinstance(type_name, str) or not type_name.strip():
         raise JobArgumentError(f"{field} must be a non-empty string, got {type_name!r}")
     normalised = _normalise_type(type_name)
@@ -420,6 +430,82 @@ def build_sql(target_table: str, merge_key: str, columns: Sequence[str]) -> Dict
 
 
 # ---------------------------------------------------------------------------------------------------
+# The source: the pipeline's landing prefix in S3
+# ---------------------------------------------------------------------------------------------------
+
+# S3's bucket naming rules: 3-63 characters of lower-case letters, digits, '.' and '-', beginning and
+# ending with a letter or digit.
+_BUCKET_PATTERN = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# Characters Hadoop's path listing expands as a glob: a prefix holding one would read other folders.
+_GLOB_CHARACTERS = set("*?[]{}")
+
+
+@dataclass(frozen=True)
+class S3Source:
+    """The landing prefix the job reads: every object under `s3://<bucket>/<prefix>`, subfolders included."""
+
+    bucket: str
+    prefix: str
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+
+def parse_source_path(source_path: object) -> S3Source:
+    """`--source_path` (`s3://<bucket>/<prefix>/`) -> the bucket and the prefix, or an error naming the argument.
+
+    The prefix must be a folder (a trailing '/'): `user-events` would also match `user-events-old/...`, and
+    the job role may list and read only its own `<prefix>` folder.
+    """
+    field = "job argument --source_path"
+    shape = "s3://<bucket>/<prefix>/, e.g. s3://tracking-dev-landing/user-events/"
+    if not isinstance(source_path, str) or not source_path.startswith("s3://"):
+        raise JobArgumentError(f"{field} must be an S3 URI {shape}, got {source_path!r}")
+    bucket, slash, prefix = source_path[len("s3://"):].partition("/")
+    if not _BUCKET_PATTERN.match(bucket) or ".." in bucket:
+        raise JobArgumentError(
+            f"{field} names bucket {bucket!r}, which is not a valid S3 bucket name "
+            "(3-63 lower-case letters, digits, '.' and '-', beginning and ending with a letter or digit)"
+        )
+    if not slash or not prefix:
+        raise JobArgumentError(
+            f"{field} must name the pipeline's folder in the bucket, not the whole bucket ({shape}), got {source_path!r}"
+        )
+    if not prefix.endswith("/"):
+        raise JobArgumentError(
+            f"{field} must end with '/' so that it names one folder ({shape}); without it the prefix also matches "
+            f"sibling folders that start the same way, got {source_path!r}"
+        )
+    segments = prefix[:-1].split("/")
+    if any(segment in ("", ".", "..") for segment in segments):
+        raise JobArgumentError(f"{field} has an empty, '.' or '..' folder in {prefix!r}: write each folder once, e.g. {shape}")
+    unsafe = sorted({c for c in prefix if c in _GLOB_CHARACTERS or c.isspace() or not c.isprintable()})
+    if unsafe:
+        raise JobArgumentError(
+            f"{field} prefix {prefix!r} contains {''.join(unsafe)!r}: glob characters and whitespace would make the "
+            "listing read other objects than the pipeline's folder"
+        )
+    return S3Source(bucket=bucket, prefix=prefix)
+
+
+def source_connection_options(source: S3Source) -> Dict[str, object]:
+    """`connection_options` of the S3 read (Glue's "Connection types and options for ETL: S3").
+
+    - `recurse`: the objects sit in the hourly `year=/month=/day=/hour=` folders under the prefix. The job
+      lists the prefix itself, so an object is visible to the next run as soon as Firehose has written it;
+      the catalog's partitions (registered by the S3 crawler) play no part in what it reads.
+    - `groupFiles: inPartition`: Firehose writes one small object per buffer flush; grouping them per folder
+      gives Spark a few tasks instead of one per object (Glue groups by itself only from 50,000 files).
+    - No `compressionType`: Glue picks the codec from the extension, and Firehose names its objects after the
+      compression (`.gz` for GZIP).
+    The job bookmark (transformation_ctx "source", `--job-bookmark-option job-bookmark-enable`) keeps the
+    objects' modification times, so each run reads only what landed since the previous committed run.
+    """
+    return {"paths": [source.uri], "recurse": True, "groupFiles": "inPartition"}
+
+
+# ---------------------------------------------------------------------------------------------------
 # Arguments
 # ---------------------------------------------------------------------------------------------------
 
@@ -432,6 +518,8 @@ class LoadPlan:
     staging_table: str
     preactions: str
     postactions: str
+    # Where the job reads; set from --source_path by validate_job_arguments (plan_load alone has no source).
+    source: Optional[S3Source] = None
 
     @property
     def target_columns(self) -> List[str]:
@@ -468,7 +556,8 @@ def validate_job_arguments(args: Mapping[str, object]) -> LoadPlan:
         value = args.get(name)
         if not isinstance(value, str) or not value.strip():
             raise JobArgumentError(f"job argument --{name} is required and must be non-empty")
-    return plan_load(args["target_table"], args["merge_key"], args["column_mapping"])
+    source = parse_source_path(args["source_path"])
+    return replace(plan_load(args["target_table"], args["merge_key"], args["column_mapping"]), source=source)
 
 
 def present_optional_arguments(argv: Sequence[str], names: Sequence[str]) -> List[str]:
@@ -511,15 +600,24 @@ def main() -> None:
     if optional_present:
         args.update(getResolvedOptions(sys.argv, optional_present))
     plan = validate_job_arguments(args)
+    if plan.source is None:  # validate_job_arguments sets it; this narrows the type without an assert
+        raise JobArgumentError("job argument --source_path is required and must be non-empty")
+    source_uri = plan.source.uri
+    source_options = source_connection_options(plan.source)
 
     glue_context = GlueContext(SparkContext.getOrCreate())
+    # A runtime SQL setting of the session (Spark's "Runtime SQL Configuration", settable through
+    # SparkSession.conf), set before any cast is planned. Not the job parameter `--conf`: Glue's guide to
+    # its job parameters lists it as internal to Glue.
+    glue_context.spark_session.conf.set("spark.sql.session.timeZone", SESSION_TIME_ZONE)
     logger = glue_context.get_logger()
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
 
-    source = glue_context.create_dynamic_frame.from_catalog(
-        database=args["catalog_database"],
-        table_name=args["catalog_table"],
+    source = glue_context.create_dynamic_frame.from_options(
+        connection_type="s3",
+        connection_options=source_options,
+        format="json",
         transformation_ctx="source",
     )
     mapped = ApplyMapping.apply(frame=source, mappings=apply_mapping_tuples(plan.mappings), transformation_ctx="mapped")
@@ -530,8 +628,9 @@ def main() -> None:
     for mapping in plan.mappings:
         if mapping.target not in frame.columns:
             frame = frame.withColumn(mapping.target, F.lit(None).cast(mapping.spark_type))
-    # Cast again in Spark: when the landed JSON holds a field as text (a timestamp sent as
-    # "2020-06-01 00:00:24.000000") the cast does not depend on the catalog type matching the data.
+    # Cast again in Spark: the JSON reader infers each field's type from the data, so a timestamp sent as
+    # text ("2020-06-01 00:00:24.000000") arrives as a string; the cast (in the UTC session time zone) does
+    # not depend on the declared source type matching what the reader inferred.
     frame = frame.select(*[F.col(m.target).cast(m.spark_type).alias(m.target) for m in plan.mappings]).persist()
 
     limits = byte_limits(plan.mappings)
@@ -549,7 +648,7 @@ def main() -> None:
 
     logger.info(f"{plan.target_table}: {row_count} row(s) in this batch; values over the byte limit per column: {truncated_counts}")
     if row_count == 0:
-        logger.info(f"{plan.target_table}: no new landed data since the last bookmark; nothing to load")
+        logger.info(f"{plan.target_table}: no new objects under {source_uri} since the last bookmark; nothing to load")
         job.commit()
         return
 

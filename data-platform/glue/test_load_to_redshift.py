@@ -159,10 +159,27 @@ class ArgumentValidationTest(unittest.TestCase):
 
     def test_valid_job_arguments_build_the_plan(self):
         args = {name: "x" for name in job.REQUIRED_ARGUMENTS}
-        args.update(target_table="tracking.events", merge_key="request_id", column_mapping=json.dumps(EVENTS_MAPPING))
+        args.update(
+            source_path="s3://tracking-dev-landing/user-events/",
+            target_table="tracking.events",
+            merge_key="request_id",
+            column_mapping=json.dumps(EVENTS_MAPPING),
+        )
         plan = job.validate_job_arguments(args)
         self.assertEqual(plan.staging_table, "tracking.events_staging")
         self.assertEqual(plan.target_columns, ["request_id", "request_timestamp", "message", "location", "attempts"])
+        self.assertEqual(plan.source, job.S3Source(bucket="tracking-dev-landing", prefix="user-events/"))
+
+    def test_the_source_is_an_s3_path_not_a_catalog_table(self):
+        self.assertIn("source_path", job.REQUIRED_ARGUMENTS)
+        self.assertNotIn("catalog_database", job.REQUIRED_ARGUMENTS)
+        self.assertNotIn("catalog_table", job.REQUIRED_ARGUMENTS)
+
+    def test_a_malformed_source_path_is_named_among_valid_arguments(self):
+        args = {name: "x" for name in job.REQUIRED_ARGUMENTS}
+        args.update(source_path="s3://tracking-dev-landing", target_table="tracking.events", merge_key="request_id", column_mapping=json.dumps(EVENTS_MAPPING))
+        with self.assertRaisesRegex(job.JobArgumentError, r"^job argument --source_path must name the pipeline's folder"):
+            job.validate_job_arguments(args)
 
     def test_optional_arguments_are_detected_on_the_command_line(self):
         argv = ["script.py", "--JOB_NAME", "j", "--redshift_iam_role", "arn:aws:iam::123456789012:role/r"]
@@ -176,6 +193,56 @@ class ArgumentValidationTest(unittest.TestCase):
         self.assertEqual(options["dbtable"], "tracking.events_staging")
         role = "arn:aws:iam::123456789012:role/redshift-copy"
         self.assertEqual(job.connection_options(plan, "analytics", role)["aws_iam_role"], role)
+
+
+class SourcePathTest(unittest.TestCase):
+    """--source_path: the pipeline's landing prefix, read straight from S3 (no catalog table)."""
+
+    def assertRejected(self, source_path, *fragments):
+        with self.assertRaises(job.JobArgumentError) as caught:
+            job.parse_source_path(source_path)
+        message = str(caught.exception)
+        self.assertTrue(message.startswith("job argument --source_path "), message)
+        for fragment in fragments:
+            self.assertIn(fragment, message)
+
+    def test_parses_bucket_and_folder(self):
+        source = job.parse_source_path("s3://tracking-dev-landing-123456789012-eu-central-1/user-events/")
+        self.assertEqual(source.bucket, "tracking-dev-landing-123456789012-eu-central-1")
+        self.assertEqual(source.prefix, "user-events/")
+        self.assertEqual(source.uri, "s3://tracking-dev-landing-123456789012-eu-central-1/user-events/")
+        nested = job.parse_source_path("s3://a.b-c/landing/user-events/")
+        self.assertEqual((nested.bucket, nested.prefix), ("a.b-c", "landing/user-events/"))
+
+    def test_must_be_an_s3_uri(self):
+        for bad in ("tracking_dev_landed.user_events", "s3a://bucket/user-events/", "https://bucket.s3.amazonaws.com/user-events/", "S3://bucket/user-events/", "", None, 42):
+            self.assertRejected(bad, "must be an S3 URI s3://<bucket>/<prefix>/", repr(bad))
+
+    def test_bucket_must_be_a_valid_bucket_name(self):
+        for bucket in ("Tracking-Landing", "ab", "a" * 64, "-landing", "landing-", "land_ing", "land..ing", ""):
+            self.assertRejected(f"s3://{bucket}/user-events/", f"bucket {bucket!r}", "not a valid S3 bucket name")
+
+    def test_must_name_a_folder_not_the_bucket(self):
+        self.assertRejected("s3://tracking-dev-landing", "must name the pipeline's folder")
+        self.assertRejected("s3://tracking-dev-landing/", "must name the pipeline's folder")
+
+    def test_folder_needs_its_trailing_slash(self):
+        # Without it, s3://b/user-events would also read s3://b/user-events-old/...
+        self.assertRejected("s3://tracking-dev-landing/user-events", "must end with '/'", "sibling folders")
+
+    def test_no_empty_or_relative_folders(self):
+        for bad in ("s3://tracking-dev-landing//user-events/", "s3://tracking-dev-landing/user-events//", "s3://tracking-dev-landing/a/../user-events/", "s3://tracking-dev-landing/./user-events/"):
+            self.assertRejected(bad, "empty, '.' or '..' folder")
+
+    def test_no_glob_characters_or_whitespace(self):
+        for bad, shown in (("user-*/", "'*'"), ("user-events?/", "'?'"), ("user-{a,b}/", "'{}'"), ("user events/", "' '"), ("user-[e]/", "'[]'")):
+            self.assertRejected(f"s3://tracking-dev-landing/{bad}", f"contains {shown}", "glob characters and whitespace")
+
+    def test_connection_options_read_every_hourly_folder_under_the_prefix_grouped(self):
+        options = job.source_connection_options(job.parse_source_path("s3://tracking-dev-landing/user-utm/"))
+        self.assertEqual(options, {"paths": ["s3://tracking-dev-landing/user-utm/"], "recurse": True, "groupFiles": "inPartition"})
+        # Glue reads .gz objects by their extension; forcing a codec would break an uncompressed pipeline.
+        self.assertNotIn("compressionType", options)
 
 
 class TruncationTest(unittest.TestCase):
@@ -386,9 +453,16 @@ class FakeGlue:
                 fake.warnings.append(message)
 
         class CreateDynamicFrame:
-            def from_catalog(self, **kwargs):
-                fake.calls.append(("from_catalog", kwargs))
+            def from_options(self, **kwargs):
+                fake.calls.append(("from_options", kwargs))
                 return "source frame"
+
+        class RuntimeConf:
+            def set(self, key, value):
+                fake.calls.append(("spark.conf.set", key, value))
+
+        class SparkSession:
+            conf = RuntimeConf()
 
         class WriteDynamicFrame:
             def from_jdbc_conf(self, **kwargs):
@@ -398,6 +472,7 @@ class FakeGlue:
             def __init__(self, spark_context):
                 self.create_dynamic_frame = CreateDynamicFrame()
                 self.write_dynamic_frame = WriteDynamicFrame()
+                self.spark_session = SparkSession()
 
             def get_logger(self):
                 return Logger()
@@ -468,8 +543,7 @@ class MainWithFakeGlueTest(unittest.TestCase):
     def argv(self, **extra):
         args = {
             "JOB_NAME": "tracking-dev-user-events-load",
-            "catalog_database": "tracking_dev_landing",
-            "catalog_table": "user_events",
+            "source_path": "s3://tracking-dev-landing-123456789012-eu-central-1/user-events/",
             "redshift_connection": "tracking-dev-redshift",
             "redshift_database": "analytics",
             "target_table": "tracking.events",
@@ -495,8 +569,20 @@ class MainWithFakeGlueTest(unittest.TestCase):
     def test_reads_with_a_bookmark_context_and_writes_the_staging_table_with_the_merge(self):
         glue = FakeGlue(self.argv(), ["request_id", "message", "location"], self.totals())
         glue.run()
-        [(_, source)] = glue.call("from_catalog")
-        self.assertEqual(source, {"database": "tracking_dev_landing", "table_name": "user_events", "transformation_ctx": "source"})
+        [(_, source)] = glue.call("from_options")
+        self.assertEqual(
+            source,
+            {
+                "connection_type": "s3",
+                "connection_options": {
+                    "paths": ["s3://tracking-dev-landing-123456789012-eu-central-1/user-events/"],
+                    "recurse": True,
+                    "groupFiles": "inPartition",
+                },
+                "format": "json",
+                "transformation_ctx": "source",
+            },
+        )
         [(_, apply_mapping)] = glue.call("ApplyMapping")
         self.assertEqual(apply_mapping["mappings"][0], ("request_id", "string", "request_id", "string"))
         [(_, write)] = glue.call("from_jdbc_conf")
@@ -509,7 +595,10 @@ class MainWithFakeGlueTest(unittest.TestCase):
             {"dbtable": "tracking.events_staging", "database": "analytics", "preactions": plan.preactions, "postactions": plan.postactions},
         )
         names = [call[0] for call in glue.calls]
-        self.assertEqual(names[0], "job.init")
+        # The session time zone is set before the job starts reading (and so before any cast is planned).
+        self.assertEqual(glue.calls[0], ("spark.conf.set", "spark.sql.session.timeZone", "UTC"))
+        self.assertEqual(names[1], "job.init")
+        self.assertLess(names.index("job.init"), names.index("from_options"))
         self.assertLess(names.index("from_jdbc_conf"), names.index("job.commit"))
         self.assertEqual(glue.warnings, [])
         self.assertEqual(glue.frame.udf_columns, [])
@@ -546,6 +635,21 @@ class MainWithFakeGlueTest(unittest.TestCase):
             glue.run()
         self.assertEqual(glue.call("from_jdbc_conf"), [])
         self.assertEqual(glue.call("job.commit"), [])
+
+    def test_malformed_source_path_fails_before_touching_glue_naming_the_argument(self):
+        glue = FakeGlue(self.argv(source_path="tracking_dev_landing.user_events"), ["request_id"], self.totals())
+        with self.assertRaisesRegex(job.JobArgumentError, r"job argument --source_path must be an S3 URI s3://<bucket>/<prefix>/"):
+            glue.run()
+        self.assertEqual(glue.calls, [])
+
+    def test_a_missing_source_path_is_refused_by_name(self):
+        argv = self.argv()
+        index = argv.index("--source_path")
+        del argv[index : index + 2]
+        glue = FakeGlue(argv, ["request_id"], self.totals())
+        with self.assertRaisesRegex(SystemExit, "source_path"):
+            glue.run()
+        self.assertEqual(glue.calls, [])
 
     def test_malformed_column_mapping_fails_before_touching_glue(self):
         argv = self.argv(column_mapping='[{"source": "request_id"}]')

@@ -227,16 +227,38 @@ describe("data-platform: access to the landed data, simulated over the planned p
             }
         });
 
-        it("the load job reads its own catalog table only", async () => {
-            for (const [index, def] of pipelines.entries()) {
+        it("the load job lists and reads its prefix as the S3 reader does (recursively, from the folder down), not a sibling folder", async () => {
+            for (const def of pipelines) {
+                const role = jobRole(def.name);
+                const list = (prefix: string) => s3(role, "s3:ListBucket", arns.landing, { ...tls, "s3:prefix": prefix });
+                // --source_path is s3://<landing>/<pipeline>/: the listing starts at that folder and walks its hour folders.
+                for (const prefix of [`${def.name}/`, `${def.name}/year=2026/month=11/day=25/hour=13/`]) {
+                    expect(await ask(role, list(prefix), "landing"), `${def.name} lists ${prefix}`).to.equal("Allowed");
+                }
+                for (const prefix of ["", `${def.name}-old/`, "_firehose-errors/"]) {
+                    expect(await ask(role, list(prefix), "landing"), `${def.name} lists "${prefix}"`).to.equal("ImplicitlyDenied");
+                }
+                const sibling = `${arns.landing}/${def.name}-old/year=2026/part-0001.json.gz`;
+                expect(await ask(role, s3(role, "s3:GetObject", sibling), "landing"), `${def.name} reads a sibling folder`).to.equal("ImplicitlyDenied");
+            }
+        });
+
+        it("the load job has no catalog permissions on the landed data: it reads S3 directly, and uses only its Redshift connection", async () => {
+            for (const def of pipelines) {
                 const role = jobRole(def.name);
                 const own = catalogOf(def.name);
                 const request = (action: string, resource: string) => ({ principal: arnOf(role), action, resource, resourceAccount: dataAccount });
-                expect(await ask(role, request("glue:GetTable", glueTable(own.database, own.table))), `${def.name} GetTable`).to.equal("Allowed");
-                expect(await ask(role, request("glue:GetPartitions", glueTable(own.database, own.table))), `${def.name} GetPartitions`).to.equal("Allowed");
-                expect(await ask(role, request("glue:UpdateTable", glueTable(own.database, own.table))), `${def.name} UpdateTable`).to.equal("ImplicitlyDenied");
-                const other = catalogOf(neighbour(index).name);
-                expect(await ask(role, request("glue:GetTable", glueTable(other.database, other.table))), `${def.name} reads ${neighbour(index).name}'s table`).to.equal("ImplicitlyDenied");
+                for (const action of ["glue:GetTable", "glue:GetPartitions", "glue:GetPartition", "glue:BatchGetPartition", "glue:UpdateTable"]) {
+                    expect(await ask(role, request(action, glueTable(own.database, own.table))), `${def.name} ${action}`).to.equal("ImplicitlyDenied");
+                }
+                expect(await ask(role, request("glue:GetDatabase", `arn:aws:glue:${region}:${dataAccount}:database/${own.database}`)), `${def.name} GetDatabase`).to.equal("ImplicitlyDenied");
+                const connection = `arn:aws:glue:${region}:${dataAccount}:connection/${String(dp.outputs.glueConnectionName)}`;
+                expect(await ask(role, request("glue:GetConnection", connection)), `${def.name} GetConnection`).to.equal("Allowed");
+                const glueActions = inlinePoliciesOf(dp, role)
+                    .flatMap((p) => p.policy.Statement)
+                    .flatMap((statement) => [statement.Action ?? []].flat())
+                    .filter((action) => String(action).startsWith("glue:"));
+                expect(glueActions, `${def.name}: every Glue action of the job role`).to.deep.equal(["glue:GetConnection"]);
             }
         });
 

@@ -93,9 +93,32 @@ describe("data-platform: stack configuration", () => {
             jobTimeoutMinutes: 30,
             jobMaxRetries: 1,
             network: undefined,
+            alarms: {},
         });
         expect(config.redshift).to.deep.equal({ mode: "sandbox", database: "dev", port: 5439, adminUsername: "tracking_admin", baseCapacity: 8, subnetIds: undefined });
         expect(config.pipelines).to.equal(pipelines);
+    });
+
+    describe("alarms", () => {
+        const TOPIC = "arn:aws:sns:eu-central-1:222222222222:ops-alerts";
+
+        it("notifies the stack's own topic unless alarmTopicArn names an existing standard topic of this account and region", async () => {
+            expect((await load({ alarmTopicArn: TOPIC })).alarms).to.deep.equal({ topicArn: TOPIC });
+            // The engineering account's topic is another account's: this stack's rule could not target it.
+            await expectProblem({ alarmTopicArn: "arn:aws:sns:eu-central-1:111111111111:ops-alerts" }, "alarmTopicArn", /account \(222222222222\) and region \(eu-central-1\)/);
+            await expectProblem({ alarmTopicArn: "arn:aws:sns:us-east-1:222222222222:ops-alerts" }, "alarmTopicArn", /SNS standard topic ARN/);
+            await expectProblem({ alarmTopicArn: "arn:aws:sns:eu-central-1:222222222222:ops.fifo" }, "alarmTopicArn", /SNS standard topic ARN/);
+        });
+
+        it("subscribes alarmEmail, a valid address, to the created topic only", async () => {
+            expect((await load({ alarmEmail: "ops@example.com" })).alarms).to.deep.equal({ email: "ops@example.com" });
+            await expectProblem({ alarmEmail: "ops at example.com" }, "alarmEmail", /must be an email address/);
+            await expectProblem({ alarmEmail: "ops@example.com", alarmTopicArn: TOPIC }, "alarmEmail", /only applies to the topic this stack creates/);
+        });
+
+        it("refuses alarmThresholds, which only the engineering stack has, rather than ignoring it", async () => {
+            await expectProblem({ alarmThresholds: JSON.stringify({ api5xxErrorRate: 0.05 }) }, "alarmThresholds", /does not apply to this stack.*tracking-engineering:alarmThresholds/);
+        });
     });
 
     it("loads the committed data-platform/Pulumi.dev.yaml as written", async () => {

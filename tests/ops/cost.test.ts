@@ -19,8 +19,9 @@ function line(e: Estimate, prefix: string): CostLine {
     return found;
 }
 
-// The closed-form cases leave out the partition gate (new hours wait for the crawler); it has its own case.
-const defaults: PlannedSettings = { ...DOCUMENTED_DEFAULTS, partitionsRegisteredByCrawler: false };
+// The documented defaults, as the planned stacks use them: the job lists its S3 prefix itself, so the
+// closed-form cases have no partition gate. A job reading through the catalog table has its own case.
+const defaults: PlannedSettings = DOCUMENTED_DEFAULTS;
 
 describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, documented defaults)", () => {
     const e = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, defaults);
@@ -75,7 +76,20 @@ describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, docum
         expect(e.seedLatency.p50Seconds / 60).to.be.within(5, 10);
     });
 
-    it("with the hourly crawler registering each new hour's partition (the planned design), p99 is about 20 minutes", () => {
+    it("the planned design reads S3 directly: no partition gate, so p50 and p99 beat the seed design's", () => {
+        // Same closed form as above: nothing waits for the hourly crawl.
+        for (const settings of [DOCUMENTED_DEFAULTS, readPlannedSettings(repoRoot())]) {
+            expect(settings.jobReadsThroughCatalog).to.equal(false);
+            const planned = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, settings);
+            expect(planned.latency.partitionGate).to.equal(false);
+            expect(planned.latency.p50Seconds - planned.latency.fixedSeconds).to.be.closeTo(180, 0.01);
+            expect(planned.latency.p99Seconds - planned.latency.fixedSeconds).to.be.closeTo(341.026, 0.01);
+            expect(planned.latency.p50Seconds).to.be.lessThan(planned.seedLatency.p50Seconds);
+            expect(planned.latency.p99Seconds).to.be.lessThan(planned.seedLatency.p99Seconds);
+        }
+    });
+
+    it("a job reading through the crawler's catalog table would wait for each new hour's partition: p99 about 20 minutes", () => {
         // Hour h's folder appears at h:01:03 (60 s buffer + 2 s write); the crawl at h:15 registers it at h:16:30
         // (90 s crawl); the next run is at h:20. Objects landing in the hour, per run that loads them:
         //   (0, 990 s]   -> run at 1,200 s: wait U(210, 1,200), weight 990/3,600
@@ -86,13 +100,27 @@ describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, docum
         //   = 0.275 x 400/118,800 + 0.0583 x (1 - 40^2/25,200) + 0.6667 x 200/300 = 0.00093 + 0.05463 + 0.44444 = 0.5000
         // p99: only the gated part is left: 0.275 x F(60,990; t - 210) = 0.99 - 0.725 -> F = 0.96364,
         //   in the flat part (t' - 30)/990 = 0.96364 -> t' = 984.0 -> t = 1,194.0
-        const gated = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...defaults, partitionsRegisteredByCrawler: true });
+        const throughCatalog = { ...defaults, jobReadsThroughCatalog: true };
+        const gated = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, throughCatalog);
         expect(gated.latency.partitionGate).to.equal(true);
         expect(gated.latency.p50Seconds - gated.latency.fixedSeconds).to.be.closeTo(230, 0.01);
         expect(gated.latency.p99Seconds - gated.latency.fixedSeconds).to.be.closeTo(1194, 0.01);
-        // With jobTrigger "crawler" the job runs after each crawl, so there is no separate gate.
-        const afterCrawl = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...defaults, partitionsRegisteredByCrawler: true, jobTrigger: "crawler" });
+        // Partition projection (partitions not registered by the crawler) would remove the gate as well.
+        const projected = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...throughCatalog, partitionsRegisteredByCrawler: false });
+        expect(projected.latency.partitionGate).to.equal(false);
+        // With jobTrigger "crawler" the job runs after each crawl, so there is no separate gate: it waits for the crawl itself.
+        const afterCrawl = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...throughCatalog, jobTrigger: "crawler" });
         expect(afterCrawl.latency.partitionGate).to.equal(false);
+    });
+
+    it("triggered after each crawl, the job still waits for the crawler, whichever way it reads", () => {
+        // Runs start 90 s (the crawl) after each hourly crawl: one run an hour, so the wait is U(0, 3,600) on top of
+        // the crawl, whether or not the job reads S3 directly.
+        for (const jobReadsThroughCatalog of [false, true]) {
+            const afterCrawl = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...defaults, jobTrigger: "crawler", jobReadsThroughCatalog });
+            expect([...new Set(afterCrawl.latency.jobGapsSeconds)]).to.deep.equal([3600]);
+            expect(afterCrawl.latency.p99Seconds, "after-crawl p99 is most of an hour").to.be.greaterThan(55 * 60);
+        }
     });
 
     it("the total is the sum of the lines, and each line says whether a us-east-1 rate stands in", () => {

@@ -45,7 +45,7 @@ function syntheticPlans(tweak: (r: Record<string, Record<string, unknown>>) => v
         bucket: { bucket: "t-landing", arn: bucketArn },
         crawler: { name: "t-clicks-s3", databaseName: "landed", s3Targets: [{ path: "s3://t-landing/clicks/" }] },
         table: { name: "clicks", databaseName: "landed", storageDescriptor: { location: "s3://t-landing/clicks/" } },
-        job: { name: "t-clicks-load", defaultArguments: { "--catalog_database": "landed", "--catalog_table": "clicks", "--target_table": "web.clicks" }, numberOfWorkers: 2, workerType: "G.1X" },
+        job: { name: "t-clicks-load", defaultArguments: { "--source_path": "s3://t-landing/clicks/", "--target_table": "web.clicks" }, numberOfWorkers: 2, workerType: "G.1X" },
         trigger: { type: "SCHEDULED", schedule: "cron(0/5 * * * ? *)", actions: [{ jobName: "t-clicks-load" }] },
         ddl: { sql: "CREATE TABLE IF NOT EXISTS web.clicks (id CHAR(36) NOT NULL)" },
     };
@@ -119,6 +119,17 @@ describe("architecture diagram: derived from references between planned resource
         expect(gone.problems).to.include("Firehose t-clicks-landing: reads arn:aws:kinesis:eu-central-1:111111111111:stream/nowhere, which no plan creates");
     });
 
+    it("a job reads the prefix its --source_path names, or the one under the catalog table it names", () => {
+        const elsewhere = buildGraph(syntheticPlans((o) => ((o.job.defaultArguments as Record<string, unknown>)["--source_path"] = "s3://t-landing/other/")));
+        expect(edge(elsewhere, /^s3:\/\/t-landing\/clicks\/$/, /^Glue job/)).to.equal(false);
+        expect(elsewhere.problems).to.deep.equal(["route PUT /streams/clicks/record: no data path to a Redshift table"]);
+        const throughCatalog = buildGraph(syntheticPlans((o) => (o.job.defaultArguments = { "--catalog_database": "landed", "--catalog_table": "clicks", "--target_table": "web.clicks" })));
+        expect(throughCatalog.problems).to.deep.equal([]);
+        expect(edge(throughCatalog, /^s3:\/\/t-landing\/clicks\/$/, /^Glue job t-clicks-load/)).to.equal(true);
+        expect(edge(throughCatalog, /^Glue table landed\.clicks$/, /^Glue job t-clicks-load/)).to.equal(true);
+        expect(edge(buildGraph(syntheticPlans()), /^Glue table landed\.clicks$/, /^Glue job t-clicks-load/), "a job reading S3 directly has no catalog edge").to.equal(false);
+    });
+
     it("a job writing a table no statement creates, or a bucket no plan has, is reported", () => {
         const noTable = buildGraph(syntheticPlans((o) => ((o.job.defaultArguments as Record<string, unknown>)["--target_table"] = "web.missing")));
         expect(noTable.problems).to.include("Glue job t-clicks-load: writes web.missing, which no planned statement creates");
@@ -180,13 +191,20 @@ describe("docs generated from the current code", () => {
         for (const j of jobs) expect(j.outputs, j.name).to.include({ numberOfWorkers: settings.jobWorkers, workerType: "G.1X" });
         const triggers = all.filter((r) => r.type === "aws:glue/trigger:Trigger");
         for (const t of triggers) expect(t.outputs.schedule, t.name).to.equal(settings.jobTrigger === "schedule" ? settings.jobSchedule : undefined);
-        // The latency model's partition gate: the job reads through an hour-partitioned catalog table
-        // whose partitions only the S3 crawler registers (no partition projection).
+        // The latency model's partition gate needs both: a job reading through an hour-partitioned catalog
+        // table, and partitions that only the S3 crawler registers (no partition projection).
         const catalogTables = all.filter((r) => r.type === "aws:glue/catalogTable:CatalogTable");
         const crawlerRegistered = catalogTables.every((t) => (t.outputs.partitionKeys as unknown[] | undefined)?.length && !String(JSON.stringify(t.outputs.parameters ?? {})).includes("projection.enabled"));
         expect(catalogTables.length).to.be.greaterThan(0);
         expect(settings.partitionsRegisteredByCrawler, "tools/cost/settings.ts partitionsRegisteredByCrawler no longer matches the catalog tables").to.equal(Boolean(crawlerRegistered));
-        for (const j of jobs) expect(Object.keys(j.outputs.defaultArguments as object)).to.include("--catalog_table");
+        const crawledPaths = all.filter((r) => r.type === "aws:glue/crawler:Crawler").flatMap((c) => ((c.outputs.s3Targets ?? []) as { path: string }[]).map((t) => t.path));
+        const readsThroughCatalog = (j: PlannedResource) => {
+            const args = j.outputs.defaultArguments as Record<string, unknown>;
+            if ("--catalog_table" in args) return true;
+            expect(crawledPaths, `${j.name} reads --source_path ${String(args["--source_path"])}, a crawled landing prefix`).to.include(args["--source_path"]);
+            return false;
+        };
+        for (const j of jobs) expect(settings.jobReadsThroughCatalog, `tools/cost/settings.ts jobReadsThroughCatalog no longer matches job ${j.name}`).to.equal(readsThroughCatalog(j));
         const streams = all.filter((r) => r.type === "aws:kinesis/stream:Stream");
         for (const s of streams) expect((s.outputs.streamModeDetails as Record<string, unknown>).streamMode, s.name).to.equal(settings.streamMode);
     });

@@ -98,7 +98,11 @@ export function formatEstimate(e: Estimate, stack: string): string {
         `Latency API -> Redshift (modeled): p50 ${duration(l.p50Seconds)}, p99 ${duration(l.p99Seconds)}`,
         `  = ${duration(l.fixedSeconds)} fixed (Kinesis poll, S3 write, job run ${duration(l.jobRunSeconds)})` +
             ` + U(0, ${duration(l.bufferPeriodSeconds)}) Firehose buffer + U(0, ${gaps}) wait for the next job run` +
-            (l.partitionGate ? `,\n    and an object of a new hour also waits for the S3 crawler (${s.s3CrawlerSchedule}) to register the hour's partition` : ""),
+            (l.partitionGate
+                ? `,\n    and an object of a new hour also waits for the S3 crawler (${s.s3CrawlerSchedule}) to register the hour's partition`
+                : s.jobTrigger === "schedule" && !s.jobReadsThroughCatalog
+                  ? ";\n    the job lists its S3 prefix itself (job bookmark), so a new hour waits for no crawl"
+                  : ""),
         `Seed design (Firehose ${SEED_DESIGN.firehoseBufferSeconds} s + job every 5 min, documented as "${SEED_DESIGN.documented}"): ` +
             `p50 ${duration(e.seedLatency.p50Seconds)}, p99 ${duration(e.seedLatency.p99Seconds)}`,
     );

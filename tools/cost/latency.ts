@@ -11,9 +11,10 @@
  * - W_job, the wait for the next Glue job run after the object lands: the job fires on its schedule; an
  *   object landing at a random moment falls in a gap of length g with probability g / (sum of gaps) and
  *   waits U(0, g). (Job bookmarks make each run read the objects that landed before it listed them.)
- *   The job reads through the Glue catalog table, which is partitioned by arrival hour: an object of a
- *   new hour is invisible to the job until the S3 crawler has registered that hour's partition, so an
- *   object landing before that waits for the registration and then for the next run (see model.ts).
+ *   The planned job lists its S3 prefix itself, so that is the whole wait. A job reading through the
+ *   Glue catalog table instead (partitioned by arrival hour) would not see an object of a new hour until
+ *   the S3 crawler has registered that hour's partition: such an object waits for the registration and
+ *   then for the next run (the partition gate, see model.ts).
  * - fixed: Kinesis to Firehose (Firehose polls each shard every second), the S3 write, and the job's
  *   own run time until the merge commits (its start-up overlaps the wait, see model.ts).
  *

@@ -150,12 +150,14 @@ function perPipeline(w: Workload, s: PlannedSettings) {
         gaps = next;
     }
     const runStarts = effectiveTriggerSeconds(triggers, JOB_STARTUP_SECONDS + runSeconds + crawlerWait);
-    // On a schedule, an hour's first object is invisible to the job until the S3 crawler registers the
-    // hour's partition: the first crawl starting after the hour's folder appears (its first buffer
-    // delivered, E + the S3 write after the hour starts), plus the crawl itself.
+    // A job on a schedule that reads through the catalog table sees an hour's objects only once the S3
+    // crawler has registered the hour's partition: the first crawl starting after the hour's folder
+    // appears (its first buffer delivered, E + the S3 write after the hour starts), plus the crawl itself.
+    // A job listing its S3 prefix itself (the planned design) sees every object on its next run, so no gate;
+    // after-crawl triggering waits for the crawl through `crawlerWait` and the crawler's schedule instead.
     const crawls = dailyTriggerMinutes(s.s3CrawlerSchedule).map((m) => m * 60);
     const allCrawls = [0, 1, 2].flatMap((d) => crawls.map((c) => c + d * 86400));
-    const gated = s.jobTrigger === "schedule" && s.partitionsRegisteredByCrawler;
+    const gated = s.jobTrigger === "schedule" && s.jobReadsThroughCatalog && s.partitionsRegisteredByCrawler;
     const registration = (hourStart: number) => (allCrawls.find((c) => c >= hourStart + bufferPeriod + FIREHOSE_TO_S3_SECONDS) as number) + CRAWLER_RUN_SECONDS;
     const components = jobWaitComponents(runStarts, gated ? registration : undefined);
     const runsPerMonth = (gaps.length * HOURS_PER_MONTH) / 24;

@@ -35,11 +35,18 @@ export interface PlannedSettings {
     /** Redshift Serverless base capacity (RPUs), sandbox/serverless modes. */
     readonly redshiftBaseCapacity: number;
     /**
-     * Whether a new hour's partition reaches the job only through the S3 crawler. A property of the
-     * program, not of the stack file: the landing table is partitioned by arrival hour without partition
-     * projection and the job reads through the catalog (tests/ops/diagram.test.ts checks it on the plan).
+     * Whether the landing table's hourly partitions appear only when the S3 crawler registers them (no
+     * partition projection). A property of the program, not of the stack file (tests/ops/diagram.test.ts
+     * checks it on the plan).
      */
     readonly partitionsRegisteredByCrawler: boolean;
+    /**
+     * Whether the load job finds new objects through that catalog table (`--catalog_table`) rather than by
+     * listing its S3 prefix itself (`--source_path`, with a job bookmark). Only a job reading through the
+     * table waits for the crawler to register a new hour. A property of the program (shared/glue-load-job.ts),
+     * checked on the plan by tests/ops/diagram.test.ts.
+     */
+    readonly jobReadsThroughCatalog: boolean;
 }
 
 /** The defaults the config loaders document, for keys a stack file leaves out. */
@@ -60,6 +67,7 @@ export const DOCUMENTED_DEFAULTS: PlannedSettings = {
     landingExpirationDays: 730,
     redshiftBaseCapacity: 8,
     partitionsRegisteredByCrawler: true,
+    jobReadsThroughCatalog: false,
 };
 
 type Config = Record<string, unknown>;
@@ -124,5 +132,6 @@ export function readPlannedSettings(root: string, stack = "dev"): PlannedSetting
         redshiftMode: redshiftMode === undefined ? undefined : str<RedshiftMode>(dp, D, "redshiftMode", "cluster", ["serverless", "cluster", "sandbox"]),
         redshiftBaseCapacity: num(dp, D, "redshiftBaseCapacity", d.redshiftBaseCapacity),
         partitionsRegisteredByCrawler: d.partitionsRegisteredByCrawler,
+        jobReadsThroughCatalog: d.jobReadsThroughCatalog,
     };
 }

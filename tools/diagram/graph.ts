@@ -4,9 +4,9 @@
  * because its integration's request template names that stream; a Firehose reads a stream because its
  * `kinesisStreamArn` is that stream's ARN; it lands in a bucket whose ARN is its `bucketArn` (across the
  * two plans, i.e. the two accounts); a crawler and a catalog table cover the landing prefix because their
- * S3 paths are that bucket and prefix; a Glue job reads the catalog table its `--catalog_database` /
- * `--catalog_table` arguments name and writes the Redshift table its `--target_table` names, which exists
- * because a planned statement creates it.
+ * S3 paths are that bucket and prefix; a Glue job reads the landing prefix its `--source_path` names (or
+ * the catalog table its `--catalog_database` / `--catalog_table` name) and writes the Redshift table its
+ * `--target_table` names, which exists because a planned statement creates it.
  */
 import { PlannedResource, StackPlan } from "../plan/types";
 
@@ -198,17 +198,19 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
     for (const { plan, resource } of byType(plans, "aws:glue/job:Job")) {
         const o = resource.outputs;
         const args = obj(o.defaultArguments);
-        const source = `${String(args["--catalog_database"])}.${String(args["--catalog_table"])}`;
-        const catalog = catalogOf.get(source)?.id;
-        if (!catalog) continue; // not a load job of a landing prefix
+        // A load job reads a landing prefix straight from S3 (`--source_path`), or through a catalog table
+        // over one (`--catalog_database` / `--catalog_table`).
+        const direct = prefixNodes.find((p) => p.url === str(args["--source_path"]));
+        const catalog = catalogOf.get(`${String(args["--catalog_database"])}.${String(args["--catalog_table"])}`)?.id;
+        if (!direct && !catalog) continue; // not a load job of a landing prefix
         const name = String(o.name);
         const trigger = triggers.find((t) => list(t.resource.outputs.actions).some((a) => a.jobName === name))?.resource.outputs;
         const when = trigger ? (str(trigger.schedule) ?? `after ${String(trigger.type).toLowerCase()}`) : "no trigger";
         const workers = o.numberOfWorkers !== undefined ? `, ${String(o.numberOfWorkers)} x ${String(o.workerType)}` : "";
         const job = addNode("job", name, `Glue job ${name}<br/>${when}${workers}`, plan);
-        const landing = prefixNodes.find((p) => edges.some((e) => e.from === p.id && e.to === catalog));
+        const landing = direct ?? prefixNodes.find((p) => edges.some((e) => e.from === p.id && e.to === catalog));
         if (landing) addEdge({ from: landing.id, to: job, label: "reads new objects" });
-        addEdge({ from: catalog, to: job, dotted: true });
+        if (catalog) addEdge({ from: catalog, to: job, dotted: true });
         const targetTable = String(args["--target_table"] ?? "").toLowerCase();
         const created = redshiftTables.get(targetTable);
         if (!created) {
