@@ -269,6 +269,9 @@ export class FirehoseDelivery extends pulumi.ComponentResource {
                     compressionFormat: args.compression,
                     kmsKeyArn: args.dataKeyArn,
                     cloudwatchLoggingOptions: { enabled: true, logGroupName, logStreamName },
+                    // Firehose concatenates records as they came; a newline after each makes every object
+                    // JSON Lines, the framing the Glue job's JSON reader, the crawler and Athena expect.
+                    processingConfiguration: { enabled: true, processors: [{ type: "AppendDelimiterToRecord" }] },
                     s3BackupMode: "Disabled",
                 },
                 tags: args.tags,

@@ -15,7 +15,7 @@ export interface GlueCrawlerPairArgs {
     /** Name prefix for the crawlers and the role, e.g. `tracking-dev-user-events`. */
     readonly namePrefix: string;
     readonly scope: GlueRoleScope;
-    /** The S3 side: the landed data and the catalog table the load job reads. */
+    /** The S3 side: the landed data and the catalog table users (Athena) query. */
     readonly s3: {
         readonly bucketName: pulumi.Input<string>;
         readonly bucketArn: pulumi.Input<string>;

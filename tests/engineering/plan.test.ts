@@ -26,6 +26,7 @@ interface S3Destination {
     readonly bufferingInterval: number;
     readonly bufferingSize: number;
     readonly cloudwatchLoggingOptions: { enabled: boolean; logGroupName: string; logStreamName: string };
+    readonly processingConfiguration?: unknown;
 }
 
 const destinationOf = (firehose: PlannedResource) => firehose.inputs.extendedS3Configuration as S3Destination;
@@ -76,6 +77,7 @@ describe("engineering: the planned stack (npm run plan)", function () {
                 expect(destination.roleArn).to.equal(granted[def.name].firehoseRoleArn);
                 expect(destination).to.include({ compressionFormat: "GZIP", bufferingInterval: 60, bufferingSize: 64 });
                 expect(destination.cloudwatchLoggingOptions.enabled).to.equal(true);
+                expect(destination.processingConfiguration, "one JSON object per line in S3").to.deep.equal({ enabled: true, processors: [{ type: "AppendDelimiterToRecord" }] });
                 // Firehose refuses delivery-stream encryption with a Kinesis source (aws-facts: Firehose).
                 expect(firehose.inputs.serverSideEncryption).to.equal(undefined);
                 const logGroup = findBy(eng, TYPES.logGroup, "name", destination.cloudwatchLoggingOptions.logGroupName);
