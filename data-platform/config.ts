@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AlarmTopicConfig, readAlarmTopic } from "../shared/alarm-config";
 import { ConfigReader, STACK_NAME_RULE } from "../shared/config";
 import { STACK_TAG_KEY, WORKLOAD_BOUNDARY_NAME } from "../bootstrap/names";
 import { DEPLOYER_ROLE_NAME, partitionOfRegion, roleArn } from "../shared/naming";
@@ -12,20 +13,16 @@ export const DATA_PLATFORM_NAMESPACE = "tracking-data-platform";
 /** How the Glue load job of each pipeline is started; see `JobTrigger`. */
 export const JOB_TRIGGERS = ["schedule", "crawler"] as const;
 /**
- * What starts each pipeline's Glue load job. The job reads the landing data through the catalog table,
- * and Spark only reads partitions the catalog knows: a new `hour=HH/` folder is invisible to the job
- * until the S3 crawler has added it, whereas new files inside a known partition are read (and bookmarked)
- * on the job's next run.
+ * What starts each pipeline's Glue load job. The job lists its own S3 prefix and reads only objects its
+ * bookmark has not seen, so it does not depend on the crawler: the S3 crawler keeps the catalog of the
+ * landed data (partitions, schema changes) for users and Athena.
  *
- * - `schedule` (default): the job runs on `jobSchedule` (every 5 minutes), independently of the hourly
- *   S3 crawler (`s3CrawlerSchedule`, incremental: CRAWL_NEW_FOLDERS_ONLY). Latency: about Firehose's
- *   buffer plus up to 5 minutes once the hour's partition is registered; the files of each hour that
- *   land before that hour's crawl wait for it (up to the crawler's minute past the hour). Cost: a job run
- *   (2 G.1X workers, 1-minute minimum billing) every 5 minutes even when nothing arrived, plus one short
- *   incremental crawl (10-minute minimum billing) an hour.
- * - `crawler`: the job runs when the S3 crawler SUCCEEDED (a conditional trigger), so every run has its
- *   partitions registered and no run is wasted, but data loads once per crawl: latency up to the crawler
- *   interval (an hour by default), and shortening that interval costs a crawl (10-minute minimum) each time.
+ * - `schedule` (default): the job runs on `jobSchedule` (every 5 minutes). Latency: Firehose's buffer
+ *   plus up to 5 minutes plus the run. Cost: a job run (2 G.1X workers, 1-minute minimum billing) every
+ *   5 minutes even when nothing arrived.
+ * - `crawler`: the job runs when the S3 crawler SUCCEEDED (a conditional trigger), for users who want the
+ *   catalog refreshed before each load; data then loads once per crawl (hourly by default), and shortening
+ *   the crawl interval costs a crawl (10-minute minimum billing) each time.
  */
 export type JobTrigger = (typeof JOB_TRIGGERS)[number];
 
@@ -108,6 +105,8 @@ export interface DataPlatformConfig {
     readonly jobMaxRetries: number;
     readonly redshift: RedshiftTarget;
     readonly network?: ConfiguredNetwork;
+    /** Where failed load runs are notified (see `alarmTopicArn`, `alarmEmail` below). */
+    readonly alarms: AlarmTopicConfig;
     readonly pipelines: readonly PipelineDefinition[];
 }
 
@@ -169,13 +168,7 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
      * `aws:defaultTags` (required): `{ tags: { "tracking:stack": <stack name> } }`. The provider puts it on
      * every resource, and the bootstrap's deployer may create and change only resources carrying it.
      */
-    const defaultTags = reader.object<{ tags?: Record<string, unknown> }>("aws:defaultTags");
-    reader.check(
-        defaultTags?.tags?.[STACK_TAG_KEY] === stack,
-        "aws:defaultTags",
-        `must be { tags: { "${STACK_TAG_KEY}": "${stack}" } } (the stack name), so the deployer's tag conditions admit every resource`,
-        defaultTags,
-    );
+    reader.stackTagged(STACK_TAG_KEY, stack);
 
     /** `protectStatefulResources` (default true): buckets, key, catalog and Redshift objects survive `pulumi destroy`. */
     const protectStatefulResources = reader.boolean("protectStatefulResources", true);
@@ -205,6 +198,25 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
     const jobTimeoutMinutes = reader.integer("jobTimeoutMinutes", { min: 1, max: 2880 }, 30);
     /** `jobMaxRetries` (default 1, 0-10): a failed run is retried this often (the merge makes retries safe). */
     const jobMaxRetries = reader.integer("jobMaxRetries", { min: 0, max: 10 }, 1);
+
+    /**
+     * `alarmTopicArn` (optional; default: this stack creates the SNS topic `tracking-<stack>-alarms`): an
+     * existing standard topic of this account and region to notify instead. This stack then leaves its
+     * policy alone, and its owner must let `events.amazonaws.com` publish with aws:SourceArn = the rule
+     * `arn:<partition>:events:<region>:<account>:rule/tracking-<stack>-glue-job-failed`.
+     * `alarmEmail` (optional, default none): an email address subscribed to the created topic (it must
+     * confirm); an error together with `alarmTopicArn`.
+     * There are no thresholds on this side: a failed, timed-out or errored load run notifies, every time;
+     * `alarmThresholds` set here is an error rather than silently ignored.
+     */
+    const alarms = readAlarmTopic(reader, { partition: partitionOfRegion(region), region, accountId });
+    const misplacedThresholds = reader.optionalString("alarmThresholds");
+    reader.check(
+        misplacedThresholds === undefined,
+        "alarmThresholds",
+        "does not apply to this stack (its only notification is a failed load run, which has no threshold); the pipeline alarm thresholds are tracking-engineering:alarmThresholds",
+        misplacedThresholds,
+    );
 
     const redshift = readRedshift(reader, region, accountId);
     const network = readNetwork(reader, region);
@@ -241,6 +253,7 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
         jobMaxRetries,
         redshift: redshift as RedshiftTarget,
         network,
+        alarms,
         pipelines: declaredPipelines,
     };
 }

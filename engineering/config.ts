@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { STACK_TAG_KEY, workloadBoundaryArn } from "../bootstrap/names";
+import { AlarmTopicConfig, readAlarmThresholds, readAlarmTopic } from "../shared/alarm-config";
 import { ConfigReader, STACK_NAME_RULE } from "../shared/config";
 import { DEPLOYER_ROLE_NAME, partitionOfRegion, roleArn } from "../shared/naming";
+import { PipelineAlarmThresholds } from "../shared/pipeline-alarms";
 
 /** The config namespace of this project (`name:` in engineering/Pulumi.yaml). */
 export const ENGINEERING_NAMESPACE = "tracking-engineering";
@@ -73,6 +75,8 @@ export interface EngineeringConfig {
         readonly customDomain?: CustomDomainConfig;
     };
     readonly logRetentionDays: number;
+    /** Where the pipelines' alarms notify, and at which thresholds they fire. */
+    readonly alarms: AlarmTopicConfig & { readonly thresholds: PipelineAlarmThresholds };
 }
 
 /**
@@ -110,6 +114,17 @@ export interface EngineeringConfig {
  * - `logRetentionDays` (default 30): API access logs and Firehose error logs; one of LOG_RETENTION_DAYS.
  * - `customDomainName` + `hostedZoneId` (optional, both or neither): a custom domain with an ACM
  *   certificate validated through that Route 53 zone.
+ * - `alarmTopicArn` (optional; default: this stack creates the SNS topic `tracking-<stack>-alarms`): an
+ *   existing standard topic of this account and region to notify instead; its owner must let
+ *   `cloudwatch.amazonaws.com` publish (aws:SourceAccount = accountId).
+ * - `alarmEmail` (optional, default none): an email address subscribed to the created topic (it must
+ *   confirm); an error together with `alarmTopicArn`.
+ * - `alarmThresholds` (optional object): overrides of the per-pipeline alarm thresholds, field by field;
+ *   unknown fields and out-of-range values are errors. Defaults (DEFAULT_THRESHOLDS, reasoning in
+ *   shared/pipeline-alarms.ts): kinesisWriteThrottledRecords 0 (any lasting throttling),
+ *   iteratorAgeMilliseconds 300000 (Firehose 5 min behind), firehoseDeliverySuccessRatio 1 (any failed S3
+ *   put), firehoseDataFreshnessSeconds 900 (must exceed firehoseBufferSeconds), api5xxErrorRate 0.01 (1%
+ *   of requests), apiLatencyP99Milliseconds 1000.
  */
 export function loadEngineeringConfig(): EngineeringConfig {
     const reader = new ConfigReader(ENGINEERING_NAMESPACE);
@@ -123,13 +138,7 @@ export function loadEngineeringConfig(): EngineeringConfig {
     if (accountId !== "") reader.pinnedAccount("accountId", accountId);
     const dataPlatformAccountId = reader.accountId("dataPlatformAccountId");
     reader.check(accountId === "" || dataPlatformAccountId === "" || accountId !== dataPlatformAccountId, "dataPlatformAccountId", "must differ from accountId (the two stacks live in two accounts)", dataPlatformAccountId);
-    const defaultTags = reader.object<{ tags?: Record<string, unknown> }>("aws:defaultTags");
-    reader.check(
-        defaultTags?.tags?.[STACK_TAG_KEY] === stack,
-        "aws:defaultTags",
-        `must be { tags: { "${STACK_TAG_KEY}": "${stack}" } } (the stack name), so the deployer's tag conditions admit every resource`,
-        defaultTags,
-    );
+    reader.stackTagged(STACK_TAG_KEY, stack);
 
     const dataPlatformStack = reader.requireString("dataPlatformStack", STACK_REFERENCE);
     if (STACK_REFERENCE.pattern.test(dataPlatformStack)) {
@@ -167,6 +176,17 @@ export function loadEngineeringConfig(): EngineeringConfig {
     reader.check(domainName === undefined || hostedZoneId !== undefined, "hostedZoneId", "is required when customDomainName is set (the certificate is validated through that Route 53 zone)");
     reader.check(hostedZoneId === undefined || domainName !== undefined, "customDomainName", "is required when hostedZoneId is set (set both or neither)");
 
+    const alarmTopic = readAlarmTopic(reader, { partition, region, accountId });
+    const thresholds = readAlarmThresholds(reader);
+    // Firehose holds a record up to the buffering interval on purpose: a freshness threshold at or below
+    // it would fire on healthy traffic.
+    reader.check(
+        thresholds.firehoseDataFreshnessSeconds > bufferSeconds,
+        "alarmThresholds.firehoseDataFreshnessSeconds",
+        `must exceed firehoseBufferSeconds (${bufferSeconds} s), or every healthy buffer would fire the alarm`,
+        thresholds.firehoseDataFreshnessSeconds,
+    );
+
     reader.done();
 
     return {
@@ -190,5 +210,6 @@ export function loadEngineeringConfig(): EngineeringConfig {
             ...(domainName !== undefined && hostedZoneId !== undefined ? { customDomain: { domainName, hostedZoneId } } : {}),
         },
         logRetentionDays,
+        alarms: { ...alarmTopic, thresholds },
     };
 }

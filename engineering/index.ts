@@ -6,14 +6,21 @@
  * API Gateway's account-level CloudWatch role (`aws.apigateway.Account`, one per account and region) is
  * owned by the bootstrap stack of this account, not here.
  *
+ * Monitoring: per pipeline, CloudWatch alarms on its stream, Firehose and API routes (PipelineAlarms) and
+ * one dashboard (PipelineDashboard), all notifying one SNS topic per stack (AlarmTopic: created here, or
+ * an existing one from `alarmTopicArn`). Thresholds come from `alarmThresholds` (see ./config.ts).
+ *
  * The program is an async function: it awaits the data-platform exports and checks them before it
  * declares any resource, so a broken contract stops the deploy with a message, not half-way through.
  */
+import { AlarmTopic } from "../shared/alarm-topic";
 import { EncryptionKey } from "../shared/encryption-key";
 import { streamArnOf, streamKeyUseStatements } from "../shared/event-stream";
-import { IngestionApi } from "../shared/ingestion-api";
+import { IngestionApi, pipelineRoutes } from "../shared/ingestion-api";
 import { IngestionPipeline, pipelineNames } from "../shared/ingestion-pipeline";
 import { resourceName, roleArn } from "../shared/naming";
+import { PipelineAlarms } from "../shared/pipeline-alarms";
+import { PipelineDashboard } from "../shared/pipeline-dashboard";
 import { rawBackupErrorPrefix } from "../shared/pipeline/s3-prefix";
 import { validatePipelines } from "../shared/pipeline/validate";
 import { pipelines } from "../shared/pipelines";
@@ -110,6 +117,43 @@ async function main() {
         tags,
     });
 
+    // --- Monitoring: one topic for the stack; per pipeline its alarms and a dashboard of the same metrics.
+    const alarmTopic = new AlarmTopic("alarms", {
+        topicName: resourceName(stack, "alarms"),
+        scope: { partition, region, accountId },
+        ...(config.alarms.topicArn !== undefined
+            ? { existingTopicArn: config.alarms.topicArn }
+            : // Every alarm below is named tracking-<stack>-<pipeline>-...: the topic admits exactly those.
+              { cloudWatchAlarms: { alarmNamePrefix: `${resourceName(stack)}-` } }),
+        ...(config.alarms.email !== undefined ? { email: config.alarms.email } : {}),
+        displayName: `Tracking ${stack} alarms`,
+        tags,
+    });
+    const monitoring = pipelines.map((def, index) => {
+        const { streamName, deliveryStreamName } = ingestion[index].names;
+        // The stage has detailed metrics on (IngestionApi's method settings), so each route has its own.
+        const apiMetrics = { apiName: api.restApi.name, stageName: api.stage.stageName, routes: pipelineRoutes(def.name) };
+        const alarms = new PipelineAlarms(def.name, {
+            namePrefix: resourceName(stack, def.name),
+            topicArn: alarmTopic.topicArn,
+            streamName,
+            deliveryStreamName,
+            firehoseBufferIntervalSeconds: config.firehose.bufferSeconds,
+            api: apiMetrics,
+            thresholds: config.alarms.thresholds,
+            tags,
+        });
+        const dashboard = new PipelineDashboard(def.name, {
+            dashboardName: resourceName(stack, def.name),
+            region,
+            streamName,
+            deliveryStreamName,
+            api: apiMetrics,
+            alarmArns: alarms.alarmArns,
+        });
+        return { alarms, dashboard };
+    });
+
     const byPipeline = <T>(value: (index: number) => T) => Object.fromEntries(pipelines.map((def, index) => [def.name, value(index)]));
 
     return {
@@ -129,6 +173,10 @@ async function main() {
         firehoseArns: byPipeline((index) => ingestion[index].firehoseArn),
         /** Read by the data-platform stack's second pass, to check the roles it granted exist as it expects. */
         firehoseRoleArns: byPipeline((index) => ingestion[index].firehoseRoleArn),
+        /** The SNS topic every alarm notifies (subscribe to it, or set alarmEmail). */
+        alarmTopicArn: alarmTopic.topicArn,
+        /** `{ [pipeline]: CloudWatch dashboard name }`. */
+        dashboardNames: byPipeline((index) => monitoring[index].dashboard.dashboard.dashboardName),
     };
 }
 

@@ -149,6 +149,20 @@ export class ConfigReader {
         }
     }
 
+    /**
+     * `aws:defaultTags` must tag every resource with `{ <tagKey>: <stack> }`: the bootstrap's deployer may
+     * create and change only resources carrying it.
+     */
+    stackTagged(tagKey: string, stack: string): void {
+        const defaultTags = this.object<{ tags?: Record<string, unknown> }>("aws:defaultTags");
+        this.check(
+            defaultTags?.tags?.[tagKey] === stack,
+            "aws:defaultTags",
+            `must be { tags: { "${tagKey}": "${stack}" } } (the stack name), so the deployer's tag conditions admit every resource`,
+            defaultTags,
+        );
+    }
+
     /** Throws one ConfigError listing every problem found, if any. */
     done(): void {
         if (this.problems.length > 0) throw new ConfigError(this.problems);

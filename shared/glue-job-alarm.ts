@@ -20,6 +20,13 @@ export interface GlueJobFailureAlarmArgs {
      * the topic's whole policy, which replaces the default one that alarms otherwise rely on.
      */
     readonly allowCloudWatchAlarms?: boolean;
+    /**
+     * Write the topic's policy (default true). False for a topic this stack does not own (an existing
+     * topic from config): its owner must then allow `events.amazonaws.com` to publish with `aws:SourceArn`
+     * = this rule's ARN (`arn:<partition>:events:<region>:<account>:rule/<ruleName>`, see
+     * {@link glueAlarmTopicPolicyStatements}), or the failure events are dropped.
+     */
+    readonly manageTopicPolicy?: boolean;
     readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
@@ -83,7 +90,8 @@ export function glueAlarmTopicPolicyStatements(topicArn: string, ruleArn: pulumi
 export class GlueJobFailureAlarm extends pulumi.ComponentResource {
     readonly rule: aws.cloudwatch.EventRule;
     readonly target: aws.cloudwatch.EventTarget;
-    readonly topicPolicy: aws.sns.TopicPolicy;
+    /** The topic policy this component writes; undefined with `manageTopicPolicy: false`. */
+    readonly topicPolicy?: aws.sns.TopicPolicy;
     readonly ruleArn: pulumi.Output<string>;
 
     constructor(name: string, args: GlueJobFailureAlarmArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -115,22 +123,24 @@ export class GlueJobFailureAlarm extends pulumi.ComponentResource {
         );
         this.ruleArn = this.rule.arn;
 
-        this.topicPolicy = new aws.sns.TopicPolicy(
-            name,
-            {
-                arn: args.topicArn,
-                policy: pulumi
-                    .output(args.topicArn)
-                    .apply((topicArn) => policyDocumentOutput(glueAlarmTopicPolicyStatements(topicArn, this.rule.arn, args.allowCloudWatchAlarms ?? true))),
-            },
-            { parent: this },
-        );
+        if (args.manageTopicPolicy ?? true) {
+            this.topicPolicy = new aws.sns.TopicPolicy(
+                name,
+                {
+                    arn: args.topicArn,
+                    policy: pulumi
+                        .output(args.topicArn)
+                        .apply((topicArn) => policyDocumentOutput(glueAlarmTopicPolicyStatements(topicArn, this.rule.arn, args.allowCloudWatchAlarms ?? true))),
+                },
+                { parent: this },
+            );
+        }
 
         // The policy first: a target EventBridge cannot publish to would drop the first failure events.
         this.target = new aws.cloudwatch.EventTarget(
             name,
             { rule: this.rule.name, arn: args.topicArn, targetId: "sns" },
-            { parent: this, dependsOn: [this.topicPolicy] },
+            { parent: this, dependsOn: this.topicPolicy ? [this.topicPolicy] : [] },
         );
 
         this.registerOutputs({ ruleArn: this.ruleArn });

@@ -142,6 +142,19 @@ export const ROUTE_KINDS: readonly RouteKind[] = [
     { pathPart: "records", action: "PutRecords", modelKind: "batch", requestTemplate: putRecordsRequestTemplate, responses: putRecordsResponseTemplates, model: batchRequestModel },
 ];
 
+/** The first path segment under the stage: every route is `/streams/<pipeline>/<pathPart>`. */
+export const STREAMS_PATH_PART = "streams";
+/** The HTTP method of every route. */
+export const ROUTE_HTTP_METHOD = "PUT";
+
+/**
+ * A pipeline's routes as API Gateway names them in the `Resource` and `Method` dimensions of its detailed
+ * (per-method) metrics, e.g. `{ resourcePath: "/streams/user-events/record", httpMethod: "PUT" }`.
+ */
+export function pipelineRoutes(pipeline: string): { resourcePath: string; httpMethod: string }[] {
+    return ROUTE_KINDS.map((kind) => ({ resourcePath: `/${STREAMS_PATH_PART}/${pipeline}/${kind.pathPart}`, httpMethod: ROUTE_HTTP_METHOD }));
+}
+
 /**
  * Everything a deployment snapshots, as one hash: when a route, model, template or gateway response
  * changes, the hash changes, the Deployment is replaced and the stage serves the new definition (a
@@ -246,7 +259,7 @@ export class IngestionApi extends pulumi.ComponentResource {
             validateRequestParameters: false,
         }, child);
 
-        const streams = new aws.apigateway.Resource(`${name}-streams`, { restApi, parentId: this.restApi.rootResourceId, pathPart: "streams" }, child);
+        const streams = new aws.apigateway.Resource(`${name}-streams`, { restApi, parentId: this.restApi.rootResourceId, pathPart: STREAMS_PATH_PART }, child);
 
         // Everything the deployment must wait for, so it snapshots the complete definition.
         const definition: pulumi.Resource[] = [];
@@ -266,7 +279,7 @@ export class IngestionApi extends pulumi.ComponentResource {
                 const method = new aws.apigateway.Method(routeName, {
                     restApi,
                     resourceId: resource.id,
-                    httpMethod: "PUT",
+                    httpMethod: ROUTE_HTTP_METHOD,
                     authorization: "NONE",
                     apiKeyRequired: true,
                     requestValidatorId: validator.id,

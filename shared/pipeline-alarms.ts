@@ -123,8 +123,8 @@ export interface AlarmSpec {
 
 const FIVE_MINUTES = 300;
 
-/** Valid ranges of each threshold, checked when the value is a plain number. */
-const THRESHOLD_RULES: { readonly [K in keyof PipelineAlarmThresholds]: { min: number; max: number; rule: string } } = {
+/** Valid ranges of each threshold, checked when the value is a plain number (and by the stacks' config readers). */
+export const THRESHOLD_RULES: { readonly [K in keyof PipelineAlarmThresholds]: { min: number; max: number; rule: string } } = {
     kinesisWriteThrottledRecords: { min: 0, max: Number.MAX_SAFE_INTEGER, rule: "a count of records, 0 or more" },
     iteratorAgeMilliseconds: { min: 1000, max: 7 * 24 * 3600 * 1000, rule: "milliseconds from 1000 to 7 days" },
     firehoseDeliverySuccessRatio: { min: 0.01, max: 1, rule: "a ratio above 0 and at most 1" },

@@ -185,8 +185,10 @@ const MONITORING: PermissionTable = {
     sns: (scope) => [
         {
             sid: "SnsStackTopics",
-            readOnly: ["sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:ListSubscriptionsByTopic"],
-            deployOnly: ["sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource", "sns:Subscribe"],
+            readOnly: ["sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:ListSubscriptionsByTopic", "sns:GetSubscriptionAttributes"],
+            // Subscribe/Unsubscribe: the optional email subscription (alarmEmail) of the stack's alarm topic.
+            deployOnly: ["sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource", "sns:Subscribe", "sns:Unsubscribe"],
+            // `tracking-<stack>-*` also covers the subscriptions' ARNs (`<topic ARN>:<id>`).
             resources: perStack(scope, (p) => arn(scope, "sns", `${p}*`)),
         },
     ],

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../shared/config";
 import * as path from "path";
 import { EngineeringConfig, loadEngineeringConfig } from "../../engineering/config";
+import { DEFAULT_THRESHOLDS } from "../../shared/pipeline-alarms";
 import { repoRoot } from "../../tools/plan/runner";
 import { readProjectFile, readStackConfig } from "../../tools/plan/stack-files";
 
@@ -71,6 +72,16 @@ describe("engineering: stack configuration", () => {
             firehose: { bufferSeconds: 60, bufferMiB: 64, compression: "GZIP", rawBackup: false },
             api: { stageName: "v1", rateLimit: 100, burstLimit: 200, quotaLimit: 5_000_000, quotaPeriod: "DAY", tracing: true },
             logRetentionDays: 30,
+            alarms: {
+                thresholds: {
+                    kinesisWriteThrottledRecords: 0,
+                    iteratorAgeMilliseconds: 300000,
+                    firehoseDeliverySuccessRatio: 1,
+                    firehoseDataFreshnessSeconds: 900,
+                    api5xxErrorRate: 0.01,
+                    apiLatencyP99Milliseconds: 1000,
+                },
+            },
         });
     });
 
@@ -196,6 +207,66 @@ describe("engineering: stack configuration", () => {
             await expectProblem({ hostedZoneId: "Z0123456789ABCDEFGHIJ" }, `${NS}:customDomainName`, /required when hostedZoneId is set/);
             await expectProblem({ customDomainName: "Ingest_Example", hostedZoneId: "Z0123456789ABCDEFGHIJ" }, `${NS}:customDomainName`, /fully qualified domain name/);
             await expectProblem({ customDomainName: "ingest.example.com", hostedZoneId: "zone-1" }, `${NS}:hostedZoneId`, /Route 53 hosted zone id/);
+        });
+    });
+
+    describe("alarms", () => {
+        const TOPIC = "arn:aws:sns:eu-central-1:111111111111:ops-alerts";
+
+        it("notifies the stack's own topic unless alarmTopicArn names an existing standard topic of this account and region", async () => {
+            expect((await load()).alarms).to.not.have.property("topicArn");
+            expect((await load({ alarmTopicArn: TOPIC })).alarms.topicArn).to.equal(TOPIC);
+            await expectProblem({ alarmTopicArn: "arn:aws:sns:eu-central-1:999999999999:ops-alerts" }, `${NS}:alarmTopicArn`, /account \(111111111111\) and region \(eu-central-1\)/);
+            await expectProblem({ alarmTopicArn: "arn:aws:sns:eu-west-1:111111111111:ops-alerts" }, `${NS}:alarmTopicArn`, /SNS standard topic ARN/);
+            await expectProblem({ alarmTopicArn: "arn:aws:sns:eu-central-1:111111111111:ops-alerts.fifo" }, `${NS}:alarmTopicArn`, /SNS standard topic ARN/);
+            await expectProblem({ alarmTopicArn: "arn:aws-cn:sns:eu-central-1:111111111111:ops-alerts" }, `${NS}:alarmTopicArn`, /SNS standard topic ARN/);
+            await expectProblem({ alarmTopicArn: "ops-alerts" }, `${NS}:alarmTopicArn`, /got "ops-alerts"/);
+        });
+
+        it("subscribes alarmEmail, a valid address, to the created topic only", async () => {
+            expect((await load({ alarmEmail: "data-oncall+tracking@example.co.uk" })).alarms.email).to.equal("data-oncall+tracking@example.co.uk");
+            for (const bad of ["ops", "ops@example", "ops @example.com", "ops@@example.com", "@example.com"]) {
+                await expectProblem({ alarmEmail: bad }, `${NS}:alarmEmail`, /must be an email address such as ops@example.com/);
+            }
+            await expectProblem({ alarmEmail: "ops@example.com", alarmTopicArn: TOPIC }, `${NS}:alarmEmail`, /only applies to the topic this stack creates/);
+        });
+
+        it("overrides the default thresholds field by field with alarmThresholds", async () => {
+            const { thresholds } = (await load({ alarmThresholds: JSON.stringify({ api5xxErrorRate: 0.05, apiLatencyP99Milliseconds: 2000 }) })).alarms;
+            expect(thresholds).to.deep.equal({ ...DEFAULT_THRESHOLDS, api5xxErrorRate: 0.05, apiLatencyP99Milliseconds: 2000 });
+            expect((await load({ alarmThresholds: JSON.stringify({}) })).alarms.thresholds).to.deep.equal({ ...DEFAULT_THRESHOLDS });
+        });
+
+        it("names the key and the field of a bad threshold, and the rule it breaks", async () => {
+            await expectProblem({ alarmThresholds: JSON.stringify({ api5xxErrorRate: 5 }) }, `${NS}:alarmThresholds.api5xxErrorRate`, /must be a rate from 0 to 1 \(0.01 = 1%\) \(got 5\)/);
+            await expectProblem({ alarmThresholds: JSON.stringify({ apiLatencyP99Milliseconds: 30000 }) }, `${NS}:alarmThresholds.apiLatencyP99Milliseconds`, /milliseconds from 1 to 29000/);
+            await expectProblem({ alarmThresholds: JSON.stringify({ iteratorAgeMilliseconds: 999 }) }, `${NS}:alarmThresholds.iteratorAgeMilliseconds`, /milliseconds from 1000 to 7 days/);
+            await expectProblem({ alarmThresholds: JSON.stringify({ firehoseDeliverySuccessRatio: 0 }) }, `${NS}:alarmThresholds.firehoseDeliverySuccessRatio`, /ratio above 0 and at most 1/);
+            await expectProblem({ alarmThresholds: JSON.stringify({ kinesisWriteThrottledRecords: -1 }) }, `${NS}:alarmThresholds.kinesisWriteThrottledRecords`, /0 or more/);
+            await expectProblem({ alarmThresholds: JSON.stringify({ api5xxErrorRate: "0.05" }) }, `${NS}:alarmThresholds.api5xxErrorRate`, /a YAML number, not a string/);
+        });
+
+        it("refuses an unknown threshold field, and a value that is not an object", async () => {
+            await expectProblem({ alarmThresholds: JSON.stringify({ api5xxRate: 0.05 }) }, `${NS}:alarmThresholds.api5xxRate`, /is not a known threshold \(known: kinesisWriteThrottledRecords, .*apiLatencyP99Milliseconds\)/);
+            await expectProblem({ alarmThresholds: JSON.stringify([0.05]) }, `${NS}:alarmThresholds`, /must be a YAML object of threshold overrides/);
+            await expectProblem({ alarmThresholds: "0.05" }, `${NS}:alarmThresholds`, /must be a YAML object of threshold overrides/);
+            const found = await problems({ alarmThresholds: JSON.stringify({ api5xxErrorRate: 2, apiLatency: 1, firehoseDataFreshnessSeconds: 30 }) });
+            expect(found.map((problem) => problem.split(": ")[0])).to.have.members([
+                `${NS}:alarmThresholds.api5xxErrorRate`,
+                `${NS}:alarmThresholds.apiLatency`,
+                `${NS}:alarmThresholds.firehoseDataFreshnessSeconds`,
+            ]);
+        });
+
+        it("keeps the data freshness threshold above the Firehose buffering interval, default included", async () => {
+            expect((await load({ firehoseBufferSeconds: "600", alarmThresholds: JSON.stringify({ firehoseDataFreshnessSeconds: 601 }) })).alarms.thresholds.firehoseDataFreshnessSeconds).to.equal(601);
+            await expectProblem(
+                { firehoseBufferSeconds: "600", alarmThresholds: JSON.stringify({ firehoseDataFreshnessSeconds: 600 }) },
+                `${NS}:alarmThresholds.firehoseDataFreshnessSeconds`,
+                /must exceed firehoseBufferSeconds \(600 s\).*\(got 600\)/,
+            );
+            // Unset, the default (900 s) must still exceed the interval.
+            await expectProblem({ firehoseBufferSeconds: "900" }, `${NS}:alarmThresholds.firehoseDataFreshnessSeconds`, /must exceed firehoseBufferSeconds \(900 s\).*\(got 900\)/);
         });
     });
 

@@ -306,7 +306,8 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         ];
     },
     "aws:sns/topicPolicy:TopicPolicy": (f) => on(str(f.resource.inputs.arn), "none", "sns:SetTopicAttributes", "sns:GetTopicAttributes"),
-    "aws:sns/topicSubscription:TopicSubscription": (f) => on(str(f.resource.inputs.topic), "none", "sns:Subscribe", "sns:GetTopicAttributes"),
+    // Subscribe names the topic; the subscription's own reads and its removal are authorized on it too.
+    "aws:sns/topicSubscription:TopicSubscription": (f) => on(str(f.resource.inputs.topic), "none", "sns:Subscribe", "sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:Unsubscribe"),
     // ---------------------------------------------------------------- API Gateway (REST)
     "aws:apigateway/restApi:RestApi": (f) => {
         const arn = apiArn(f, `/restapis/${f.resource.id}`);

@@ -1,0 +1,120 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface GlueJobDashboardArgs {
+    /** The dashboard's name, e.g. `tracking-dev-user-events-load` (letters, digits, `-` and `_`, at most 255). */
+    readonly dashboardName: string;
+    /** The region whose metrics the widgets show (the stack's `aws:region`). */
+    readonly region: string;
+    /** The pipeline's Glue load job (its job metrics are on: `--enable-metrics`). */
+    readonly jobName: pulumi.Input<string>;
+    /**
+     * The EventBridge rule that notifies failed runs of the stack's jobs (`GlueJobFailureAlarm`), when there
+     * is one: its matches and failed deliveries to the topic are graphed too. One rule covers every job, so
+     * this graph is the same on every pipeline's dashboard.
+     */
+    readonly failureRuleName?: pulumi.Input<string>;
+}
+
+/** A CloudWatch metric line: namespace, metric name, dimension name/value pairs, then rendering options. */
+type MetricLine = Array<string | { stat: string; label: string }>;
+
+export interface GlueDashboardWidget {
+    readonly type: "metric";
+    readonly width: number;
+    readonly height: number;
+    readonly properties: {
+        readonly title: string;
+        readonly region: string;
+        readonly view: "timeSeries";
+        readonly stacked: false;
+        readonly period: number;
+        readonly metrics: MetricLine[];
+        readonly yAxis: { readonly left: { readonly label: string; readonly min: 0 } };
+    };
+}
+
+const WIDTH = 12;
+const HEIGHT = 6;
+const PERIOD = 300;
+
+/**
+ * Glue job metrics (`--enable-metrics`) per job, aggregated over its runs: namespace `Glue`, dimensions
+ * `JobName`, `JobRunId` = `ALL` and `Type` = `count` for the driver's `aggregate` metrics ("Monitoring AWS
+ * Glue using Amazon CloudWatch metrics"). They are emitted every 30 s while a run works, so a run shorter
+ * than that, or an idle interval, shows as a gap rather than a zero.
+ */
+function glueMetric(jobName: string, metric: string, stat: string, label: string): MetricLine {
+    return ["Glue", `glue.driver.aggregate.${metric}`, "JobName", jobName, "JobRunId", "ALL", "Type", "count", { stat, label }];
+}
+
+function widget(title: string, region: string, metrics: MetricLine[], yLabel: string): GlueDashboardWidget {
+    return {
+        type: "metric",
+        width: WIDTH,
+        height: HEIGHT,
+        properties: { title, region, view: "timeSeries", stacked: false, period: PERIOD, metrics, yAxis: { left: { label: yLabel, min: 0 } } },
+    };
+}
+
+/**
+ * The widgets of one pipeline's data-platform dashboard, in the order a load goes: what the job read, how
+ * long it ran, the Spark tasks that failed or were killed (retried within the run, the early sign of a
+ * failing load), and - when given - the failure rule's matches and its failed deliveries to the topic.
+ */
+export function glueJobDashboardWidgets(names: { region: string; jobName: string; failureRuleName?: string }): GlueDashboardWidget[] {
+    const { region, jobName } = names;
+    const widgets = [
+        widget(
+            "Load job: data read",
+            region,
+            [glueMetric(jobName, "recordsRead", "Sum", "records read"), glueMetric(jobName, "bytesRead", "Sum", "bytes read")],
+            "per 5 min",
+        ),
+        widget("Load job: run time (ms)", region, [glueMetric(jobName, "elapsedTime", "Maximum", "elapsed time of the longest run")], "ms"),
+        widget(
+            "Load job: failed and killed Spark tasks",
+            region,
+            [glueMetric(jobName, "numFailedTasks", "Sum", "failed tasks"), glueMetric(jobName, "numKilledTasks", "Sum", "killed tasks"), glueMetric(jobName, "numCompletedTasks", "Sum", "completed tasks")],
+            "tasks / 5 min",
+        ),
+    ];
+    if (names.failureRuleName !== undefined) {
+        const rule = ["RuleName", names.failureRuleName];
+        widgets.push(
+            widget(
+                "Failed load runs notified (all jobs of the stack)",
+                region,
+                [
+                    ["AWS/Events", "TriggeredRules", ...rule, { stat: "Sum", label: "failed runs matched" }],
+                    ["AWS/Events", "FailedInvocations", ...rule, { stat: "Sum", label: "notifications not delivered to SNS" }],
+                ],
+                "events / 5 min",
+            ),
+        );
+    }
+    return widgets;
+}
+
+/**
+ * One CloudWatch dashboard for one pipeline's data-platform side: its Glue load job's metrics and the
+ * stack's failure-notification rule. (The S3 crawlers publish no CloudWatch metrics, and Redshift's are
+ * per workgroup, not per pipeline, so neither has a place here.)
+ */
+export class GlueJobDashboard extends pulumi.ComponentResource {
+    readonly dashboard: aws.cloudwatch.Dashboard;
+    readonly dashboardArn: pulumi.Output<string>;
+
+    constructor(name: string, args: GlueJobDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("tracking:shared:GlueJobDashboard", name, {}, opts);
+        if (!/^[A-Za-z0-9_-]{1,255}$/.test(args.dashboardName)) {
+            throw new Error(`GlueJobDashboard ${name}: dashboardName must be 1-255 letters, digits, '-' or '_' (got ${JSON.stringify(args.dashboardName)})`);
+        }
+        const body = pulumi
+            .all([args.jobName, args.failureRuleName])
+            .apply(([jobName, failureRuleName]) => JSON.stringify({ widgets: glueJobDashboardWidgets({ region: args.region, jobName, ...(failureRuleName !== undefined ? { failureRuleName } : {}) }) }));
+        this.dashboard = new aws.cloudwatch.Dashboard(name, { dashboardName: args.dashboardName, dashboardBody: body }, { parent: this });
+        this.dashboardArn = this.dashboard.dashboardArn;
+        this.registerOutputs({ dashboardArn: this.dashboardArn });
+    }
+}
