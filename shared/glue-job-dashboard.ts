@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkDashboardName, MetricLine, MetricWidget, metricWidget as widget } from "./dashboard-widgets";
 
 export interface GlueJobDashboardArgs {
     /** The dashboard's name, e.g. `tracking-dev-user-events-load` (letters, digits, `-` and `_`, at most 255). */
@@ -16,28 +17,6 @@ export interface GlueJobDashboardArgs {
     readonly failureRuleName?: pulumi.Input<string>;
 }
 
-/** A CloudWatch metric line: namespace, metric name, dimension name/value pairs, then rendering options. */
-type MetricLine = Array<string | { stat: string; label: string }>;
-
-export interface GlueDashboardWidget {
-    readonly type: "metric";
-    readonly width: number;
-    readonly height: number;
-    readonly properties: {
-        readonly title: string;
-        readonly region: string;
-        readonly view: "timeSeries";
-        readonly stacked: false;
-        readonly period: number;
-        readonly metrics: MetricLine[];
-        readonly yAxis: { readonly left: { readonly label: string; readonly min: 0 } };
-    };
-}
-
-const WIDTH = 12;
-const HEIGHT = 6;
-const PERIOD = 300;
-
 /**
  * Glue job metrics (`--enable-metrics`) per job, aggregated over its runs: namespace `Glue`, dimensions
  * `JobName`, `JobRunId` = `ALL` and `Type` = `count` for the driver's `aggregate` metrics ("Monitoring AWS
@@ -48,21 +27,12 @@ function glueMetric(jobName: string, metric: string, stat: string, label: string
     return ["Glue", `glue.driver.aggregate.${metric}`, "JobName", jobName, "JobRunId", "ALL", "Type", "count", { stat, label }];
 }
 
-function widget(title: string, region: string, metrics: MetricLine[], yLabel: string): GlueDashboardWidget {
-    return {
-        type: "metric",
-        width: WIDTH,
-        height: HEIGHT,
-        properties: { title, region, view: "timeSeries", stacked: false, period: PERIOD, metrics, yAxis: { left: { label: yLabel, min: 0 } } },
-    };
-}
-
 /**
  * The widgets of one pipeline's data-platform dashboard, in the order a load goes: what the job read, how
  * long it ran, the Spark tasks that failed or were killed (retried within the run, the early sign of a
  * failing load), and - when given - the failure rule's matches and its failed deliveries to the topic.
  */
-export function glueJobDashboardWidgets(names: { region: string; jobName: string; failureRuleName?: string }): GlueDashboardWidget[] {
+export function glueJobDashboardWidgets(names: { region: string; jobName: string; failureRuleName?: string }): MetricWidget[] {
     const { region, jobName } = names;
     const widgets = [
         widget(
@@ -107,9 +77,7 @@ export class GlueJobDashboard extends pulumi.ComponentResource {
 
     constructor(name: string, args: GlueJobDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:GlueJobDashboard", name, {}, opts);
-        if (!/^[A-Za-z0-9_-]{1,255}$/.test(args.dashboardName)) {
-            throw new Error(`GlueJobDashboard ${name}: dashboardName must be 1-255 letters, digits, '-' or '_' (got ${JSON.stringify(args.dashboardName)})`);
-        }
+        checkDashboardName("GlueJobDashboard", name, args.dashboardName);
         const body = pulumi
             .all([args.jobName, args.failureRuleName])
             .apply(([jobName, failureRuleName]) => JSON.stringify({ widgets: glueJobDashboardWidgets({ region: args.region, jobName, ...(failureRuleName !== undefined ? { failureRuleName } : {}) }) }));

@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { checkDashboardName, DashboardWidget, MetricLine, metricWidget as widget, WIDGET_WIDTH as WIDTH } from "./dashboard-widgets";
 import { ApiRoute } from "./pipeline-alarms";
+
+export type { DashboardWidget } from "./dashboard-widgets";
 
 export interface PipelineDashboardArgs {
     /** The dashboard's name, e.g. `tracking-dev-user-events` (letters, digits, `-` and `_`, at most 255). */
@@ -21,32 +24,6 @@ export interface PipelineDashboardArgs {
     readonly alarmArns?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-/** A CloudWatch metric line: namespace, metric name, dimension name/value pairs, then rendering options. */
-type MetricLine = Array<string | { stat: string; label?: string; yAxis?: "left" | "right" }>;
-
-interface MetricWidget {
-    readonly type: "metric";
-    readonly width: number;
-    readonly height: number;
-    readonly properties: {
-        readonly title: string;
-        readonly region: string;
-        readonly view: "timeSeries";
-        readonly stacked: false;
-        readonly period: number;
-        readonly metrics: MetricLine[];
-        readonly yAxis?: { readonly left?: { readonly label?: string; readonly min?: number } };
-    };
-}
-
-interface AlarmWidget {
-    readonly type: "alarm";
-    readonly width: number;
-    readonly height: number;
-    readonly properties: { readonly title: string; readonly alarms: string[] };
-}
-
-export type DashboardWidget = MetricWidget | AlarmWidget;
 
 /** Resolved names the widgets are built from. */
 export interface DashboardNames {
@@ -57,29 +34,8 @@ export interface DashboardNames {
     readonly alarmArns: readonly string[];
 }
 
-const WIDTH = 12;
-const HEIGHT = 6;
-const PERIOD = 300;
-
 function metric(namespace: string, name: string, dimensions: Array<[string, string]>, stat: string, label?: string): MetricLine {
     return [namespace, name, ...dimensions.flat(), { stat, ...(label ? { label } : {}) }];
-}
-
-function widget(title: string, region: string, metrics: MetricLine[], yLabel?: string): MetricWidget {
-    return {
-        type: "metric",
-        width: WIDTH,
-        height: HEIGHT,
-        properties: {
-            title,
-            region,
-            view: "timeSeries",
-            stacked: false,
-            period: PERIOD,
-            metrics,
-            ...(yLabel ? { yAxis: { left: { label: yLabel, min: 0 } } } : {}),
-        },
-    };
 }
 
 /**
@@ -159,9 +115,7 @@ export class PipelineDashboard extends pulumi.ComponentResource {
 
     constructor(name: string, args: PipelineDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:PipelineDashboard", name, {}, opts);
-        if (!/^[A-Za-z0-9_-]{1,255}$/.test(args.dashboardName)) {
-            throw new Error(`PipelineDashboard ${name}: dashboardName must be 1-255 letters, digits, '-' or '_' (got ${JSON.stringify(args.dashboardName)})`);
-        }
+        checkDashboardName("PipelineDashboard", name, args.dashboardName);
         const body = pulumi
             .all([
                 args.streamName,
