@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+// Only the EC2 part of awsx: its root module loads every awsx component (ECS, load balancers, ...).
+import * as awsxEc2 from "@pulumi/awsx/ec2";
 import * as pulumi from "@pulumi/pulumi";
 
 /** An existing VPC (the Redshift one) the Glue connection joins. */
@@ -64,7 +65,7 @@ export class GlueNetwork extends pulumi.ComponentResource {
             this.availabilityZone = pulumi.output(args.existing.availabilityZone);
             routeTableIds = [...args.existing.routeTableIds];
         } else {
-            const vpc = new awsx.ec2.Vpc(name, {
+            const vpc = new awsxEc2.Vpc(name, {
                 cidrBlock: args.cidrBlock ?? "10.42.0.0/16",
                 numberOfAvailabilityZones: 3,
                 subnetStrategy: "Auto",

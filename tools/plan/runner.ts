@@ -35,6 +35,8 @@ export interface PlanPass {
     /** What the pass stands for in a real deploy. */
     readonly purpose: string;
     readonly plan: StackPlan;
+    /** Wall time of the program's evaluation. */
+    readonly milliseconds: number;
 }
 
 export interface PlanResult {
@@ -331,8 +333,9 @@ export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
         return { values, secretKeys: config.secretKeys };
     };
     const run = async (project: ProjectFile, stack: string, config: StackConfig, purpose: string) => {
+        const started = Date.now();
         const plan = await planStack(project, stack, config, ctx);
-        passes.push({ project: project.name, stack, purpose, plan });
+        passes.push({ project: project.name, stack, purpose, plan, milliseconds: Date.now() - started });
         finalPlans.set(`${project.name}/${stack}`, plan);
         return plan;
     };

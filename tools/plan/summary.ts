@@ -6,7 +6,7 @@ export function summarize(result: PlanResult, violations: readonly PolicyViolati
     const lines: string[] = [];
     for (const pass of result.passes) {
         const custom = pass.plan.resources.filter((r) => r.custom);
-        lines.push(`${pass.project} (stack ${pass.stack}, account ${pass.plan.account}, ${pass.plan.region}) - ${pass.purpose}: ${custom.length} resources`);
+        lines.push(`${pass.project} (stack ${pass.stack}, account ${pass.plan.account}, ${pass.plan.region}) - ${pass.purpose}: ${custom.length} resources (${pass.milliseconds} ms)`);
     }
     lines.push("");
     for (const plan of result.plans) {
