@@ -5,6 +5,7 @@ import { pipelines } from "../../shared/pipelines";
 import { StackPlan } from "../../tools/plan/types";
 import { DATA_PLATFORM, devPlan, documentOf, ENGINEERING, findBy, inlinePoliciesOf, ofType, planOf, TYPES } from "./support/plan";
 import { allowEverythingTo, decide, Decision, Policies, Request } from "./support/simulate";
+import { objectKeyUnder } from "../data-platform/support/plan";
 
 /**
  * Every role and key policy here is taken from the engineering plan (what `pulumi up` would create),
@@ -24,23 +25,6 @@ interface PipelineFacts {
     readonly logStreamArn: string;
 }
 
-/** An object key Firehose could write under a prefix: its `!{...}` expressions filled in. */
-function objectKeyUnder(prefix: string, file = "tracking-delivery-1-2026-01-02-03-04-05-abc.gz"): string {
-    const values: Record<string, string> = {
-        "timestamp:yyyy": "2026",
-        "timestamp:MM": "01",
-        "timestamp:dd": "02",
-        "timestamp:HH": "03",
-        "firehose:error-output-type": "processing-failed",
-    };
-    return (
-        prefix.replace(/!\{([^}]+)\}/g, (_, expression: string) => {
-            const value = values[expression];
-            if (value === undefined) throw new Error(`the test does not know how to expand !{${expression}} in ${prefix}`);
-            return value;
-        }) + file
-    );
-}
 
 function actionsOf(policies: readonly { policy: ReturnType<typeof documentOf> }[]): string[] {
     const actions = policies.flatMap((p) => p.policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
