@@ -1,11 +1,10 @@
 import { expect } from "chai";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../shared/config";
-import { DataPlatformConfig, loadDataPlatformConfig } from "../../data-platform/config";
+import { loadDataPlatformConfig } from "../../data-platform/config";
 import { pipelines } from "../../shared/pipelines";
 import { repoRoot } from "../../tools/plan/runner";
 import { readProjectFile, readStackConfig } from "../../tools/plan/stack-files";
+import { configTestKit } from "../support/config-kit";
 
 const NS = "tracking-data-platform";
 
@@ -33,43 +32,7 @@ const NETWORK: Record<string, string> = {
     routeTableIds: JSON.stringify(["rtb-0123456789abcdef0"]),
 };
 
-const mocks: pulumi.runtime.Mocks = {
-    newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-    call: () => ({}),
-};
-
-type Changes = Record<string, string | undefined>;
-
-async function load(changes: Changes = {}, stack = "dev"): Promise<DataPlatformConfig> {
-    await pulumi.runtime.setMocks(mocks, NS, stack, true);
-    const values: Record<string, string> = { ...VALID };
-    for (const [key, value] of Object.entries(changes)) {
-        const full = key.includes(":") ? key : `${NS}:${key}`;
-        if (value === undefined) delete values[full];
-        else values[full] = value;
-    }
-    pulumi.runtime.setAllConfig(values);
-    return loadDataPlatformConfig();
-}
-
-async function problems(changes: Changes, stack = "dev"): Promise<readonly string[]> {
-    try {
-        await load(changes, stack);
-    } catch (err) {
-        expect(err, String(err)).to.be.instanceOf(ConfigError);
-        return (err as ConfigError).problems;
-    }
-    throw new Error(`the configuration ${JSON.stringify(changes)} loaded, but it breaks a rule`);
-}
-
-/** Exactly one problem, naming the key (fully qualified) and matching the rule. */
-async function expectProblem(changes: Changes, key: string, rule: RegExp, stack = "dev"): Promise<void> {
-    const found = await problems(changes, stack);
-    expect(found, JSON.stringify(found)).to.have.length(1);
-    const full = key.includes(":") ? key : `${NS}:${key}`;
-    expect(found[0].startsWith(`${full}: `), found[0]).to.equal(true);
-    expect(found[0]).to.match(rule);
-}
+const { load, loadValues, problems, expectProblem } = configTestKit(NS, VALID, loadDataPlatformConfig);
 
 describe("data-platform: stack configuration", () => {
     it("applies every documented default", async () => {
@@ -123,9 +86,7 @@ describe("data-platform: stack configuration", () => {
 
     it("loads the committed data-platform/Pulumi.dev.yaml as written", async () => {
         const { values } = readStackConfig(readProjectFile(path.join(repoRoot(), "data-platform")), "dev");
-        await pulumi.runtime.setMocks(mocks, NS, "dev", true);
-        pulumi.runtime.setAllConfig(values);
-        const config = loadDataPlatformConfig();
+        const config = await loadValues(values);
         expect(config.accountId).to.equal(JSON.parse(values["aws:allowedAccountIds"])[0]);
         expect(config.engineeringStack).to.equal(values[`${NS}:engineeringStack`]);
         expect(config.redshift.mode).to.equal(values[`${NS}:redshiftMode`]);

@@ -1,11 +1,10 @@
 import { expect } from "chai";
-import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../shared/config";
 import * as path from "path";
-import { EngineeringConfig, loadEngineeringConfig } from "../../engineering/config";
+import { loadEngineeringConfig } from "../../engineering/config";
 import { DEFAULT_THRESHOLDS } from "../../shared/pipeline-alarms";
 import { repoRoot } from "../../tools/plan/runner";
 import { readProjectFile, readStackConfig } from "../../tools/plan/stack-files";
+import { configTestKit } from "../support/config-kit";
 
 const NS = "tracking-engineering";
 
@@ -19,42 +18,7 @@ const VALID: Record<string, string> = {
     [`${NS}:dataPlatformStack`]: "organization/tracking-data-platform/dev",
 };
 
-const mocks: pulumi.runtime.Mocks = {
-    newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-    call: () => ({}),
-};
-
-/** Loads the engineering config of stack `stack` with VALID changed by `changes` (undefined removes a key). */
-async function load(changes: Record<string, string | undefined> = {}, stack = "dev"): Promise<EngineeringConfig> {
-    await pulumi.runtime.setMocks(mocks, NS, stack, true);
-    const values: Record<string, string> = { ...VALID };
-    for (const [key, value] of Object.entries(changes)) {
-        const full = key.includes(":") ? key : `${NS}:${key}`;
-        if (value === undefined) delete values[full];
-        else values[full] = value;
-    }
-    pulumi.runtime.setAllConfig(values);
-    return loadEngineeringConfig();
-}
-
-/** The problems the ConfigError lists; fails the test if the config loads. */
-async function problems(changes: Record<string, string | undefined>, stack = "dev"): Promise<readonly string[]> {
-    try {
-        await load(changes, stack);
-    } catch (err) {
-        expect(err).to.be.instanceOf(ConfigError);
-        return (err as ConfigError).problems;
-    }
-    throw new Error(`the configuration ${JSON.stringify(changes)} loaded, but it breaks a rule`);
-}
-
-/** Exactly one problem, naming the key and matching the rule. */
-async function expectProblem(changes: Record<string, string | undefined>, key: string, rule: RegExp, stack = "dev"): Promise<void> {
-    const found = await problems(changes, stack);
-    expect(found, JSON.stringify(found)).to.have.length(1);
-    expect(found[0].startsWith(`${key}: `), found[0]).to.equal(true);
-    expect(found[0]).to.match(rule);
-}
+const { load, loadValues, problems, expectProblem } = configTestKit(NS, VALID, loadEngineeringConfig);
 
 describe("engineering: stack configuration", () => {
     it("loads the dev stack file's values with every documented default", async () => {
@@ -87,9 +51,7 @@ describe("engineering: stack configuration", () => {
 
     it("loads the committed engineering/Pulumi.dev.yaml as written", async () => {
         const { values } = readStackConfig(readProjectFile(path.join(repoRoot(), "engineering")), "dev");
-        await pulumi.runtime.setMocks(mocks, NS, "dev", true);
-        pulumi.runtime.setAllConfig(values);
-        const config = loadEngineeringConfig();
+        const config = await loadValues(values);
         expect(config.accountId).to.equal(JSON.parse(values["aws:allowedAccountIds"])[0]);
         expect(config.dataPlatformStack).to.equal(values[`${NS}:dataPlatformStack`]);
     });
