@@ -64,7 +64,9 @@ export const ON_DEMAND_MIN_SHARDS = 4;
 /** KMS calls per shard per 5 minutes: Kinesis' GenerateDataKey (producer side) + Decrypt (Firehose). */
 export const KMS_CALLS_PER_SHARD_PER_5_MINUTES = 2;
 /** API routes per pipeline: PUT .../record (PutRecord) and PUT .../records (PutRecords). */
-export const ROUTES_PER_PIPELINE = 2;
+export /** PipelineDashboard (engineering) and GlueJobDashboard (data-platform). */
+const DASHBOARDS_PER_PIPELINE = 2;
+const ROUTES_PER_PIPELINE = 2;
 /** API Gateway detailed metrics per method: Count, 4XXError, 5XXError, Latency, IntegrationLatency. */
 export const DETAILED_METRICS_PER_ROUTE = 5;
 /** X-Ray's default sampling rule: the first request each second, then 5% of the rest. */
@@ -280,7 +282,8 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
         add("Redshift Serverless (loads only)", rpuHours * PRICES.redshiftServerless.rpuHour.usd, `${count(pp.runsPerMonth)} active minutes x ${s.redshiftBaseCapacity} RPU; queries by users not included`, PRICES.redshiftServerless.rpuHour);
     }
 
-    // Monitoring: the alarms PipelineAlarms creates, one dashboard per pipeline, detailed API metrics.
+    // Monitoring: the alarms PipelineAlarms creates, one dashboard per pipeline in each account (the
+    // engineering side's and the Glue job's), detailed API metrics.
     const alarmsPerPipeline = pipelineAlarmSpecs({
         namePrefix: "count",
         topicArn: "arn:aws:sns:eu-central-1:000000000000:count",
@@ -291,8 +294,8 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
     const metrics = P * ROUTES_PER_PIPELINE * DETAILED_METRICS_PER_ROUTE;
     add(
         "CloudWatch alarms, dashboards, API metrics",
-        P * alarmsPerPipeline * cw.alarmMonth.usd + P * cw.dashboardMonth.usd + metrics * cw.customMetricMonth.usd,
-        `${P * alarmsPerPipeline} alarms, ${P} dashboards, ${metrics} detailed API metrics`,
+        P * alarmsPerPipeline * cw.alarmMonth.usd + DASHBOARDS_PER_PIPELINE * P * cw.dashboardMonth.usd + metrics * cw.customMetricMonth.usd,
+        `${P * alarmsPerPipeline} alarms, ${DASHBOARDS_PER_PIPELINE * P} dashboards, ${metrics} detailed API metrics`,
         cw.alarmMonth,
         cw.dashboardMonth,
         cw.customMetricMonth,
