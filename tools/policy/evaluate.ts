@@ -85,7 +85,8 @@ let validators: Map<string, ValidateFunction> | undefined;
 /** One JSON schema validator per policy: its configSchema plus `enforcementLevel`, as the CLI checks it. */
 function configValidators(policies: readonly PackPolicy[]): Map<string, ValidateFunction> {
     if (validators !== undefined && policies === packPolicies) return validators;
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    // Compiled once per run for a handful of validations: the generated code is not worth optimising.
+    const ajv = new Ajv({ allErrors: true, strict: false, code: { optimize: false } });
     const built = new Map<string, ValidateFunction>();
     // Most policies take only `exceptions`: compile each distinct schema once (compiling is the slow part).
     const bySchema = new Map<string, ValidateFunction>();
