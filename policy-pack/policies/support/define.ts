@@ -102,6 +102,19 @@ export interface PackStackPolicy extends StackValidationPolicy {
 
 export type PackPolicy = PackResourcePolicy | PackStackPolicy;
 
+/** What CrossGuard shows and validates of every policy, resource- or stack-level alike. */
+function policyMetadata<T extends readonly string[] | "any">(spec: PolicySpec, resourceTypes: T) {
+    return {
+        name: spec.name,
+        description: describe(spec),
+        severity: spec.severity,
+        remediationSteps: spec.remediation,
+        configSchema: configSchema(spec),
+        control: spec.control,
+        resourceTypes,
+    };
+}
+
 export function resourcePolicy<C extends object = object>(
     spec: PolicySpec & {
         readonly types: readonly string[] | "any";
@@ -110,13 +123,7 @@ export function resourcePolicy<C extends object = object>(
 ): PackResourcePolicy {
     const types = spec.types === "any" ? undefined : new Set(spec.types);
     return {
-        name: spec.name,
-        description: describe(spec),
-        severity: spec.severity,
-        remediationSteps: spec.remediation,
-        configSchema: configSchema(spec),
-        control: spec.control,
-        resourceTypes: spec.types,
+        ...policyMetadata(spec, spec.types),
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             if (types !== undefined && !types.has(args.type)) return;
             const config = (args.getConfig<object>() ?? {}) as Partial<C> & BaseConfig;
@@ -156,13 +163,7 @@ export function stackPolicy<C extends object = object>(
 ): PackStackPolicy {
     const types = new Set(spec.types);
     return {
-        name: spec.name,
-        description: describe(spec),
-        severity: spec.severity,
-        remediationSteps: spec.remediation,
-        configSchema: configSchema(spec),
-        control: spec.control,
-        resourceTypes: spec.types,
+        ...policyMetadata(spec, spec.types),
         validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
             const config = (args.getConfig<object>() ?? {}) as Partial<C> & BaseConfig;
             const report = exceptionAwareReporter(spec.name, config, reportViolation);
