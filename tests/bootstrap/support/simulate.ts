@@ -28,13 +28,9 @@ function contextOf(request: Request): Record<string, string | string[]> {
     };
 }
 
-/**
- * IAM's decision on an identity-policy request, by @cloud-copilot/iam-simulate with full validation: an
- * unknown action, a resource the action does not take, or a context key the action does not accept
- * fails the test (the request is wrong) instead of reading as a denial.
- */
-export async function decide(request: Request, identity: readonly IdentityPolicy[], resourcePolicy?: unknown): Promise<Decision> {
-    const simulation: Simulation = {
+/** The simulator's input for one request: no SCPs or RCPs (the accounts are not in an organization). */
+function simulationOf(request: Request, identity: readonly IdentityPolicy[], resourcePolicy?: unknown): Simulation {
+    return {
         request: {
             principal: request.principal,
             action: request.action,
@@ -46,6 +42,15 @@ export async function decide(request: Request, identity: readonly IdentityPolicy
         resourceControlPolicies: [],
         ...(resourcePolicy !== undefined ? { resourcePolicy } : {}),
     };
+}
+
+/**
+ * IAM's decision on an identity-policy request, by @cloud-copilot/iam-simulate with full validation: an
+ * unknown action, a resource the action does not take, or a context key the action does not accept
+ * fails the test (the request is wrong) instead of reading as a denial.
+ */
+export async function decide(request: Request, identity: readonly IdentityPolicy[], resourcePolicy?: unknown): Promise<Decision> {
+    const simulation = simulationOf(request, identity, resourcePolicy);
     const result = await runSimulation(simulation, {});
     if (result.resultType === "error") {
         throw new Error(`iam-simulate cannot evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`);
@@ -101,20 +106,6 @@ function decisionOf(raw: unknown, request: Request): Decision {
 export function decideAssume(request: Request, trustPolicy: unknown, identity: readonly IdentityPolicy[] = []): Decision {
     const validated = createValidatedPolicy(trustPolicy, validateTrustPolicy, { name: "trust-policy" });
     if (validated.errors.length > 0) throw new Error(`invalid trust policy: ${JSON.stringify(validated.errors)}`);
-    const raw: unknown = runUnsafeSimulation(
-        {
-            request: {
-                principal: request.principal,
-                action: request.action,
-                resource: { resource: request.resource, accountId: request.resourceAccount },
-                contextVariables: contextOf(request),
-            },
-            identityPolicies: identity.map((p) => ({ name: p.name, policy: p.policy })),
-            serviceControlPolicies: [],
-            resourceControlPolicies: [],
-            resourcePolicy: validated,
-        },
-        {},
-    );
+    const raw: unknown = runUnsafeSimulation(simulationOf(request, identity, validated), {});
     return decisionOf(raw, request);
 }
