@@ -28,6 +28,7 @@ import { GlueLoadJob } from "../shared/glue-load-job";
 import { GlueNetwork } from "../shared/glue-network";
 import { RedshiftSandbox } from "../shared/redshift-sandbox";
 import { RedshiftDdlTarget, RedshiftSchema } from "../shared/redshift-schema";
+import { letRegistrationsCatchUp } from "../shared/registration";
 import { SecureBucket } from "../shared/secure-bucket";
 import { firehoseRoleName, resourceName, roleArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
@@ -245,6 +246,7 @@ async function main(): Promise<Record<string, unknown>> {
     // --- Per pipeline: catalog table and crawlers, load job and trigger.
     const glue: Record<string, PipelineGlue> = {};
     for (const p of pipelineNames) {
+        await letRegistrationsCatchUp();
         const { def } = p;
         const pipelinePrefix = resourceName(stack, def.name);
         const crawlers = new GlueCrawlerPair(def.name, {

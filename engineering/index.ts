@@ -21,6 +21,7 @@ import { IngestionPipeline, pipelineNames } from "../shared/ingestion-pipeline";
 import { resourceName, roleArn } from "../shared/naming";
 import { PipelineAlarms } from "../shared/pipeline-alarms";
 import { PipelineDashboard } from "../shared/pipeline-dashboard";
+import { letRegistrationsCatchUp } from "../shared/registration";
 import { rawBackupErrorPrefix } from "../shared/pipeline/s3-prefix";
 import { validatePipelines } from "../shared/pipeline/validate";
 import { pipelines } from "../shared/pipelines";
@@ -67,9 +68,11 @@ async function main() {
         }),
     });
 
-    const ingestion = pipelines.map((def) => {
+    const ingestion: IngestionPipeline[] = [];
+    for (const def of pipelines) {
+        await letRegistrationsCatchUp();
         const granted = dataPlatform.pipelines[def.name];
-        return new IngestionPipeline(def.name, {
+        ingestion.push(new IngestionPipeline(def.name, {
             definition: def,
             stack,
             accountId,
@@ -96,8 +99,8 @@ async function main() {
             logRetentionDays: config.logRetentionDays,
             permissionsBoundaryArn: config.workloadBoundaryArn,
             tags,
-        });
-    });
+        }));
+    }
 
     const api = new IngestionApi("ingest", {
         apiName,
@@ -129,7 +132,9 @@ async function main() {
         displayName: `Tracking ${stack} alarms`,
         tags,
     });
-    const monitoring = pipelines.map((def, index) => {
+    const monitoring: Array<{ alarms: PipelineAlarms; dashboard: PipelineDashboard }> = [];
+    for (const [index, def] of pipelines.entries()) {
+        await letRegistrationsCatchUp();
         const { streamName, deliveryStreamName } = ingestion[index].names;
         // The stage has detailed metrics on (IngestionApi's method settings), so each route has its own.
         const apiMetrics = { apiName: api.restApi.name, stageName: api.stage.stageName, routes: pipelineRoutes(def.name) };
@@ -151,8 +156,8 @@ async function main() {
             api: apiMetrics,
             alarmArns: alarms.alarmArns,
         });
-        return { alarms, dashboard };
-    });
+        monitoring.push({ alarms, dashboard });
+    }
 
     const byPipeline = <T>(value: (index: number) => T) => Object.fromEntries(pipelines.map((def, index) => [def.name, value(index)]));
 

@@ -129,6 +129,7 @@ interface Registration {
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { monitor: unknown } } };
 const pulumiLog = require("@pulumi/pulumi/log") as { hasErrors(): boolean; error(msg: string, resource?: unknown): Promise<void> };
+const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise<T>(promise: Promise<T>, context: unknown): Promise<T> };
 
 interface MonitorRequest {
     getType(): string;
@@ -232,6 +233,11 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     // harness captures none while a program runs.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
+    // The SDK also wraps every internal promise (four per resource property) in a leak tracker that
+    // reports promises still pending when the process exits: a third of the plan's allocations. The plan
+    // needs no exit report: it waits for every registration (waitForRPCs) and fails on the first error.
+    const trackPromise = debuggable.debuggablePromise;
+    debuggable.debuggablePromise = (promise) => promise;
     // A rejected input leaves the SDK's keep-alive for that registration open for good, so waiting for
     // every RPC would hang: the first failure ends the wait instead.
     let reportFailure = () => {};
@@ -261,6 +267,7 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
         process.off("unhandledRejection", fail);
         pulumiLog.error = originalLogError;
         Error.stackTraceLimit = stackTraceLimit;
+        debuggable.debuggablePromise = trackPromise;
     }
     if (!hadLoggedErrors && pulumiLog.hasErrors()) failures.push("the program logged errors (see above)");
     if (failures.length > 0) throw new PlanError(project.name, stack, [...new Set(failures)]);
