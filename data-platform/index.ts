@@ -24,6 +24,7 @@ import { EncryptionKey } from "../shared/encryption-key";
 import { GlueJobFailureAlarm } from "../shared/glue-job-alarm";
 import { GlueJobDashboard } from "../shared/glue-job-dashboard";
 import { GlueCrawlerPair, crawlerTableName } from "../shared/glue-crawler-pair";
+import { GlueJobScript } from "../shared/glue-job-script";
 import { GlueLoadJob } from "../shared/glue-load-job";
 import { GlueNetwork } from "../shared/glue-network";
 import { RedshiftSandbox } from "../shared/redshift-sandbox";
@@ -136,7 +137,7 @@ async function main(): Promise<Record<string, unknown>> {
         policyStatements: rawBucketGrants({ partition, principals }, s3Arn(rawName), grants),
         protect,
     });
-    /** Job scripts (`scripts/<pipeline>/`) and the jobs' TempDir (`temp/<pipeline>/`); only this account uses it. */
+    /** The job script (`scripts/`) and the jobs' TempDirs (`temp/<pipeline>/`); only this account uses it. */
     const glueBucket = new SecureBucket("glue", {
         bucketName: glueName,
         kmsKeyArn: dataKey.keyArn,
@@ -243,7 +244,8 @@ async function main(): Promise<Record<string, unknown>> {
         Object.assign(tableStatements, ddl.tableStatements);
     }
 
-    // --- Per pipeline: catalog table and crawlers, load job and trigger.
+    // --- Per pipeline: catalog table and crawlers, load job and trigger; every job runs one uploaded script.
+    const jobScript = new GlueJobScript("load-to-redshift", { bucket: { name: glueBucket.bucketName, arn: glueBucket.arn } });
     const glue: Record<string, PipelineGlue> = {};
     for (const p of pipelineNames) {
         await letRegistrationsCatchUp();
@@ -282,6 +284,7 @@ async function main(): Promise<Record<string, unknown>> {
             roleName: p.jobRoleName,
             permissionsBoundaryArn: config.workloadBoundaryArn,
             glueBucket: { name: glueBucket.bucketName, arn: glueBucket.arn },
+            script: jobScript,
             source: { bucketName: landing.bucketName, bucketArn: landing.arn, prefix: landingPrefix(def) },
             connection: { name: connection.name, secretArn: redshiftSecretArn },
             target: {

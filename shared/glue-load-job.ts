@@ -1,28 +1,8 @@
-import * as fs from "fs";
-import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { allow, PolicyStatementInput } from "./iam";
 import { JobColumnMapping } from "./pipeline/job-mapping";
 import { glueArn, glueCatalogArn, glueLogStatements, GlueRoleScope, GlueServiceRole, glueVpcStatements } from "./glue-service-role";
-
-/** The job script's path inside the repository. */
-export const GLUE_SCRIPT_REPO_PATH = path.join("data-platform", "glue", "load_to_redshift.py");
-
-/**
- * The repository's copy of the job script. The component runs compiled (build/shared/glue-load-job.js)
- * and build/ holds no .py file, so the path is found from the repository root: the nearest folder above
- * this file that holds the script.
- */
-export function defaultGlueScriptPath(from: string = __dirname): string {
-    for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-        const candidate = path.join(dir, GLUE_SCRIPT_REPO_PATH);
-        if (fs.existsSync(candidate)) return candidate;
-        if (path.dirname(dir) === dir) {
-            throw new Error(`the Glue job script ${GLUE_SCRIPT_REPO_PATH} was not found in any folder above ${from}`);
-        }
-    }
-}
 
 /**
  * What starts the job: a schedule, or its S3 crawler succeeding (see data-platform/config.ts `JobTrigger`).
@@ -34,19 +14,19 @@ export function defaultGlueScriptPath(from: string = __dirname): string {
 export type GlueLoadJobTrigger = { readonly kind: "schedule"; readonly schedule: string } | { readonly kind: "crawler"; readonly crawlerName: pulumi.Input<string> };
 
 export interface GlueLoadJobArgs {
-    /** Name prefix for the job, trigger and script, e.g. `tracking-dev-user-events`. */
+    /** Name prefix for the job and trigger, e.g. `tracking-dev-user-events`. */
     readonly namePrefix: string;
-    /** The pipeline, for the script's key and descriptions. */
+    /** The pipeline, for its TempDir folder and descriptions. */
     readonly pipeline: string;
     readonly scope: GlueRoleScope;
     /** The role's name; deterministic so the data key's policy can name it. */
     readonly roleName: string;
     /** The role's permissions boundary (the bootstrap's workload boundary). */
     readonly permissionsBoundaryArn?: string;
-    /** The bucket for the script and the TempDir. */
+    /** The bucket of the script and of the TempDir. */
     readonly glueBucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
-    /** The script to upload; the repository's load_to_redshift.py by default. */
-    readonly scriptPath?: string;
+    /** The uploaded script every load job runs ({@link GlueJobScript}). */
+    readonly script: { readonly s3Uri: pulumi.Input<string>; readonly objectArn: pulumi.Input<string> };
     /** Where the landed data is: the job reads every object under `s3://<bucketName>/<prefix>` (subfolders included). */
     readonly source: {
         readonly bucketName: pulumi.Input<string>;
@@ -83,11 +63,11 @@ export interface GlueLoadJobArgs {
 }
 
 /**
- * One pipeline's Glue load job, fully automated: the script uploaded from the repository as an asset,
- * a Glue 5.0 Spark job (G.1X, bookmarks on so each landed file loads once, continuous logging, metrics,
+ * One pipeline's Glue load job, fully automated: the repository's script (uploaded once per stack by
+ * {@link GlueJobScript}) run as a Glue 5.0 Spark job (G.1X, bookmarks on so each landed file loads once, continuous logging, metrics,
  * one run at a time so two runs never merge the same batch, a timeout and retries that are safe because
  * the script loads through a staging table and a merge on the merge key), its role limited to this
- * pipeline's prefix, script and TempDir, and the trigger that starts it.
+ * pipeline's prefix and TempDir and the one script, and the trigger that starts it.
  *
  * The job reads its landing prefix straight from S3 (`--source_path`), with a job bookmark on the objects'
  * modification times, not through the crawler's catalog table: the table's hourly partitions exist only
@@ -98,11 +78,8 @@ export interface GlueLoadJobArgs {
 export class GlueLoadJob extends pulumi.ComponentResource {
     readonly job: aws.glue.Job;
     readonly trigger: aws.glue.Trigger;
-    readonly script: aws.s3.BucketObjectv2;
     readonly role: GlueServiceRole;
     readonly jobName: pulumi.Output<string>;
-    /** `scripts/<pipeline>/load_to_redshift.py` in the Glue bucket. */
-    readonly scriptKey: string;
     /** `temp/<pipeline>/` in the Glue bucket. */
     readonly tempPrefix: string;
 
@@ -121,8 +98,6 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             throw new Error(`GlueLoadJob ${name}: trigger.schedule must be a cron(...) expression (got "${args.trigger.schedule}")`);
         }
 
-        const scriptPath = args.scriptPath ?? defaultGlueScriptPath();
-        this.scriptKey = `scripts/${args.pipeline}/${path.basename(scriptPath)}`;
         this.tempPrefix = `temp/${args.pipeline}/`;
 
         const landingObjects = pulumi.interpolate`${args.source.bucketArn}/${args.source.prefix}*`;
@@ -136,7 +111,7 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 Resource: [args.source.bucketArn],
                 Condition: { StringLike: { "s3:prefix": [args.source.prefix.replace(/\/$/, ""), `${args.source.prefix}*`] } },
             },
-            { Sid: "ReadJobScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [pulumi.interpolate`${args.glueBucket.arn}/${this.scriptKey}`] },
+            { Sid: "ReadJobScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [args.script.objectArn] },
             { Sid: "UseTempDir", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: [tempObjects] },
             {
                 Sid: "ListTempDir",
@@ -168,13 +143,6 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             permissionsBoundaryArn: args.permissionsBoundaryArn,
         }, { parent: this });
 
-        this.script = new aws.s3.BucketObjectv2(`${name}-script`, {
-            bucket: args.glueBucket.name,
-            key: this.scriptKey,
-            source: new pulumi.asset.FileAsset(scriptPath),
-            contentType: "text/x-python",
-        }, { parent: this });
-
         this.job = new aws.glue.Job(name, {
             name: `${args.namePrefix}-load`,
             description: `Loads landed ${args.source.prefix} data into Redshift ${args.target.table} (staging table + merge on ${args.target.mergeKey})`,
@@ -182,7 +150,7 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             command: {
                 name: "glueetl",
                 pythonVersion: "3",
-                scriptLocation: pulumi.interpolate`s3://${args.glueBucket.name}/${this.script.key}`,
+                scriptLocation: args.script.s3Uri,
             },
             glueVersion: "5.0",
             workerType: "G.1X",
@@ -228,6 +196,6 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                   }, { parent: this, dependsOn: args.target.tableCreatedBy });
 
         this.jobName = this.job.name;
-        this.registerOutputs({ jobName: this.jobName, triggerName: this.trigger.name, roleArn: this.role.arn, scriptKey: this.scriptKey });
+        this.registerOutputs({ jobName: this.jobName, triggerName: this.trigger.name, roleArn: this.role.arn });
     }
 }

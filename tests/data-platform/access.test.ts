@@ -211,19 +211,19 @@ describe("data-platform: access to the landed data, simulated over the planned p
             }
         });
 
-        it("the load job reads its script and uses its own TempDir, and nothing else of the Glue bucket", async () => {
+        it("the load job reads the script and uses its own TempDir, and nothing else of the Glue bucket", async () => {
             for (const [index, def] of pipelines.entries()) {
                 const role = jobRole(def.name);
-                const script = `${arns.glue}/scripts/${def.name}/load_to_redshift.py`;
-                expect(await ask(role, s3(role, "s3:GetObject", script), "glue"), `${def.name} reads its script`).to.equal("Allowed");
-                expect(await ask(role, s3(role, "s3:PutObject", script), "glue"), `${def.name} overwrites its script`).to.equal("ImplicitlyDenied");
+                const script = `${arns.glue}/scripts/load_to_redshift.py`;
+                expect(await ask(role, s3(role, "s3:GetObject", script), "glue"), `${def.name} reads the script`).to.equal("Allowed");
+                expect(await ask(role, s3(role, "s3:PutObject", script), "glue"), `${def.name} overwrites the script`).to.equal("ImplicitlyDenied");
+                expect(await ask(role, s3(role, "s3:GetObject", `${arns.glue}/scripts/other.py`), "glue"), `${def.name} reads another script`).to.equal("ImplicitlyDenied");
                 for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]) {
                     expect(await ask(role, s3(role, action, `${arns.glue}/temp/${def.name}/run-1/part-0.csv`), "glue"), `${def.name} ${action} in its TempDir`).to.equal("Allowed");
                 }
                 expect(await askKey(role, "kms:GenerateDataKey", arns.glue), `${def.name} encrypts TempDir objects`).to.equal("Allowed");
                 const other = neighbour(index).name;
                 expect(await ask(role, s3(role, "s3:PutObject", `${arns.glue}/temp/${other}/x`), "glue"), `${def.name} writes ${other}'s TempDir`).to.equal("ImplicitlyDenied");
-                expect(await ask(role, s3(role, "s3:GetObject", `${arns.glue}/scripts/${other}/load_to_redshift.py`), "glue"), `${def.name} reads ${other}'s script`).to.equal("ImplicitlyDenied");
             }
         });
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as path from "path";
 import { checkEngineeringFirehoseRoles } from "../../data-platform/grants";
 import { crawlerTableName } from "../../shared/glue-crawler-pair";
-import { defaultGlueScriptPath, GLUE_SCRIPT_REPO_PATH } from "../../shared/glue-load-job";
+import { defaultGlueScriptPath, GLUE_SCRIPT_REPO_PATH } from "../../shared/glue-job-script";
 import { resourceName } from "../../shared/naming";
 import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
 import { glueColumns } from "../../shared/pipeline/glue-schema";
@@ -66,13 +66,15 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                 for (const crawler of crawlers) expect(inputsOf(crawler).securityConfiguration, "encrypted logs").to.equal(resourceName(dp.stack, "glue"));
             });
 
-            it("has one load job running the repository's script, uploaded as an asset", () => {
+            it("has one load job running the repository's script, uploaded once as an asset", () => {
                 const job = one(TYPES.job, (i) => i.name === `${prefix()}-load`, "job");
                 const inputs = inputsOf(job);
                 const command = inputs.command as { name: string; scriptLocation: string };
                 expect(command.name).to.equal("glueetl");
                 const script = one(TYPES.bucketObject, (i) => `s3://${i.bucket}/${i.key}` === command.scriptLocation, `the object at ${command.scriptLocation}`);
                 expect(inputsOf(script).source).to.deep.equal({ $asset: GLUE_SCRIPT_REPO_PATH });
+                expect(inputsOf(script).key, "one script for every pipeline, not a copy each").to.equal("scripts/load_to_redshift.py");
+                expect(ofType(dp, TYPES.bucketObject), "the stack uploads one object").to.have.length(1);
                 expect(inputs).to.deep.include({ glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 2, maxRetries: 1, timeout: 30, executionProperty: { maxConcurrentRuns: 1 } });
                 expect(inputs.connections).to.deep.equal([dp.outputs.glueConnectionName]);
                 expect(inputs.securityConfiguration).to.equal(resourceName(dp.stack, "glue"));
