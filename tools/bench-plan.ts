@@ -22,7 +22,9 @@ async function main(): Promise<void> {
     const result = await runPlan({ write: false });
     const violations = evaluatePlans(result.plans);
     const resources = result.plans.reduce((sum, p) => sum + p.resources.length, 0);
-    process.stdout.write(JSON.stringify({ pipelines: pipelines.length, resources, violations: violations.length }) + "\n");
+    // A count alone does not say why a run fails; the distinct policy names do, in a line that stays short.
+    const violatedPolicies = [...new Set(violations.map((v) => v.policy))].sort();
+    process.stdout.write(JSON.stringify({ pipelines: pipelines.length, resources, violations: violations.length, violatedPolicies }) + "\n");
 }
 
 if (require.main === module) {

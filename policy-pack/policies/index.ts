@@ -5,6 +5,7 @@
  */
 import type { EnforcementLevel } from "@pulumi/policy";
 import { apiGatewayPolicies } from "./apigateway";
+import { documentSizePolicies } from "./document-size";
 import { gluePolicies } from "./glue";
 import { iamPolicies } from "./iam";
 import { operationsPolicies } from "./operations";
@@ -24,6 +25,7 @@ export const policies: readonly PackPolicy[] = [
     ...apiGatewayPolicies,
     ...gluePolicies,
     ...operationsPolicies,
+    ...documentSizePolicies,
 ];
 
 export type { PackPolicy, PackResourcePolicy, PackStackPolicy, SecurityHubControl } from "./support/define";
