@@ -55,6 +55,7 @@ const outputs: Record<string, unknown> = {
     accountRole: config.accountRole,
     deployerRoleArn: identities.deployerRole.arn,
     previewerRoleArn: identities.previewerRole.arn,
+    driftReaderRoleArn: identities.driftReaderRole.arn,
     githubOidcProviderArn: identities.oidcProviderArn,
     // Every role of the pipeline stacks sets this as its `permissionsBoundary`.
     workloadBoundaryArn: identities.workloadBoundary.arn,

@@ -1,15 +1,15 @@
 /**
  * Names of what the bootstrap itself creates. They share the project's `tracking-` prefix but never the
- * `tracking-<stack>-` prefixes the deployer may manage: `deployer`, `previewer`, `workload`, `state` and
- * `apigateway` are refused as stack names (see config.ts), so no deployer permission scoped to
- * `tracking-<stack>-*` can ever reach the bootstrap's own roles, policies, bucket or key.
+ * `tracking-<stack>-` prefixes the deployer may manage: `deployer`, `previewer`, `drift`, `workload`,
+ * `state` and `apigateway` are refused as stack names (see config.ts), so no deployer permission scoped
+ * to `tracking-<stack>-*` can ever reach the bootstrap's own roles, policies, bucket or key.
  */
-import { DEPLOYER_ROLE_NAME, NAME_PREFIX, PREVIEWER_ROLE_NAME } from "../shared/naming";
+import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, GLUE_SCRIPT_FOLDER, NAME_PREFIX, PREVIEWER_ROLE_NAME } from "../shared/naming";
 
 /** Second name segments the bootstrap uses; a stack of one of these names would overlap them. */
-export const RESERVED_STACK_NAMES = ["deployer", "previewer", "workload", "state", "apigateway"] as const;
+export const RESERVED_STACK_NAMES = ["deployer", "previewer", "drift", "workload", "state", "apigateway"] as const;
 
-export { DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME };
+export { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME };
 
 /** Managed policies holding the deployer's permissions: `tracking-deployer-1`, `-2`, ... */
 export function deployerPolicyName(index: number): string {
@@ -19,6 +19,11 @@ export function deployerPolicyName(index: number): string {
 /** Managed policies holding the previewer's permissions. */
 export function previewerPolicyName(index: number): string {
     return `${PREVIEWER_ROLE_NAME}-${index}`;
+}
+
+/** Managed policies holding the drift reader's permissions. */
+export function driftReaderPolicyName(index: number): string {
+    return `${DRIFT_READER_ROLE_NAME}-${index}`;
 }
 
 /**
@@ -66,3 +71,21 @@ export const STATE_LOCK_PREFIX = `${STATE_OBJECT_PREFIX}locks/`;
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
+
+/**
+ * What the data-platform stack names, that a refresh must read and the bootstrap cannot ask it for (it
+ * is deployed first): its Glue bucket, `tracking-<stack>-glue-<account>-<region>` (data-platform/
+ * index.ts), whose `scripts/` folder holds the Glue job script (shared/glue-job-script.ts,
+ * `GLUE_SCRIPT_FOLDER`; the uploaded object, not the TempDir beside it); and the
+ * Redshift sandbox's admin secret, `tracking-<stack>-redshift-sandbox-admin` (shared/redshift-sandbox.ts).
+ * `namePrefix` is the stack's `tracking-<stack>-`. tests/bootstrap/drift-reader.test.ts checks both
+ * names against the planned data-platform stack, so a rename there fails here rather than in the drift check.
+ */
+export function glueBucketName(namePrefix: string, account: string, region: string): string {
+    return `${namePrefix}glue-${account}-${region}`;
+}
+/** The Glue bucket folder of the job script, as the data-platform stack uploads it. */
+export const GLUE_SCRIPTS_PREFIX = GLUE_SCRIPT_FOLDER;
+export function sandboxSecretName(namePrefix: string): string {
+    return `${namePrefix}redshift-sandbox-admin`;
+}

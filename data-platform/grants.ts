@@ -4,6 +4,7 @@
  * of resolved ARNs, so the offline tests evaluate exactly what the program deploys.
  */
 import { accountRootArn, Conditions, Principal, PolicyStatement } from "../shared/iam";
+import { DRIFT_READER_ROLE_NAME, roleArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
 import { FIREHOSE_ERROR_ROOT, landingPrefix } from "../shared/pipeline/s3-prefix";
 
@@ -154,6 +155,8 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
         },
     });
     const glueRoles = [...args.glueJobRoleArns, ...args.glueCrawlerRoleArns];
+    // The bootstrap creates it in this account under a fixed name, before any stack exists.
+    const driftReader = roleArn(args.partition, args.accountId, DRIFT_READER_ROLE_NAME);
     const statements: PolicyStatement[] = [];
     if (args.firehoseRoleArns.length > 0) {
         statements.push(
@@ -191,6 +194,9 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
         },
         // `pulumi up` uploads the job scripts into the (SSE-KMS) Glue bucket.
         s3Use("DeployerUploadsGlueScripts", root, [args.deployerRoleArn], KEY_WRITE, [args.glueBucketArn]),
+        // The bootstrap's drift reader refreshes the script objects (the daily drift check): decrypt only,
+        // only through S3 and only for the Glue bucket; its own IAM policy limits the objects to scripts/.
+        s3Use("DriftReaderReadsGlueScripts", root, [driftReader], KEY_READ, [args.glueBucketArn]),
     );
     if (args.secretsUnderKey) {
         statements.push(
@@ -210,6 +216,16 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
                 Action: KEY_WRITE,
                 Resource: "*",
                 Condition: { ...onlyRoles([args.deployerRoleArn]), StringEquals: { "kms:ViaService": viaSecrets } },
+            },
+            {
+                // The drift check refreshes the sandbox's secret version (GetSecretValue): decrypt only, only
+                // through Secrets Manager; its own IAM policy pins the secret (kms:EncryptionContext:SecretARN).
+                Sid: "DriftReaderReadsRedshiftSecret",
+                Effect: "Allow",
+                Principal: root,
+                Action: KEY_READ,
+                Resource: "*",
+                Condition: { ...onlyRoles([driftReader]), StringEquals: { "kms:ViaService": viaSecrets } },
             },
         );
     }

@@ -2,12 +2,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { GLUE_SCRIPT_FOLDER } from "./naming";
 
 /** The job script's path inside the repository. */
 export const GLUE_SCRIPT_REPO_PATH = path.join("data-platform", "glue", "load_to_redshift.py");
-
-/** Folder of the Glue bucket that holds job scripts (the bootstrap's drift reader reads it). */
-export const GLUE_SCRIPT_FOLDER = "scripts/";
 
 /**
  * The repository's copy of the job script. The component runs compiled (build/shared/*.js) and build/

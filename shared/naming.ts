@@ -15,6 +15,11 @@ export function resourceName(stack: string, ...parts: string[]): string {
 export const DEPLOYER_ROLE_NAME = `${NAME_PREFIX}-deployer`;
 /** The read-only IAM role the bootstrap creates in each account for `pulumi preview` on pull requests. */
 export const PREVIEWER_ROLE_NAME = `${NAME_PREFIX}-previewer`;
+/**
+ * The read-only IAM role the bootstrap creates in each account for the scheduled drift check
+ * (`pulumi preview --refresh`): the previewer's reads plus the few reads only a refresh makes.
+ */
+export const DRIFT_READER_ROLE_NAME = `${NAME_PREFIX}-drift-reader`;
 
 export function partitionOfRegion(region: string): string {
     if (region.startsWith("cn-")) return "aws-cn";
@@ -30,3 +35,6 @@ export function roleArn(partition: string, account: string, roleName: string): s
 export function firehoseRoleName(stack: string, pipeline: string): string {
     return resourceName(stack, pipeline, "firehose");
 }
+
+/** Folder of the Glue bucket holding the job script (shared/glue-job-script.ts); the drift reader may read it. */
+export const GLUE_SCRIPT_FOLDER = "scripts/";

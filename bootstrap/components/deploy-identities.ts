@@ -3,10 +3,20 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AccountRole } from "../config";
 import { render } from "../iam/document";
 import { workloadBoundary } from "../iam/boundary";
-import { deployerPolicies, previewerPolicies } from "../iam/policies";
+import { deployerPolicies, driftReaderPolicies, previewerPolicies } from "../iam/policies";
 import type { Scope } from "../iam/scope";
-import { deployerTrust, previewerTrust, TrustSettings } from "../iam/trust";
-import { DEPLOYER_ROLE_NAME, deployerPolicyName, GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, PREVIEWER_ROLE_NAME, previewerPolicyName, WORKLOAD_BOUNDARY_NAME } from "../names";
+import { deployerTrust, driftReaderTrust, previewerTrust, TrustSettings } from "../iam/trust";
+import {
+    DEPLOYER_ROLE_NAME,
+    deployerPolicyName,
+    DRIFT_READER_ROLE_NAME,
+    driftReaderPolicyName,
+    GITHUB_OIDC_AUDIENCE,
+    GITHUB_OIDC_HOST,
+    PREVIEWER_ROLE_NAME,
+    previewerPolicyName,
+    WORKLOAD_BOUNDARY_NAME,
+} from "../names";
 
 export interface DeployIdentitiesArgs {
     /** Which account's stacks the deployer manages. */
@@ -25,8 +35,9 @@ export interface DeployIdentitiesArgs {
 /**
  * The identities that deploy the pipeline stacks of one account: GitHub's OIDC provider, the deployer
  * role (push workflows on the deploy branch, and people of the other account with the ExternalId), the
- * read-only previewer role (pull-request workflows), and the permissions boundary every role the
- * deployer creates must carry.
+ * read-only previewer role (pull-request workflows), the read-only drift reader role (the deploy branch's
+ * scheduled drift check: the previewer's reads plus what only a refresh reads), and the permissions
+ * boundary every role the deployer creates must carry.
  *
  * Args are plain values, not Inputs: every document here is computed from configuration alone, so the
  * plan (and `pulumi preview`) shows each policy in full before it exists.
@@ -35,6 +46,7 @@ export class DeployIdentities extends pulumi.ComponentResource {
     readonly oidcProviderArn: string;
     readonly deployerRole: aws.iam.Role;
     readonly previewerRole: aws.iam.Role;
+    readonly driftReaderRole: aws.iam.Role;
     readonly workloadBoundary: aws.iam.Policy;
 
     constructor(name: string, args: DeployIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -78,10 +90,19 @@ export class DeployIdentities extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: afterProvider });
         this.attachPolicies(`${name}-previewer`, this.previewerRole, previewerPolicies(args.accountRole, scope).map(render), previewerPolicyName, "previewer");
 
+        this.driftReaderRole = new aws.iam.Role(`${name}-drift-reader`, {
+            name: DRIFT_READER_ROLE_NAME,
+            description: `Read-only daily drift check (preview --refresh) of the tracking ${args.accountRole} stacks from ${args.trust.deployBranch}`,
+            assumeRolePolicy: render(driftReaderTrust(trust)),
+            maxSessionDuration: 3600,
+        }, { parent: this, dependsOn: afterProvider });
+        this.attachPolicies(`${name}-drift-reader`, this.driftReaderRole, driftReaderPolicies(args.accountRole, scope).map(render), driftReaderPolicyName, "drift reader");
+
         this.registerOutputs({
             oidcProviderArn: this.oidcProviderArn,
             deployerRoleArn: this.deployerRole.arn,
             previewerRoleArn: this.previewerRole.arn,
+            driftReaderRoleArn: this.driftReaderRole.arn,
             workloadBoundaryArn: this.workloadBoundary.arn,
         });
     }

@@ -4,14 +4,14 @@ import { roleArn } from "../../shared/naming";
 import { PolicyStatement } from "../../shared/iam";
 import { KEY_ADMINISTRATION_ACTIONS } from "../../shared/encryption-key";
 import { SecureBucket } from "../../shared/secure-bucket";
-import { DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, secretsProviderUrl, STATE_KEY_ALIAS, STATE_LOCK_PREFIX, STATE_OBJECT_PREFIX, stateBackendUrl, stateBucketName } from "../names";
+import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, secretsProviderUrl, STATE_KEY_ALIAS, STATE_LOCK_PREFIX, STATE_OBJECT_PREFIX, stateBackendUrl, stateBucketName } from "../names";
 
 export interface StateBackendArgs {
     readonly partition: string;
     readonly region: string;
     /** The account holding the backend (this stack's). */
     readonly account: string;
-    /** The other account, whose deployer and previewer roles use the backend too. */
+    /** The other account, whose deployer, previewer and drift reader roles use the backend too. */
     readonly otherAccount: string;
     /** The other account's administrator roles (ARN patterns), which run that account's bootstrap. */
     readonly otherAccountAdminRoleArns: readonly string[];
@@ -29,8 +29,10 @@ const KEY_USE_READ = ["kms:Decrypt", "kms:DescribeKey"];
  * StackReference reads the other stack from the backend the CLI is logged in to.
  *
  * This account's roles get access through their own IAM policies (the key delegates to IAM); the other
- * account's deployer and previewer are named in the bucket and key policies through the account root and
- * an aws:PrincipalArn condition, which IAM accepts before those roles exist.
+ * account's deployer, previewer and drift reader are named in the bucket and key policies through the
+ * account root and an aws:PrincipalArn condition, which IAM accepts before those roles exist. The two
+ * read-only roles get what a preview does on the backend: read state and decrypt its secrets, and take
+ * the stack's lock; a preview, a refreshing one included, never saves state.
  */
 export class StateBackend extends pulumi.ComponentResource {
     readonly bucketName: string;
@@ -47,8 +49,10 @@ export class StateBackend extends pulumi.ComponentResource {
         const ownRoot = `arn:${args.partition}:iam::${args.account}:root`;
         const otherRoot = `arn:${args.partition}:iam::${args.otherAccount}:root`;
         const otherDeployer = roleArn(args.partition, args.otherAccount, DEPLOYER_ROLE_NAME);
-        const otherPreviewer = roleArn(args.partition, args.otherAccount, PREVIEWER_ROLE_NAME);
-        const pipelineRoles = [args.account, args.otherAccount].flatMap((account) => [DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME].map((role) => roleArn(args.partition, account, role)));
+        const otherReaders = [PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) => roleArn(args.partition, args.otherAccount, role));
+        const pipelineRoles = [args.account, args.otherAccount].flatMap((account) =>
+            [DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) => roleArn(args.partition, account, role)),
+        );
         const admins = [...args.otherAccountAdminRoleArns];
 
         const keyPolicy = {
@@ -56,13 +60,13 @@ export class StateBackend extends pulumi.ComponentResource {
             Statement: [
                 { Sid: "AccountAdministration", Effect: "Allow", Principal: { AWS: ownRoot }, Action: [...KEY_ADMINISTRATION, ...KEY_USE_WRITE].filter((a, i, all) => all.indexOf(a) === i).sort(), Resource: "*" },
                 { Sid: "OtherAccountDeployer", Effect: "Allow", Principal: { AWS: otherRoot }, Action: KEY_USE_WRITE, Resource: "*", Condition: { ArnEquals: { "aws:PrincipalArn": otherDeployer } } },
-                { Sid: "OtherAccountPreviewer", Effect: "Allow", Principal: { AWS: otherRoot }, Action: KEY_USE_READ, Resource: "*", Condition: { ArnEquals: { "aws:PrincipalArn": otherPreviewer } } },
+                { Sid: "OtherAccountReadOnlyRoles", Effect: "Allow", Principal: { AWS: otherRoot }, Action: KEY_USE_READ, Resource: "*", Condition: { ArnEquals: { "aws:PrincipalArn": otherReaders } } },
                 ...(admins.length > 0
                     ? [{ Sid: "OtherAccountAdministrators", Effect: "Allow", Principal: { AWS: otherRoot }, Action: KEY_USE_WRITE, Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": admins } } }]
                     : []),
                 {
-                    // The deployers may tag KMS keys on create (tag-based scoping); they must never be able
-                    // to tag, re-point or retire the backend's key and so take it over.
+                    // The deployers may tag KMS keys on create (tag-based scoping); no role of the pipeline must
+                    // ever be able to tag, re-point or retire the backend's key and so take it over.
                     Sid: "DenyKeyChangesByPipelineRoles",
                     Effect: "Deny",
                     Principal: { AWS: "*" },
@@ -88,11 +92,11 @@ export class StateBackend extends pulumi.ComponentResource {
         const objects = `${bucketArn}/${STATE_OBJECT_PREFIX}*`;
         const otherAccount = (roles: string[]) => ({ ArnEquals: { "aws:PrincipalArn": roles } });
         const grants: PolicyStatement[] = [
-            { Sid: "OtherAccountList", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: otherAccount([otherDeployer, otherPreviewer]) },
-            { Sid: "OtherAccountRead", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:GetObject"], Resource: objects, Condition: otherAccount([otherDeployer, otherPreviewer]) },
+            { Sid: "OtherAccountList", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: otherAccount([otherDeployer, ...otherReaders]) },
+            { Sid: "OtherAccountRead", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:GetObject"], Resource: objects, Condition: otherAccount([otherDeployer, ...otherReaders]) },
             { Sid: "OtherAccountWrite", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:DeleteObject", "s3:PutObject"], Resource: objects, Condition: otherAccount([otherDeployer]) },
-            // Every operation, a preview too, takes the stack's lock object.
-            { Sid: "OtherAccountPreviewLock", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:DeleteObject", "s3:PutObject"], Resource: `${bucketArn}/${STATE_LOCK_PREFIX}*`, Condition: otherAccount([otherPreviewer]) },
+            // Every operation, a preview too (the drift check's refreshing one included), takes the stack's lock object.
+            { Sid: "OtherAccountPreviewLock", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:DeleteObject", "s3:PutObject"], Resource: `${bucketArn}/${STATE_LOCK_PREFIX}*`, Condition: otherAccount(otherReaders) },
             ...(admins.length > 0
                 ? [
                       { Sid: "OtherAccountAdministratorsList", Effect: "Allow" as const, Principal: { AWS: otherRoot }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: { ArnLike: { "aws:PrincipalArn": admins } } },

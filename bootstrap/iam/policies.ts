@@ -1,16 +1,16 @@
 /**
- * The bootstrap's IAM documents, rendered from the tables: the deployer's and the previewer's managed
- * policies, the workload boundary, and the API Gateway logging role's inline policy. All are plain
+ * The bootstrap's IAM documents, rendered from the tables: the deployer's, the previewer's and the drift
+ * reader's managed policies, the workload boundary, and the API Gateway logging role's inline policy. All are plain
  * strings computed from configuration alone, so the plan shows them in full and tests read them there.
  */
 import type { AccountRole } from "../config";
-import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, GITHUB_OIDC_HOST, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../names";
+import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, GITHUB_OIDC_HOST, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../names";
 import { document, PolicyDocument, PolicyStatement, splitIntoManagedPolicies } from "./document";
-import { deployerGrants, Grant, previewerGrants, stackLogGroups } from "./permissions";
+import { deployerGrants, driftReaderGrants, Grant, previewerGrants, stackLogGroups } from "./permissions";
 import { arn, Scope } from "./scope";
 
 function statementOf(grant: Grant): PolicyStatement {
-    const actions = [...new Set([...(grant.readOnly ?? []), ...(grant.deployOnly ?? [])])].sort();
+    const actions = [...new Set([...(grant.readOnly ?? []), ...(grant.refreshOnly ?? []), ...(grant.deployOnly ?? [])])].sort();
     return {
         Sid: grant.sid,
         Effect: "Allow",
@@ -33,9 +33,11 @@ function bootstrapIdentitiesDeny(scope: Scope): PolicyStatement {
         Resource: [
             iam(`role/${DEPLOYER_ROLE_NAME}`),
             iam(`role/${PREVIEWER_ROLE_NAME}`),
+            iam(`role/${DRIFT_READER_ROLE_NAME}`),
             iam(`role/${APIGATEWAY_LOGS_ROLE_NAME}`),
             iam(`policy/${DEPLOYER_ROLE_NAME}-*`),
             iam(`policy/${PREVIEWER_ROLE_NAME}-*`),
+            iam(`policy/${DRIFT_READER_ROLE_NAME}-*`),
             iam(`policy/${WORKLOAD_BOUNDARY_NAME}`),
             iam(`oidc-provider/${GITHUB_OIDC_HOST}`),
         ],
@@ -44,11 +46,20 @@ function bootstrapIdentitiesDeny(scope: Scope): PolicyStatement {
 
 /** The deployer's statements, in table order, before they are split into managed policies. */
 export function deployerStatements(role: AccountRole, scope: Scope): PolicyStatement[] {
-    return [...deployerGrants(role, scope).filter((g) => (g.readOnly ?? []).length + (g.deployOnly ?? []).length > 0).map(statementOf), bootstrapIdentitiesDeny(scope)];
+    return [
+        ...deployerGrants(role, scope)
+            .filter((g) => (g.readOnly ?? []).length + (g.refreshOnly ?? []).length + (g.deployOnly ?? []).length > 0)
+            .map(statementOf),
+        bootstrapIdentitiesDeny(scope),
+    ];
 }
 
 export function previewerStatements(role: AccountRole, scope: Scope): PolicyStatement[] {
     return previewerGrants(role, scope).map(statementOf);
+}
+
+export function driftReaderStatements(role: AccountRole, scope: Scope): PolicyStatement[] {
+    return driftReaderGrants(role, scope).map(statementOf);
 }
 
 export function deployerPolicies(role: AccountRole, scope: Scope): PolicyDocument[] {
@@ -57,6 +68,10 @@ export function deployerPolicies(role: AccountRole, scope: Scope): PolicyDocumen
 
 export function previewerPolicies(role: AccountRole, scope: Scope): PolicyDocument[] {
     return splitIntoManagedPolicies(previewerStatements(role, scope), PREVIEWER_ROLE_NAME);
+}
+
+export function driftReaderPolicies(role: AccountRole, scope: Scope): PolicyDocument[] {
+    return splitIntoManagedPolicies(driftReaderStatements(role, scope), DRIFT_READER_ROLE_NAME);
 }
 
 /**

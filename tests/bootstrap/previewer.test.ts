@@ -5,11 +5,14 @@ import { REQUIREMENTS } from "./support/requirements";
 import { samplesFor } from "./support/samples";
 import { decide, decideUnvalidated, Decision } from "./support/simulate";
 import { accessLevelOf, allowGrants, contextSatisfying, isReadLevel, resourceAccountOf, resourcePolicyFor } from "./support/statements";
+import { backendAccess, READ_ONLY_BACKEND, stateAccountOf } from "./support/backend";
+import { refreshReads } from "./support/refresh";
 
 /**
  * The pull-request role cannot create, change or delete anything: every non-read action the deployer
  * holds, on every resource and under every condition the deployer's grant names, and every create,
- * change and delete call of every planned resource, is denied to the previewer by iam-simulate.
+ * change and delete call of every planned resource, is denied to the previewer by iam-simulate. Nor can
+ * it read what only the drift check's refresh reads (scripts, the sandbox's secret value).
  */
 describe("bootstrap: the previewer cannot change anything", function () {
     let views: AccountView[];
@@ -81,22 +84,31 @@ describe("bootstrap: the previewer cannot change anything", function () {
     });
 
     it("can read the stacks' state and take their lock, but not write state", async function () {
+        let checked = 0;
         for (const view of views) {
-            const state = view.config["tracking-bootstrap:stateAccountId"] ?? (view.config["tracking-bootstrap:stateBackend"] === "true" ? view.account : undefined);
+            const state = stateAccountOf(view);
             if (state === undefined) continue;
-            const owner = views.find((v) => v.account === state);
-            expect(owner, `bootstrap of the state account ${state}`).to.not.equal(undefined);
-            const bucket = `arn:${view.partition}:s3:::tracking-state-${state}-${view.region}`;
-            const object = `${bucket}/.pulumi/stacks/tracking-engineering/dev.json`;
-            const policyOf = (arn: string) => resourcePolicyFor(arn, {}, view, views);
-            expect(await decide({ principal: view.previewer.arn, action: "s3:GetObject", resource: object, resourceAccount: state }, view.previewer.policies, policyOf(object))).to.equal("Allowed");
-            expect(await decide({ principal: view.previewer.arn, action: "s3:ListBucket", resource: bucket, resourceAccount: state }, view.previewer.policies, policyOf(bucket))).to.equal("Allowed");
-            expect(await decide({ principal: view.previewer.arn, action: "s3:PutObject", resource: object, resourceAccount: state }, view.previewer.policies, policyOf(object))).to.equal("ImplicitlyDenied");
-            expect(await decide({ principal: view.previewer.arn, action: "s3:DeleteObject", resource: object, resourceAccount: state }, view.previewer.policies, policyOf(object))).to.equal("ImplicitlyDenied");
-            const lock = `${bucket}/.pulumi/locks/organization/tracking-engineering/dev/0f8fad5b-d9cb-469f-a165-70867728950e.json`;
-            for (const action of ["s3:PutObject", "s3:DeleteObject"]) {
-                expect(await decide({ principal: view.previewer.arn, action, resource: lock, resourceAccount: state }, view.previewer.policies, policyOf(lock)), `${view.bootstrapStack} ${action} lock`).to.equal("Allowed");
+            expect(views.find((v) => v.account === state), `bootstrap of the state account ${state}`).to.not.equal(undefined);
+            expect(await backendAccess(view, views, view.previewer, state), view.bootstrapStack).to.deep.equal(READ_ONLY_BACKEND);
+            checked++;
+        }
+        expect(checked, "bootstrap stacks using the shared backend").to.be.greaterThan(0);
+    });
+
+    it("has none of the refresh-only reads: no Glue script, no sandbox secret value, no data-key decryption for either", async function () {
+        // The same requests the drift reader is allowed (drift-reader.test.ts): pull requests never see them.
+        const allowed: string[] = [];
+        let checked = 0;
+        for (const view of views) {
+            for (const plan of view.pipelines) {
+                for (const read of refreshReads(plan)) {
+                    checked++;
+                    const request = { ...read.request, principal: view.previewer.arn, context: await applicable(read.request.action, read.request.resource, read.request.context ?? {}) };
+                    if ((await decide(request, view.previewer.policies, read.resourcePolicy)) === "Allowed") allowed.push(read.label);
+                }
             }
         }
+        expect(allowed).to.deep.equal([]);
+        expect(checked, "refresh-only reads in the plans (scripts, secret versions)").to.be.greaterThan(4);
     });
 });

@@ -6,8 +6,8 @@ import { decide, Decision, IdentityPolicy } from "./support/simulate";
 /**
  * The shared Pulumi backend across the two accounts, decided by iam-simulate over the planned bucket and
  * key policies together with each caller's planned (or stated) identity policies: the other account's
- * deployer reads and writes state, its previewer reads and locks, its named administrators run their
- * bootstrap; nobody else of that account, no third account, and no request without TLS.
+ * deployer reads and writes state, its previewer and drift reader read and lock, its named administrators
+ * run their bootstrap; nobody else of that account, no third account, and no request without TLS.
  */
 
 const THIRD_ACCOUNT = "999999999999";
@@ -69,11 +69,18 @@ describe("bootstrap: the shared state backend", function () {
         for (const action of ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]) expect(await kms(other.deployer.arn, other.deployer.policies, action), action).to.equal("Allowed");
     });
 
-    it("lets the other account's previewer read state and decrypt, but not write or encrypt", async function () {
-        expect(await s3(other.previewer.arn, other.previewer.policies, "s3:GetObject", object)).to.equal("Allowed");
-        expect(await kms(other.previewer.arn, other.previewer.policies, "kms:Decrypt")).to.equal("Allowed");
-        expect(await s3(other.previewer.arn, other.previewer.policies, "s3:PutObject", object)).to.not.equal("Allowed");
-        expect(await kms(other.previewer.arn, other.previewer.policies, "kms:GenerateDataKey")).to.not.equal("Allowed");
+    it("lets the other account's previewer and drift reader read state, decrypt and take the lock, but not write state or encrypt", async function () {
+        const lock = `${bucket}/.pulumi/locks/organization/tracking-data-platform/dev/0f8fad5b-d9cb-469f-a165-70867728950e.json`;
+        for (const role of [other.previewer, other.driftReader]) {
+            expect(await s3(role.arn, role.policies, "s3:GetObject", object), role.name).to.equal("Allowed");
+            expect(await s3(role.arn, role.policies, "s3:ListBucket", bucket), role.name).to.equal("Allowed");
+            expect(await kms(role.arn, role.policies, "kms:Decrypt"), role.name).to.equal("Allowed");
+            expect(await s3(role.arn, role.policies, "s3:PutObject", lock), role.name).to.equal("Allowed");
+            expect(await s3(role.arn, role.policies, "s3:PutObject", object), role.name).to.not.equal("Allowed");
+            expect(await s3(role.arn, role.policies, "s3:DeleteObject", object), role.name).to.not.equal("Allowed");
+            expect(await kms(role.arn, role.policies, "kms:GenerateDataKey"), role.name).to.not.equal("Allowed");
+            expect(await kms(role.arn, role.policies, "kms:Encrypt"), role.name).to.not.equal("Allowed");
+        }
     });
 
     it("lets the other account's named administrators run their bootstrap, and no other role of theirs", async function () {

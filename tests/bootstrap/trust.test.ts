@@ -5,8 +5,9 @@ import { Decision, decideAssume, IdentityPolicy } from "./support/simulate";
 
 /**
  * Who may assume the planned roles, decided by iam-simulate over the planned trust policies: GitHub
- * Actions of the configured repository (deploy branch -> deployer, pull requests -> previewer), people of
- * the other account with the ExternalId (and MFA); nobody else.
+ * Actions of the configured repository (deploy branch -> deployer; pull requests and the deploy branch's
+ * bootstrap preview -> previewer; the deploy branch's scheduled drift check -> drift reader), people of
+ * the other account with the ExternalId (and MFA, deployer only); nobody else.
  */
 
 const THIRD_ACCOUNT = "999999999999";
@@ -41,20 +42,22 @@ function settingOf(view: AccountView): Setting {
     };
 }
 
-describe("bootstrap: who may assume the deployer and the previewer", function () {
+type Role = "deployer" | "previewer" | "driftReader";
+
+describe("bootstrap: who may assume the deployer, the previewer and the drift reader", function () {
     let views: AccountView[];
 
     before(async function () {
         views = await accounts();
     });
 
-    function viaGitHub(view: AccountView, role: "deployer" | "previewer", sub: string, aud?: string, provider?: string): Decision {
+    function viaGitHub(view: AccountView, role: Role, sub: string, aud?: string, provider?: string): Decision {
         const target = view[role];
         const principal = provider ?? settingOf(view).provider;
         return decideAssume({ principal, action: "sts:AssumeRoleWithWebIdentity", resource: target.arn, resourceAccount: view.account, context: claims(sub, aud) }, target.trust);
     }
 
-    function asPerson(view: AccountView, role: "deployer" | "previewer", account: string, context: Record<string, string>): Decision {
+    function asPerson(view: AccountView, role: Role, account: string, context: Record<string, string>): Decision {
         const target = view[role];
         const principal = `arn:${view.partition}:iam::${account}:role/engineer`;
         return decideAssume({ principal, action: "sts:AssumeRole", resource: target.arn, resourceAccount: view.account, context }, target.trust, mayAssumeRoles);
@@ -109,7 +112,7 @@ describe("bootstrap: who may assume the deployer and the previewer", function ()
         }
     });
 
-    it("the previewer: pull requests of the repository, and the deploy branch's drift check", function () {
+    it("the previewer: pull requests of the repository, and the deploy branch's bootstrap preview (deploy.yml)", function () {
         for (const view of views) {
             const s = settingOf(view);
             const [owner, repo] = s.repository.split("/");
@@ -124,6 +127,33 @@ describe("bootstrap: who may assume the deployer and the previewer", function ()
                 asPerson(view, "previewer", s.otherAccount, { "sts:ExternalId": s.externalId, "aws:MultiFactorAuthPresent": "true" }),
             ];
             expect(denied, view.bootstrapStack).to.deep.equal(denied.map(() => "ImplicitlyDenied"));
+        }
+    });
+
+    it("the drift reader: the deploy branch's subject (what its scheduled drift check presents), and nothing else", function () {
+        for (const view of views) {
+            const s = settingOf(view);
+            const [owner, repo] = s.repository.split("/");
+            expect(viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/heads/${s.branch}`), view.bootstrapStack).to.equal("Allowed");
+            const denied = [
+                // Never a pull request: it must not reach the scripts or the sandbox's secret.
+                viaGitHub(view, "driftReader", `repo:${s.repository}:pull_request`),
+                viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/heads/${s.branch}-hotfix`),
+                viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/heads/feature/x`),
+                viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/tags/v1`),
+                viaGitHub(view, "driftReader", `repo:${s.repository}:environment:production`),
+                viaGitHub(view, "driftReader", `repo:${owner}/${repo}-fork:ref:refs/heads/${s.branch}`),
+                viaGitHub(view, "driftReader", `repo:someone-else/${repo}:ref:refs/heads/${s.branch}`),
+                viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/heads/${s.branch}`, "api://other-audience"),
+                viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/heads/${s.branch}`, undefined, `arn:${view.partition}:iam::${THIRD_ACCOUNT}:oidc-provider/${GITHUB_OIDC_HOST}`),
+                // No person, not even with the deployer's ExternalId and MFA.
+                asPerson(view, "driftReader", s.otherAccount, { "sts:ExternalId": s.externalId, "aws:MultiFactorAuthPresent": "true" }),
+                asPerson(view, "driftReader", view.account, { "sts:ExternalId": s.externalId, "aws:MultiFactorAuthPresent": "true" }),
+            ];
+            expect(denied, view.bootstrapStack).to.deep.equal(denied.map(() => "ImplicitlyDenied"));
+            // One statement, one subject: nothing beyond the deploy branch could be admitted by a condition this test does not try.
+            const statements = view.driftReader.trust.Statement;
+            expect(statements.map((st) => st.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`]), view.bootstrapStack).to.deep.equal([`repo:${s.repository}:ref:refs/heads/${s.branch}`]);
         }
     });
 

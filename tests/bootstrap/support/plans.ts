@@ -6,7 +6,7 @@ import * as path from "path";
 import { PlanResult, repoRoot, runPlan } from "../../../tools/plan/runner";
 import { readProjectFile, readStackConfig } from "../../../tools/plan/stack-files";
 import { PlannedResource, StackPlan } from "../../../tools/plan/types";
-import { DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../../../bootstrap/names";
+import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../../../bootstrap/names";
 import type { IdentityPolicy } from "./simulate";
 
 export const BOOTSTRAP_PROJECT = "tracking-bootstrap";
@@ -110,6 +110,7 @@ export interface AccountView {
     readonly config: Record<string, string>;
     readonly deployer: RoleView;
     readonly previewer: RoleView;
+    readonly driftReader: RoleView;
     readonly boundary: PolicyDocument;
     readonly boundaryArn: string;
     /** The pipeline stacks deployed into this account. */
@@ -140,6 +141,7 @@ export async function accounts(): Promise<AccountView[]> {
                 config: readStackConfig(project, bootstrap.stack).values,
                 deployer: roleView(bootstrap, DEPLOYER_ROLE_NAME),
                 previewer: roleView(bootstrap, PREVIEWER_ROLE_NAME),
+                driftReader: roleView(bootstrap, DRIFT_READER_ROLE_NAME),
                 boundary: parseDocument(boundary.inputs.policy, WORKLOAD_BOUNDARY_NAME),
                 boundaryArn: String(boundary.outputs.arn),
                 pipelines: result.plans.filter((p) => p.project !== BOOTSTRAP_PROJECT && p.account === bootstrap.account),

@@ -16,9 +16,9 @@ type Token =
 
 const PATH_VARIABLES = /Path|ObjectName|LogGroupName|^Key/;
 
-/** A policy pattern: `*` any run of characters (IAM's `?` is not used here). */
+/** A policy pattern: `*` any run of characters, `?` any one character (a secret ARN's random suffix). */
 function patternTokens(pattern: string): Token[] {
-    return [...pattern].map((char) => (char === "*" ? { kind: "star" } : { kind: "char", char }));
+    return [...pattern].map((char): Token => (char === "*" ? { kind: "star" } : char === "?" ? { kind: "any" } : { kind: "char", char }));
 }
 
 /** A reference ARN template: each `${Variable}` is at least one character. */

@@ -30,7 +30,7 @@ export function contextSatisfying(condition: Grant["condition"]): Context {
     const context: Context = {};
     for (const [operator, entries] of Object.entries(condition)) {
         for (const [key, value] of Object.entries(entries)) {
-            const first = list(value)[0].replace(/\*/g, "x");
+            const first = list(value)[0].replace(/[*?]/g, "x");
             context[key] = operator.startsWith("ForAnyValue:") || operator.startsWith("ForAllValues:") ? [first] : first;
         }
     }

@@ -150,6 +150,8 @@ export function repositoryVariables(workflow: Workflow): string[] {
 /** One Pulumi command on one stack, as a job of a workflow runs it through the reusable workflow. */
 export interface StackRun {
     readonly workflow: string;
+    /** The calling workflow's `on:` (its events decide the OIDC subject, and so which role trusts it). */
+    readonly triggers: Record<string, unknown>;
     readonly job: string;
     readonly command: string;
     readonly workDir: string;
@@ -192,6 +194,7 @@ export function stackRuns(workflows: readonly Workflow[], reusable: string): Sta
                 const w = job.with ?? {};
                 runs.push({
                     workflow: path.basename(workflow.file),
+                    triggers: workflow.on,
                     job: jobName,
                     command: String(resolve(w.command, entry)),
                     workDir: String(resolve(w["work-dir"], entry)),
@@ -216,10 +219,38 @@ export function pinnedAccount(root: string, workDir: string, stack: string): str
     return Array.isArray(ids) && ids.length === 1 ? String(ids[0]) : undefined;
 }
 
+/** The deploy branch a bootstrap stack file configures (`tracking-bootstrap:deployBranch`, default main). */
+export function deployBranchOf(root: string, account: string): string {
+    const file = path.join(root, `Pulumi.${account}.yaml`);
+    if (!fs.existsSync(file)) return "main";
+    const doc = yaml.load(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    const branch = doc.config?.["tracking-bootstrap:deployBranch"];
+    return typeof branch === "string" ? branch : "main";
+}
+
+export const ROLES = { deployer: "tracking-deployer", previewer: "tracking-previewer", driftReader: "tracking-drift-reader" } as const;
+
+/** Events GitHub runs with a pull request's OIDC subject (`repo:<owner>/<repo>:pull_request`). */
+const PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
+
+/** The workflow runs only for these events (and always for the first); `workflow_dispatch` is the manual rerun of either. */
+function runsOnlyOn(run: StackRun, event: string): boolean {
+    const events = Object.keys(run.triggers);
+    return events.includes(event) && events.every((e) => e === event || e === "workflow_dispatch");
+}
+
+function pushBranches(run: StackRun): string[] {
+    const push = run.triggers.push as { branches?: unknown } | null | undefined;
+    return Array.isArray(push?.branches) ? push.branches.map(String) : [];
+}
+
 /**
  * Each run names an existing stack file, in the account it claims: the account a stack pins must be the
  * one the bootstrap stack of that account name (`Pulumi.<account>.yaml` at the root) pins. And the role
- * fits the command: `up` only with the deployer, `preview` only with the read-only previewer.
+ * fits the command and the event, as the bootstrap's trust policies do:
+ *   - a pull-request workflow only ever uses the read-only previewer;
+ *   - the deployer only in a workflow run by a push to the deploy branch, and `up` only with the deployer;
+ *   - the drift reader only in the scheduled drift check: a refreshing preview that expects no changes.
  */
 export function checkStackRuns(runs: readonly StackRun[], root: string): string[] {
     const problems: string[] = [];
@@ -233,8 +264,23 @@ export function checkStackRuns(runs: readonly StackRun[], root: string): string[
         const accountOfName = pinnedAccount(root, ".", run.account);
         if (accountOfName === undefined) problems.push(`${where}: account "${run.account}" has no bootstrap stack file Pulumi.${run.account}.yaml`);
         else if (accountOfName !== stackAccount) problems.push(`${where}: runs in the ${run.account} account (${accountOfName}) but the stack pins account ${stackAccount}`);
-        if (run.command === "up" && run.role !== "tracking-deployer") problems.push(`${where}: 'up' must use tracking-deployer, not ${run.role}`);
-        if (run.command === "preview" && run.role !== "tracking-previewer") problems.push(`${where}: 'preview' must use the read-only tracking-previewer, not ${run.role}`);
+        if (!(Object.values(ROLES) as string[]).includes(run.role)) problems.push(`${where}: role must be one of ${Object.values(ROLES).join(", ")}, not ${run.role}`);
+        if (run.command === "up" && run.role !== ROLES.deployer) problems.push(`${where}: 'up' must use ${ROLES.deployer}, not ${run.role}`);
+        const events = Object.keys(run.triggers).join(", ");
+        if (PULL_REQUEST_EVENTS.some((e) => e in run.triggers) && run.role !== ROLES.previewer) {
+            problems.push(`${where}: a pull-request workflow may only use the read-only ${ROLES.previewer}, not ${run.role}`);
+        }
+        if (run.role === ROLES.deployer) {
+            const branch = deployBranchOf(root, run.account);
+            const branches = pushBranches(run);
+            if (!runsOnlyOn(run, "push") || branches.length !== 1 || branches[0] !== branch) {
+                problems.push(`${where}: ${ROLES.deployer} only in a workflow run by a push to ${branch} (on: push: branches: [${branch}]), not one run on ${events} (branches ${JSON.stringify(branches)})`);
+            }
+        }
+        if (run.role === ROLES.driftReader) {
+            if (!runsOnlyOn(run, "schedule")) problems.push(`${where}: ${ROLES.driftReader} only in the scheduled drift check (on: schedule), not a workflow run on ${events}`);
+            if (run.command !== "preview" || !run.refresh || !run.expectNoChanges) problems.push(`${where}: ${ROLES.driftReader} only runs the drift check: preview with refresh and expect-no-changes`);
+        }
     }
     return problems;
 }

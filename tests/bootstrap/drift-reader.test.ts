@@ -1,0 +1,315 @@
+import { expect } from "chai";
+import { pipelines } from "../../shared/pipelines";
+import { landingPrefix } from "../../shared/pipeline/s3-prefix";
+import { StackPlan } from "../../tools/plan/types";
+import { applicable, effectiveTags, tagContext } from "./support/context";
+import { backendAccess, READ_ONLY_BACKEND, stateAccountOf } from "./support/backend";
+import { AccountView, accounts, list, PolicyDocument, RoleView } from "./support/plans";
+import { bucketEncryptionOf, decryptVia, REFRESH_READ_TYPES, RefreshRead, refreshReads } from "./support/refresh";
+import { REQUIREMENTS } from "./support/requirements";
+import { samplesFor } from "./support/samples";
+import { decide, decideUnvalidated, Decision, Request } from "./support/simulate";
+import { accessLevelOf, allowGrants, contextSatisfying, isReadLevel, resourceAccountOf, resourcePolicyFor } from "./support/statements";
+
+/**
+ * The drift reader, the role of the scheduled `pulumi preview --refresh --expect-no-changes`, decided by
+ * iam-simulate over its planned policies together with the planned bucket and key policies: it makes
+ * every read that refreshing the planned stacks makes - the previewer's reads plus the Glue job scripts
+ * and the Redshift sandbox's secret value, each decrypted only through the service that holds it and
+ * only for that object - and nothing more: no landed data, no other secret, no other use of the data key,
+ * none of the deployer's create, change or delete actions, no state write.
+ */
+
+const THIRD_ACCOUNT = "999999999999";
+
+type Ask = Omit<Request, "principal">;
+
+/** A stack name the account does not host. */
+function foreignStack(view: AccountView): string {
+    const hosted = JSON.parse(view.config["tracking-bootstrap:stackNames"]) as string[];
+    return ["qa", "qa2", "qa3"].find((s) => !hosted.includes(s)) as string;
+}
+
+/** The role's decision, with only the context keys the action takes on that resource (as IAM does). */
+async function ask(role: RoleView, request: Ask, resourcePolicy?: unknown): Promise<Decision> {
+    const context = await applicable(request.action, request.resource, request.context ?? {});
+    return decide({ ...request, principal: role.arn, context }, role.policies, resourcePolicy);
+}
+
+/** The data-platform plans of an account (the ones that upload scripts or keep secrets). */
+function dataPlans(view: AccountView): StackPlan[] {
+    return view.pipelines.filter((p) => p.resources.some((r) => r.type === REFRESH_READ_TYPES.object || r.type === REFRESH_READ_TYPES.secretVersion));
+}
+
+describe("bootstrap: the drift reader refreshes every stack and changes nothing", function () {
+    let views: AccountView[];
+
+    before(async function () {
+        views = await accounts();
+        expect(views.flatMap(dataPlans).length, "a planned stack uploads Glue scripts or keeps a sandbox secret").to.be.greaterThan(0);
+    });
+
+    it("makes every refresh-only read of the planned stacks: the Glue scripts (HeadObject, tags), the sandbox's secret value, and their decryption", async function () {
+        const denied: string[] = [];
+        const kinds = new Set<string>();
+        for (const view of views) {
+            for (const plan of view.pipelines) {
+                for (const read of refreshReads(plan)) {
+                    kinds.add(`${read.request.action} ${String(read.request.context?.["kms:ViaService"] ?? "")}`.trim());
+                    const asDriftReader = await ask(view.driftReader, read.request, read.resourcePolicy);
+                    if (asDriftReader !== "Allowed") denied.push(`drift reader: ${read.label} (${asDriftReader})`);
+                    // The deployer holds every refresh-only read too (it refreshes after each change).
+                    const asDeployer = await ask(view.deployer, read.request, read.resourcePolicy);
+                    if (asDeployer !== "Allowed") denied.push(`deployer: ${read.label} (${asDeployer})`);
+                }
+            }
+        }
+        expect(denied).to.deep.equal([]);
+        const region = views[0].region;
+        expect([...kinds].sort()).to.deep.equal(
+            ["kms:Decrypt s3." + region + ".amazonaws.com", "kms:Decrypt secretsmanager." + region + ".amazonaws.com", "s3:GetObject", "s3:GetObjectTagging", "secretsmanager:GetSecretValue"].sort(),
+        );
+    });
+
+    it("reads no landed data, no raw backup, nothing of the Glue bucket but its scripts, and no other stack's or project's bucket", async function () {
+        const allowed: string[] = [];
+        let checked = 0;
+        for (const view of views) {
+            for (const plan of dataPlans(view)) {
+                const objects = plan.resources.filter((r) => r.type === REFRESH_READ_TYPES.object);
+                const glueBuckets = new Set(objects.map((o) => String(o.inputs.bucket)));
+                const folders = pipelines.map((def) => landingPrefix(def));
+                const buckets = plan.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((b) => String(b.outputs.bucket ?? b.inputs.bucket));
+                const s3 = (bucket: string, key: string) => `arn:${view.partition}:s3:::${bucket}/${key}`;
+                const samples: string[] = [];
+                for (const bucket of buckets.filter((b) => !glueBuckets.has(b))) {
+                    // The landing and raw buckets: every pipeline's data folder, and the script keys themselves.
+                    for (const folder of folders) samples.push(s3(bucket, `${folder}2026/01/01/00/part-0000.json.gz`));
+                    for (const object of objects) samples.push(s3(bucket, String(object.inputs.key)));
+                }
+                for (const bucket of glueBuckets) {
+                    for (const def of pipelines) samples.push(s3(bucket, `temp/${def.name}/part-0000.parquet`));
+                    samples.push(s3(bucket, "load_to_redshift.py"), s3(bucket, "scripts-old/load_to_redshift.py"));
+                    const stackPrefix = /^tracking-[a-z0-9]+-/.exec(bucket)?.[0] ?? "";
+                    for (const object of objects) {
+                        samples.push(s3(bucket.replace(stackPrefix, `tracking-${foreignStack(view)}-`), String(object.inputs.key)));
+                        samples.push(s3(bucket.replace(stackPrefix, "acme-"), String(object.inputs.key)));
+                    }
+                }
+                for (const resource of samples) {
+                    for (const action of ["s3:GetObject", "s3:GetObjectTagging", "s3:GetObjectVersion"]) {
+                        checked++;
+                        if ((await ask(view.driftReader, { action, resource, resourceAccount: plan.account })) === "Allowed") allowed.push(`${action} on ${resource}`);
+                    }
+                }
+                // Its own script, by version: a refresh reads the current object only.
+                for (const object of objects) {
+                    checked++;
+                    const resource = s3(String(object.inputs.bucket), String(object.inputs.key));
+                    if ((await ask(view.driftReader, { action: "s3:GetObjectVersion", resource, resourceAccount: plan.account })) === "Allowed") allowed.push(`s3:GetObjectVersion on ${resource}`);
+                }
+            }
+        }
+        expect(allowed).to.deep.equal([]);
+        expect(checked).to.be.greaterThan(30);
+    });
+
+    it("reads the sandbox's secret value and no other secret", async function () {
+        const allowed: string[] = [];
+        let checked = 0;
+        for (const view of views) {
+            for (const plan of dataPlans(view)) {
+                for (const version of plan.resources.filter((r) => r.type === REFRESH_READ_TYPES.secretVersion)) {
+                    const secretArn = String(version.inputs.secretId);
+                    const match = /^(.*:secret:)(tracking-[a-z0-9]+-)(.*)-([A-Za-z0-9]{6})$/.exec(secretArn);
+                    expect(match, `${secretArn} is a Secrets Manager ARN with its 6-character suffix`).to.not.equal(null);
+                    const [, head, stackPrefix, name, suffix] = match as RegExpExecArray;
+                    const others = [
+                        `${head}${stackPrefix}${name}-old-${suffix}`,
+                        `${head}${stackPrefix}redshift-other-${suffix}`,
+                        `${head}${stackPrefix}${name}-${suffix}7`,
+                        `${head}tracking-${foreignStack(view)}-${name}-${suffix}`,
+                        `${head}acme-${name}-${suffix}`,
+                        secretArn.replace(`:${plan.account}:`, `:${THIRD_ACCOUNT}:`),
+                    ];
+                    for (const resource of others) {
+                        checked++;
+                        if ((await ask(view.driftReader, { action: "secretsmanager:GetSecretValue", resource, resourceAccount: resourceAccountOf(resource, view) })) === "Allowed") allowed.push(`GetSecretValue on ${resource}`);
+                    }
+                    // Nor change the one it reads.
+                    for (const action of ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret"]) {
+                        checked++;
+                        if ((await ask(view.driftReader, { action, resource: secretArn, resourceAccount: plan.account })) === "Allowed") allowed.push(`${action} on ${secretArn}`);
+                    }
+                }
+            }
+        }
+        expect(allowed).to.deep.equal([]);
+        expect(checked).to.be.greaterThan(8);
+    });
+
+    it("uses the data key only to decrypt, only through S3 for a Glue bucket or Secrets Manager for the sandbox's secret", async function () {
+        const allowed: string[] = [];
+        let checked = 0;
+        const check = async (view: AccountView, label: string, attempt: Omit<RefreshRead, "label">) => {
+            checked++;
+            if ((await ask(view.driftReader, attempt.request, attempt.resourcePolicy)) === "Allowed") allowed.push(label);
+        };
+        for (const view of views) {
+            for (const plan of dataPlans(view)) {
+                const objects = plan.resources.filter((r) => r.type === REFRESH_READ_TYPES.object);
+                const glueBucket = String(objects[0]?.inputs.bucket ?? "");
+                const bucketArn = (bucket: string) => `arn:${view.partition}:s3:::${bucket}`;
+                const { keyArn } = bucketEncryptionOf(plan, glueBucket);
+                const otherBuckets = plan.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((b) => String(b.outputs.bucket ?? b.inputs.bucket)).filter((b) => b !== glueBucket);
+                expect(otherBuckets.length, `${plan.project}: the landing and raw buckets share the data key`).to.be.greaterThan(0);
+                for (const bucket of otherBuckets) {
+                    await check(view, `Decrypt through S3 for ${bucket}`, decryptVia(plan, keyArn, "s3", { "aws:s3:arn": bucketArn(bucket) }));
+                }
+                await check(view, "Decrypt through S3 without a bucket context", decryptVia(plan, keyArn, "s3", {}));
+                for (const service of ["kinesis", "logs", "glue", "redshift-serverless"]) {
+                    await check(view, `Decrypt through ${service} for the Glue bucket`, decryptVia(plan, keyArn, service, { "aws:s3:arn": bucketArn(glueBucket) }));
+                }
+                const sandbox = plan.resources.find((r) => r.type === REFRESH_READ_TYPES.secretVersion);
+                const secretArn = String(sandbox?.inputs.secretId ?? `arn:${view.partition}:secretsmanager:${plan.region}:${plan.account}:secret:none-abcdef`);
+                await check(view, "Decrypt through Secrets Manager for another secret", decryptVia(plan, keyArn, "secretsmanager", { SecretARN: secretArn.replace(/redshift-sandbox-admin/, "redshift-other") }));
+                await check(view, "Decrypt through Secrets Manager without a secret context", decryptVia(plan, keyArn, "secretsmanager", {}));
+                await check(view, "Decrypt through S3 with the sandbox secret's context", decryptVia(plan, keyArn, "s3", { SecretARN: secretArn }));
+                // Called directly, not through a service: the key's tags, nothing else.
+                const direct = decryptVia(plan, keyArn, "s3", { "aws:s3:arn": bucketArn(glueBucket) });
+                const directContext = Object.fromEntries(Object.entries(direct.request.context ?? {}).filter(([k]) => !k.startsWith("kms:")));
+                await check(view, "Decrypt called directly", { ...direct, request: { ...direct.request, context: directContext } });
+                // Never encrypt or create data keys, even in the very context it may decrypt in.
+                for (const action of ["kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:CreateGrant"]) {
+                    for (const attempt of [direct, decryptVia(plan, keyArn, "secretsmanager", { SecretARN: secretArn })]) {
+                        await check(view, `${action} through ${String(attempt.request.context?.["kms:ViaService"])}`, { ...attempt, request: { ...attempt.request, action } });
+                    }
+                }
+            }
+        }
+        expect(allowed).to.deep.equal([]);
+        expect(checked).to.be.greaterThan(15);
+    });
+
+    it("is denied every write, tagging and permissions action of the deployer's grants, where the deployer is allowed", async function () {
+        const leaks: string[] = [];
+        let checked = 0;
+        for (const view of views) {
+            for (const grant of view.deployer.policies.flatMap((p) => allowGrants(p.policy as PolicyDocument))) {
+                for (const action of grant.actions) {
+                    if (isReadLevel(await accessLevelOf(action))) continue;
+                    for (const resource of grant.resources) {
+                        for (const sample of await samplesFor(action, resource)) {
+                            const request = { action, resource: sample, resourceAccount: resourceAccountOf(sample, view), context: await applicable(action, sample, contextSatisfying(grant.condition)) };
+                            const policy = resourcePolicyFor(sample, grant.condition, view, views);
+                            let asDeployer: Decision;
+                            try {
+                                asDeployer = await decide({ ...request, principal: view.deployer.arn }, view.deployer.policies, policy);
+                            } catch (err) {
+                                if (/(multiple|no)\.resource\.types/.test((err as Error).message)) continue;
+                                throw err;
+                            }
+                            if (asDeployer !== "Allowed") continue;
+                            checked++;
+                            const asDriftReader = await decide({ ...request, principal: view.driftReader.arn }, view.driftReader.policies, policy);
+                            // Like every preview, it decrypts the stack's secrets with the backend's key; and it
+                            // decrypts a refresh read through the service holding it (IAM files kms:Decrypt under
+                            // Write): where exactly is pinned by the data-key test above.
+                            const decryptsState = action === "kms:Decrypt" && JSON.stringify(grant.condition).includes("kms:ResourceAliases");
+                            const decryptsRefreshRead = action === "kms:Decrypt" && "kms:ViaService" in request.context && Object.keys(request.context).some((k) => k.startsWith("kms:EncryptionContext:"));
+                            if (asDriftReader === "Allowed" && !decryptsState && !decryptsRefreshRead) leaks.push(`${view.bootstrapStack}: ${action} on ${sample}`);
+                        }
+                    }
+                }
+            }
+        }
+        expect(leaks, "non-read requests the drift reader is allowed").to.deep.equal([]);
+        expect(checked, "requests checked").to.be.greaterThan(200);
+    });
+
+    it("is denied every create, change and delete call of every planned resource (decrypting a refresh read aside)", async function () {
+        const leaks: string[] = [];
+        let checked = 0;
+        const refreshTypes: readonly string[] = Object.values(REFRESH_READ_TYPES);
+        for (const view of views) {
+            for (const plan of view.pipelines) {
+                for (const r of plan.resources.filter((x) => x.custom && REQUIREMENTS[x.type] !== undefined)) {
+                    const facts = { resource: r, plan, partition: view.partition, region: plan.region, account: plan.account, tags: effectiveTags(plan, r) };
+                    for (const requirement of REQUIREMENTS[r.type](facts)) {
+                        if (isReadLevel(await accessLevelOf(requirement.action))) continue;
+                        // IAM files kms:Decrypt under Write; for these two types it is the read itself (pinned above).
+                        if (requirement.action === "kms:Decrypt" && refreshTypes.includes(r.type)) continue;
+                        checked++;
+                        const context = { ...(await applicable(requirement.action, requirement.resource, tagContext(effectiveTags(plan, requirement.tagsOf ?? r), requirement.tags))), ...(requirement.context ?? {}) };
+                        const request = { principal: view.driftReader.arn, action: requirement.action, resource: requirement.resource, resourceAccount: plan.account, context };
+                        const decision = requirement.simulatorGap
+                            ? decideUnvalidated(request, view.driftReader.policies, requirement.resourcePolicy)
+                            : await decide(request, view.driftReader.policies, requirement.resourcePolicy);
+                        if (decision === "Allowed") leaks.push(`${plan.project} ${r.name}: ${requirement.action} on ${requirement.resource}`);
+                    }
+                }
+            }
+        }
+        expect(leaks).to.deep.equal([]);
+        expect(checked).to.be.greaterThan(100);
+    });
+
+    it("holds nothing beyond the previewer's but refresh-only reads that a planned refresh makes, each one the deployer holds too", async function () {
+        const problems: string[] = [];
+        let extras = 0;
+        for (const view of views) {
+            const previewerStatements = view.previewer.policies.flatMap((p) => (p.policy as PolicyDocument).Statement);
+            const previewerActions = (sid: string | undefined) => new Set(previewerStatements.filter((s) => s.Sid === sid).flatMap((s) => list(s.Action)));
+            const reads = view.pipelines.flatMap(refreshReads);
+            for (const statement of view.driftReader.policies.flatMap((p) => (p.policy as PolicyDocument).Statement)) {
+                const beyond = list(statement.Action).filter((a) => !previewerActions(statement.Sid).has(a));
+                if (beyond.length === 0) continue;
+                extras++;
+                const where = `${view.bootstrapStack} drift reader ${statement.Sid}`;
+                if (statement.Effect !== "Allow") problems.push(`${where}: not an Allow`);
+                for (const action of beyond) {
+                    const level = await accessLevelOf(action);
+                    // A read, or a decryption pinned to one service and one encryption context.
+                    const pinnedDecrypt = action === "kms:Decrypt" && JSON.stringify(statement.Condition ?? {}).includes("kms:ViaService") && JSON.stringify(statement.Condition ?? {}).includes("kms:EncryptionContext:");
+                    if (!isReadLevel(level) && !pinnedDecrypt) problems.push(`${where}: ${action} (${level}) is neither a read nor a pinned decryption`);
+                    // Used: some read a planned refresh makes is allowed by this statement alone.
+                    const alone = [{ name: String(statement.Sid), policy: { Version: "2012-10-17", Statement: [{ ...statement, Action: [action] }] } }];
+                    let used = false;
+                    for (const read of reads.filter((r) => r.request.action === action)) {
+                        const context = await applicable(read.request.action, read.request.resource, read.request.context ?? {});
+                        if ((await decide({ ...read.request, principal: view.driftReader.arn, context }, alone, read.resourcePolicy)) === "Allowed") used = true;
+                    }
+                    if (!used) problems.push(`${where}: ${action} serves no read a planned refresh makes`);
+                    // The deployer may do the same, the previewer not, on every resource the statement names.
+                    for (const resource of list(statement.Resource)) {
+                        for (const sample of await samplesFor(action, resource)) {
+                            const request = { action, resource: sample, resourceAccount: resourceAccountOf(sample, view), context: await applicable(action, sample, contextSatisfying(statement.Condition ?? {})) };
+                            const policy = resourcePolicyFor(sample, statement.Condition ?? {}, view, views);
+                            const decisions = {
+                                driftReader: await decide({ ...request, principal: view.driftReader.arn }, view.driftReader.policies, policy),
+                                deployer: await decide({ ...request, principal: view.deployer.arn }, view.deployer.policies, policy),
+                                previewer: await decide({ ...request, principal: view.previewer.arn }, view.previewer.policies, policy),
+                            };
+                            if (decisions.driftReader !== "Allowed" || decisions.deployer !== "Allowed" || decisions.previewer === "Allowed") {
+                                problems.push(`${where}: ${action} on ${sample}: ${JSON.stringify(decisions)}`);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        expect(problems).to.deep.equal([]);
+        expect(extras, "refresh-only statements (the data-platform account's scripts and secret)").to.be.greaterThan(0);
+    });
+
+    it("reads the stacks' state and takes their lock, but writes no state", async function () {
+        let checked = 0;
+        for (const view of views) {
+            const state = stateAccountOf(view);
+            if (state === undefined) continue;
+            expect(await backendAccess(view, views, view.driftReader, state), view.bootstrapStack).to.deep.equal(READ_ONLY_BACKEND);
+            checked++;
+        }
+        expect(checked, "bootstrap stacks using the shared backend").to.be.greaterThan(0);
+    });
+});
