@@ -130,6 +130,7 @@ const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): 
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { monitor: unknown } } };
 const pulumiLog = require("@pulumi/pulumi/log") as { hasErrors(): boolean; error(msg: string, resource?: unknown): Promise<void> };
 const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise<T>(promise: Promise<T>, context: unknown): Promise<T> };
+const sdkResource = require("@pulumi/pulumi/resource") as { Resource: { callsites(): unknown[] } };
 
 interface MonitorRequest {
     getType(): string;
@@ -238,6 +239,10 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     // needs no exit report: it waits for every registration (waitForRPCs) and fails on the first error.
     const trackPromise = debuggable.debuggablePromise;
     debuggable.debuggablePromise = (promise) => promise;
+    // Every registration also captures and parses an unlimited stack trace for the engine's diagnostics
+    // (the declaring file and line); plans record no source positions.
+    const callsites = sdkResource.Resource.callsites;
+    sdkResource.Resource.callsites = () => [];
     // A rejected input leaves the SDK's keep-alive for that registration open for good, so waiting for
     // every RPC would hang: the first failure ends the wait instead.
     let reportFailure = () => {};
@@ -268,6 +273,7 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
         pulumiLog.error = originalLogError;
         Error.stackTraceLimit = stackTraceLimit;
         debuggable.debuggablePromise = trackPromise;
+        sdkResource.Resource.callsites = callsites;
     }
     if (!hadLoggedErrors && pulumiLog.hasErrors()) failures.push("the program logged errors (see above)");
     if (failures.length > 0) throw new PlanError(project.name, stack, [...new Set(failures)]);

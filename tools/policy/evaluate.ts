@@ -149,7 +149,21 @@ function withSentinels(value: unknown): unknown {
     return value;
 }
 
+function holdsUnknown(value: unknown): boolean {
+    if (value === UNKNOWN || value === SECRET) return true;
+    if (Array.isArray(value)) return value.some(holdsUnknown);
+    if (value !== null && typeof value === "object") return Object.values(value as Record<string, unknown>).some(holdsUnknown);
+    return false;
+}
+
+/**
+ * What the analyzer hands a policy: values behind its unknown-checking proxy, which throws when a policy
+ * reads a value the engine cannot know yet. Values with nothing unknown in them are handed over as they
+ * are: there the proxy could never throw, and wrapping every nested read in a new proxy was most of the
+ * evaluation's time. (The support code's `toPlain` reads both alike.)
+ */
 function proxied(value: Record<string, unknown>): Record<string, unknown> {
+    if (!holdsUnknown(value)) return value;
     return policyProxy.unknownCheckingProxy(withSentinels(value) as Record<string, unknown>);
 }
 
