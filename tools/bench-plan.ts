@@ -1,12 +1,15 @@
 /**
- * One timed subject of `npm run bench`: the whole plan (every stack, every pass, the policy pack) with
- * the declared pipelines topped up to N by synthetic copies of `user-events`, as a user adding event
- * types would. Usage: node build/tools/bench-plan.js <pipelines>
+ * One timed subject of `npm run bench`: what `npm run plan` does (every stack, every pass, the policy
+ * pack over every pass, the plan files written - here to a temporary folder) with the declared pipelines
+ * topped up to N by synthetic copies of `user-events`, as a user adding event types would.
+ * Usage: node build/tools/bench-plan.js <pipelines>
  */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { pipelines } from "../shared/pipelines";
 import { userEvents } from "../shared/pipelines/user-events";
-import { runPlan } from "./plan/runner";
-import { evaluatePlans } from "./policy/evaluate";
+import { planAndEnforce } from "./plan/runner";
 
 export function syntheticPipelines(count: number) {
     return Array.from({ length: count }, (_, i) => {
@@ -19,8 +22,8 @@ async function main(): Promise<void> {
     const target = Number(process.argv[2] ?? pipelines.length);
     if (!Number.isInteger(target) || target < pipelines.length) throw new Error(`pipelines must be an integer >= ${pipelines.length}`);
     pipelines.push(...syntheticPipelines(target - pipelines.length));
-    const result = await runPlan({ write: false });
-    const violations = evaluatePlans(result.plans);
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "tracking-bench-"));
+    const { result, violations } = await planAndEnforce({ outDir }).finally(() => fs.rmSync(outDir, { recursive: true, force: true }));
     const resources = result.plans.reduce((sum, p) => sum + p.resources.length, 0);
     // A count alone does not say why a run fails; the distinct policy names do, in a line that stays short.
     const violatedPolicies = [...new Set(violations.map((v) => v.policy))].sort();

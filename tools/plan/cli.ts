@@ -3,9 +3,8 @@
  * enforces the policy pack and prints a summary. Exits 1 on a program error or a mandatory violation.
  */
 import * as path from "path";
-import { PlanError, planFileName, repoRoot, runPlan } from "./runner";
+import { PlanError, planAndEnforce, planFileName, repoRoot } from "./runner";
 import { summarize } from "./summary";
-import { evaluatePlans, PolicyViolation } from "../policy/evaluate";
 
 function parseArgs(argv: string[]): { stack: string; outDir: string } {
     let stack = "dev";
@@ -39,13 +38,7 @@ async function main(): Promise<number> {
         return 2;
     }
     try {
-        const result = await runPlan({ stack: args.stack, outDir: args.outDir });
-        // Every pass is judged, the first-deploy ones included: each is a deploy someone will run.
-        const seen = new Set<string>();
-        const violations: PolicyViolation[] = evaluatePlans(result.passes.map((p) => p.plan)).filter((v) => {
-            const key = `${v.policy}|${v.project}|${v.stack}|${v.urn}|${v.message}`;
-            return !seen.has(key) && seen.add(key) !== undefined;
-        });
+        const { result, violations } = await planAndEnforce({ stack: args.stack, outDir: args.outDir });
         console.log(summarize(result, violations));
         for (const plan of result.plans) console.log(`wrote ${path.relative(process.cwd(), planFileName(args.outDir, plan))}`);
         return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;

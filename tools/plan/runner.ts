@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { hasTypeMock, mockCall, mockResource, MockContext } from "./aws-mocks";
 import { ProjectFile, readProjectFile, readStackConfig, StackConfig, stackAccount, stackFiles } from "./stack-files";
 import { PlannedResource, SECRET, StackPlan, UNKNOWN } from "./types";
+import { evaluatePlans, PolicyViolation } from "../policy/evaluate";
 
 export interface PlanOptions {
     /** The environment stack of the two pipeline projects (`dev` by default). */
@@ -385,4 +386,21 @@ export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
 
 export function planFileName(outDir: string, plan: { project: string; stack: string }): string {
     return path.join(outDir, `${plan.project}.${plan.stack}.json`);
+}
+
+/**
+ * What `npm run plan` does, end to end: every pass planned (files written unless `write: false`), then the
+ * policy pack over every pass, the first-deploy ones included - each is a deploy someone will run. A
+ * violation found in two passes is reported once. `npm run bench` times exactly this.
+ */
+export async function planAndEnforce(options: PlanOptions = {}): Promise<{ result: PlanResult; violations: PolicyViolation[] }> {
+    const result = await runPlan(options);
+    const seen = new Set<string>();
+    const violations = evaluatePlans(result.passes.map((p) => p.plan)).filter((v) => {
+        const key = `${v.policy}|${v.project}|${v.stack}|${v.urn}|${v.message}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+    });
+    return { result, violations };
 }
