@@ -14,8 +14,9 @@
  * table:
  *   - `readOnly`: Read/List actions of configuration, held by all three roles;
  *   - `refreshOnly`: the few reads only a refresh makes that return data or credentials (the Glue job
- *     scripts, the Redshift sandbox's secret value, and the decryption behind them), held by the drift
- *     reader and the deployer, never by the previewer: pull requests never see data or credentials;
+ *     scripts, the Redshift sandbox's secret value, and the decryption behind them; the ingestion API
+ *     key's value), held by the drift reader and the deployer, never by the previewer: pull requests
+ *     never see data or credentials;
  *   - `deployOnly`: everything else the deployer needs (create, change, delete, tag, pass, and reads of
  *     data or secrets beyond what a refresh reads).
  */
@@ -50,6 +51,13 @@ export interface Grant {
     readonly deployOnly?: readonly string[];
     readonly resources: readonly string[];
     readonly condition?: ConditionBlock;
+    /**
+     * ARN patterns on which the previewer is explicitly denied this grant's `refreshOnly` actions, with no
+     * condition. For refresh-only reads under a path that another grant's `readOnly` pattern also covers
+     * (`/usageplans/*` covers `/usageplans/<id>/keys/<keyId>`): IAM has no pattern that leaves a sub-path
+     * out, so leaving the read out of the previewer's Allow is not enough.
+     */
+    readonly deniedToPreviewer?: readonly string[];
 }
 
 /** service -> the grants of that service, for one scope. */
@@ -285,14 +293,32 @@ const ENGINEERING: PermissionTable = {
         // control ("Tag inheritance in the Amazon API Gateway V1 API"): create with the stack tag,
         // then act only on what carries it.
         const collections = ["/restapis", "/apikeys", "/usageplans", ...(scope.hostedZoneId ? ["/domainnames"] : [])];
+        const configuration = collections.filter((c) => c !== "/apikeys");
+        const changes = ["apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"];
         return [
             { sid: "ApiGatewayCreateTagged", deployOnly: ["apigateway:POST"], resources: collections.map((c) => apigatewayArn(scope, c)), condition: requestTagged(scope) },
+            { sid: "ApiGatewayStackApis", readOnly: ["apigateway:GET"], deployOnly: changes, resources: configuration.map((c) => apigatewayArn(scope, `${c}/*`)), condition: resourceTagged(scope) },
             {
-                sid: "ApiGatewayStackApis",
-                readOnly: ["apigateway:GET"],
-                deployOnly: ["apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"],
-                resources: collections.map((c) => apigatewayArn(scope, `${c}/*`)),
+                // Reading an API key returns its value (the provider's GetApiKey asks includeValue=true;
+                // GetApiKeys takes includeValues): a refresh of aws.apigateway.ApiKey reads it, a preview
+                // never does.
+                sid: "ApiGatewayStackApiKeys",
+                refreshOnly: ["apigateway:GET"],
+                // UpdateApiKey (PATCH) and DeleteApiKey (DELETE): no POST or PUT call takes an existing key's path.
+                deployOnly: ["apigateway:PATCH", "apigateway:DELETE"],
+                resources: [apigatewayArn(scope, "/apikeys/*")],
                 condition: resourceTagged(scope),
+                deniedToPreviewer: [apigatewayArn(scope, "/apikeys"), apigatewayArn(scope, "/apikeys/*")],
+            },
+            {
+                // GetUsagePlanKey returns the key's value too (aws.apigateway.UsagePlanKey's refresh), and so
+                // does the list, GetUsagePlanKeys. ApiGatewayStackApis's `/usageplans/*` already covers both
+                // paths, for the previewer as well: only a Deny takes them out of the previewer's reads.
+                sid: "ApiGatewayRefreshUsagePlanKeys",
+                refreshOnly: ["apigateway:GET"],
+                resources: [apigatewayArn(scope, "/usageplans/*/keys/*")],
+                condition: resourceTagged(scope),
+                deniedToPreviewer: [apigatewayArn(scope, "/usageplans/*/keys"), apigatewayArn(scope, "/usageplans/*/keys/*")],
             },
             // Tags set with (or after) a create: the request must carry the stack tag. No untagging: the
             // tags resource accepts no aws:ResourceTag condition, so it could not be scoped to the stacks.
@@ -718,6 +744,30 @@ function previewOnBackend(scope: Scope): Grant[] {
 export function previewerGrants(role: AccountRole, scope: Scope): Grant[] {
     const reads = deployerGrants(role, scope).flatMap((g) => readPartOf(g, false) ?? []);
     return [...reads, ...bootstrapReads(role, scope), ...previewOnBackend(scope)];
+}
+
+/** A Deny the previewer's documents carry: a grant's refresh-only actions on its `deniedToPreviewer` ARNs. */
+export interface Denial {
+    readonly sid: string;
+    readonly actions: readonly string[];
+    readonly resources: readonly string[];
+}
+
+/**
+ * What the previewer is denied outright, from the grants' `deniedToPreviewer`: refresh-only reads that
+ * another grant's read pattern would otherwise let a pull request make.
+ */
+export function previewerDenials(role: AccountRole, scope: Scope): Denial[] {
+    return deployerGrants(role, scope).flatMap((grant) => previewerDenialOf(grant) ?? []);
+}
+
+/** The Deny one grant's `deniedToPreviewer` stands for, if any. */
+export function previewerDenialOf(grant: Grant): Denial | undefined {
+    const resources = grant.deniedToPreviewer ?? [];
+    if (resources.length === 0) return undefined;
+    const actions = grant.refreshOnly ?? [];
+    if (actions.length === 0) throw new Error(`grant ${grant.sid}: deniedToPreviewer needs refreshOnly actions, the only ones it denies`);
+    return { sid: `Deny${grant.sid}`, actions, resources };
 }
 
 /**

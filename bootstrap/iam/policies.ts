@@ -6,7 +6,7 @@
 import type { AccountRole } from "../config";
 import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, GITHUB_OIDC_HOST, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../names";
 import { document, PolicyDocument, PolicyStatement, splitIntoManagedPolicies } from "./document";
-import { deployerGrants, driftReaderGrants, Grant, previewerGrants, stackLogGroups } from "./permissions";
+import { deployerGrants, driftReaderGrants, Grant, previewerDenials, previewerGrants, stackLogGroups } from "./permissions";
 import { arn, Scope } from "./scope";
 
 function statementOf(grant: Grant): PolicyStatement {
@@ -54,8 +54,13 @@ export function deployerStatements(role: AccountRole, scope: Scope): PolicyState
     ];
 }
 
+/**
+ * The previewer's reads, then its Denies (`deniedToPreviewer` in the table): refresh-only reads, such as an
+ * API key's value, that one of those reads' patterns would otherwise cover.
+ */
 export function previewerStatements(role: AccountRole, scope: Scope): PolicyStatement[] {
-    return previewerGrants(role, scope).map(statementOf);
+    const denies = previewerDenials(role, scope).map((d): PolicyStatement => ({ Sid: d.sid, Effect: "Deny", Action: [...d.actions].sort(), Resource: [...d.resources] }));
+    return [...previewerGrants(role, scope).map(statementOf), ...denies];
 }
 
 export function driftReaderStatements(role: AccountRole, scope: Scope): PolicyStatement[] {

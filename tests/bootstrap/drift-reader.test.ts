@@ -5,7 +5,7 @@ import { StackPlan } from "../../tools/plan/types";
 import { applicable, effectiveTags, tagContext } from "./support/context";
 import { backendAccess, READ_ONLY_BACKEND, stateAccountOf } from "./support/backend";
 import { AccountView, accounts, list, PolicyDocument, RoleView } from "./support/plans";
-import { bucketEncryptionOf, decryptVia, REFRESH_READ_TYPES, RefreshRead, refreshReads } from "./support/refresh";
+import { apiKeyReads, bucketEncryptionOf, decryptVia, REFRESH_READ_TYPES, RefreshRead, refreshReads } from "./support/refresh";
 import { REQUIREMENTS } from "./support/requirements";
 import { samplesFor } from "./support/samples";
 import { decide, decideUnvalidated, Decision, Request } from "./support/simulate";
@@ -16,8 +16,9 @@ import { accessLevelOf, allowGrants, contextSatisfying, isReadLevel, resourceAcc
  * iam-simulate over its planned policies together with the planned bucket and key policies: it makes
  * every read that refreshing the planned stacks makes - the previewer's reads plus the Glue job scripts
  * and the Redshift sandbox's secret value, each decrypted only through the service that holds it and
- * only for that object - and nothing more: no landed data, no other secret, no other use of the data key,
- * none of the deployer's create, change or delete actions, no state write.
+ * only for that object, and the ingestion API key's value - and nothing more: no landed data, no other
+ * secret, no other use of the data key, none of the deployer's create, change or delete actions, no
+ * state write.
  */
 
 const THIRD_ACCOUNT = "999999999999";
@@ -49,7 +50,7 @@ describe("bootstrap: the drift reader refreshes every stack and changes nothing"
         expect(views.flatMap(dataPlans).length, "a planned stack uploads Glue scripts or keeps a sandbox secret").to.be.greaterThan(0);
     });
 
-    it("makes every refresh-only read of the planned stacks: the Glue scripts (HeadObject, tags), the sandbox's secret value, and their decryption", async function () {
+    it("makes every refresh-only read of the planned stacks: the Glue scripts (HeadObject, tags), the sandbox's secret value, their decryption, the API key's value", async function () {
         const denied: string[] = [];
         const kinds = new Set<string>();
         for (const view of views) {
@@ -67,8 +68,26 @@ describe("bootstrap: the drift reader refreshes every stack and changes nothing"
         expect(denied).to.deep.equal([]);
         const region = views[0].region;
         expect([...kinds].sort()).to.deep.equal(
-            ["kms:Decrypt s3." + region + ".amazonaws.com", "kms:Decrypt secretsmanager." + region + ".amazonaws.com", "s3:GetObject", "s3:GetObjectTagging", "secretsmanager:GetSecretValue"].sort(),
+            ["apigateway:GET", "kms:Decrypt s3." + region + ".amazonaws.com", "kms:Decrypt secretsmanager." + region + ".amazonaws.com", "s3:GetObject", "s3:GetObjectTagging", "secretsmanager:GetSecretValue"].sort(),
         );
+    });
+
+    it("reads the ingestion API key's value as a refresh does (GetApiKey, GetUsagePlanKey on the planned ids), and so does the deployer", async function () {
+        const denied: string[] = [];
+        const calls = new Set<string>();
+        for (const view of views) {
+            for (const plan of view.pipelines) {
+                for (const read of apiKeyReads(plan)) {
+                    calls.add(read.request.resource.includes("/keys/") ? "GetUsagePlanKey" : "GetApiKey");
+                    for (const role of [view.driftReader, view.deployer]) {
+                        const decision = await ask(role, read.request, read.resourcePolicy);
+                        if (decision !== "Allowed") denied.push(`${role.name}: ${read.label} (${decision})`);
+                    }
+                }
+            }
+        }
+        expect(denied).to.deep.equal([]);
+        expect([...calls].sort(), "reads of the planned API key and usage plan key").to.deep.equal(["GetApiKey", "GetUsagePlanKey"]);
     });
 
     it("reads no landed data, no raw backup, nothing of the Glue bucket but its scripts, and no other stack's or project's bucket", async function () {
@@ -299,7 +318,7 @@ describe("bootstrap: the drift reader refreshes every stack and changes nothing"
             }
         }
         expect(problems).to.deep.equal([]);
-        expect(extras, "refresh-only statements (the data-platform account's scripts and secret)").to.be.greaterThan(0);
+        expect(extras, "refresh-only statements (the data-platform account's scripts and secret, the engineering account's API key)").to.be.greaterThan(0);
     });
 
     it("reads the stacks' state and takes their lock, but writes no state", async function () {

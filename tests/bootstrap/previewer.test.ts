@@ -1,19 +1,39 @@
 import { expect } from "chai";
+import { previewerDenialOf } from "../../bootstrap/iam/permissions";
+import { PlannedResource, StackPlan } from "../../tools/plan/types";
 import { applicable, effectiveTags, tagContext } from "./support/context";
-import { AccountView, accounts, PolicyDocument } from "./support/plans";
+import { AccountView, accounts, PolicyDocument, RoleView } from "./support/plans";
 import { REQUIREMENTS } from "./support/requirements";
 import { samplesFor } from "./support/samples";
-import { decide, decideUnvalidated, Decision } from "./support/simulate";
+import { decide, decideUnvalidated, Decision, Request } from "./support/simulate";
 import { accessLevelOf, allowGrants, contextSatisfying, isReadLevel, resourceAccountOf, resourcePolicyFor } from "./support/statements";
 import { backendAccess, READ_ONLY_BACKEND, stateAccountOf } from "./support/backend";
-import { refreshReads } from "./support/refresh";
+import { apiGatewayArn, apiKeyReads, refreshReads } from "./support/refresh";
 
 /**
  * The pull-request role cannot create, change or delete anything: every non-read action the deployer
  * holds, on every resource and under every condition the deployer's grant names, and every create,
  * change and delete call of every planned resource, is denied to the previewer by iam-simulate. Nor can
- * it read what only the drift check's refresh reads (scripts, the sandbox's secret value).
+ * it read what only the drift check's refresh reads (scripts, the sandbox's secret value, the ingestion
+ * API key's value).
  */
+
+type Ask = Omit<Request, "principal">;
+
+/** The role's decision, with only the context keys the action takes on that resource (as IAM does). */
+async function ask(role: RoleView, request: Ask): Promise<Decision> {
+    const context = await applicable(request.action, request.resource, request.context ?? {});
+    return decide({ ...request, principal: role.arn, context }, role.policies);
+}
+
+/** apigateway:GET on a planned API Gateway path, with the tags AWS evaluates there. */
+function apiGet(plan: StackPlan, path: string, tags: Record<string, string>): Ask {
+    return { action: "apigateway:GET", resource: apiGatewayArn(plan, path), resourceAccount: plan.account, context: tagContext(tags, "resource") };
+}
+
+function plannedOf(plan: StackPlan, type: string): PlannedResource[] {
+    return plan.resources.filter((r) => r.type === type);
+}
 describe("bootstrap: the previewer cannot change anything", function () {
     let views: AccountView[];
 
@@ -95,7 +115,7 @@ describe("bootstrap: the previewer cannot change anything", function () {
         expect(checked, "bootstrap stacks using the shared backend").to.be.greaterThan(0);
     });
 
-    it("has none of the refresh-only reads: no Glue script, no sandbox secret value, no data-key decryption for either", async function () {
+    it("has none of the refresh-only reads: no Glue script, no sandbox secret value, no data-key decryption for either, no API key value", async function () {
         // The same requests the drift reader is allowed (drift-reader.test.ts): pull requests never see them.
         const allowed: string[] = [];
         let checked = 0;
@@ -109,6 +129,67 @@ describe("bootstrap: the previewer cannot change anything", function () {
             }
         }
         expect(allowed).to.deep.equal([]);
-        expect(checked, "refresh-only reads in the plans (scripts, secret versions)").to.be.greaterThan(4);
+        expect(checked, "refresh-only reads in the plans (scripts, secret versions, API keys)").to.be.greaterThan(4);
+    });
+
+    it("cannot read the ingestion API key's value (GetApiKey(s), GetUsagePlanKey(s) on the planned ids), yet reads the REST API, its stage and the usage plan", async function () {
+        // `/usageplans/*`, which the previewer reads, also matches `/usageplans/<id>/keys[/<keyId>]`:
+        // these requests are what an explicit Deny has to stop.
+        const leaks: string[] = [];
+        const missing: string[] = [];
+        let keyReads = 0;
+        let configurationReads = 0;
+        for (const view of views) {
+            for (const plan of view.pipelines) {
+                const keys = apiKeyReads(plan).map((read) => read.request);
+                if (keys.length === 0) continue;
+                const apis = plannedOf(plan, "aws:apigateway/restApi:RestApi");
+                const usagePlans = plannedOf(plan, "aws:apigateway/usagePlan:UsagePlan");
+                const valueReads = [
+                    ...keys,
+                    // The lists return the values too: GetApiKeys (includeValues), GetUsagePlanKeys.
+                    apiGet(plan, "/apikeys", {}),
+                    ...usagePlans.map((u) => apiGet(plan, `/usageplans/${u.id}/keys`, effectiveTags(plan, u))),
+                ];
+                for (const request of valueReads) {
+                    keyReads++;
+                    if ((await ask(view.previewer, request)) === "Allowed") leaks.push(`${plan.project}: ${request.action} on ${request.resource}`);
+                }
+                const configuration = [
+                    ...apis.map((api) => apiGet(plan, `/restapis/${api.id}`, effectiveTags(plan, api))),
+                    ...plannedOf(plan, "aws:apigateway/stage:Stage").map((stage) => {
+                        const api = apis.find((a) => a.id === stage.inputs.restApi);
+                        if (!api) throw new Error(`${plan.project}: stage ${stage.name} names no planned REST API`);
+                        // A stage inherits its API's tags; its own take precedence.
+                        return apiGet(plan, `/restapis/${api.id}/stages/${String(stage.inputs.stageName)}`, { ...effectiveTags(plan, api), ...effectiveTags(plan, stage) });
+                    }),
+                    ...usagePlans.map((u) => apiGet(plan, `/usageplans/${u.id}`, effectiveTags(plan, u))),
+                ];
+                for (const request of configuration) {
+                    configurationReads++;
+                    const decision = await ask(view.previewer, request);
+                    if (decision !== "Allowed") missing.push(`${plan.project}: ${request.action} on ${request.resource} (${decision})`);
+                }
+            }
+        }
+        expect(leaks, "API key values the previewer can read").to.deep.equal([]);
+        expect(missing, "configuration reads the previewer lost").to.deep.equal([]);
+        expect(keyReads, "key-value reads of the planned engineering stack (key, usage plan key, both lists)").to.be.at.least(4);
+        expect(configurationReads, "REST API, stage and usage plan reads").to.be.at.least(3);
+    });
+});
+
+describe("bootstrap: a grant's deniedToPreviewer", function () {
+    const keys = "arn:aws:apigateway:eu-central-1::/usageplans/*/keys/*";
+
+    it("denies the previewer the grant's refresh-only actions, and none of its other actions", function () {
+        const scripts = "arn:aws:s3:::tracking-dev-glue/scripts/*";
+        const denial = previewerDenialOf({ sid: "Scripts", readOnly: ["s3:GetObjectAcl"], refreshOnly: ["s3:GetObject", "s3:GetObjectTagging"], deployOnly: ["s3:PutObject"], resources: [scripts], deniedToPreviewer: [scripts] });
+        expect(denial).to.deep.equal({ sid: "DenyScripts", actions: ["s3:GetObject", "s3:GetObjectTagging"], resources: [scripts] });
+        expect(previewerDenialOf({ sid: "Keys", refreshOnly: ["apigateway:GET"], resources: [keys] })).to.equal(undefined);
+    });
+
+    it("refuses a grant with nothing refresh-only to deny, naming the grant and the field", function () {
+        expect(() => previewerDenialOf({ sid: "Keys", readOnly: ["apigateway:GET"], resources: [keys], deniedToPreviewer: [keys] })).to.throw(/^grant Keys: deniedToPreviewer needs refreshOnly actions/);
     });
 });

@@ -1,6 +1,6 @@
 /**
  * The reads a refresh makes that return data or credentials, as requests on the planned ARNs: the tests'
- * own knowledge of how the AWS provider reads these two types (from its source and the services' API
+ * own knowledge of how the AWS provider reads these four types (from its source and the services' API
  * references), independent of the bootstrap's permission table.
  *
  *   - `aws.s3.BucketObjectv2`: HeadObject without checksum mode (authorized as s3:GetObject) and
@@ -9,6 +9,11 @@
  *   - `aws.secretsmanager.SecretVersion`: GetSecretValue of that version; Secrets Manager decrypts the
  *     value with the secret's key as the caller (kms:Decrypt through Secrets Manager, the encryption
  *     context naming the secret's ARN as `SecretARN`).
+ *   - `aws.apigateway.ApiKey`: GetApiKey with includeValue=true, which returns the key's value
+ *     (apigateway:GET on `/apikeys/<id>`, with the key's own tags).
+ *   - `aws.apigateway.UsagePlanKey`: GetUsagePlanKey, which returns the key's value as well (apigateway:GET
+ *     on `/usageplans/<plan id>/keys/<key id>`, with the usage plan's tags: API Gateway hands a usage
+ *     plan's tags down to its keys for access control).
  */
 import { PlannedResource, StackPlan } from "../../../tools/plan/types";
 import { Context, effectiveTags, tagContext } from "./context";
@@ -19,6 +24,8 @@ import type { Request } from "./simulate";
 export const REFRESH_READ_TYPES = {
     object: "aws:s3/bucketObjectv2:BucketObjectv2",
     secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+    apiKey: "aws:apigateway/apiKey:ApiKey",
+    usagePlanKey: "aws:apigateway/usagePlanKey:UsagePlanKey",
 } as const;
 
 /** One read a refresh makes, without its caller: the test asks it of each role. */
@@ -69,7 +76,29 @@ export function decryptVia(plan: StackPlan, keyRef: string, service: string, enc
     return { request: { action: "kms:Decrypt", resource: key.arn, resourceAccount: plan.account, context }, resourcePolicy: key.policy };
 }
 
-/** Every refresh-only read of the plan's script objects and secret versions. */
+/** `arn:<partition>:apigateway:<region>::<path>`: API Gateway's ARNs name no account. */
+export function apiGatewayArn(plan: StackPlan, path: string): string {
+    return `arn:${partitionOf(plan.region)}:apigateway:${plan.region}::${path}`;
+}
+
+/** The reads of an API key's value: GetApiKey of each planned key, GetUsagePlanKey of each planned usage plan key. */
+export function apiKeyReads(plan: StackPlan): RefreshRead[] {
+    const reads: RefreshRead[] = [];
+    for (const key of plan.resources.filter((r) => r.type === REFRESH_READ_TYPES.apiKey)) {
+        const arn = apiGatewayArn(plan, `/apikeys/${key.id}`);
+        reads.push({ label: `${plan.project} ${key.name}: apigateway:GET on ${arn}`, request: { action: "apigateway:GET", resource: arn, resourceAccount: plan.account, context: tagContext(effectiveTags(plan, key), "resource") } });
+    }
+    for (const planKey of plan.resources.filter((r) => r.type === REFRESH_READ_TYPES.usagePlanKey)) {
+        const usagePlanId = str(planKey.inputs.usagePlanId);
+        const usagePlan = find(plan, "aws:apigateway/usagePlan:UsagePlan", (r) => r.id === usagePlanId);
+        if (!usagePlan) throw new Error(`${plan.project}/${plan.stack}: usage plan key ${planKey.name} names no planned usage plan (${usagePlanId})`);
+        const arn = apiGatewayArn(plan, `/usageplans/${usagePlanId}/keys/${str(planKey.inputs.keyId)}`);
+        reads.push({ label: `${plan.project} ${planKey.name}: apigateway:GET on ${arn}`, request: { action: "apigateway:GET", resource: arn, resourceAccount: plan.account, context: tagContext(effectiveTags(plan, usagePlan), "resource") } });
+    }
+    return reads;
+}
+
+/** Every refresh-only read of the plan's script objects, secret versions and API keys. */
 export function refreshReads(plan: StackPlan): RefreshRead[] {
     const reads: RefreshRead[] = [];
     for (const object of plan.resources.filter((r) => r.type === REFRESH_READ_TYPES.object)) {
@@ -97,5 +126,6 @@ export function refreshReads(plan: StackPlan): RefreshRead[] {
         const keyRef = str(secret.inputs.kmsKeyId);
         if (keyRef !== "") reads.push({ label: `${where}: kms:Decrypt through Secrets Manager for ${secretArn}`, ...decryptVia(plan, keyRef, "secretsmanager", { SecretARN: secretArn }) });
     }
+    reads.push(...apiKeyReads(plan));
     return reads;
 }
