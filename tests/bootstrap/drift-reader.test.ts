@@ -1,15 +1,16 @@
 import { expect } from "chai";
 import { pipelines } from "../../shared/pipelines";
 import { landingPrefix } from "../../shared/pipeline/s3-prefix";
-import { StackPlan } from "../../tools/plan/types";
-import { applicable, effectiveTags, tagContext } from "./support/context";
+import { PlannedResource, StackPlan } from "../../tools/plan/types";
+import { applicable } from "./support/context";
 import { backendAccess, READ_ONLY_BACKEND, stateAccountOf } from "./support/backend";
 import { AccountView, accounts, list, PolicyDocument, RoleView } from "./support/plans";
 import { apiKeyReads, bucketEncryptionOf, decryptVia, REFRESH_READ_TYPES, RefreshRead, refreshReads } from "./support/refresh";
-import { REQUIREMENTS } from "./support/requirements";
+import { Requirement } from "./support/requirements";
+import { allowedChanges, decryptsState, deployerChangeRequests } from "./support/changes";
 import { samplesFor } from "./support/samples";
-import { decide, decideUnvalidated, Decision, Request } from "./support/simulate";
-import { accessLevelOf, allowGrants, contextSatisfying, isReadLevel, resourceAccountOf, resourcePolicyFor } from "./support/statements";
+import { decide, Decision, Request } from "./support/simulate";
+import { accessLevelOf, contextSatisfying, isReadLevel, resourceAccountOf, resourcePolicyFor } from "./support/statements";
 
 /**
  * The drift reader, the role of the scheduled `pulumi preview --refresh --expect-no-changes`, decided by
@@ -214,32 +215,15 @@ describe("bootstrap: the drift reader refreshes every stack and changes nothing"
         const leaks: string[] = [];
         let checked = 0;
         for (const view of views) {
-            for (const grant of view.deployer.policies.flatMap((p) => allowGrants(p.policy as PolicyDocument))) {
-                for (const action of grant.actions) {
-                    if (isReadLevel(await accessLevelOf(action))) continue;
-                    for (const resource of grant.resources) {
-                        for (const sample of await samplesFor(action, resource)) {
-                            const request = { action, resource: sample, resourceAccount: resourceAccountOf(sample, view), context: await applicable(action, sample, contextSatisfying(grant.condition)) };
-                            const policy = resourcePolicyFor(sample, grant.condition, view, views);
-                            let asDeployer: Decision;
-                            try {
-                                asDeployer = await decide({ ...request, principal: view.deployer.arn }, view.deployer.policies, policy);
-                            } catch (err) {
-                                if (/(multiple|no)\.resource\.types/.test((err as Error).message)) continue;
-                                throw err;
-                            }
-                            if (asDeployer !== "Allowed") continue;
-                            checked++;
-                            const asDriftReader = await decide({ ...request, principal: view.driftReader.arn }, view.driftReader.policies, policy);
-                            // Like every preview, it decrypts the stack's secrets with the backend's key; and it
-                            // decrypts a refresh read through the service holding it (IAM files kms:Decrypt under
-                            // Write): where exactly is pinned by the data-key test above.
-                            const decryptsState = action === "kms:Decrypt" && JSON.stringify(grant.condition).includes("kms:ResourceAliases");
-                            const decryptsRefreshRead = action === "kms:Decrypt" && "kms:ViaService" in request.context && Object.keys(request.context).some((k) => k.startsWith("kms:EncryptionContext:"));
-                            if (asDriftReader === "Allowed" && !decryptsState && !decryptsRefreshRead) leaks.push(`${view.bootstrapStack}: ${action} on ${sample}`);
-                        }
-                    }
-                }
+            for (const asked of await deployerChangeRequests(view, views)) {
+                checked++;
+                const asDriftReader = await decide({ ...asked.request, principal: view.driftReader.arn }, view.driftReader.policies, asked.resourcePolicy);
+                // Like every preview, it decrypts the stack's secrets with the backend's key; and it decrypts a
+                // refresh read through the service holding it (IAM files kms:Decrypt under Write): where
+                // exactly is pinned by the data-key test above.
+                const context = asked.request.context ?? {};
+                const decryptsRefreshRead = asked.action === "kms:Decrypt" && "kms:ViaService" in context && Object.keys(context).some((k) => k.startsWith("kms:EncryptionContext:"));
+                if (asDriftReader === "Allowed" && !decryptsState(asked) && !decryptsRefreshRead) leaks.push(`${view.bootstrapStack}: ${asked.action} on ${asked.sample}`);
             }
         }
         expect(leaks, "non-read requests the drift reader is allowed").to.deep.equal([]);
@@ -247,30 +231,12 @@ describe("bootstrap: the drift reader refreshes every stack and changes nothing"
     });
 
     it("is denied every create, change and delete call of every planned resource (decrypting a refresh read aside)", async function () {
-        const leaks: string[] = [];
-        let checked = 0;
         const refreshTypes: readonly string[] = Object.values(REFRESH_READ_TYPES);
-        for (const view of views) {
-            for (const plan of view.pipelines) {
-                for (const r of plan.resources.filter((x) => x.custom && REQUIREMENTS[x.type] !== undefined)) {
-                    const facts = { resource: r, plan, partition: view.partition, region: plan.region, account: plan.account, tags: effectiveTags(plan, r) };
-                    for (const requirement of REQUIREMENTS[r.type](facts)) {
-                        if (isReadLevel(await accessLevelOf(requirement.action))) continue;
-                        // IAM files kms:Decrypt under Write; for these two types it is the read itself (pinned above).
-                        if (requirement.action === "kms:Decrypt" && refreshTypes.includes(r.type)) continue;
-                        checked++;
-                        const context = { ...(await applicable(requirement.action, requirement.resource, tagContext(effectiveTags(plan, requirement.tagsOf ?? r), requirement.tags))), ...(requirement.context ?? {}) };
-                        const request = { principal: view.driftReader.arn, action: requirement.action, resource: requirement.resource, resourceAccount: plan.account, context };
-                        const decision = requirement.simulatorGap
-                            ? decideUnvalidated(request, view.driftReader.policies, requirement.resourcePolicy)
-                            : await decide(request, view.driftReader.policies, requirement.resourcePolicy);
-                        if (decision === "Allowed") leaks.push(`${plan.project} ${r.name}: ${requirement.action} on ${requirement.resource}`);
-                    }
-                }
-            }
-        }
-        expect(leaks).to.deep.equal([]);
-        expect(checked).to.be.greaterThan(100);
+        // IAM files kms:Decrypt under Write; for these types it is the refresh read itself (pinned above).
+        const isRefreshDecrypt = (requirement: Requirement, r: PlannedResource) => requirement.action === "kms:Decrypt" && refreshTypes.includes(r.type);
+        const checks = await Promise.all(views.map((view) => allowedChanges(view, view.driftReader, isRefreshDecrypt)));
+        expect(checks.flatMap((c) => c.leaks)).to.deep.equal([]);
+        expect(checks.reduce((sum, c) => sum + c.checked, 0)).to.be.greaterThan(100);
     });
 
     it("holds nothing beyond the previewer's but refresh-only reads that a planned refresh makes, each one the deployer holds too", async function () {
