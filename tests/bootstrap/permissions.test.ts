@@ -4,7 +4,7 @@ import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS } from "../../boots
 import { STACK_TAG_KEY, STATE_KEY_ALIAS } from "../../bootstrap/names";
 import { applicable } from "./support/context";
 import { AccountView, accounts, list, parseDocument, PolicyDocument } from "./support/plans";
-import { decide, IdentityPolicy } from "./support/simulate";
+import { decideSample, IdentityPolicy } from "./support/simulate";
 import { samplesFor } from "./support/samples";
 import { accessLevelOf, allowGrants, contextSatisfying, isReadLevel, resourceAccountOf, resourcePolicyFor } from "./support/statements";
 
@@ -111,20 +111,11 @@ describe("bootstrap: the deployer's, previewer's and drift reader's policies", f
                         for (const resource of grant.resources) {
                             for (const sample of await samplesFor(action, resource)) {
                                 const context = await applicable(action, sample, contextSatisfying(grant.condition));
-                                let decision: string;
-                                try {
-                                    decision = await decide(
-                                        { principal, action, resource: sample, resourceAccount: resourceAccountOf(sample, view), context },
-                                        documents,
-                                        resourcePolicyFor(sample, grant.condition, view, views),
-                                    );
-                                } catch (err) {
-                                    // An ARN two resource types describe (a Kinesis consumer is also under its
-                                    // stream's path), or a type whose reference entry holds two ARN formats,
-                                    // which the simulator cannot match: the other samples decide.
-                                    if (/(multiple|no)\.resource\.types/.test((err as Error).message)) continue;
-                                    throw err;
-                                }
+                                const decision = await decideSample(
+                                    { principal, action, resource: sample, resourceAccount: resourceAccountOf(sample, view), context },
+                                    documents,
+                                    resourcePolicyFor(sample, grant.condition, view, views),
+                                );
                                 if (decision === "Allowed") {
                                     allowed = true;
                                     resourcesUsed.add(resource);

@@ -7,7 +7,7 @@ import { applicable, effectiveTags, tagContext } from "./context";
 import { AccountView, PolicyDocument, RoleView } from "./plans";
 import { Requirement, REQUIREMENTS } from "./requirements";
 import { samplesFor } from "./samples";
-import { decide, decideUnvalidated, Decision, Request } from "./simulate";
+import { decide, decideSample, decideUnvalidated, Request } from "./simulate";
 import { accessLevelOf, allowGrants, contextSatisfying, isReadLevel, resourceAccountOf, resourcePolicyFor } from "./statements";
 
 export interface ChangeCheck {
@@ -62,13 +62,7 @@ export async function deployerChangeRequests(view: AccountView, views: readonly 
                 for (const sample of await samplesFor(action, resource)) {
                     const request = { action, resource: sample, resourceAccount: resourceAccountOf(sample, view), context: await applicable(action, sample, contextSatisfying(grant.condition)) };
                     const resourcePolicy = resourcePolicyFor(sample, grant.condition, view, views);
-                    let asDeployer: Decision;
-                    try {
-                        asDeployer = await decide({ ...request, principal: view.deployer.arn }, view.deployer.policies, resourcePolicy);
-                    } catch (err) {
-                        if (/(multiple|no)\.resource\.types/.test((err as Error).message)) continue;
-                        throw err;
-                    }
+                    const asDeployer = await decideSample({ ...request, principal: view.deployer.arn }, view.deployer.policies, resourcePolicy);
                     if (asDeployer === "Allowed") requests.push({ action, sample, condition: grant.condition, request, resourcePolicy });
                 }
             }

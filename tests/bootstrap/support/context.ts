@@ -9,15 +9,18 @@ import { pipelineConfig } from "./plans";
 
 export type Context = Record<string, string | string[]>;
 
-function tagMap(value: unknown): Record<string, string> {
-    let parsed = value;
-    if (typeof parsed === "string") {
-        try {
-            parsed = JSON.parse(parsed);
-        } catch {
-            return {};
-        }
+/** A value as the plan holds it: an object, or its JSON text (undefined when the text is not JSON). */
+function parsedIfText(value: unknown): unknown {
+    if (typeof value !== "string") return value;
+    try {
+        return JSON.parse(value);
+    } catch {
+        return undefined;
     }
+}
+
+function tagMap(value: unknown): Record<string, string> {
+    const parsed = parsedIfText(value);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return {};
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) if (typeof v === "string") out[k] = v;
@@ -26,15 +29,8 @@ function tagMap(value: unknown): Record<string, string> {
 
 /** `{ tags: {...} }` as the stack file or a provider's `defaultTags` holds it. */
 function defaultTagsOf(value: unknown): Record<string, string> {
-    let parsed = value;
-    if (typeof parsed === "string") {
-        try {
-            parsed = JSON.parse(parsed);
-        } catch {
-            return {};
-        }
-    }
-    return tagMap((parsed as { tags?: unknown } | undefined)?.tags);
+    const parsed = parsedIfText(value);
+    return tagMap((parsed as { tags?: unknown } | null | undefined)?.tags);
 }
 
 /**

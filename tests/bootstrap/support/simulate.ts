@@ -69,6 +69,24 @@ export async function decide(request: Request, identity: readonly IdentityPolicy
     return decideUnvalidated(request, identity, resourcePolicy);
 }
 
+/** How iam-simulate refuses an ARN it cannot match to exactly one resource type of the action. */
+const AMBIGUOUS_RESOURCE_TYPE = /(multiple|no)\.resource\.types/;
+
+/**
+ * {@link decide} for one sample ARN of a grant's resource pattern, or undefined where the simulator cannot
+ * match the sample to one resource type: an ARN two resource types describe (a Kinesis consumer is also
+ * under its stream's path), or a type whose reference entry holds two ARN formats. The pattern's other
+ * samples decide.
+ */
+export async function decideSample(request: Request, identity: readonly IdentityPolicy[], resourcePolicy?: unknown): Promise<Decision | undefined> {
+    try {
+        return await decide(request, identity, resourcePolicy);
+    } catch (err) {
+        if (AMBIGUOUS_RESOURCE_TYPE.test((err as Error).message)) return undefined;
+        throw err;
+    }
+}
+
 /**
  * The same decision without the validating entry point, for a request IAM takes but the reference data
  * behind validation does not describe (each caller says why: `Requirement.simulatorGap`).
