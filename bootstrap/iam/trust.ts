@@ -4,17 +4,13 @@
  * previewer; the deploy branch's scheduled drift check for the drift reader), and people of the other
  * account with the ExternalId (deployer only).
  */
+import type { BootstrapConfig } from "../config";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../names";
 
-export interface TrustSettings {
-    readonly partition: string;
-    readonly otherAccountId: string;
-    readonly externalId: string;
-    readonly requireMfa: boolean;
-    readonly githubRepository: string;
-    readonly deployBranch: string;
+/** The bootstrap settings the trust policies admit by, and the OIDC provider they name. */
+export type TrustSettings = Pick<BootstrapConfig, "partition" | "otherAccountId" | "externalId" | "requireMfa" | "githubRepository" | "deployBranch"> & {
     readonly oidcProviderArn: string;
-}
+};
 
 interface TrustStatement {
     readonly Sid: string;

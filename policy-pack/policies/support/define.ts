@@ -40,8 +40,8 @@ interface PolicySpec {
     readonly configProperties?: Record<string, PolicyConfigJSONSchema>;
 }
 
-/** What a resource check sees. */
-export interface ResourceContext<C extends object> {
+/** One resource as every check sees it. */
+interface CheckedResource {
     readonly type: string;
     readonly urn: string;
     readonly name: string;
@@ -49,21 +49,18 @@ export interface ResourceContext<C extends object> {
     readonly protect: boolean;
     /** The account the resource deploys into: UNKNOWN during some previews, undefined when nothing says. */
     readonly ownAccount: string | Unknown | undefined;
+}
+
+/** What a resource check sees. */
+export interface ResourceContext<C extends object> extends CheckedResource {
     readonly config: Partial<C> & BaseConfig;
     readonly undetermined: Undetermined;
     /** Reports a violation; `statement` (an IAM statement) lets a config exception name it by Sid. */
     report(message: string, statement?: { readonly sid?: string }): void;
 }
 
-/** One resource of the stack, as a stack check sees it. */
-export interface StackResource {
-    readonly type: string;
-    readonly urn: string;
-    readonly name: string;
-    /** The resource's outputs (CrossGuard runs stack policies after the resources are planned). */
-    readonly props: PlainObject;
-    readonly protect: boolean;
-    readonly ownAccount: string | Unknown | undefined;
+/** One resource of the stack, as a stack check sees it; `props` are its outputs (CrossGuard runs stack policies after the resources are planned). */
+export interface StackResource extends CheckedResource {
     /** For each input property, the URNs of the resources its value came from. */
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
 }
