@@ -4,7 +4,7 @@ import { DEPLOYER_ROLE_NAME, resourceName, roleArn } from "../../shared/naming";
 import { pipelines } from "../../shared/pipelines";
 import { StackPlan } from "../../tools/plan/types";
 import { DATA_PLATFORM, devPlan, documentOf, ENGINEERING, findBy, inlinePoliciesOf, ofType, planOf, TYPES } from "./support/plan";
-import { allowEverythingTo, decide, Decision, Policies, Request } from "./support/simulate";
+import { allowEverythingTo, decide, Decision, Policies, Request } from "../support/iam-decision";
 import { objectKeyUnder } from "../data-platform/support/plan";
 
 /**

@@ -1,21 +1,13 @@
 import { createValidatedPolicy, validateResourcePolicy, validateTrustPolicy } from "@cloud-copilot/iam-policy";
 import { runSimulation, runUnsafeSimulation, Simulation } from "@cloud-copilot/iam-simulate";
+import type { Decision, Request } from "../../support/iam-decision";
 
-export type Decision = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
+/** The caller of a bootstrap request is a role ARN (identity policies apply), an OIDC provider ARN, or an account's role. */
+export type { Decision, Request };
 
 export interface IdentityPolicy {
     readonly name: string;
     readonly policy: unknown;
-}
-
-export interface Request {
-    /** The caller: a role ARN (identity policies apply), an OIDC provider ARN, or an account's role. */
-    readonly principal: string;
-    readonly action: string;
-    readonly resource: string;
-    /** The account owning the resource. */
-    readonly resourceAccount: string;
-    readonly context?: Record<string, string | string[]>;
 }
 
 const ROLE_ARN = /^arn:[a-z-]+:(?:iam|sts)::(\d{12}):(?:role|assumed-role)\//;
