@@ -187,6 +187,30 @@ class PlanMocks implements pulumi.runtime.Mocks {
     }
 }
 
+/**
+ * Switches off, while a program runs, the SDK's diagnostics that a deployment shows and a plan never
+ * records; they were most of the plan's time. Returns what switches them back on.
+ * - Stack traces: the SDK captures one for its debug metadata and errors; failures are reported by message.
+ * - The leak tracker: every internal promise (four per resource property) is wrapped to report promises
+ *   still pending at process exit, a third of the plan's allocations; the plan waits for every
+ *   registration (waitForRPCs) and fails on the first error instead.
+ * - Source positions: every registration captures and parses an unlimited stack trace for the engine
+ *   (the declaring file and line); plans record none.
+ */
+function suspendSdkDiagnostics(): () => void {
+    const stackTraceLimit = Error.stackTraceLimit;
+    const trackPromise = debuggable.debuggablePromise;
+    const callsites = sdkResource.Resource.callsites;
+    Error.stackTraceLimit = 0;
+    debuggable.debuggablePromise = (promise) => promise;
+    sdkResource.Resource.callsites = () => [];
+    return () => {
+        Error.stackTraceLimit = stackTraceLimit;
+        debuggable.debuggablePromise = trackPromise;
+        sdkResource.Resource.callsites = callsites;
+    };
+}
+
 /** Runs one stack program under the mock runtime and returns what it would create. */
 async function planStack(project: ProjectFile, stack: string, config: StackConfig, ctx: RunContext): Promise<StackPlan> {
     const account = stackAccount(config, `${project.name} (stack ${stack})`);
@@ -230,20 +254,7 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     };
 
     const failures: string[] = [];
-    // The SDK stamps a captured stack trace on every internal promise (debug metadata for leak reports);
-    // formatting those traces is most of the plan's time. Failures are reported by message, so the
-    // harness captures none while a program runs.
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    // The SDK also wraps every internal promise (four per resource property) in a leak tracker that
-    // reports promises still pending when the process exits: a third of the plan's allocations. The plan
-    // needs no exit report: it waits for every registration (waitForRPCs) and fails on the first error.
-    const trackPromise = debuggable.debuggablePromise;
-    debuggable.debuggablePromise = (promise) => promise;
-    // Every registration also captures and parses an unlimited stack trace for the engine's diagnostics
-    // (the declaring file and line); plans record no source positions.
-    const callsites = sdkResource.Resource.callsites;
-    sdkResource.Resource.callsites = () => [];
+    const resumeSdkDiagnostics = suspendSdkDiagnostics();
     // A rejected input leaves the SDK's keep-alive for that registration open for good, so waiting for
     // every RPC would hang: the first failure ends the wait instead.
     let reportFailure = () => {};
@@ -272,9 +283,7 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
         if (failures.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
         process.off("unhandledRejection", fail);
         pulumiLog.error = originalLogError;
-        Error.stackTraceLimit = stackTraceLimit;
-        debuggable.debuggablePromise = trackPromise;
-        sdkResource.Resource.callsites = callsites;
+        resumeSdkDiagnostics();
     }
     if (!hadLoggedErrors && pulumiLog.hasErrors()) failures.push("the program logged errors (see above)");
     if (failures.length > 0) throw new PlanError(project.name, stack, [...new Set(failures)]);
