@@ -154,6 +154,14 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
             StringEquals: { "kms:ViaService": viaS3, "kms:EncryptionContext:aws:s3:arn": buckets.length === 1 ? buckets[0] : buckets },
         },
     });
+    const secretsUse = (sid: string, roles: readonly string[], actions: string[]): PolicyStatement => ({
+        Sid: sid,
+        Effect: "Allow",
+        Principal: root,
+        Action: actions,
+        Resource: "*",
+        Condition: { ...onlyRoles(roles), StringEquals: { "kms:ViaService": viaSecrets } },
+    });
     const glueRoles = [...args.glueJobRoleArns, ...args.glueCrawlerRoleArns];
     // The bootstrap creates it in this account under a fixed name, before any stack exists.
     const driftReader = roleArn(args.partition, args.accountId, DRIFT_READER_ROLE_NAME);
@@ -200,33 +208,12 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
     );
     if (args.secretsUnderKey) {
         statements.push(
-            {
-                Sid: "GlueReadsRedshiftSecret",
-                Effect: "Allow",
-                Principal: root,
-                Action: KEY_READ,
-                Resource: "*",
-                Condition: { ...onlyRoles(glueRoles), StringEquals: { "kms:ViaService": viaSecrets } },
-            },
-            {
-                // Writes the sandbox credentials, and reads them when the Data API runs the DDL as the deployer.
-                Sid: "DeployerManagesRedshiftSecret",
-                Effect: "Allow",
-                Principal: root,
-                Action: KEY_WRITE,
-                Resource: "*",
-                Condition: { ...onlyRoles([args.deployerRoleArn]), StringEquals: { "kms:ViaService": viaSecrets } },
-            },
-            {
-                // The drift check refreshes the sandbox's secret version (GetSecretValue): decrypt only, only
-                // through Secrets Manager; its own IAM policy pins the secret (kms:EncryptionContext:SecretARN).
-                Sid: "DriftReaderReadsRedshiftSecret",
-                Effect: "Allow",
-                Principal: root,
-                Action: KEY_READ,
-                Resource: "*",
-                Condition: { ...onlyRoles([driftReader]), StringEquals: { "kms:ViaService": viaSecrets } },
-            },
+            secretsUse("GlueReadsRedshiftSecret", glueRoles, KEY_READ),
+            // Writes the sandbox credentials, and reads them when the Data API runs the DDL as the deployer.
+            secretsUse("DeployerManagesRedshiftSecret", [args.deployerRoleArn], KEY_WRITE),
+            // The drift check refreshes the sandbox's secret version (GetSecretValue): decrypt only, only
+            // through Secrets Manager; its own IAM policy pins the secret (kms:EncryptionContext:SecretARN).
+            secretsUse("DriftReaderReadsRedshiftSecret", [driftReader], KEY_READ),
         );
     }
     return statements;
