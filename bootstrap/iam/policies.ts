@@ -46,12 +46,7 @@ function bootstrapIdentitiesDeny(scope: Scope): PolicyStatement {
 
 /** The deployer's statements, in table order, before they are split into managed policies. */
 export function deployerStatements(role: AccountRole, scope: Scope): PolicyStatement[] {
-    return [
-        ...deployerGrants(role, scope)
-            .filter((g) => (g.readOnly ?? []).length + (g.refreshOnly ?? []).length + (g.deployOnly ?? []).length > 0)
-            .map(statementOf),
-        bootstrapIdentitiesDeny(scope),
-    ];
+    return [...deployerGrants(role, scope).map(statementOf).filter((s) => s.Action.length > 0), bootstrapIdentitiesDeny(scope)];
 }
 
 /**
