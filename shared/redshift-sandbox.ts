@@ -77,8 +77,11 @@ export class RedshiftSandbox extends pulumi.ComponentResource {
             securityGroupIds: args.securityGroupIds,
             publiclyAccessible: false,
             enhancedVpcRouting: true,
+            // Set at create so the workgroup never accepts plaintext (Security Hub RedshiftServerless.2). The
+            // provider stores every parameter AWS reads back (nine of them), so a list of one would diff on
+            // every preview and refresh (terraform-provider-aws #33692, pulumi-aws #4405): ignored after create.
             configParameters: [{ parameterKey: "require_ssl", parameterValue: "true" }],
-        }, { parent: this });
+        }, { parent: this, ignoreChanges: ["configParameters"] });
 
         this.workgroupName = this.workgroup.workgroupName;
         this.host = this.workgroup.endpoints.apply((endpoints) => {
