@@ -4,10 +4,10 @@ import { pipelines } from "../../shared/pipelines";
 import { runPlan } from "../../tools/plan/runner";
 import { PlannedResource, StackPlan } from "../../tools/plan/types";
 
-/** The README's "Add a pipeline" example, declared exactly as a user would. */
-const pageViews: PipelineDefinition = {
-    name: "page-views",
-    table: { schema: "tracking", name: "page_views" },
+/** A pipeline declared as a user would, under names no user would pick (so it never collides with theirs). */
+const probe: PipelineDefinition = {
+    name: "zz-fixture-views",
+    table: { schema: "tracking", name: "zz_fixture_views" },
     columns: [
         { name: "request_id", type: "char", length: 36, nullable: false },
         { name: "viewed_at", type: "timestamp", nullable: false },
@@ -39,14 +39,14 @@ function typeCounts(resources: PlannedResource[]): Record<string, number> {
 }
 
 describe("pipelines: adding one declaration grows both stacks by exactly that pipeline", function () {
-    it("adds a stream, Firehose, routes, crawlers, job and table for page-views, and nothing else", async () => {
+    it("adds a stream, Firehose, routes, crawlers, job and table for the new pipeline, and nothing else", async () => {
         const before = await runPlan({ stack: "dev", write: false });
-        pipelines.push(pageViews);
+        pipelines.push(probe);
         let after;
         try {
             after = await runPlan({ stack: "dev", write: false });
         } finally {
-            pipelines.splice(pipelines.indexOf(pageViews), 1);
+            pipelines.splice(pipelines.indexOf(probe), 1);
         }
         for (const project of ["tracking-engineering", "tracking-data-platform"]) {
             const planBefore = before.plans.find((p) => p.project === project)!;
@@ -56,22 +56,22 @@ describe("pipelines: adding one declaration grows both stacks by exactly that pi
             const removed = [...urnsBefore].filter((urn) => !planAfter.resources.some((r) => r.urn === urn));
             expect(removed, `${project}: nothing may disappear`).to.deep.equal([]);
             expect(added.length, `${project}: the new pipeline adds resources`).to.be.greaterThan(0);
-            expect(added.map((r) => r.urn), `${project}: every added resource belongs to page-views`).to.have.members(ownedBy(planAfter, pageViews).map((r) => r.urn));
-            expect(typeCounts(added), `${project}: page-views gets the same resources as user-events`).to.deep.equal(typeCounts(ownedBy(planBefore, pipelines[0])));
+            expect(added.map((r) => r.urn), `${project}: every added resource belongs to the new pipeline`).to.have.members(ownedBy(planAfter, probe).map((r) => r.urn));
+            expect(typeCounts(added), `${project}: the new pipeline gets the same resources as the first`).to.deep.equal(typeCounts(ownedBy(planBefore, pipelines[0])));
         }
         const engineering = after.plans.find((p) => p.project === "tracking-engineering")!;
         const streams = engineering.resources.filter((r) => r.type === "aws:kinesis/stream:Stream");
-        expect(streams.some((s) => String(s.outputs.name).includes("page-views"))).to.equal(true);
+        expect(streams.some((s) => String(s.outputs.name).includes(probe.name))).to.equal(true);
     });
 });
 
 describe("pipelines: adding one to a deployed system works in the order CI deploys", function () {
     it("data-platform grants a pipeline engineering has not deployed yet through the pinned root, and names deployed roles", () => {
-        const { checkEngineeringFirehoseRoles, firehoseGrant, landingBucketGrants } = require("../../data-platform/grants") as typeof import("../../data-platform/grants");
+        const { checkEngineeringFirehoseRoles, firehoseGrant, landingBucketGrants, sidPart } = require("../../data-platform/grants") as typeof import("../../data-platform/grants");
         const roleOf = (name: string) => `arn:aws:iam::111111111111:role/tracking-dev-${name}-firehose`;
-        const declared = [...pipelines, pageViews];
+        const declared = [...pipelines, probe];
         const pinned = Object.fromEntries(declared.map((def) => [def.name, roleOf(def.name)]));
-        // Engineering's last deploy predates page-views: its export lacks it.
+        // Engineering's last deploy predates the new pipeline: its export lacks it.
         const exported = Object.fromEntries(pipelines.map((def) => [def.name, roleOf(def.name)]));
         const deployedRoleArns = checkEngineeringFirehoseRoles("organization/tracking-engineering/dev", exported, pinned);
         const statements = landingBucketGrants(
@@ -80,9 +80,12 @@ describe("pipelines: adding one to a deployed system works in the order CI deplo
             declared.map((def) => firehoseGrant(def, roleOf(def.name))),
         );
         const grantOf = (sid: string) => statements.find((st) => st.Sid === sid)!;
-        expect(grantOf("FirehoseWritesUserEvents").Principal).to.deep.equal({ AWS: roleOf("user-events") });
-        expect(grantOf("FirehoseWritesPageViews").Principal, "not deployed yet: the account root").to.deep.equal({ AWS: "arn:aws:iam::111111111111:root" });
-        expect(grantOf("FirehoseWritesPageViews").Condition, "pinned to the role that will exist").to.deep.equal({ ArnEquals: { "aws:PrincipalArn": roleOf("page-views") } });
+        const newGrant = `FirehoseWrites${sidPart(probe.name)}`;
+        for (const def of pipelines) {
+            expect(grantOf(`FirehoseWrites${sidPart(def.name)}`).Principal, `${def.name}: deployed, its role`).to.deep.equal({ AWS: roleOf(def.name) });
+        }
+        expect(grantOf(newGrant).Principal, "not deployed yet: the account root").to.deep.equal({ AWS: "arn:aws:iam::111111111111:root" });
+        expect(grantOf(newGrant).Condition, "pinned to the role that will exist").to.deep.equal({ ArnEquals: { "aws:PrincipalArn": roleOf(probe.name) } });
         expect(grantOf("FirehoseBucketLevel").Principal, "a shared statement waits for every role").to.deep.equal({ AWS: "arn:aws:iam::111111111111:root" });
     });
 });

@@ -4,7 +4,7 @@
  * replaced whole; everything around it is left as written.
  */
 
-export const REGENERATE_COMMAND = "npm run build && node build/tools/diagram/cli.js";
+export const REGENERATE_COMMAND = "npm run diagram";
 
 function markers(name: string): { begin: RegExp; end: string; beginLine: string } {
     return {
