@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { StackPlan } from "../../tools/plan/types";
 import { applicable, effectiveTags, tagContext } from "./support/context";
-import { AccountView, accounts } from "./support/plans";
+import { AccountView, accounts, plans } from "./support/plans";
 import { LOCAL_TYPES, Requirement, REQUIREMENTS } from "./support/requirements";
 import { decide, decideUnvalidated } from "./support/simulate";
 
@@ -45,7 +45,7 @@ describe("bootstrap: the deployer can deploy every planned resource", function (
     });
 
     it("each pipeline stack deploys into an account that has a bootstrap stack", async function () {
-        const result = await import("./support/plans").then((m) => m.plans());
+        const result = await plans();
         const pipelineAccounts = result.plans.filter((p) => p.project !== "tracking-bootstrap").map((p) => `${p.project}/${p.stack} -> ${p.account}`);
         const orphans = pipelineAccounts.filter((entry) => !views.some((v) => entry.endsWith(`-> ${v.account}`)));
         expect(orphans, "pipeline stacks whose account no Pulumi.<account>.yaml bootstraps").to.deep.equal([]);

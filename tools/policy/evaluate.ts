@@ -221,7 +221,7 @@ function run(policy: string, urn: string, sink: Sink, validate: () => unknown): 
     } catch (error) {
         if (isUnknownValueError(error)) sink.undetermined(urn, `cannot judge during preview: ${(error as Error).message}`);
         else if (error instanceof NotApplicable) return;
-        else throw new Error(`policy "${policy}" failed on ${urn}: ${(error as Error).stack ?? String(error)}`);
+        else throw new Error(`policy "${policy}" failed on ${urn}: ${(error as Error).stack ?? String(error)}`, { cause: error });
     }
 }
 
