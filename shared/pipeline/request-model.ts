@@ -72,10 +72,19 @@ export interface JsonSchemaDraft4 {
 /** Canonical textual UUID, either case (Redshift compares CHAR case-sensitively: clients should be consistent). */
 export const UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
-const DATE_PART = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+/** Years 0001-9999 (year 0 exists neither in Redshift's calendar nor in the load job's). */
+const YEAR = "(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})";
+/** Gregorian leap years: divisible by 4 but not by 100 (the last two digits), or by 400 (a century). */
+const LEAP_YEAR = "([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)";
+/** A calendar-valid date: 31-day months, 30-day months, February to the 28th, and the 29th of leap years. */
+const DATE_PART =
+    `(${YEAR}-(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|${YEAR}-(0[469]|11)-(0[1-9]|[12][0-9]|30)|${YEAR}-02-(0[1-9]|1[0-9]|2[0-8])|${LEAP_YEAR}-02-29)`;
 const TIME_PART = "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?";
 
-/** `YYYY-MM-DD` with month 01-12 and day 01-31 (calendar validity, e.g. 02-30, is left to the load). */
+/**
+ * `YYYY-MM-DD`, calendar-valid (2024-02-29 yes, 2023-02-29 and 2024-02-30 no), so an impossible date is a
+ * 400 at the API. The load checks every row again and sets aside what fails, so it never depends on this.
+ */
 export const DATE_PATTERN = `^${DATE_PART}$`;
 
 /** See "Timestamps" above: space or `T` separator, up to 6 fractional digits, optional `Z`, no offset. */

@@ -207,6 +207,25 @@ describe("API request models (JSON Schema draft 4)", () => {
             it(`rejects ${JSON.stringify(rejected)}`, () =>
                 expectRejected(validate, eventsBodyWith((b) => (b.Data.request_timestamp = rejected)), { instancePath: "/Data/request_timestamp", keyword: "pattern" }));
         }
+        it("accepts exactly the calendar's dates: 29 February only in leap years, no 31st in 30-day months, no year 0", () => {
+            const pad = (n: number, width: number) => String(n).padStart(width, "0");
+            const isCalendarDate = (year: number, month: number, day: number) => {
+                const date = new Date(0);
+                date.setUTCFullYear(year, month - 1, day);
+                return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+            };
+            const wrong: string[] = [];
+            for (const year of [0, 1, 4, 100, 400, 1600, 1700, 1900, 2000, 2023, 2024, 2100, 2400, 9996, 9999]) {
+                for (let month = 1; month <= 12; month++) {
+                    for (let day = 1; day <= 31; day++) {
+                        const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)} 00:00:00`;
+                        const accepted = validate(eventsBodyWith((b) => (b.Data.request_timestamp = text)));
+                        if (accepted !== (year > 0 && isCalendarDate(year, month, day))) wrong.push(`${text}: ${accepted ? "accepted" : "rejected"}`);
+                    }
+                }
+            }
+            expect(wrong).to.deep.equal([]);
+        });
     });
 
     describe("batches", () => {
