@@ -116,6 +116,7 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
         const landingObjects = pulumi.interpolate`${args.s3.bucketArn}/${args.s3.prefix}*`;
         const statements: PolicyStatementInput[] = [
             { Sid: "ReadLandedObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [landingObjects] },
+            { Sid: "LocateLandingBucket", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [args.s3.bucketArn] },
             {
                 Sid: "ListLandedPrefix",
                 Effect: "Allow",
@@ -129,11 +130,13 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
                 Action: [
                     "glue:BatchCreatePartition",
                     "glue:BatchGetPartition",
+                    "glue:BatchUpdatePartition",
                     "glue:CreatePartition",
                     "glue:GetDatabase",
                     "glue:GetPartition",
                     "glue:GetPartitions",
                     "glue:GetTable",
+                    "glue:GetTables",
                     "glue:UpdatePartition",
                     "glue:UpdateTable",
                 ],
@@ -182,10 +185,13 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
             recrawlPolicy: { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" },
             // Incremental crawls require LOG for both; the declared table stays as declared.
             schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
+            // No partition index: the crawler would create one by default, which needs glue:CreatePartitionIndex,
+            // and the hourly partitions are read by prefix, not filtered ("Generating partition indexes").
             configuration: JSON.stringify({
                 Version: 1.0,
                 CrawlerOutput: { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } },
                 Grouping: { TableGroupingPolicy: "CombineCompatibleSchemas" },
+                CreatePartitionIndex: false,
             }),
             securityConfiguration: args.securityConfigurationName,
         }, { parent: this, dependsOn: [this.table, this.role.policy] });
