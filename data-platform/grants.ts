@@ -7,6 +7,7 @@ import { accountRootArn, Conditions, Principal, PolicyStatement } from "../share
 import { DRIFT_READER_ROLE_NAME, roleArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
 import { FIREHOSE_ERROR_ROOT, landingPrefix } from "../shared/pipeline/s3-prefix";
+import { firehoseAclBucketStatement, FIREHOSE_BUCKET_ACTIONS, FIREHOSE_KEY_ACTIONS, FIREHOSE_OBJECT_ACTIONS } from "../shared/firehose-s3-access";
 
 /** `user-events` -> `UserEvents`: IAM Sids allow ASCII letters and digits only. */
 export function sidPart(name: string): string {
@@ -59,9 +60,11 @@ export interface FirehosePrincipals {
 export interface GrantContext {
     readonly partition: string;
     readonly principals: FirehosePrincipals;
+    /** ARN pattern of every Firehose role of this stack, `roleArn(partition, engineeringAccountId, firehoseRoleName(stack, "*"))`. */
+    readonly firehoseRolePattern: string;
 }
 
-function firehosePrincipal(ctx: GrantContext, roleArns: readonly string[]): Principal {
+function firehosePrincipal(ctx: Pick<GrantContext, "partition" | "principals">, roleArns: readonly string[]): Principal {
     if (!roleArns.every((arn) => ctx.principals.deployedRoleArns.has(arn))) {
         return { AWS: accountRootArn(ctx.partition, ctx.principals.engineeringAccountId) };
     }
@@ -71,11 +74,6 @@ function firehosePrincipal(ctx: GrantContext, roleArns: readonly string[]): Prin
 function onlyRoles(roleArns: readonly string[]): Conditions {
     return { ArnEquals: { "aws:PrincipalArn": roleArns.length === 1 ? roleArns[0] : [...roleArns] } };
 }
-
-/** Actions Firehose uses on objects (aws-facts: AbortMultipartUpload, GetObject, PutObject). */
-export const FIREHOSE_OBJECT_ACTIONS = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"];
-/** Actions Firehose uses on the bucket (aws-facts: GetBucketLocation, ListBucket, ListBucketMultipartUploads). */
-export const FIREHOSE_BUCKET_ACTIONS = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"];
 
 /**
  * Landing bucket grants: each Firehose role writes its own data folder and its own error folder, and
@@ -98,7 +96,7 @@ function bucketGrants(ctx: GrantContext, bucketArn: string, grants: readonly Fir
             Sid: `FirehoseWrites${sidPart(grant.pipeline)}`,
             Effect: "Allow",
             Principal: firehosePrincipal(ctx, [grant.roleArn]),
-            Action: FIREHOSE_OBJECT_ACTIONS,
+            Action: [...FIREHOSE_OBJECT_ACTIONS],
             Resource: folders(grant).map((folder) => `${bucketArn}/${folder}*`),
             Condition: onlyRoles([grant.roleArn]),
         })),
@@ -106,10 +104,11 @@ function bucketGrants(ctx: GrantContext, bucketArn: string, grants: readonly Fir
             Sid: "FirehoseBucketLevel",
             Effect: "Allow",
             Principal: firehosePrincipal(ctx, allRoles),
-            Action: FIREHOSE_BUCKET_ACTIONS,
+            Action: [...FIREHOSE_BUCKET_ACTIONS],
             Resource: bucketArn,
             Condition: onlyRoles(allRoles),
         },
+        firehoseAclBucketStatement(bucketArn, { AWS: accountRootArn(ctx.partition, ctx.principals.engineeringAccountId) }, ctx.firehoseRolePattern),
     ];
 }
 
@@ -168,22 +167,24 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
     const statements: PolicyStatement[] = [];
     if (args.firehoseRoleArns.length > 0) {
         statements.push(
-            s3Use("FirehoseWritesLandingAndRaw", firehosePrincipal({ partition: args.partition, principals: args.principals }, args.firehoseRoleArns), args.firehoseRoleArns, KEY_WRITE, [
+            s3Use("FirehoseWritesLandingAndRaw", firehosePrincipal({ partition: args.partition, principals: args.principals }, args.firehoseRoleArns), args.firehoseRoleArns, [...FIREHOSE_KEY_ACTIONS], [
                 args.landingBucketArn,
                 args.rawBucketArn,
             ]),
         );
     }
-    if (glueRoles.length > 0) statements.push(s3Use("GlueReadsLandedData", root, glueRoles, KEY_READ, [args.landingBucketArn]));
+    if (args.glueCrawlerRoleArns.length > 0) statements.push(s3Use("GlueCrawlersReadLandedData", root, args.glueCrawlerRoleArns, KEY_READ, [args.landingBucketArn]));
     if (args.glueJobRoleArns.length > 0) {
         statements.push(
-            s3Use("GlueJobsUseGlueBucket", root, args.glueJobRoleArns, KEY_WRITE, [args.glueBucketArn]),
+            // Landed data read, bad rows written (landing); script read, TempDir written (Glue bucket).
+            s3Use("GlueJobsUseLandingAndGlueBuckets", root, args.glueJobRoleArns, KEY_WRITE, [args.landingBucketArn, args.glueBucketArn]),
             {
-                // Job bookmarks are encrypted client-side (CSE-KMS): the job calls KMS itself, not through a service.
+                // Job bookmarks are encrypted client-side (CSE-KMS): the S3 encryption client asks KMS for a data
+                // key itself, not through a service, so no kms:ViaService ("Setting up encryption in AWS Glue").
                 Sid: "GlueJobsEncryptBookmarks",
                 Effect: "Allow",
                 Principal: root,
-                Action: ["kms:Decrypt", "kms:Encrypt"],
+                Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
                 Resource: "*",
                 Condition: onlyRoles(args.glueJobRoleArns),
             },

@@ -21,6 +21,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmTopic } from "../shared/alarm-topic";
 import { EncryptionKey } from "../shared/encryption-key";
+import { GlueBadRowsAlarm } from "../shared/glue-bad-rows-alarm";
 import { GlueJobFailureAlarm } from "../shared/glue-job-alarm";
 import { GlueJobDashboard } from "../shared/glue-job-dashboard";
 import { GlueCrawlerPair, crawlerTableName } from "../shared/glue-crawler-pair";
@@ -31,11 +32,11 @@ import { RedshiftSandbox } from "../shared/redshift-sandbox";
 import { RedshiftDdlTarget, RedshiftSchema } from "../shared/redshift-schema";
 import { letRegistrationsCatchUp } from "../shared/registration";
 import { SecureBucket } from "../shared/secure-bucket";
-import { firehoseRoleName, resourceName, roleArn } from "../shared/naming";
+import { firehoseRoleName, LOAD_METRICS_NAMESPACE, resourceName, roleArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
 import { jobColumnMapping } from "../shared/pipeline/job-mapping";
 import { glueColumns } from "../shared/pipeline/glue-schema";
-import { firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
+import { badRowsPrefix, firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
 import { loadDataPlatformConfig } from "./config";
 import { checkEngineeringFirehoseRoles, dataKeyStatements, firehoseGrant, FirehosePrincipals, landingBucketGrants, rawBucketGrants } from "./grants";
 
@@ -97,6 +98,7 @@ async function main(): Promise<Record<string, unknown>> {
         }
     }
     const grants = pipelineNames.map((p) => firehoseGrant(p.def, p.firehoseRoleArn));
+    const grantContext = { partition, principals, firehoseRolePattern: roleArn(partition, config.engineeringAccountId, firehoseRoleName(stack, "*")) };
 
     // --- The data key: every bucket, the Glue logs and bookmarks, and the sandbox's credentials.
     const dataKey = new EncryptionKey("data", {
@@ -126,7 +128,7 @@ async function main(): Promise<Record<string, unknown>> {
         kmsKeyArn: dataKey.keyArn,
         lifecycleRules: [{ id: "expire-landed-data", expirationDays: config.lifecycleDays.landing }],
         noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
-        policyStatements: landingBucketGrants({ partition, principals }, s3Arn(landingName), grants),
+        policyStatements: landingBucketGrants(grantContext, s3Arn(landingName), grants),
         protect,
     });
     const raw = new SecureBucket("raw", {
@@ -134,7 +136,7 @@ async function main(): Promise<Record<string, unknown>> {
         kmsKeyArn: dataKey.keyArn,
         lifecycleRules: [{ id: "expire-raw-backup", expirationDays: config.lifecycleDays.raw }],
         noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
-        policyStatements: rawBucketGrants({ partition, principals }, s3Arn(rawName), grants),
+        policyStatements: rawBucketGrants(grantContext, s3Arn(rawName), grants),
         protect,
     });
     /** The job script (`scripts/`) and the jobs' TempDirs (`temp/<pipeline>/`); only this account uses it. */
@@ -245,7 +247,7 @@ async function main(): Promise<Record<string, unknown>> {
     }
 
     // --- Per pipeline: catalog table and crawlers, load job and trigger; every job runs one uploaded script.
-    const jobScript = new GlueJobScript("load-to-redshift", { bucket: { name: glueBucket.bucketName, arn: glueBucket.arn } });
+    const jobScript = new GlueJobScript("load-to-redshift", { bucket: { name: glueBucket.bucketName, arn: glueBucket.arn, ready: glueBucket.ready } });
     const glue: Record<string, PipelineGlue> = {};
     for (const p of pipelineNames) {
         await letRegistrationsCatchUp();
@@ -286,6 +288,8 @@ async function main(): Promise<Record<string, unknown>> {
             glueBucket: { name: glueBucket.bucketName, arn: glueBucket.arn },
             script: jobScript,
             source: { bucketName: landing.bucketName, bucketArn: landing.arn, prefix: landingPrefix(def) },
+            badRowsPrefix: badRowsPrefix(def),
+            metricsNamespace: LOAD_METRICS_NAMESPACE,
             connection: { name: connection.name, secretArn: redshiftSecretArn },
             target: {
                 database: config.redshift.database,
@@ -320,6 +324,15 @@ async function main(): Promise<Record<string, unknown>> {
         // An existing topic's policy is its owner's; see tracking-data-platform:alarmTopicArn.
         manageTopicPolicy: alarmTopic.created,
     });
+    // Rows a load run set aside (bad rows): the run succeeded, so the failure rule above does not see them.
+    for (const p of pipelineNames) {
+        new GlueBadRowsAlarm(`${p.def.name}-bad-rows`, {
+            alarmName: resourceName(stack, p.def.name, "bad-rows"),
+            jobName: glue[p.def.name].job.jobName,
+            namespace: LOAD_METRICS_NAMESPACE,
+            topicArn: alarmTopic.topicArn,
+        });
+    }
     const dashboards = Object.fromEntries(
         pipelineNames.map((p) => [
             p.def.name,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { firehoseAclIdentityStatement, FIREHOSE_KEY_ACTIONS, FIREHOSE_OBJECT_ACTIONS } from "./firehose-s3-access";
 import { policyDocument, PolicyStatement, serviceTrust } from "./iam";
 
 /** Where one delivery stream writes in S3. */
@@ -86,7 +87,8 @@ export interface FirehoseRoleScope {
  * and an S3 destination, each on the narrowest resource it supports:
  * - the four Kinesis read actions, on its own stream only, and kms:Decrypt on the stream key only when
  *   Kinesis asks for it, for that stream;
- * - S3 object actions under its own prefixes only; ListBucket only for those prefixes;
+ * - S3 object actions under its own prefixes only, and PutObjectAcl there only for the bucket-owner canned
+ *   ACL it sends across accounts; ListBucket only for those prefixes;
  * - the data key only through S3 in this region, and only for its own buckets' encryption context (the
  *   bucket ARN with S3 Bucket Keys on, the object ARN without);
  * - PutLogEvents on its own log streams.
@@ -133,16 +135,17 @@ export function firehoseRoleStatements(scope: FirehoseRoleScope): PolicyStatemen
             {
                 Sid: `WriteOwnPrefixes${suffix}`,
                 Effect: "Allow",
-                Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
+                Action: [...FIREHOSE_OBJECT_ACTIONS],
                 Resource: target.scopes.map((prefix) => `${target.bucketArn}/${prefix}*`),
             },
+            firehoseAclIdentityStatement(`BucketOwnerAcl${suffix}`, target.scopes.map((prefix) => `${target.bucketArn}/${prefix}*`)),
         );
     });
     statements.push(
         {
             Sid: "EncryptThroughS3",
             Effect: "Allow",
-            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Action: [...FIREHOSE_KEY_ACTIONS],
             Resource: scope.dataKeyArn,
             Condition: {
                 StringEquals: { "kms:ViaService": `s3.${scope.region}.amazonaws.com` },

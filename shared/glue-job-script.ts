@@ -23,8 +23,11 @@ export function defaultGlueScriptPath(from: string = __dirname): string {
 }
 
 export interface GlueJobScriptArgs {
-    /** The Glue bucket (scripts and TempDirs), in this account. */
-    readonly bucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string> };
+    /**
+     * The Glue bucket (scripts and TempDirs), in this account, and what the upload waits for: the bucket's
+     * default encryption (else the object could be written before SSE-KMS applies) and its policy.
+     */
+    readonly bucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string>; readonly ready?: pulumi.Resource[] };
     /** The script to upload; the repository's load_to_redshift.py by default. */
     readonly scriptPath?: string;
 }
@@ -54,7 +57,7 @@ export class GlueJobScript extends pulumi.ComponentResource {
             key: this.key,
             source: new pulumi.asset.FileAsset(scriptPath),
             contentType: "text/x-python",
-        }, { parent: this });
+        }, { parent: this, dependsOn: args.bucket.ready });
         this.s3Uri = pulumi.interpolate`s3://${this.object.bucket}/${this.object.key}`;
         this.objectArn = pulumi.interpolate`${args.bucket.arn}/${this.key}`;
         this.registerOutputs({ key: this.key, s3Uri: this.s3Uri, objectArn: this.objectArn });

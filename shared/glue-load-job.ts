@@ -34,6 +34,13 @@ export interface GlueLoadJobArgs {
         /** The pipeline's folder, e.g. `user-events/`. */
         readonly prefix: string;
     };
+    /**
+     * Where the job sets aside rows it cannot load (reasons + original line, JSON Lines), in the source
+     * bucket, e.g. `_bad-rows/user-events/`: outside the folder it reads, so never read back by itself.
+     */
+    readonly badRowsPrefix: string;
+    /** The CloudWatch namespace of the job's `BadRows` metric; the bad-rows alarm watches the same one. */
+    readonly metricsNamespace: string;
     /** The Glue connection to Redshift and what it needs. */
     readonly connection: {
         readonly name: pulumi.Input<string>;
@@ -64,7 +71,7 @@ export interface GlueLoadJobArgs {
 
 /**
  * One pipeline's Glue load job, fully automated: the repository's script (uploaded once per stack by
- * {@link GlueJobScript}) run as a Glue 5.0 Spark job (G.1X, bookmarks on so each landed file loads once, continuous logging, metrics,
+ * {@link GlueJobScript}) run as a Glue 5.0 Spark job (G.1X, bookmarks on so each landed file loads once, metrics,
  * one run at a time so two runs never merge the same batch, a timeout and retries that are safe because
  * the script loads through a staging table and a merge on the merge key), its role limited to this
  * pipeline's prefix and TempDir and the one script, and the trigger that starts it.
@@ -99,6 +106,9 @@ export class GlueLoadJob extends pulumi.ComponentResource {
         }
 
         this.tempPrefix = `temp/${args.pipeline}/`;
+        if (!args.badRowsPrefix.endsWith("/") || args.source.prefix.startsWith(args.badRowsPrefix) || args.badRowsPrefix.startsWith(args.source.prefix)) {
+            throw new Error(`GlueLoadJob ${name}: badRowsPrefix must be a folder ending in "/" outside source.prefix and not containing it (got "${args.badRowsPrefix}")`);
+        }
 
         const landingObjects = pulumi.interpolate`${args.source.bucketArn}/${args.source.prefix}*`;
         const tempObjects = pulumi.interpolate`${args.glueBucket.arn}/${this.tempPrefix}*`;
@@ -111,6 +121,8 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 Resource: [args.source.bucketArn],
                 Condition: { StringLike: { "s3:prefix": [args.source.prefix.replace(/\/$/, ""), `${args.source.prefix}*`] } },
             },
+            // Rows that fail the checks, written with PutObject by the job's own code (boto3), one object per partition.
+            { Sid: "WriteBadRows", Effect: "Allow", Action: ["s3:PutObject"], Resource: [pulumi.interpolate`${args.source.bucketArn}/${args.badRowsPrefix}*`] },
             { Sid: "ReadJobScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [args.script.objectArn] },
             { Sid: "UseTempDir", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: [tempObjects] },
             {
@@ -131,8 +143,9 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             // S3 (SSE-KMS with Bucket Keys), the client-side encrypted bookmarks and the secret; the key
             // policy narrows each use (kms:ViaService, encryption context).
             { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn] },
-            // PutMetricData has no resource type; the namespace condition is the only narrowing IAM offers.
-            allow("PublishGlueMetrics", ["cloudwatch:PutMetricData"], ["*"], { StringEquals: { "cloudwatch:namespace": "Glue" } }),
+            // PutMetricData has no resource type; the namespace condition is the only narrowing IAM offers. Glue
+            // publishes its job metrics (--enable-metrics) into "Glue", the script its bad-row counts into its own.
+            allow("PublishJobMetrics", ["cloudwatch:PutMetricData"], ["*"], { StringEquals: { "cloudwatch:namespace": ["Glue", args.metricsNamespace] } }),
             ...glueLogStatements(args.scope),
             ...glueVpcStatements(args.scope),
         ];
@@ -163,7 +176,6 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             defaultArguments: {
                 "--job-language": "python",
                 "--job-bookmark-option": "job-bookmark-enable",
-                "--enable-continuous-cloudwatch-log": "true",
                 "--enable-metrics": "true",
                 "--TempDir": pulumi.interpolate`s3://${args.glueBucket.name}/${this.tempPrefix}`,
                 "--source_path": pulumi.interpolate`s3://${args.source.bucketName}/${args.source.prefix}`,
@@ -172,6 +184,8 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 "--target_table": args.target.table,
                 "--merge_key": args.target.mergeKey,
                 "--column_mapping": JSON.stringify(args.target.columnMapping),
+                "--bad_rows_path": pulumi.interpolate`s3://${args.source.bucketName}/${args.badRowsPrefix}`,
+                "--metrics_namespace": args.metricsNamespace,
             },
         }, { parent: this, dependsOn: [this.role.policy] });
 

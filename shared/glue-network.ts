@@ -29,7 +29,7 @@ export interface GlueNetworkArgs {
 
 /**
  * AWS services a Glue job or crawler in a VPC calls besides S3 (which goes through the gateway endpoint):
- * the Glue API itself (catalog, bookmarks), CloudWatch Logs (continuous logging), Secrets Manager (the
+ * the Glue API itself (catalog, bookmarks), CloudWatch Logs (job and crawler logs), Secrets Manager (the
  * connection's credentials), KMS (client-side bookmark encryption), CloudWatch (job metrics) and STS.
  * A created VPC has no internet route, so each gets an interface endpoint; a configured VPC must already
  * reach them (interface endpoints or NAT).

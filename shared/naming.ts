@@ -36,5 +36,11 @@ export function firehoseRoleName(stack: string, pipeline: string): string {
     return resourceName(stack, pipeline, "firehose");
 }
 
+/**
+ * The CloudWatch namespace of the load jobs' own metrics (`BadRows`, `TruncatedValues`): the job publishes
+ * into it (its `--metrics_namespace` argument), the bad-rows alarm watches it, and IAM allows exactly it.
+ */
+export const LOAD_METRICS_NAMESPACE = "Tracking/Load";
+
 /** Folder of the Glue bucket holding the job script (shared/glue-job-script.ts); the drift reader may read it. */
 export const GLUE_SCRIPT_FOLDER = "scripts/";

@@ -70,6 +70,9 @@ export class SecureBucket extends pulumi.ComponentResource {
     readonly bucketName: pulumi.Output<string>;
     readonly arn: pulumi.Output<string>;
     readonly policy: aws.s3.BucketPolicy;
+    readonly encryption: aws.s3.BucketServerSideEncryptionConfiguration;
+    /** What an object written at deploy waits for: the default encryption and the policy (`dependsOn`). */
+    readonly ready: pulumi.Resource[];
 
     constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:SecureBucket", name, {}, opts);
@@ -102,7 +105,7 @@ export class SecureBucket extends pulumi.ComponentResource {
             rule: { objectOwnership: "BucketOwnerEnforced" },
         }, { parent: this });
 
-        new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+        this.encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, {
             bucket: bucketId,
             rules: [{
                 applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
@@ -144,6 +147,7 @@ export class SecureBucket extends pulumi.ComponentResource {
             bucket: bucketId,
             policy: pulumi.all([this.arn, grants]).apply(([arn, statements]) => bucketPolicyJson(arn, statements)),
         }, { parent: this, dependsOn: [publicAccessBlock] });
+        this.ready = [this.encryption, this.policy];
 
         this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });
     }

@@ -10,6 +10,8 @@
 import type { AccountRole } from "../config";
 import { document, PolicyDocument, PolicyStatement } from "./document";
 import { stackLogGroups } from "./permissions";
+import { FIREHOSE_ACL_ACTION, FIREHOSE_ACL_CONDITION } from "../../shared/firehose-s3-access";
+import { LOAD_METRICS_NAMESPACE } from "../../shared/naming";
 import { arn, glueNamePrefixes, perStack, Scope } from "./scope";
 
 function allow(sid: string, actions: readonly string[], resources: readonly string[]): PolicyStatement {
@@ -30,11 +32,14 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
         ),
         allow("FirehoseStackStreams", ["firehose:PutRecord", "firehose:PutRecordBatch"], own("firehose", (p) => `deliverystream/${p}*`)),
         allow("S3StackBuckets", ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], buckets),
+        // PutObjectAcl: Firehose sends x-amz-acl: bucket-owner-full-control across accounts (Firehose developer
+        // guide, "Cross-account delivery to an Amazon S3 destination"), and only that canned ACL.
         allow(
             "S3StackObjects",
             ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
             buckets.map((b) => `${b}/*`),
         ),
+        { ...allow("S3BucketOwnerAcl", [FIREHOSE_ACL_ACTION], buckets.map((b) => `${b}/*`)), Condition: FIREHOSE_ACL_CONDITION },
         // Workload roles name their keys in their own policies; the boundary admits the accounts' keys.
         allow(
             "KmsUseKeys",
@@ -91,7 +96,8 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
             [arn(scope, "redshift-serverless", "workgroup/*")],
         ),
         allow("RedshiftDataResults", ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:ListStatements"], ["*"]),
-        // Glue job metrics, published as the job's role; a namespace is the only narrowing IAM offers.
-        { ...allow("CloudWatchMetrics", ["cloudwatch:PutMetricData"], ["*"]), Condition: { StringEquals: { "cloudwatch:namespace": "Glue" } } },
+        // Glue job metrics and the load job's own (bad rows), published as the job's role; a namespace is the
+        // only narrowing IAM offers.
+        { ...allow("CloudWatchMetrics", ["cloudwatch:PutMetricData"], ["*"]), Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", LOAD_METRICS_NAMESPACE] } } },
     ]);
 }

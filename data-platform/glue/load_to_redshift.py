@@ -1,26 +1,33 @@
 """Glue ETL job: load one pipeline's landed S3 data into Redshift.
 
-Flow: list the pipeline's landing prefix in S3 with a job bookmark (each landed object is loaded once),
-map and cast the columns as the pipeline declares them (in the UTC session time zone), truncate text whose
-UTF-8 encoding exceeds the Redshift column's byte length (logged at WARN per column; the full original
-stays in the S3 landing data), then write to a staging table and merge it into the target so that a
-retried load, or an event Firehose delivered twice, leaves exactly one row per merge key.
+Flow: list the pipeline's landing prefix in S3 with a job bookmark (each landed object is loaded once), read
+it as raw lines and check every line in plain Python against the pipeline's columns (`check_line`): a line
+that is not a JSON object, has a field of the wrong JSON type, an impossible date, a null in a NOT NULL
+column or a number out of range is set aside, with its reasons and the original line, under `_bad-rows/`
+of the landing bucket and counted (log, CloudWatch metric `BadRows`), and never stops the load; text whose
+UTF-8 encoding exceeds the Redshift column's byte length is truncated on a character boundary and counted
+(the full original stays in the S3 landing data). The good rows, already typed, go to a staging table that
+is merged into the target, so a retried load, or an event Firehose delivered twice, leaves exactly one row
+per merge key; then the bookmark advances.
 
 The job reads S3 directly rather than through the crawler's catalog table: the table's hourly partitions
 exist only once the S3 crawler has registered them, so a new hour's objects would wait for the crawl. The
 catalog table stays for Athena and other users; the column types come from `--column_mapping`.
 
-The pure parts (argument validation, the source path and its S3 options, mapping construction, UTF-8
-truncation, identifier quoting, the staging/merge SQL) are module-level functions that import nothing from
-awsglue or pyspark, so the unit tests and the offline real-engine test import this file without AWS.
-`main()` imports Glue and Spark.
+The pure parts (argument validation, the source path and its S3 options, mapping construction, the row
+checks, UTF-8 truncation, identifier quoting, the staging/merge SQL) are module-level functions that import
+nothing from awsglue or pyspark, so the unit tests and the offline real-engine test import this file
+without AWS. `main()` imports Glue, Spark and boto3.
 """
 
+import datetime
 import json
+import math
 import re
 import sys
 from dataclasses import dataclass, replace
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 # Arguments every run needs; Glue passes them as `--name value` and getResolvedOptions fails fast when
 # one is missing. TempDir is the job's standard `--TempDir`, used as the connector's S3 staging area.
@@ -34,11 +41,16 @@ REQUIRED_ARGUMENTS = [
     "merge_key",
     "column_mapping",
     "TempDir",
+    "bad_rows_path",
+    "metrics_namespace",
 ]
 
+# bad_rows_path is `s3://<landing bucket>/_bad-rows/<pipeline>/`, where rows the checks refuse are written;
+# metrics_namespace is the CloudWatch namespace of the job's BadRows metric (the stack's alarm watches it).
+
 # Optional: the IAM role ARN Redshift assumes to COPY from TempDir (the connector's `aws_iam_role`).
-# Without it the connector uses the credentials of the Glue job.
-OPTIONAL_ARGUMENTS = ["redshift_iam_role"]
+# Without it the connector uses the credentials of the Glue job. JOB_RUN_ID names the bad-rows folder.
+OPTIONAL_ARGUMENTS = ["redshift_iam_role", "JOB_RUN_ID"]
 
 # Redshift folds unquoted identifiers to lower case and allows 127 bytes. Names are restricted to the
 # portable lower-case subset so that quoting never changes their meaning (quoted identifiers are case
@@ -344,18 +356,6 @@ def truncation_warning(counts: Mapping[str, int], limits: Mapping[str, int]) -> 
     )
 
 
-def null_violation_error(counts: Mapping[str, int]) -> Optional[str]:
-    """The error for non-nullable columns that hold nulls after the casts, or None."""
-    violations = [(column, count) for column, count in counts.items() if count > 0]
-    if not violations:
-        return None
-    details = ", ".join(f"{column}={count}" for column, count in violations)
-    return (
-        f"Rows with null values in NOT NULL columns (after the type casts): {details}. "
-        "Nothing was written and the job bookmark was not advanced; fix the data or the column mapping and rerun."
-    )
-
-
 # ---------------------------------------------------------------------------------------------------
 # Staging and merge SQL
 # ---------------------------------------------------------------------------------------------------
@@ -578,22 +578,240 @@ def connection_options(plan: LoadPlan, database: str, iam_role: Optional[str]) -
 
 
 # ---------------------------------------------------------------------------------------------------
-# The job
+# Row validation: every raw JSON line, before Spark reads or casts anything
 # ---------------------------------------------------------------------------------------------------
 
-# Aggregate aliases; a space cannot occur in a validated column name, so they never collide with one.
-_ROW_COUNT_ALIAS = "row count"
+# The landed objects are read as raw text lines (one JSON document each, the framing Firehose writes with
+# its AppendDelimiterToRecord processor): Glue's CSV reader with a separator no valid JSON line contains
+# (JSON escapes every control character inside strings) and quoting off ("Using the CSV format in AWS Glue":
+# quoteChar -1 turns quoting off), so each line arrives whole in `col0`, and the job bookmark still tracks
+# the objects. A line holding a raw U+0001 is invalid JSON anyway; its pieces are joined back before checking.
+RAW_LINE_SEPARATOR = "\u0001"
+RAW_LINE_FORMAT: Dict[str, object] = {"separator": RAW_LINE_SEPARATOR, "quoteChar": -1, "withHeader": False}
 
+# Where the rows the checks refuse go: `<bad_rows_path><yyyy>/<mm>/<dd>/<job run id>/part-<n>.jsonl` in the
+# landing bucket, one JSON object per line with the original line and the reasons.
+BAD_ROW_METRIC = "BadRows"
+TRUNCATED_METRIC = "TruncatedValues"
+
+_TIMESTAMP_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z?$")
+_DATE_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_INTEGER_RANGES = {"short": (-(2**15), 2**15 - 1), "int": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+_FLOAT32_MAX = 3.4028234663852886e38
+
+
+@dataclass(frozen=True)
+class CheckedRow:
+    """One raw line after the checks: `values` (in column-mapping order) for a good row, else the reasons."""
+
+    line: str
+    values: Optional[Tuple[object, ...]]
+    reasons: Tuple[str, ...] = ()
+    # Target columns whose text was cut to the column's byte limit (a good row; the original stays in S3).
+    truncated: Tuple[str, ...] = ()
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float, Decimal)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _is_char_column(mapping: ColumnMapping) -> bool:
+    return _normalise_type(mapping.target_type).startswith(("char(", "character("))
+
+
+def _check_value(mapping: ColumnMapping, value: object) -> Tuple[object, Optional[str], bool]:
+    """(the value Spark receives, the reason it is refused or None, whether it was truncated)."""
+    field = mapping.source
+    kind = mapping.glue_target_type
+    wrong = f"{field}: expected {{}} for {mapping.target_type} column {mapping.target}, got JSON {_json_type(value)}"
+    if kind == "string":
+        if not isinstance(value, str):
+            return None, wrong.format("a string"), False
+        if _is_char_column(mapping) and not value.isascii():
+            return None, f"{field}: CHAR column {mapping.target} stores single-byte characters only", False
+        if mapping.max_bytes is not None and utf8_length(value) > mapping.max_bytes:
+            return truncate_utf8(value, mapping.max_bytes), None, True
+        return value, None, False
+    if kind in ("timestamp", "date"):
+        if not isinstance(value, str):
+            return None, wrong.format("a string"), False
+        match = (_TIMESTAMP_TEXT if kind == "timestamp" else _DATE_TEXT).match(value)
+        if not match:
+            shape = "YYYY-MM-DD[ T]HH:MM:SS[.ffffff][Z]" if kind == "timestamp" else "YYYY-MM-DD"
+            return None, f"{field}: {value[:64]!r} is not a {kind} of the form {shape}", False
+        parts = [int(part) for part in match.groups()[:6] if part is not None]
+        try:
+            if kind == "date":
+                return datetime.date(*parts), None, False
+            micros = int((match.group(7) or "0").ljust(6, "0"))
+            # Aware (UTC): PySpark converts a naive datetime with the worker's local time zone.
+            return datetime.datetime(*parts, micros, tzinfo=datetime.timezone.utc), None, False
+        except ValueError as error:  # 2024-02-30, 2023-02-29, year 0, hour 24...
+            return None, f"{field}: {value!r} is not a calendar-valid {kind} ({error})", False
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            return None, wrong.format("true or false"), False
+        return value, None, False
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return None, wrong.format("a number"), False
+    if kind in _INTEGER_RANGES:
+        if isinstance(value, Decimal) and value != value.to_integral_value():
+            return None, f"{field}: {value} is not an integer ({mapping.target_type} column {mapping.target})", False
+        low, high = _INTEGER_RANGES[kind]
+        if not low <= int(value) <= high:
+            return None, f"{field}: {value} is outside the range of {mapping.target_type} column {mapping.target}", False
+        return int(value), None, False
+    if kind in ("float", "double"):
+        number = float(value)
+        if not math.isfinite(number) or (kind == "float" and abs(number) > _FLOAT32_MAX):
+            return None, f"{field}: {value} does not fit {mapping.target_type} column {mapping.target}", False
+        return number, None, False
+    decimal = _DECIMAL_PATTERN.match(kind)
+    if decimal:
+        precision, scale = int(decimal.group(1)), int(decimal.group(2))
+        rounded = Decimal(value).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+        if len(rounded.as_tuple().digits) > precision and rounded != 0:
+            return None, f"{field}: {value} does not fit {mapping.target_type} column {mapping.target}", False
+        return rounded, None, False
+    raise JobArgumentError(f"column {mapping.target}: no check for type {mapping.target_type!r}")
+
+
+def _no_constants(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def check_line(line: str, mappings: Sequence[ColumnMapping]) -> Optional[CheckedRow]:
+    """One raw landed line -> a good row (typed values) or a bad row (reasons); None for a blank line.
+
+    Everything Spark's JSON reader and casts would turn into a silent null, or Redshift into a failed COPY,
+    is a reason here: a line that is not a JSON object, a wrong JSON type (`"5"` for an integer, `5` for a
+    timestamp), an impossible date (2024-02-30), a null or absent NOT NULL field, a number out of the
+    column's range, non-ASCII text in a CHAR column. Text longer than its column in UTF-8 bytes is not a
+    reason: it is cut on a character boundary and counted (the original stays in S3). Never raises on data.
+    """
+    if line.strip() == "":
+        return None
+    try:
+        # Decimal keeps every digit of a DECIMAL value; NaN and Infinity are not JSON.
+        document = json.loads(line, parse_float=Decimal, parse_constant=_no_constants)
+    except (ValueError, RecursionError) as error:
+        return CheckedRow(line=line, values=None, reasons=(f"not valid JSON: {error}",))
+    if not isinstance(document, dict):
+        return CheckedRow(line=line, values=None, reasons=(f"expected a JSON object, got JSON {_json_type(document)}",))
+    values: List[object] = []
+    reasons: List[str] = []
+    truncated: List[str] = []
+    for mapping in mappings:
+        value = document.get(mapping.source)
+        if value is None:
+            if not mapping.nullable:
+                reasons.append(f"{mapping.source}: {'null' if mapping.source in document else 'absent'} in NOT NULL column {mapping.target}")
+            values.append(None)
+            continue
+        checked, reason, was_truncated = _check_value(mapping, value)
+        if reason is not None:
+            reasons.append(reason)
+        if was_truncated:
+            truncated.append(mapping.target)
+        values.append(checked)
+    if reasons:
+        return CheckedRow(line=line, values=None, reasons=tuple(reasons))
+    return CheckedRow(line=line, values=tuple(values), truncated=tuple(truncated))
+
+
+def check_lines(lines: Iterable[str], mappings: Sequence[ColumnMapping]) -> Iterator[CheckedRow]:
+    """`check_line` over a partition of raw lines (what `main()` runs in mapPartitions)."""
+    for line in lines:
+        checked = check_line(line, mappings)
+        if checked is not None:
+            yield checked
+
+
+def raw_line(columns: Sequence[Optional[str]]) -> str:
+    """The raw reader's columns of one line joined back (only a line holding U+0001 has more than one)."""
+    return RAW_LINE_SEPARATOR.join("" if column is None else column for column in columns)
+
+
+def bad_row_record(row: CheckedRow, job_run_id: str) -> str:
+    """One JSON Lines entry of `_bad-rows/`: the original line, untouched, and why it was set aside."""
+    return json.dumps({"reasons": list(row.reasons), "line": row.line, "jobRunId": job_run_id}, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    good: int
+    bad: int
+    truncated: Dict[str, int]
+
+
+def summarise(rows: Iterable[CheckedRow]) -> CheckSummary:
+    good = bad = 0
+    truncated: Dict[str, int] = {}
+    for row in rows:
+        if row.values is None:
+            bad += 1
+        else:
+            good += 1
+        for column in row.truncated:
+            truncated[column] = truncated.get(column, 0) + 1
+    return CheckSummary(good=good, bad=bad, truncated=truncated)
+
+
+def merge_summaries(summaries: Iterable[CheckSummary]) -> CheckSummary:
+    good = bad = 0
+    truncated: Dict[str, int] = {}
+    for summary in summaries:
+        good += summary.good
+        bad += summary.bad
+        for column, count in summary.truncated.items():
+            truncated[column] = truncated.get(column, 0) + count
+    return CheckSummary(good=good, bad=bad, truncated=truncated)
+
+
+def bad_rows_location(bad_rows_path: str, job_run_id: str, when: datetime.datetime) -> S3Source:
+    """`--bad_rows_path` plus `<yyyy>/<mm>/<dd>/<job run id>/`: the folder one run's bad rows go to."""
+    base = parse_source_path(bad_rows_path)
+    run = re.sub(r"[^A-Za-z0-9_.-]", "_", job_run_id) or "run"
+    return S3Source(bucket=base.bucket, prefix=f"{base.prefix}{when:%Y/%m/%d}/{run}/")
+
+
+def spark_schema_ddl(mappings: Sequence[ColumnMapping]) -> str:
+    """The DataFrame schema of the good rows, as Spark DDL: the target columns with their Spark types."""
+    return ", ".join(f"`{m.target}` {m.spark_type}" for m in mappings)
+
+
+def replay_lines(bad_rows_jsonl: str) -> List[str]:
+    """The original lines of a `_bad-rows/` object, for putting back under the pipeline's landing prefix."""
+    return [json.loads(entry)["line"] for entry in bad_rows_jsonl.splitlines() if entry.strip()]
+
+
+def bad_rows_metric_data(job_name: str, summary: CheckSummary) -> List[Dict[str, object]]:
+    """PutMetricData's MetricData: bad rows and truncated values of one run, per job (the alarm's dimension)."""
+    dimensions = [{"Name": "JobName", "Value": job_name}]
+    return [
+        {"MetricName": BAD_ROW_METRIC, "Dimensions": dimensions, "Value": float(summary.bad), "Unit": "Count"},
+        {"MetricName": TRUNCATED_METRIC, "Dimensions": dimensions, "Value": float(sum(summary.truncated.values())), "Unit": "Count"},
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The job
+# ---------------------------------------------------------------------------------------------------
 
 def main() -> None:
     from awsglue.context import GlueContext
     from awsglue.dynamicframe import DynamicFrame
     from awsglue.job import Job
-    from awsglue.transforms import ApplyMapping
     from awsglue.utils import getResolvedOptions
     from pyspark.context import SparkContext
-    from pyspark.sql import functions as F
-    from pyspark.sql.types import StringType
 
     args = getResolvedOptions(sys.argv, REQUIRED_ARGUMENTS)
     optional_present = present_optional_arguments(sys.argv, OPTIONAL_ARGUMENTS)
@@ -614,59 +832,55 @@ def main() -> None:
     job = Job(glue_context)
     job.init(args["JOB_NAME"], args)
 
+    # Raw lines, not parsed JSON: every line is checked in Python (check_lines) before Spark types anything,
+    # so a wrong JSON type or an impossible date is a bad row with its reason, never a silent null.
     source = glue_context.create_dynamic_frame.from_options(
         connection_type="s3",
         connection_options=source_options,
-        format="json",
+        format="csv",
+        format_options=RAW_LINE_FORMAT,
         transformation_ctx="source",
     )
-    mapped = ApplyMapping.apply(frame=source, mappings=apply_mapping_tuples(plan.mappings), transformation_ctx="mapped")
+    mappings = plan.mappings
+    checked = source.toDF().rdd.map(raw_line).mapPartitions(lambda lines: check_lines(lines, mappings)).persist()
+    summary = merge_summaries(checked.mapPartitions(lambda rows: [summarise(rows)]).collect())
+    job_run_id = args.get("JOB_RUN_ID") or f"run-{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%SZ}"
+    logger.info(
+        f"{plan.target_table}: {summary.good + summary.bad} row(s) in this batch: {summary.good} to load, {summary.bad} set aside; "
+        f"values over the byte limit per column: {summary.truncated}"
+    )
 
-    frame = mapped.toDF()
-    # A field that is null or absent in every record of this batch is missing from the inferred schema;
-    # add it as a typed null so the staging table always receives every column, in the target's order.
-    for mapping in plan.mappings:
-        if mapping.target not in frame.columns:
-            frame = frame.withColumn(mapping.target, F.lit(None).cast(mapping.spark_type))
-    # Cast again in Spark: the JSON reader infers each field's type from the data, so a timestamp sent as
-    # text ("2020-06-01 00:00:24.000000") arrives as a string; the cast (in the UTC session time zone) does
-    # not depend on the declared source type matching what the reader inferred.
-    frame = frame.select(*[F.col(m.target).cast(m.spark_type).alias(m.target) for m in plan.mappings]).persist()
+    if summary.bad > 0:
+        location = bad_rows_location(args["bad_rows_path"], job_run_id, datetime.datetime.now(datetime.timezone.utc))
+        bucket, prefix = location.bucket, location.prefix
 
-    limits = byte_limits(plan.mappings)
-    required = [m.target for m in plan.mappings if not m.nullable]
-    aggregates = [F.count(F.lit(1)).alias(_ROW_COUNT_ALIAS)]
-    aggregates += [
-        F.sum(F.when(F.octet_length(F.col(column)) > limit, 1).otherwise(0)).alias(f"truncated {column}")
-        for column, limit in limits.items()
-    ]
-    aggregates += [F.sum(F.when(F.col(column).isNull(), 1).otherwise(0)).alias(f"null {column}") for column in required]
-    totals = frame.agg(*aggregates).first()
-    row_count = int(totals[_ROW_COUNT_ALIAS] or 0)
-    truncated_counts = {column: int(totals[f"truncated {column}"] or 0) for column in limits}
-    null_counts = {column: int(totals[f"null {column}"] or 0) for column in required}
+        def write_bad_rows(index: int, rows: Iterable[CheckedRow]) -> List[int]:
+            import boto3
 
-    logger.info(f"{plan.target_table}: {row_count} row(s) in this batch; values over the byte limit per column: {truncated_counts}")
-    if row_count == 0:
-        logger.info(f"{plan.target_table}: no new objects under {source_uri} since the last bookmark; nothing to load")
+            body = "".join(bad_row_record(row, job_run_id) + "\n" for row in rows if row.values is None)
+            if body:
+                # The bucket's default encryption (SSE-KMS, the data key) applies; the job role may put only here.
+                boto3.client("s3").put_object(Bucket=bucket, Key=f"{prefix}part-{index:05d}.jsonl", Body=body.encode("utf-8"))
+            return []
+
+        checked.mapPartitionsWithIndex(write_bad_rows).count()
+        logger.warn(f"{plan.target_table}: {summary.bad} row(s) set aside with their reasons in {location.uri}")
+
+    import boto3
+
+    boto3.client("cloudwatch").put_metric_data(Namespace=args["metrics_namespace"], MetricData=bad_rows_metric_data(args["JOB_NAME"], summary))
+
+    if summary.good == 0:
+        logger.info(f"{plan.target_table}: nothing to load from {source_uri} in this run")
+        checked.unpersist()
         job.commit()
         return
 
-    null_error = null_violation_error(null_counts)
-    if null_error:
-        raise ValueError(f"{plan.target_table}: {null_error}")
-
-    warning = truncation_warning(truncated_counts, limits)
+    warning = truncation_warning({m.target: summary.truncated.get(m.target, 0) for m in mappings if m.max_bytes is not None}, byte_limits(mappings))
     if warning:
         logger.warn(f"{plan.target_table}: {warning}")
-        for column, limit in limits.items():
-            if truncated_counts[column] == 0:
-                continue
-            truncate = F.udf(lambda value, limit=limit: truncate_utf8(value, limit), StringType())
-            frame = frame.withColumn(
-                column,
-                F.when(F.octet_length(F.col(column)) > limit, truncate(F.col(column))).otherwise(F.col(column)),
-            )
+    good = checked.filter(lambda row: row.values is not None).map(lambda row: row.values)
+    frame = glue_context.spark_session.createDataFrame(good, schema=spark_schema_ddl(mappings))
 
     glue_context.write_dynamic_frame.from_jdbc_conf(
         frame=DynamicFrame.fromDF(frame, glue_context, "prepared"),
@@ -675,7 +889,7 @@ def main() -> None:
         redshift_tmp_dir=args["TempDir"],
         transformation_ctx="sink",
     )
-    frame.unpersist()
+    checked.unpersist()
     job.commit()
 
 

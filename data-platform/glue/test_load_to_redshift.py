@@ -3,6 +3,7 @@
 Run: python3 -m unittest discover -s data-platform/glue -p "test_*.py"
 """
 
+import datetime
 import json
 import os
 import sys
@@ -296,9 +297,132 @@ class TruncationTest(unittest.TestCase):
         self.assertNotIn("location", warning)
         self.assertIsNone(job.truncation_warning({"message": 0}, {"message": 3128}))
 
-    def test_null_violation_error(self):
-        self.assertIn("request_timestamp=4", job.null_violation_error({"request_id": 0, "request_timestamp": 4}))
-        self.assertIsNone(job.null_violation_error({"request_id": 0}))
+
+
+GOOD_ID = "0b7e6f4e-3c2a-4d0e-9a65-2f1d8e7c6b5a"
+
+
+def event(**fields):
+    record = {"request_id": GOOD_ID, "request_timestamp": "2024-02-29 23:59:59.123456", "message": "hello", "attempts": 3}
+    record.update(fields)
+    return json.dumps(record, ensure_ascii=False)
+
+
+class RowCheckTest(unittest.TestCase):
+    """check_lines is the function main() runs over every raw line (mapPartitions) before Spark types anything."""
+
+    mappings = job.parse_column_mapping(EVENTS_MAPPING)
+
+    def check(self, *lines):
+        return list(job.check_lines(lines, self.mappings))
+
+    def test_good_rows_come_out_typed_for_loading_and_bad_rows_with_their_reasons(self):
+        lines = [
+            event(),
+            event(request_timestamp="2024-02-30 00:00:00"),  # impossible date
+            event(request_timestamp=None),  # null in a NOT NULL column
+            event(message="\u00e9" * 2000),  # 4000 UTF-8 bytes in a varchar(3128): truncated, still loaded
+            event(attempts="5"),  # wrong JSON type: a string for an integer
+            event(request_id=GOOD_ID.replace("0b", "1b"), request_timestamp="2026-01-02T03:04:05Z", location=None),
+        ]
+        rows = self.check(*lines)  # nothing raises
+        self.assertEqual([row.values is not None for row in rows], [True, False, False, True, False, True])
+        good = [row for row in rows if row.values is not None]
+        self.assertEqual(
+            good[0].values,
+            (GOOD_ID, datetime.datetime(2024, 2, 29, 23, 59, 59, 123456, tzinfo=datetime.timezone.utc), "hello", None, 3),
+        )
+        self.assertEqual(len(good[1].values[2].encode("utf-8")), 3128)
+        self.assertEqual(good[1].truncated, ("message",))
+        self.assertEqual(good[2].values[1], datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc))
+        bad = [row for row in rows if row.values is None]
+        self.assertRegex(bad[0].reasons[0], r"^request_timestamp: '2024-02-30 00:00:00' is not a calendar-valid timestamp")
+        self.assertEqual(bad[1].reasons, ("request_timestamp: null in NOT NULL column request_timestamp",))
+        self.assertEqual(bad[2].reasons, ("attempts: expected a number for integer column attempts, got JSON string",))
+        self.assertEqual([row.line for row in bad], [lines[1], lines[2], lines[4]])
+        summary = job.merge_summaries([job.summarise(rows[:3]), job.summarise(rows[3:])])
+        self.assertEqual((summary.good, summary.bad, summary.truncated), (3, 3, {"message": 1}))
+
+    def test_a_wrong_json_type_is_never_a_silent_null(self):
+        cases = {
+            "request_id": 42,
+            "request_timestamp": 1717000000,
+            "message": {"text": "x"},
+            "attempts": True,
+        }
+        for field, value in cases.items():
+            with self.subTest(field=field):
+                [row] = self.check(event(**{field: value}))
+                self.assertIsNone(row.values)
+                self.assertIn("got JSON", row.reasons[0])
+
+    def test_every_problem_of_a_row_is_named(self):
+        [row] = self.check(json.dumps({"request_timestamp": "2023-02-29 00:00:00", "attempts": 2**40}))
+        self.assertEqual(len(row.reasons), 3, row.reasons)
+        self.assertEqual(row.reasons[0], "request_id: absent in NOT NULL column request_id")
+
+    def test_lines_that_are_not_json_objects(self):
+        rows = self.check("{not json", "[1, 2]", '"text"', "NaN", '{"request_id": NaN}')
+        self.assertTrue(all(row.values is None for row in rows))
+        self.assertEqual(rows[1].reasons, ("expected a JSON object, got JSON array",))
+
+    def test_blank_lines_are_not_rows(self):
+        self.assertEqual(self.check("", "   "), [])
+
+    def test_leap_years_and_calendar_limits(self):
+        for text, valid in [
+            ("2024-02-29 00:00:00", True),
+            ("2000-02-29 00:00:00", True),
+            ("1900-02-29 00:00:00", False),
+            ("2023-02-29 00:00:00", False),
+            ("2024-04-31 00:00:00", False),
+            ("2024-13-01 00:00:00", False),
+            ("2024-01-01 24:00:00", False),
+            ("0000-01-01 00:00:00", False),
+            ("2024-01-01 00:00:00+02:00", False),
+        ]:
+            with self.subTest(text=text):
+                [row] = self.check(event(request_timestamp=text))
+                self.assertEqual(row.values is not None, valid, row.reasons)
+
+    def test_char_columns_take_ascii_only_and_numbers_their_range(self):
+        mappings = job.parse_column_mapping(
+            [
+                column("code", "string", "code", "char(2)"),
+                column("n", "smallint", "n", "smallint"),
+                column("d", "decimal(5,2)", "d", "decimal(5,2)"),
+                column("r", "double", "r", "double precision"),
+            ]
+        )
+        checked = job.check_lines(['{"code": "\u00e9"}', '{"n": 40000}', '{"d": 1234.5}', '{"n": 7.0, "d": 12.345, "r": 1}'], mappings)
+        rows = list(checked)
+        self.assertEqual([row.values is None for row in rows], [True, True, True, False])
+        self.assertEqual(rows[3].values, (None, 7, job.Decimal("12.35"), 1.0))
+
+    def test_bad_row_records_keep_the_original_line_and_replay_returns_it(self):
+        line = event(request_timestamp="2024-02-30 00:00:00", message="caf\u00e9")
+        [row] = self.check(line)
+        entry = job.bad_row_record(row, "jr_123")
+        self.assertEqual(json.loads(entry)["line"], line)
+        self.assertEqual(json.loads(entry)["jobRunId"], "jr_123")
+        self.assertEqual(job.replay_lines(entry + "\n" + entry + "\n"), [line, line])
+
+    def test_bad_rows_location_and_metric(self):
+        location = job.bad_rows_location(
+            "s3://tracking-dev-landing/_bad-rows/user-events/", "jr_abc/../x", datetime.datetime(2026, 1, 2, tzinfo=datetime.timezone.utc)
+        )
+        self.assertEqual(location.uri, "s3://tracking-dev-landing/_bad-rows/user-events/2026/01/02/jr_abc_.._x/")
+        data = job.bad_rows_metric_data("tracking-dev-user-events-load", job.CheckSummary(good=1, bad=2, truncated={"message": 3}))
+        self.assertEqual([(d["MetricName"], d["Value"]) for d in data], [("BadRows", 2.0), ("TruncatedValues", 3.0)])
+
+    def test_raw_lines_are_rejoined(self):
+        self.assertEqual(job.raw_line(['{"a": "x', None, 'y"}']), '{"a": "x\u0001\u0001y"}')
+
+    def test_the_good_rows_schema(self):
+        self.assertEqual(
+            job.spark_schema_ddl(self.mappings),
+            "`request_id` string, `request_timestamp` timestamp, `message` string, `location` string, `attempts` int",
+        )
 
 
 class SqlBuilderTest(unittest.TestCase):
@@ -372,37 +496,23 @@ class SqlBuilderTest(unittest.TestCase):
             job.build_sql("tracking." + "t" * 125, "request_id", ["request_id"])
 
 
-class FakeColumn:
-    """Stands in for a Spark Column: every operator and method yields another FakeColumn."""
+class FakeRdd:
+    """An RDD of one partition per list, running the functions main() hands it, as Spark would."""
 
-    def __init__(self, text):
-        self.text = text
+    def __init__(self, partitions):
+        self.partitions = [list(partition) for partition in partitions]
 
-    def __getattr__(self, name):
-        return lambda *args, **kwargs: FakeColumn(f"{self.text}.{name}{args}")
+    def map(self, function):
+        return FakeRdd([[function(item) for item in partition] for partition in self.partitions])
 
-    def __gt__(self, other):
-        return FakeColumn(f"({self.text} > {other})")
+    def filter(self, function):
+        return FakeRdd([[item for item in partition if function(item)] for partition in self.partitions])
 
-    def __repr__(self):
-        return self.text
+    def mapPartitions(self, function):
+        return FakeRdd([list(function(iter(partition))) for partition in self.partitions])
 
-
-class FakeDataFrame:
-    def __init__(self, columns, totals):
-        self.columns = list(columns)
-        self.totals = totals
-        self.udf_columns = []
-
-    def withColumn(self, name, column):
-        if "udf" in column.text:
-            self.udf_columns.append(name)
-        if name not in self.columns:
-            self.columns.append(name)
-        return self
-
-    def select(self, *columns):
-        return self
+    def mapPartitionsWithIndex(self, function):
+        return FakeRdd([list(function(index, iter(partition))) for index, partition in enumerate(self.partitions)])
 
     def persist(self):
         return self
@@ -410,32 +520,33 @@ class FakeDataFrame:
     def unpersist(self):
         return self
 
-    def agg(self, *aggregates):
-        totals = self.totals
+    def collect(self):
+        return [item for partition in self.partitions for item in partition]
 
-        class Result:
-            def first(self):
-                return totals
-
-        return Result()
+    def count(self):
+        return len(self.collect())
 
 
 class FakeGlue:
-    """Minimal awsglue/pyspark modules recording what main() asks of them."""
+    """Minimal awsglue/pyspark/boto3 modules recording what main() asks of them; the source is raw lines."""
 
-    def __init__(self, argv, source_columns, totals):
+    def __init__(self, argv, partitions):
         self.argv = argv
         self.calls = []
         self.warnings = []
-        self.frame = FakeDataFrame(source_columns, totals)
+        self.puts = []
+        self.metrics = []
+        self.loaded = None
+        # The raw reader's rows: one column per line (a line holding U+0001 would have more).
+        self.source = FakeRdd([[(line,) for line in partition] for partition in partitions])
 
     def modules(self):
         import types
 
         fake = self
         modules = {name: types.ModuleType(name) for name in (
-            "awsglue", "awsglue.context", "awsglue.dynamicframe", "awsglue.job", "awsglue.transforms", "awsglue.utils",
-            "pyspark", "pyspark.context", "pyspark.sql", "pyspark.sql.functions", "pyspark.sql.types",
+            "awsglue", "awsglue.context", "awsglue.dynamicframe", "awsglue.job", "awsglue.utils",
+            "pyspark", "pyspark.context", "boto3",
         )}
 
         def get_resolved_options(argv, names):
@@ -452,10 +563,14 @@ class FakeGlue:
             def warn(self, message):
                 fake.warnings.append(message)
 
+        class SourceFrame:
+            def toDF(self):
+                return types.SimpleNamespace(rdd=fake.source)
+
         class CreateDynamicFrame:
             def from_options(self, **kwargs):
                 fake.calls.append(("from_options", kwargs))
-                return "source frame"
+                return SourceFrame()
 
         class RuntimeConf:
             def set(self, key, value):
@@ -463,6 +578,11 @@ class FakeGlue:
 
         class SparkSession:
             conf = RuntimeConf()
+
+            def createDataFrame(self, rdd, schema):
+                fake.calls.append(("createDataFrame", schema))
+                fake.loaded = rdd.collect()
+                return "good rows frame"
 
         class WriteDynamicFrame:
             def from_jdbc_conf(self, **kwargs):
@@ -487,16 +607,6 @@ class FakeGlue:
             def commit(self):
                 fake.calls.append(("job.commit",))
 
-        class MappedFrame:
-            def toDF(self):
-                return fake.frame
-
-        class ApplyMapping:
-            @staticmethod
-            def apply(**kwargs):
-                fake.calls.append(("ApplyMapping", kwargs))
-                return MappedFrame()
-
         class DynamicFrame:
             @staticmethod
             def fromDF(frame, glue_context, name):
@@ -507,17 +617,23 @@ class FakeGlue:
             def getOrCreate():
                 return "spark context"
 
-        functions = modules["pyspark.sql.functions"]
-        for name in ("col", "lit", "count", "sum", "when", "octet_length"):
-            setattr(functions, name, lambda *args, name=name: FakeColumn(f"{name}{args}"))
-        functions.udf = lambda function, return_type: (lambda *args: FakeColumn(f"udf{args}"))
-        modules["pyspark.sql.types"].StringType = lambda: "string"
-        modules["pyspark.sql"].functions = functions
+        class Client:
+            def __init__(self, service):
+                self.service = service
+
+            def put_object(self, **kwargs):
+                fake.calls.append(("s3.put_object",))
+                fake.puts.append(kwargs)
+
+            def put_metric_data(self, **kwargs):
+                fake.calls.append(("cloudwatch.put_metric_data",))
+                fake.metrics.append(kwargs)
+
+        modules["boto3"].client = Client
         modules["pyspark.context"].SparkContext = SparkContext
         modules["awsglue.context"].GlueContext = GlueContext
         modules["awsglue.dynamicframe"].DynamicFrame = DynamicFrame
         modules["awsglue.job"].Job = Job
-        modules["awsglue.transforms"].ApplyMapping = ApplyMapping
         modules["awsglue.utils"].getResolvedOptions = get_resolved_options
         return modules
 
@@ -532,17 +648,21 @@ class FakeGlue:
 
 
 class MainWithFakeGlueTest(unittest.TestCase):
-    """main()'s wiring, against recording stand-ins for Glue and Spark (the real ones need AWS)."""
+    """main()'s wiring, against recording stand-ins for Glue, Spark and boto3 (the real ones need AWS)."""
 
     mapping = [
         column("request_id", "string", "request_id", "char(36)", nullable=False, max_bytes=36),
-        column("message", "string", "message", "varchar(3128)", max_bytes=3128),
+        column("message", "string", "message", "varchar(10)", max_bytes=10),
         column("location", "string", "location", "varchar(5000)"),
     ]
+    good = json.dumps({"request_id": GOOD_ID, "message": "hi"})
+    long = json.dumps({"request_id": GOOD_ID.replace("0b", "2b"), "message": "\u00e9" * 6, "location": "x"}, ensure_ascii=False)
+    bad = json.dumps({"request_id": None, "message": 5})
 
     def argv(self, **extra):
         args = {
             "JOB_NAME": "tracking-dev-user-events-load",
+            "JOB_RUN_ID": "jr_0123",
             "source_path": "s3://tracking-dev-landing-123456789012-eu-central-1/user-events/",
             "redshift_connection": "tracking-dev-redshift",
             "redshift_database": "analytics",
@@ -550,6 +670,8 @@ class MainWithFakeGlueTest(unittest.TestCase):
             "merge_key": "request_id",
             "column_mapping": json.dumps(self.mapping),
             "TempDir": "s3://tracking-dev-glue-temp/load/",
+            "bad_rows_path": "s3://tracking-dev-landing-123456789012-eu-central-1/_bad-rows/user-events/",
+            "metrics_namespace": "Tracking/Load",
             **extra,
         }
         argv = ["load_to_redshift.py"]
@@ -557,17 +679,8 @@ class MainWithFakeGlueTest(unittest.TestCase):
             argv += [f"--{name}", value]
         return argv
 
-    def totals(self, rows=3, truncated_message=0, truncated_request_id=0, null_request_id=0):
-        return {
-            "row count": rows,
-            "truncated request_id": truncated_request_id,
-            "truncated message": truncated_message,
-            "truncated location": 0,
-            "null request_id": null_request_id,
-        }
-
-    def test_reads_with_a_bookmark_context_and_writes_the_staging_table_with_the_merge(self):
-        glue = FakeGlue(self.argv(), ["request_id", "message", "location"], self.totals())
+    def test_reads_raw_lines_with_a_bookmark_context_and_writes_the_staging_table_with_the_merge(self):
+        glue = FakeGlue(self.argv(), [[self.good]])
         glue.run()
         [(_, source)] = glue.call("from_options")
         self.assertEqual(
@@ -579,14 +692,16 @@ class MainWithFakeGlueTest(unittest.TestCase):
                     "recurse": True,
                     "groupFiles": "inPartition",
                 },
-                "format": "json",
+                "format": "csv",
+                "format_options": {"separator": "\u0001", "quoteChar": -1, "withHeader": False},
                 "transformation_ctx": "source",
             },
         )
-        [(_, apply_mapping)] = glue.call("ApplyMapping")
-        self.assertEqual(apply_mapping["mappings"][0], ("request_id", "string", "request_id", "string"))
+        self.assertEqual(glue.call("createDataFrame"), [("createDataFrame", "`request_id` string, `message` string, `location` string")])
+        self.assertEqual(glue.loaded, [(GOOD_ID, "hi", None)])
         [(_, write)] = glue.call("from_jdbc_conf")
         plan = job.plan_load("tracking.events", "request_id", self.mapping)
+        self.assertEqual(write["frame"], ("dynamic frame", "good rows frame"))
         self.assertEqual(write["catalog_connection"], "tracking-dev-redshift")
         self.assertEqual(write["redshift_tmp_dir"], "s3://tracking-dev-glue-temp/load/")
         self.assertEqual(write["transformation_ctx"], "sink")
@@ -595,49 +710,58 @@ class MainWithFakeGlueTest(unittest.TestCase):
             {"dbtable": "tracking.events_staging", "database": "analytics", "preactions": plan.preactions, "postactions": plan.postactions},
         )
         names = [call[0] for call in glue.calls]
-        # The session time zone is set before the job starts reading (and so before any cast is planned).
+        # The session time zone is set before the job starts reading.
         self.assertEqual(glue.calls[0], ("spark.conf.set", "spark.sql.session.timeZone", "UTC"))
         self.assertEqual(names[1], "job.init")
         self.assertLess(names.index("job.init"), names.index("from_options"))
         self.assertLess(names.index("from_jdbc_conf"), names.index("job.commit"))
         self.assertEqual(glue.warnings, [])
-        self.assertEqual(glue.frame.udf_columns, [])
+        self.assertEqual(glue.puts, [])
+        self.assertEqual(glue.metrics[0]["MetricData"][0]["Value"], 0.0)
+
+    def test_bad_rows_are_set_aside_counted_and_the_good_ones_load_and_commit(self):
+        glue = FakeGlue(self.argv(), [[self.good, self.bad], ["", self.long], [self.bad]])
+        glue.run()
+        self.assertEqual(glue.loaded, [(GOOD_ID, "hi", None), (GOOD_ID.replace("0b", "2b"), "\u00e9" * 5, "x")])
+        self.assertEqual(len(glue.call("from_jdbc_conf")), 1)
+        self.assertEqual(len(glue.call("job.commit")), 1)
+        prefix = "_bad-rows/user-events/"
+        self.assertEqual([put["Bucket"] for put in glue.puts], ["tracking-dev-landing-123456789012-eu-central-1"] * 2)
+        self.assertRegex(glue.puts[0]["Key"], r"^_bad-rows/user-events/\d{4}/\d{2}/\d{2}/jr_0123/part-00000\.jsonl$")
+        self.assertTrue(glue.puts[1]["Key"].startswith(prefix) and glue.puts[1]["Key"].endswith("part-00002.jsonl"))
+        entries = [json.loads(line) for put in glue.puts for line in put["Body"].decode("utf-8").splitlines()]
+        self.assertEqual([entry["line"] for entry in entries], [self.bad, self.bad])
+        self.assertEqual(entries[0]["reasons"], ["request_id: null in NOT NULL column request_id", "message: expected a string for varchar(10) column message, got JSON number"])
+        [metrics] = glue.metrics
+        self.assertEqual(metrics["Namespace"], "Tracking/Load")
+        self.assertEqual([(d["MetricName"], d["Value"]) for d in metrics["MetricData"]], [("BadRows", 2.0), ("TruncatedValues", 1.0)])
+        self.assertEqual(metrics["MetricData"][0]["Dimensions"], [{"Name": "JobName", "Value": "tracking-dev-user-events-load"}])
+        self.assertEqual(len(glue.warnings), 2)
+        self.assertIn("2 row(s) set aside", glue.warnings[0])
+        self.assertIn("message=1 (limit 10 bytes)", glue.warnings[1])
+
+    def test_a_batch_of_only_bad_rows_sets_them_aside_and_advances_the_bookmark(self):
+        glue = FakeGlue(self.argv(), [[self.bad]])
+        glue.run()
+        self.assertEqual(glue.call("from_jdbc_conf"), [])
+        self.assertEqual(len(glue.puts), 1)
+        self.assertEqual(len(glue.call("job.commit")), 1)
 
     def test_iam_role_is_passed_when_given(self):
         role = "arn:aws:iam::123456789012:role/tracking-dev-redshift-copy"
-        glue = FakeGlue(self.argv(redshift_iam_role=role), ["request_id", "message", "location"], self.totals())
+        glue = FakeGlue(self.argv(redshift_iam_role=role), [[self.good]])
         glue.run()
         [(_, write)] = glue.call("from_jdbc_conf")
         self.assertEqual(write["connection_options"]["aws_iam_role"], role)
 
-    def test_truncation_is_applied_and_logged_at_warn(self):
-        glue = FakeGlue(self.argv(), ["request_id", "message", "location"], self.totals(truncated_message=2))
-        glue.run()
-        self.assertEqual(glue.frame.udf_columns, ["message"])
-        self.assertEqual(len(glue.warnings), 1)
-        self.assertIn("message=2 (limit 3128 bytes)", glue.warnings[0])
-        self.assertEqual(len(glue.call("from_jdbc_conf")), 1)
-
-    def test_a_column_absent_from_the_batch_is_added(self):
-        glue = FakeGlue(self.argv(), ["request_id", "message"], self.totals())
-        glue.run()
-        self.assertIn("location", glue.frame.columns)
-
     def test_empty_batch_writes_nothing_and_commits_the_bookmark(self):
-        glue = FakeGlue(self.argv(), [], self.totals(rows=0))
+        glue = FakeGlue(self.argv(), [[]])
         glue.run()
         self.assertEqual(glue.call("from_jdbc_conf"), [])
         self.assertEqual(len(glue.call("job.commit")), 1)
 
-    def test_nulls_in_not_null_columns_fail_before_writing_or_committing(self):
-        glue = FakeGlue(self.argv(), ["request_id", "message", "location"], self.totals(null_request_id=2))
-        with self.assertRaisesRegex(ValueError, "request_id=2"):
-            glue.run()
-        self.assertEqual(glue.call("from_jdbc_conf"), [])
-        self.assertEqual(glue.call("job.commit"), [])
-
     def test_malformed_source_path_fails_before_touching_glue_naming_the_argument(self):
-        glue = FakeGlue(self.argv(source_path="tracking_dev_landing.user_events"), ["request_id"], self.totals())
+        glue = FakeGlue(self.argv(source_path="tracking_dev_landing.user_events"), [[self.good]])
         with self.assertRaisesRegex(job.JobArgumentError, r"job argument --source_path must be an S3 URI s3://<bucket>/<prefix>/"):
             glue.run()
         self.assertEqual(glue.calls, [])
@@ -646,14 +770,14 @@ class MainWithFakeGlueTest(unittest.TestCase):
         argv = self.argv()
         index = argv.index("--source_path")
         del argv[index : index + 2]
-        glue = FakeGlue(argv, ["request_id"], self.totals())
+        glue = FakeGlue(argv, [[self.good]])
         with self.assertRaisesRegex(SystemExit, "source_path"):
             glue.run()
         self.assertEqual(glue.calls, [])
 
     def test_malformed_column_mapping_fails_before_touching_glue(self):
         argv = self.argv(column_mapping='[{"source": "request_id"}]')
-        glue = FakeGlue(argv, ["request_id"], self.totals())
+        glue = FakeGlue(argv, [[self.good]])
         with self.assertRaisesRegex(job.JobArgumentError, r"column_mapping\[0\]\.sourceType is required"):
             glue.run()
         self.assertEqual(glue.calls, [])

@@ -21,6 +21,14 @@ const ARRIVAL_PARTITIONS = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{t
  */
 export const FIREHOSE_ERROR_ROOT = "_firehose-errors/";
 
+/** Where the load job sets aside the rows it cannot load, with their reasons (JSON Lines), per pipeline. */
+export const BAD_ROWS_ROOT = "_bad-rows/";
+
+/** `_bad-rows/<pipeline>/`: the load job's rejected rows, outside the folder the job and the crawler read. */
+export function badRowsPrefix(def: PipelineDefinition): string {
+    return `${BAD_ROWS_ROOT}${def.name}/`;
+}
+
 /** Everything a pipeline lands in the data bucket, and the folder its S3 crawler targets: `<name>/`. */
 export function landingPrefix(def: PipelineDefinition): string {
     return `${def.name}/`;

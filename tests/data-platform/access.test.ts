@@ -199,13 +199,18 @@ describe("data-platform: access to the landed data, simulated over the planned p
             }
         });
 
-        it("the load job never writes or deletes landed data, and never touches the raw bucket", async () => {
-            for (const def of pipelines) {
+        it("the load job never writes or deletes landed data, writes only its own bad rows, and never touches the raw bucket", async () => {
+            for (const [index, def] of pipelines.entries()) {
                 const role = jobRole(def.name);
                 for (const action of ["s3:PutObject", "s3:DeleteObject"]) {
                     expect(await ask(role, s3(role, action, landed(def.name)), "landing"), `${def.name} ${action}`).to.equal("ImplicitlyDenied");
                 }
-                expect(await askKey(role, "kms:GenerateDataKey", arns.landing), `${def.name} encrypts for landing`).to.equal("ImplicitlyDenied");
+                const badRows = (pipeline: string) => `${arns.landing}/_bad-rows/${pipeline}/2026/01/02/jr_1/part-00000.jsonl`;
+                expect(await ask(role, s3(role, "s3:PutObject", badRows(def.name)), "landing"), `${def.name} sets bad rows aside`).to.equal("Allowed");
+                expect(await askKey(role, "kms:GenerateDataKey", arns.landing), `${def.name} encrypts its bad rows`).to.equal("Allowed");
+                expect(await ask(role, s3(role, "s3:DeleteObject", badRows(def.name)), "landing"), `${def.name} deletes bad rows`).to.equal("ImplicitlyDenied");
+                const other = neighbour(index).name;
+                expect(await ask(role, s3(role, "s3:PutObject", badRows(other)), "landing"), `${def.name} writes ${other}'s bad rows`).to.equal("ImplicitlyDenied");
                 const rawObject = `${arns.raw}/${objectKeyUnder(exported[def.name].rawBackupPrefix)}`;
                 expect(await ask(role, s3(role, "s3:GetObject", rawObject), "raw"), `${def.name} reads raw`).to.equal("ImplicitlyDenied");
             }

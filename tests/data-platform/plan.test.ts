@@ -3,7 +3,8 @@ import * as path from "path";
 import { checkEngineeringFirehoseRoles } from "../../data-platform/grants";
 import { crawlerTableName } from "../../shared/glue-crawler-pair";
 import { defaultGlueScriptPath, GLUE_SCRIPT_REPO_PATH } from "../../shared/glue-job-script";
-import { resourceName } from "../../shared/naming";
+import { BAD_ROWS_METRIC } from "../../shared/glue-bad-rows-alarm";
+import { LOAD_METRICS_NAMESPACE, resourceName } from "../../shared/naming";
 import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
 import { glueColumns } from "../../shared/pipeline/glue-schema";
 import { createSchemaSql, createTableSql } from "../../shared/pipeline/redshift-ddl";
@@ -81,7 +82,6 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                 const args = inputs.defaultArguments as Record<string, string>;
                 expect(args).to.deep.include({
                     "--job-bookmark-option": "job-bookmark-enable",
-                    "--enable-continuous-cloudwatch-log": "true",
                     "--enable-metrics": "true",
                     "--TempDir": `s3://${dp.outputs.glueBucketName}/temp/${def.name}/`,
                     // The landing prefix itself, the folder the Firehose writes and the S3 crawler targets:
@@ -91,7 +91,21 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                     "--redshift_database": "dev",
                     "--target_table": `${def.table.schema}.${def.table.name}`,
                     "--merge_key": def.mergeKey,
+                    // Outside the folder the job reads, in the same bucket; the alarm watches the same namespace.
+                    "--bad_rows_path": `s3://${dp.outputs.landingBucketName}/_bad-rows/${def.name}/`,
+                    "--metrics_namespace": LOAD_METRICS_NAMESPACE,
                 });
+                // Glue 5.0 logs in real time; the continuous-logging flag applies to 4.0 and earlier only
+                // (Glue developer guide, "Logging for AWS Glue jobs").
+                expect(args).to.not.have.property("--enable-continuous-cloudwatch-log");
+                const alarm = one(TYPES.metricAlarm, (i) => (i.dimensions as Record<string, string> | undefined)?.JobName === `${prefix()}-load`, "bad-rows alarm");
+                expect(inputsOf(alarm)).to.deep.include({ namespace: LOAD_METRICS_NAMESPACE, metricName: BAD_ROWS_METRIC, statistic: "Sum", threshold: 0, treatMissingData: "notBreaching" });
+                expect(inputsOf(alarm).alarmActions).to.deep.equal([dp.outputs.alarmTopicArn]);
+                expect(script.options.dependsOn, "the script waits for the Glue bucket's encryption and policy").to.include.members(
+                    ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketPolicy:BucketPolicy"].map(
+                        (type) => one(type, (i) => i.bucket === dp.outputs.glueBucketName, type).urn,
+                    ),
+                );
                 expect(JSON.parse(args["--column_mapping"])).to.deep.equal(jobColumnMapping(def));
                 expect(Object.keys(args).filter((key) => key.startsWith("--catalog_")), "no catalog source").to.deep.equal([]);
                 const crawler = one(TYPES.crawler, (i) => String(i.name).startsWith(`${prefix()}-`) && i.s3Targets !== undefined, "S3 crawler");

@@ -162,6 +162,8 @@ describe("engineering: IAM least privilege, simulated over the planned policies"
                     "s3:ListBucket",
                     "s3:ListBucketMultipartUploads",
                     "s3:PutObject",
+                    // Cross-account delivery sends x-amz-acl: bucket-owner-full-control.
+                    "s3:PutObjectAcl",
                 ]);
             }
         });

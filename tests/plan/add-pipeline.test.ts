@@ -75,7 +75,7 @@ describe("pipelines: adding one to a deployed system works in the order CI deplo
         const exported = Object.fromEntries(pipelines.map((def) => [def.name, roleOf(def.name)]));
         const deployedRoleArns = checkEngineeringFirehoseRoles("organization/tracking-engineering/dev", exported, pinned);
         const statements = landingBucketGrants(
-            { partition: "aws", principals: { engineeringAccountId: "111111111111", deployedRoleArns } },
+            { partition: "aws", principals: { engineeringAccountId: "111111111111", deployedRoleArns }, firehoseRolePattern: roleOf("*") },
             "arn:aws:s3:::landing",
             declared.map((def) => firehoseGrant(def, roleOf(def.name))),
         );

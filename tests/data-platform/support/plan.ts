@@ -16,6 +16,7 @@ export const TYPES = {
     trigger: "aws:glue/trigger:Trigger",
     catalogTable: "aws:glue/catalogTable:CatalogTable",
     statement: "aws:redshiftdata/statement:Statement",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
 } as const;
 
 let planned: Promise<PlanResult> | undefined;
