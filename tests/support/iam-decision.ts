@@ -19,6 +19,8 @@ export interface Policies {
     readonly identity: readonly { name: string; policy: unknown }[];
     /** The resource's policy (trust policy, key policy, bucket policy), if any. */
     readonly resource?: unknown;
+    /** The principal's permissions boundary, if any: it caps what the identity policies grant. */
+    readonly boundary?: unknown;
 }
 
 /**
@@ -53,11 +55,14 @@ export async function decide(request: Request, policies: Policies): Promise<Deci
         serviceControlPolicies: [],
         resourceControlPolicies: [],
         ...(policies.resource !== undefined ? { resourcePolicy: policies.resource } : {}),
+        ...(policies.boundary !== undefined ? { permissionBoundaryPolicies: [{ name: "boundary", policy: policies.boundary }] } : {}),
     };
     const result = await runSimulation(simulation, {});
     if (result.resultType === "error") {
         throw new Error(`iam-simulate could not evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`);
     }
+    // "*" for an action without a resource type (ec2:Describe*, cloudwatch:PutMetricData) is simulated as a wildcard request.
+    if (result.resultType === "wildcard" && request.resource === "*") return result.overallResult as Decision;
     if (result.resultType !== "single") throw new Error(`expected one resource, got a ${result.resultType} simulation for ${request.resource}`);
     const ignored = result.result.ignoredContextKeys ?? [];
     const notApplicable = ignored.filter((key) => !ENCRYPTION_CONTEXT_KEY.test(key));

@@ -1,0 +1,327 @@
+/**
+ * The planned world the runtime-call table runs in: for each service of the pipeline, the role it runs as
+ * and the ARNs it touches, read from what the plans say the service is configured with (an integration's
+ * `credentials` and request template, a delivery stream's role, stream, bucket, prefixes and key, a job's
+ * role and arguments, a crawler's role and targets) - never from the policies under test.
+ */
+import { AccountView, roleView } from "../bootstrap/support/plans";
+import { PlannedResource, StackPlan } from "../../tools/plan/types";
+
+interface Base {
+    readonly roleArn: string;
+    readonly roleName: string;
+    readonly region: string;
+    /** The caller's account. */
+    readonly account: string;
+}
+
+export interface ApiWorld extends Base {
+    readonly streamArn: string;
+    readonly streamKeyArn: string;
+}
+
+export interface FirehoseWorld extends Base {
+    readonly streamArn: string;
+    readonly streamKeyArn: string;
+    readonly bucketArn: string;
+    /** The fixed folder of the data prefix, e.g. `user-events/`. */
+    readonly dataFolder: string;
+    readonly dataObject: string;
+    readonly errorObject: string;
+    readonly dataKeyArn: string;
+    readonly logStreamArn: string;
+}
+
+interface GlueBase extends Base {
+    readonly catalogArn: string;
+    readonly logGroupArn: string;
+    readonly logStreamArn: string;
+    readonly ec2Arn: string;
+}
+
+export interface Secret {
+    readonly arn: string;
+    /** The KMS key of the secret, when the stack created it under its own key. */
+    readonly keyArn?: string;
+}
+
+export interface GlueJobWorld extends GlueBase {
+    readonly landingBucketArn: string;
+    readonly sourcePrefix: string;
+    readonly landedObject: string;
+    readonly badRowsObject: string;
+    readonly glueBucketArn: string;
+    readonly tempPrefix: string;
+    readonly tempObject: string;
+    readonly scriptArn: string;
+    readonly dataKeyArn: string;
+    readonly metricsNamespace: string;
+    readonly connectionArn: string;
+    readonly secret?: Secret;
+}
+
+export interface S3CrawlerWorld extends GlueBase {
+    readonly bucketArn: string;
+    readonly prefix: string;
+    readonly landedObject: string;
+    readonly dataKeyArn: string;
+    readonly databaseArn: string;
+    readonly tableArn: string;
+}
+
+export interface JdbcCrawlerWorld extends GlueBase {
+    readonly databaseArn: string;
+    readonly tableArn: string;
+    readonly connectionArn: string;
+    readonly secret?: Secret;
+}
+
+/** One running service: what it is, and its planned world. */
+export interface Caller<W> {
+    readonly label: string;
+    readonly world: W;
+}
+
+export interface PlannedServices {
+    readonly api: Caller<ApiWorld>[];
+    readonly firehose: Caller<FirehoseWorld>[];
+    readonly glueJobs: Caller<GlueJobWorld>[];
+    readonly s3Crawlers: Caller<S3CrawlerWorld>[];
+    readonly jdbcCrawlers: Caller<JdbcCrawlerWorld>[];
+}
+
+const str = (value: unknown, what: string): string => {
+    if (typeof value !== "string" || value === "" || value.includes("<unknown>")) throw new Error(`${what}: expected a planned string, got ${JSON.stringify(value)}`);
+    return value;
+};
+
+function ofType(plan: StackPlan, type: string): PlannedResource[] {
+    return plan.resources.filter((r) => r.type === type);
+}
+
+function roleBase(roleArn: string): Base & { readonly partition: string } {
+    const match = /^arn:([a-z-]+):iam::(\d{12}):role\/(.+)$/.exec(roleArn);
+    if (!match) throw new Error(`not a role ARN: ${roleArn}`);
+    return { roleArn, roleName: match[3], account: match[2], partition: match[1], region: "" };
+}
+
+/** `s3://bucket/key` -> { bucket, key }. */
+function s3Uri(uri: string): { bucket: string; key: string } {
+    const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+    if (!match) throw new Error(`not an S3 URI: ${uri}`);
+    return { bucket: match[1], key: match[2] };
+}
+
+/** The fixed folder of a Firehose prefix: everything before its first `!{...}`, cut back to a `/`. */
+function fixedFolder(prefix: string): string {
+    const expression = prefix.indexOf("!{");
+    const fixed = expression < 0 ? prefix : prefix.slice(0, expression);
+    return fixed.slice(0, fixed.lastIndexOf("/") + 1);
+}
+
+/** An object key Firehose writes under a prefix: its `!{...}` expressions filled in as Firehose would. */
+function firehoseObjectKey(prefix: string): string {
+    const values: Record<string, string> = { "timestamp:yyyy": "2026", "timestamp:MM": "01", "timestamp:dd": "02", "timestamp:HH": "03", "firehose:error-output-type": "processing-failed" };
+    return `${prefix.replace(/!\{([^}]+)\}/g, (_, expression: string) => values[expression] ?? "x")}tracking-dev-delivery-1-2026-01-02-03-04-05-abc.gz`;
+}
+
+function secretOf(dp: StackPlan): Secret | undefined {
+    const redshift = dp.outputs.redshift as { secretArn?: string } | undefined;
+    if (!redshift?.secretArn) return undefined;
+    const planned = ofType(dp, "aws:secretsmanager/secret:Secret").find((s) => s.outputs.arn === redshift.secretArn);
+    const keyArn = planned?.inputs.kmsKeyId;
+    return { arn: redshift.secretArn, ...(typeof keyArn === "string" ? { keyArn } : {}) };
+}
+
+export function plannedServices(views: readonly AccountView[]): PlannedServices {
+    const pipelinePlans = views.flatMap((v) => v.pipelines);
+    const eng = pipelinePlans.find((p) => p.project === "tracking-engineering");
+    const dp = pipelinePlans.find((p) => p.project === "tracking-data-platform");
+    if (!eng || !dp) throw new Error("the plans lack the engineering or data-platform stack");
+    const streams = ofType(eng, "aws:kinesis/stream:Stream");
+    const streamByName = (name: string) => {
+        const stream = streams.find((s) => s.outputs.name === name);
+        if (!stream) throw new Error(`no planned stream ${name}`);
+        return { arn: str(stream.outputs.arn, `stream ${name} arn`), keyArn: str(stream.inputs.kmsKeyId, `stream ${name} kmsKeyId`) };
+    };
+    const streamByArn = (arn: string) => streamByName(str(streams.find((s) => s.outputs.arn === arn)?.outputs.name, `stream ${arn}`));
+
+    const api = ofType(eng, "aws:apigateway/integration:Integration").map((integration): Caller<ApiWorld> => {
+        const template = Object.values((integration.inputs.requestTemplates ?? {}) as Record<string, string>).join("\n");
+        const streamName = /"StreamName":\s*"([^"]+)"/.exec(template)?.[1];
+        const stream = streamByName(str(streamName, `stream of integration ${integration.name}`));
+        const base = roleBase(str(integration.inputs.credentials, `credentials of integration ${integration.name}`));
+        return { label: `API Gateway (${integration.name})`, world: { ...base, region: eng.region, streamArn: stream.arn, streamKeyArn: stream.keyArn } };
+    });
+
+    const firehose = ofType(eng, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").map((delivery): Caller<FirehoseWorld> => {
+        const s3 = delivery.inputs.extendedS3Configuration as Record<string, unknown>;
+        const source = delivery.inputs.kinesisSourceConfiguration as Record<string, unknown>;
+        const stream = streamByArn(str(source.kinesisStreamArn, "kinesisStreamArn"));
+        const logging = s3.cloudwatchLoggingOptions as { logGroupName: string; logStreamName: string };
+        const bucketArn = str(s3.bucketArn, "bucketArn");
+        const prefix = str(s3.prefix, "prefix");
+        const errorPrefix = str(s3.errorOutputPrefix, "errorOutputPrefix");
+        return {
+            label: `Firehose ${String(delivery.outputs.name)}`,
+            world: {
+                ...roleBase(str(s3.roleArn, "roleArn")),
+                region: eng.region,
+                streamArn: stream.arn,
+                streamKeyArn: stream.keyArn,
+                bucketArn,
+                dataFolder: fixedFolder(prefix),
+                dataObject: `${bucketArn}/${firehoseObjectKey(prefix)}`,
+                errorObject: `${bucketArn}/${firehoseObjectKey(errorPrefix)}`,
+                dataKeyArn: str(s3.kmsKeyArn, "kmsKeyArn"),
+                logStreamArn: `arn:${roleBase(String(s3.roleArn)).partition}:logs:${eng.region}:${eng.account}:log-group:${logging.logGroupName}:log-stream:${logging.logStreamName}`,
+            },
+        };
+    });
+
+    const securityKey = (name: unknown) => {
+        const config = ofType(dp, "aws:glue/securityConfiguration:SecurityConfiguration").find((c) => c.inputs.name === name);
+        const encryption = config?.inputs.encryptionConfiguration as { s3Encryption?: { kmsKeyArn?: string } } | undefined;
+        return str(encryption?.s3Encryption?.kmsKeyArn, `key of security configuration ${String(name)}`);
+    };
+    const glueBase = (roleArn: string, logGroup: string, logStream: string): GlueBase => {
+        const base = roleBase(roleArn);
+        const prefix = `arn:${base.partition}`;
+        return {
+            ...base,
+            region: dp.region,
+            catalogArn: `${prefix}:glue:${dp.region}:${dp.account}:catalog`,
+            logGroupArn: `${prefix}:logs:${dp.region}:${dp.account}:log-group:${logGroup}`,
+            logStreamArn: `${prefix}:logs:${dp.region}:${dp.account}:log-group:${logGroup}:log-stream:${logStream}`,
+            ec2Arn: `${prefix}:ec2:${dp.region}:${dp.account}`,
+        };
+    };
+    const glueArn = (base: GlueBase, path: string) => base.catalogArn.replace(/:catalog$/, `:${path}`);
+    const secret = secretOf(dp);
+
+    const glueJobs = ofType(dp, "aws:glue/job:Job").map((job): Caller<GlueJobWorld> => {
+        const args = job.inputs.defaultArguments as Record<string, string>;
+        const roleArn = str(job.inputs.roleArn, "job roleArn");
+        // With a security configuration that encrypts logs, Glue writes to `/aws-glue/jobs-<role>-<configuration>/...`.
+        const base = glueBase(roleArn, `/aws-glue/jobs-${roleBase(roleArn).roleName}-${String(job.inputs.securityConfiguration)}/output`, "jr_0123456789abcdef");
+        const source = s3Uri(str(args["--source_path"], "--source_path"));
+        const temp = s3Uri(str(args["--TempDir"], "--TempDir"));
+        const badRows = s3Uri(str(args["--bad_rows_path"], "--bad_rows_path"));
+        const script = s3Uri(str((job.inputs.command as { scriptLocation: string }).scriptLocation, "scriptLocation"));
+        const s3 = (bucket: string) => `arn:${roleBase(roleArn).partition}:s3:::${bucket}`;
+        return {
+            label: `Glue job ${String(job.outputs.name)}`,
+            world: {
+                ...base,
+                landingBucketArn: s3(source.bucket),
+                sourcePrefix: source.key,
+                landedObject: `${s3(source.bucket)}/${source.key}year=2026/month=01/day=02/hour=03/delivery-1.gz`,
+                badRowsObject: `${s3(badRows.bucket)}/${badRows.key}2026/01/02/jr_0123456789abcdef/part-00000.jsonl`,
+                glueBucketArn: s3(temp.bucket),
+                tempPrefix: temp.key,
+                tempObject: `${s3(temp.bucket)}/${temp.key}run-1/part-0000.csv.gz`,
+                scriptArn: `${s3(script.bucket)}/${script.key}`,
+                dataKeyArn: securityKey(job.inputs.securityConfiguration),
+                metricsNamespace: str(args["--metrics_namespace"], "--metrics_namespace"),
+                connectionArn: glueArn(base, `connection/${str((job.inputs.connections as string[])[0], "connection")}`),
+                ...(secret ? { secret } : {}),
+            },
+        };
+    });
+
+    const crawlers = ofType(dp, "aws:glue/crawler:Crawler");
+    // With a security configuration, crawlers log to `/aws-glue/crawlers-role/<role>-<configuration>`.
+    const crawlerBase = (crawler: PlannedResource) => {
+        const roleArn = str(crawler.inputs.role, "crawler role");
+        return glueBase(roleArn, `/aws-glue/crawlers-role/${roleBase(roleArn).roleName}-${String(crawler.inputs.securityConfiguration)}`, String(crawler.inputs.name));
+    };
+    const s3Crawlers = crawlers
+        .filter((c) => c.inputs.s3Targets !== undefined)
+        .map((crawler): Caller<S3CrawlerWorld> => {
+            const base = crawlerBase(crawler);
+            const path = str((crawler.inputs.s3Targets as { path: string }[])[0].path, "s3Targets.path");
+            const target = s3Uri(path);
+            const table = ofType(dp, "aws:glue/catalogTable:CatalogTable").find((t) => (t.inputs.storageDescriptor as { location?: string } | undefined)?.location === path);
+            const database = str(crawler.inputs.databaseName, "databaseName");
+            const bucketArn = `arn:${roleBase(base.roleArn).partition}:s3:::${target.bucket}`;
+            return {
+                label: `S3 crawler ${String(crawler.inputs.name)}`,
+                world: {
+                    ...base,
+                    bucketArn,
+                    prefix: target.key,
+                    landedObject: `${bucketArn}/${target.key}year=2026/month=01/day=02/hour=03/delivery-1.gz`,
+                    dataKeyArn: securityKey(crawler.inputs.securityConfiguration),
+                    databaseArn: glueArn(base, `database/${database}`),
+                    tableArn: glueArn(base, `table/${database}/${str(table?.inputs.name, `catalog table at ${path}`)}`),
+                },
+            };
+        });
+    const jdbcCrawlers = crawlers
+        .filter((c) => c.inputs.jdbcTargets !== undefined)
+        .map((crawler): Caller<JdbcCrawlerWorld> => {
+            const base = crawlerBase(crawler);
+            const target = (crawler.inputs.jdbcTargets as { connectionName: string; path: string }[])[0];
+            const database = str(crawler.inputs.databaseName, "databaseName");
+            return {
+                label: `JDBC crawler ${String(crawler.inputs.name)}`,
+                world: {
+                    ...base,
+                    databaseArn: glueArn(base, `database/${database}`),
+                    // The crawler names a JDBC table `<database>_<schema>_<table>` of its include path.
+                    tableArn: glueArn(base, `table/${database}/${target.path.split("/").join("_")}`),
+                    connectionArn: glueArn(base, `connection/${target.connectionName}`),
+                    ...(secret ? { secret } : {}),
+                },
+            };
+        });
+    return { api, firehose, glueJobs, s3Crawlers, jdbcCrawlers };
+}
+
+/** The planned policies a request meets: the caller's identity policies and boundary, the resource's policy. */
+export interface PolicyLookup {
+    identity(roleArn: string): { name: string; policy: unknown }[];
+    boundary(roleArn: string): unknown;
+    resourcePolicy(arn: string): unknown;
+    resourceAccount(arn: string, callerAccount: string): string;
+}
+
+export function policyLookup(views: readonly AccountView[]): PolicyLookup {
+    const pipelinePlans = views.flatMap((v) => v.pipelines);
+    const planOfRole = (roleArn: string) => {
+        const plan = pipelinePlans.find((p) => p.resources.some((r) => r.type === "aws:iam/role:Role" && r.outputs.arn === roleArn));
+        if (!plan) throw new Error(`no planned role ${roleArn}`);
+        return plan;
+    };
+    const bucketOf = (arn: string) => arn.split(":::")[1].split("/")[0];
+    const all = pipelinePlans.flatMap((p) => p.resources.map((r) => ({ plan: p, r })));
+    return {
+        identity: (roleArn) => roleView(planOfRole(roleArn), roleBase(roleArn).roleName).policies.map((p) => ({ name: p.name, policy: p.policy })),
+        boundary: (roleArn) => {
+            const view = views.find((v) => v.account === roleBase(roleArn).account);
+            if (!view) throw new Error(`no bootstrap plan for the account of ${roleArn}`);
+            return view.boundary;
+        },
+        resourcePolicy: (arn) => {
+            if (arn.startsWith("arn:") && arn.split(":")[2] === "s3") {
+                const policy = all.find(({ r }) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.inputs.bucket === bucketOf(arn));
+                return policy ? JSON.parse(String(policy.r.inputs.policy)) : undefined;
+            }
+            if (arn.includes(":kms:") && arn.includes(":key/")) {
+                const key = all.find(({ r }) => r.type === "aws:kms/key:Key" && r.outputs.arn === arn);
+                if (!key) throw new Error(`no planned key ${arn}`);
+                return JSON.parse(String(key.r.inputs.policy));
+            }
+            return undefined;
+        },
+        resourceAccount: (arn, callerAccount) => {
+            if (arn === "*") return callerAccount;
+            if (arn.split(":")[2] === "s3") {
+                const bucket = all.find(({ r }) => r.type === "aws:s3/bucket:Bucket" && r.outputs.bucket === bucketOf(arn));
+                if (!bucket) throw new Error(`no planned bucket for ${arn}`);
+                return bucket.plan.account;
+            }
+            return arn.split(":")[4] || callerAccount;
+        },
+    };
+}
