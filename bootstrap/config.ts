@@ -74,7 +74,7 @@ function oidcProviderRule(partition: string, accountId: string) {
 
 /** Reads and checks the stack's configuration; throws one ConfigError naming every problem. */
 export function readBootstrapConfig(): BootstrapConfig {
-    const reader = new ConfigReader(CONFIG_NAMESPACE);
+    const reader = new ConfigReader(CONFIG_NAMESPACE, "bootstrap/config.ts");
 
     const roleValue = reader.requireString("accountRole", { pattern: /^(engineering|data-platform)$/, description: `one of ${ACCOUNT_ROLES.join(", ")}` });
     const accountRole: AccountRole = roleValue === "data-platform" ? "data-platform" : "engineering";

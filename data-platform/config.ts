@@ -144,7 +144,7 @@ const NETWORK_KEYS = ["vpcId", "subnetId", "availabilityZone", "routeTableIds"] 
  * `tracking-data-platform:` unless written with another namespace):
  */
 export function loadDataPlatformConfig(): DataPlatformConfig {
-    const reader = new ConfigReader(DATA_PLATFORM_NAMESPACE);
+    const reader = new ConfigReader(DATA_PLATFORM_NAMESPACE, "data-platform/config.ts");
 
     /** `pulumi.getStack()`: the stack name, used in every AWS name; 1-10 lowercase letters and digits. */
     const stack = pulumi.getStack();
@@ -281,7 +281,11 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
             reader.check(value === undefined, key, `only applies when redshiftMode is ${modes} (redshiftMode is ${mode})`, value);
         }
     }
-    if (mode === undefined) return undefined;
+    if (mode === undefined) {
+        // redshiftMode itself is wrong: its keys are not read, and not unknown either.
+        reader.acknowledge(Object.values(MODE_KEYS).flat());
+        return undefined;
+    }
 
     const requiredFor = (key: string, rule: { pattern: RegExp; description: string }): string => {
         const value = reader.optionalString(key, rule);

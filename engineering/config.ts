@@ -127,7 +127,7 @@ export interface EngineeringConfig {
  *   of requests), apiLatencyP99Milliseconds 1000.
  */
 export function loadEngineeringConfig(): EngineeringConfig {
-    const reader = new ConfigReader(ENGINEERING_NAMESPACE);
+    const reader = new ConfigReader(ENGINEERING_NAMESPACE, "engineering/config.ts");
 
     const stack = pulumi.getStack();
     reader.check(STACK_NAME_RULE.pattern.test(stack), "pulumi:stack", `the stack name must be ${STACK_NAME_RULE.description}`, stack);

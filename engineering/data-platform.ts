@@ -82,7 +82,7 @@ export function checkDataPlatformPipelines(stack: string, exported: unknown, exp
             throw new DataPlatformContractError(
                 stack,
                 `pipelines.${pipeline}.firehoseRoleArn`,
-                `grants ${JSON.stringify(fields.firehoseRoleArn)}, but pipeline "${pipeline}" delivers with ${JSON.stringify(firehoseRoleArn)}: both stacks must use the same stack name and engineering account`,
+                `grants ${JSON.stringify(fields.firehoseRoleArn)}, but pipeline "${pipeline}" delivers with ${JSON.stringify(firehoseRoleArn)}: ${roleMismatchFix(String(fields.firehoseRoleArn), firehoseRoleArn)}`,
             );
         }
         checked[pipeline] = {
@@ -93,6 +93,16 @@ export function checkDataPlatformPipelines(stack: string, exported: unknown, exp
         };
     }
     return checked;
+}
+
+/** Which setting makes two role ARNs differ, and how to fix it: the account, or the stack name in the role name. */
+function roleMismatchFix(granted: string, own: string): string {
+    const parse = (arn: string) => /^arn:[^:]+:iam::(\d{12}):role\/(.+)$/.exec(arn);
+    const [g, o] = [parse(granted), parse(own)];
+    if (g && o && g[1] !== o[1]) {
+        return `the data-platform stack granted account ${g[1]}, this stack is account ${o[1]}: set tracking-data-platform:engineeringAccountId to ${o[1]} (this stack's tracking-engineering:accountId) in the data-platform stack file and deploy it first; the rule: data-platform grants exactly the engineering account's Firehose roles`;
+    }
+    return "both stacks must use the same stack name (the role name is tracking-<stack>-<pipeline>-firehose) and engineering account";
 }
 
 /** An S3 bucket ARN whose bucket name is the exported name. */
@@ -112,6 +122,22 @@ export function checkBucketArn(stack: string, key: string, arn: unknown, name: u
  * region, and the Firehose role's `kms:ViaService` condition names this region's S3 endpoint.
  */
 export function checkDataKeyArn(stack: string, arn: unknown, partition: string, region: string, accountId: string): string {
+    // The two ways the stack files disagree get a message naming the key to fix, not just the export.
+    const parsed = typeof arn === "string" ? /^arn:[^:]+:kms:([^:]+):(\d{12}):key\//.exec(arn) : null;
+    if (parsed && parsed[2] !== accountId) {
+        throw new DataPlatformContractError(
+            stack,
+            "dataKeyArn",
+            `is a key of account ${parsed[2]}, but tracking-engineering:dataPlatformAccountId is ${accountId}: set dataPlatformAccountId to ${parsed[2]} if that is the data-platform account (its tracking-data-platform:accountId), or point dataPlatformStack at the stack of account ${accountId}; the rule: the landing bucket, its key and their grants live in the data-platform account`,
+        );
+    }
+    if (parsed && parsed[1] !== region) {
+        throw new DataPlatformContractError(
+            stack,
+            "dataKeyArn",
+            `is a key of region ${parsed[1]}, but this stack's aws:region is ${region}: set aws:region to the same region in both stack files; the rule: both stacks deploy to one region (SSE-KMS needs the key in the bucket's region, and the Firehose role may use the key only through S3 of its own region, kms:ViaService)`,
+        );
+    }
     const pattern = new RegExp(`^arn:${partition}:kms:${region}:${accountId}:key/[0-9a-fA-F-]{36}$`);
     if (typeof arn !== "string" || !pattern.test(arn)) {
         throw new DataPlatformContractError(stack, "dataKeyArn", `must be a KMS key ARN (not an alias) in account ${accountId} and region ${region} (got ${JSON.stringify(arn)})`);

@@ -114,7 +114,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
         if (alarms !== undefined) {
             this.policy = new aws.sns.TopicPolicy(name, {
                 arn: this.topic.arn,
-                policy: this.topic.arn.apply((topicArn) => policyDocument([cloudWatchAlarmsPublishStatement(topicArn, scope, alarms.alarmNamePrefix)])),
+                policy: this.topic.arn.apply((topicArn) => policyDocument([cloudWatchAlarmsPublishStatement(topicArn, scope, alarms.alarmNamePrefix)], `topic policy of AlarmTopic "${name}"`)),
             }, { parent: this });
         }
 

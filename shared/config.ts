@@ -1,11 +1,37 @@
 import * as pulumi from "@pulumi/pulumi";
 
-/** A stack configuration value that breaks a rule. The message names every offending key and its rule. */
+/**
+ * A stack configuration value that breaks a rule. The message names the stack file, every offending key
+ * and its rule.
+ */
 export class ConfigError extends Error {
-    constructor(readonly problems: readonly string[]) {
-        super(`invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
+    constructor(readonly problems: readonly string[], readonly stackFile = `Pulumi.${pulumi.getStack()}.yaml`) {
+        super(`invalid stack configuration in ${stackFile}:\n  - ${problems.join("\n  - ")}`);
         this.name = "ConfigError";
     }
+}
+
+/** Edits (insert, delete, substitute) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+/** The candidate closest to `key` (case-insensitively), if it is close enough to be a likely typo. */
+export function nearestKey(key: string, candidates: Iterable<string>): string | undefined {
+    let best: { candidate: string; distance: number } | undefined;
+    for (const candidate of candidates) {
+        const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+        if (best === undefined || distance < best.distance) best = { candidate, distance };
+    }
+    return best !== undefined && best.distance <= Math.max(2, Math.floor(key.length / 3)) ? best.candidate : undefined;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -24,8 +50,11 @@ interface Bounds {
 export class ConfigReader {
     private readonly config: pulumi.Config;
     private readonly problems: string[] = [];
+    /** Every key of this namespace the program reads or acknowledges: any other key in the file is a mistake. */
+    private readonly knownKeys = new Set<string>();
 
-    constructor(readonly namespace: string) {
+    /** `documentedIn`: the file that documents every key of the namespace (named in unknown-key errors). */
+    constructor(readonly namespace: string, readonly documentedIn: string) {
         this.config = new pulumi.Config(namespace);
     }
 
@@ -39,6 +68,7 @@ export class ConfigReader {
     }
 
     private raw(key: string): string | undefined {
+        this.knownKeys.add(key.includes(":") && key.startsWith(`${this.namespace}:`) ? key.slice(this.namespace.length + 1) : key);
         if (key.includes(":")) {
             const [namespace, name] = key.split(":");
             return new pulumi.Config(namespace).get(name);
@@ -163,8 +193,23 @@ export class ConfigReader {
         );
     }
 
-    /** Throws one ConfigError listing every problem found, if any. */
+    /** Keys of this namespace that are valid in some configuration but not read in this one. */
+    acknowledge(keys: readonly string[]): void {
+        for (const key of keys) this.knownKeys.add(key);
+    }
+
+    /**
+     * Throws one ConfigError listing every problem found, if any. A key of this project's namespace that the
+     * program never read is one: a misspelling would otherwise leave its default silently in force.
+     */
     done(): void {
+        const prefix = `${this.namespace}:`;
+        const own = [...this.knownKeys].filter((key) => !key.includes(":"));
+        for (const fullKey of Object.keys(pulumi.runtime.allConfig()).sort()) {
+            if (!fullKey.startsWith(prefix) || this.knownKeys.has(fullKey.slice(prefix.length))) continue;
+            const nearest = nearestKey(fullKey.slice(prefix.length), own);
+            this.problems.push(`${fullKey}: is not a key of this project${nearest ? ` (did you mean ${nearest}?)` : ""}; every key is documented in ${this.documentedIn}`);
+        }
         if (this.problems.length > 0) throw new ConfigError(this.problems);
     }
 }

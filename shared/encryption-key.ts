@@ -99,7 +99,7 @@ export class EncryptionKey extends pulumi.ComponentResource {
         // policyDocument refuses wildcard services (`kms:*`), duplicate Sids and empty principals/values.
         this.policy = pulumi
             .output(args.policyStatements as pulumi.Input<PolicyStatement[]>)
-            .apply((statements) => policyDocument([administration, ...statements]));
+            .apply((statements) => policyDocument([administration, ...statements], `key policy of EncryptionKey "${name}"`));
 
         this.key = new aws.kms.Key(name, {
             description: args.description,

@@ -247,7 +247,7 @@ export class FirehoseDelivery extends pulumi.ComponentResource {
                         ...(raw ? [{ bucketArn: rawArn, prefixes: [rawPrefix, rawErrorPrefix] }] : []),
                     ],
                     logStreamArns: logStreamNames.map(logStreamArn),
-                })),
+                }), `role policy delivery of FirehoseDelivery "${name}"`),
             );
         this.rolePolicy = new aws.iam.RolePolicy(`${name}-firehose`, {
             name: "delivery",

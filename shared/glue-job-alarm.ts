@@ -130,7 +130,7 @@ export class GlueJobFailureAlarm extends pulumi.ComponentResource {
                     arn: args.topicArn,
                     policy: pulumi
                         .output(args.topicArn)
-                        .apply((topicArn) => policyDocumentOutput(glueAlarmTopicPolicyStatements(topicArn, this.rule.arn, args.allowCloudWatchAlarms ?? true))),
+                        .apply((topicArn) => policyDocumentOutput(glueAlarmTopicPolicyStatements(topicArn, this.rule.arn, args.allowCloudWatchAlarms ?? true), `topic policy of GlueJobAlarm "${name}"`)),
                 },
                 { parent: this },
             );

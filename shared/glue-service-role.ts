@@ -98,7 +98,7 @@ export class GlueServiceRole extends pulumi.ComponentResource {
             maxSessionDuration: 3600,
             ...(args.permissionsBoundaryArn !== undefined ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),
         }, { parent: this });
-        this.policyJson = policyDocumentOutput(args.statements);
+        this.policyJson = policyDocumentOutput(args.statements, `role policy of GlueServiceRole "${name}"`);
         this.policy = new aws.iam.RolePolicy(name, { name: "permissions", role: this.role.name, policy: this.policyJson }, { parent: this });
         this.arn = this.role.arn;
         this.name = this.role.name;

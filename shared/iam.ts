@@ -146,29 +146,55 @@ function normalise(statement: PolicyStatement): PolicyStatement {
     return out as unknown as PolicyStatement;
 }
 
-/** The document object (not yet serialised); throws if any statement breaks a rule above. */
-export function buildPolicyDocument(statements: readonly PolicyStatement[]): PolicyDocument {
-    if (statements.length === 0) throw new Error("a policy document needs at least one statement");
-    const sids = new Set<string>();
-    statements.forEach((statement, index) => {
-        checkStatement(statement, index);
-        if (statement.Sid !== undefined) {
-            if (sids.has(statement.Sid)) throw new Error(`policy statement ${statement.Sid}: duplicate Sid`);
-            sids.add(statement.Sid);
-        }
-    });
+/**
+ * The source file (as the repository names it) of the code that asked for a document: the first caller
+ * outside this file. Only computed for an error, so it costs nothing otherwise.
+ */
+function callerSourceFile(): string | undefined {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 30;
+    const stack = new Error().stack ?? "";
+    Error.stackTraceLimit = limit;
+    for (const match of stack.matchAll(/\(?((?:\/|[A-Za-z]:\\)[^():]+\.js):\d+:\d+\)?/g)) {
+        const file = match[1];
+        if (file === __filename || file.includes("node_modules")) continue;
+        const inBuild = /[\\/]build[\\/](.+)\.js$/.exec(file);
+        return (inBuild ? `${inBuild[1].split(/[\\/]/).join("/")}.ts` : file);
+    }
+    return undefined;
+}
+
+/**
+ * The document object (not yet serialised); throws if any statement breaks a rule above, naming `where`
+ * (the resource the document is for), the statement and the source file that built it.
+ */
+export function buildPolicyDocument(statements: readonly PolicyStatement[], where?: string): PolicyDocument {
+    try {
+        if (statements.length === 0) throw new Error("a policy document needs at least one statement");
+        const sids = new Set<string>();
+        statements.forEach((statement, index) => {
+            checkStatement(statement, index);
+            if (statement.Sid !== undefined) {
+                if (sids.has(statement.Sid)) throw new Error(`policy statement ${statement.Sid}: duplicate Sid`);
+                sids.add(statement.Sid);
+            }
+        });
+    } catch (err) {
+        const source = callerSourceFile();
+        throw new Error(`${where ? `${where}: ` : ""}${(err as Error).message}${source ? ` (built in ${source})` : ""}`);
+    }
     return { Version: POLICY_VERSION, Statement: statements.map(normalise) };
 }
 
-/** The JSON text of a policy document built from fully resolved statements. */
-export function policyDocument(statements: readonly PolicyStatement[]): string {
-    return JSON.stringify(buildPolicyDocument(statements));
+/** The JSON text of a policy document built from fully resolved statements (`where`: the resource it is for). */
+export function policyDocument(statements: readonly PolicyStatement[], where?: string): string {
+    return JSON.stringify(buildPolicyDocument(statements, where));
 }
 
 /** The JSON text of a policy document whose statements may contain `pulumi.Input` values. */
-export function policyDocumentOutput(statements: readonly PolicyStatementInput[]): pulumi.Output<string> {
+export function policyDocumentOutput(statements: readonly PolicyStatementInput[], where?: string): pulumi.Output<string> {
     return pulumi.output(statements as unknown as pulumi.Input<PolicyStatement[]>).apply((resolved) =>
-        policyDocument(resolved as unknown as PolicyStatement[]),
+        policyDocument(resolved as unknown as PolicyStatement[], where),
     );
 }
 

@@ -239,7 +239,7 @@ export class IngestionApi extends pulumi.ComponentResource {
             role: this.role.name,
             policy: pulumi
                 .all([pulumi.all(args.routes.map((route) => route.streamArn)), args.streamKeyArn])
-                .apply(([streamArns, streamKeyArn]) => policyDocument(apiRoleStatements({ region: args.region, streamArns, streamKeyArn }))),
+                .apply(([streamArns, streamKeyArn]) => policyDocument(apiRoleStatements({ region: args.region, streamArns, streamKeyArn }), `role policy put-records of IngestionApi "${name}"`)),
         }, child);
 
         // --- The API and its routes.

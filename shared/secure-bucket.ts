@@ -51,7 +51,7 @@ export function denyInsecureTransport(bucketArn: string): PolicyStatement {
 
 /** The bucket policy JSON: the TLS-only deny, then the grants (checked by `buildPolicyDocument`). */
 export function bucketPolicyJson(bucketArn: string, grants: readonly PolicyStatement[]): string {
-    const checkedGrants = grants.length > 0 ? buildPolicyDocument(grants).Statement : [];
+    const checkedGrants = grants.length > 0 ? buildPolicyDocument(grants, `bucket policy of ${bucketArn}`).Statement : [];
     if (checkedGrants.some((statement) => statement.Sid === "DenyInsecureTransport")) {
         throw new Error(`bucket policy of ${bucketArn}: the Sid DenyInsecureTransport is reserved for the TLS-only deny`);
     }

@@ -6,33 +6,23 @@
  * unreadable or malformed plan file, an invalid pack config).
  */
 import * as fs from "fs";
+import * as path from "path";
+import { CommandSpec, helpText, parseFlags, usageLine, UsageError } from "./cli-args";
 import { DEFAULT_CONFIG_FILE, evaluatePlansDetailed, loadPackConfig, PolicyConfigError } from "./policy/evaluate";
 import { StackPlan } from "./plan/types";
 
-const USAGE = "usage: npm run policy -- [--config <policy-config.json>] <plan.json>...";
+export const POLICY_COMMAND: CommandSpec = {
+    command: "npm run policy",
+    summary: "Runs the policy pack over plan files as `npm run plan` writes them and prints every violation with its stack,\nresource and policy. Exits 1 on a mandatory violation, 2 on a usage error.",
+    flags: [{ name: "--config", value: "FILE", help: `the pack's config (default ${path.relative(process.cwd(), DEFAULT_CONFIG_FILE)})` }],
+    positional: { name: "PLAN.json...", help: "plan files, e.g. plan/*.json" },
+};
 
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): { configFile: string; planFiles: string[] } {
-    let configFile = DEFAULT_CONFIG_FILE;
-    const planFiles: string[] = [];
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--config") {
-            const value = argv[i + 1];
-            if (value === undefined || value.startsWith("--")) throw new UsageError("--config needs a file");
-            configFile = value;
-            i++;
-        } else if (arg === "--help" || arg === "-h") {
-            throw new UsageError("");
-        } else if (arg.startsWith("--")) {
-            throw new UsageError(`unknown option ${arg}`);
-        } else {
-            planFiles.push(arg);
-        }
-    }
-    if (planFiles.length === 0) throw new UsageError("no plan file given");
-    return { configFile, planFiles };
+function parseArgs(argv: readonly string[]): { configFile: string; planFiles: readonly string[] } | "help" {
+    const flags = parseFlags(POLICY_COMMAND, argv);
+    if (flags.help) return "help";
+    if (flags.positionals.length === 0) throw new UsageError("no plan file given");
+    return { configFile: flags.values.get("--config") ?? DEFAULT_CONFIG_FILE, planFiles: flags.positionals };
 }
 
 function requireField(file: string, where: string, value: unknown, field: string, type: "string" | "object" | "array"): void {
@@ -43,6 +33,7 @@ function requireField(file: string, where: string, value: unknown, field: string
 
 /** Reads a plan file: one StackPlan, or an array of them. Checks the fields the pack reads. */
 function readPlans(file: string): StackPlan[] {
+    if (!fs.existsSync(file)) throw new UsageError(`${file} does not exist (\`npm run plan\` writes plan/*.json)`);
     let parsed: unknown;
     try {
         parsed = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -71,12 +62,15 @@ function main(argv: readonly string[]): number {
     let configFile: string;
     try {
         const args = parseArgs(argv);
+        if (args === "help") {
+            console.log(helpText(POLICY_COMMAND));
+            return 0;
+        }
         configFile = args.configFile;
         plans = args.planFiles.flatMap(readPlans);
     } catch (error) {
         if (!(error instanceof UsageError)) throw error;
-        if (error.message !== "") console.error(`policy: ${error.message}`);
-        console.error(USAGE);
+        console.error(`policy: ${error.message}\n${usageLine(POLICY_COMMAND)}`);
         return 2;
     }
 
@@ -104,4 +98,4 @@ function main(argv: readonly string[]): number {
     return mandatory > 0 ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

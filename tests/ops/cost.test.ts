@@ -239,7 +239,7 @@ describe("npm run cost: arguments", () => {
         [["--events-per-second", "10", "--event-bytes", "2000000"], /--event-bytes must be an integer from 1 to 1048576/],
         [["--events-per-second", "10", "--pipelines", "1.5"], /--pipelines must be an integer/],
         [["--events-per-second", "10", "--shard-mode", "auto"], /--shard-mode must be on-demand or provisioned \(got "auto"\)/],
-        [["--events-per-second", "10", "--eps", "1"], /unknown argument --eps/],
+        [["--events-per-second", "10", "--eps", "1"], /unknown flag --eps/],
         [["--events-per-second", "10", "--batch", "2", "--batch", "3"], /--batch is given twice/],
     ];
     for (const [argv, message] of cases) {

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as ts from "typescript";
 import { PipelineDefinition } from "../../shared/pipeline/definition";
@@ -9,6 +8,7 @@ import { qualifiedTableName } from "../../shared/pipeline/redshift-ddl";
 import { pipelines } from "../../shared/pipelines";
 import { repoRoot } from "../../tools/plan/runner";
 import { codeBlocks, readmeSection } from "../support/readme";
+import { scratchCopy } from "../support/scratch";
 
 /**
  * The README's "Add a pipeline" steps, followed verbatim on a scratch copy of the repository: its ```ts
@@ -64,15 +64,6 @@ export function applyEdit(root: string, edit: FileEdit): void {
     fs.writeFileSync(file, text);
 }
 
-/** A copy of the repository with build/ (node_modules linked, plans and git left out). */
-function scratchCopy(root: string): string {
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "readme-add-pipeline-"));
-    const skip = new Set(["node_modules", ".git", "plan"].map((d) => path.join(root, d)));
-    fs.cpSync(root, scratch, { recursive: true, filter: (source) => !skip.has(source) });
-    fs.symlinkSync(path.join(root, "node_modules"), path.join(scratch, "node_modules"), "dir");
-    return scratch;
-}
-
 function compilerOptions(root: string): ts.CompilerOptions {
     const configFile = path.join(root, "tsconfig.json");
     const parsed = ts.parseJsonConfigFileContent(ts.readConfigFile(configFile, ts.sys.readFile).config, ts.sys, root);
@@ -114,7 +105,7 @@ describe("README: Add a pipeline, followed verbatim", function () {
     let scratch: string;
 
     before(() => {
-        scratch = scratchCopy(root);
+        scratch = scratchCopy(root, "readme-add-pipeline");
     });
     after(() => {
         if (scratch) fs.rmSync(scratch, { recursive: true, force: true });

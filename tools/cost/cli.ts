@@ -4,26 +4,35 @@
  * end-to-end latency of the planned configuration, next to the seed design's. See tools/cost/model.ts.
  */
 import { pipelines } from "../../shared/pipelines";
+import { checkStackFlag, CommandSpec, helpText, parseFlags, usageLine, UsageError } from "../cli-args";
 import { repoRoot } from "../plan/runner";
 import { Estimate, estimate, SEED_DESIGN, Workload } from "./model";
 import { PRICES_DATE, PRICES_REGION } from "./prices";
 import { readPlannedSettings, StreamMode } from "./settings";
 
-export const USAGE =
-    "usage: npm run cost -- --events-per-second N [--event-bytes B] [--batch K] [--pipelines P] [--shard-mode on-demand|provisioned] [--stack NAME]";
+export const COST_COMMAND: CommandSpec = {
+    command: "npm run cost",
+    summary:
+        "Prints the monthly list-price cost per component of the planned configuration at a given traffic, and the\n" +
+        "modelled end-to-end latency (API -> Redshift) next to the seed design's. --events-per-second is required.",
+    flags: [
+        { name: "--events-per-second", value: "N", help: "events per second into the API, all pipelines together (required)" },
+        { name: "--event-bytes", value: "B", help: "bytes of one event (default 1024)" },
+        { name: "--batch", value: "K", help: "events per request, 1-500 (default 1: PutRecord)" },
+        { name: "--pipelines", value: "P", help: "pipelines sharing the traffic (default: the declared ones)" },
+        { name: "--shard-mode", value: "on-demand|provisioned", help: "overrides the stack's streamMode" },
+        { name: "--stack", value: "NAME", help: "the stacks whose Pulumi.<stack>.yaml files are priced (default dev)" },
+    ],
+};
+
+export const USAGE = usageLine(COST_COMMAND);
 
 export interface CostArgs {
     readonly workload: Workload;
     readonly stack: string;
 }
 
-/** A command-line mistake; the message names the flag and its rule. */
-export class UsageError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "UsageError";
-    }
-}
+export { UsageError };
 
 function positiveNumber(flag: string, raw: string): number {
     const value = Number(raw);
@@ -39,26 +48,14 @@ function integerIn(flag: string, raw: string, min: number, max: number, why: str
 
 /** Parses the flags; every problem is a UsageError naming the flag. */
 export function parseCostArgs(argv: readonly string[], defaultPipelines = pipelines.length): CostArgs {
-    const values = new Map<string, string>();
-    const known = ["--events-per-second", "--event-bytes", "--batch", "--pipelines", "--shard-mode", "--stack"];
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-        if (!known.includes(flag)) throw new UsageError(`unknown argument ${arg}`);
-        const value = inline ?? argv[i + 1];
-        if (value === undefined || (inline === undefined && value.startsWith("--"))) throw new UsageError(`${flag} needs a value`);
-        if (inline === undefined) i++;
-        if (values.has(flag)) throw new UsageError(`${flag} is given twice`);
-        values.set(flag, value);
-    }
+    const { values } = parseFlags(COST_COMMAND, argv);
     const eps = values.get("--events-per-second");
     if (eps === undefined) throw new UsageError("--events-per-second is required");
     const shardMode = values.get("--shard-mode");
     if (shardMode !== undefined && shardMode !== "on-demand" && shardMode !== "provisioned") {
         throw new UsageError(`--shard-mode must be on-demand or provisioned (got "${shardMode}")`);
     }
-    const stack = values.get("--stack") ?? "dev";
-    if (!/^[a-z][a-z0-9]{0,9}$/.test(stack)) throw new UsageError(`--stack must be a stack name of 1-10 lowercase letters and digits (got "${stack}")`);
+    const stack = checkStackFlag(values.get("--stack") ?? "dev");
     const modes: Record<string, StreamMode> = { "on-demand": "ON_DEMAND", provisioned: "PROVISIONED" };
     return {
         stack,
@@ -112,6 +109,10 @@ export function formatEstimate(e: Estimate, stack: string): string {
 function main(): number {
     let args: CostArgs;
     try {
+        if (parseFlags(COST_COMMAND, process.argv.slice(2)).help) {
+            console.log(helpText(COST_COMMAND));
+            return 0;
+        }
         args = parseCostArgs(process.argv.slice(2));
     } catch (err) {
         console.error(`cost: ${(err as Error).message}\n${USAGE}`);

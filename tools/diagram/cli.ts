@@ -1,11 +1,14 @@
 /**
- * `node build/tools/diagram/cli.js [--check]`: regenerates the generated sections of docs/architecture.md
+ * `npm run diagram [-- --check]`: regenerates the generated sections of docs/architecture.md
  * (the Mermaid diagram, from the offline plans of every stack) and docs/components.md (inputs and outputs
  * of every component, from shared/*.ts). With `--check` nothing is written: exits 1 naming each stale file.
  */
 import * as fs from "fs";
 import * as path from "path";
+import { CommandSpec, helpText, parseFlags, usageLine } from "../cli-args";
+import { passLine } from "../plan/summary";
 import { PlanError, repoRoot, runPlan } from "../plan/runner";
+import { StackFileError } from "../plan/stack-files";
 import { StackPlan } from "../plan/types";
 import { collectComponents, renderComponentsDoc } from "./components-doc";
 import { readSection, REGENERATE_COMMAND, writeSection } from "./generated-section";
@@ -16,6 +19,12 @@ export const ARCHITECTURE_DOC = "docs/architecture.md";
 export const COMPONENTS_DOC = "docs/components.md";
 export const ARCHITECTURE_SECTION = "architecture";
 export const COMPONENTS_SECTION = "components";
+
+export const DIAGRAM_COMMAND: CommandSpec = {
+    command: "npm run diagram",
+    summary: "Regenerates the diagram in docs/architecture.md from the offline plans of the dev stacks, and docs/components.md\nfrom the component library (shared/*.ts).",
+    flags: [{ name: "--check", help: "write nothing; exit 1 naming each stale file" }],
+};
 
 /** The generated part of docs/architecture.md for these plans. */
 export function architectureSection(plans: readonly StackPlan[]): string {
@@ -65,19 +74,25 @@ export function isCurrent(root: string, doc: string, section: string, content: s
 }
 
 async function main(): Promise<number> {
-    const args = process.argv.slice(2);
-    const unknown = args.filter((a) => a !== "--check");
-    if (unknown.length > 0) {
-        console.error(`diagram: unknown argument ${unknown[0]} (usage: node build/tools/diagram/cli.js [--check])`);
+    let check: boolean;
+    try {
+        const flags = parseFlags(DIAGRAM_COMMAND, process.argv.slice(2));
+        if (flags.help) {
+            console.log(helpText(DIAGRAM_COMMAND));
+            return 0;
+        }
+        check = flags.values.has("--check");
+    } catch (err) {
+        console.error(`diagram: ${(err as Error).message}\n${usageLine(DIAGRAM_COMMAND)}`);
         return 2;
     }
-    const check = args.includes("--check");
     const root = repoRoot();
     let plans: StackPlan[];
     try {
-        plans = (await runPlan({ stack: "dev", write: false, root })).plans;
+        plans = (await runPlan({ stack: "dev", write: false, root, onPass: (pass) => console.error(passLine(pass)) })).plans;
     } catch (err) {
-        console.error(`diagram: the plan failed: ${err instanceof PlanError ? err.message : (err as Error).stack}`);
+        const known = err instanceof PlanError || err instanceof StackFileError;
+        console.error(`diagram: the plan failed: ${known ? (err as Error).message : (err as Error).stack}`);
         return 1;
     }
     const sections: Array<[string, string, string]> = [

@@ -1,54 +1,63 @@
 /**
  * `npm run plan [-- --stack dev] [-- --out plan]`: plans every stack, writes plan/<project>.<stack>.json,
- * enforces the policy pack and prints a summary. Exits 1 on a program error or a mandatory violation.
+ * enforces the policy pack and prints a summary. Exits 1 on a program error or a mandatory violation,
+ * 2 on a command-line mistake.
  */
 import * as path from "path";
-import { PlanError, planAndEnforce, planFileName, repoRoot } from "./runner";
-import { summarize } from "./summary";
+import { checkStackFlag, CommandSpec, helpText, parseFlags, usageLine } from "../cli-args";
+import { isReportedFailure, PlanError, planAndEnforce, planFileName, repoRoot } from "./runner";
+import { StackFileError } from "./stack-files";
+import { passLine, summarize } from "./summary";
 
-function parseArgs(argv: string[]): { stack: string; outDir: string } {
-    let stack = "dev";
-    let outDir = path.join(repoRoot(), "plan");
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const value = argv[i + 1];
-        if ((arg === "--stack" || arg === "--out") && (value === undefined || value.startsWith("--"))) {
-            throw new Error(`${arg} needs a value`);
-        }
-        if (arg === "--stack") stack = argv[++i];
-        else if (arg === "--out") outDir = path.resolve(argv[++i]);
-        else throw new Error(`unknown argument ${arg} (usage: npm run plan -- [--stack <name>] [--out <dir>])`);
-    }
-    return { stack, outDir };
-}
-
-// A failed program can leave rejections that surface after its pass was already reported as failed;
-// they must not crash the report, and they must not pass silently either.
-process.on("unhandledRejection", (reason) => {
-    console.error(`plan: late failure: ${reason instanceof Error ? reason.message : String(reason)}`);
-    process.exitCode = 1;
-});
+export const PLAN_COMMAND: CommandSpec = {
+    command: "npm run plan",
+    summary:
+        "Runs every stack's program under the Pulumi SDK's mock runtime in first-deploy order (bootstrap, data-platform,\n" +
+        "engineering, data-platform again), writes plan/<project>.<stack>.json and enforces the policy pack.\n" +
+        "Exits 1 on a program error or a mandatory violation.",
+    flags: [
+        { name: "--stack", value: "NAME", help: "the environment stack of data-platform/ and engineering/ (default dev)" },
+        { name: "--out", value: "DIR", help: "where the plan files go (default plan/)" },
+    ],
+};
 
 async function main(): Promise<number> {
-    let args: { stack: string; outDir: string };
+    // A failed program leaves rejections that surface after its pass was already reported as failed: those
+    // repeat the report and are dropped; any other must not pass silently.
+    process.on("unhandledRejection", (reason) => {
+        if (isReportedFailure(reason)) return;
+        console.error(`plan: late failure: ${reason instanceof Error ? reason.message : String(reason)}`);
+        process.exitCode = 1;
+    });
+    let stack: string;
+    let outDir: string;
     try {
-        args = parseArgs(process.argv.slice(2));
+        const flags = parseFlags(PLAN_COMMAND, process.argv.slice(2));
+        if (flags.help) {
+            console.log(helpText(PLAN_COMMAND));
+            return 0;
+        }
+        stack = checkStackFlag(flags.values.get("--stack") ?? "dev");
+        outDir = path.resolve(flags.values.get("--out") ?? path.join(repoRoot(), "plan"));
     } catch (err) {
-        console.error(`plan: ${(err as Error).message}`);
+        console.error(`plan: ${(err as Error).message}\n${usageLine(PLAN_COMMAND)}`);
         return 2;
     }
     try {
-        const { result, violations } = await planAndEnforce({ stack: args.stack, outDir: args.outDir });
+        const { result, violations } = await planAndEnforce({ stack, outDir, onPass: (pass) => console.error(passLine(pass)) });
         console.log(summarize(result, violations));
-        for (const plan of result.plans) console.log(`wrote ${path.relative(process.cwd(), planFileName(args.outDir, plan))}`);
+        for (const plan of result.plans) console.log(`wrote ${path.relative(process.cwd(), planFileName(outDir, plan))}`);
         return violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
     } catch (err) {
-        if (err instanceof PlanError) console.error(`plan failed: ${err.message}`);
+        // Mistakes in the stacks are reported by message; anything else is a bug in the tool: its stack helps.
+        if (err instanceof PlanError || err instanceof StackFileError) console.error(`plan failed: ${err.message}`);
         else console.error(`plan failed: ${(err as Error).stack ?? String(err)}`);
         return 1;
     }
 }
 
-main().then((code) => {
-    process.exitCode = code;
-});
+if (require.main === module) {
+    main().then((code) => {
+        process.exitCode = code;
+    });
+}

@@ -23,6 +23,8 @@ export interface PlanOptions {
     readonly write?: boolean;
     /** Replace a stack's config values before it runs: `{ "tracking-engineering": { "tracking-engineering:x": "1" } }`. */
     readonly configOverrides?: Record<string, Record<string, string | undefined>>;
+    /** Called after each pass (progress lines). */
+    readonly onPass?: (pass: PlanPass) => void;
     /**
      * Drop exports from a stack's outputs before later stacks read them, as if the program no longer
      * exported them: `{ "tracking-data-platform/dev": ["dataKeyArn"] }`. For testing the cross-stack contract.
@@ -47,12 +49,25 @@ export interface PlanResult {
     readonly passes: PlanPass[];
 }
 
-/** A stack program failed; the message names the project, the stack and the cause. */
+/** A stack program failed; the message names the project, the stack (and its file) and the cause. */
 export class PlanError extends Error {
-    constructor(readonly project: string, readonly stack: string, readonly causes: readonly string[]) {
-        super(`${project} (stack ${stack}) failed:\n  ${causes.join("\n  ")}`);
+    constructor(readonly project: string, readonly stack: string, readonly causes: readonly string[], readonly stackFile?: string) {
+        super(`${project} (stack ${stack}${stackFile ? `, ${stackFile}` : ""}) failed:\n  ${causes.join("\n  ")}`);
         this.name = "PlanError";
     }
+}
+
+/**
+ * What failed passes reported. A failed program leaves rejected promises behind (every output that
+ * depended on the failure), which surface after its pass is over: one already reported is not news.
+ */
+const reportedFailures = new Set<string>();
+/** Passes running now: each records every rejection as its own failure. */
+let passesRunning = 0;
+
+/** Whether a rejection is a running pass's failure, or repeats one a PlanError already reported. */
+export function isReportedFailure(reason: unknown): boolean {
+    return passesRunning > 0 || reportedFailures.has(describe(reason));
 }
 
 /**
@@ -215,7 +230,7 @@ function suspendSdkDiagnostics(): () => void {
 async function planStack(project: ProjectFile, stack: string, config: StackConfig, ctx: RunContext): Promise<StackPlan> {
     const account = stackAccount(config, `${project.name} (stack ${stack})`);
     const region = config.values["aws:region"];
-    if (!region) throw new PlanError(project.name, stack, ["aws:region is not set in the stack file"]);
+    if (!region) throw new PlanError(project.name, stack, ["aws:region is not set in the stack file"], path.relative(process.cwd(), path.join(project.dir, `Pulumi.${stack}.yaml`)));
     const runCtx: RunContext = { ...ctx, account, region, project: project.name, stack };
 
     await pulumi.runtime.setMocks(new PlanMocks(runCtx), project.name, stack, true);
@@ -261,9 +276,11 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     const firstFailure = new Promise<void>((resolve) => (reportFailure = resolve));
     const fail = (reason: unknown) => {
         failures.push(describe(reason));
+        reportedFailures.add(describe(reason));
         reportFailure();
     };
     process.on("unhandledRejection", fail);
+    passesRunning++;
     const hadLoggedErrors = pulumiLog.hasErrors();
     const originalLogError = pulumiLog.error;
     pulumiLog.error = async (msg: string) => fail(msg);
@@ -282,11 +299,14 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
         // A failed run's stragglers must land here, not in the next run's handler.
         if (failures.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
         process.off("unhandledRejection", fail);
+        passesRunning--;
         pulumiLog.error = originalLogError;
         resumeSdkDiagnostics();
     }
     if (!hadLoggedErrors && pulumiLog.hasErrors()) failures.push("the program logged errors (see above)");
-    if (failures.length > 0) throw new PlanError(project.name, stack, [...new Set(failures)]);
+    if (failures.length > 0) {
+        throw new PlanError(project.name, stack, [...new Set(failures)], path.relative(process.cwd(), path.join(project.dir, `Pulumi.${stack}.yaml`)));
+    }
 
     const stackUrn = [...registrations.values()].find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
     const stackReg = stackUrn ? registrations.get(stackUrn) : undefined;
@@ -358,10 +378,16 @@ export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
     const run = async (project: ProjectFile, stack: string, config: StackConfig, purpose: string) => {
         const started = Date.now();
         const plan = await planStack(project, stack, config, ctx);
-        passes.push({ project: project.name, stack, purpose, plan, milliseconds: Date.now() - started });
+        const pass = { project: project.name, stack, purpose, plan, milliseconds: Date.now() - started };
+        passes.push(pass);
+        options.onPass?.(pass);
         finalPlans.set(`${project.name}/${stack}`, plan);
         return plan;
     };
+
+    // Every stack file is read before the first pass, so a missing stack or a YAML mistake fails at once.
+    const pipelineProjects = PIPELINE_PROJECT_DIRS.map((dir) => readProjectFile(path.join(root, dir)));
+    const pipelineConfigs = pipelineProjects.map((project) => configFor(project, envStack));
 
     // 1. The bootstrap: one stack per account, independent of the environment stacks.
     const bootstrap = readProjectFile(path.join(root, BOOTSTRAP_DIR));
@@ -369,9 +395,8 @@ export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
 
     // 2. data-platform, then engineering; a stack that names a later one gets its second pass after it.
     const deferred: Array<{ project: ProjectFile; config: StackConfig }> = [];
-    for (const dir of PIPELINE_PROJECT_DIRS) {
-        const project = readProjectFile(path.join(root, dir));
-        const config = configFor(project, envStack);
+    for (const [index, project] of pipelineProjects.entries()) {
+        const config = pipelineConfigs[index];
         const laterKey = SECOND_PASS_KEYS[project.name];
         if (laterKey && config.values[laterKey] !== undefined) {
             const firstDeploy = { values: { ...config.values }, secretKeys: config.secretKeys };

@@ -17,20 +17,45 @@ export interface StackConfig {
     readonly secretKeys: string[];
 }
 
+/** A project or stack file that cannot be used: the message names the file (and line) and the rule. */
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
+}
+
+/** A file's path as the user typed it: relative to where the command runs. */
+function shown(file: string): string {
+    return path.relative(process.cwd(), file) || file;
+}
+
+/** Parses a YAML file; a syntax error names the file, line and column. */
+function loadYaml(file: string): unknown {
+    try {
+        return yaml.load(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        if (err instanceof yaml.YAMLException) {
+            throw new StackFileError(`${shown(file)}:${err.mark.line + 1}:${err.mark.column + 1}: invalid YAML: ${err.reason}`);
+        }
+        throw err;
+    }
+}
+
 /** Marks where a `secure:` value stood; the plan never sees a real secret. */
 export const SECRET_PLACEHOLDER_PREFIX = "<secret placeholder for ";
 
 export function readProjectFile(dir: string): ProjectFile {
     const file = path.join(dir, "Pulumi.yaml");
-    const doc = yaml.load(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    const doc = (loadYaml(file) ?? {}) as Record<string, unknown>;
     const name = doc.name;
-    if (typeof name !== "string") throw new Error(`${file}: 'name' is required`);
+    if (typeof name !== "string") throw new StackFileError(`${shown(file)}: 'name' is required`);
     const runtime = typeof doc.runtime === "string" ? doc.runtime : (doc.runtime as { name?: string } | undefined)?.name;
-    if (runtime !== "nodejs") throw new Error(`${file}: runtime must be nodejs (got ${JSON.stringify(runtime)})`);
-    if (typeof doc.main !== "string") throw new Error(`${file}: 'main' must name the compiled program`);
+    if (runtime !== "nodejs") throw new StackFileError(`${shown(file)}: runtime must be nodejs (got ${JSON.stringify(runtime)})`);
+    if (typeof doc.main !== "string") throw new StackFileError(`${shown(file)}: 'main' must name the compiled program`);
     const entry = path.resolve(dir, doc.main);
     if (!fs.existsSync(path.join(entry, "index.js")) && !fs.existsSync(entry)) {
-        throw new Error(`${file}: main '${doc.main}' does not exist (run \`npm run build\` first)`);
+        throw new StackFileError(`${shown(file)}: main '${doc.main}' does not exist (run \`npm run build\` first)`);
     }
     return { name, dir, entry };
 }
@@ -45,8 +70,14 @@ export function stackFiles(project: ProjectFile): string[] {
 
 export function readStackConfig(project: ProjectFile, stack: string): StackConfig {
     const file = path.join(project.dir, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new Error(`${project.name}: no stack file ${path.relative(process.cwd(), file)}`);
-    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    if (!fs.existsSync(file)) {
+        const existing = stackFiles(project);
+        throw new StackFileError(`${project.name} has no stack ${JSON.stringify(stack)}: ${shown(file)} does not exist (its stacks: ${existing.join(", ") || "none"})`);
+    }
+    const doc = (loadYaml(file) ?? {}) as { config?: Record<string, unknown> };
+    if (doc.config !== undefined && (doc.config === null || typeof doc.config !== "object" || Array.isArray(doc.config))) {
+        throw new StackFileError(`${shown(file)}: 'config' must be a mapping of keys to values`);
+    }
     const values: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
@@ -72,7 +103,7 @@ export function stackAccount(config: StackConfig, where: string): string {
     const raw = config.values["aws:allowedAccountIds"];
     const ids = raw ? (JSON.parse(raw) as unknown) : undefined;
     if (!Array.isArray(ids) || ids.length !== 1 || typeof ids[0] !== "string") {
-        throw new Error(`${where}: aws:allowedAccountIds must list exactly the stack's one account`);
+        throw new StackFileError(`${where}: aws:allowedAccountIds must list exactly the stack's one account`);
     }
     return ids[0];
 }

@@ -1,4 +1,4 @@
-import { PlanResult } from "./runner";
+import { PlanPass, PlanResult } from "./runner";
 import { PolicyViolation } from "../policy/evaluate";
 
 /** Resources per type per stack, the passes run, and the policy violations, as a short text report. */
@@ -20,4 +20,9 @@ export function summarize(result: PlanResult, violations: readonly PolicyViolati
     lines.push(`policy pack: ${mandatory.length} mandatory violation(s), ${violations.length - mandatory.length} advisory`);
     for (const v of violations) lines.push(`  [${v.enforcementLevel}] ${v.policy}: ${v.project}/${v.stack} ${v.urn}: ${v.message}`);
     return lines.join("\n");
+}
+
+/** One line per pass as it ends, so a long plan shows where it is. */
+export function passLine(pass: PlanPass): string {
+    return `plan: ${pass.project}/${pass.stack} ${pass.purpose}: ${pass.plan.resources.length} resources in ${(pass.milliseconds / 1000).toFixed(1)} s`;
 }
