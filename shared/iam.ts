@@ -181,7 +181,7 @@ export function buildPolicyDocument(statements: readonly PolicyStatement[], wher
         });
     } catch (err) {
         const source = callerSourceFile();
-        throw new Error(`${where ? `${where}: ` : ""}${(err as Error).message}${source ? ` (built in ${source})` : ""}`);
+        throw new Error(`${where ? `${where}: ` : ""}${(err as Error).message}${source ? ` (built in ${source})` : ""}`, { cause: err });
     }
     return { Version: POLICY_VERSION, Statement: statements.map(normalise) };
 }

@@ -36,7 +36,8 @@ function loadYaml(file: string): unknown {
         return yaml.load(fs.readFileSync(file, "utf8"));
     } catch (err) {
         if (err instanceof yaml.YAMLException) {
-            throw new StackFileError(`${shown(file)}:${err.mark.line + 1}:${err.mark.column + 1}: invalid YAML: ${err.reason}`);
+            const at = err.mark ? `:${err.mark.line + 1}:${err.mark.column + 1}` : "";
+            throw new StackFileError(`${shown(file)}${at}: invalid YAML: ${err.reason}`);
         }
         throw err;
     }
