@@ -13,6 +13,7 @@
  * The program is an async function: it awaits the data-platform exports and checks them before it
  * declares any resource, so a broken contract stops the deploy with a message, not half-way through.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { AlarmTopic } from "../shared/alarm-topic";
 import { EncryptionKey } from "../shared/encryption-key";
 import { streamArnOf, streamKeyUseStatements } from "../shared/event-stream";
@@ -22,7 +23,7 @@ import { resourceName, roleArn } from "../shared/naming";
 import { PipelineAlarms } from "../shared/pipeline-alarms";
 import { PipelineDashboard } from "../shared/pipeline-dashboard";
 import { letRegistrationsCatchUp } from "../shared/registration";
-import { rawBackupErrorPrefix } from "../shared/pipeline/s3-prefix";
+import { firehoseErrorPrefix, firehosePrefix, rawBackupErrorPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
 import { validatePipelines } from "../shared/pipeline/validate";
 import { pipelines } from "../shared/pipelines";
 import { loadEngineeringConfig } from "./config";
@@ -43,13 +44,31 @@ async function main() {
     const apiName = resourceName(stack, "ingest");
     const apiRoleName = resourceName(stack, "ingest", "api");
 
+    // A pull request adding a pipeline is previewed before data-platform is deployed with it: the preview
+    // plans it as data-platform will grant it and says so; `pulumi up` still stops before any resource.
+    const waiting: string[] = [];
     const dataPlatform = await resolveDataPlatform({
         stackName: config.dataPlatformStack,
         partition,
         region,
         dataPlatformAccountId: config.dataPlatformAccountId,
         expected: pipelines.map((def) => ({ pipeline: def.name, firehoseRoleArn: firehoseRoleArn(def.name) })),
+        ...(pulumi.runtime.isDryRun()
+            ? {
+                notYetGranted: (pipeline: string) => {
+                    waiting.push(pipeline);
+                    const def = pipelines.find((p) => p.name === pipeline)!;
+                    return { prefix: firehosePrefix(def), errorPrefix: firehoseErrorPrefix(def), rawBackupPrefix: rawBackupPrefix(def), firehoseRoleArn: firehoseRoleArn(pipeline) };
+                },
+            }
+            : {}),
     });
+    for (const pipeline of waiting) {
+        void pulumi.log.warn(
+            `pipeline "${pipeline}" waits for data-platform deploy: ${config.dataPlatformStack} does not grant it yet, so this preview plans it as ` +
+                "data-platform will; `pulumi up` of this stack fails until data-platform is deployed with it (CI deploys data-platform first)",
+        );
+    }
 
     const streamKey = new EncryptionKey("streams", {
         description: `Tracking ${stack}: Kinesis streams of the ingestion pipelines`,

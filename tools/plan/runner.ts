@@ -23,11 +23,14 @@ export interface PlanOptions {
     readonly write?: boolean;
     /** Replace a stack's config values before it runs: `{ "tracking-engineering": { "tracking-engineering:x": "1" } }`. */
     readonly configOverrides?: Record<string, Record<string, string | undefined>>;
+    /** Run the programs as `pulumi preview` does (`pulumi.runtime.isDryRun()`), the default, or as `pulumi up`. */
+    readonly preview?: boolean;
     /** Called after each pass (progress lines). */
     readonly onPass?: (pass: PlanPass) => void;
     /**
      * Drop exports from a stack's outputs before later stacks read them, as if the program no longer
-     * exported them: `{ "tracking-data-platform/dev": ["dataKeyArn"] }`. For testing the cross-stack contract.
+     * exported them: `{ "tracking-data-platform/dev": ["dataKeyArn"] }`, or one entry of an object export
+     * (`"pipelines.user-events"`). For testing the cross-stack contract.
      */
     readonly withoutOutputs?: Record<string, readonly string[]>;
 }
@@ -172,6 +175,7 @@ interface RunContext extends MockContext {
     readonly outputsByStack: Map<string, Record<string, unknown>>;
     readonly secretOutputsByStack: Map<string, string[]>;
     readonly withoutOutputs: Record<string, readonly string[]>;
+    readonly preview: boolean;
 }
 
 /** `organization/<project>/<stack>`, `<org>/<project>/<stack>` and `<project>/<stack>` all name one stack. */
@@ -233,7 +237,7 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     if (!region) throw new PlanError(project.name, stack, ["aws:region is not set in the stack file"], path.relative(process.cwd(), path.join(project.dir, `Pulumi.${stack}.yaml`)));
     const runCtx: RunContext = { ...ctx, account, region, project: project.name, stack };
 
-    await pulumi.runtime.setMocks(new PlanMocks(runCtx), project.name, stack, true);
+    await pulumi.runtime.setMocks(new PlanMocks(runCtx), project.name, stack, ctx.preview);
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
 
     const registrations = new Map<string, Registration>();
@@ -328,7 +332,11 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     const rawOutputs = (stackReg?.outputs ?? {}) as Record<string, unknown>;
     const key = `${project.name}/${stack}`;
     const referenceOutputs = fromWire(rawOutputs, "reference", ctx.root) as Record<string, unknown>;
-    for (const dropped of ctx.withoutOutputs[key] ?? []) delete referenceOutputs[dropped];
+    for (const dropped of ctx.withoutOutputs[key] ?? []) {
+        const [name, entry] = dropped.split(/\.(.*)/s);
+        if (entry === undefined) delete referenceOutputs[name];
+        else delete (referenceOutputs[name] as Record<string, unknown> | undefined)?.[entry];
+    }
     ctx.outputsByStack.set(key, referenceOutputs);
     ctx.secretOutputsByStack.set(key, Object.keys(rawOutputs).filter((k) => isSecretWire(rawOutputs[k])));
     return { project: project.name, stack, account, region, resources, outputs: fromWire(rawOutputs, "plan", ctx.root) as Record<string, unknown> };
@@ -361,7 +369,7 @@ export function repoRoot(): string {
 export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
     const root = options.root ?? repoRoot();
     const envStack = options.stack ?? "dev";
-    const ctx: RunContext = { root, account: "", region: "", project: "", stack: "", outputsByStack: new Map(), secretOutputsByStack: new Map(), withoutOutputs: options.withoutOutputs ?? {} };
+    const ctx: RunContext = { root, account: "", region: "", project: "", stack: "", outputsByStack: new Map(), secretOutputsByStack: new Map(), withoutOutputs: options.withoutOutputs ?? {}, preview: options.preview ?? true };
     const passes: PlanPass[] = [];
     const finalPlans = new Map<string, StackPlan>();
 
