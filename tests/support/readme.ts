@@ -16,10 +16,16 @@ export function readme(root = repoRoot()): string {
 /** The text under a `## title` (or deeper) heading, up to the next heading of the same or a higher level. */
 export function readmeSection(title: string, text = readme()): string {
     const lines = text.split("\n");
-    const start = lines.findIndex((line) => /^#{2,6} /.test(line) && line.replace(/^#+ /, "").trim() === title);
+    // A `#` line inside a fenced code block is a shell comment, not a heading.
+    let fenced = false;
+    const heading = lines.map((line) => {
+        if (line.startsWith("```")) fenced = !fenced;
+        return !fenced && /^#{1,6} /.test(line) ? /^#+/.exec(line)![0].length : 0;
+    });
+    const start = lines.findIndex((line, i) => heading[i] >= 2 && line.replace(/^#+ /, "").trim() === title);
     if (start < 0) throw new Error(`README.md has no section "${title}"`);
-    const level = /^#+/.exec(lines[start])![0].length;
-    const end = lines.findIndex((line, i) => i > start && /^#+ /.test(line) && /^#+/.exec(line)![0].length <= level);
+    const level = heading[start];
+    const end = heading.findIndex((h, i) => i > start && h > 0 && h <= level);
     return lines.slice(start + 1, end < 0 ? undefined : end).join("\n");
 }
 
