@@ -4,12 +4,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseCostArgs, UsageError } from "../../tools/cost/cli";
+import { fixedCosts } from "../../tools/cost/fixed";
 import { gapComponents, sumOfUniformsCdf, waitQuantile } from "../../tools/cost/latency";
 import { CostLine, estimate, Estimate } from "../../tools/cost/model";
 import { PRICES, tieredCost } from "../../tools/cost/prices";
 import { dailyTriggerMinutes, effectiveGapsSeconds } from "../../tools/cost/schedule";
 import { DOCUMENTED_DEFAULTS, PlannedSettings, readPlannedSettings } from "../../tools/cost/settings";
 import { repoRoot } from "../../tools/plan/runner";
+import { StackPlan } from "../../tools/plan/types";
+import { currentPlans } from "./support/plans";
 
 // Seconds in AWS's 730-hour month, used in the hand computations below: 730 x 3600 = 2,628,000.
 
@@ -256,5 +259,37 @@ describe("npm run cost: arguments", () => {
         const good = spawnSync(process.execPath, [cli, "--events-per-second", "1000"], { encoding: "utf8" });
         expect(good.status, good.stderr).to.equal(0);
         expect(good.stdout).to.match(/^Total\s+\$[\d,]+\.\d\d$/m).and.match(/Latency API -> Redshift \(modeled\): p50/).and.match(/Seed design/);
+    });
+});
+
+describe("cost: fixed monthly charges counted from the plan", function () {
+    let plans: StackPlan[];
+    before(async () => {
+        plans = await currentPlans();
+    });
+
+    it("classifies every planned resource type: priced here, priced by the traffic model, or left out with a reason", () => {
+        const f = fixedCosts(plans);
+        expect(f.unclassified, "add each to tools/cost/fixed.ts").to.deep.equal([]);
+        const types = new Set(plans.flatMap((p) => p.resources.filter((r) => r.custom).map((r) => r.type)));
+        const accounted = [...f.lines.map((l) => l.type), ...f.inTrafficModel.map((t) => t.type), ...f.leftOut.map((t) => t.type)];
+        expect(accounted.sort()).to.deep.equal([...types].sort());
+        for (const t of f.leftOut) expect(t.reason, t.type).to.match(/\w{4,}/);
+    });
+
+    it("prices each interface VPC endpoint per AZ-hour and each secret per month; a gateway endpoint is free", () => {
+        const f = fixedCosts(plans);
+        const endpoints = plans.flatMap((p) => p.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint"));
+        const azHours = endpoints.filter((r) => r.inputs.vpcEndpointType === "Interface").reduce((sum, r) => sum + Math.max(1, (r.inputs.subnetIds as unknown[] | undefined)?.length ?? 0) * 730, 0);
+        const endpointLine = f.lines.find((l) => l.type === "aws:ec2/vpcEndpoint:VpcEndpoint");
+        if (endpoints.length > 0) expect(endpointLine?.monthlyUsd).to.be.closeTo(azHours * PRICES.vpc.interfaceEndpointAzHour.usd, 1e-9);
+        const secrets = plans.flatMap((p) => p.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret")).length;
+        expect(f.lines.find((l) => l.type === "aws:secretsmanager/secret:Secret")?.monthlyUsd ?? 0).to.be.closeTo(secrets * 0.4, 1e-9);
+        expect(f.totalMonthlyUsd).to.be.closeTo(f.lines.reduce((s, l) => s + l.monthlyUsd, 0), 1e-9);
+    });
+
+    it("a type nobody classified is reported, not priced at zero silently", () => {
+        const plan = { ...plans[0], resources: [{ ...plans[0].resources.find((r) => r.custom)!, type: "aws:zz/fixture:Unpriced" }] };
+        expect(fixedCosts([plan]).unclassified).to.deep.equal(["aws:zz/fixture:Unpriced"]);
     });
 });

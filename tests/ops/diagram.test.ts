@@ -177,6 +177,17 @@ describe("docs generated from the current code", () => {
         expect(graph.accounts).to.have.length(2);
     });
 
+    it("draws every planned crawler, S3 and JDBC, beside what it crawls", () => {
+        const graph = buildGraph(plans);
+        const crawlers = plans.flatMap((plan) => plan.resources.filter((r) => r.type === "aws:glue/crawler:Crawler"));
+        expect(crawlers.length).to.be.greaterThan(0);
+        for (const crawler of crawlers) {
+            const node = graph.nodes.find((n) => n.kind === "crawler" && n.label.includes(`crawler ${String(crawler.outputs.name)}<br/>`));
+            expect(node, `crawler ${String(crawler.outputs.name)}`).to.not.equal(undefined);
+            expect(graph.edges.some((e) => e.to === node!.id && e.label === "crawls"), `what ${String(crawler.outputs.name)} crawls`).to.equal(true);
+        }
+    });
+
     it("the cost model prices what the programs create (buffering, compression, job schedule and workers)", () => {
         const settings = readPlannedSettings(ROOT);
         const all = plans.flatMap((p) => p.resources);

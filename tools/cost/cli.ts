@@ -5,7 +5,10 @@
  */
 import { pipelines } from "../../shared/pipelines";
 import { checkStackFlag, CommandSpec, helpText, parseFlags, usageLine, UsageError } from "../cli-args";
-import { repoRoot } from "../plan/runner";
+import { PlanError, repoRoot, runPlan } from "../plan/runner";
+import { StackFileError } from "../plan/stack-files";
+import { passLine } from "../plan/summary";
+import { FixedCosts, fixedCosts } from "./fixed";
 import { Estimate, estimate, SEED_DESIGN, Workload } from "./model";
 import { PRICES_DATE, PRICES_REGION } from "./prices";
 import { readPlannedSettings, StreamMode } from "./settings";
@@ -106,7 +109,22 @@ export function formatEstimate(e: Estimate, stack: string): string {
     return out.join("\n");
 }
 
-function main(): number {
+/** The plan-counted part of the report: fixed charges the traffic model leaves out, and what is left out. */
+export function formatFixedCosts(f: FixedCosts, trafficTotalUsd: number): string {
+    const out: string[] = ["", "Fixed monthly charges of the planned resources (every stack of the plan, counted there; not in the lines above):"];
+    const width = Math.max(...f.lines.map((l) => l.type.length), 10) + 2;
+    for (const l of f.lines) out.push(`  ${l.type.padEnd(width)}${String(l.count).padStart(4)}${usd(l.monthlyUsd).padStart(12)}${l.price.region === "eu-central-1" ? " " : "*"} ${l.detail}`);
+    out.push(`Total with fixed charges: ${usd(trafficTotalUsd + f.totalMonthlyUsd)}`);
+    out.push(`Priced by the lines above: ${f.inTrafficModel.map((t) => `${t.count} ${t.type}`).join(", ")}.`);
+    const reasons = new Map<string, string[]>();
+    for (const t of f.leftOut) reasons.set(t.reason, [...(reasons.get(t.reason) ?? []), `${t.type} (${t.count})`]);
+    out.push("Left out, with no charge of their own while idle:");
+    for (const [reason, types] of reasons) out.push(`  ${reason}: ${types.join(", ")}`);
+    if (f.unclassified.length > 0) out.push(`NOT PRICED (unknown to tools/cost/fixed.ts): ${f.unclassified.join(", ")}`);
+    return out.join("\n");
+}
+
+async function main(): Promise<number> {
     let args: CostArgs;
     try {
         if (parseFlags(COST_COMMAND, process.argv.slice(2)).help) {
@@ -120,12 +138,22 @@ function main(): number {
     }
     try {
         const settings = readPlannedSettings(repoRoot(), args.stack);
-        console.log(formatEstimate(estimate(args.workload, settings), args.stack));
+        const e = estimate(args.workload, settings);
+        const { plans } = await runPlan({ stack: args.stack, write: false, onPass: (pass) => console.error(passLine(pass)) });
+        console.log(formatEstimate(e, args.stack) + "\n" + formatFixedCosts(fixedCosts(plans), e.totalMonthlyUsd));
         return 0;
     } catch (err) {
+        if (err instanceof PlanError || err instanceof StackFileError) {
+            console.error(`cost: the plan failed: ${err.message}`);
+            return 1;
+        }
         console.error(`cost: ${(err as Error).message}`);
         return 1;
     }
 }
 
-if (require.main === module) process.exitCode = main();
+if (require.main === module) {
+    main().then((code) => {
+        process.exitCode = code;
+    });
+}

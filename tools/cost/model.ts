@@ -4,8 +4,9 @@
  *
  * Scope: the pipeline's own usage-driven and per-resource charges in the two accounts. Not modeled:
  * free tiers, data transfer (everything stays in one region), the Glue Data Catalog (first million
- * objects and requests free), a Redshift cluster you already run (redshiftMode `cluster`), NAT or VPC
- * endpoints of the Glue network, and Secrets Manager. Every estimate that is not a list price is a named
+ * objects and requests free), a Redshift cluster you already run (redshiftMode `cluster`). The fixed
+ * charges of planned resources this model does not scale per pipeline (VPC endpoints, secrets, ...) are
+ * counted from the plan itself (fixed.ts). Every estimate that is not a list price is a named
  * constant below, with its reasoning.
  */
 import { pipelineAlarmSpecs } from "../../shared/pipeline-alarms";
@@ -57,8 +58,6 @@ export const JOB_S3_REQUESTS_PER_RUN = 20;
 export const CRAWLER_S3_REQUESTS_PER_RUN = 50;
 /** Redshift Serverless is billed 60 s minimum per active period; one load's COPY+MERGE fits in it. */
 export const REDSHIFT_ACTIVE_SECONDS_PER_TRIGGER = 60;
-/** Customer-managed keys of one environment: the engineering stream key and the data-platform data key. */
-export const KMS_KEYS = 2;
 /** An on-demand stream starts at 4 MiB/s of write capacity, i.e. 4 shards. */
 export const ON_DEMAND_MIN_SHARDS = 4;
 /** KMS calls per shard per 5 minutes: Kinesis' GenerateDataKey (producer side) + Decrypt (Firehose). */
@@ -302,7 +301,8 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
     );
 
     const kmsRequests = P * shardsPerStream * KMS_CALLS_PER_SHARD_PER_5_MINUTES * 12 * HOURS_PER_MONTH;
-    add("KMS (keys and requests)", KMS_KEYS * PRICES.kms.keyMonth.usd + (kmsRequests / 10000) * PRICES.kms.requestsPer10000.usd, `${KMS_KEYS} keys, ${count(kmsRequests)} requests (S3 Bucket Keys keep S3's share small)`, PRICES.kms.keyMonth, PRICES.kms.requestsPer10000);
+    // The keys' monthly charge is counted from the plan (fixed.ts): every key it creates, the bootstrap's included.
+    add("KMS (requests)", (kmsRequests / 10000) * PRICES.kms.requestsPer10000.usd, `${count(kmsRequests)} requests (S3 Bucket Keys keep S3's share small)`, PRICES.kms.requestsPer10000);
 
     const latency = latencyOf(pp.bufferPeriod, pp.gaps, pp.components, pp.gated, pp.runSeconds, pp.crawlerWait);
     // The seed design as documented: its crawlers were run by hand, so no partition gate is modeled.

@@ -8,7 +8,7 @@
  * Compiled 2026-11-25. Sources, by AWS pricing page name ("Amazon API Gateway pricing", "Amazon Kinesis
  * Data Streams pricing", "Amazon Data Firehose pricing", "Amazon S3 pricing", "AWS Glue pricing",
  * "Amazon CloudWatch pricing", "AWS X-Ray pricing", "Amazon Redshift pricing", "AWS Key Management Service
- * pricing"); the eu-central-1 entries were confirmed against AWS Price List API values (usage types
+ * pricing", "AWS PrivateLink pricing", "Amazon VPC pricing", "AWS Secrets Manager pricing"); the eu-central-1 entries were confirmed against AWS Price List API values (usage types
  * `EUC1-ApiGatewayRequest`, `EUC1-TimedStorage-ByteHrs`, `EUC1-Requests-Tier1`, `EUC1-DataProcessing-Bytes`)
  * quoted in public repositories in 2026.
  */
@@ -90,6 +90,15 @@ export const PRICES = {
     redshiftServerless: {
         /** Per RPU-hour, billed per second with a 60-second minimum while queries run. */
         rpuHour: p(0.375, "RPU-hour", "us-east-1", "Amazon Redshift pricing, Redshift Serverless, per RPU-hour (60-second minimum)"),
+    },
+    vpc: {
+        /** Interface VPC endpoints (PrivateLink), per endpoint per AZ it has an ENI in, per hour; data processed is extra. */
+        interfaceEndpointAzHour: p(0.01, "endpoint-AZ-hour", "us-east-1", "AWS PrivateLink pricing, interface endpoint per AZ per hour"),
+        natGatewayHour: p(0.045, "NAT gateway-hour", "us-east-1", "Amazon VPC pricing, NAT gateway per hour"),
+        publicIpv4Hour: p(0.005, "IPv4 address-hour", "us-east-1", "Amazon VPC pricing, public IPv4 address per hour"),
+    },
+    secretsManager: {
+        secretMonth: p(0.4, "secret-month", "us-east-1", "AWS Secrets Manager pricing, per secret per month"),
     },
     kms: {
         keyMonth: p(1, "key-month", "us-east-1", "AWS Key Management Service pricing, customer managed key"),

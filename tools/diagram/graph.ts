@@ -221,6 +221,22 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
         addEdge({ from: job, to: table, label: "staging + merge" });
     }
 
+    // --- JDBC crawlers over the Redshift tables (`<database>/<schema>/<table>`): the catalog of the loaded data.
+    for (const { plan, resource } of byType(plans, "aws:glue/crawler:Crawler")) {
+        const o = resource.outputs;
+        for (const target of list(o.jdbcTargets)) {
+            const [, schema, table] = String(target.path ?? "").toLowerCase().split("/");
+            const key = `${schema}.${table}`;
+            const created = redshiftTables.get(key);
+            if (!created) {
+                problems.push(`JDBC crawler ${String(o.name)}: crawls ${String(target.path)}, which no planned statement creates`);
+                continue;
+            }
+            const crawler = addNode("crawler", String(o.name), `JDBC crawler ${String(o.name)}<br/>${String(o.schedule ?? "on demand")}`, plan);
+            addEdge({ from: addNode("table", key, `Redshift ${key}`, created.plan), to: crawler, label: "crawls", dotted: true });
+        }
+    }
+
     // Routes whose chain stops before Redshift.
     for (const node of nodes.values()) {
         if (node.kind !== "route") continue;
