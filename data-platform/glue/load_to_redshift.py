@@ -735,9 +735,9 @@ def check_lines(lines: Iterable[str], mappings: Sequence[ColumnMapping]) -> Iter
             yield checked
 
 
-def raw_line(columns: Sequence[Optional[str]]) -> str:
+def raw_line(columns: Sequence[object]) -> str:
     """The raw reader's columns of one line joined back (only a line holding U+0001 has more than one)."""
-    return RAW_LINE_SEPARATOR.join("" if column is None else column for column in columns)
+    return RAW_LINE_SEPARATOR.join("" if column is None else str(column) for column in columns)
 
 
 def bad_row_record(row: CheckedRow, job_run_id: str) -> str:
@@ -842,7 +842,10 @@ def main() -> None:
         transformation_ctx="source",
     )
     mappings = plan.mappings
-    checked = source.toDF().rdd.map(raw_line).mapPartitions(lambda lines: check_lines(lines, mappings)).persist()
+    # The CSV reader types each field by its look ("42" reads as a number, and a batch mixing both as a choice
+    # of the two): every choice is cast back to text, and raw_line turns what stayed a number into text too.
+    lines = source.resolveChoice(choice="cast:string").toDF().rdd.map(raw_line)
+    checked = lines.mapPartitions(lambda part: check_lines(part, mappings)).persist()
     summary = merge_summaries(checked.mapPartitions(lambda rows: [summarise(rows)]).collect())
     job_run_id = args.get("JOB_RUN_ID") or f"run-{datetime.datetime.now(datetime.timezone.utc):%Y%m%dT%H%M%SZ}"
     logger.info(

@@ -417,6 +417,9 @@ class RowCheckTest(unittest.TestCase):
 
     def test_raw_lines_are_rejoined(self):
         self.assertEqual(job.raw_line(['{"a": "x', None, 'y"}']), '{"a": "x\u0001\u0001y"}')
+        # A line the reader typed as a number is text again, and then a bad row like any other non-object.
+        [row] = self.check(job.raw_line([42]))
+        self.assertEqual(row.reasons, ("expected a JSON object, got JSON number",))
 
     def test_the_good_rows_schema(self):
         self.assertEqual(
@@ -564,6 +567,10 @@ class FakeGlue:
                 fake.warnings.append(message)
 
         class SourceFrame:
+            def resolveChoice(self, **kwargs):
+                fake.calls.append(("resolveChoice", kwargs))
+                return self
+
             def toDF(self):
                 return types.SimpleNamespace(rdd=fake.source)
 
@@ -697,6 +704,7 @@ class MainWithFakeGlueTest(unittest.TestCase):
                 "transformation_ctx": "source",
             },
         )
+        self.assertEqual(glue.call("resolveChoice"), [("resolveChoice", {"choice": "cast:string"})])
         self.assertEqual(glue.call("createDataFrame"), [("createDataFrame", "`request_id` string, `message` string, `location` string")])
         self.assertEqual(glue.loaded, [(GOOD_ID, "hi", None)])
         [(_, write)] = glue.call("from_jdbc_conf")
