@@ -124,6 +124,8 @@ export interface DataKeyGrantArgs {
     readonly glueJobRoleArns: readonly string[];
     readonly glueCrawlerRoleArns: readonly string[];
     readonly deployerRoleArn: string;
+    /** The load jobs' own log groups, an ARN pattern (`jobLogGroupPrefix` of this stack's jobs): encrypted with the key. */
+    readonly glueJobLogGroupArns: string;
     /** Whether this stack keeps a Secrets Manager secret (the sandbox's credentials) under the key. */
     readonly secretsUnderKey: boolean;
 }
@@ -192,14 +194,15 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
     }
     statements.push(
         {
-            // The Glue security configuration encrypts the jobs' and crawlers' CloudWatch Logs with this key;
-            // CloudWatch Logs uses it as its own service principal, only for Glue's log groups.
+            // The Glue security configuration encrypts the jobs' and crawlers' CloudWatch Logs with this key, and
+            // the jobs' own log groups are created with it; CloudWatch Logs uses it as its own service
+            // principal, only for those log groups.
             Sid: "CloudWatchLogsEncryptsGlueLogs",
             Effect: "Allow",
             Principal: { Service: `logs.${args.region}.amazonaws.com` },
             Action: ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
             Resource: "*",
-            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:/aws-glue/*` } },
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": [`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:/aws-glue/*`, args.glueJobLogGroupArns] } },
         },
         // `pulumi up` uploads the job scripts into the (SSE-KMS) Glue bucket.
         s3Use("DeployerUploadsGlueScripts", root, [args.deployerRoleArn], KEY_WRITE, [args.glueBucketArn]),

@@ -26,7 +26,7 @@ import { GlueJobFailureAlarm } from "../shared/glue-job-alarm";
 import { GlueJobDashboard } from "../shared/glue-job-dashboard";
 import { GlueCrawlerPair, crawlerTableName } from "../shared/glue-crawler-pair";
 import { GlueJobScript } from "../shared/glue-job-script";
-import { GlueLoadJob } from "../shared/glue-load-job";
+import { GlueLoadJob, jobLogGroupPrefix } from "../shared/glue-load-job";
 import { GlueNetwork } from "../shared/glue-network";
 import { RedshiftSandbox } from "../shared/redshift-sandbox";
 import { RedshiftDdlTarget, RedshiftSchema } from "../shared/redshift-schema";
@@ -118,6 +118,7 @@ async function main(): Promise<Record<string, unknown>> {
             glueCrawlerRoleArns: pipelineNames.map((p) => roleArn(partition, accountId, p.crawlerRoleName)),
             deployerRoleArn: config.deployerRoleArn,
             secretsUnderKey: config.redshift.mode === "sandbox",
+            glueJobLogGroupArns: `arn:${partition}:logs:${region}:${accountId}:log-group:${jobLogGroupPrefix(resourceName(stack, "*"))}`,
         }),
         protect,
     });

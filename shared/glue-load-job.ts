@@ -13,6 +13,15 @@ import { glueArn, glueCatalogArn, glueLogStatements, GlueRoleScope, GlueServiceR
  */
 export type GlueLoadJobTrigger = { readonly kind: "schedule"; readonly schedule: string } | { readonly kind: "crawler"; readonly crawlerName: pulumi.Input<string> };
 
+/**
+ * The prefix of a load job's own log groups (`<prefix>/error`, `<prefix>/output`), passed as Glue 5.0's
+ * `--custom-logGroup-prefix` ("Logging for AWS Glue jobs"): named after the job, so stacks and pipelines
+ * never share one, and created here with retention and the data key instead of by Glue without either.
+ */
+export function jobLogGroupPrefix(jobName: string): string {
+    return `/aws/glue/${jobName}`;
+}
+
 export interface GlueLoadJobArgs {
     /** Name prefix for the job and trigger, e.g. `tracking-dev-user-events`. */
     readonly namePrefix: string;
@@ -57,8 +66,10 @@ export interface GlueLoadJobArgs {
         readonly tableCreatedBy?: pulumi.Resource[];
     };
     readonly securityConfigurationName: pulumi.Input<string>;
-    /** The CMK of the buckets (and of the Redshift secret, when this stack created it); also encrypts bookmarks. */
+    /** The CMK of the buckets (and of the Redshift secret, when this stack created it); also encrypts bookmarks and logs. */
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** Retention of the job's log groups, in days (a CloudWatch-accepted value); default 30. */
+    readonly logRetentionDays?: number;
     readonly workers: number;
     readonly timeoutMinutes: number;
     readonly maxRetries: number;
@@ -86,6 +97,8 @@ export class GlueLoadJob extends pulumi.ComponentResource {
     readonly job: aws.glue.Job;
     readonly trigger: aws.glue.Trigger;
     readonly role: GlueServiceRole;
+    /** The job's `error` and `output` log groups. */
+    readonly logGroups: aws.cloudwatch.LogGroup[];
     readonly jobName: pulumi.Output<string>;
     /** `temp/<pipeline>/` in the Glue bucket. */
     readonly tempPrefix: string;
@@ -106,6 +119,17 @@ export class GlueLoadJob extends pulumi.ComponentResource {
         }
 
         this.tempPrefix = `temp/${args.pipeline}/`;
+        const jobName = `${args.namePrefix}-load`;
+        const logPrefix = jobLogGroupPrefix(jobName);
+        this.logGroups = ["error", "output"].map(
+            (kind) =>
+                new aws.cloudwatch.LogGroup(`${name}-${kind}`, {
+                    name: `${logPrefix}/${kind}`,
+                    retentionInDays: args.logRetentionDays ?? 30,
+                    kmsKeyId: args.kmsKeyArn,
+                }, { parent: this }),
+        );
+        const logGroupArn = (kind: string) => `arn:${args.scope.partition}:logs:${args.scope.region}:${args.scope.accountId}:log-group:${logPrefix}/${kind}`;
         if (!args.badRowsPrefix.endsWith("/") || args.source.prefix.startsWith(args.badRowsPrefix) || args.badRowsPrefix.startsWith(args.source.prefix)) {
             throw new Error(`GlueLoadJob ${name}: badRowsPrefix must be a folder ending in "/" outside source.prefix and not containing it (got "${args.badRowsPrefix}")`);
         }
@@ -146,6 +170,9 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             // PutMetricData has no resource type; the namespace condition is the only narrowing IAM offers. Glue
             // publishes its job metrics (--enable-metrics) into "Glue", the script its bad-row counts into its own.
             allow("PublishJobMetrics", ["cloudwatch:PutMetricData"], ["*"], { StringEquals: { "cloudwatch:namespace": ["Glue", args.metricsNamespace] } }),
+            // Its own log groups (--custom-logGroup-prefix); Glue's /aws-glue/ groups stay allowed for what Glue
+            // itself logs there.
+            allow("WriteOwnLogs", ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], ["error", "output"].flatMap((kind) => [logGroupArn(kind), `${logGroupArn(kind)}:*`])),
             ...glueLogStatements(args.scope),
             ...glueVpcStatements(args.scope),
         ];
@@ -157,7 +184,7 @@ export class GlueLoadJob extends pulumi.ComponentResource {
         }, { parent: this });
 
         this.job = new aws.glue.Job(name, {
-            name: `${args.namePrefix}-load`,
+            name: jobName,
             description: `Loads landed ${args.source.prefix} data into Redshift ${args.target.table} (staging table + merge on ${args.target.mergeKey})`,
             roleArn: this.role.arn,
             command: {
@@ -177,6 +204,7 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 "--job-language": "python",
                 "--job-bookmark-option": "job-bookmark-enable",
                 "--enable-metrics": "true",
+                "--custom-logGroup-prefix": logPrefix,
                 "--TempDir": pulumi.interpolate`s3://${args.glueBucket.name}/${this.tempPrefix}`,
                 "--source_path": pulumi.interpolate`s3://${args.source.bucketName}/${args.source.prefix}`,
                 "--redshift_connection": args.connection.name,
@@ -187,7 +215,7 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 "--bad_rows_path": pulumi.interpolate`s3://${args.source.bucketName}/${args.badRowsPrefix}`,
                 "--metrics_namespace": args.metricsNamespace,
             },
-        }, { parent: this, dependsOn: [this.role.policy] });
+        }, { parent: this, dependsOn: [this.role.policy, ...this.logGroups] });
 
         const triggerName = `${args.namePrefix}-load`;
         this.trigger =

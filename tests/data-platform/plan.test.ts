@@ -96,8 +96,17 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                     "--metrics_namespace": LOAD_METRICS_NAMESPACE,
                 });
                 // Glue 5.0 logs in real time; the continuous-logging flag applies to 4.0 and earlier only
-                // (Glue developer guide, "Logging for AWS Glue jobs").
+                // (Glue developer guide, "Logging for AWS Glue jobs"). Its log groups are the job's own, with
+                // retention and the data key, not Glue's account-wide /aws-glue/jobs/* that never expire.
                 expect(args).to.not.have.property("--enable-continuous-cloudwatch-log");
+                const logPrefix = args["--custom-logGroup-prefix"];
+                expect(logPrefix).to.equal(`/aws/glue/${prefix()}-load`);
+                for (const kind of ["error", "output"]) {
+                    const group = one(TYPES.logGroup, (i) => i.name === `${logPrefix}/${kind}`, `${kind} log group`);
+                    expect(inputsOf(group).retentionInDays, `${kind} log group retention`).to.be.a("number").and.greaterThan(0);
+                    expect(inputsOf(group).kmsKeyId, `${kind} log group key`).to.equal(dp.outputs.dataKeyArn);
+                    expect(job.options.dependsOn, "the job waits for its log groups").to.include(group.urn);
+                }
                 const alarm = one(TYPES.metricAlarm, (i) => (i.dimensions as Record<string, string> | undefined)?.JobName === `${prefix()}-load`, "bad-rows alarm");
                 expect(inputsOf(alarm)).to.deep.include({ namespace: LOAD_METRICS_NAMESPACE, metricName: BAD_ROWS_METRIC, statistic: "Sum", threshold: 0, treatMissingData: "notBreaching" });
                 expect(inputsOf(alarm).alarmActions).to.deep.equal([dp.outputs.alarmTopicArn]);

@@ -202,8 +202,11 @@ export function plannedServices(views: readonly AccountView[]): PlannedServices 
     const glueJobs = ofType(dp, "aws:glue/job:Job").map((job): Caller<GlueJobWorld> => {
         const args = job.inputs.defaultArguments as Record<string, string>;
         const roleArn = str(job.inputs.roleArn, "job roleArn");
-        // With a security configuration that encrypts logs, Glue writes to `/aws-glue/jobs-<role>-<configuration>/...`.
-        const base = glueBase(roleArn, `/aws-glue/jobs-${roleBase(roleArn).roleName}-${String(job.inputs.securityConfiguration)}/output`, "jr_0123456789abcdef");
+        // Glue 5.0 writes to `<--custom-logGroup-prefix>/error` and `/output` ("Logging for AWS Glue jobs");
+        // without one, under a security configuration, to `/aws-glue/jobs-<role>-<configuration>/...` (JobRun LogGroupName).
+        const custom = args["--custom-logGroup-prefix"];
+        const logGroup = custom ? `${custom}/output` : `/aws-glue/jobs-${roleBase(roleArn).roleName}-${String(job.inputs.securityConfiguration)}/output`;
+        const base = glueBase(roleArn, logGroup, "jr_0123456789abcdef-driver");
         const source = s3Uri(str(args["--source_path"], "--source_path"));
         const temp = s3Uri(str(args["--TempDir"], "--TempDir"));
         const badRows = s3Uri(str(args["--bad_rows_path"], "--bad_rows_path"));

@@ -17,6 +17,7 @@ export const TYPES = {
     catalogTable: "aws:glue/catalogTable:CatalogTable",
     statement: "aws:redshiftdata/statement:Statement",
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
 } as const;
 
 let planned: Promise<PlanResult> | undefined;
