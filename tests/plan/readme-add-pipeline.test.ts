@@ -37,13 +37,16 @@ function readmeEdits(section: string): FileEdit[] {
 
 /**
  * Applies one block as its words say: a new file is written as shown; in an existing file an `import` line
- * is added after the imports and an `export const NAME ...;` line replaces that declaration.
+ * is added after the imports and an `export const NAME ...;` line replaces that declaration. A repository
+ * where the user already followed the steps is left as it is.
  */
 export function applyEdit(root: string, edit: FileEdit): void {
     const file = path.join(root, edit.file);
-    if (!fs.existsSync(file)) {
+    const whole = edit.lines.join("\n") + "\n";
+    if (fs.existsSync(file) && fs.readFileSync(file, "utf8") === whole) return;
+    if (!fs.existsSync(file) || edit.lines.some((line) => /^export const \w+: PipelineDefinition = \{$/.test(line))) {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, edit.lines.join("\n") + "\n");
+        fs.writeFileSync(file, whole);
         return;
     }
     let text = fs.readFileSync(file, "utf8");
@@ -59,7 +62,11 @@ export function applyEdit(root: string, edit: FileEdit): void {
         const name = /^export const (\w+)\b/.exec(line)?.[1];
         const declaration = name === undefined ? null : new RegExp(`^export const ${name}\\b[\\s\\S]*?;$`, "m").exec(text);
         if (!declaration) throw new Error(`README "${SECTION}", ${edit.file}: cannot apply ${JSON.stringify(line)} (neither an import nor a declaration the file has)`);
-        text = text.slice(0, declaration.index) + line + text.slice(declaration.index + declaration[0].length);
+        // "Append it to the list": what the file lists already stays, whatever else the user declared.
+        const items = (statement: string) => /=\s*\[([\w\s,]*)\];$/.exec(statement)?.[1].split(",").map((x) => x.trim()).filter((x) => x !== "");
+        const [current, wanted] = [items(declaration[0]), items(line)];
+        const merged = current && wanted ? line.replace(/\[[\w\s,]*\];$/, `[${[...current, ...wanted.filter((x) => !current.includes(x))].join(", ")}];`) : line;
+        text = text.slice(0, declaration.index) + merged + text.slice(declaration.index + declaration[0].length);
     }
     fs.writeFileSync(file, text);
 }
@@ -124,9 +131,12 @@ describe("README: Add a pipeline, followed verbatim", function () {
         for (const edit of edits) applyEdit(scratch, edit);
         compileEdited(scratch, edits.map((e) => e.file));
 
+        // The pipelines the README's blocks declare (whether or not this repository already has them).
         const declared = (require(path.join(scratch, "build", "shared", "pipelines")) as { pipelines: PipelineDefinition[] }).pipelines;
-        const added = declared.filter((def) => !pipelines.some((p) => p.name === def.name));
+        const blocks = edits.map((e) => e.lines.join("\n")).join("\n");
+        const added = declared.filter((def) => blocks.includes(`name: "${def.name}"`));
         expect(added.length, "the README adds a pipeline").to.be.greaterThan(0);
+        expect(declared.length, "and keeps every declared one").to.be.at.least(pipelines.length);
 
         // The pipeline tests run per declared pipeline, titled by its name: those of the new one run,
         // beside the plan (the suite's time budget has no room for the whole folder twice).
