@@ -65,6 +65,9 @@ describe("errors: one clear message per mistake", function () {
             expect(prod.status).to.equal(1);
             expect(prod.stderr.trim()).to.match(/^plan failed: tracking-data-platform has no stack "prod": data-platform\/Pulumi\.prod\.yaml does not exist \(its stacks: dev/);
             expect(prod.stderr).to.not.match(/^\s+at /m);
+            const cost = run(scratch, "cost/cli.js", ["--events-per-second", "1", "--stack", "prod"]);
+            expect(cost.status).to.equal(1);
+            expect(cost.stderr).to.match(/^cost: no stack file engineering\/Pulumi\.prod\.yaml /);
             const flag = run(scratch, "plan/cli.js", ["--stak", "dev"]);
             expect(flag.status).to.equal(2);
             expect(flag.stderr).to.equal("plan: unknown flag --stak (did you mean --stack?)\nusage: npm run plan -- [--stack NAME] [--out DIR]\n");

@@ -73,7 +73,7 @@ export const DOCUMENTED_DEFAULTS: PlannedSettings = {
 type Config = Record<string, unknown>;
 
 function readConfig(file: string): Config {
-    if (!fs.existsSync(file)) throw new Error(`cost: no stack file ${file}`);
+    if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(process.cwd(), file) || file} (\`--stack\` names a stack with Pulumi.<stack>.yaml in engineering/ and data-platform/)`);
     const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Config };
     return doc.config ?? {};
 }
