@@ -64,6 +64,13 @@ describe("bootstrap: stack configuration", function () {
         expect(config).to.deep.include({ accountRole: "data-platform", accountId: "222222222222", otherAccountId: "111111111111", stateBackend: false, stateAccountId: "111111111111" });
     });
 
+    it("a key the project does not know is an error naming the nearest valid key; another project's keys are not its business", function () {
+        expect(problems(engineering({ [K("requireMFA")]: "false" }))).to.deep.equal([
+            "tracking-bootstrap:requireMFA: is not a key of this project (did you mean requireMfa?); every key is documented in bootstrap/config.ts",
+        ]);
+        expect(() => load(engineering({ "tracking-engineering:streamMode": "ON_DEMAND" }))).to.not.throw();
+    });
+
     it("accountRole: required, engineering or data-platform", function () {
         expect(problems(engineering({ [K("accountRole")]: undefined }))).to.deep.equal(["tracking-bootstrap:accountRole: is required (one of engineering, data-platform)"]);
         expect(problems(engineering({ [K("accountRole")]: "analytics" }))).to.deep.equal(['tracking-bootstrap:accountRole: must be one of engineering, data-platform (got "analytics")']);

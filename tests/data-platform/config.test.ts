@@ -115,6 +115,14 @@ describe("data-platform: stack configuration", () => {
         expect(crawler).to.deep.include({ jobTrigger: "crawler", jobWorkers: 10, protectStatefulResources: false });
     });
 
+    it("a key the project does not know is an error naming the nearest valid key, even beside a mode's keys", async () => {
+        await expectProblem({ jobWorker: "4" }, "jobWorker", /^tracking-data-platform:jobWorker: is not a key of this project \(did you mean jobWorkers\?\); every key is documented in data-platform\/config\.ts$/);
+        await expectProblem({ colour: "blue" }, "colour", /is not a key of this project; every key/);
+        // An unknown redshiftMode reads none of the modes' keys: they are not reported as unknown on top.
+        const found = await problems({ redshiftMode: "serverles", redshiftHost: "h.example.com" });
+        expect(found.filter((p) => p.includes("is not a key")), JSON.stringify(found)).to.deep.equal([]);
+    });
+
     it("pins the AWS provider to the stack's account", async () => {
         await expectProblem({ "aws:allowedAccountIds": JSON.stringify(["333333333333"]) }, "aws:allowedAccountIds", /must be \["222222222222"\]/);
         await expectProblem({ "aws:allowedAccountIds": undefined }, "aws:allowedAccountIds", /the value of tracking-data-platform:accountId/);

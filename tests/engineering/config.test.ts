@@ -56,6 +56,11 @@ describe("engineering: stack configuration", () => {
         expect(config.dataPlatformStack).to.equal(values[`${NS}:dataPlatformStack`]);
     });
 
+    it("a key the project does not know is an error naming the nearest valid key", async () => {
+        await expectProblem({ firehoseBufferSecond: "300" }, "firehoseBufferSecond", /is not a key of this project \(did you mean firehoseBufferSeconds\?\); every key is documented in engineering\/config\.ts$/);
+        await expectProblem({ streamMod: "FOO" }, "streamMod", /\(did you mean streamMode\?\)/);
+    });
+
     it("derives the partition from the region", async () => {
         const config = await load({ "aws:region": "cn-north-1" });
         expect(config.partition).to.equal("aws-cn");
