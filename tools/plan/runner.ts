@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { hasTypeMock, mockCall, mockResource, MockContext } from "./aws-mocks";
+import { captureSdkErrors, sdkHasLoggedErrors, settleRegistrations, startMockDeployment, WIRE } from "./sdk-adapter";
 import { ProjectFile, readProjectFile, readStackConfig, StackConfig, stackAccount, stackFiles } from "./stack-files";
 import { PlannedResource, SECRET, StackPlan, UNKNOWN } from "./types";
 import { evaluatePlans, PolicyViolation } from "../policy/evaluate";
@@ -85,15 +86,6 @@ const SECOND_PASS_KEYS: Record<string, string> = {
 const BOOTSTRAP_DIR = ".";
 const PIPELINE_PROJECT_DIRS = ["data-platform", "engineering"];
 
-// Wire-format markers of the Pulumi RPC protocol (sdk/nodejs/runtime/rpc.ts).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SIG_SECRET = "1b47061264138c4ac30d75fd1eb44270";
-const SIG_RESOURCE = "5cf8f73096256a8f31e491e813e4eb8e";
-const SIG_ASSET = "c44067f5952c0a294b673a41bacd8c17";
-const SIG_ARCHIVE = "0def7320c3a5731c473e5ecbe6d01bc7";
-const SIG_OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-const UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
 type Mode = "plan" | "reference";
 
 /**
@@ -106,20 +98,20 @@ function engineUrn(urn: string): string {
 
 /** Turns wire values into plan values: unknowns and secrets marked, keys sorted for stable diffs. */
 function fromWire(value: unknown, mode: Mode, root: string): unknown {
-    if (value === UNKNOWN_WIRE) return UNKNOWN;
+    if (value === WIRE.unknown) return UNKNOWN;
     if (Array.isArray(value)) return value.map((v) => fromWire(v, mode, root));
     if (value === null || typeof value !== "object") return value;
     const obj = value as Record<string, unknown>;
-    switch (obj[SIG_KEY]) {
-        case SIG_SECRET:
+    switch (obj[WIRE.sigKey]) {
+        case WIRE.secret:
             return mode === "plan" ? SECRET : fromWire(obj.value, mode, root);
-        case SIG_RESOURCE:
+        case WIRE.resource:
             return { $resource: engineUrn(String(obj.urn)) };
-        case SIG_ASSET:
+        case WIRE.asset:
             return { $asset: typeof obj.path === "string" ? path.relative(root, path.resolve(obj.path)) : obj.uri ?? "<text>" };
-        case SIG_ARCHIVE:
+        case WIRE.archive:
             return { $archive: typeof obj.path === "string" ? path.relative(root, path.resolve(obj.path)) : "<archive>" };
-        case SIG_OUTPUT:
+        case WIRE.output:
             if (obj.secret === true && mode === "plan") return SECRET;
             return "value" in obj ? fromWire(obj.value, mode, root) : UNKNOWN;
         default: {
@@ -129,46 +121,6 @@ function fromWire(value: unknown, mode: Mode, root: string): unknown {
         }
     }
 }
-
-interface Registration {
-    urn: string;
-    type: string;
-    name: string;
-    custom: boolean;
-    id?: string;
-    parent?: string;
-    protect: boolean;
-    dependsOn: string[];
-    provider?: string;
-    inputs: unknown;
-    outputs: unknown;
-}
-
-// The SDK's runtime internals this harness drives; stable across 3.x and used by its own mock tests.
-const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { settings: { monitor: unknown } } };
-const pulumiLog = require("@pulumi/pulumi/log") as { hasErrors(): boolean; error(msg: string, resource?: unknown): Promise<void> };
-const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise<T>(promise: Promise<T>, context: unknown): Promise<T> };
-const sdkResource = require("@pulumi/pulumi/resource") as { Resource: { callsites(): unknown[] } };
-
-interface MonitorRequest {
-    getType(): string;
-    getName(): string;
-    getParent(): string;
-    getCustom(): boolean;
-    getProtect(): boolean;
-    getDependenciesList(): string[];
-    getProvider(): string;
-    getObject(): { toJavaScript(): unknown } | undefined;
-    getUrn(): string;
-    getOutputs(): { toJavaScript(): unknown } | undefined;
-}
-interface MonitorResponse {
-    getUrn(): string;
-    getId(): string;
-    getObject(): { toJavaScript(): unknown } | undefined;
-}
-type Callback = (err: unknown, resp?: MonitorResponse) => void;
 
 interface RunContext extends MockContext {
     readonly root: string;
@@ -206,30 +158,6 @@ class PlanMocks implements pulumi.runtime.Mocks {
     }
 }
 
-/**
- * Switches off, while a program runs, the SDK's diagnostics that a deployment shows and a plan never
- * records; they were most of the plan's time. Returns what switches them back on.
- * - Stack traces: the SDK captures one for its debug metadata and errors; failures are reported by message.
- * - The leak tracker: every internal promise (four per resource property) is wrapped to report promises
- *   still pending at process exit, a third of the plan's allocations; the plan waits for every
- *   registration (waitForRPCs) and fails on the first error instead.
- * - Source positions: every registration captures and parses an unlimited stack trace for the engine
- *   (the declaring file and line); plans record none.
- */
-function suspendSdkDiagnostics(): () => void {
-    const stackTraceLimit = Error.stackTraceLimit;
-    const trackPromise = debuggable.debuggablePromise;
-    const callsites = sdkResource.Resource.callsites;
-    Error.stackTraceLimit = 0;
-    debuggable.debuggablePromise = (promise) => promise;
-    sdkResource.Resource.callsites = () => [];
-    return () => {
-        Error.stackTraceLimit = stackTraceLimit;
-        debuggable.debuggablePromise = trackPromise;
-        sdkResource.Resource.callsites = callsites;
-    };
-}
-
 /** Runs one stack program under the mock runtime and returns what it would create. */
 async function planStack(project: ProjectFile, stack: string, config: StackConfig, ctx: RunContext): Promise<StackPlan> {
     const account = stackAccount(config, `${project.name} (stack ${stack})`);
@@ -237,43 +165,9 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     if (!region) throw new PlanError(project.name, stack, ["aws:region is not set in the stack file"], path.relative(process.cwd(), path.join(project.dir, `Pulumi.${stack}.yaml`)));
     const runCtx: RunContext = { ...ctx, account, region, project: project.name, stack };
 
-    await pulumi.runtime.setMocks(new PlanMocks(runCtx), project.name, stack, ctx.preview);
-    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-
-    const registrations = new Map<string, Registration>();
-    const monitor = state.getStore().settings.monitor as {
-        registerResource(req: MonitorRequest, cb: Callback): Promise<void>;
-        registerResourceOutputs(req: MonitorRequest, cb: (err: unknown) => void): void;
-    };
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) =>
-        register(req, (err, resp) => {
-            if (!err && resp) {
-                registrations.set(resp.getUrn(), {
-                    urn: resp.getUrn(),
-                    type: req.getType(),
-                    name: req.getName(),
-                    custom: req.getCustom(),
-                    id: req.getCustom() ? resp.getId() : undefined,
-                    parent: req.getParent() || undefined,
-                    protect: req.getProtect() === true,
-                    dependsOn: [...req.getDependenciesList()].sort(),
-                    provider: req.getProvider() || undefined,
-                    inputs: req.getObject()?.toJavaScript() ?? {},
-                    outputs: resp.getObject()?.toJavaScript() ?? {},
-                });
-            }
-            cb(err, resp);
-        });
-    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
-    monitor.registerResourceOutputs = (req, cb) => {
-        const reg = registrations.get(req.getUrn());
-        if (reg) reg.outputs = req.getOutputs()?.toJavaScript() ?? {};
-        registerOutputs(req, cb);
-    };
+    const registrations = await startMockDeployment(new PlanMocks(runCtx), project.name, stack, config, ctx.preview);
 
     const failures: string[] = [];
-    const resumeSdkDiagnostics = suspendSdkDiagnostics();
     // A rejected input leaves the SDK's keep-alive for that registration open for good, so waiting for
     // every RPC would hang: the first failure ends the wait instead.
     let reportFailure = () => {};
@@ -285,16 +179,15 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     };
     process.on("unhandledRejection", fail);
     passesRunning++;
-    const hadLoggedErrors = pulumiLog.hasErrors();
-    const originalLogError = pulumiLog.error;
-    pulumiLog.error = async (msg: string) => fail(msg);
+    const hadLoggedErrors = sdkHasLoggedErrors();
+    const restoreSdkErrors = captureSdkErrors(fail);
     try {
         forgetProgramModules(ctx.root);
         const program = pulumi.runtime.runInPulumiStack(async () => {
             const entry = require(project.entry) as { default?: unknown } & Record<string, unknown>;
             return typeof entry.default === "function" ? await (entry.default as () => unknown)() : entry;
         });
-        await Promise.race([program.then(() => settings.waitForRPCs()), firstFailure]);
+        await Promise.race([program.then(() => settleRegistrations()), firstFailure]);
         // Let rejections raised inside apply callbacks reach the handler before judging the run.
         await new Promise((resolve) => setImmediate(resolve));
     } catch (err) {
@@ -304,10 +197,9 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
         if (failures.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
         process.off("unhandledRejection", fail);
         passesRunning--;
-        pulumiLog.error = originalLogError;
-        resumeSdkDiagnostics();
+        restoreSdkErrors();
     }
-    if (!hadLoggedErrors && pulumiLog.hasErrors()) failures.push("the program logged errors (see above)");
+    if (!hadLoggedErrors && sdkHasLoggedErrors()) failures.push("the program logged errors (see above)");
     if (failures.length > 0) {
         throw new PlanError(project.name, stack, [...new Set(failures)], path.relative(process.cwd(), path.join(project.dir, `Pulumi.${stack}.yaml`)));
     }
@@ -345,7 +237,7 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
 function isSecretWire(value: unknown): boolean {
     if (value === null || typeof value !== "object") return false;
     const obj = value as Record<string, unknown>;
-    return obj[SIG_KEY] === SIG_SECRET || (obj[SIG_KEY] === SIG_OUTPUT && obj.secret === true);
+    return obj[WIRE.sigKey] === WIRE.secret || (obj[WIRE.sigKey] === WIRE.output && obj.secret === true);
 }
 
 function describe(err: unknown): string {
