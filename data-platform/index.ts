@@ -30,7 +30,6 @@ import { GlueLoadJob, jobLogGroupPrefix } from "../shared/glue-load-job";
 import { GlueNetwork } from "../shared/glue-network";
 import { RedshiftSandbox } from "../shared/redshift-sandbox";
 import { RedshiftDdlTarget, RedshiftSchema } from "../shared/redshift-schema";
-import { letRegistrationsCatchUp } from "../shared/registration";
 import { SecureBucket } from "../shared/secure-bucket";
 import { firehoseRoleName, LOAD_METRICS_NAMESPACE, resourceName, roleArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
@@ -251,7 +250,6 @@ async function main(): Promise<Record<string, unknown>> {
     const jobScript = new GlueJobScript("load-to-redshift", { bucket: { name: glueBucket.bucketName, arn: glueBucket.arn, ready: glueBucket.ready } });
     const glue: Record<string, PipelineGlue> = {};
     for (const p of pipelineNames) {
-        await letRegistrationsCatchUp();
         const { def } = p;
         const pipelinePrefix = resourceName(stack, def.name);
         const crawlers = new GlueCrawlerPair(def.name, {

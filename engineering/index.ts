@@ -22,7 +22,6 @@ import { IngestionPipeline, pipelineNames } from "../shared/ingestion-pipeline";
 import { resourceName, roleArn } from "../shared/naming";
 import { PipelineAlarms } from "../shared/pipeline-alarms";
 import { PipelineDashboard } from "../shared/pipeline-dashboard";
-import { letRegistrationsCatchUp } from "../shared/registration";
 import { firehoseErrorPrefix, firehosePrefix, rawBackupErrorPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
 import { validatePipelines } from "../shared/pipeline/validate";
 import { pipelines } from "../shared/pipelines";
@@ -89,7 +88,6 @@ async function main() {
 
     const ingestion: IngestionPipeline[] = [];
     for (const def of pipelines) {
-        await letRegistrationsCatchUp();
         const granted = dataPlatform.pipelines[def.name];
         ingestion.push(new IngestionPipeline(def.name, {
             definition: def,
@@ -153,7 +151,6 @@ async function main() {
     });
     const monitoring: Array<{ alarms: PipelineAlarms; dashboard: PipelineDashboard }> = [];
     for (const [index, def] of pipelines.entries()) {
-        await letRegistrationsCatchUp();
         const { streamName, deliveryStreamName } = ingestion[index].names;
         // The stage has detailed metrics on (IngestionApi's method settings), so each route has its own.
         const apiMetrics = { apiName: api.restApi.name, stageName: api.stage.stageName, routes: pipelineRoutes(def.name) };
