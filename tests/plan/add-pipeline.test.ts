@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { PipelineDefinition } from "../../shared/pipeline/definition";
 import { pipelines } from "../../shared/pipelines";
 import { runPlan } from "../../tools/plan/runner";
+import { devPlan } from "../support/dev-plan";
 import { PlannedResource, StackPlan } from "../../tools/plan/types";
 
 /** A pipeline declared as a user would, under names no user would pick (so it never collides with theirs). */
@@ -40,7 +41,7 @@ function typeCounts(resources: PlannedResource[]): Record<string, number> {
 
 describe("pipelines: adding one declaration grows both stacks by exactly that pipeline", function () {
     it("adds a stream, Firehose, routes, crawlers, job and table for the new pipeline, and nothing else", async () => {
-        const before = await runPlan({ stack: "dev", write: false });
+        const before = await devPlan();
         pipelines.push(probe);
         let after;
         try {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { PlanError, PlanResult, runPlan } from "../../tools/plan/runner";
+import { devPlan } from "../support/dev-plan";
 
 async function planError(promise: Promise<unknown>): Promise<PlanError> {
     try {
@@ -15,7 +16,7 @@ describe("plan: the stacks in first-deploy order, and the cross-stack contract",
     let result: PlanResult;
 
     before(async () => {
-        result = await runPlan({ stack: "dev", write: false });
+        result = await devPlan();
     });
 
     it("plans bootstrap, then data-platform without engineering, engineering, then data-platform's second pass", () => {

@@ -9,20 +9,10 @@ import * as os from "os";
 import * as path from "path";
 import { PlannedResource, StackPlan } from "../../tools/plan/types";
 import { evaluatePlansDetailed } from "../../tools/policy/evaluate";
+import { devPlan } from "../support/dev-plan";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const CLI = path.join(ROOT, "build", "tools", "policy-cli.js");
-
-type Runner = { runPlan(options: { stack?: string; write?: boolean }): Promise<{ plans: StackPlan[] }> };
-
-function loadRunner(): Runner | undefined {
-    try {
-        return require("../../tools/plan/runner") as Runner;
-    } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") return undefined;
-        throw error;
-    }
-}
 
 /** Identity-policy resources whose document is a known JSON string: where a statement can be injected. */
 function injectable(resource: PlannedResource): boolean {
@@ -40,12 +30,7 @@ describe("policy pack over the planned stacks", function () {
     let plans: StackPlan[] = [];
 
     before(async function () {
-        const runner = loadRunner();
-        if (runner === undefined) {
-            this.skip();
-            return;
-        }
-        plans = (await runner.runPlan({ stack: "dev", write: false })).plans;
+        plans = (await devPlan()).plans;
     });
 
     it("covers every project of the repository", () => {

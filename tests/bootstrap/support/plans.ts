@@ -3,7 +3,8 @@
  * (one per top-level Pulumi.<account>.yaml) and the pipeline stacks deployed into the same account.
  */
 import * as path from "path";
-import { PlanResult, repoRoot, runPlan } from "../../../tools/plan/runner";
+import { PlanResult, repoRoot } from "../../../tools/plan/runner";
+import { devPlan } from "../../support/dev-plan";
 import { readProjectFile, readStackConfig } from "../../../tools/plan/stack-files";
 import { PlannedResource, StackPlan } from "../../../tools/plan/types";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../../../bootstrap/names";
@@ -16,7 +17,7 @@ let planned: Promise<PlanResult> | undefined;
 
 /** `npm run plan` for the dev stacks, once per test process. */
 export function plans(): Promise<PlanResult> {
-    planned ??= runPlan({ stack: ENVIRONMENT_STACK, write: false });
+    planned ??= devPlan();
     return planned;
 }
 

@@ -1,4 +1,5 @@
-import { PlanPass, PlanResult, runPlan } from "../../../tools/plan/runner";
+import { PlanPass, PlanResult } from "../../../tools/plan/runner";
+import { devPlan as sharedDevPlan } from "../../support/dev-plan";
 import { PlannedResource, StackPlan } from "../../../tools/plan/types";
 
 export const DATA_PLATFORM = "tracking-data-platform";
@@ -24,7 +25,7 @@ let planned: Promise<PlanResult> | undefined;
 
 /** `npm run plan` for the dev stacks (not written to plan/), once per test process. */
 export function devPlan(): Promise<PlanResult> {
-    planned ??= runPlan({ stack: "dev", write: false });
+    planned ??= sharedDevPlan();
     return planned;
 }
 

@@ -1,4 +1,6 @@
 import { PlanError, PlanOptions, PlanResult, runPlan } from "../../../tools/plan/runner";
+import { settleRegistrations } from "../../../tools/plan/sdk-adapter";
+import { devPlan as sharedDevPlan } from "../../support/dev-plan";
 import { PlannedResource, StackPlan } from "../../../tools/plan/types";
 
 export const ENGINEERING = "tracking-engineering";
@@ -8,12 +10,9 @@ let planned: Promise<PlanResult> | undefined;
 
 /** `npm run plan` for the dev stacks, run once per test process (every suite here reads the same plan). */
 export function devPlan(): Promise<PlanResult> {
-    planned ??= runPlan({ stack: "dev", write: false });
+    planned ??= sharedDevPlan();
     return planned;
 }
-
-// The SDK's RPC bookkeeping, which the plan runner also drives.
-const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 /**
  * Runs a plan that must fail and returns its PlanError. A failed program leaves the SDK's last RPCs
@@ -31,7 +30,7 @@ export async function planFailure(options: PlanOptions): Promise<PlanError> {
     const absorb = () => undefined;
     process.on("unhandledRejection", absorb);
     try {
-        await settings.waitForRPCs().catch(absorb);
+        await settleRegistrations().catch(absorb);
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
         process.off("unhandledRejection", absorb);
