@@ -159,7 +159,8 @@ function main() {
     if (then >= 0) {
         const script = path.resolve(args[then + 1]);
         process.argv = [process.argv[0], script, ...args.slice(then + 2)];
-        require(script);
+        // As `node <script>` would: the script is the main module (its `require.main === module` holds).
+        require("module").runMain(script);
     }
 }
 

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -34,6 +35,14 @@ describe("build: only what changed, and always what changed", function () {
     it("transpiles nothing when nothing changed", () => {
         build({ quiet: true });
         expect(build({ quiet: true })).to.deep.equal({ transpiled: [], removed: 0 });
+    });
+
+    it("--then runs the script as `node <script> args` would: its main module, its arguments", () => {
+        const probe = path.join(scratch, "main-probe.js");
+        fs.writeFileSync(probe, "console.log(JSON.stringify({ main: require.main === module, args: process.argv.slice(2) }));\n");
+        const run = spawnSync(process.execPath, [path.join(scratch, "tools", "build.js"), "--quiet", "--then", probe, "--out", "x"], { encoding: "utf8" });
+        expect(run.status, run.stderr).to.equal(0);
+        expect(JSON.parse(run.stdout)).to.deep.equal({ main: true, args: ["--out", "x"] });
     });
 
     it("an edited stack program is what the next plan evaluates", async () => {
