@@ -7,6 +7,7 @@ import { readBootstrapConfig } from "./config";
 import { ApiGatewayAccountLogging } from "./components/apigateway-logging";
 import { DeployIdentities } from "./components/deploy-identities";
 import { StateBackend } from "./components/state-backend";
+import { PIPELINE_PROJECTS } from "./iam/permissions";
 import type { Scope } from "./iam/scope";
 import { secretsProviderUrl, stateBackendUrl, stateBucketName } from "./names";
 
@@ -42,6 +43,7 @@ const backend = config.stateBackend
           account: config.accountId,
           otherAccount: config.otherAccountId,
           otherAccountAdminRoleArns: config.otherAccountAdminRoleArns,
+          otherAccountProject: PIPELINE_PROJECTS[config.accountRole === "engineering" ? "data-platform" : "engineering"],
       })
     : undefined;
 

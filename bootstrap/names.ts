@@ -69,6 +69,15 @@ export const STATE_OBJECT_PREFIX = ".pulumi/";
 /** Where the DIY backend keeps the lock every operation (previews included) takes on its stack. */
 export const STATE_LOCK_PREFIX = `${STATE_OBJECT_PREFIX}locks/`;
 
+/**
+ * The object prefixes a deploy of one Pulumi project writes in the DIY backend (project-scoped layout):
+ * its stacks' checkpoints, their history and backups, and their locks. The bootstrap's own state
+ * (`tracking-bootstrap`) is under none of a pipeline project's prefixes: only administrators write it.
+ */
+export function stateWritePrefixes(project: string): string[] {
+    return [`${STATE_OBJECT_PREFIX}stacks/${project}/`, `${STATE_OBJECT_PREFIX}history/${project}/`, `${STATE_OBJECT_PREFIX}backups/${project}/`, `${STATE_LOCK_PREFIX}organization/${project}/`];
+}
+
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
 export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
 

@@ -38,9 +38,12 @@ export interface EncryptionKeyArgs {
     readonly aliasName: string;
     /**
      * ARN of the IAM role that administers the key (the bootstrap's deployer role, which exists before
-     * any stack). It is granted `KEY_ADMINISTRATION_ACTIONS` through its account root with an
-     * `aws:PrincipalArn` condition rather than as a direct principal: a direct role principal is stored
-     * as the role's unique id, so a recreated deployer role would be locked out of the key.
+     * any stack). The key policy names it as the principal, so the key policy alone grants it
+     * `KEY_ADMINISTRATION_ACTIONS`: the deployer's IAM policies hold no key administration, and tagging
+     * some other key of the account gives it nothing. KMS stores a role principal as the role's unique
+     * id, so a recreated deployer role would lose it; the second statement (the account root with an
+     * `aws:PrincipalArn` condition) is the way back: an administrator gives the recreated role
+     * `kms:PutKeyPolicy` in an IAM policy, and its next deploy rewrites this policy.
      */
     readonly administratorRoleArn: string;
     /**
@@ -91,15 +94,22 @@ export class EncryptionKey extends pulumi.ComponentResource {
         const administration: PolicyStatement = {
             Sid: "KeyAdministrationByDeployer",
             Effect: "Allow",
-            Principal: { AWS: accountRootArn(partition, account) },
+            Principal: { AWS: args.administratorRoleArn },
             Action: [...KEY_ADMINISTRATION_ACTIONS],
+            Resource: "*",
+        };
+        const recovery: PolicyStatement = {
+            Sid: "KeyPolicyRecoveryByDeployer",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn(partition, account) },
+            Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"],
             Resource: "*",
             Condition: { ArnEquals: { "aws:PrincipalArn": args.administratorRoleArn } },
         };
         // policyDocument refuses wildcard services (`kms:*`), duplicate Sids and empty principals/values.
         this.policy = pulumi
             .output(args.policyStatements as pulumi.Input<PolicyStatement[]>)
-            .apply((statements) => policyDocument([administration, ...statements], `key policy of EncryptionKey "${name}"`));
+            .apply((statements) => policyDocument([administration, recovery, ...statements], `key policy of EncryptionKey "${name}"`));
 
         this.key = new aws.kms.Key(name, {
             description: args.description,

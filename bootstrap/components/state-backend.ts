@@ -4,7 +4,7 @@ import { roleArn } from "../../shared/naming";
 import { PolicyStatement } from "../../shared/iam";
 import { KEY_ADMINISTRATION_ACTIONS } from "../../shared/encryption-key";
 import { SecureBucket } from "../../shared/secure-bucket";
-import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, secretsProviderUrl, STATE_KEY_ALIAS, STATE_LOCK_PREFIX, STATE_OBJECT_PREFIX, stateBackendUrl, stateBucketName } from "../names";
+import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, secretsProviderUrl, STATE_KEY_ALIAS, STATE_LOCK_PREFIX, STATE_OBJECT_PREFIX, stateBackendUrl, stateBucketName, stateWritePrefixes } from "../names";
 
 export interface StateBackendArgs {
     readonly partition: string;
@@ -15,6 +15,8 @@ export interface StateBackendArgs {
     readonly otherAccount: string;
     /** The other account's administrator roles (ARN patterns), which run that account's bootstrap. */
     readonly otherAccountAdminRoleArns: readonly string[];
+    /** The Pulumi project the other account's deployer deploys: the only state it may write. */
+    readonly otherAccountProject: string;
 }
 
 /** Key administration, for the account's own administrators (through their IAM policies). */
@@ -94,7 +96,15 @@ export class StateBackend extends pulumi.ComponentResource {
         const grants: PolicyStatement[] = [
             { Sid: "OtherAccountList", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: otherAccount([otherDeployer, ...otherReaders]) },
             { Sid: "OtherAccountRead", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:GetObject"], Resource: objects, Condition: otherAccount([otherDeployer, ...otherReaders]) },
-            { Sid: "OtherAccountWrite", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:DeleteObject", "s3:PutObject"], Resource: objects, Condition: otherAccount([otherDeployer]) },
+            // Its own project's state only; the bootstrap's state is the administrators'.
+            {
+                Sid: "OtherAccountWrite",
+                Effect: "Allow",
+                Principal: { AWS: otherRoot },
+                Action: ["s3:DeleteObject", "s3:PutObject"],
+                Resource: stateWritePrefixes(args.otherAccountProject).map((prefix) => `${bucketArn}/${prefix}*`),
+                Condition: otherAccount([otherDeployer]),
+            },
             // Every operation, a preview too (the drift check's refreshing one included), takes the stack's lock object.
             { Sid: "OtherAccountPreviewLock", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:DeleteObject", "s3:PutObject"], Resource: `${bucketArn}/${STATE_LOCK_PREFIX}*`, Condition: otherAccount(otherReaders) },
             ...(admins.length > 0

@@ -23,6 +23,7 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
     // Engineering's Firehose roles write into the data-platform account's landing bucket, under its key.
     const keyAccounts = role === "engineering" ? [scope.account, scope.otherAccount] : [scope.account];
     const buckets = perStack(scope, (p) => `arn:${scope.partition}:s3:::${p}*`);
+    const inPair = { StringEquals: { "aws:ResourceAccount": keyAccounts } };
     const glue = (resource: string) => arn(scope, "glue", resource);
     return document([
         allow(
@@ -31,15 +32,19 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
             own("kinesis", (p) => `stream/${p}*`),
         ),
         allow("FirehoseStackStreams", ["firehose:PutRecord", "firehose:PutRecordBatch"], own("firehose", (p) => `deliverystream/${p}*`)),
-        allow("S3StackBuckets", ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], buckets),
+        // S3 ARNs name no account, and bucket names are global: only the pair's own buckets count.
+        { ...allow("S3StackBuckets", ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], buckets), Condition: inPair },
         // PutObjectAcl: Firehose sends x-amz-acl: bucket-owner-full-control across accounts (Firehose developer
         // guide, "Cross-account delivery to an Amazon S3 destination"), and only that canned ACL.
-        allow(
-            "S3StackObjects",
-            ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-            buckets.map((b) => `${b}/*`),
-        ),
-        { ...allow("S3BucketOwnerAcl", [FIREHOSE_ACL_ACTION], buckets.map((b) => `${b}/*`)), Condition: FIREHOSE_ACL_CONDITION },
+        {
+            ...allow(
+                "S3StackObjects",
+                ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+                buckets.map((b) => `${b}/*`),
+            ),
+            Condition: inPair,
+        },
+        { ...allow("S3BucketOwnerAcl", [FIREHOSE_ACL_ACTION], buckets.map((b) => `${b}/*`)), Condition: { ...FIREHOSE_ACL_CONDITION, StringEquals: { ...FIREHOSE_ACL_CONDITION.StringEquals, ...inPair.StringEquals } } },
         // Workload roles name their keys in their own policies; the boundary admits the accounts' keys.
         allow(
             "KmsUseKeys",

@@ -34,6 +34,7 @@ import {
     STATE_LOCK_PREFIX,
     STATE_OBJECT_PREFIX,
     stateBucketName,
+    stateWritePrefixes,
     WORKLOAD_BOUNDARY_NAME,
     workloadBoundaryArn,
 } from "../names";
@@ -76,31 +77,46 @@ export function boundaryArn(scope: Scope): string {
 }
 
 const roleArns = (scope: Scope) => perStack(scope, (p) => arn(scope, "iam", `role/${p}*`, { region: false }));
+const stackPolicyArns = (scope: Scope) => perStack(scope, (p) => arn(scope, "iam", `policy/${p}*`, { region: false }));
+
+/** The services through which the deployer uses the stacks' keys when it creates encrypted resources. */
+const KMS_USED_THROUGH = ["s3", "secretsmanager", "kinesis", "firehose", "redshift-serverless"];
 
 /** Roles, policies and keys: both accounts' stacks create them. */
 const COMMON: PermissionTable = {
-    iam: (scope) => [
+    iam: (scope): Grant[] => [
         {
             sid: "StackRoles",
             readOnly: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags", "iam:ListInstanceProfilesForRole"],
-            // Removing permissions is always safe; adding them is the next grant's, under the boundary.
-            deployOnly: ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:DeleteRolePolicy", "iam:DetachRolePolicy"],
+            // Removing permissions is always safe; adding them is the next grants', under the boundary.
+            // No iam:UpdateAssumeRolePolicy: a stack role's trust is set by CreateRole, and changing it
+            // later would let the deployer make a workload role assumable by itself.
+            deployOnly: ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:TagRole", "iam:UntagRole", "iam:DeleteRolePolicy"],
             resources: roleArns(scope),
         },
         {
             // Without the boundary condition, the deployer could create a role that trusts itself, give
             // it any inline policy and assume it. With it, no role it creates or edits can exceed the
-            // boundary, and DeleteRolePermissionsBoundary is never granted.
+            // boundary, and DeleteRolePermissionsBoundary is never granted. PutRolePolicy takes an inline
+            // document, which no condition key describes: the boundary is what caps it.
             sid: "StackRolesWithinBoundary",
-            deployOnly: ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:PutRolePermissionsBoundary"],
+            deployOnly: ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"],
             resources: roleArns(scope),
             condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn(scope) } },
         },
         {
+            // Managed policies: the stacks' own only (iam:PolicyARN), never an AWS-managed one.
+            sid: "StackRolesStackPolicies",
+            deployOnly: ["iam:AttachRolePolicy"],
+            resources: roleArns(scope),
+            condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn(scope) }, ArnLike: { "iam:PolicyARN": stackPolicyArns(scope) } },
+        },
+        { sid: "StackRolesDetachStackPolicies", deployOnly: ["iam:DetachRolePolicy"], resources: roleArns(scope), condition: { ArnLike: { "iam:PolicyARN": stackPolicyArns(scope) } } },
+        {
             sid: "StackPolicies",
             readOnly: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags", "iam:ListEntitiesForPolicy"],
             deployOnly: ["iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
-            resources: perStack(scope, (p) => arn(scope, "iam", `policy/${p}*`, { region: false })),
+            resources: stackPolicyArns(scope),
         },
     ],
     kms: (scope) => {
@@ -108,32 +124,20 @@ const COMMON: PermissionTable = {
         return [
             { sid: "KmsCreateTaggedKeys", deployOnly: ["kms:CreateKey"], resources: ["*"], condition: requestTagged(scope) },
             // KMS: "to add tags while creating a KMS key, the principal must have kms:TagResource in an
-            // IAM policy that isn't restricted to particular KMS keys" - so the request tag is the guard.
+            // IAM policy that isn't restricted to particular KMS keys", and no condition key tells a create
+            // from a later call. So this grant can tag any key of the account; no grant depends on a key's
+            // tag, so a tag gives nothing: the stacks' key policies name the deployer (shared/encryption-key.ts).
             { sid: "KmsTagOnCreate", deployOnly: ["kms:TagResource"], resources: keys, condition: requestTagged(scope) },
+            // Reads only: key administration is granted by each stack key's own policy, to the deployer by ARN.
+            { sid: "KmsStackKeys", readOnly: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"], resources: keys, condition: resourceTagged(scope) },
             {
-                sid: "KmsStackKeys",
-                readOnly: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
-                deployOnly: [
-                    "kms:PutKeyPolicy",
-                    "kms:EnableKeyRotation",
-                    "kms:DisableKeyRotation",
-                    "kms:UpdateKeyDescription",
-                    "kms:EnableKey",
-                    "kms:DisableKey",
-                    "kms:ScheduleKeyDeletion",
-                    "kms:CancelKeyDeletion",
-                    "kms:TagResource",
-                    "kms:UntagResource",
-                    "kms:CreateAlias",
-                    "kms:UpdateAlias",
-                    "kms:DeleteAlias",
-                    // Creating encrypted resources (secrets, objects, streams) calls KMS as the caller.
-                    "kms:Encrypt",
-                    "kms:Decrypt",
-                    "kms:GenerateDataKey",
-                ],
+                // Creating encrypted resources (Glue script objects, secrets) calls KMS as the caller, through
+                // the service; never a direct Encrypt/Decrypt, so a key the deployer could tag decrypts nothing
+                // outside the stacks' own objects and secrets (which its S3 and Secrets Manager grants name).
+                sid: "KmsUseThroughStackServices",
+                deployOnly: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
                 resources: keys,
-                condition: resourceTagged(scope),
+                condition: { StringEquals: { ...resourceTagEquals(scope), "kms:ViaService": KMS_USED_THROUGH.map((service) => `${service}.${scope.region}.amazonaws.com`) } },
             },
             {
                 // Redshift Serverless and Secrets Manager create grants on the caller's behalf.
@@ -214,13 +218,22 @@ const MONITORING: PermissionTable = {
     ],
 };
 
-/** The shared Pulumi backend (state objects and the secrets provider's key), when there is one. */
-function stateBackendGrants(scope: Scope): Grant[] {
+/** The Pulumi project whose stacks each account's deployer deploys (its Pulumi.yaml `name`). */
+export const PIPELINE_PROJECTS: Readonly<Record<AccountRole, string>> = { engineering: "tracking-engineering", "data-platform": "tracking-data-platform" };
+
+/**
+ * The shared Pulumi backend (state objects and the secrets provider's key), when there is one. The
+ * deployer reads the whole backend (StackReferences read the other project's stacks; the CLI reads
+ * `.pulumi/meta.yaml`) but writes only its own project's state: never the bootstrap's, which an
+ * administrator's next `pulumi up` would otherwise trust.
+ */
+function stateBackendGrants(scope: Scope, role: AccountRole): Grant[] {
     if (scope.stateAccount === undefined) return [];
     const bucket = stateBucketArn(scope, scope.stateAccount);
     return [
         { sid: "StateBucketList", readOnly: ["s3:ListBucket", "s3:GetBucketLocation"], resources: [bucket] },
-        { sid: "StateObjects", readOnly: ["s3:GetObject"], deployOnly: ["s3:PutObject", "s3:DeleteObject"], resources: [`${bucket}/${STATE_OBJECT_PREFIX}*`] },
+        { sid: "StateObjects", readOnly: ["s3:GetObject"], resources: [`${bucket}/${STATE_OBJECT_PREFIX}*`] },
+        { sid: "StateObjectsOfProject", deployOnly: ["s3:PutObject", "s3:DeleteObject"], resources: stateWritePrefixes(PIPELINE_PROJECTS[role]).map((prefix) => `${bucket}/${prefix}*`) },
         {
             // The key's id is generated; its alias is not, and KMS evaluates kms:ResourceAliases on Decrypt.
             sid: "StateSecretsKey",
@@ -371,6 +384,17 @@ const ENGINEERING: PermissionTable = {
 
 /** EC2 resource types the data-platform network consists of (awsx VPC, endpoints, security groups). */
 const EC2_TAGGED_TYPES = ["vpc", "subnet", "route-table", "internet-gateway", "natgateway", "elastic-ip", "security-group", "vpc-endpoint"];
+/** Each create call of the network, and the one resource type it creates. */
+const EC2_CREATES: ReadonlyArray<readonly [string, string]> = [
+    ["ec2:CreateVpc", "vpc"],
+    ["ec2:CreateSubnet", "subnet"],
+    ["ec2:CreateRouteTable", "route-table"],
+    ["ec2:CreateInternetGateway", "internet-gateway"],
+    ["ec2:CreateNatGateway", "natgateway"],
+    ["ec2:AllocateAddress", "elastic-ip"],
+    ["ec2:CreateSecurityGroup", "security-group"],
+    ["ec2:CreateVpcEndpoint", "vpc-endpoint"],
+];
 /** The create calls whose tags EC2 authorizes as ec2:CreateTags with an ec2:CreateAction condition. */
 const EC2_CREATE_ACTIONS = [
     "CreateVpc",
@@ -449,11 +473,12 @@ const DATA_PLATFORM: PermissionTable = {
                 resources: buckets,
             },
             {
-                // Objects the stacks upload (Glue scripts). Reading objects is deploy-only: the landing
-                // data is not for pull-request previews.
+                // The only objects the stacks upload are the Glue job scripts: the landed data, the raw
+                // backup and the jobs' TempDir are the workloads', never the deployer's to overwrite or
+                // delete (no object version is ever deleted). Reading them is deploy-only as well.
                 sid: "S3StackObjects",
-                deployOnly: ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObject", "s3:DeleteObjectVersion"],
-                resources: buckets.map((b) => `${b}/*`),
+                deployOnly: ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObject"],
+                resources: glueScriptObjects(scope),
             },
             {
                 // A refresh reads each Glue job script the stacks upload (aws.s3.BucketObjectv2): HeadObject
@@ -559,21 +584,9 @@ const DATA_PLATFORM: PermissionTable = {
                 resources: ["*"],
             },
             { sid: "Ec2StackVpcAttributes", readOnly: ["ec2:DescribeVpcAttribute"], resources: [arn(scope, "ec2", "vpc/*")], condition: resourceTagged(scope) },
-            {
-                sid: "Ec2CreateTagged",
-                deployOnly: [
-                    "ec2:CreateVpc",
-                    "ec2:CreateSubnet",
-                    "ec2:CreateRouteTable",
-                    "ec2:CreateInternetGateway",
-                    "ec2:CreateNatGateway",
-                    "ec2:AllocateAddress",
-                    "ec2:CreateSecurityGroup",
-                    "ec2:CreateVpcEndpoint",
-                ],
-                resources: tagged,
-                condition: requestTagged(scope),
-            },
+            // Each create carries the stack tag on the resource it creates, and on nothing else: the parents
+            // it names (the VPC of a subnet, the subnets of an endpoint) need the tag already (Ec2StackNetwork).
+            ...EC2_CREATES.map(([action, type]) => ({ sid: `Ec2${action.slice(4)}Tagged`, deployOnly: [action], resources: [arn(scope, "ec2", `${type}/*`)], condition: requestTagged(scope) })),
             {
                 // Tags in a create request are authorized as CreateTags with the create call's name.
                 sid: "Ec2TagOnCreate",
@@ -701,7 +714,7 @@ export const ACCOUNT_TABLES: Readonly<Record<AccountRole, PermissionTable>> = { 
 /** Every grant of the deployer of one account: the common table, the account's table, the backend. */
 export function deployerGrants(role: AccountRole, scope: Scope): Grant[] {
     const tables = [COMMON, MONITORING, ACCOUNT_TABLES[role]];
-    return [...tables.flatMap((table) => Object.values(table).flatMap((grants) => grants(scope))), passRole(scope, role), ...stateBackendGrants(scope)];
+    return [...tables.flatMap((table) => Object.values(table).flatMap((grants) => grants(scope))), passRole(scope, role), ...stateBackendGrants(scope, role)];
 }
 
 /**

@@ -42,6 +42,8 @@ export async function decide(request: Request, policies: Policies): Promise<Deci
     const account = ROLE_ARN.exec(request.principal)?.[1];
     const context: Record<string, string | string[]> = {
         ...(account ? { "aws:PrincipalArn": request.principal, "aws:PrincipalAccount": account } : {}),
+        // AWS sets aws:ResourceAccount on every request to a resource of an account.
+        ...(/^\d{12}$/.test(request.resourceAccount) ? { "aws:ResourceAccount": request.resourceAccount } : {}),
         ...(request.context ?? {}),
     };
     const simulation: Simulation = {

@@ -2,6 +2,7 @@
  * Every create, change and delete call the deployer makes for the planned pipeline resources
  * (support/requirements.ts), asked of a read-only role: the calls it is allowed are leaks.
  */
+import { STATE_LOCK_PREFIX } from "../../../bootstrap/names";
 import { PlannedResource } from "../../../tools/plan/types";
 import { applicable, effectiveTags, tagContext } from "./context";
 import { AccountView, PolicyDocument, RoleView } from "./plans";
@@ -69,6 +70,11 @@ export async function deployerChangeRequests(view: AccountView, views: readonly 
         }
     }
     return requests;
+}
+
+/** Taking or releasing a stack's lock in the backend (`.pulumi/locks/`): every preview does it, and it changes no state. */
+export function takesLock(request: DeployerRequest): boolean {
+    return ["s3:PutObject", "s3:DeleteObject"].includes(request.action) && request.sample.includes(`/${STATE_LOCK_PREFIX}`);
 }
 
 /** Decrypting the stack's state secrets with the backend key: every preview does it. */

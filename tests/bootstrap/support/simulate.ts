@@ -18,6 +18,8 @@ function contextOf(request: Request): Record<string, string | string[]> {
     const account = ROLE_ARN.exec(request.principal)?.[1];
     return {
         ...(account ? { "aws:PrincipalArn": request.principal, "aws:PrincipalAccount": account } : {}),
+        // AWS sets aws:ResourceAccount on every request to a resource of an account.
+        ...(/^\d{12}$/.test(request.resourceAccount) ? { "aws:ResourceAccount": request.resourceAccount } : {}),
         ...(request.context ?? {}),
     };
 }

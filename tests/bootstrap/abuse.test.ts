@@ -1,0 +1,169 @@
+import { expect } from "chai";
+import { STACK_TAG_KEY, stateBucketName } from "../../bootstrap/names";
+import { AccountView, accounts, Statement } from "./support/plans";
+import { decide, Decision, decideUnvalidated, IdentityPolicy, Request } from "./support/simulate";
+import { delegatingKeyPolicy, resourcePolicyFor } from "./support/statements";
+
+/**
+ * Requests of someone who controls a workflow run holding a bootstrap role, aimed beyond the project:
+ * each must be denied by the planned policies, and each is asked again of `unguarded`, the grant as it
+ * reads without the guard under test (a fixture), which must allow it - so every request is well formed,
+ * reaches the grant it is meant for, and is denied for the reason the guard gives, not by accident.
+ */
+
+const FOREIGN_KEY = "key/0f0f0f0f-0000-4000-8000-00000000f0f0";
+const THIRD_ACCOUNT = "999999999999";
+
+interface Abuse {
+    readonly what: string;
+    /** Who asks (a role of the view), the request, and the resource's policy. */
+    readonly request: (view: AccountView) => Request;
+    readonly resourcePolicy?: (view: AccountView, views: readonly AccountView[]) => unknown;
+    /** The identity policies the planned decision is taken over; the role's planned policies by default. */
+    readonly planned?: (view: AccountView) => IdentityPolicy[];
+    /** The fixture: the same grant without the guard. */
+    readonly unguarded: (view: AccountView) => Statement[];
+    /** The resource policy the fixture is judged with, when it differs from the planned one. */
+    readonly unguardedResourcePolicy?: (view: AccountView) => unknown;
+    /** Only for the accounts whose role the abuse concerns. */
+    readonly accounts?: "engineering" | "data-platform";
+    /**
+     * The request names a parent resource with the create's request tags: AWS sends a request's tags with
+     * every resource the call authorizes, while the reference data lists aws:RequestTag on the created
+     * type only, so validation would drop it. The request is evaluated as given.
+     */
+    readonly requestTagsOnParent?: boolean;
+}
+
+const stacksOf = (view: AccountView): string[] => JSON.parse(view.config["tracking-bootstrap:stackNames"]) as string[];
+const stackTag = (view: AccountView, kind: "Request" | "Resource") => ({ [`aws:${kind}Tag/${STACK_TAG_KEY}`]: stacksOf(view)[0] });
+const arnOf = (view: AccountView, service: string, resource: string) => `arn:${view.partition}:${service}:${view.region}:${view.account}:${resource}`;
+const iamArn = (view: AccountView, resource: string) => `arn:${view.partition}:iam::${view.account}:${resource}`;
+const perStack = (view: AccountView, build: (prefix: string) => string) => stacksOf(view).map((s) => build(`tracking-${s}-`));
+const allow = (sid: string, actions: string[], resources: string[], condition?: Statement["Condition"]): Statement => ({ Sid: sid, Effect: "Allow", Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) });
+const requestTagged = (view: AccountView) => ({ StringEquals: { [`aws:RequestTag/${STACK_TAG_KEY}`]: stacksOf(view) } });
+const resourceTagged = (view: AccountView) => ({ StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: stacksOf(view) } });
+const boundaryArn = (view: AccountView) => view.boundaryArn;
+const stateBucket = (view: AccountView) => `arn:${view.partition}:s3:::${stateBucketName(stateAccount(view), view.region)}`;
+const stateAccount = (view: AccountView) => view.config["tracking-bootstrap:stateAccountId"] ?? view.account;
+const roleOf = (view: AccountView, name: string) => iamArn(view, `role/${name}`);
+
+const EC2_TYPES = ["vpc", "subnet", "route-table", "internet-gateway", "natgateway", "elastic-ip", "security-group", "vpc-endpoint"];
+const EC2_CREATES = ["ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateInternetGateway", "ec2:CreateNatGateway", "ec2:AllocateAddress", "ec2:CreateSecurityGroup", "ec2:CreateVpcEndpoint"];
+
+/** A deployer's write of the bootstrap's own state; the fixture is the backend's grant as it read: every object under `.pulumi/`. */
+function stateAbuse(what: string, action: string, path: (view: AccountView) => string): Abuse {
+    return {
+        what,
+        request: (view) => ({ principal: view.deployer.arn, action, resource: `${stateBucket(view)}/.pulumi/${path(view)}`, resourceAccount: stateAccount(view), context: { "aws:SecureTransport": "true" } }),
+        resourcePolicy: (view, views) => resourcePolicyFor(stateBucket(view), {}, view, views),
+        unguarded: (view) => [allow("StateObjects", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], [`${stateBucket(view)}/.pulumi/*`])],
+        // The other account's deployer (named by the bucket policy) could write every object of the backend.
+        unguardedResourcePolicy: (view) => ({
+            Version: "2012-10-17",
+            Statement: [{ Sid: "OtherAccountWrite", Effect: "Allow", Principal: { AWS: `arn:${view.partition}:iam::${view.account}:root` }, Action: [action], Resource: `${stateBucket(view)}/.pulumi/*`, Condition: { ArnEquals: { "aws:PrincipalArn": view.deployer.arn } } }],
+        }),
+    };
+}
+
+const ABUSES: readonly Abuse[] = [
+    {
+        what: "1. decrypt directly with a foreign key it has tagged tracking:stack (the key's policy delegates to IAM)",
+        request: (view) => ({ principal: view.deployer.arn, action: "kms:Decrypt", resource: arnOf(view, "kms", FOREIGN_KEY), resourceAccount: view.account, context: stackTag(view, "Resource") }),
+        resourcePolicy: (view) => delegatingKeyPolicy(view.partition, [view.account]),
+        unguarded: (view) => [allow("KmsStackKeys", ["kms:Decrypt", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"], [arnOf(view, "kms", "key/*")], resourceTagged(view))],
+    },
+    {
+        what: "1. schedule the deletion of a foreign key it has tagged tracking:stack",
+        request: (view) => ({ principal: view.deployer.arn, action: "kms:ScheduleKeyDeletion", resource: arnOf(view, "kms", FOREIGN_KEY), resourceAccount: view.account, context: stackTag(view, "Resource") }),
+        resourcePolicy: (view) => delegatingKeyPolicy(view.partition, [view.account]),
+        unguarded: (view) => [allow("KmsStackKeys", ["kms:Decrypt", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"], [arnOf(view, "kms", "key/*")], resourceTagged(view))],
+    },
+    {
+        what: "1. rewrite a foreign key's policy after tagging it",
+        request: (view) => ({ principal: view.deployer.arn, action: "kms:PutKeyPolicy", resource: arnOf(view, "kms", FOREIGN_KEY), resourceAccount: view.account, context: stackTag(view, "Resource") }),
+        resourcePolicy: (view) => delegatingKeyPolicy(view.partition, [view.account]),
+        unguarded: (view) => [allow("KmsStackKeys", ["kms:Decrypt", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"], [arnOf(view, "kms", "key/*")], resourceTagged(view))],
+    },
+    stateAbuse("2. overwrite the bootstrap's own state in the shared backend", "s3:PutObject", (view) => `stacks/tracking-bootstrap/${view.bootstrapStack}.json`),
+    stateAbuse("2. delete the bootstrap's state history, so an administrator restores injected state", "s3:DeleteObject", (view) => `history/tracking-bootstrap/${view.bootstrapStack}/${view.bootstrapStack}-1.checkpoint.json`),
+    {
+        what: "5. build a subnet in a VPC that is not the stacks' (request tag on the create only)",
+        accounts: "data-platform",
+        requestTagsOnParent: true,
+        request: (view) => ({ principal: view.deployer.arn, action: "ec2:CreateSubnet", resource: arnOf(view, "ec2", "vpc/vpc-0f0f0f0f0f0f0f0f0"), resourceAccount: view.account, context: { ...stackTag(view, "Request"), "aws:TagKeys": [STACK_TAG_KEY] } }),
+        unguarded: (view) => [allow("Ec2CreateTagged", EC2_CREATES, EC2_TYPES.map((t) => arnOf(view, "ec2", `${t}/*`)), requestTagged(view))],
+    },
+    {
+        what: "5. put a private-DNS interface endpoint into a foreign VPC's subnet",
+        accounts: "data-platform",
+        requestTagsOnParent: true,
+        request: (view) => ({ principal: view.deployer.arn, action: "ec2:CreateVpcEndpoint", resource: arnOf(view, "ec2", "subnet/subnet-0f0f0f0f0f0f0f0f0"), resourceAccount: view.account, context: { ...stackTag(view, "Request"), "aws:TagKeys": [STACK_TAG_KEY] } }),
+        unguarded: (view) => [allow("Ec2CreateTagged", EC2_CREATES, EC2_TYPES.map((t) => arnOf(view, "ec2", `${t}/*`)), requestTagged(view))],
+    },
+    {
+        what: "6. attach AdministratorAccess to a stack role (within the boundary)",
+        request: (view) => ({
+            principal: view.deployer.arn,
+            action: "iam:AttachRolePolicy",
+            resource: roleOf(view, `tracking-${stacksOf(view)[0]}-worker`),
+            resourceAccount: view.account,
+            context: { "iam:PermissionsBoundary": boundaryArn(view), "iam:PolicyARN": `arn:${view.partition}:iam::aws:policy/AdministratorAccess` },
+        }),
+        unguarded: (view) => [allow("StackRolesWithinBoundary", ["iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy"], perStack(view, (p) => iamArn(view, `role/${p}*`)), { StringEquals: { "iam:PermissionsBoundary": boundaryArn(view) } })],
+    },
+    {
+        what: "6. make a workload role (Firehose, Glue) assumable by itself",
+        request: (view) => ({ principal: view.deployer.arn, action: "iam:UpdateAssumeRolePolicy", resource: roleOf(view, `tracking-${stacksOf(view)[0]}-worker`), resourceAccount: view.account, context: { "iam:PermissionsBoundary": boundaryArn(view) } }),
+        unguarded: (view) => [allow("StackRoles", ["iam:DeleteRole", "iam:UpdateAssumeRolePolicy"], perStack(view, (p) => iamArn(view, `role/${p}*`)))],
+    },
+    {
+        what: "6. a workload role writes into a bucket of the stacks' name in a third account",
+        request: (view) => ({ principal: roleOf(view, `tracking-${stacksOf(view)[0]}-worker`), action: "s3:PutObject", resource: `arn:${view.partition}:s3:::tracking-${stacksOf(view)[0]}-exfil/x`, resourceAccount: THIRD_ACCOUNT }),
+        // The third account's bucket welcomes the write: only the boundary can refuse it.
+        resourcePolicy: (view) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: roleOf(view, `tracking-${stacksOf(view)[0]}-worker`) }, Action: "s3:PutObject", Resource: "*" }] }),
+        planned: (view) => [{ name: "workload-boundary", policy: view.boundary }],
+        unguarded: (view) => [allow("S3StackObjects", ["s3:GetObject", "s3:PutObject"], perStack(view, (p) => `arn:${view.partition}:s3:::${p}*/*`))],
+    },
+    {
+        what: "7. delete an object version of the landed data",
+        accounts: "data-platform",
+        request: (view) => ({ principal: view.deployer.arn, action: "s3:DeleteObjectVersion", resource: `arn:${view.partition}:s3:::tracking-${stacksOf(view)[0]}-landing-${view.account}-${view.region}/user-events/2026/01/01/part-0.gz`, resourceAccount: view.account }),
+        unguarded: (view) => [allow("S3StackObjects", ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], perStack(view, (p) => `arn:${view.partition}:s3:::${p}*/*`))],
+    },
+    {
+        what: "7. overwrite the landed data",
+        accounts: "data-platform",
+        request: (view) => ({ principal: view.deployer.arn, action: "s3:PutObject", resource: `arn:${view.partition}:s3:::tracking-${stacksOf(view)[0]}-landing-${view.account}-${view.region}/user-events/2026/01/01/part-0.gz`, resourceAccount: view.account }),
+        unguarded: (view) => [allow("S3StackObjects", ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"], perStack(view, (p) => `arn:${view.partition}:s3:::${p}*/*`))],
+    },
+];
+
+function decideAs(abuse: Abuse, request: Request, identity: IdentityPolicy[], resourcePolicy: unknown): Promise<Decision> | Decision {
+    return abuse.requestTagsOnParent ? decideUnvalidated(request, identity, resourcePolicy) : decide(request, identity, resourcePolicy);
+}
+
+describe("bootstrap: abuse of a CI role, denied on the planned policies and allowed without the guard", function () {
+    let views: AccountView[];
+
+    before(async function () {
+        views = await accounts();
+    });
+
+    for (const abuse of ABUSES) {
+        it(abuse.what, async function () {
+            let asked = 0;
+            for (const view of views.filter((v) => abuse.accounts === undefined || v.config["tracking-bootstrap:accountRole"] === abuse.accounts)) {
+                const request = abuse.request(view);
+                const resourcePolicy = abuse.resourcePolicy?.(view, views);
+                const planned = await decideAs(abuse, request, abuse.planned?.(view) ?? view.deployer.policies, resourcePolicy);
+                const fixture = [{ name: "unguarded", policy: { Version: "2012-10-17", Statement: abuse.unguarded(view) } }];
+                const before = await decideAs(abuse, request, fixture, abuse.unguardedResourcePolicy?.(view) ?? resourcePolicy);
+                expect(before, `${view.bootstrapStack}: the fixture allows it (the request reaches the grant)`).to.equal("Allowed");
+                expect(planned, `${view.bootstrapStack}: the planned policies deny it`).to.not.equal("Allowed");
+                asked++;
+            }
+            expect(asked, "accounts asked").to.be.greaterThan(0);
+        });
+    }
+});
