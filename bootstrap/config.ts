@@ -40,10 +40,16 @@ export interface BootstrapConfig {
     /** The account holding the shared Pulumi backend the roles read and write (this one or the other). */
     readonly stateAccountId?: string;
     /**
-     * Roles of the other account's administrators (ARN patterns, e.g. its SSO administrator role) that may
-     * use this account's backend: they run that account's bootstrap, whose state lives here.
+     * Roles of the other account's administrators (ARN patterns, e.g. its SSO administrator role): the
+     * only people who may assume this account's deployer (with the ExternalId, and MFA when required);
+     * where the backend is, they may also use it to run their own account's bootstrap, whose state lives here.
      */
     readonly otherAccountAdminRoleArns: readonly string[];
+    /**
+     * While the workflows move to one GitHub environment per role: the trust policies also accept the
+     * subjects jobs presented without an environment (the deploy branch, pull requests). Off by default.
+     */
+    readonly legacyOidcSubjects: boolean;
     /** Route 53 hosted zone of the API's custom domain (engineering only): the deployer may write records there. */
     readonly hostedZoneId?: string;
 }
@@ -104,7 +110,8 @@ export function readBootstrapConfig(): BootstrapConfig {
         }
     }
     const stateAccountId = stateBackend ? accountId : stateAccountSetting;
-    const otherAccountAdminRoleArns = readAdminRoles(reader, partition, otherAccountId, stateBackend);
+    const otherAccountAdminRoleArns = readAdminRoles(reader, partition, otherAccountId);
+    const legacyOidcSubjects = reader.boolean("legacyOidcSubjects", false);
 
     const hostedZoneId = reader.optionalString("hostedZoneId", HOSTED_ZONE_ID);
     reader.check(hostedZoneId === undefined || accountRole === "engineering", "hostedZoneId", "applies only to accountRole engineering (the API's custom domain lives there)", hostedZoneId);
@@ -125,11 +132,12 @@ export function readBootstrapConfig(): BootstrapConfig {
         stateBackend,
         ...(stateAccountId !== undefined ? { stateAccountId } : {}),
         otherAccountAdminRoleArns,
+        legacyOidcSubjects,
         ...(hostedZoneId !== undefined ? { hostedZoneId } : {}),
     };
 }
 
-function readAdminRoles(reader: ConfigReader, partition: string, otherAccountId: string, stateBackend: boolean): string[] {
+function readAdminRoles(reader: ConfigReader, partition: string, otherAccountId: string): string[] {
     const key = "otherAccountAdminRoleArns";
     const raw = reader.object<unknown>(key);
     if (raw === undefined) return [];
@@ -137,7 +145,6 @@ function readAdminRoles(reader: ConfigReader, partition: string, otherAccountId:
         reader.check(false, key, "must be a YAML list of IAM role ARNs", raw);
         return [];
     }
-    reader.check(stateBackend || raw.length === 0, key, "applies only with stateBackend: true (it opens this account's backend to them)", raw);
     const rolePattern = new RegExp(`^arn:${partition}:iam::${otherAccountId || "\\d{12}"}:role/[\\w+=,.@/*-]+$`);
     for (const arn of raw) {
         reader.check(rolePattern.test(arn), key, `each entry must be a role ARN (wildcards allowed) in otherAccountId, arn:${partition}:iam::${otherAccountId || "<otherAccountId>"}:role/...`, arn);

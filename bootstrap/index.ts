@@ -32,6 +32,8 @@ const identities = new DeployIdentities(config.accountRole, {
         requireMfa: config.requireMfa,
         githubRepository: config.githubRepository,
         deployBranch: config.deployBranch,
+        otherAccountAdminRoleArns: config.otherAccountAdminRoleArns,
+        legacyOidcSubjects: config.legacyOidcSubjects,
     },
     ...(config.githubOidcProviderArn !== undefined ? { existingOidcProviderArn: config.githubOidcProviderArn } : {}),
 });

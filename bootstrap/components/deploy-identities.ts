@@ -5,7 +5,7 @@ import { render } from "../iam/document";
 import { workloadBoundary } from "../iam/boundary";
 import { deployerPolicies, driftReaderPolicies, previewerPolicies } from "../iam/policies";
 import type { Scope } from "../iam/scope";
-import { deployerTrust, driftReaderTrust, previewerTrust, TrustSettings } from "../iam/trust";
+import { deployerTrust, driftReaderTrust, GITHUB_ENVIRONMENTS, previewerTrust, TrustSettings } from "../iam/trust";
 import {
     DEPLOYER_ROLE_NAME,
     deployerPolicyName,
@@ -34,10 +34,10 @@ export interface DeployIdentitiesArgs {
 
 /**
  * The identities that deploy the pipeline stacks of one account: GitHub's OIDC provider, the deployer
- * role (push workflows on the deploy branch, and people of the other account with the ExternalId), the
- * read-only previewer role (pull-request workflows), the read-only drift reader role (the deploy branch's
- * scheduled drift check: the previewer's reads plus what only a refresh reads), and the permissions
- * boundary every role the deployer creates must carry.
+ * role (jobs of the deploy environment, and the other account's named administrators with the
+ * ExternalId), the read-only previewer role (jobs of the reviewed preview environment), the read-only
+ * drift reader role (jobs of the drift environment: the previewer's reads plus what only a refresh
+ * reads), and the permissions boundary every role the deployer creates must carry.
  *
  * Args are plain values, not Inputs: every document here is computed from configuration alone, so the
  * plan (and `pulumi preview`) shows each policy in full before it exists.
@@ -76,7 +76,7 @@ export class DeployIdentities extends pulumi.ComponentResource {
 
         this.deployerRole = new aws.iam.Role(`${name}-deployer`, {
             name: DEPLOYER_ROLE_NAME,
-            description: `Deploys the tracking ${args.accountRole} stacks (${scope.stacks.join(", ")}): CI on ${args.trust.deployBranch}, people of ${args.trust.otherAccountId} with the ExternalId`,
+            description: `Deploys the tracking ${args.accountRole} stacks (${scope.stacks.join(", ")}): CI environment ${GITHUB_ENVIRONMENTS.deployer}, administrators of ${args.trust.otherAccountId} with the ExternalId`,
             assumeRolePolicy: render(deployerTrust(trust)),
             maxSessionDuration: 3600,
         }, { parent: this, dependsOn: afterProvider });
@@ -84,7 +84,7 @@ export class DeployIdentities extends pulumi.ComponentResource {
 
         this.previewerRole = new aws.iam.Role(`${name}-previewer`, {
             name: PREVIEWER_ROLE_NAME,
-            description: `Read-only previews of the tracking ${args.accountRole} stacks from pull requests`,
+            description: `Read-only previews of the tracking ${args.accountRole} stacks from reviewed pull requests (CI environment ${GITHUB_ENVIRONMENTS.previewer})`,
             assumeRolePolicy: render(previewerTrust(trust)),
             maxSessionDuration: 3600,
         }, { parent: this, dependsOn: afterProvider });
@@ -92,7 +92,7 @@ export class DeployIdentities extends pulumi.ComponentResource {
 
         this.driftReaderRole = new aws.iam.Role(`${name}-drift-reader`, {
             name: DRIFT_READER_ROLE_NAME,
-            description: `Read-only daily drift check (preview --refresh) of the tracking ${args.accountRole} stacks from ${args.trust.deployBranch}`,
+            description: `Read-only drift checks (preview --refresh) of the tracking ${args.accountRole} stacks (CI environment ${GITHUB_ENVIRONMENTS.driftReader})`,
             assumeRolePolicy: render(driftReaderTrust(trust)),
             maxSessionDuration: 3600,
         }, { parent: this, dependsOn: afterProvider });

@@ -1,16 +1,30 @@
 /**
- * Who may assume the three roles: GitHub Actions of one repository through the account's OIDC provider
- * (the deploy branch for the deployer; pull requests and the deploy branch's bootstrap preview for the
- * previewer; the deploy branch's scheduled drift check for the drift reader), and people of the other
- * account with the ExternalId (deployer only).
+ * Who may assume the three roles: GitHub Actions jobs of one repository, through the account's OIDC
+ * provider, each role from its own GitHub environment (the job's `environment:`, which GitHub puts in
+ * the token's subject); and the other account's named administrator roles with the ExternalId
+ * (deployer only).
  */
 import type { BootstrapConfig } from "../config";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../names";
 
 /** The bootstrap settings the trust policies admit by, and the OIDC provider they name. */
-export type TrustSettings = Pick<BootstrapConfig, "partition" | "otherAccountId" | "externalId" | "requireMfa" | "githubRepository" | "deployBranch"> & {
+export type TrustSettings = Pick<BootstrapConfig, "partition" | "otherAccountId" | "externalId" | "requireMfa" | "githubRepository" | "deployBranch" | "otherAccountAdminRoleArns" | "legacyOidcSubjects"> & {
     readonly oidcProviderArn: string;
 };
+
+/**
+ * The GitHub environment of each role's jobs. All three roles run in the same reusable workflow, so
+ * neither the branch nor `job_workflow_ref` tells them apart; the environment does, and GitHub enforces
+ * its protection rules (required reviewers, deployment branches) before the job gets a token.
+ */
+export const GITHUB_ENVIRONMENTS = {
+    /** `pulumi up` on a push to the deploy branch; deployment branches: the deploy branch only. */
+    deployer: "tracking-deploy",
+    /** Pull-request previews; required reviewers approve each run before it gets a token. */
+    previewer: "tracking-preview",
+    /** The daily drift check and the deploy's bootstrap gate; deployment branches: the deploy branch only. */
+    driftReader: "tracking-drift",
+} as const;
 
 interface TrustStatement {
     readonly Sid: string;
@@ -25,12 +39,17 @@ export interface TrustPolicy {
     readonly Statement: readonly TrustStatement[];
 }
 
-/** The `sub` claim of a push workflow on a branch (GitHub's OIDC subject format). */
+/** The `sub` claim of a job that declares a GitHub environment (GitHub's default subject template). */
+export function environmentSubject(repository: string, environment: string): string {
+    return `repo:${repository}:environment:${environment}`;
+}
+
+/** The `sub` claim of a push workflow on a branch, without an environment. */
 export function branchSubject(repository: string, branch: string): string {
     return `repo:${repository}:ref:refs/heads/${branch}`;
 }
 
-/** The `sub` claim of a pull_request workflow. */
+/** The `sub` claim of a pull_request workflow, without an environment. */
 export function pullRequestSubject(repository: string): string {
     return `repo:${repository}:pull_request`;
 }
@@ -51,36 +70,45 @@ function githubStatement(sid: string, settings: TrustSettings, subjects: string[
     };
 }
 
+/** The role's environment subject, and while `legacyOidcSubjects` is set, the subjects its jobs presented before environments. */
+function subjectsOf(settings: TrustSettings, environment: string, legacy: string[]): string[] {
+    return [environmentSubject(settings.githubRepository, environment), ...(settings.legacyOidcSubjects ? legacy : [])];
+}
+
 export function deployerTrust(settings: TrustSettings): TrustPolicy {
+    const github = githubStatement("GitHubDeployEnvironment", settings, subjectsOf(settings, GITHUB_ENVIRONMENTS.deployer, [branchSubject(settings.githubRepository, settings.deployBranch)]));
+    if (settings.otherAccountAdminRoleArns.length === 0) return { Version: "2012-10-17", Statement: [github] };
+    // The named administrator roles only, not any session of the account that has MFA.
     const people: TrustStatement = {
-        Sid: "PeopleOfOtherAccount",
+        Sid: "AdministratorsOfOtherAccount",
         Effect: "Allow",
         Principal: { AWS: `arn:${settings.partition}:iam::${settings.otherAccountId}:root` },
         Action: "sts:AssumeRole",
         Condition: {
             StringEquals: { "sts:ExternalId": settings.externalId },
+            ArnLike: { "aws:PrincipalArn": [...settings.otherAccountAdminRoleArns] },
             ...(settings.requireMfa ? { Bool: { "aws:MultiFactorAuthPresent": "true" } } : {}),
         },
     };
-    return { Version: "2012-10-17", Statement: [githubStatement("GitHubDeployBranch", settings, [branchSubject(settings.githubRepository, settings.deployBranch)]), people] };
+    return { Version: "2012-10-17", Statement: [github, people] };
 }
 
 /**
- * Pull requests preview their change; a push to the deploy branch previews the bootstrap stacks (which CI
- * never applies, see deploy.yml). Both only read, so both use the previewer.
+ * Pull-request previews, from the reviewed environment only: every preview decrypts the stack's state
+ * with the backend's key, so no token a pull request gets without a reviewer's approval may assume it.
  */
 export function previewerTrust(settings: TrustSettings): TrustPolicy {
-    const subjects = [pullRequestSubject(settings.githubRepository), branchSubject(settings.githubRepository, settings.deployBranch)];
-    return { Version: "2012-10-17", Statement: [githubStatement("GitHubPreviews", settings, subjects)] };
+    const legacy = [pullRequestSubject(settings.githubRepository), branchSubject(settings.githubRepository, settings.deployBranch)];
+    return { Version: "2012-10-17", Statement: [githubStatement("GitHubPreviewEnvironment", settings, subjectsOf(settings, GITHUB_ENVIRONMENTS.previewer, legacy))] };
 }
 
 /**
- * The scheduled drift check runs on the deploy branch, whose workflows present the branch's subject
- * (`schedule` and `workflow_dispatch` events carry the ref they run on). Never a pull request's subject:
- * a pull request must not reach the refresh-only reads (scripts, the sandbox's secret). No person either.
+ * The scheduled drift check, and the bootstrap gate of the deploy workflow (a refreshing preview of the
+ * bootstrap stacks that must find no change), both on the deploy branch. Never a pull request: it must
+ * not reach the refresh-only reads (scripts, the sandbox's secret, the API key). No person either.
  */
 export function driftReaderTrust(settings: TrustSettings): TrustPolicy {
-    return { Version: "2012-10-17", Statement: [githubStatement("GitHubDriftCheck", settings, [branchSubject(settings.githubRepository, settings.deployBranch)])] };
+    return { Version: "2012-10-17", Statement: [githubStatement("GitHubDriftEnvironment", settings, subjectsOf(settings, GITHUB_ENVIRONMENTS.driftReader, [branchSubject(settings.githubRepository, settings.deployBranch)]))] };
 }
 
 /** API Gateway's account-level CloudWatch role. */

@@ -1,7 +1,8 @@
 import { expect } from "chai";
-import { STACK_TAG_KEY, stateBucketName } from "../../bootstrap/names";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, STACK_TAG_KEY, STATE_KEY_ALIAS, stateBucketName } from "../../bootstrap/names";
+import { GITHUB_ENVIRONMENTS } from "../../bootstrap/iam/trust";
 import { AccountView, accounts, Statement } from "./support/plans";
-import { decide, Decision, decideUnvalidated, IdentityPolicy, Request } from "./support/simulate";
+import { decide, decideAssume, Decision, decideUnvalidated, IdentityPolicy, Request } from "./support/simulate";
 import { delegatingKeyPolicy, resourcePolicyFor } from "./support/statements";
 
 /**
@@ -166,4 +167,110 @@ describe("bootstrap: abuse of a CI role, denied on the planned policies and allo
             expect(asked, "accounts asked").to.be.greaterThan(0);
         });
     }
+});
+
+type Role = "deployer" | "previewer" | "driftReader";
+
+/** Who tries to assume which role, and the trust statement as it read before the guard (the fixture). */
+interface TrustAbuse {
+    readonly what: string;
+    readonly role: Role;
+    readonly request: (view: AccountView) => Request;
+    readonly unguarded: (view: AccountView) => unknown;
+}
+
+const repositoryOf = (view: AccountView) => view.config["tracking-bootstrap:githubRepository"];
+const branchOf = (view: AccountView) => view.config["tracking-bootstrap:deployBranch"] ?? "main";
+const providerOf = (view: AccountView) => `arn:${view.partition}:iam::${view.account}:oidc-provider/${GITHUB_OIDC_HOST}`;
+const token = (view: AccountView, role: Role, sub: string): Request => ({
+    principal: providerOf(view),
+    action: "sts:AssumeRoleWithWebIdentity",
+    resource: view[role].arn,
+    resourceAccount: view.account,
+    context: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: sub },
+});
+const githubTrust = (view: AccountView, subjects: string[]) => ({
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Effect: "Allow",
+            Principal: { Federated: providerOf(view) },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: subjects } },
+        },
+    ],
+});
+const branchSubject = (view: AccountView) => `repo:${repositoryOf(view)}:ref:refs/heads/${branchOf(view)}`;
+
+const TRUST_ABUSES: readonly TrustAbuse[] = [
+    {
+        what: "3. an unreviewed pull request's token assumes the previewer, which decrypts every stack secret with the state key",
+        role: "previewer",
+        request: (view) => token(view, "previewer", `repo:${repositoryOf(view)}:pull_request`),
+        unguarded: (view) => githubTrust(view, [`repo:${repositoryOf(view)}:pull_request`, branchSubject(view)]),
+    },
+    ...(["deployer", "previewer", "driftReader"] as const).map(
+        (role): TrustAbuse => ({
+            what: `4. any workflow on the deploy branch, without the role's environment, assumes the ${role}`,
+            role,
+            request: (view) => token(view, role, branchSubject(view)),
+            unguarded: (view) => githubTrust(view, [branchSubject(view)]),
+        }),
+    ),
+    {
+        what: "4. any MFA session of the other account (not a named administrator) assumes the deployer with the ExternalId",
+        role: "deployer",
+        request: (view) => ({
+            principal: `arn:${view.partition}:iam::${view.config["tracking-bootstrap:otherAccountId"]}:role/intern`,
+            action: "sts:AssumeRole",
+            resource: view.deployer.arn,
+            resourceAccount: view.account,
+            context: { "sts:ExternalId": view.config["tracking-bootstrap:externalId"], "aws:MultiFactorAuthPresent": "true" },
+        }),
+        unguarded: (view) => ({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:${view.partition}:iam::${view.config["tracking-bootstrap:otherAccountId"]}:root` },
+                    Action: "sts:AssumeRole",
+                    Condition: { StringEquals: { "sts:ExternalId": view.config["tracking-bootstrap:externalId"] }, Bool: { "aws:MultiFactorAuthPresent": "true" } },
+                },
+            ],
+        }),
+    },
+];
+
+/** A person's own account lets them call sts:AssumeRole; the trust policy is what is being judged. */
+const mayAssumeRoles: IdentityPolicy[] = [{ name: "may-assume-roles", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] } }];
+
+describe("bootstrap: a CI token or a person reaching a role not theirs, denied by the planned trust and allowed by the unguarded one", function () {
+    let views: AccountView[];
+
+    before(async function () {
+        views = await accounts();
+    });
+
+    for (const abuse of TRUST_ABUSES) {
+        it(abuse.what, function () {
+            for (const view of views) {
+                const request = abuse.request(view);
+                const identity = request.action === "sts:AssumeRole" ? mayAssumeRoles : [];
+                expect(decideAssume(request, abuse.unguarded(view), identity), `${view.bootstrapStack}: the fixture admits it`).to.equal("Allowed");
+                expect(decideAssume(request, view[abuse.role].trust, identity), `${view.bootstrapStack}: the planned trust refuses it`).to.equal("ImplicitlyDenied");
+            }
+        });
+    }
+
+    it("3. the previewer, which a pull request reaches only through the reviewed environment, is the one role that decrypts state for a preview", async function () {
+        for (const view of views) {
+            const bucket = stateBucket(view);
+            const key = `arn:${view.partition}:kms:${view.region}:${stateAccount(view)}:key/0b0b0b0b-0000-4000-8000-000000000000`;
+            const keyPolicy = resourcePolicyFor(key, { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [STATE_KEY_ALIAS] } }, views.find((v) => v.account === stateAccount(view)) ?? view, views);
+            const decrypt = await decide({ principal: view.previewer.arn, action: "kms:Decrypt", resource: key, resourceAccount: stateAccount(view), context: { "kms:ResourceAliases": [STATE_KEY_ALIAS] } }, view.previewer.policies, keyPolicy);
+            expect(decrypt, `${view.bootstrapStack}: the previewer decrypts state (${bucket}), so only the reviewed environment may assume it`).to.equal("Allowed");
+            const subjects = view.previewer.trust.Statement.flatMap((st) => [st.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`] ?? []].flat());
+            expect(subjects, view.bootstrapStack).to.deep.equal([`repo:${repositoryOf(view)}:environment:${GITHUB_ENVIRONMENTS.previewer}`]);
+        }
+    });
 });

