@@ -52,6 +52,8 @@ export interface BootstrapConfig {
     readonly legacyOidcSubjects: boolean;
     /** Route 53 hosted zone of the API's custom domain (engineering only): the deployer may write records there. */
     readonly hostedZoneId?: string;
+    /** The API's custom domain (with `hostedZoneId`): the only record names the deployer may change in the zone. */
+    readonly customDomainName?: string;
 }
 
 const GITHUB_REPOSITORY = {
@@ -70,6 +72,7 @@ const EXTERNAL_ID = {
     description: "2 to 1224 characters of letters, digits and _+=,.@:/- (the AssumeRole ExternalId format)",
 };
 const HOSTED_ZONE_ID = { pattern: /^Z[A-Z0-9]{1,31}$/, description: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" };
+const DOMAIN_NAME = { pattern: /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, description: "a lowercase fully qualified domain name such as ingest.example.com, as the engineering stack's customDomainName" };
 
 function oidcProviderRule(partition: string, accountId: string) {
     return {
@@ -115,6 +118,9 @@ export function readBootstrapConfig(): BootstrapConfig {
 
     const hostedZoneId = reader.optionalString("hostedZoneId", HOSTED_ZONE_ID);
     reader.check(hostedZoneId === undefined || accountRole === "engineering", "hostedZoneId", "applies only to accountRole engineering (the API's custom domain lives there)", hostedZoneId);
+    const customDomainName = reader.optionalString("customDomainName", DOMAIN_NAME);
+    reader.check(hostedZoneId === undefined || customDomainName !== undefined, "customDomainName", "is required when hostedZoneId is set: the record names the deployer may change in the zone");
+    reader.check(customDomainName === undefined || hostedZoneId !== undefined, "hostedZoneId", "is required when customDomainName is set (set both or neither)");
 
     reader.done();
     return {
@@ -134,6 +140,7 @@ export function readBootstrapConfig(): BootstrapConfig {
         otherAccountAdminRoleArns,
         legacyOidcSubjects,
         ...(hostedZoneId !== undefined ? { hostedZoneId } : {}),
+        ...(customDomainName !== undefined ? { customDomainName } : {}),
     };
 }
 

@@ -21,6 +21,7 @@ const scope: Scope = {
     stacks: config.stackNames,
     ...(config.stateAccountId !== undefined ? { stateAccount: config.stateAccountId } : {}),
     ...(config.hostedZoneId !== undefined ? { hostedZoneId: config.hostedZoneId } : {}),
+    ...(config.customDomainName !== undefined ? { customDomainName: config.customDomainName } : {}),
 };
 
 const identities = new DeployIdentities(config.accountRole, {

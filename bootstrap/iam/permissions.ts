@@ -370,12 +370,21 @@ const ENGINEERING: PermissionTable = {
     },
     route53: (scope) => {
         if (scope.hostedZoneId === undefined) return [];
+        if (scope.customDomainName === undefined) throw new Error("route53: a hosted zone needs customDomainName, the record names the deployer may change");
+        const hostedZone = `arn:${scope.partition}:route53:::hostedzone/${scope.hostedZoneId}`;
+        const domain = scope.customDomainName;
         return [
+            { sid: "Route53DomainZone", readOnly: ["route53:GetHostedZone", "route53:ListResourceRecordSets"], resources: [hostedZone] },
             {
-                sid: "Route53DomainZone",
-                readOnly: ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
+                // The API's alias record and its certificate's DNS validation record (`_<token>.<domain>`),
+                // nothing else of the zone (Route 53: "...NormalizedRecordNames": lowercase, no trailing dot).
+                sid: "Route53DomainRecords",
                 deployOnly: ["route53:ChangeResourceRecordSets"],
-                resources: [`arn:${scope.partition}:route53:::hostedzone/${scope.hostedZoneId}`],
+                resources: [hostedZone],
+                condition: {
+                    "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [domain, `_*.${domain}`] },
+                    "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "CNAME"] },
+                },
             },
             { sid: "Route53Changes", readOnly: ["route53:GetChange"], resources: [`arn:${scope.partition}:route53:::change/*`] },
         ];

@@ -18,6 +18,8 @@ export interface Scope {
     readonly stateAccount?: string;
     /** Route 53 zone of the API's custom domain, when there is one. */
     readonly hostedZoneId?: string;
+    /** The API's custom domain name in that zone (lowercase, no trailing dot), with `hostedZoneId`. */
+    readonly customDomainName?: string;
 }
 
 /** `tracking-dev-`, `tracking-prod-`, ...: the name prefixes the deployer may create and manage. */

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, STACK_TAG_KEY, STATE_KEY_ALIAS, stateBucketName } from "../../bootstrap/names";
+import { deployerStatements } from "../../bootstrap/iam/policies";
 import { GITHUB_ENVIRONMENTS } from "../../bootstrap/iam/trust";
 import { AccountView, accounts, Statement } from "./support/plans";
 import { decide, decideAssume, Decision, decideUnvalidated, IdentityPolicy, Request } from "./support/simulate";
@@ -272,5 +273,38 @@ describe("bootstrap: a CI token or a person reaching a role not theirs, denied b
             const subjects = view.previewer.trust.Statement.flatMap((st) => [st.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`] ?? []].flat());
             expect(subjects, view.bootstrapStack).to.deep.equal([`repo:${repositoryOf(view)}:environment:${GITHUB_ENVIRONMENTS.previewer}`]);
         }
+    });
+});
+
+describe("bootstrap: with a custom domain, the deployer changes only the API's records in the zone", function () {
+    const zone = "Z0123456789ABCDEFGHIJ";
+    const domain = "ingest.example.com";
+    let view: AccountView;
+
+    before(async function () {
+        view = (await accounts()).find((v) => v.config["tracking-bootstrap:accountRole"] === "engineering") as AccountView;
+    });
+
+    function change(names: string[], types: string[], statements: unknown[]): Promise<Decision> {
+        const request: Request = {
+            principal: view.deployer.arn,
+            action: "route53:ChangeResourceRecordSets",
+            resource: `arn:${view.partition}:route53:::hostedzone/${zone}`,
+            resourceAccount: view.account,
+            context: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": names, "route53:ChangeResourceRecordSetsRecordTypes": types },
+        };
+        return decide(request, [{ name: "deployer", policy: { Version: "2012-10-17", Statement: statements } }]);
+    }
+
+    it("7. not another record of the zone (the zone's apex mail, another host), yet the API's alias and its certificate's validation record", async function () {
+        const scope = { partition: view.partition, region: view.region, account: view.account, otherAccount: view.config["tracking-bootstrap:otherAccountId"], stacks: stacksOf(view), hostedZoneId: zone, customDomainName: domain };
+        const planned = deployerStatements("engineering", scope);
+        const unguarded = [allow("Route53DomainZone", ["route53:ChangeResourceRecordSets"], [`arn:${view.partition}:route53:::hostedzone/${zone}`])];
+        for (const [names, types] of [[["www.example.com"], ["A"]], [["example.com"], ["MX"]], [[domain, "www.example.com"], ["A"]], [[domain], ["NS"]]] as const) {
+            expect(await change([...names], [...types], unguarded), `fixture ${names} ${types}`).to.equal("Allowed");
+            expect(await change([...names], [...types], planned), `planned ${names} ${types}`).to.not.equal("Allowed");
+        }
+        expect(await change([domain], ["A"], planned)).to.equal("Allowed");
+        expect(await change([`_0a1b2c3d.${domain}`], ["CNAME"], planned)).to.equal("Allowed");
     });
 });

@@ -186,9 +186,14 @@ describe("bootstrap: stack configuration", function () {
     });
 
     it("hostedZoneId: a Route 53 zone id, for the engineering account only", function () {
-        expect(load(engineering({ [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ" })).hostedZoneId).to.equal("Z0123456789ABCDEFGHIJ");
+        const domain = { [K("customDomainName")]: "ingest.example.com" };
+        expect(load(engineering({ [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ", ...domain })).hostedZoneId).to.equal("Z0123456789ABCDEFGHIJ");
+        // The domain names the only records the deployer may change in the zone: both or neither.
+        expect(problems(engineering({ [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ" }))).to.deep.equal(["tracking-bootstrap:customDomainName: is required when hostedZoneId is set: the record names the deployer may change in the zone"]);
+        expect(problems(engineering(domain))).to.deep.equal(["tracking-bootstrap:hostedZoneId: is required when customDomainName is set (set both or neither)"]);
+        expect(problems(engineering({ [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ", [K("customDomainName")]: "Ingest.Example.com." }))[0]).to.match(/^tracking-bootstrap:customDomainName: must be a lowercase fully qualified domain name/);
         expect(problems(engineering({ [K("hostedZoneId")]: "zone-1" }))[0]).to.match(/^tracking-bootstrap:hostedZoneId: must be a Route 53 hosted zone id/);
-        expect(problems({ ...sample("data-platform"), [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ" })).to.deep.equal(['tracking-bootstrap:hostedZoneId: applies only to accountRole engineering (the API\'s custom domain lives there) (got "Z0123456789ABCDEFGHIJ")']);
+        expect(problems({ ...sample("data-platform"), [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ", [K("customDomainName")]: "ingest.example.com" })).to.deep.equal(['tracking-bootstrap:hostedZoneId: applies only to accountRole engineering (the API\'s custom domain lives there) (got "Z0123456789ABCDEFGHIJ")']);
     });
 
     it("reports every problem at once, each naming its key", function () {
