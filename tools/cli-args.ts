@@ -7,6 +7,8 @@ export interface FlagSpec {
     /** Placeholder of its value (`NAME`); a flag without one is a switch. */
     readonly value?: string;
     readonly help: string;
+    /** Shown without brackets in the usage line; the command itself checks it is given. */
+    readonly required?: boolean;
 }
 
 export interface CommandSpec {
@@ -35,7 +37,8 @@ export interface ParsedFlags {
 }
 
 export function usageLine(spec: CommandSpec): string {
-    const words = [...spec.flags.map((f) => `[${f.name}${f.value ? ` ${f.value}` : ""}]`), ...(spec.positional ? [spec.positional.name] : [])];
+    const flag = (f: FlagSpec) => `${f.name}${f.value ? ` ${f.value}` : ""}`;
+    const words = [...spec.flags.map((f) => (f.required ? flag(f) : `[${flag(f)}]`)), ...(spec.positional ? [spec.positional.name] : [])];
     // npm hands the tool only what follows `--`.
     return `usage: ${spec.command}${words.length > 0 ? ` -- ${words.join(" ")}` : ""}`;
 }

@@ -79,6 +79,7 @@ describe("errors: one clear message per mistake", function () {
                 expect(status, `${tool}: ${stderr}`).to.equal(0);
                 expect(stdout, tool).to.match(/^usage: npm run \w+ -- /).and.include(flag).and.include("--help, -h");
             }
+            expect(run(scratch, "cost/cli.js", ["-h"]).stdout, "a required flag has no brackets").to.match(/^usage: npm run cost -- --events-per-second N \[--event-bytes B\]/);
         });
     });
 

@@ -19,7 +19,7 @@ export const COST_COMMAND: CommandSpec = {
         "Prints the monthly list-price cost per component of the planned configuration at a given traffic, and the\n" +
         "modelled end-to-end latency (API -> Redshift) next to the seed design's. --events-per-second is required.",
     flags: [
-        { name: "--events-per-second", value: "N", help: "events per second into the API, all pipelines together (required)" },
+        { name: "--events-per-second", value: "N", help: "events per second into the API, all pipelines together (required)", required: true },
         { name: "--event-bytes", value: "B", help: "bytes of one event (default 1024)" },
         { name: "--batch", value: "K", help: "events per request, 1-500 (default 1: PutRecord)" },
         { name: "--pipelines", value: "P", help: "pipelines sharing the traffic (default: the declared ones)" },
