@@ -15,6 +15,9 @@ let dir: string | undefined;
 
 export async function mochaGlobalSetup(): Promise<void> {
     console.log(`tests run on node ${process.version}`);
+    // The workers and every Node process a test starts inherit Node's compile cache (see tools/build.js):
+    // each of them loads the provider SDKs, and compiling those is most of a process's start.
+    process.env.NODE_COMPILE_CACHE ??= (require("../../../tools/build.js") as { COMPILE_CACHE: string }).COMPILE_CACHE;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracking-tests-"));
     const file = path.join(dir, "dev-plan.json");
     let saved: string;
