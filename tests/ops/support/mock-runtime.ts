@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { mockCall, mockResource } from "../../../tools/plan/aws-mocks";
+import { settleRegistrations } from "../../../tools/plan/sdk-adapter";
 
 export const TEST_ACCOUNT = "111111111111";
 export const TEST_REGION = "eu-central-1";
@@ -15,8 +16,6 @@ export interface RecordedResource {
     readonly inputs: Record<string, unknown>;
     readonly state: Record<string, unknown>;
 }
-
-const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 class RecordingMocks implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
@@ -47,7 +46,7 @@ export async function recordResources(program: () => void): Promise<RecordedReso
     const mocks = new RecordingMocks();
     await pulumi.runtime.setMocks(mocks, "ops-test", "test", false);
     program();
-    await settings.waitForRPCs();
+    await settleRegistrations();
     return mocks.resources;
 }
 
