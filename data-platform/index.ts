@@ -236,6 +236,7 @@ async function main(): Promise<Record<string, unknown>> {
     for (const schema of schemas) {
         const ddl = new RedshiftSchema(`redshift-${schema.replace(/_/g, "-")}`, {
             target: ddlTarget,
+            region,
             database: config.redshift.database,
             secretArn: redshiftSecretArn,
             schema,
@@ -243,7 +244,7 @@ async function main(): Promise<Record<string, unknown>> {
             protect,
             runAfter: redshiftReady,
         });
-        Object.assign(tableStatements, ddl.tableStatements);
+        Object.assign(tableStatements, ddl.tables);
     }
 
     // --- Per pipeline: catalog table and crawlers, load job and trigger; every job runs one uploaded script.

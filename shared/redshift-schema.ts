@@ -1,27 +1,43 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PipelineDefinition } from "./pipeline/definition";
-import { createSchemaSql, createTableSql } from "./pipeline/redshift-ddl";
+import { schemaVersion, tableDeclaration } from "./pipeline/schema-migration";
+import { DataApiTarget, redshiftTableProvider, RedshiftTableInputs, sdkDataApi } from "./redshift-data-provider";
 
 /** Where the DDL runs: exactly one of a Serverless workgroup or a provisioned cluster. */
 export type RedshiftDdlTarget = { readonly workgroupName: pulumi.Input<string> } | { readonly clusterIdentifier: pulumi.Input<string> };
 
 export interface RedshiftSchemaArgs {
     readonly target: RedshiftDdlTarget;
+    readonly region: string;
     readonly database: pulumi.Input<string>;
-    /** A Secrets Manager secret with the `username` and `password` the Data API connects as. */
+    /** The admin's Secrets Manager secret the Data API connects with (the deploy itself never reads it). */
     readonly secretArn: pulumi.Input<string>;
     /** The schema, shared by every pipeline given. */
     readonly schema: string;
     /** The pipelines whose tables live in `schema`. */
     readonly pipelines: readonly PipelineDefinition[];
-    /** Protects the statements (and so the stack) from an accidental `pulumi destroy`. */
+    /** Per pipeline: statements run after its table exists or changed, on every apply (idempotent grants). */
+    readonly afterStatements?: Readonly<Record<string, readonly string[]>>;
+    /** Protects the tables' records (and so the stack) from an accidental `pulumi destroy`. */
     readonly protect: boolean;
     /**
-     * What must exist before the first statement runs (a workgroup, the secret's value). Passed to the
-     * statements themselves: a component's own dependsOn does not hold back its children.
+     * What must exist before the first statement runs (a workgroup, its admin secret). Passed to the
+     * tables themselves: a component's own dependsOn does not hold back its children.
      */
     readonly runAfter?: pulumi.Resource[];
+}
+
+/** The provider of every table; one object, so its code is serialized into the state once per program run. */
+export const TABLE_PROVIDER = redshiftTableProvider(sdkDataApi);
+
+/** One pipeline's table, applied and migrated through the Redshift Data API (see ./redshift-data-provider.ts). */
+export class RedshiftTable extends pulumi.dynamic.Resource {
+    declare readonly appliedVersion: pulumi.Output<string>;
+    declare readonly version: pulumi.Output<string>;
+
+    constructor(name: string, inputs: pulumi.Inputs & { [K in keyof RedshiftTableInputs]: pulumi.Input<RedshiftTableInputs[K]> }, opts?: pulumi.CustomResourceOptions) {
+        super(TABLE_PROVIDER, name, { ...inputs, appliedVersion: undefined }, opts, "redshift", "Table");
+    }
 }
 
 /** Logical resource name part of a table: `events` for `tracking.events`. */
@@ -30,16 +46,13 @@ function tableResourceName(def: PipelineDefinition): string {
 }
 
 /**
- * A Redshift schema and its pipeline tables, created at deploy time through the Redshift Data API
- * (`aws.redshiftdata.Statement`, which waits for each statement to finish). The SQL is generated from the
- * pipeline definitions (shared/pipeline/redshift-ddl.ts) and is `CREATE ... IF NOT EXISTS`, so running it
- * again - a replaced statement, a re-created stack, a table the seed created by hand - changes nothing.
- * The tables wait for the schema. IF NOT EXISTS also means a changed column list is NOT applied to an
- * existing table: a schema change needs a migration, which this component deliberately does not guess.
+ * A Redshift schema and its pipeline tables, kept in step with the pipeline declarations at deploy time:
+ * the schema and each table are created if missing (`IF NOT EXISTS`, so a table that already exists is
+ * left as is), and a later change of a declaration is migrated as shared/pipeline/schema-migration.ts
+ * allows, or refused before anything changes. Each table records the declaration it applied.
  */
 export class RedshiftSchema extends pulumi.ComponentResource {
-    readonly schemaStatement: aws.redshiftdata.Statement;
-    readonly tableStatements: Record<string, aws.redshiftdata.Statement>;
+    readonly tables: Record<string, RedshiftTable>;
 
     constructor(name: string, args: RedshiftSchemaArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:RedshiftSchema", name, {}, opts);
@@ -54,25 +67,25 @@ export class RedshiftSchema extends pulumi.ComponentResource {
             seen.set(def.table.name, def.name);
         }
 
-        const connection = {
-            ...("workgroupName" in args.target ? { workgroupName: args.target.workgroupName } : { clusterIdentifier: args.target.clusterIdentifier }),
-            database: args.database,
-            secretArn: args.secretArn,
-        };
-        this.schemaStatement = new aws.redshiftdata.Statement(`${name}-schema`, {
-            ...connection,
-            sql: createSchemaSql(args.schema),
-            statementName: `${name}-schema`,
-        }, { parent: this, protect: args.protect, dependsOn: args.runAfter });
+        const target: pulumi.Output<DataApiTarget> = pulumi
+            .all([args.database, args.secretArn, "workgroupName" in args.target ? args.target.workgroupName : args.target.clusterIdentifier])
+            .apply(([database, secretArn, where]) => ({
+                region: args.region,
+                database,
+                secretArn,
+                ...("workgroupName" in args.target ? { workgroupName: where } : { clusterIdentifier: where }),
+            }));
 
-        this.tableStatements = {};
+        this.tables = {};
         for (const def of args.pipelines) {
-            this.tableStatements[def.name] = new aws.redshiftdata.Statement(`${name}-${tableResourceName(def)}`, {
-                ...connection,
-                sql: createTableSql(def),
-                statementName: `${name}-${tableResourceName(def)}`,
-            }, { parent: this, protect: args.protect, dependsOn: [this.schemaStatement] });
+            const declaration = tableDeclaration(def);
+            this.tables[def.name] = new RedshiftTable(`${name}-${tableResourceName(def)}`, {
+                target,
+                declaration,
+                version: schemaVersion(declaration),
+                afterStatements: [...(args.afterStatements?.[def.name] ?? [])],
+            }, { parent: this, protect: args.protect, dependsOn: args.runAfter });
         }
-        this.registerOutputs({ schemaStatementId: this.schemaStatement.id });
+        this.registerOutputs({ tables: Object.fromEntries(Object.entries(this.tables).map(([pipeline, table]) => [pipeline, table.appliedVersion])) });
     }
 }

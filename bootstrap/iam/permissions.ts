@@ -684,7 +684,8 @@ const DATA_PLATFORM: PermissionTable = {
         // ExecuteStatement accepts no tag condition; the credentials it needs (GetCredentials above or
         // a stack secret below) are what scope it to the stacks' workgroups.
         { sid: "RedshiftDataStatements", deployOnly: ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], resources: [arn(scope, "redshift-serverless", "workgroup/*")] },
-        { sid: "RedshiftDataDescribe", readOnly: ["redshift-data:DescribeStatement"], resources: ["*"] },
+        // Only the deploy waits on statements: the tables' refresh reads the recorded state and calls nothing.
+        { sid: "RedshiftDataDescribe", deployOnly: ["redshift-data:DescribeStatement"], resources: ["*"] },
     ],
     secretsmanager: (scope) => [
         {

@@ -49,22 +49,24 @@ export const REDSHIFT_CLAUSE_WORDS: ReadonlySet<string> = new Set(["sortkey", "d
 const PLAIN_IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 /**
+ * Every word {@link quoteIdentifier} quotes, space-separated with a space at each end: the deploy-time
+ * table provider (shared/redshift-data-provider.ts) is serialized into the Pulumi state, and Pulumi's
+ * function serialization carries a string but not a Set.
+ */
+const QUOTED_WORDS = ` ${[REDSHIFT_RESERVED_WORDS, POSTGRESQL_ONLY_RESERVED_WORDS, SEED_QUOTED_WORDS, REDSHIFT_CLAUSE_WORDS].flatMap((words) => [...words]).join(" ")} `;
+
+/**
  * A name as it must appear in SQL: bare when it is a plain lowercase identifier and no keyword, otherwise
  * double-quoted with embedded quotes doubled. Quoting never changes a lowercase name's meaning, so erring
  * towards quoting is safe; a name with capitals is quoted so Redshift does not fold it.
  */
 export function quoteIdentifier(name: string): string {
-    const needsQuotes =
-        !PLAIN_IDENTIFIER.test(name) ||
-        REDSHIFT_RESERVED_WORDS.has(name) ||
-        POSTGRESQL_ONLY_RESERVED_WORDS.has(name) ||
-        SEED_QUOTED_WORDS.has(name) ||
-        REDSHIFT_CLAUSE_WORDS.has(name);
+    const needsQuotes = !PLAIN_IDENTIFIER.test(name) || QUOTED_WORDS.includes(` ${name} `);
     return needsQuotes ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
 /** `schema.table`, each part quoted as needed. */
-export function qualifiedTableName(def: PipelineDefinition): string {
+export function qualifiedTableName(def: Pick<PipelineDefinition, "table">): string {
     return `${quoteIdentifier(def.table.schema)}.${quoteIdentifier(def.table.name)}`;
 }
 
@@ -99,7 +101,8 @@ export function createSchemaSql(schema: string): string {
     return `CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`;
 }
 
-function columnSql(column: ColumnDefinition): string {
+/** One column as CREATE TABLE and ADD COLUMN spell it: name, type, NOT NULL, ENCODE. */
+export function columnSql(column: ColumnDefinition): string {
     const parts = [quoteIdentifier(column.name), redshiftColumnType(column).toUpperCase()];
     if (!column.nullable) {
         parts.push("NOT NULL");
@@ -119,7 +122,7 @@ function columnSql(column: ColumnDefinition): string {
  * loads arrive roughly in event-time order, so new rows mostly extend the sorted region rather than
  * leaving an unsorted one for VACUUM. (IF NOT EXISTS leaves an existing seed table, and its sort key, as is.)
  */
-export function createTableSql(def: PipelineDefinition): string {
+export function createTableSql(def: Pick<PipelineDefinition, "table" | "columns" | "eventTimeField">): string {
     const columns = def.columns.map((column) => `    ${columnSql(column)}`).join(",\n");
     const sortKey = def.eventTimeField !== undefined ? `\nSORTKEY (${quoteIdentifier(def.eventTimeField)})` : "";
     return `CREATE TABLE IF NOT EXISTS ${qualifiedTableName(def)}\n(\n${columns}\n)${sortKey}`;

@@ -7,7 +7,7 @@ import { BAD_ROWS_METRIC } from "../../shared/glue-bad-rows-alarm";
 import { LOAD_METRICS_NAMESPACE, resourceName } from "../../shared/naming";
 import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
 import { glueColumns } from "../../shared/pipeline/glue-schema";
-import { createSchemaSql, createTableSql } from "../../shared/pipeline/redshift-ddl";
+import { schemaVersion, tableDeclaration, TableDeclaration } from "../../shared/pipeline/schema-migration";
 import { pipelines } from "../../shared/pipelines";
 import { repoRoot, runPlan } from "../../tools/plan/runner";
 import { PlannedResource, StackPlan, UNKNOWN } from "../../tools/plan/types";
@@ -127,27 +127,21 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                 expect(inputsOf(triggers[0])).to.deep.include({ type: "SCHEDULED", schedule: "cron(0/5 * * * ? *)", startOnCreation: true });
             });
 
-            it("creates its Redshift table through the Data API, after the schema", () => {
-                const schema = one(TYPES.statement, (i) => i.sql === createSchemaSql(def.table.schema), "schema statement");
-                const table = one(TYPES.statement, (i) => i.sql === createTableSql(def), "table statement");
-                expect(table.options.dependsOn).to.include(schema.urn);
-                const secretValue = ofType(dp, "aws:secretsmanager/secretVersion:SecretVersion");
-                expect(secretValue, "the sandbox's credentials").to.have.length(1);
-                expect(schema.options.dependsOn, "the DDL waits for the credentials' value").to.include(secretValue[0].urn);
-                for (const statement of [schema, table]) {
-                    expect(inputsOf(statement)).to.deep.include({ workgroupName: `${resourceName(dp.stack, "sandbox")}`, database: "dev" });
-                    expect(inputsOf(statement).secretArn).to.match(/^arn:aws:secretsmanager:/);
-                    expect(statement.options.protect).to.equal(true);
-                }
-                expect(String(inputsOf(table).sql)).to.match(/^CREATE TABLE IF NOT EXISTS /);
+            it("keeps its Redshift table through the Data API table provider, recording the declaration's version", () => {
+                const table = one(TYPES.redshiftTable, (i) => (i.declaration as TableDeclaration).pipeline === def.name, "Redshift table");
+                expect(inputsOf(table).declaration).to.deep.equal(tableDeclaration(def));
+                expect(inputsOf(table).version).to.equal(schemaVersion(tableDeclaration(def)));
+                expect(inputsOf(table).target).to.deep.include({ database: "dev", region: dp.region });
+                expect(String((inputsOf(table).target as { secretArn: string }).secretArn)).to.match(/^arn:aws:secretsmanager:/);
+                expect(table.options.protect).to.equal(true);
+                expect(table.id).to.equal(`${def.table.schema}.${def.table.name}`);
             });
         });
     }
 
-    it("creates the DDL of a schema shared by several pipelines once", () => {
-        const schemas = new Set(pipelines.map((def) => def.table.schema));
-        for (const schema of schemas) {
-            expect(ofType(dp, TYPES.statement).filter((s) => inputsOf(s).sql === createSchemaSql(schema))).to.have.length(1);
+    it("plans no expiring-result resource: no Data API Statement, no Lambda invocation", () => {
+        for (const plan of [dp, first]) {
+            expect(plan.resources.map((r) => r.type)).not.to.include.members(["aws:redshiftdata/statement:Statement", "aws:lambda/invocation:Invocation"]);
         }
     });
 
@@ -222,7 +216,7 @@ describe("data-platform: the planned stack (npm run plan)", function () {
         const result = await runPlan({ stack: "dev", write: false, configOverrides: { [DATA_PLATFORM]: { "tracking-data-platform:protectStatefulResources": "false" } } });
         const plan = finalPlan(result, DATA_PLATFORM);
         expect(plan.resources.filter((r) => r.options.protect).map((r) => r.urn)).to.deep.equal([]);
-        expect(dp.resources.filter((r) => r.options.protect).map((r) => r.type)).to.include.members([TYPES.bucket, TYPES.key, TYPES.catalogTable, TYPES.statement, "aws:glue/catalogDatabase:CatalogDatabase", "aws:redshiftserverless/namespace:Namespace"]);
+        expect(dp.resources.filter((r) => r.options.protect).map((r) => r.type)).to.include.members([TYPES.bucket, TYPES.key, TYPES.catalogTable, TYPES.redshiftTable, "aws:glue/catalogDatabase:CatalogDatabase", "aws:redshiftserverless/namespace:Namespace"]);
     });
 
     it("plans an existing serverless workgroup in a configured VPC: no VPC or sandbox, endpoint and rules there", async () => {
@@ -253,8 +247,9 @@ describe("data-platform: the planned stack (npm run plan)", function () {
         expect(inputsOf(ingress[0])).to.deep.include({ ipProtocol: "tcp", fromPort: 5439, toPort: 5439 });
         const connection = ofType(plan, "aws:glue/connection:Connection")[0];
         expect(inputsOf(connection).physicalConnectionRequirements).to.deep.include({ subnetId: "subnet-0123456789abcdef0", availabilityZone: "eu-central-1b" });
-        for (const statement of ofType(plan, TYPES.statement)) {
-            expect(inputsOf(statement)).to.deep.include({ workgroupName: "analytics", secretArn: configured[`${ns}:redshiftSecretArn`] });
+        expect(ofType(plan, TYPES.redshiftTable)).to.have.length(pipelines.length);
+        for (const table of ofType(plan, TYPES.redshiftTable)) {
+            expect(inputsOf(table).target).to.deep.include({ workgroupName: "analytics", secretArn: configured[`${ns}:redshiftSecretArn`] });
         }
         const keyPolicy = JSON.parse(String(inputsOf(ofType(plan, TYPES.key)[0]).policy)) as { Statement: { Sid: string }[] };
         expect(keyPolicy.Statement.map((s) => s.Sid), "no secret of this stack under the key").to.not.include("DeployerManagesRedshiftSecret");

@@ -4,7 +4,7 @@ import * as path from "path";
 import { architectureSection, ARCHITECTURE_DOC, ARCHITECTURE_SECTION, componentsSection, COMPONENTS_DOC, COMPONENTS_SECTION, isCurrent } from "../../tools/diagram/cli";
 import { componentsOfFile } from "../../tools/diagram/components-doc";
 import { readSection, REGENERATE_COMMAND, writeSection } from "../../tools/diagram/generated-section";
-import { ArchitectureGraph, buildGraph, staticPrefix } from "../../tools/diagram/graph";
+import { ArchitectureGraph, buildGraph, REDSHIFT_TABLE_TYPE, staticPrefix } from "../../tools/diagram/graph";
 import { renderMermaid } from "../../tools/diagram/mermaid";
 import { readPlannedSettings } from "../../tools/cost/settings";
 import { repoRoot } from "../../tools/plan/runner";
@@ -47,7 +47,7 @@ function syntheticPlans(tweak: (r: Record<string, Record<string, unknown>>) => v
         table: { name: "clicks", databaseName: "landed", storageDescriptor: { location: "s3://t-landing/clicks/" } },
         job: { name: "t-clicks-load", defaultArguments: { "--source_path": "s3://t-landing/clicks/", "--target_table": "web.clicks" }, numberOfWorkers: 2, workerType: "G.1X" },
         trigger: { type: "SCHEDULED", schedule: "cron(0/5 * * * ? *)", actions: [{ jobName: "t-clicks-load" }] },
-        ddl: { sql: "CREATE TABLE IF NOT EXISTS web.clicks (id CHAR(36) NOT NULL)" },
+        ddl: { declaration: { pipeline: "clicks", table: { schema: "web", name: "clicks" }, columns: [{ name: "id", type: "char", length: 36, nullable: false }] } },
     };
     tweak(o);
     const eng: StackPlan = {
@@ -79,7 +79,7 @@ function syntheticPlans(tweak: (r: Record<string, Record<string, unknown>>) => v
             res("aws:glue/catalogTable:CatalogTable", "clicks", "landed:clicks", o.table),
             res("aws:glue/job:Job", "clicks-load", "t-clicks-load", o.job),
             res("aws:glue/trigger:Trigger", "clicks-load", "t-clicks-load", o.trigger),
-            res("aws:redshiftdata/statement:Statement", "ddl", "s1", o.ddl),
+            res(REDSHIFT_TABLE_TYPE, "ddl", "web.clicks", o.ddl),
         ],
     };
     return [eng, dp];
@@ -130,9 +130,9 @@ describe("architecture diagram: derived from references between planned resource
         expect(edge(buildGraph(syntheticPlans()), /^Glue table landed\.clicks$/, /^Glue job t-clicks-load/), "a job reading S3 directly has no catalog edge").to.equal(false);
     });
 
-    it("a job writing a table no statement creates, or a bucket no plan has, is reported", () => {
+    it("a job writing a table no Redshift table resource keeps, or a bucket no plan has, is reported", () => {
         const noTable = buildGraph(syntheticPlans((o) => ((o.job.defaultArguments as Record<string, unknown>)["--target_table"] = "web.missing")));
-        expect(noTable.problems).to.include("Glue job t-clicks-load: writes web.missing, which no planned statement creates");
+        expect(noTable.problems).to.include("Glue job t-clicks-load: writes web.missing, which no planned Redshift table keeps");
         const noBucket = buildGraph(syntheticPlans((o) => ((o.firehose.extendedS3Configuration as Record<string, unknown>).bucketArn = "arn:aws:s3:::elsewhere")));
         expect(noBucket.problems).to.include("Firehose t-clicks-landing: delivers to arn:aws:s3:::elsewhere, which no plan creates");
     });

@@ -6,7 +6,7 @@
  * two plans, i.e. the two accounts); a crawler and a catalog table cover the landing prefix because their
  * S3 paths are that bucket and prefix; a Glue job reads the landing prefix its `--source_path` names (or
  * the catalog table its `--catalog_database` / `--catalog_table` name) and writes the Redshift table its
- * `--target_table` names, which exists because a planned statement creates it.
+ * `--target_table` names, which exists because a planned Redshift table resource keeps it.
  */
 import { PlannedResource, StackPlan } from "../plan/types";
 
@@ -70,13 +70,17 @@ interface Located<T> {
     readonly resource: T;
 }
 
+/** The dynamic resource type that keeps each pipeline's Redshift table. */
+export const REDSHIFT_TABLE_TYPE = "pulumi-nodejs:dynamic/redshift:Table";
+
 function byType(plans: readonly StackPlan[], type: string): Located<PlannedResource>[] {
     return plans.flatMap((plan) => plan.resources.filter((r) => r.custom && r.type === type).map((resource) => ({ plan, resource })));
 }
 
-/** `CREATE TABLE [IF NOT EXISTS] schema.table` statements' tables. */
-function createdTables(sql: string): string[] {
-    return [...sql.matchAll(/CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?("?[A-Za-z_][\w$]*"?\s*\.\s*"?[A-Za-z_][\w$]*"?)/gi)].map((m) => m[1].replace(/["\s]/g, "").toLowerCase());
+/** The table a Redshift table resource (shared/redshift-data-provider.ts) keeps: `schema.table`. */
+function keptTable(outputs: Record<string, unknown>): string | undefined {
+    const table = (obj(outputs.declaration).table ?? {}) as { schema?: unknown; name?: unknown };
+    return typeof table.schema === "string" && typeof table.name === "string" ? `${table.schema}.${table.name}`.toLowerCase() : undefined;
 }
 
 export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
@@ -191,8 +195,9 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
 
     // --- Redshift tables created by the plans, and the jobs between catalog and Redshift.
     const redshiftTables = new Map<string, Located<PlannedResource>>();
-    for (const located of byType(plans, "aws:redshiftdata/statement:Statement")) {
-        for (const table of createdTables(String(located.resource.outputs.sql ?? ""))) redshiftTables.set(table, located);
+    for (const located of byType(plans, REDSHIFT_TABLE_TYPE)) {
+        const table = keptTable(located.resource.outputs);
+        if (table !== undefined) redshiftTables.set(table, located);
     }
     const triggers = byType(plans, "aws:glue/trigger:Trigger");
     for (const { plan, resource } of byType(plans, "aws:glue/job:Job")) {
@@ -214,7 +219,7 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
         const targetTable = String(args["--target_table"] ?? "").toLowerCase();
         const created = redshiftTables.get(targetTable);
         if (!created) {
-            problems.push(`Glue job ${name}: writes ${targetTable || "no --target_table"}, which no planned statement creates`);
+            problems.push(`Glue job ${name}: writes ${targetTable || "no --target_table"}, which no planned Redshift table keeps`);
             continue;
         }
         const table = addNode("table", targetTable, `Redshift ${targetTable}`, created.plan);

@@ -191,7 +191,16 @@ const TYPES: Record<string, TypeMock> = {
         },
     },
     // --- Redshift
-    "aws:redshiftdata/statement:Statement": { nameProperty: null, id: (r) => uuidFrom(r) },
+    // The dynamic provider of shared/redshift-data-provider.ts: its id is the table, and a create records
+    // the declaration's version as applied.
+    "pulumi-nodejs:dynamic/redshift:Table": {
+        nameProperty: null,
+        id: (r) => {
+            const table = (r.inputs.declaration as { table?: { schema?: string; name?: string } } | undefined)?.table;
+            return `${str(table?.schema)}.${str(table?.name)}`;
+        },
+        outputs: (r) => ({ appliedVersion: str(r.inputs.version) }),
+    },
     "aws:redshiftserverless/namespace:Namespace": {
         nameProperty: "namespaceName",
         id: (r) => r.physical,

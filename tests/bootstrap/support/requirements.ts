@@ -553,19 +553,22 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
             },
         ];
     },
-    "aws:redshiftdata/statement:Statement": (f) => {
-        const workgroupName = str(f.resource.inputs.workgroupName);
+    // The table provider (shared/redshift-data-provider.ts) runs the DDL with the deployer's own
+    // credentials on create and update; its read (refresh) calls nothing.
+    "pulumi-nodejs:dynamic/redshift:Table": (f) => {
+        const target = (f.resource.inputs.target ?? {}) as { workgroupName?: string; clusterIdentifier?: string; secretArn?: string };
+        const workgroupName = str(target.workgroupName);
         const workgroup = find(f.plan, "aws:redshiftserverless/workgroup:Workgroup", (r) => r.outputs.workgroupName === workgroupName);
-        const target = workgroup
+        const arn = workgroup
             ? String(workgroup.outputs.arn)
             : workgroupName
               ? regional(f, "redshift-serverless", `workgroup/${workgroupName}`)
-              : `arn:${f.partition}:redshift:${f.region}:${f.account}:cluster:${str(f.resource.inputs.clusterIdentifier)}`;
-        const secret = str(f.resource.inputs.secretArn);
+              : `arn:${f.partition}:redshift:${f.region}:${f.account}:cluster:${str(target.clusterIdentifier)}`;
+        const secret = str(target.secretArn);
         return [
-            ...on(target, "none", "redshift-data:ExecuteStatement"),
+            ...on(arn, "none", "redshift-data:ExecuteStatement"),
             ...on("*", "none", "redshift-data:DescribeStatement"),
-            ...(secret ? on(secret, "none", "secretsmanager:GetSecretValue") : workgroup ? [{ action: "redshift-serverless:GetCredentials", resource: target, tags: "resource" as const, tagsOf: workgroup }] : []),
+            ...(secret ? on(secret, "none", "secretsmanager:GetSecretValue") : []),
         ];
     },
     // ---------------------------------------------------------------- Secrets Manager

@@ -16,9 +16,9 @@ export const TYPES = {
     job: "aws:glue/job:Job",
     trigger: "aws:glue/trigger:Trigger",
     catalogTable: "aws:glue/catalogTable:CatalogTable",
-    statement: "aws:redshiftdata/statement:Statement",
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    redshiftTable: "pulumi-nodejs:dynamic/redshift:Table",
 } as const;
 
 let planned: Promise<PlanResult> | undefined;

@@ -1,0 +1,165 @@
+import * as pulumi from "@pulumi/pulumi";
+import { createSchemaSql, createTableSql } from "./pipeline/redshift-ddl";
+import { planMigration, TableDeclaration } from "./pipeline/schema-migration";
+
+/**
+ * A Pulumi dynamic provider that keeps a pipeline's Redshift table in step with its declaration through
+ * the Redshift Data API, and records the declaration it applied in the Pulumi state.
+ *
+ * Why not `aws.redshiftdata.Statement`: the Data API keeps a statement's result for about a day, after which
+ * a refresh reads the statement back empty and every field forces a replacement (pulumi-aws #2055, #5076).
+ * Here the state holds what was applied, not a statement id:
+ *   - `read` (refresh, drift check) returns the recorded state and calls nothing: a refresh runs no SQL,
+ *     so the previewer and drift reader never need `redshift-data:ExecuteStatement`;
+ *   - `check` and `diff` (preview) compare the recorded declaration with the new one, offline: a refused
+ *     change fails the preview (the first phase of `pulumi up`) before anything changes;
+ *   - `create` and `update` run the SQL with the deployer's credentials and wait for each statement;
+ *     a failed statement fails the deploy with Redshift's own error text, and the state keeps the last
+ *     declaration that did apply, so the next deploy retries;
+ *   - `delete` leaves the table and its rows in Redshift (drop it by hand if that is really meant).
+ */
+
+/** Where the SQL runs and as whom: the Data API's connection parameters. */
+export interface DataApiTarget {
+    readonly region: string;
+    readonly database: string;
+    readonly workgroupName?: string;
+    readonly clusterIdentifier?: string;
+    /** The admin's secret (Redshift-managed or configured): the Data API reads it, the deploy never does. */
+    readonly secretArn: string;
+}
+
+/** The two Data API calls the provider makes (the subset of @aws-sdk/client-redshift-data it uses). */
+export interface DataApi {
+    executeStatement(input: { Sql: string; Database: string; WorkgroupName?: string; ClusterIdentifier?: string; SecretArn?: string; StatementName?: string }): Promise<{ Id?: string }>;
+    describeStatement(input: { Id: string }): Promise<{ Status?: string; Error?: string }>;
+}
+
+export interface RedshiftTableInputs {
+    readonly target: DataApiTarget;
+    readonly declaration: TableDeclaration;
+    /** {@link schemaVersion} of `declaration`. */
+    readonly version: string;
+    /** Statements run after the table exists, on every create and update (idempotent: grants). */
+    readonly afterStatements: readonly string[];
+}
+
+export interface RedshiftTableOutputs extends RedshiftTableInputs {
+    /** The version whose SQL last ran to completion. */
+    readonly appliedVersion: string;
+}
+
+export interface RunOptions {
+    /** Between DescribeStatement polls. */
+    readonly pollMilliseconds: number;
+    /** A statement still running after this fails the deploy. */
+    readonly timeoutMilliseconds: number;
+}
+
+const DEFAULT_RUN: RunOptions = { pollMilliseconds: 1000, timeoutMilliseconds: 15 * 60 * 1000 };
+
+/** The Data API client the deploy uses; required here so only a deploy loads the SDK. */
+export function sdkDataApi(region: string): DataApi {
+    const sdk = require("@aws-sdk/client-redshift-data") as typeof import("@aws-sdk/client-redshift-data");
+    const client = new sdk.RedshiftDataClient({ region });
+    return {
+        executeStatement: (input) => client.send(new sdk.ExecuteStatementCommand(input)),
+        describeStatement: (input) => client.send(new sdk.DescribeStatementCommand(input)),
+    };
+}
+
+/** The first line of a statement, for messages. */
+function headline(sql: string): string {
+    const line = sql.split("\n")[0];
+    return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
+
+/**
+ * Runs one statement and waits for its outcome (ExecuteStatement is asynchronous). Each statement runs on
+ * its own, so ALTER COLUMN ... TYPE is never inside a transaction block.
+ */
+export async function runStatement(api: DataApi, target: DataApiTarget, sql: string, options: RunOptions = DEFAULT_RUN): Promise<void> {
+    const started = await api.executeStatement({
+        Sql: sql,
+        Database: target.database,
+        ...(target.workgroupName !== undefined ? { WorkgroupName: target.workgroupName } : { ClusterIdentifier: target.clusterIdentifier }),
+        SecretArn: target.secretArn,
+        StatementName: "tracking-ddl",
+    });
+    const id = started.Id;
+    if (id === undefined) throw new Error(`Redshift Data API returned no statement id for: ${headline(sql)}`);
+    const deadline = Date.now() + options.timeoutMilliseconds;
+    for (;;) {
+        let status: { Status?: string; Error?: string };
+        try {
+            status = await api.describeStatement({ Id: id });
+        } catch (error) {
+            const name = (error as { name?: string }).name ?? "";
+            if (name === "ResourceNotFoundException") throw new Error(`Redshift Data API does not know statement ${id} (${headline(sql)}): ${(error as Error).message}`, { cause: error });
+            throw error;
+        }
+        if (status.Status === "FINISHED") return;
+        if (status.Status === "FAILED" || status.Status === "ABORTED") {
+            throw new Error(`Redshift ${status.Status === "FAILED" ? "refused" : "aborted"} statement ${id} (${headline(sql)}): ${status.Error ?? "no error text"}`);
+        }
+        if (Date.now() > deadline) throw new Error(`Redshift statement ${id} (${headline(sql)}) still ${status.Status ?? "unknown"} after ${options.timeoutMilliseconds / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, options.pollMilliseconds));
+    }
+}
+
+/** The statements of a first deploy: schema and table if missing, then the after-statements. */
+export function createStatements(inputs: RedshiftTableInputs): string[] {
+    return [createSchemaSql(inputs.declaration.table.schema), createTableSql(inputs.declaration), ...inputs.afterStatements];
+}
+
+function sameTarget(a: DataApiTarget, b: DataApiTarget): boolean {
+    return a.database === b.database && a.workgroupName === b.workgroupName && a.clusterIdentifier === b.clusterIdentifier && a.region === b.region;
+}
+
+function tableId(declaration: TableDeclaration): string {
+    return `${declaration.table.schema}.${declaration.table.name}`;
+}
+
+/** The provider, over any Data API (tests pass a fake; a deploy, the SDK's). */
+export function redshiftTableProvider(dataApi: (region: string) => DataApi, options: RunOptions = DEFAULT_RUN): pulumi.dynamic.ResourceProvider<RedshiftTableInputs, RedshiftTableOutputs> {
+    const runAll = async (target: DataApiTarget, statements: readonly string[]) => {
+        const api = dataApi(target.region);
+        for (const sql of statements) await runStatement(api, target, sql, options);
+    };
+    const migration = (olds: RedshiftTableInputs, news: RedshiftTableInputs) => planMigration(olds.declaration, news.declaration);
+    return {
+        async check(olds, news) {
+            if (olds?.declaration === undefined || olds.target === undefined || !sameTarget(olds.target, news.target)) return { inputs: news };
+            const { refusals } = migration(olds, news);
+            return refusals.length > 0 ? { inputs: news, failures: refusals.map((reason) => ({ property: "declaration", reason })) } : { inputs: news };
+        },
+        async diff(_id, olds, news) {
+            if (!sameTarget(olds.target, news.target) || tableId(olds.declaration) !== tableId(news.declaration)) {
+                // Another database or table: create it there; the old one keeps its rows (delete touches nothing).
+                return { changes: true, replaces: ["target"], deleteBeforeReplace: false };
+            }
+            const { statements, refusals } = migration(olds, news);
+            if (refusals.length > 0) throw new Error(refusals.join("\n"));
+            // A recorded version that never applied (or another version), SQL to run, or other grants.
+            const changed = olds.appliedVersion !== news.version || statements.length > 0 || JSON.stringify(olds.afterStatements) !== JSON.stringify(news.afterStatements);
+            return { changes: changed };
+        },
+        async create(inputs) {
+            await runAll(inputs.target, createStatements(inputs));
+            return { id: tableId(inputs.declaration), outs: { ...inputs, appliedVersion: inputs.version } };
+        },
+        async read(id, props) {
+            // Refresh: the recorded state is the truth; no Data API call, no SQL.
+            return { id, props };
+        },
+        async update(_id, olds, news) {
+            const { statements, refusals } = migration(olds, news);
+            if (refusals.length > 0) throw new Error(refusals.join("\n"));
+            await runAll(news.target, [...statements, ...news.afterStatements]);
+            return { outs: { ...news, appliedVersion: news.version } };
+        },
+        async delete() {
+            // The table holds the loaded events: never dropped by a deploy.
+        },
+    };
+}
