@@ -85,16 +85,16 @@ export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
  * What the data-platform stack names, that a refresh must read and the bootstrap cannot ask it for (it
  * is deployed first): its Glue bucket, `tracking-<stack>-glue-<account>-<region>` (data-platform/
  * index.ts), whose `scripts/` folder holds the Glue job script (shared/glue-job-script.ts,
- * `GLUE_SCRIPT_FOLDER`; the uploaded object, not the TempDir beside it); and the
- * Redshift sandbox's admin secret, `tracking-<stack>-redshift-sandbox-admin` (shared/redshift-sandbox.ts).
- * `namePrefix` is the stack's `tracking-<stack>-`. tests/bootstrap/drift-reader.test.ts checks both
- * names against the planned data-platform stack, so a rename there fails here rather than in the drift check.
+ * `GLUE_SCRIPT_FOLDER`; the uploaded object, not the TempDir beside it). `namePrefix` is the stack's
+ * `tracking-<stack>-`. tests/bootstrap/drift-reader.test.ts checks the name against the planned
+ * data-platform stack, so a rename there fails here rather than in the drift check.
  */
 export function glueBucketName(namePrefix: string, account: string, region: string): string {
     return `${namePrefix}glue-${account}-${region}`;
 }
 /** The Glue bucket folder of the job script, as the data-platform stack uploads it. */
 export const GLUE_SCRIPTS_PREFIX = GLUE_SCRIPT_FOLDER;
-export function sandboxSecretName(namePrefix: string): string {
-    return `${namePrefix}redshift-sandbox-admin`;
+/** What Redshift's managed admin secret of the stack's sandbox namespace (`<namePrefix>sandbox`) starts with. */
+export function redshiftManagedSecretPrefix(namePrefix: string): string {
+    return `redshift!${namePrefix}sandbox-`;
 }

@@ -126,7 +126,7 @@ export interface DataKeyGrantArgs {
     readonly deployerRoleArn: string;
     /** The load jobs' own log groups, an ARN pattern (`jobLogGroupPrefix` of this stack's jobs): encrypted with the key. */
     readonly glueJobLogGroupArns: string;
-    /** Whether this stack keeps a Secrets Manager secret (the sandbox's credentials) under the key. */
+    /** Whether a Secrets Manager secret of this stack (the sandbox's Redshift-managed admin secret) is under the key. */
     readonly secretsUnderKey: boolean;
 }
 
@@ -213,11 +213,9 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
     if (args.secretsUnderKey) {
         statements.push(
             secretsUse("GlueReadsRedshiftSecret", glueRoles, KEY_READ),
-            // Writes the sandbox credentials, and reads them when the Data API runs the DDL as the deployer.
+            // Redshift creates and rotates the sandbox's admin secret on the deployer's behalf
+            // (manageAdminPassword), and the Data API reads it when the deployer runs the table DDL.
             secretsUse("DeployerManagesRedshiftSecret", [args.deployerRoleArn], KEY_WRITE),
-            // The drift check refreshes the sandbox's secret version (GetSecretValue): decrypt only, only
-            // through Secrets Manager; its own IAM policy pins the secret (kms:EncryptionContext:SecretARN).
-            secretsUse("DriftReaderReadsRedshiftSecret", [driftReader], KEY_READ),
         );
     }
     return statements;

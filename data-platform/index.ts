@@ -188,7 +188,7 @@ async function main(): Promise<Record<string, unknown>> {
         ddlTarget = { workgroupName: sandbox.workgroupName };
         redshiftHost = sandbox.host;
         redshiftSecretArn = sandbox.secretArn;
-        redshiftReady = [sandbox.workgroup, sandbox.secretVersion];
+        redshiftReady = [sandbox.workgroup];
         redshiftDescription = { mode: "sandbox", workgroupName: sandbox.workgroupName, host: sandbox.host, database: config.redshift.database, secretArn: sandbox.secretArn };
     } else {
         const existing = config.redshift;

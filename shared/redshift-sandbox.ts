@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 
 export interface RedshiftSandboxArgs {
     /** Prefix of every AWS name, e.g. `tracking-dev`. */
@@ -14,32 +13,24 @@ export interface RedshiftSandboxArgs {
     readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** The Glue connection's security group: its self rules let Glue reach the workgroup. */
     readonly securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** The CMK that encrypts the admin credentials secret. */
+    /** The CMK that encrypts the admin credentials secret Redshift creates and rotates. */
     readonly secretKmsKeyArn: pulumi.Input<string>;
-    /** Protects the namespace (the data) and the credentials secret from `pulumi destroy`. */
+    /** Protects the namespace (the data, and with it the admin secret) from `pulumi destroy`. */
     readonly protect: boolean;
 }
 
 /**
- * Characters Redshift accepts in a password besides letters and digits: printable ASCII without
- * `'`, `"`, `\`, `/`, `@` and space (CREATE USER / the namespace's admin password rules).
- */
-export const REDSHIFT_PASSWORD_SPECIALS = "!#$%^&*()-_=+[]{}<>:?.,~";
-
-/**
  * A Redshift Serverless sandbox for users who have no Redshift: a namespace (the database and its admin
  * user) and a workgroup (compute) in private subnets, not publicly accessible, with enhanced VPC routing
- * so COPY from the Glue TempDir goes through the S3 gateway endpoint. The admin password comes from
- * @pulumi/random (a secret in the Pulumi state, never in plain text in the plan) and is stored as
- * `{"username", "password", "engine", "host", "port", "dbname"}` in a Secrets Manager secret under the
- * stack's CMK: the Glue connection (SECRET_ID) and the Redshift Data API (the DDL) both read it there.
+ * so COPY from the Glue TempDir goes through the S3 gateway endpoint. The admin password never exists
+ * outside AWS: Redshift generates it, keeps it in a Secrets Manager secret it owns (`redshift!...`, under
+ * the stack's CMK) and rotates it (`manageAdminPassword`, "Managing Amazon Redshift admin passwords using
+ * AWS Secrets Manager"); neither the program, the plan nor the Pulumi state ever holds it. The Data API
+ * (the table DDL) reads that secret by ARN.
  */
 export class RedshiftSandbox extends pulumi.ComponentResource {
     readonly namespace: aws.redshiftserverless.Namespace;
     readonly workgroup: aws.redshiftserverless.Workgroup;
-    readonly secret: aws.secretsmanager.Secret;
-    /** The secret version; depend on it before using the secret. */
-    readonly secretVersion: aws.secretsmanager.SecretVersion;
     readonly workgroupName: pulumi.Output<string>;
     readonly host: pulumi.Output<string>;
     readonly port: pulumi.Output<number>;
@@ -51,20 +42,12 @@ export class RedshiftSandbox extends pulumi.ComponentResource {
             throw new Error(`RedshiftSandbox ${name}: baseCapacity must be 8-512 in steps of 8 (got ${args.baseCapacity})`);
         }
 
-        const password = new random.RandomPassword(`${name}-admin`, {
-            length: 32,
-            special: true,
-            overrideSpecial: REDSHIFT_PASSWORD_SPECIALS,
-            minUpper: 1,
-            minLower: 1,
-            minNumeric: 1,
-        }, { parent: this });
-
         this.namespace = new aws.redshiftserverless.Namespace(name, {
             namespaceName: `${args.namePrefix}-sandbox`,
             dbName: args.database,
             adminUsername: args.adminUsername,
-            adminUserPassword: password.result,
+            manageAdminPassword: true,
+            adminPasswordSecretKmsKeyId: args.secretKmsKeyArn,
             logExports: ["connectionlog", "userlog", "useractivitylog"],
         }, { parent: this, protect: args.protect });
 
@@ -91,21 +74,10 @@ export class RedshiftSandbox extends pulumi.ComponentResource {
         });
         this.port = pulumi.output(args.port);
 
-        this.secret = new aws.secretsmanager.Secret(name, {
-            name: `${args.namePrefix}-redshift-sandbox-admin`,
-            description: `Admin credentials of the ${args.namePrefix}-sandbox Redshift Serverless namespace (Glue connection, Data API)`,
-            kmsKeyId: args.secretKmsKeyArn,
-            recoveryWindowInDays: 7,
-        }, { parent: this, protect: args.protect });
-        this.secretVersion = new aws.secretsmanager.SecretVersion(name, {
-            secretId: this.secret.id,
-            secretString: pulumi
-                .all([password.result, this.host])
-                .apply(([secretPassword, host]) =>
-                    JSON.stringify({ username: args.adminUsername, password: secretPassword, engine: "redshift", host, port: args.port, dbname: args.database }),
-                ),
-        }, { parent: this });
-        this.secretArn = this.secret.arn;
+        this.secretArn = this.namespace.adminPasswordSecretArn.apply((arn) => {
+            if (!arn) throw new Error(`RedshiftSandbox ${name}: the namespace reports no admin secret (manageAdminPassword)`);
+            return arn;
+        });
 
         this.registerOutputs({ workgroupName: this.workgroupName, host: this.host, port: this.port, secretArn: this.secretArn });
     }

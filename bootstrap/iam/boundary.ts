@@ -9,6 +9,7 @@
  */
 import type { AccountRole } from "../config";
 import { document, PolicyDocument, PolicyStatement } from "./document";
+import { redshiftManagedSecretPrefix } from "../names";
 import { stackLogGroups } from "./permissions";
 import { FIREHOSE_ACL_ACTION, FIREHOSE_ACL_CONDITION } from "../../shared/firehose-s3-access";
 import { LOAD_METRICS_NAMESPACE } from "../../shared/naming";
@@ -94,7 +95,11 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
             ["*"],
         ),
         allow("Ec2VpcAttributes", ["ec2:DescribeVpcAttribute"], [arn(scope, "ec2", "vpc/*")]),
-        allow("SecretsStackSecrets", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${p}*`))),
+        allow("SecretsStackSecrets", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], [
+            ...perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${p}*`)),
+            // The sandbox's admin secret, which Redshift names `redshift!<namespace>-<admin user>`.
+            ...perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${redshiftManagedSecretPrefix(p)}*`)),
+        ]),
         allow(
             "RedshiftStackWorkgroups",
             ["redshift-serverless:GetCredentials", "redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"],

@@ -14,8 +14,8 @@
  * table:
  *   - `readOnly`: Read/List actions of configuration, held by all three roles;
  *   - `refreshOnly`: the few reads only a refresh makes that return data or credentials (the Glue job
- *     scripts, the Redshift sandbox's secret value, and the decryption behind them; the ingestion API
- *     key's value), held by the drift reader and the deployer, never by the previewer: pull requests
+ *     scripts and the decryption behind them; the ingestion API key's value), held by the drift reader
+ *     and the deployer, never by the previewer: pull requests
  *     never see data or credentials;
  *   - `deployOnly`: everything else the deployer needs (create, change, delete, tag, pass, and reads of
  *     data or secrets beyond what a refresh reads).
@@ -29,7 +29,7 @@ import {
     GLUE_SCRIPTS_PREFIX,
     glueBucketName,
     PREVIEWER_ROLE_NAME,
-    sandboxSecretName,
+    redshiftManagedSecretPrefix,
     STATE_KEY_ALIAS,
     STATE_LOCK_PREFIX,
     STATE_OBJECT_PREFIX,
@@ -429,12 +429,11 @@ export function glueScriptObjects(scope: Scope): string[] {
 }
 
 /**
- * The Redshift sandbox's admin secret of each hosted stack. Secrets Manager appends `-` and six random
- * characters to a secret's name in its ARN; `??????` matches exactly those, so no other secret whose name
- * merely starts the same (`...-sandbox-admin-old`) is covered.
+ * The admin secrets Redshift creates for the hosted stacks' sandboxes (manageAdminPassword): Redshift names
+ * them `redshift!<namespace>-<admin user>`, and each sandbox namespace is `tracking-<stack>-sandbox`.
  */
-export function sandboxSecretArns(scope: Scope): string[] {
-    return perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${sandboxSecretName(p)}-??????`));
+export function redshiftManagedSecretArns(scope: Scope): string[] {
+    return perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${redshiftManagedSecretPrefix(p)}*`));
 }
 
 const DATA_PLATFORM: PermissionTable = {
@@ -502,9 +501,8 @@ const DATA_PLATFORM: PermissionTable = {
     "kms-refresh": (scope) => {
         // The data key decrypts for a refresh only through the service holding the object read, and only
         // for that object's context: S3 for the Glue buckets (with S3 Bucket Keys the context is the bucket
-        // ARN, so the S3 grant above is what keeps it to the scripts), Secrets Manager for the sandbox's
-        // secret (its context names the secret). The data key's own policy must also allow it
-        // (data-platform/grants.ts).
+        // ARN, so the S3 grant above is what keeps it to the scripts). The data key's own policy must also
+        // allow it (data-platform/grants.ts).
         const keys = [arn(scope, "kms", "key/*")];
         const grants: Grant[] = [
             {
@@ -513,15 +511,6 @@ const DATA_PLATFORM: PermissionTable = {
                 resources: keys,
                 condition: {
                     StringEquals: { ...resourceTagEquals(scope), "kms:ViaService": `s3.${scope.region}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": glueBucketArns(scope) },
-                },
-            },
-            {
-                sid: "KmsRefreshSandboxSecret",
-                refreshOnly: ["kms:Decrypt"],
-                resources: keys,
-                condition: {
-                    StringEquals: { ...resourceTagEquals(scope), "kms:ViaService": `secretsmanager.${scope.region}.amazonaws.com` },
-                    StringLike: { "kms:EncryptionContext:SecretARN": sandboxSecretArns(scope) },
                 },
             },
         ];
@@ -705,8 +694,24 @@ const DATA_PLATFORM: PermissionTable = {
             ],
             resources: perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${p}*`)),
         },
-        // A refresh of the sandbox's secret version reads the value (GetSecretValue): that secret only.
-        { sid: "SecretsRefreshSandboxAdmin", refreshOnly: ["secretsmanager:GetSecretValue"], resources: sandboxSecretArns(scope) },
+        {
+            // The sandbox's admin secret, which Redshift creates, rotates and deletes with the namespace on
+            // the deployer's behalf ("Managing Amazon Redshift admin passwords using AWS Secrets Manager");
+            // the Data API reads it as the deployer for the table DDL. Nothing refreshes its value.
+            sid: "SecretsRedshiftManaged",
+            readOnly: ["secretsmanager:DescribeSecret"],
+            deployOnly: [
+                "secretsmanager:CreateSecret",
+                "secretsmanager:RotateSecret",
+                "secretsmanager:UpdateSecret",
+                "secretsmanager:DeleteSecret",
+                "secretsmanager:TagResource",
+                "secretsmanager:GetSecretValue",
+            ],
+            resources: redshiftManagedSecretArns(scope),
+        },
+        // Redshift generates the managed admin password with it; the action has no resource type.
+        { sid: "SecretsRandomPassword", deployOnly: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
     ],
     iam: (scope) => [
         {

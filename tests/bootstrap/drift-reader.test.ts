@@ -22,7 +22,6 @@ import { accessLevelOf, contextSatisfying, isReadLevel, resourceAccountOf, resou
  * state write.
  */
 
-const THIRD_ACCOUNT = "999999999999";
 
 type Ask = Omit<Request, "principal">;
 
@@ -38,9 +37,14 @@ async function ask(role: RoleView, request: Ask, resourcePolicy?: unknown): Prom
     return decide({ ...request, principal: role.arn, context }, role.policies, resourcePolicy);
 }
 
-/** The data-platform plans of an account (the ones that upload scripts or keep secrets). */
+/** The data-platform plans of an account (the ones that upload scripts). */
 function dataPlans(view: AccountView): StackPlan[] {
-    return view.pipelines.filter((p) => p.resources.some((r) => r.type === REFRESH_READ_TYPES.object || r.type === REFRESH_READ_TYPES.secretVersion));
+    return view.pipelines.filter((p) => p.resources.some((r) => r.type === REFRESH_READ_TYPES.object));
+}
+
+/** The admin secrets Redshift manages for the planned sandbox namespaces (manageAdminPassword). */
+function managedSecretArns(plan: StackPlan): string[] {
+    return plan.resources.filter((r) => r.type === "aws:redshiftserverless/namespace:Namespace" && typeof r.outputs.adminPasswordSecretArn === "string").map((r) => String(r.outputs.adminPasswordSecretArn));
 }
 
 describe("bootstrap: the drift reader refreshes every stack and changes nothing", function () {
@@ -48,10 +52,10 @@ describe("bootstrap: the drift reader refreshes every stack and changes nothing"
 
     before(async function () {
         views = await accounts();
-        expect(views.flatMap(dataPlans).length, "a planned stack uploads Glue scripts or keeps a sandbox secret").to.be.greaterThan(0);
+        expect(views.flatMap(dataPlans).length, "a planned stack uploads Glue scripts").to.be.greaterThan(0);
     });
 
-    it("makes every refresh-only read of the planned stacks: the Glue scripts (HeadObject, tags), the sandbox's secret value, their decryption, the API key's value", async function () {
+    it("makes every refresh-only read of the planned stacks: the Glue scripts (HeadObject, tags), their decryption, the API key's value", async function () {
         const denied: string[] = [];
         const kinds = new Set<string>();
         for (const view of views) {
@@ -69,7 +73,7 @@ describe("bootstrap: the drift reader refreshes every stack and changes nothing"
         expect(denied).to.deep.equal([]);
         const region = views[0].region;
         expect([...kinds].sort()).to.deep.equal(
-            ["apigateway:GET", "kms:Decrypt s3." + region + ".amazonaws.com", "kms:Decrypt secretsmanager." + region + ".amazonaws.com", "s3:GetObject", "s3:GetObjectTagging", "secretsmanager:GetSecretValue"].sort(),
+            ["apigateway:GET", "kms:Decrypt s3." + region + ".amazonaws.com", "s3:GetObject", "s3:GetObjectTagging"].sort(),
         );
     });
 
@@ -134,41 +138,27 @@ describe("bootstrap: the drift reader refreshes every stack and changes nothing"
         expect(checked).to.be.greaterThan(30);
     });
 
-    it("reads the sandbox's secret value and no other secret", async function () {
+    it("reads no secret value: not the sandbox's Redshift-managed admin secret, nor any other", async function () {
         const allowed: string[] = [];
         let checked = 0;
         for (const view of views) {
             for (const plan of dataPlans(view)) {
-                for (const version of plan.resources.filter((r) => r.type === REFRESH_READ_TYPES.secretVersion)) {
-                    const secretArn = String(version.inputs.secretId);
-                    const match = /^(.*:secret:)(tracking-[a-z0-9]+-)(.*)-([A-Za-z0-9]{6})$/.exec(secretArn);
-                    expect(match, `${secretArn} is a Secrets Manager ARN with its 6-character suffix`).to.not.equal(null);
-                    const [, head, stackPrefix, name, suffix] = match as RegExpExecArray;
-                    const others = [
-                        `${head}${stackPrefix}${name}-old-${suffix}`,
-                        `${head}${stackPrefix}redshift-other-${suffix}`,
-                        `${head}${stackPrefix}${name}-${suffix}7`,
-                        `${head}tracking-${foreignStack(view)}-${name}-${suffix}`,
-                        `${head}acme-${name}-${suffix}`,
-                        secretArn.replace(`:${plan.account}:`, `:${THIRD_ACCOUNT}:`),
-                    ];
-                    for (const resource of others) {
-                        checked++;
-                        if ((await ask(view.driftReader, { action: "secretsmanager:GetSecretValue", resource, resourceAccount: resourceAccountOf(resource, view) })) === "Allowed") allowed.push(`GetSecretValue on ${resource}`);
-                    }
-                    // Nor change the one it reads.
-                    for (const action of ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret"]) {
-                        checked++;
-                        if ((await ask(view.driftReader, { action, resource: secretArn, resourceAccount: plan.account })) === "Allowed") allowed.push(`${action} on ${secretArn}`);
+                const secrets = managedSecretArns(plan);
+                for (const secretArn of secrets) {
+                    for (const resource of [secretArn, secretArn.replace(/-[A-Za-z0-9]{6}$/, "-other-AbCdEf")]) {
+                        for (const action of ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret", "secretsmanager:RotateSecret"]) {
+                            checked++;
+                            if ((await ask(view.driftReader, { action, resource, resourceAccount: plan.account })) === "Allowed") allowed.push(`${action} on ${resource}`);
+                        }
                     }
                 }
             }
         }
         expect(allowed).to.deep.equal([]);
-        expect(checked).to.be.greaterThan(8);
+        expect(checked, "a planned sandbox has a Redshift-managed admin secret").to.be.greaterThan(0);
     });
 
-    it("uses the data key only to decrypt, only through S3 for a Glue bucket or Secrets Manager for the sandbox's secret", async function () {
+    it("uses the data key only to decrypt, only through S3 for a Glue bucket", async function () {
         const allowed: string[] = [];
         let checked = 0;
         const check = async (view: AccountView, label: string, attempt: Omit<RefreshRead, "label">) => {
@@ -190,9 +180,8 @@ describe("bootstrap: the drift reader refreshes every stack and changes nothing"
                 for (const service of ["kinesis", "logs", "glue", "redshift-serverless"]) {
                     await check(view, `Decrypt through ${service} for the Glue bucket`, decryptVia(plan, keyArn, service, { "aws:s3:arn": bucketArn(glueBucket) }));
                 }
-                const sandbox = plan.resources.find((r) => r.type === REFRESH_READ_TYPES.secretVersion);
-                const secretArn = String(sandbox?.inputs.secretId ?? `arn:${view.partition}:secretsmanager:${plan.region}:${plan.account}:secret:none-abcdef`);
-                await check(view, "Decrypt through Secrets Manager for another secret", decryptVia(plan, keyArn, "secretsmanager", { SecretARN: secretArn.replace(/redshift-sandbox-admin/, "redshift-other") }));
+                const secretArn = managedSecretArns(plan)[0] ?? `arn:${view.partition}:secretsmanager:${plan.region}:${plan.account}:secret:none-abcdef`;
+                await check(view, "Decrypt through Secrets Manager for the sandbox's admin secret", decryptVia(plan, keyArn, "secretsmanager", { SecretARN: secretArn }));
                 await check(view, "Decrypt through Secrets Manager without a secret context", decryptVia(plan, keyArn, "secretsmanager", {}));
                 await check(view, "Decrypt through S3 with the sandbox secret's context", decryptVia(plan, keyArn, "s3", { SecretARN: secretArn }));
                 // Called directly, not through a service: the key's tags, nothing else.

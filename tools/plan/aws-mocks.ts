@@ -40,6 +40,8 @@ interface TypeMock {
 }
 
 const str = (value: unknown): string => (typeof value === "string" ? value : "");
+/** The value of an input the provider schema marks secret (the SDK passes it wrapped: `{ <sig>, value }`). */
+const unsecret = (value: unknown): unknown => (value !== null && typeof value === "object" && "value" in value ? (value as { value: unknown }).value : value);
 const regionalArn = (service: string, resource: string) => (r: ResourceFacts) => `arn:${r.partition}:${service}:${r.region}:${r.account}:${resource.replace("{name}", r.physical)}`;
 const uuidFrom = (r: ResourceFacts, salt = "") => {
     const h = r.hex(32, salt);
@@ -205,7 +207,13 @@ const TYPES: Record<string, TypeMock> = {
         nameProperty: "namespaceName",
         id: (r) => r.physical,
         arn: (r) => `arn:${r.partition}:redshift-serverless:${r.region}:${r.account}:namespace/${uuidFrom(r)}`,
-        outputs: (r) => ({ namespaceId: uuidFrom(r) }),
+        // With manageAdminPassword, Redshift creates the admin secret `redshift!<namespace>-<admin user>`.
+        outputs: (r) => ({
+            namespaceId: uuidFrom(r),
+            ...(r.inputs.manageAdminPassword === true
+                ? { adminPasswordSecretArn: `arn:${r.partition}:secretsmanager:${r.region}:${r.account}:secret:redshift!${r.physical}-${str(unsecret(r.inputs.adminUsername))}-${r.hex(6, "secret")}` }
+                : {}),
+        }),
     },
     "aws:redshiftserverless/workgroup:Workgroup": {
         nameProperty: "workgroupName",
@@ -214,9 +222,6 @@ const TYPES: Record<string, TypeMock> = {
         outputs: (r) => ({ workgroupId: uuidFrom(r), endpoints: [{ address: `${r.physical}.${r.account}.${r.region}.redshift-serverless.amazonaws.com`, port: 5439, vpcEndpoints: [] }] }),
     },
     "aws:secretsmanager/secret:Secret": { nameProperty: "name", id: (r) => regionalArn("secretsmanager", `secret:{name}-${r.hex(6)}`)(r), arn: (r) => regionalArn("secretsmanager", `secret:{name}-${r.hex(6)}`)(r) },
-    "aws:secretsmanager/secretVersion:SecretVersion": { nameProperty: null, id: (r) => `${str(r.inputs.secretId)}|${uuidFrom(r)}`, outputs: (r) => ({ versionId: uuidFrom(r) }) },
-    // --- Random
-    "random:index/randomPassword:RandomPassword": { nameProperty: null, id: () => "none", outputs: (r) => ({ result: `Mock${r.hex(20)}!aA1`, bcryptHash: "<bcrypt>" }) },
 };
 
 /** Providers are resources too; their "id" is what a resource's provider reference points at. */

@@ -162,6 +162,20 @@ function regional(f: ResourceFacts, service: string, resource: string): string {
     return `arn:${f.partition}:${service}:${f.region}:${f.account}:${resource}`;
 }
 
+/**
+ * With manageAdminPassword, Redshift creates, rotates and deletes the admin secret with the caller's
+ * permissions ("Managing Amazon Redshift admin passwords using AWS Secrets Manager"), under the given key.
+ */
+function managedAdminSecret(f: ResourceFacts): Requirement[] {
+    if (f.resource.inputs.manageAdminPassword !== true) return [];
+    const secret = str(f.resource.outputs.adminPasswordSecretArn);
+    return [
+        ...on(secret, "none", "secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:DescribeSecret", "secretsmanager:RotateSecret", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret"),
+        ...on("*", "none", "secretsmanager:GetRandomPassword"),
+        ...kmsUse(f, str(f.resource.inputs.adminPasswordSecretKmsKeyId), ["kms:GenerateDataKey", "kms:Decrypt"], "secretsmanager"),
+    ];
+}
+
 /** Resource types the AWS provider creates without calling AWS (computed locally). */
 export const LOCAL_TYPES = new Set(["random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString", "random:index/randomId:RandomId"]);
 
@@ -536,6 +550,7 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
             ...strings(f.resource.inputs.iamRoles).flatMap((role) => passRole(f, role, "redshift.amazonaws.com")),
             ...passRole(f, str(f.resource.inputs.defaultIamRoleArn), "redshift.amazonaws.com"),
             ...kmsUse(f, str(f.resource.inputs.kmsKeyId), ["kms:DescribeKey", "kms:CreateGrant"], "redshift-serverless"),
+            ...managedAdminSecret(f),
         ];
     },
     "aws:redshiftserverless/workgroup:Workgroup": (f) => {
