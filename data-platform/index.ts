@@ -34,6 +34,7 @@ import { SecureBucket } from "../shared/secure-bucket";
 import { firehoseRoleName, LOAD_METRICS_NAMESPACE, resourceName, roleArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
 import { jobColumnMapping } from "../shared/pipeline/job-mapping";
+import { createPrincipalStatements, grantStatements, iamRoleDatabaseUser, PipelinePrincipals, readerUser } from "../shared/pipeline/redshift-principals";
 import { glueColumns } from "../shared/pipeline/glue-schema";
 import { badRowsPrefix, firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
 import { loadDataPlatformConfig } from "./config";
@@ -230,17 +231,22 @@ async function main(): Promise<Record<string, unknown>> {
         },
     }, { dependsOn: [dataKey] });
 
-    // --- Redshift DDL: one schema statement per schema, then its tables.
+    // --- Redshift: per schema, its pipelines' tables, each with its loader (the job's IAM role as a
+    // database user) and the schema's read-only user, and their grants.
     const schemas = [...new Set(config.pipelines.map((def) => def.table.schema))];
     const tableStatements: Record<string, pulumi.Resource> = {};
+    const principalsOf = (p: PipelineNames): PipelinePrincipals => ({ loader: iamRoleDatabaseUser(p.jobRoleName), reader: readerUser(p.def.table.schema) });
     for (const schema of schemas) {
+        const inSchema = pipelineNames.filter((p) => p.def.table.schema === schema);
         const ddl = new RedshiftSchema(`redshift-${schema.replace(/_/g, "-")}`, {
             target: ddlTarget,
             region,
             database: config.redshift.database,
             secretArn: redshiftSecretArn,
             schema,
-            pipelines: config.pipelines.filter((def) => def.table.schema === schema),
+            pipelines: inSchema.map((p) => p.def),
+            principalStatements: Object.fromEntries(inSchema.map((p) => [p.def.name, createPrincipalStatements(principalsOf(p))])),
+            afterStatements: Object.fromEntries(inSchema.map((p) => [p.def.name, grantStatements(p.def, principalsOf(p))])),
             protect,
             runAfter: redshiftReady,
         });

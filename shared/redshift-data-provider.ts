@@ -40,7 +40,13 @@ export interface RedshiftTableInputs {
     readonly declaration: TableDeclaration;
     /** {@link schemaVersion} of `declaration`. */
     readonly version: string;
-    /** Statements run after the table exists, on every create and update (idempotent: grants). */
+    /**
+     * Statements that create database principals, run after the table exists on every create and update;
+     * one that fails because its object "already exists" counts as done (Redshift has no CREATE USER IF
+     * NOT EXISTS).
+     */
+    readonly principalStatements: readonly string[];
+    /** Statements run after the principals, on every create and update (idempotent: grants). */
     readonly afterStatements: readonly string[];
 }
 
@@ -78,7 +84,7 @@ function headline(sql: string): string {
  * Runs one statement and waits for its outcome (ExecuteStatement is asynchronous). Each statement runs on
  * its own, so ALTER COLUMN ... TYPE is never inside a transaction block.
  */
-export async function runStatement(api: DataApi, target: DataApiTarget, sql: string, options: RunOptions = DEFAULT_RUN): Promise<void> {
+export async function runStatement(api: DataApi, target: DataApiTarget, sql: string, options: RunOptions = DEFAULT_RUN, alreadyDone?: RegExp): Promise<void> {
     const started = await api.executeStatement({
         Sql: sql,
         Database: target.database,
@@ -99,6 +105,7 @@ export async function runStatement(api: DataApi, target: DataApiTarget, sql: str
             throw error;
         }
         if (status.Status === "FINISHED") return;
+        if (status.Status === "FAILED" && alreadyDone !== undefined && alreadyDone.test(status.Error ?? "")) return;
         if (status.Status === "FAILED" || status.Status === "ABORTED") {
             throw new Error(`Redshift ${status.Status === "FAILED" ? "refused" : "aborted"} statement ${id} (${headline(sql)}): ${status.Error ?? "no error text"}`);
         }
@@ -107,10 +114,13 @@ export async function runStatement(api: DataApi, target: DataApiTarget, sql: str
     }
 }
 
-/** The statements of a first deploy: schema and table if missing, then the after-statements. */
+/** The statements of a first deploy: schema and table if missing (the principals and grants follow). */
 export function createStatements(inputs: RedshiftTableInputs): string[] {
-    return [createSchemaSql(inputs.declaration.table.schema), createTableSql(inputs.declaration), ...inputs.afterStatements];
+    return [createSchemaSql(inputs.declaration.table.schema), createTableSql(inputs.declaration)];
 }
+
+/** An error that means a principal statement found its object there already. */
+const ALREADY_EXISTS = /already exists/i;
 
 function sameTarget(a: DataApiTarget, b: DataApiTarget): boolean {
     return a.database === b.database && a.workgroupName === b.workgroupName && a.clusterIdentifier === b.clusterIdentifier && a.region === b.region;
@@ -122,10 +132,14 @@ function tableId(declaration: TableDeclaration): string {
 
 /** The provider, over any Data API (tests pass a fake; a deploy, the SDK's). */
 export function redshiftTableProvider(dataApi: (region: string) => DataApi, options: RunOptions = DEFAULT_RUN): pulumi.dynamic.ResourceProvider<RedshiftTableInputs, RedshiftTableOutputs> {
-    const runAll = async (target: DataApiTarget, statements: readonly string[]) => {
-        const api = dataApi(target.region);
-        for (const sql of statements) await runStatement(api, target, sql, options);
+    /** `statements`, then the principals and grants of `inputs`, each on its own and in order. */
+    const runAll = async (inputs: RedshiftTableInputs, statements: readonly string[]) => {
+        const api = dataApi(inputs.target.region);
+        for (const sql of statements) await runStatement(api, inputs.target, sql, options);
+        for (const sql of inputs.principalStatements ?? []) await runStatement(api, inputs.target, sql, options, ALREADY_EXISTS);
+        for (const sql of inputs.afterStatements) await runStatement(api, inputs.target, sql, options);
     };
+    const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
     const migration = (olds: RedshiftTableInputs, news: RedshiftTableInputs) => planMigration(olds.declaration, news.declaration);
     return {
         async check(olds, news) {
@@ -141,11 +155,11 @@ export function redshiftTableProvider(dataApi: (region: string) => DataApi, opti
             const { statements, refusals } = migration(olds, news);
             if (refusals.length > 0) throw new Error(refusals.join("\n"));
             // A recorded version that never applied (or another version), SQL to run, or other grants.
-            const changed = olds.appliedVersion !== news.version || statements.length > 0 || JSON.stringify(olds.afterStatements) !== JSON.stringify(news.afterStatements);
+            const changed = olds.appliedVersion !== news.version || statements.length > 0 || !same(olds.afterStatements, news.afterStatements) || !same(olds.principalStatements, news.principalStatements);
             return { changes: changed };
         },
         async create(inputs) {
-            await runAll(inputs.target, createStatements(inputs));
+            await runAll(inputs, createStatements(inputs));
             return { id: tableId(inputs.declaration), outs: { ...inputs, appliedVersion: inputs.version } };
         },
         async read(id, props) {
@@ -155,7 +169,7 @@ export function redshiftTableProvider(dataApi: (region: string) => DataApi, opti
         async update(_id, olds, news) {
             const { statements, refusals } = migration(olds, news);
             if (refusals.length > 0) throw new Error(refusals.join("\n"));
-            await runAll(news.target, [...statements, ...news.afterStatements]);
+            await runAll(news, statements);
             return { outs: { ...news, appliedVersion: news.version } };
         },
         async delete() {

@@ -16,6 +16,8 @@ export interface RedshiftSchemaArgs {
     readonly schema: string;
     /** The pipelines whose tables live in `schema`. */
     readonly pipelines: readonly PipelineDefinition[];
+    /** Per pipeline: the principals to create (an existing one counts as created) after its table exists. */
+    readonly principalStatements?: Readonly<Record<string, readonly string[]>>;
     /** Per pipeline: statements run after its table exists or changed, on every apply (idempotent grants). */
     readonly afterStatements?: Readonly<Record<string, readonly string[]>>;
     /** Protects the tables' records (and so the stack) from an accidental `pulumi destroy`. */
@@ -83,6 +85,7 @@ export class RedshiftSchema extends pulumi.ComponentResource {
                 target,
                 declaration,
                 version: schemaVersion(declaration),
+                principalStatements: [...(args.principalStatements?.[def.name] ?? [])],
                 afterStatements: [...(args.afterStatements?.[def.name] ?? [])],
             }, { parent: this, protect: args.protect, dependsOn: args.runAfter });
         }

@@ -7,6 +7,7 @@ import { BAD_ROWS_METRIC } from "../../shared/glue-bad-rows-alarm";
 import { LOAD_METRICS_NAMESPACE, resourceName } from "../../shared/naming";
 import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
 import { glueColumns } from "../../shared/pipeline/glue-schema";
+import { qualifiedTableName } from "../../shared/pipeline/redshift-ddl";
 import { schemaVersion, tableDeclaration, TableDeclaration } from "../../shared/pipeline/schema-migration";
 import { pipelines } from "../../shared/pipelines";
 import { repoRoot, runPlan } from "../../tools/plan/runner";
@@ -135,6 +136,11 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                 expect(String((inputsOf(table).target as { secretArn: string }).secretArn)).to.match(/^arn:aws:secretsmanager:/);
                 expect(table.options.protect).to.equal(true);
                 expect(table.id).to.equal(`${def.table.schema}.${def.table.name}`);
+                // Its loader is the load job's own role, signed in with IAM credentials: no password.
+                const job = one(TYPES.job, (i) => i.name === `${prefix()}-load`, "load job");
+                const jobRole = ofType(dp, TYPES.role).find((r) => r.outputs.arn === inputsOf(job).roleArn);
+                expect(inputsOf(table).principalStatements).to.include(`CREATE USER "IAMR:${String(jobRole?.inputs.name)}" PASSWORD DISABLE`);
+                expect(inputsOf(table).afterStatements).to.include(`GRANT SELECT, INSERT, DELETE ON ${qualifiedTableName(def)} TO "IAMR:${String(jobRole?.inputs.name)}"`);
             });
         });
     }

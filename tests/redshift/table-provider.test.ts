@@ -30,7 +30,7 @@ const PAGE_VIEWS: PipelineDefinition = {
 
 function inputs(def: PipelineDefinition, afterStatements: string[] = []): RedshiftTableInputs {
     const declaration = tableDeclaration(def);
-    return { target: TARGET, declaration, version: schemaVersion(declaration), afterStatements };
+    return { target: TARGET, declaration, version: schemaVersion(declaration), principalStatements: [], afterStatements };
 }
 
 function withColumns(def: PipelineDefinition, change: (columns: ColumnDefinition[]) => ColumnDefinition[]): PipelineDefinition {

@@ -4,8 +4,16 @@ import { stripRedshiftOnlyClauses } from "../../shared/pipeline/redshift-ddl";
 import { DataApi } from "../../shared/redshift-data-provider";
 
 /**
+ * Redshift SQL as PostgreSQL runs it: the storage clauses stripped, and `PASSWORD DISABLE` (Redshift's
+ * user without a password) dropped: a PostgreSQL user created without a password has none either.
+ */
+export function toPostgres(sql: string): string {
+    return stripRedshiftOnlyClauses(sql).replace(/^(CREATE USER \S+) PASSWORD DISABLE$/, "$1");
+}
+
+/**
  * The Redshift Data API over a real PostgreSQL engine (PGlite): ExecuteStatement starts the SQL (with the
- * Redshift-only storage clauses stripped) and returns an id; DescribeStatement reports FINISHED or FAILED
+ * Redshift-only clauses turned into PostgreSQL's, {@link toPostgres}) and returns an id; DescribeStatement reports FINISHED or FAILED
  * with the engine's own error text, and an id it never issued is a ResourceNotFoundException, as the Data
  * API answers once a statement's result has expired.
  */
@@ -29,7 +37,7 @@ export class PgliteDataApi implements DataApi {
         if (this.forgetIssued) this.forgotten.add(id);
         this.outcomes.set(
             id,
-            this.db.exec(stripRedshiftOnlyClauses(input.Sql)).then(
+            this.db.exec(toPostgres(input.Sql)).then(
                 () => ({ Status: "FINISHED" }),
                 (error: Error) => ({ Status: "FAILED", Error: `ERROR: ${error.message}` }),
             ),
