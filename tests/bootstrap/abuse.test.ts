@@ -308,3 +308,69 @@ describe("bootstrap: with a custom domain, the deployer changes only the API's r
         expect(await change([`_0a1b2c3d.${domain}`], ["CNAME"], planned)).to.equal("Allowed");
     });
 });
+
+/**
+ * What README "Residual risks" says the deployer can still do, because IAM has no condition key that
+ * tells a create's tags from a later tagging call: the simulator must agree, request by request. When a
+ * service gains such a key and a grant uses it, this test fails and the README row goes.
+ */
+describe("bootstrap: the residual risks the README lists are what the planned policies still allow", function () {
+    let views: AccountView[];
+
+    before(async function () {
+        views = await accounts();
+    });
+
+    const residual: ReadonlyArray<{ what: string; accounts: "engineering" | "data-platform" | "both"; request: (view: AccountView) => Request; resourcePolicy?: (view: AccountView) => unknown }> = [
+        {
+            what: "tag any KMS key of the account (kms:TagResource for tags on CreateKey)",
+            accounts: "both",
+            request: (view) => ({ principal: view.deployer.arn, action: "kms:TagResource", resource: arnOf(view, "kms", FOREIGN_KEY), resourceAccount: view.account, context: { ...stackTag(view, "Request"), "aws:TagKeys": [STACK_TAG_KEY] } }),
+            resourcePolicy: (view) => delegatingKeyPolicy(view.partition, [view.account]),
+        },
+        {
+            what: "tag a foreign Redshift Serverless namespace (redshift-serverless:TagResource for tags on create)",
+            accounts: "data-platform",
+            request: (view) => ({ principal: view.deployer.arn, action: "redshift-serverless:TagResource", resource: arnOf(view, "redshift-serverless", "namespace/0f0f0f0f-0000-4000-8000-00000000f0f0"), resourceAccount: view.account, context: { ...stackTag(view, "Request"), "aws:TagKeys": [STACK_TAG_KEY] } }),
+        },
+        {
+            what: "tag a foreign REST API (PUT /tags for tags on create)",
+            accounts: "engineering",
+            request: (view) => ({
+                principal: view.deployer.arn,
+                action: "apigateway:PUT",
+                resource: `arn:${view.partition}:apigateway:${view.region}::/tags/${encodeURIComponent(`arn:${view.partition}:apigateway:${view.region}::/restapis/f0f0f0f0f0`)}`,
+                resourceAccount: view.account,
+                context: { ...stackTag(view, "Request"), "aws:TagKeys": [STACK_TAG_KEY] },
+            }),
+        },
+        {
+            what: "tag another API's execution log group (logs:TagResource for tags on create)",
+            accounts: "engineering",
+            request: (view) => ({ principal: view.deployer.arn, action: "logs:TagResource", resource: arnOf(view, "logs", "log-group:API-Gateway-Execution-Logs_f0f0f0f0f0/prod"), resourceAccount: view.account, context: { ...stackTag(view, "Request"), "aws:TagKeys": [STACK_TAG_KEY] } }),
+        },
+        {
+            what: "then update a tagged foreign Redshift Serverless namespace (its admin password included)",
+            accounts: "data-platform",
+            request: (view) => ({ principal: view.deployer.arn, action: "redshift-serverless:UpdateNamespace", resource: arnOf(view, "redshift-serverless", "namespace/0f0f0f0f-0000-4000-8000-00000000f0f0"), resourceAccount: view.account, context: stackTag(view, "Resource") }),
+        },
+        {
+            what: "then delete a tagged foreign REST API",
+            accounts: "engineering",
+            request: (view) => ({ principal: view.deployer.arn, action: "apigateway:DELETE", resource: `arn:${view.partition}:apigateway:${view.region}::/restapis/f0f0f0f0f0`, resourceAccount: view.account, context: stackTag(view, "Resource") }),
+        },
+        {
+            what: "then delete another API's tagged execution log group",
+            accounts: "engineering",
+            request: (view) => ({ principal: view.deployer.arn, action: "logs:DeleteLogGroup", resource: arnOf(view, "logs", "log-group:API-Gateway-Execution-Logs_f0f0f0f0f0/prod"), resourceAccount: view.account, context: stackTag(view, "Resource") }),
+        },
+    ];
+
+    for (const risk of residual) {
+        it(risk.what, async function () {
+            for (const view of views.filter((v) => risk.accounts === "both" || v.config["tracking-bootstrap:accountRole"] === risk.accounts)) {
+                expect(await decide(risk.request(view), view.deployer.policies, risk.resourcePolicy?.(view)), view.bootstrapStack).to.equal("Allowed");
+            }
+        });
+    }
+});
