@@ -214,6 +214,8 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 "--column_mapping": JSON.stringify(args.target.columnMapping),
                 "--bad_rows_path": pulumi.interpolate`s3://${args.source.bucketName}/${args.badRowsPrefix}`,
                 "--metrics_namespace": args.metricsNamespace,
+                // The script's own S3 and CloudWatch calls go to this region's endpoints (the VPC reaches no other).
+                "--aws_region": args.scope.region,
             },
         }, { parent: this, dependsOn: [this.role.policy, ...this.logGroups] });
 

@@ -43,10 +43,13 @@ REQUIRED_ARGUMENTS = [
     "TempDir",
     "bad_rows_path",
     "metrics_namespace",
+    "aws_region",
 ]
 
 # bad_rows_path is `s3://<landing bucket>/_bad-rows/<pipeline>/`, where rows the checks refuse are written;
-# metrics_namespace is the CloudWatch namespace of the job's BadRows metric (the stack's alarm watches it).
+# metrics_namespace is the CloudWatch namespace of the job's BadRows metric (the stack's alarm watches it);
+# aws_region is where the job's own S3 and CloudWatch calls go: in the connection's VPC only the regional
+# endpoints are reachable (the S3 gateway endpoint, the monitoring interface endpoint), never a global one.
 
 # Optional: the IAM role ARN Redshift assumes to COPY from TempDir (the connector's `aws_iam_role`).
 # Without it the connector uses the credentials of the Glue job. JOB_RUN_ID names the bad-rows folder.
@@ -550,12 +553,17 @@ def plan_load(target_table: object, merge_key: object, column_mapping: object) -
     )
 
 
+_REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+
+
 def validate_job_arguments(args: Mapping[str, object]) -> LoadPlan:
     """Resolved job arguments -> the load plan; every problem names the argument."""
     for name in REQUIRED_ARGUMENTS:
         value = args.get(name)
         if not isinstance(value, str) or not value.strip():
             raise JobArgumentError(f"job argument --{name} is required and must be non-empty")
+    if not _REGION_PATTERN.match(str(args["aws_region"])):
+        raise JobArgumentError(f"job argument --aws_region must be an AWS region such as eu-central-1, got {args['aws_region']!r}")
     source = parse_source_path(args["source_path"])
     return replace(plan_load(args["target_table"], args["merge_key"], args["column_mapping"]), source=source)
 
@@ -857,13 +865,15 @@ def main() -> None:
         location = bad_rows_location(args["bad_rows_path"], job_run_id, datetime.datetime.now(datetime.timezone.utc))
         bucket, prefix = location.bucket, location.prefix
 
+        region = args["aws_region"]
+
         def write_bad_rows(index: int, rows: Iterable[CheckedRow]) -> List[int]:
             import boto3
 
             body = "".join(bad_row_record(row, job_run_id) + "\n" for row in rows if row.values is None)
             if body:
                 # The bucket's default encryption (SSE-KMS, the data key) applies; the job role may put only here.
-                boto3.client("s3").put_object(Bucket=bucket, Key=f"{prefix}part-{index:05d}.jsonl", Body=body.encode("utf-8"))
+                boto3.client("s3", region_name=region).put_object(Bucket=bucket, Key=f"{prefix}part-{index:05d}.jsonl", Body=body.encode("utf-8"))
             return []
 
         checked.mapPartitionsWithIndex(write_bad_rows).count()
@@ -871,7 +881,7 @@ def main() -> None:
 
     import boto3
 
-    boto3.client("cloudwatch").put_metric_data(Namespace=args["metrics_namespace"], MetricData=bad_rows_metric_data(args["JOB_NAME"], summary))
+    boto3.client("cloudwatch", region_name=args["aws_region"]).put_metric_data(Namespace=args["metrics_namespace"], MetricData=bad_rows_metric_data(args["JOB_NAME"], summary))
 
     if summary.good == 0:
         logger.info(f"{plan.target_table}: nothing to load from {source_uri} in this run")

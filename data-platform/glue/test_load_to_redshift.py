@@ -165,6 +165,7 @@ class ArgumentValidationTest(unittest.TestCase):
             target_table="tracking.events",
             merge_key="request_id",
             column_mapping=json.dumps(EVENTS_MAPPING),
+            aws_region="eu-central-1",
         )
         plan = job.validate_job_arguments(args)
         self.assertEqual(plan.staging_table, "tracking.events_staging")
@@ -178,7 +179,7 @@ class ArgumentValidationTest(unittest.TestCase):
 
     def test_a_malformed_source_path_is_named_among_valid_arguments(self):
         args = {name: "x" for name in job.REQUIRED_ARGUMENTS}
-        args.update(source_path="s3://tracking-dev-landing", target_table="tracking.events", merge_key="request_id", column_mapping=json.dumps(EVENTS_MAPPING))
+        args.update(source_path="s3://tracking-dev-landing", target_table="tracking.events", merge_key="request_id", column_mapping=json.dumps(EVENTS_MAPPING), aws_region="eu-central-1")
         with self.assertRaisesRegex(job.JobArgumentError, r"^job argument --source_path must name the pipeline's folder"):
             job.validate_job_arguments(args)
 
@@ -625,8 +626,9 @@ class FakeGlue:
                 return "spark context"
 
         class Client:
-            def __init__(self, service):
+            def __init__(self, service, region_name=None):
                 self.service = service
+                fake.calls.append(("boto3.client", service, region_name))
 
             def put_object(self, **kwargs):
                 fake.calls.append(("s3.put_object",))
@@ -679,6 +681,7 @@ class MainWithFakeGlueTest(unittest.TestCase):
             "TempDir": "s3://tracking-dev-glue-temp/load/",
             "bad_rows_path": "s3://tracking-dev-landing-123456789012-eu-central-1/_bad-rows/user-events/",
             "metrics_namespace": "Tracking/Load",
+            "aws_region": "eu-central-1",
             **extra,
         }
         argv = ["load_to_redshift.py"]
@@ -733,6 +736,7 @@ class MainWithFakeGlueTest(unittest.TestCase):
         self.assertEqual(glue.loaded, [(GOOD_ID, "hi", None), (GOOD_ID.replace("0b", "2b"), "\u00e9" * 5, "x")])
         self.assertEqual(len(glue.call("from_jdbc_conf")), 1)
         self.assertEqual(len(glue.call("job.commit")), 1)
+        self.assertEqual({call[1:] for call in glue.call("boto3.client")}, {("s3", "eu-central-1"), ("cloudwatch", "eu-central-1")})
         prefix = "_bad-rows/user-events/"
         self.assertEqual([put["Bucket"] for put in glue.puts], ["tracking-dev-landing-123456789012-eu-central-1"] * 2)
         self.assertRegex(glue.puts[0]["Key"], r"^_bad-rows/user-events/\d{4}/\d{2}/\d{2}/jr_0123/part-00000\.jsonl$")
@@ -780,6 +784,12 @@ class MainWithFakeGlueTest(unittest.TestCase):
         del argv[index : index + 2]
         glue = FakeGlue(argv, [[self.good]])
         with self.assertRaisesRegex(SystemExit, "source_path"):
+            glue.run()
+        self.assertEqual(glue.calls, [])
+
+    def test_a_malformed_region_fails_before_touching_glue(self):
+        glue = FakeGlue(self.argv(aws_region="Frankfurt"), [[self.good]])
+        with self.assertRaisesRegex(job.JobArgumentError, r"--aws_region must be an AWS region"):
             glue.run()
         self.assertEqual(glue.calls, [])
 

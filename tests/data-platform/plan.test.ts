@@ -95,6 +95,7 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                     // Outside the folder the job reads, in the same bucket; the alarm watches the same namespace.
                     "--bad_rows_path": `s3://${dp.outputs.landingBucketName}/_bad-rows/${def.name}/`,
                     "--metrics_namespace": LOAD_METRICS_NAMESPACE,
+                    "--aws_region": dp.region,
                 });
                 // Glue 5.0 logs in real time; the continuous-logging flag applies to 4.0 and earlier only
                 // (Glue developer guide, "Logging for AWS Glue jobs"). Its log groups are the job's own, with
