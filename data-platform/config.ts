@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlarmTopicConfig, readAlarmTopic } from "../shared/alarm-config";
 import { ConfigReader, STACK_NAME_RULE } from "../shared/config";
 import { STACK_TAG_KEY, WORKLOAD_BOUNDARY_NAME } from "../bootstrap/names";
-import { DEPLOYER_ROLE_NAME, partitionOfRegion, roleArn } from "../shared/naming";
+import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
 import { validatePipelines } from "../shared/pipeline/validate";
 import { pipelines as declaredPipelines } from "../shared/pipelines";
@@ -92,6 +92,8 @@ export interface DataPlatformConfig {
     readonly engineeringStack?: string;
     /** The bootstrap's deployer role in this account (key administrator, DDL runner). */
     readonly deployerRoleArn: string;
+    /** The pull-request previewer and the drift reader: read-only roles that refresh (`pulumi preview`). */
+    readonly readOnlyRoleArns: readonly string[];
     /** The bootstrap's permissions boundary, which every role this stack creates must carry. */
     readonly workloadBoundaryArn: string;
     readonly protectStatefulResources: boolean;
@@ -241,6 +243,7 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
         engineeringAccountId,
         engineeringStack,
         deployerRoleArn: roleArn(partition, accountId, DEPLOYER_ROLE_NAME),
+        readOnlyRoleArns: [PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) => roleArn(partition, accountId, role)),
         workloadBoundaryArn: `arn:${partition}:iam::${accountId}:policy/${WORKLOAD_BOUNDARY_NAME}`,
         protectStatefulResources,
         lifecycleDays: { landing, raw, noncurrentVersions, glueTemp },

@@ -105,6 +105,7 @@ async function main(): Promise<Record<string, unknown>> {
         description: `${namePrefix}: landing, raw and Glue buckets, Glue logs and bookmarks, Redshift sandbox credentials`,
         aliasName: `${namePrefix}-data`,
         administratorRoleArn: config.deployerRoleArn,
+        readerRoleArns: config.readOnlyRoleArns,
         policyStatements: dataKeyStatements({
             partition,
             region,

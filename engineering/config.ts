@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { STACK_TAG_KEY, workloadBoundaryArn } from "../bootstrap/names";
 import { AlarmTopicConfig, readAlarmThresholds, readAlarmTopic } from "../shared/alarm-config";
 import { ConfigReader, STACK_NAME_RULE } from "../shared/config";
-import { DEPLOYER_ROLE_NAME, partitionOfRegion, roleArn } from "../shared/naming";
+import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn } from "../shared/naming";
 import { PipelineAlarmThresholds } from "../shared/pipeline-alarms";
 
 /** The config namespace of this project (`name:` in engineering/Pulumi.yaml). */
@@ -51,6 +51,8 @@ export interface EngineeringConfig {
     readonly dataPlatformStack: string;
     /** The bootstrap's deployer role in this account: administers the stream key. */
     readonly deployerRoleArn: string;
+    /** The pull-request previewer and the drift reader: read-only roles that refresh (`pulumi preview`). */
+    readonly readOnlyRoleArns: readonly string[];
     /** The bootstrap's permissions boundary, which every role this stack creates must carry. */
     readonly workloadBoundaryArn: string;
     readonly stream: {
@@ -197,6 +199,7 @@ export function loadEngineeringConfig(): EngineeringConfig {
         dataPlatformAccountId,
         dataPlatformStack,
         deployerRoleArn: roleArn(partition, accountId, DEPLOYER_ROLE_NAME),
+        readOnlyRoleArns: [PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) => roleArn(partition, accountId, role)),
         workloadBoundaryArn: workloadBoundaryArn(partition, accountId),
         stream: { mode, ...(mode === "PROVISIONED" ? { shardCount } : {}), retentionHours },
         firehose: { bufferSeconds, bufferMiB, compression, rawBackup },

@@ -73,6 +73,7 @@ async function main() {
         description: `Tracking ${stack}: Kinesis streams of the ingestion pipelines`,
         aliasName: resourceName(stack, "streams"),
         administratorRoleArn: config.deployerRoleArn,
+        readerRoleArns: config.readOnlyRoleArns,
         policyStatements: streamKeyUseStatements({
             partition,
             region,

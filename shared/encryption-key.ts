@@ -31,6 +31,12 @@ export const KEY_ADMINISTRATION_ACTIONS: readonly string[] = [
     "kms:UpdateKeyDescription",
 ];
 
+/**
+ * What refreshing an `aws.kms.Key` reads. KMS consults the key policy before any IAM policy, so a role
+ * holding these in an IAM policy reads nothing unless the key policy lets IAM decide for it.
+ */
+export const KEY_CONFIGURATION_READS: readonly string[] = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"];
+
 export interface EncryptionKeyArgs {
     /** What the key protects; shown in the KMS console. */
     readonly description: pulumi.Input<string>;
@@ -46,6 +52,12 @@ export interface EncryptionKeyArgs {
      * `kms:PutKeyPolicy` in an IAM policy, and its next deploy rewrites this policy.
      */
     readonly administratorRoleArn: string;
+    /**
+     * Roles of the key's account that read its configuration (`KEY_CONFIGURATION_READS`), e.g. the
+     * read-only roles of `pulumi preview --refresh`. Granted through the account root with an
+     * `aws:PrincipalArn` condition, so their IAM policies must allow the reads too.
+     */
+    readonly readerRoleArns?: readonly string[];
     /**
      * Who may use the key, and how: every statement is added to the key policy as given. Narrow them
      * with `kms:ViaService` and `kms:EncryptionContext:*` conditions.
@@ -106,10 +118,23 @@ export class EncryptionKey extends pulumi.ComponentResource {
             Resource: "*",
             Condition: { ArnEquals: { "aws:PrincipalArn": args.administratorRoleArn } },
         };
+        const readers = args.readerRoleArns ?? [];
+        const foreignReader = readers.find((arn) => ROLE_ARN.exec(arn)?.[2] !== account);
+        if (foreignReader !== undefined) {
+            throw new Error(`EncryptionKey ${name}: readerRoleArns must be IAM role ARNs of the key's account ${account}, got "${foreignReader}"`);
+        }
+        const configurationReads: PolicyStatement[] = readers.length === 0 ? [] : [{
+            Sid: "KeyConfigurationReadByReadOnlyRoles",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn(partition, account) },
+            Action: [...KEY_CONFIGURATION_READS],
+            Resource: "*",
+            Condition: { ArnEquals: { "aws:PrincipalArn": [...readers] } },
+        }];
         // policyDocument refuses wildcard services (`kms:*`), duplicate Sids and empty principals/values.
         this.policy = pulumi
             .output(args.policyStatements as pulumi.Input<PolicyStatement[]>)
-            .apply((statements) => policyDocument([administration, recovery, ...statements], `key policy of EncryptionKey "${name}"`));
+            .apply((statements) => policyDocument([administration, recovery, ...configurationReads, ...statements], `key policy of EncryptionKey "${name}"`));
 
         this.key = new aws.kms.Key(name, {
             description: args.description,

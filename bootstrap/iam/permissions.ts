@@ -20,6 +20,7 @@
  *   - `deployOnly`: everything else the deployer needs (create, change, delete, tag, pass, and reads of
  *     data or secrets beyond what a refresh reads).
  */
+import { KEY_CONFIGURATION_READS } from "../../shared/encryption-key";
 import type { AccountRole } from "../config";
 import {
     APIGATEWAY_LOGS_ROLE_NAME,
@@ -129,7 +130,7 @@ const COMMON: PermissionTable = {
             // tag, so a tag gives nothing: the stacks' key policies name the deployer (shared/encryption-key.ts).
             { sid: "KmsTagOnCreate", deployOnly: ["kms:TagResource"], resources: keys, condition: requestTagged(scope) },
             // Reads only: key administration is granted by each stack key's own policy, to the deployer by ARN.
-            { sid: "KmsStackKeys", readOnly: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"], resources: keys, condition: resourceTagged(scope) },
+            { sid: "KmsStackKeys", readOnly: [...KEY_CONFIGURATION_READS], resources: keys, condition: resourceTagged(scope) },
             {
                 // Creating encrypted resources (Glue script objects, secrets) calls KMS as the caller, through
                 // the service; never a direct Encrypt/Decrypt, so a key the deployer could tag decrypts nothing

@@ -8,6 +8,7 @@ import { AccountView, accounts, list, PolicyDocument, RoleView } from "./support
 import { apiKeyReads, bucketEncryptionOf, decryptVia, REFRESH_READ_TYPES, RefreshRead, refreshReads } from "./support/refresh";
 import { Requirement } from "./support/requirements";
 import { allowedChanges, decryptsState, deployerChangeRequests, takesLock } from "./support/changes";
+import { denialOf, plannedCalls } from "./support/coverage";
 import { samplesFor } from "./support/samples";
 import { decide, Decision, Request } from "./support/simulate";
 import { accessLevelOf, contextSatisfying, isReadLevel, resourceAccountOf, resourcePolicyFor } from "./support/statements";
@@ -53,6 +54,22 @@ describe("bootstrap: the drift reader refreshes every stack and changes nothing"
     before(async function () {
         views = await accounts();
         expect(views.flatMap(dataPlans).length, "a planned stack uploads Glue scripts").to.be.greaterThan(0);
+    });
+
+    it("is allowed every Read and List call of every planned resource, where a key or bucket policy decides too", async function () {
+        // A refresh reads each resource back with its provider's Read: these calls, on the planned ARNs.
+        const denied: string[] = [];
+        let checked = 0;
+        for (const view of views) {
+            for (const call of plannedCalls(view)) {
+                if (call.requirement.notOnRefresh !== undefined || !isReadLevel(await accessLevelOf(call.requirement.action))) continue;
+                checked++;
+                const denial = await denialOf(view.driftReader, call);
+                if (denial) denied.push(denial);
+            }
+        }
+        expect(denied, `${denied.length} of ${checked} planned read calls are denied to the drift reader`).to.deep.equal([]);
+        expect(checked).to.be.greaterThan(50);
     });
 
     it("makes every refresh-only read of the planned stacks: the Glue scripts (HeadObject, tags), their decryption, the API key's value", async function () {

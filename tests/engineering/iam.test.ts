@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { pipelineNames } from "../../shared/ingestion-pipeline";
-import { DEPLOYER_ROLE_NAME, resourceName, roleArn } from "../../shared/naming";
+import { KEY_CONFIGURATION_READS } from "../../shared/encryption-key";
+import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, resourceName, roleArn } from "../../shared/naming";
 import { pipelines } from "../../shared/pipelines";
 import { StackPlan } from "../../tools/plan/types";
 import { DATA_PLATFORM, devPlan, documentOf, ENGINEERING, findBy, inlinePoliciesOf, ofType, planOf, TYPES } from "./support/plan";
@@ -334,6 +335,15 @@ describe("engineering: IAM least privilege, simulated over the planned policies"
             }
             for (const action of ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt", "kms:ReEncryptFrom", "kms:CreateGrant"]) {
                 expect(await ask(keyRequest(deployer(), action, { "kms:ViaService": viaKinesis() }), onKey()), action).to.equal("ImplicitlyDenied");
+            }
+        });
+
+        it("lets the read-only roles read its configuration, as a refresh does, and nothing else", async () => {
+            for (const reader of [PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((name) => roleArn("aws", account, name))) {
+                for (const action of KEY_CONFIGURATION_READS) expect(await ask(keyRequest(reader, action), onKey()), `${reader} ${action}`).to.equal("Allowed");
+                for (const action of ["kms:Decrypt", "kms:GenerateDataKey", "kms:PutKeyPolicy", "kms:TagResource"]) {
+                    expect(await ask(keyRequest(reader, action, { "kms:ViaService": viaKinesis() }), onKey()), `${reader} ${action}`).to.equal("ImplicitlyDenied");
+                }
             }
         });
 

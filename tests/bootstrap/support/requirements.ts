@@ -29,6 +29,8 @@ export interface Requirement {
      * the Service Authorization Reference data); the request is then evaluated without validation.
      */
     readonly simulatorGap?: string;
+    /** Why a Read or List call here is made only by create, update or delete, never by a refresh. */
+    readonly notOnRefresh?: string;
 }
 
 export interface ResourceFacts {
@@ -171,7 +173,7 @@ function managedAdminSecret(f: ResourceFacts): Requirement[] {
     const secret = str(f.resource.outputs.adminPasswordSecretArn);
     return [
         ...on(secret, "none", "secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:DescribeSecret", "secretsmanager:RotateSecret", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret"),
-        ...on("*", "none", "secretsmanager:GetRandomPassword"),
+        ...on("*", "none", "secretsmanager:GetRandomPassword").map((r) => ({ ...r, notOnRefresh: "Redshift generates the password when it creates the secret" })),
         ...kmsUse(f, str(f.resource.inputs.adminPasswordSecretKmsKeyId), ["kms:GenerateDataKey", "kms:Decrypt"], "secretsmanager"),
     ];
 }
@@ -580,10 +582,12 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
               ? regional(f, "redshift-serverless", `workgroup/${workgroupName}`)
               : `arn:${f.partition}:redshift:${f.region}:${f.account}:cluster:${str(target.clusterIdentifier)}`;
         const secret = str(target.secretArn);
+        // Its read returns the recorded state (shared/redshift-data-provider.ts): SQL runs on create and update only.
+        const runsSql = (requirements: Requirement[]) => requirements.map((r) => ({ ...r, notOnRefresh: "the provider's read runs no SQL" }));
         return [
             ...on(arn, "none", "redshift-data:ExecuteStatement"),
-            ...on("*", "none", "redshift-data:DescribeStatement"),
-            ...(secret ? on(secret, "none", "secretsmanager:GetSecretValue") : []),
+            ...runsSql(on("*", "none", "redshift-data:DescribeStatement")),
+            ...(secret ? runsSql(on(secret, "none", "secretsmanager:GetSecretValue")) : []),
         ];
     },
     // ---------------------------------------------------------------- Secrets Manager

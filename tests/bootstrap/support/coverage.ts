@@ -1,0 +1,48 @@
+import { PlannedResource, StackPlan } from "../../../tools/plan/types";
+import { applicable, effectiveTags, tagContext } from "./context";
+import { AccountView, RoleView } from "./plans";
+import { Requirement, REQUIREMENTS } from "./requirements";
+import { decide, decideUnvalidated } from "./simulate";
+
+/** One IAM call a planned resource's create, read or delete makes, with where it comes from. */
+export interface PlannedCall {
+    readonly plan: StackPlan;
+    readonly resource: PlannedResource;
+    readonly requirement: Requirement;
+    /** The tags AWS evaluates for the call (the resource's, or those of `requirement.tagsOf`). */
+    readonly tags: Record<string, string>;
+}
+
+/** Every IAM call of every planned resource of the account's pipeline stacks (tests/bootstrap/support/requirements.ts). */
+export function plannedCalls(view: AccountView): PlannedCall[] {
+    const calls: PlannedCall[] = [];
+    for (const plan of view.pipelines) {
+        for (const resource of plan.resources.filter((x) => x.custom && REQUIREMENTS[x.type] !== undefined)) {
+            const requirements = REQUIREMENTS[resource.type]({ resource, plan, partition: view.partition, region: plan.region, account: plan.account, tags: effectiveTags(plan, resource) });
+            for (const requirement of requirements) calls.push({ plan, resource, requirement, tags: effectiveTags(plan, requirement.tagsOf ?? resource) });
+        }
+    }
+    return calls;
+}
+
+/**
+ * Why the role may not make the call (iam-simulate over its identity policies and the planned resource
+ * policy, e.g. the key policy), or undefined when it may.
+ */
+export async function denialOf(role: RoleView, call: PlannedCall): Promise<string | undefined> {
+    const { requirement, plan } = call;
+    const where = `${plan.project} ${call.resource.type} ${call.resource.name}: ${requirement.action} on ${requirement.resource}`;
+    const context = {
+        ...(await applicable(requirement.action, requirement.resource, tagContext(call.tags, requirement.tags))),
+        ...(requirement.context ?? {}),
+    };
+    try {
+        const request = { principal: role.arn, action: requirement.action, resource: requirement.resource, resourceAccount: plan.account, context };
+        const decision = requirement.simulatorGap
+            ? decideUnvalidated(request, role.policies, requirement.resourcePolicy)
+            : await decide(request, role.policies, requirement.resourcePolicy);
+        return decision === "Allowed" ? undefined : `${where}: ${decision} (context ${JSON.stringify(context)})`;
+    } catch (err) {
+        return `${where}: ${(err as Error).message}`;
+    }
+}
