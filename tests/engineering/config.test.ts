@@ -31,6 +31,7 @@ describe("engineering: stack configuration", () => {
             dataPlatformAccountId: "222222222222",
             dataPlatformStack: "organization/tracking-data-platform/dev",
             deployerRoleArn: "arn:aws:iam::111111111111:role/tracking-deployer",
+            readOnlyRoleArns: ["arn:aws:iam::111111111111:role/tracking-previewer", "arn:aws:iam::111111111111:role/tracking-drift-reader"],
             workloadBoundaryArn: "arn:aws:iam::111111111111:policy/tracking-workload-boundary",
             stream: { mode: "ON_DEMAND", retentionHours: 24 },
             firehose: { bufferSeconds: 60, bufferMiB: 64, compression: "GZIP", rawBackup: false },
