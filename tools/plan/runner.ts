@@ -8,9 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { hasTypeMock, mockCall, mockResource, MockContext } from "./aws-mocks";
-import { captureSdkErrors, sdkHasLoggedErrors, settleRegistrations, startMockDeployment, WIRE } from "./sdk-adapter";
+import { AliasRecord, captureSdkErrors, sdkHasLoggedErrors, settleRegistrations, startMockDeployment, WIRE } from "./sdk-adapter";
 import { ProjectFile, readProjectFile, readStackConfig, StackConfig, stackAccount, stackFiles } from "./stack-files";
-import { PlannedResource, SECRET, StackPlan, UNKNOWN } from "./types";
+import { PlannedAlias, PlannedResource, SECRET, StackPlan, UNKNOWN } from "./types";
 import { evaluatePlans, PolicyViolation } from "../policy/evaluate";
 
 export interface PlanOptions {
@@ -159,7 +159,7 @@ class PlanMocks implements pulumi.runtime.Mocks {
 }
 
 /** Runs one stack program under the mock runtime and returns what it would create. */
-async function planStack(project: ProjectFile, stack: string, config: StackConfig, ctx: RunContext): Promise<StackPlan> {
+async function planStack(project: ProjectFile, stack: string, config: StackConfig, ctx: RunContext, program?: () => unknown): Promise<StackPlan> {
     const account = stackAccount(config, `${project.name} (stack ${stack})`);
     const region = config.values["aws:region"];
     if (!region) throw new PlanError(project.name, stack, ["aws:region is not set in the stack file"], path.relative(process.cwd(), path.join(project.dir, `Pulumi.${stack}.yaml`)));
@@ -188,11 +188,12 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     Error.stackTraceLimit = 0;
     try {
         forgetProgramModules(ctx.root);
-        const program = pulumi.runtime.runInPulumiStack(async () => {
+        const run = pulumi.runtime.runInPulumiStack(async () => {
+            if (program) return await program();
             const entry = require(project.entry) as { default?: unknown } & Record<string, unknown>;
             return typeof entry.default === "function" ? await (entry.default as () => unknown)() : entry;
         });
-        await Promise.race([program.then(() => settleRegistrations()), firstFailure]);
+        await Promise.race([run.then(() => settleRegistrations()), firstFailure]);
         // Let rejections raised inside apply callbacks reach the handler before judging the run.
         await new Promise((resolve) => setImmediate(resolve));
     } catch (err) {
@@ -221,7 +222,12 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
             custom: r.custom,
             ...(r.id !== undefined ? { id: r.id } : {}),
             ...(r.parent && r.parent !== stackUrn ? { parent: engineUrn(r.parent) } : {}),
-            options: { protect: r.protect, dependsOn: r.dependsOn.map(engineUrn), ...(r.provider ? { provider: r.provider } : {}) },
+            options: {
+                protect: r.protect,
+                dependsOn: r.dependsOn.map(engineUrn),
+                ...(r.provider ? { provider: r.provider } : {}),
+                ...(r.aliases.length > 0 ? { aliases: r.aliases.map(plannedAlias) } : {}),
+            },
             inputs: fromWire(r.inputs, "plan", ctx.root) as Record<string, unknown>,
             outputs: fromWire(r.outputs, "plan", ctx.root) as Record<string, unknown>,
         }))
@@ -238,6 +244,12 @@ async function planStack(project: ProjectFile, stack: string, config: StackConfi
     ctx.outputsByStack.set(key, referenceOutputs);
     ctx.secretOutputsByStack.set(key, Object.keys(rawOutputs).filter((k) => isSecretWire(rawOutputs[k])));
     return { project: project.name, stack, account, region, resources, outputs: fromWire(rawOutputs, "plan", ctx.root) as Record<string, unknown> };
+}
+
+/** An alias with its URNs in the engine's form, as the plan's own URNs are. */
+function plannedAlias(alias: AliasRecord): PlannedAlias {
+    if ("urn" in alias) return { urn: engineUrn(alias.urn) };
+    return alias.parentUrn ? { ...alias, parentUrn: engineUrn(alias.parentUrn) } : alias;
 }
 
 function isSecretWire(value: unknown): boolean {
@@ -322,6 +334,21 @@ export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
         for (const plan of plans) fs.writeFileSync(planFileName(outDir, plan), JSON.stringify(plan, null, 2) + "\n");
     }
     return { plans, passes };
+}
+
+/**
+ * Plans a program given as a function, exactly as `npm run plan` plans a stack's entry point, with the
+ * stack config given as `namespace:key` values (`aws:allowedAccountIds` and `aws:region` required). For
+ * tests that compare what two versions of the code would do to one deployed stack.
+ */
+export async function planProgram(
+    program: () => unknown,
+    options: { project: string; stack: string; config: Record<string, string>; root?: string; preview?: boolean },
+): Promise<StackPlan> {
+    const root = options.root ?? repoRoot();
+    const ctx: RunContext = { root, account: "", region: "", project: "", stack: "", outputsByStack: new Map(), secretOutputsByStack: new Map(), withoutOutputs: {}, preview: options.preview ?? true };
+    const project: ProjectFile = { name: options.project, dir: root, entry: "" };
+    return planStack(project, options.stack, { values: options.config, secretKeys: [] }, ctx, program);
 }
 
 export function planFileName(outDir: string, plan: { project: string; stack: string }): string {

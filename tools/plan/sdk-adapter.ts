@@ -5,6 +5,7 @@
  * upgrade that moves one fails there with its name instead of somewhere inside a plan.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { Alias } from "@pulumi/pulumi/proto/alias_pb";
 import type { RegisterResourceOutputsRequest, RegisterResourceRequest, RegisterResourceResponse } from "@pulumi/pulumi/proto/resource_pb";
 
 /** The markers of the engine's wire format (sdk/nodejs/runtime/rpc.ts), as the SDK exports them. */
@@ -18,6 +19,14 @@ export const WIRE = {
     unknown: pulumi.runtime.unknownValue,
 } as const;
 
+/**
+ * One `aliases` entry as the SDK sends it to the engine: a whole URN, or a spec whose empty fields the
+ * engine fills from the resource itself (its name, type, parent, project and stack).
+ */
+export type AliasRecord =
+    | { readonly urn: string }
+    | { readonly name?: string; readonly type?: string; readonly stack?: string; readonly project?: string; readonly parentUrn?: string; readonly noParent?: true };
+
 /** One resource as the program registered it, in wire form. */
 export interface Registration {
     urn: string;
@@ -29,8 +38,23 @@ export interface Registration {
     protect: boolean;
     dependsOn: string[];
     provider?: string;
+    aliases: AliasRecord[];
     inputs: unknown;
     outputs: unknown;
+}
+
+function aliasRecord(alias: Alias): AliasRecord {
+    if (alias.hasUrn()) return { urn: alias.getUrn() };
+    const spec = alias.getSpec();
+    if (!spec) return {};
+    return {
+        ...(spec.getName() ? { name: spec.getName() } : {}),
+        ...(spec.getType() ? { type: spec.getType() } : {}),
+        ...(spec.getStack() ? { stack: spec.getStack() } : {}),
+        ...(spec.getProject() ? { project: spec.getProject() } : {}),
+        ...(spec.getParenturn() ? { parentUrn: spec.getParenturn() } : {}),
+        ...(spec.getNoparent() ? { noParent: true as const } : {}),
+    };
 }
 
 /**
@@ -69,6 +93,7 @@ export async function startMockDeployment(
                         protect: req.getProtect() === true,
                         dependsOn: [...req.getDependenciesList()].sort(),
                         provider: req.getProvider() || undefined,
+                        aliases: [...req.getAliasesList().map(aliasRecord), ...req.getAliasurnsList().map((urn) => ({ urn }))],
                         inputs: req.getObject()?.toJavaScript() ?? {},
                         outputs: resp.getObject()?.toJavaScript() ?? {},
                     });

@@ -21,13 +21,24 @@ export interface PlannedResource {
     readonly id?: string;
     /** URN of the parent resource. */
     readonly parent?: string;
-    /** Resource options that policies care about. */
-    readonly options: { readonly protect: boolean; readonly dependsOn: readonly string[]; readonly provider?: string };
+    /**
+     * Resource options that policies care about, and the resource's `aliases` (URNs in the engine's form;
+     * present only when the program gave some), which `npm run upgrade-check` follows across a rename.
+     */
+    readonly options: { readonly protect: boolean; readonly dependsOn: readonly string[]; readonly provider?: string; readonly aliases?: readonly PlannedAlias[] };
     /** Inputs as the program registered them; documents (IAM policies) are kept as JSON strings. */
     readonly inputs: Record<string, unknown>;
     /** Inputs plus what the mocks computed (arn, id, auto-names), as the engine would hold them after create. */
     readonly outputs: Record<string, unknown>;
 }
+
+/**
+ * One `aliases` entry: a whole URN, or a spec whose missing fields are the resource's own (name, type,
+ * project, stack, parent); `noParent` names a resource that used to have no parent.
+ */
+export type PlannedAlias =
+    | { readonly urn: string }
+    | { readonly name?: string; readonly type?: string; readonly stack?: string; readonly project?: string; readonly parentUrn?: string; readonly noParent?: true };
 
 export interface StackPlan {
     readonly project: string;

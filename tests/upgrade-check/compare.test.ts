@@ -1,0 +1,173 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SecureBucket } from "../../shared/secure-bucket";
+import { planProgram } from "../../tools/plan/runner";
+import { StackPlan } from "../../tools/plan/types";
+import { aliasUrns, compareStack, failing, Finding, STATEFUL_TYPES } from "../../tools/upgrade-check/compare";
+import { main } from "../../tools/upgrade-check/cli";
+import { devPlan } from "../support/dev-plan";
+
+const ACCOUNT = "111111111111";
+const REGION = "eu-central-1";
+const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`;
+
+/** Two versions of one stack's code, planned as `npm run plan` plans a stack. */
+function plan(program: () => void): Promise<StackPlan> {
+    return planProgram(program, { project: "upgrade-test", stack: "dev", config: { "aws:allowedAccountIds": JSON.stringify([ACCOUNT]), "aws:region": REGION } });
+}
+
+class Loader extends pulumi.ComponentResource {
+    readonly role: aws.iam.Role;
+    constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
+        super("test:index:Loader", name, {}, opts);
+        this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }, { parent: this });
+        this.registerOutputs({});
+    }
+}
+
+interface Version {
+    bucket?: string;
+    bucketName?: string;
+    bucketOpts?: pulumi.ComponentResourceOptions;
+    alarm?: string;
+    role?: string;
+    roleOpts?: pulumi.CustomResourceOptions;
+    loader?: string;
+    loaderOpts?: pulumi.ComponentResourceOptions;
+}
+
+/** The fixture program: a SecureBucket, a role, a component holding a role, and an alarm (not stateful). */
+function program(v: Version = {}): () => void {
+    return () => {
+        new SecureBucket(v.bucket ?? "landing", { bucketName: v.bucketName ?? "tracking-dev-landing", kmsKeyArn: KEY, lifecycleRules: [], noncurrentVersionExpirationDays: 30 }, v.bucketOpts);
+        new aws.iam.Role(v.role ?? "crawler", { name: "tracking-dev-crawler", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }, v.roleOpts);
+        new Loader(v.loader ?? "events", v.loaderOpts);
+        new aws.cloudwatch.MetricAlarm(v.alarm ?? "stale", { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, metricName: "x", namespace: "y", period: 60, statistic: "Maximum", threshold: 1 });
+    };
+}
+
+const kinds = (findings: readonly Finding[]) => findings.map((f) => `${f.kind} ${f.oldUrn}`);
+
+describe("upgrade check: what deploying the current code does to a stack deployed from an earlier commit", () => {
+    let deployed: StackPlan;
+    before(async () => {
+        deployed = await plan(program());
+    });
+
+    it("finds nothing when the code is unchanged, and counts the bucket and both roles as stateful", async () => {
+        const again = await plan(program());
+        expect(compareStack(deployed, again)).to.deep.equal([]);
+        const stateful = deployed.resources.filter((r) => r.custom && STATEFUL_TYPES[r.type]).map((r) => r.type);
+        expect(stateful).to.have.members(["aws:s3/bucket:Bucket", "aws:iam/role:Role", "aws:iam/role:Role"]);
+    });
+
+    it("fails on a renamed component without aliases: its bucket would be deleted, and the message names the alias to add", async () => {
+        const after = await plan(program({ bucket: "landing-events" }));
+        const findings = failing(compareStack(deployed, after));
+        expect(kinds(findings)).to.deep.equal(["deleted urn:pulumi:dev::upgrade-test::tracking:shared:SecureBucket$aws:s3/bucket:Bucket::landing"]);
+        expect(findings[0].message).to.include("urn:pulumi:dev::upgrade-test::tracking:shared:SecureBucket::landing-events").and.include('aliases: [{ name: "landing" }]');
+    });
+
+    it("passes the same rename with aliases on the component: the engine carries them to its children", async () => {
+        const after = await plan(program({ bucket: "landing-events", bucketOpts: { aliases: [{ name: "landing" }] } }));
+        expect(compareStack(deployed, after)).to.deep.equal([]);
+        // The bucket's own alias set holds its old URN only through the parent's alias.
+        const bucket = after.resources.find((r) => r.type === "aws:s3/bucket:Bucket")!;
+        expect(aliasUrns(after).get(bucket.urn)).to.include("urn:pulumi:dev::upgrade-test::tracking:shared:SecureBucket$aws:s3/bucket:Bucket::landing");
+    });
+
+    it("fails on a renamed role and passes it with its own alias", async () => {
+        const renamed = await plan(program({ role: "s3-crawler" }));
+        expect(kinds(failing(compareStack(deployed, renamed)))).to.deep.equal(["deleted urn:pulumi:dev::upgrade-test::aws:iam/role:Role::crawler"]);
+        const aliased = await plan(program({ role: "s3-crawler", roleOpts: { aliases: [{ name: "crawler" }] } }));
+        expect(compareStack(deployed, aliased)).to.deep.equal([]);
+    });
+
+    it("renames a child with its parent when the child's name starts with the parent's (the engine's inherited alias)", async () => {
+        const renamed = await plan(program({ loader: "user-events" }));
+        expect(kinds(failing(compareStack(deployed, renamed)))).to.deep.equal(["deleted urn:pulumi:dev::upgrade-test::test:index:Loader$aws:iam/role:Role::events-role"]);
+        const aliased = await plan(program({ loader: "user-events", loaderOpts: { aliases: [{ name: "events" }] } }));
+        expect(compareStack(deployed, aliased)).to.deep.equal([]);
+    });
+
+    it("follows a resource moved under a new parent only with an alias naming its old parent", async () => {
+        const moved = (aliases?: pulumi.Input<pulumi.Alias>[]) =>
+            plan(() => {
+                new SecureBucket("landing", { bucketName: "tracking-dev-landing", kmsKeyArn: KEY, lifecycleRules: [], noncurrentVersionExpirationDays: 30 });
+                const group = new Loader("events");
+                new aws.iam.Role("crawler", { name: "tracking-dev-crawler", assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }, { parent: group, aliases });
+                new aws.cloudwatch.MetricAlarm("stale", { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, metricName: "x", namespace: "y", period: 60, statistic: "Maximum", threshold: 1 });
+            });
+        expect(kinds(failing(compareStack(deployed, await moved())))).to.deep.equal(["deleted urn:pulumi:dev::upgrade-test::aws:iam/role:Role::crawler"]);
+        expect(compareStack(deployed, await moved([{ parent: pulumi.rootStackResource }]))).to.deep.equal([]);
+    });
+
+    it("fails when an aliased resource's replacement-forcing input changes (the bucket's name)", async () => {
+        const after = await plan(program({ bucket: "landing-events", bucketOpts: { aliases: [{ name: "landing" }] }, bucketName: "tracking-dev-landing-events" }));
+        const findings = failing(compareStack(deployed, after));
+        expect(findings.map((f) => f.kind)).to.deep.equal(["replaced"]);
+        expect(findings[0].message).to.include('bucket changes from "tracking-dev-landing" to "tracking-dev-landing-events"');
+    });
+
+    it("lets a resource that holds no data be renamed without aliases (an alarm is recreated, nothing is lost)", async () => {
+        const after = await plan(program({ alarm: "data-stale" }));
+        expect(compareStack(deployed, after)).to.deep.equal([]);
+    });
+
+    it("follows the provider's own type aliases: a bucket deployed as BucketV2 is taken over by aws.s3.Bucket", async () => {
+        const bucket = deployed.resources.find((r) => r.type === "aws:s3/bucket:Bucket")!;
+        const v2 = { ...bucket, type: "aws:s3/bucketV2:BucketV2", urn: bucket.urn.replace("$aws:s3/bucket:Bucket::", "$aws:s3/bucketV2:BucketV2::") };
+        const deployedAsV2: StackPlan = { ...deployed, resources: deployed.resources.map((r) => (r === bucket ? v2 : r)) };
+        expect(compareStack(deployedAsV2, await plan(program()))).to.deep.equal([]);
+    });
+});
+
+describe("npm run upgrade-check", () => {
+    it("passes the working tree against its own plans and fails it against plans where a stateful resource had another name", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "upgrade-check-test-"));
+        const same = path.join(dir, "same");
+        const renamed = path.join(dir, "renamed");
+        fs.mkdirSync(same, { recursive: true });
+        fs.mkdirSync(renamed, { recursive: true });
+        const { plans } = await devPlan();
+        for (const p of plans) fs.writeFileSync(path.join(same, `${p.project}.${p.stack}.json`), JSON.stringify(p));
+        // The deployed stack knew its key under another name: the current code would delete that key.
+        const dataPlatform = plans.find((p) => p.project === "tracking-data-platform")!;
+        const key = dataPlatform.resources.find((r) => r.type === "aws:kms/key:Key")!;
+        const oldKeyUrn = key.urn.replace(/::([^:]+)$/, "::$1-old");
+        const old = { ...dataPlatform, resources: dataPlatform.resources.map((r) => (r === key ? { ...r, urn: oldKeyUrn, name: `${r.name}-old` } : r)) };
+        for (const p of plans) fs.writeFileSync(path.join(renamed, `${p.project}.${p.stack}.json`), JSON.stringify(p === dataPlatform ? old : p));
+
+        const output: string[] = [];
+        const { log, error } = console;
+        console.log = (line: string) => output.push(line);
+        console.error = () => {};
+        try {
+            expect(await main(["--from-plans", same])).to.equal(0);
+            expect(await main(["--from-plans", renamed])).to.equal(1);
+        } finally {
+            Object.assign(console, { log, error });
+        }
+        expect(output[0]).to.match(/none would be deleted or replaced$/);
+        expect(output[1]).to.include(`FAIL: tracking-data-platform.dev: aws:kms/key:Key ${oldKeyUrn} would be deleted`);
+        expect(output[1]).to.match(/1 would be deleted or replaced$/);
+    });
+
+    it("refuses a ref that names no commit, and --from with --from-plans, before planning anything", async () => {
+        const errors: string[] = [];
+        const error = console.error;
+        console.error = (line: string) => errors.push(line);
+        try {
+            expect(await main(["--from", "no-such-ref-anywhere"])).to.equal(2);
+            expect(await main(["--from", "HEAD", "--from-plans", "plan"])).to.equal(2);
+        } finally {
+            console.error = error;
+        }
+        expect(errors[0]).to.include("--from no-such-ref-anywhere: no such commit");
+        expect(errors[1]).to.include("give --from or --from-plans, not both");
+    });
+});

@@ -1,0 +1,122 @@
+/**
+ * `npm run upgrade-check [-- --from <git-ref>]`: plans an earlier commit (what a stack runs today) and the
+ * working tree, and fails when `pulumi up` of the working tree would delete or replace a stateful resource
+ * (bucket, key, stream, table, secret, role, log group, Glue catalog, Redshift) of any committed stack:
+ * a rename without `aliases`, or a change to an input the provider cannot change in place.
+ * Exits 1 on such a finding, 2 when the check cannot run (command line, git, npm or a failing plan).
+ */
+import * as path from "path";
+import { CommandSpec, helpText, parseFlags, usageLine } from "../cli-args";
+import { isReportedFailure, PlanError, repoRoot, runPlan } from "../plan/runner";
+import { readProjectFile, StackFileError, stackFiles } from "../plan/stack-files";
+import { StackPlan } from "../plan/types";
+import { compareStacks, failing, Finding, STATEFUL_TYPES } from "./compare";
+import { defaultBase, OldRefError, planCommit, readPlanDir, resolveCommit, stacksAtCommit } from "./old-ref";
+
+export const UPGRADE_CHECK_COMMAND: CommandSpec = {
+    command: "npm run upgrade-check",
+    summary:
+        "Plans an earlier commit with its own dependencies and plan tool, plans the working tree, and fails when deploying\n" +
+        "the working tree over a stack deployed from that commit would delete or replace a stateful resource (a rename\n" +
+        "without `aliases`, or a change to an input that forces replacement). Exits 1 on such a finding.",
+    flags: [
+        { name: "--from", value: "REF", help: "the deployed commit (default: the merge base with main, or HEAD~1 on main)" },
+        { name: "--from-plans", value: "DIR", help: "compare with plan files already made for the deployed commit instead of planning one" },
+        { name: "--keep", help: "keep the exported commit and its plans (the folder is printed)" },
+    ],
+};
+
+/** Environment stacks of the two pipeline projects: the ones both folders have a stack file for. */
+const PIPELINE_DIRS = ["data-platform", "engineering"];
+
+function currentStacks(root: string): string[] {
+    const [first, ...rest] = PIPELINE_DIRS.map((dir) => new Set(stackFiles(readProjectFile(path.join(root, dir)))));
+    return [...first].filter((s) => rest.every((set) => set.has(s))).sort();
+}
+
+async function planWorkingTree(stacks: readonly string[], log: (line: string) => void): Promise<StackPlan[]> {
+    const plans = new Map<string, StackPlan>();
+    for (const stack of stacks) {
+        log(`upgrade-check: planning the working tree, stack ${stack}`);
+        const { plans: result } = await runPlan({ stack, write: false });
+        for (const plan of result) plans.set(`${plan.project}.${plan.stack}`, plan);
+    }
+    return [...plans.values()];
+}
+
+/** The report: one line per finding, then a verdict naming what was compared. */
+export function report(findings: readonly Finding[], compared: { from: string; oldPlans: readonly StackPlan[]; newPlans: readonly StackPlan[] }): string {
+    const lines: string[] = [];
+    const stateful = compared.oldPlans.reduce((n, p) => n + p.resources.filter((r) => r.custom && STATEFUL_TYPES[r.type]).length, 0);
+    const stacks = compared.oldPlans.filter((o) => compared.newPlans.some((n) => n.project === o.project && n.stack === o.stack)).map((p) => `${p.project}.${p.stack}`);
+    for (const f of findings) lines.push(`${f.kind === "unknown" ? "note" : "FAIL"}: ${f.message}`);
+    const failed = failing(findings);
+    lines.push(
+        `upgrade-check: ${stateful} stateful resource(s) of ${compared.from} in ${stacks.join(", ") || "no common stack"}: ` +
+            (failed.length > 0 ? `${failed.length} would be deleted or replaced` : "none would be deleted or replaced"),
+    );
+    return lines.join("\n");
+}
+
+export async function main(argv: readonly string[], root = repoRoot()): Promise<number> {
+    const log = (line: string) => console.error(line);
+    let flags;
+    try {
+        flags = parseFlags(UPGRADE_CHECK_COMMAND, argv);
+        if (flags.help) {
+            console.log(helpText(UPGRADE_CHECK_COMMAND));
+            return 0;
+        }
+        if (flags.values.has("--from") && flags.values.has("--from-plans")) throw new Error("give --from or --from-plans, not both");
+    } catch (err) {
+        console.error(`upgrade-check: ${(err as Error).message}\n${usageLine(UPGRADE_CHECK_COMMAND)}`);
+        return 2;
+    }
+    try {
+        const stacks = currentStacks(root);
+        let oldPlans: StackPlan[];
+        let from: string;
+        const planDir = flags.values.get("--from-plans");
+        if (planDir !== undefined) {
+            oldPlans = readPlanDir(path.resolve(planDir));
+            from = planDir;
+        } else {
+            const ref = flags.values.get("--from");
+            const base = ref !== undefined ? { ref, commit: resolveCommit(root, ref) } : defaultBase(root);
+            from = `${base.ref} (${base.commit.slice(0, 12)})`;
+            const oldStacks = PIPELINE_DIRS.map((dir) => new Set(stacksAtCommit(root, base.commit, dir)));
+            const common = stacks.filter((s) => oldStacks.every((set) => set.has(s)));
+            const old = planCommit(root, base.commit, common, log, flags.values.has("--keep"));
+            if (flags.values.has("--keep")) log(`upgrade-check: kept ${old.dir}`);
+            oldPlans = old.plans;
+        }
+        const newPlans = await planWorkingTree(stacks, log);
+        const findings = compareStacks(oldPlans, newPlans);
+        console.log(report(findings, { from, oldPlans, newPlans }));
+        return failing(findings).length > 0 ? 1 : 0;
+    } catch (err) {
+        if (err instanceof OldRefError || err instanceof PlanError || err instanceof StackFileError) {
+            console.error(`upgrade-check: ${err.message}`);
+            return 2;
+        }
+        throw err;
+    }
+}
+
+if (require.main === module) {
+    // As in `npm run plan`: a failed program's leftover rejections repeat its reported failure.
+    process.on("unhandledRejection", (reason) => {
+        if (isReportedFailure(reason)) return;
+        console.error(`upgrade-check: late failure: ${reason instanceof Error ? reason.message : String(reason)}`);
+        process.exitCode = 1;
+    });
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (err: unknown) => {
+            console.error(`upgrade-check failed: ${(err as Error).stack ?? String(err)}`);
+            process.exitCode = 1;
+        },
+    );
+}
