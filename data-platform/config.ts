@@ -162,7 +162,7 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
     reader.check(accountId === "" || engineeringAccountId === "" || accountId !== engineeringAccountId, "engineeringAccountId", "must differ from accountId (the two stacks live in two accounts)", engineeringAccountId);
     /**
      * `engineeringStack` (optional, unset on the first deploy): the engineering stack, once it exists.
-     * With it, the grants name the engineering Firehose roles themselves (see data-platform/index.ts).
+     * With it, engineering's `firehoseRoleArns` export is checked against the roles the grants admit.
      */
     const engineeringStack = reader.optionalString("engineeringStack", STACK_REFERENCE_RULE);
 

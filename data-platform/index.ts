@@ -2,20 +2,17 @@
  * The data-platform stack: landing storage for every pipeline, the Glue catalog, crawlers and load jobs,
  * the network to Redshift and the Redshift schema, in the data-platform account.
  *
- * Storage decision: ONE landing bucket with a folder per pipeline, not a bucket per pipeline as in the
- * seed. Per-pipeline isolation is what the grants need, and bucket and key policies express it per prefix
- * (each Firehose role writes only `<pipeline>/` and `_firehose-errors/<pipeline>/`); one bucket keeps one
- * encryption, versioning, lifecycle and TLS setup, and adding a pipeline adds two policy statements rather
- * than six resources and another bucket against the account's bucket quota. The bucket policy's 20 KB
- * limit allows a few dozen pipelines.
+ * Storage decision: ONE landing bucket with a folder per pipeline. Per-pipeline isolation is what the
+ * grants need, and the bucket policy expresses it per folder: each Firehose role carries its pipeline as a
+ * tag and writes only `<its pipeline>/` and `_firehose-errors/<its pipeline>/`
+ * (shared/firehose-landing-access.ts). One bucket keeps one encryption, versioning, lifecycle and TLS
+ * setup; adding a pipeline changes neither bucket nor key policy.
  *
- * Cross-account grants are deployed in two passes (see `FirehosePrincipals` in ./grants.ts):
- * 1. first deploy, `engineeringStack` unset: bucket and key policies name the engineering account root
- *    with `aws:PrincipalArn` ArnEquals each pinned Firehose role ARN, so they are valid before the roles
- *    exist and admit nothing else from that account;
- * 2. after the engineering stack exists, set `tracking-data-platform:engineeringStack` and `pulumi up`
- *    again: engineering's `firehoseRoleArns` export is read, checked against the pinned ARNs (a mismatch
- *    fails naming the pipeline), and the policies name the roles themselves, keeping the condition.
+ * Cross-account principals: the bucket and key policies name the engineering account root, pinned by
+ * `aws:PrincipalArn` to the stack's Firehose role name pattern, so they are valid before the roles exist
+ * and admit nothing else from that account. With `tracking-data-platform:engineeringStack` set, the
+ * engineering stack's `firehoseRoleArns` export is read and checked against the derived role ARNs (a
+ * mismatch, i.e. the stacks disagree on stack name or account, fails naming the pipeline).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -31,14 +28,15 @@ import { GlueNetwork } from "../shared/glue-network";
 import { RedshiftSandbox } from "../shared/redshift-sandbox";
 import { RedshiftDdlTarget, RedshiftSchema } from "../shared/redshift-schema";
 import { SecureBucket } from "../shared/secure-bucket";
-import { firehoseRoleName, LOAD_METRICS_NAMESPACE, resourceName, roleArn } from "../shared/naming";
+import { firehoseBucketStatements, FirehoseRoles } from "../shared/firehose-landing-access";
+import { crawlerRoleName, firehoseRoleName, glueJobRoleName, LOAD_METRICS_NAMESPACE, resourceName, roleArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
 import { jobColumnMapping } from "../shared/pipeline/job-mapping";
 import { createPrincipalStatements, grantStatements, iamRoleDatabaseUser, PipelinePrincipals, readerUser } from "../shared/pipeline/redshift-principals";
 import { glueColumns } from "../shared/pipeline/glue-schema";
 import { badRowsPrefix, firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
 import { loadDataPlatformConfig } from "./config";
-import { checkEngineeringFirehoseRoles, dataKeyStatements, firehoseGrant, FirehosePrincipals, landingBucketGrants, rawBucketGrants } from "./grants";
+import { checkEngineeringFirehoseRoles, dataKeyStatements } from "./grants";
 
 interface PipelineNames {
     readonly def: PipelineDefinition;
@@ -74,14 +72,13 @@ async function main(): Promise<Record<string, unknown>> {
     const pipelineNames: PipelineNames[] = config.pipelines.map((def) => ({
         def,
         firehoseRoleArn: roleArn(partition, config.engineeringAccountId, firehoseRoleName(stack, def.name)),
-        jobRoleName: resourceName(stack, def.name, "glue-job"),
-        crawlerRoleName: resourceName(stack, def.name, "crawler"),
+        jobRoleName: glueJobRoleName(stack, def.name),
+        crawlerRoleName: crawlerRoleName(stack, def.name),
     }));
     const pinnedFirehoseRoles: Record<string, string> = Object.fromEntries(pipelineNames.map((p) => [p.def.name, p.firehoseRoleArn]));
 
-    // --- Which principals the grants name: first deploy (account + condition) or second pass (the roles).
-    // Read and checked before any resource is declared, so a mismatch stops the deploy with nothing changed.
-    let principals: FirehosePrincipals = { engineeringAccountId: config.engineeringAccountId, deployedRoleArns: new Set() };
+    // --- The engineering stack's export, when named, must agree with the derived Firehose roles. Read and
+    // checked before any resource is declared, so a mismatch stops the deploy with nothing changed.
     if (config.engineeringStack !== undefined) {
         const engineering = new pulumi.StackReference(config.engineeringStack);
         const exported = await engineering.getOutputDetails("firehoseRoleArns");
@@ -89,16 +86,9 @@ async function main(): Promise<Record<string, unknown>> {
         if (roles === undefined) {
             throw new Error(`engineering stack ${config.engineeringStack}: has no export "firehoseRoleArns"; deploy the engineering stack first, or unset tracking-data-platform:engineeringStack for a first deploy`);
         }
-        const deployedRoleArns = checkEngineeringFirehoseRoles(config.engineeringStack, roles, pinnedFirehoseRoles);
-        principals = { ...principals, deployedRoleArns };
-        for (const [pipeline, arn] of Object.entries(pinnedFirehoseRoles)) {
-            if (!deployedRoleArns.has(arn)) {
-                pulumi.log.info(`pipeline "${pipeline}": not in ${config.engineeringStack} yet; its grants name the engineering account root pinned to ${arn} until engineering is deployed and this stack runs again`);
-            }
-        }
+        checkEngineeringFirehoseRoles(config.engineeringStack, roles, pinnedFirehoseRoles);
     }
-    const grants = pipelineNames.map((p) => firehoseGrant(p.def, p.firehoseRoleArn));
-    const grantContext = { partition, principals, firehoseRolePattern: roleArn(partition, config.engineeringAccountId, firehoseRoleName(stack, "*")) };
+    const firehoseRoles: FirehoseRoles = { partition, engineeringAccountId: config.engineeringAccountId, roleArnPattern: roleArn(partition, config.engineeringAccountId, firehoseRoleName(stack, "*")) };
 
     // --- The data key: every bucket, the Glue logs and bookmarks, and the sandbox's credentials.
     const dataKey = new EncryptionKey("data", {
@@ -110,13 +100,12 @@ async function main(): Promise<Record<string, unknown>> {
             partition,
             region,
             accountId,
-            principals,
-            firehoseRoleArns: pipelineNames.map((p) => p.firehoseRoleArn),
+            firehoseRoles,
             landingBucketArn: s3Arn(landingName),
             rawBucketArn: s3Arn(rawName),
             glueBucketArn: s3Arn(glueName),
-            glueJobRoleArns: pipelineNames.map((p) => roleArn(partition, accountId, p.jobRoleName)),
-            glueCrawlerRoleArns: pipelineNames.map((p) => roleArn(partition, accountId, p.crawlerRoleName)),
+            glueJobRoles: roleArn(partition, accountId, glueJobRoleName(stack, "*")),
+            glueCrawlerRoles: roleArn(partition, accountId, crawlerRoleName(stack, "*")),
             deployerRoleArn: config.deployerRoleArn,
             secretsUnderKey: config.redshift.mode === "sandbox",
             glueJobLogGroupArns: `arn:${partition}:logs:${region}:${accountId}:log-group:${jobLogGroupPrefix(resourceName(stack, "*"))}`,
@@ -130,7 +119,7 @@ async function main(): Promise<Record<string, unknown>> {
         kmsKeyArn: dataKey.keyArn,
         lifecycleRules: [{ id: "expire-landed-data", expirationDays: config.lifecycleDays.landing }],
         noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
-        policyStatements: landingBucketGrants(grantContext, s3Arn(landingName), grants),
+        policyStatements: firehoseBucketStatements(firehoseRoles, s3Arn(landingName)),
         protect,
     });
     const raw = new SecureBucket("raw", {
@@ -138,7 +127,7 @@ async function main(): Promise<Record<string, unknown>> {
         kmsKeyArn: dataKey.keyArn,
         lifecycleRules: [{ id: "expire-raw-backup", expirationDays: config.lifecycleDays.raw }],
         noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
-        policyStatements: rawBucketGrants(grantContext, s3Arn(rawName), grants),
+        policyStatements: firehoseBucketStatements(firehoseRoles, s3Arn(rawName)),
         protect,
     });
     /** The job script (`scripts/`) and the jobs' TempDirs (`temp/<pipeline>/`); only this account uses it. */

@@ -3,7 +3,9 @@ import { STACK_TAG_KEY, workloadBoundaryArn } from "../bootstrap/names";
 import { AlarmTopicConfig, readAlarmThresholds, readAlarmTopic } from "../shared/alarm-config";
 import { ConfigReader, STACK_NAME_RULE } from "../shared/config";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn } from "../shared/naming";
+import { restApiResourceCount } from "../shared/ingestion-api";
 import { PipelineAlarmThresholds } from "../shared/pipeline-alarms";
+import { pipelines } from "../shared/pipelines";
 
 /** The config namespace of this project (`name:` in engineering/Pulumi.yaml). */
 export const ENGINEERING_NAMESPACE = "tracking-engineering";
@@ -77,6 +79,8 @@ export interface EngineeringConfig {
         readonly customDomain?: CustomDomainConfig;
     };
     readonly logRetentionDays: number;
+    /** The AWS quotas the declared pipelines were checked against (AWS defaults unless raised in config). */
+    readonly quotas: { readonly apiResources: number; readonly onDemandStreams: number };
     /** Where the pipelines' alarms notify, and at which thresholds they fire. */
     readonly alarms: AlarmTopicConfig & { readonly thresholds: PipelineAlarmThresholds };
 }
@@ -121,6 +125,12 @@ export interface EngineeringConfig {
  *   `cloudwatch.amazonaws.com` publish (aws:SourceAccount = accountId).
  * - `alarmEmail` (optional, default none): an email address subscribed to the created topic (it must
  *   confirm); an error together with `alarmTopicArn`.
+ * - `apiResourcesQuota` (default 300, API Gateway's "Resources per API"): the REST API holds 2 + 3 per
+ *   pipeline resources, so the default admits 99 pipelines. AWS raises it per API, so the API must exist
+ *   first: deploy, request the increase for it in Service Quotas, then set this to the granted value.
+ * - `onDemandStreamsQuota` (default 50, Kinesis's on-demand data streams per account and region): with
+ *   `streamMode: ON_DEMAND` each pipeline is one. The quota is the account's, shared with every other
+ *   stack and stream there: set the raised value minus the on-demand streams others use.
  * - `alarmThresholds` (optional object): overrides of the per-pipeline alarm thresholds, field by field;
  *   unknown fields and out-of-range values are errors. Defaults (DEFAULT_THRESHOLDS, reasoning in
  *   shared/pipeline-alarms.ts): kinesisWriteThrottledRecords 0 (any lasting throttling),
@@ -178,6 +188,25 @@ export function loadEngineeringConfig(): EngineeringConfig {
     reader.check(domainName === undefined || hostedZoneId !== undefined, "hostedZoneId", "is required when customDomainName is set (the certificate is validated through that Route 53 zone)");
     reader.check(hostedZoneId === undefined || domainName !== undefined, "customDomainName", "is required when hostedZoneId is set (set both or neither)");
 
+    // Quotas AWS would refuse at create time, half-way through a deploy: checked against the declarations here.
+    const apiResourcesQuota = reader.integer("apiResourcesQuota", { min: 300, max: 100_000 }, 300);
+    const onDemandStreamsQuota = reader.integer("onDemandStreamsQuota", { min: 50, max: 100_000 }, 50);
+    const apiResources = restApiResourceCount(pipelines.length);
+    reader.check(
+        apiResources <= apiResourcesQuota,
+        "apiResourcesQuota",
+        `${pipelines.length} pipelines need ${apiResources} API Gateway resources in one REST API, over the quota of ${apiResourcesQuota} ` +
+            "(API Gateway \"Resources per API\", default 300): request an increase for this stack's API in Service Quotas, then set apiResourcesQuota to the granted value",
+        apiResourcesQuota,
+    );
+    reader.check(
+        mode !== "ON_DEMAND" || pipelines.length <= onDemandStreamsQuota,
+        "onDemandStreamsQuota",
+        `${pipelines.length} pipelines need ${pipelines.length} on-demand Kinesis streams, over the quota of ${onDemandStreamsQuota} ` +
+            "(Kinesis \"on-demand data streams per account\", default 50, raised by a support case): set onDemandStreamsQuota to what the account may still create, or use streamMode PROVISIONED",
+        onDemandStreamsQuota,
+    );
+
     const alarmTopic = readAlarmTopic(reader, { partition, region, accountId });
     const thresholds = readAlarmThresholds(reader);
     // Firehose holds a record up to the buffering interval on purpose: a freshness threshold at or below
@@ -213,6 +242,7 @@ export function loadEngineeringConfig(): EngineeringConfig {
             ...(domainName !== undefined && hostedZoneId !== undefined ? { customDomain: { domainName, hostedZoneId } } : {}),
         },
         logRetentionDays,
+        quotas: { apiResources: apiResourcesQuota, onDemandStreams: onDemandStreamsQuota },
         alarms: { ...alarmTopic, thresholds },
     };
 }

@@ -19,7 +19,7 @@ import { EncryptionKey } from "../shared/encryption-key";
 import { streamArnOf, streamKeyUseStatements } from "../shared/event-stream";
 import { IngestionApi, pipelineRoutes } from "../shared/ingestion-api";
 import { IngestionPipeline, pipelineNames } from "../shared/ingestion-pipeline";
-import { resourceName, roleArn } from "../shared/naming";
+import { firehoseRoleName, resourceName, roleArn } from "../shared/naming";
 import { PipelineAlarms } from "../shared/pipeline-alarms";
 import { PipelineDashboard } from "../shared/pipeline-dashboard";
 import { firehoseErrorPrefix, firehosePrefix, rawBackupErrorPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
@@ -38,7 +38,7 @@ async function main() {
     // Every name and role ARN is derived, not read back: the key policy and the data-platform grants need
     // them before the resources exist.
     const names = Object.fromEntries(pipelines.map((def) => [def.name, pipelineNames(stack, def.name)]));
-    const streamArn = (pipeline: string) => streamArnOf(partition, region, accountId, names[pipeline].streamName);
+    const streamArnPattern = streamArnOf(partition, region, accountId, resourceName(stack, "*"));
     const firehoseRoleArn = (pipeline: string) => roleArn(partition, accountId, names[pipeline].firehoseRoleName);
     const apiName = resourceName(stack, "ingest");
     const apiRoleName = resourceName(stack, "ingest", "api");
@@ -78,12 +78,9 @@ async function main() {
             partition,
             region,
             accountId,
-            producers: { roleArn: roleArn(partition, accountId, apiRoleName), streamArns: pipelines.map((def) => streamArn(def.name)) },
-            consumers: pipelines.map((def) => ({
-                pipeline: def.name,
-                roleArn: firehoseRoleArn(def.name),
-                streamArn: streamArn(def.name),
-            })),
+            streamArnPattern,
+            producerRoleArn: roleArn(partition, accountId, apiRoleName),
+            consumerRoleArnPattern: roleArn(partition, accountId, firehoseRoleName(stack, "*")),
         }),
     });
 
@@ -128,6 +125,7 @@ async function main() {
         partition,
         routes: pipelines.map((def, index) => ({ pipeline: def, streamName: names[def.name].streamName, streamArn: ingestion[index].streamArn })),
         streamKeyArn: streamKey.keyArn,
+        streamArnPattern,
         stageName: config.api.stageName,
         throttle: { rateLimit: config.api.rateLimit, burstLimit: config.api.burstLimit },
         quota: { limit: config.api.quotaLimit, period: config.api.quotaPeriod },
@@ -193,7 +191,7 @@ async function main() {
         streamNames: byPipeline((index) => ingestion[index].names.streamName),
         streamArns: byPipeline((index) => ingestion[index].streamArn),
         firehoseArns: byPipeline((index) => ingestion[index].firehoseArn),
-        /** Read by the data-platform stack's second pass, to check the roles it granted exist as it expects. */
+        /** Read by the data-platform stack (engineeringStack set) to check that both stacks derive the same roles. */
         firehoseRoleArns: byPipeline((index) => ingestion[index].firehoseRoleArn),
         /** The SNS topic every alarm notifies (subscribe to it, or set alarmEmail). */
         alarmTopicArn: alarmTopic.topicArn,

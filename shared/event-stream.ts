@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accountRootArn, PolicyStatement } from "./iam";
+import { accountRootArn, Conditions, PolicyStatement } from "./iam";
 
 export interface EventStreamArgs {
     /** The Kinesis stream name (1-128 of `[a-zA-Z0-9_.-]`), e.g. `tracking-dev-user-events`. */
@@ -80,24 +80,30 @@ export interface StreamKeyUseArgs {
     readonly partition: string;
     readonly region: string;
     readonly accountId: string;
-    /** Roles that put records (kms:GenerateDataKey) into these streams. */
-    readonly producers: { readonly roleArn: string; readonly streamArns: readonly string[] };
-    /** Roles that read records (kms:Decrypt), each from its own pipeline's stream. */
-    readonly consumers: readonly { readonly pipeline: string; readonly roleArn: string; readonly streamArn: string }[];
+    /** ARN pattern of the stack's streams, `streamArnOf(..., resourceName(stack, "*"))`. */
+    readonly streamArnPattern: string;
+    /** The role that puts records (kms:GenerateDataKey) into the streams: the ingestion API's. */
+    readonly producerRoleArn: string;
+    /** ARN pattern of the roles that read records (kms:Decrypt): the stack's Firehose roles. */
+    readonly consumerRoleArnPattern: string;
 }
 
 /**
- * Key-policy statements letting the producers and consumers use the stream key, and only as Kinesis
- * documents it: producers kms:GenerateDataKey, consumers kms:Decrypt, both only when Kinesis makes the
- * call for them (`kms:ViaService`) and only for the named streams (Kinesis puts the stream ARN in the
- * encryption context). The roles are named through `aws:PrincipalArn` on the account principal rather
- * than as principals: the key can then be created before the roles (no ordering cycle between key,
- * streams and role policies), and a recreated role keeps working. The roles' own IAM policies must also
- * allow the action on this key: both sides are needed.
+ * Key-policy statements letting the producer and the consumers use the stream key, and only as Kinesis
+ * documents it: the producer kms:GenerateDataKey, consumers kms:Decrypt, both only when Kinesis makes the
+ * call for them (`kms:ViaService`) and only for the stack's streams (Kinesis puts the stream ARN in the
+ * encryption context). Roles are named through `aws:PrincipalArn` on the account principal rather than as
+ * principals: the key can then be created before the roles (no ordering cycle between key, streams and
+ * role policies), a recreated role keeps working, and the policy does not grow with the pipelines. Which
+ * stream a role may use is its own IAM policy's (each names its own stream): both sides are needed.
  */
 export function streamKeyUseStatements(args: StreamKeyUseArgs): PolicyStatement[] {
     const account = { AWS: accountRootArn(args.partition, args.accountId) };
-    const viaKinesis = `kinesis.${args.region}.amazonaws.com`;
+    const throughKinesis = (principalArn: Conditions) => ({
+        StringEquals: { "kms:ViaService": `kinesis.${args.region}.amazonaws.com`, "kms:CallerAccount": args.accountId },
+        StringLike: { "kms:EncryptionContext:aws:kinesis:arn": args.streamArnPattern },
+        ...principalArn,
+    });
     return [
         {
             Sid: "ProduceThroughKinesis",
@@ -105,30 +111,15 @@ export function streamKeyUseStatements(args: StreamKeyUseArgs): PolicyStatement[
             Principal: account,
             Action: "kms:GenerateDataKey",
             Resource: "*",
-            Condition: {
-                StringEquals: {
-                    "kms:ViaService": viaKinesis,
-                    "kms:CallerAccount": args.accountId,
-                    "kms:EncryptionContext:aws:kinesis:arn": [...args.producers.streamArns],
-                },
-                ArnEquals: { "aws:PrincipalArn": args.producers.roleArn },
-            },
+            Condition: throughKinesis({ ArnEquals: { "aws:PrincipalArn": args.producerRoleArn } }),
         },
-        ...args.consumers.map((consumer): PolicyStatement => ({
-            // Sids are alphanumeric: user-events -> ConsumeThroughKinesisUserEvents.
-            Sid: `ConsumeThroughKinesis${consumer.pipeline.split("-").map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join("")}`,
+        {
+            Sid: "ConsumeThroughKinesis",
             Effect: "Allow",
             Principal: account,
             Action: "kms:Decrypt",
             Resource: "*",
-            Condition: {
-                StringEquals: {
-                    "kms:ViaService": viaKinesis,
-                    "kms:CallerAccount": args.accountId,
-                    "kms:EncryptionContext:aws:kinesis:arn": consumer.streamArn,
-                },
-                ArnEquals: { "aws:PrincipalArn": consumer.roleArn },
-            },
-        })),
+            Condition: throughKinesis({ ArnLike: { "aws:PrincipalArn": args.consumerRoleArnPattern } }),
+        },
     ];
 }

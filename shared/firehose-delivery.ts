@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { firehoseAclIdentityStatement, FIREHOSE_KEY_ACTIONS, FIREHOSE_OBJECT_ACTIONS } from "./firehose-s3-access";
+import { firehoseRoleS3Statements, PIPELINE_TAG_KEY } from "./firehose-landing-access";
 import { policyDocument, PolicyStatement, serviceTrust } from "./iam";
 
 /** Where one delivery stream writes in S3. */
@@ -14,6 +14,8 @@ export interface S3Target {
 }
 
 export interface FirehoseDeliveryArgs {
+    /** The pipeline delivered; the role carries it as its `tracking:pipeline` tag, which the bucket policy admits to that pipeline's folders. */
+    readonly pipeline: string;
     /** The IAM role name; pinned (see `firehoseRoleName`) because the bucket's account grants it by ARN first. */
     readonly roleName: string;
     /** Name of the delivery stream into the landing bucket. */
@@ -95,8 +97,7 @@ export interface FirehoseRoleScope {
  * No Delete action, and no statement with a wildcard resource.
  */
 export function firehoseRoleStatements(scope: FirehoseRoleScope): PolicyStatement[] {
-    const scopes = scope.targets.map((target) => ({ bucketArn: target.bucketArn, scopes: target.prefixes.map(iamScopeOfPrefix) }));
-    const statements: PolicyStatement[] = [
+    return [
         {
             Sid: "ReadSourceStream",
             Effect: "Allow",
@@ -115,56 +116,13 @@ export function firehoseRoleStatements(scope: FirehoseRoleScope): PolicyStatemen
                 },
             },
         },
-        {
-            Sid: "LocateBuckets",
-            Effect: "Allow",
-            Action: ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
-            Resource: scopes.map((target) => target.bucketArn),
-        },
+        ...firehoseRoleS3Statements(
+            scope.region,
+            scope.dataKeyArn,
+            scope.targets.map((target) => ({ bucketArn: target.bucketArn, folders: target.prefixes.map(iamScopeOfPrefix) })),
+        ),
+        { Sid: "ReportDeliveryErrors", Effect: "Allow", Action: "logs:PutLogEvents", Resource: [...scope.logStreamArns] },
     ];
-    scopes.forEach((target, index) => {
-        const suffix = index === 0 ? "" : String(index + 1);
-        statements.push(
-            {
-                Sid: `ListOwnPrefixes${suffix}`,
-                Effect: "Allow",
-                Action: "s3:ListBucket",
-                Resource: target.bucketArn,
-                Condition: { StringLike: { "s3:prefix": target.scopes.map((prefix) => `${prefix}*`) } },
-            },
-            {
-                Sid: `WriteOwnPrefixes${suffix}`,
-                Effect: "Allow",
-                Action: [...FIREHOSE_OBJECT_ACTIONS],
-                Resource: target.scopes.map((prefix) => `${target.bucketArn}/${prefix}*`),
-            },
-            firehoseAclIdentityStatement(`BucketOwnerAcl${suffix}`, target.scopes.map((prefix) => `${target.bucketArn}/${prefix}*`)),
-        );
-    });
-    statements.push(
-        {
-            Sid: "EncryptThroughS3",
-            Effect: "Allow",
-            Action: [...FIREHOSE_KEY_ACTIONS],
-            Resource: scope.dataKeyArn,
-            Condition: {
-                StringEquals: { "kms:ViaService": `s3.${scope.region}.amazonaws.com` },
-                StringLike: {
-                    "kms:EncryptionContext:aws:s3:arn": scopes.flatMap((target) => [
-                        target.bucketArn,
-                        ...target.scopes.map((prefix) => `${target.bucketArn}/${prefix}*`),
-                    ]),
-                },
-            },
-        },
-        {
-            Sid: "ReportDeliveryErrors",
-            Effect: "Allow",
-            Action: "logs:PutLogEvents",
-            Resource: [...scope.logStreamArns],
-        },
-    );
-    return statements;
 }
 
 /**
@@ -204,7 +162,7 @@ export class FirehoseDelivery extends pulumi.ComponentResource {
             assumeRolePolicy: firehoseTrustPolicy(args.accountId),
             maxSessionDuration: 3600,
             ...(args.permissionsBoundaryArn !== undefined ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),
-            tags: args.tags,
+            tags: pulumi.output(args.tags ?? {}).apply((tags) => ({ ...tags, [PIPELINE_TAG_KEY]: args.pipeline })),
         }, { parent: this });
 
         const logGroupName = `/aws/kinesisfirehose/${args.deliveryStreamName}`;

@@ -37,6 +37,8 @@ export interface IngestionApiArgs {
     readonly routes: readonly ApiRoute[];
     /** The KMS key of the streams: PutRecord needs kms:GenerateDataKey on it. */
     readonly streamKeyArn: pulumi.Input<string>;
+    /** ARN pattern of the stack's streams (`stream/tracking-<stack>-*`): the key's encryption context when Kinesis asks. */
+    readonly streamArnPattern: string;
     /** Stage name, the first path segment of the invoke URL. */
     readonly stageName: string;
     /** Requests per second and burst, for the usage plan and the stage's default method throttle. */
@@ -102,9 +104,10 @@ export function apiTrustPolicy(): string {
 /**
  * The API role's permissions: PutRecord/PutRecords on exactly the pipelines' streams, and the
  * kms:GenerateDataKey Kinesis needs from a producer of an encrypted stream, only when Kinesis asks for it
- * (`kms:ViaService`) and only for those streams (encryption context = the stream ARN).
+ * (`kms:ViaService`) and only for the stack's streams (the encryption context is the stream ARN; Kinesis
+ * asks only for a stream the role may put into, so a pattern keeps the policy from growing per pipeline).
  */
-export function apiRoleStatements(scope: { region: string; streamArns: readonly string[]; streamKeyArn: string }): PolicyStatement[] {
+export function apiRoleStatements(scope: { region: string; streamArns: readonly string[]; streamArnPattern: string; streamKeyArn: string }): PolicyStatement[] {
     return [
         {
             Sid: "PutIntoPipelineStreams",
@@ -118,10 +121,8 @@ export function apiRoleStatements(scope: { region: string; streamArns: readonly 
             Action: "kms:GenerateDataKey",
             Resource: scope.streamKeyArn,
             Condition: {
-                StringEquals: {
-                    "kms:ViaService": `kinesis.${scope.region}.amazonaws.com`,
-                    "kms:EncryptionContext:aws:kinesis:arn": [...scope.streamArns],
-                },
+                StringEquals: { "kms:ViaService": `kinesis.${scope.region}.amazonaws.com` },
+                StringLike: { "kms:EncryptionContext:aws:kinesis:arn": scope.streamArnPattern },
             },
         },
     ];
@@ -141,6 +142,15 @@ export const ROUTE_KINDS: readonly RouteKind[] = [
     { pathPart: "record", action: "PutRecord", modelKind: "record", requestTemplate: putRecordRequestTemplate, responses: putRecordResponseTemplates, model: recordRequestModel },
     { pathPart: "records", action: "PutRecords", modelKind: "batch", requestTemplate: putRecordsRequestTemplate, responses: putRecordsResponseTemplates, model: batchRequestModel },
 ];
+
+/**
+ * The API Gateway resources (paths) of a REST API routing `pipelineCount` pipelines: the root, `/streams`,
+ * and per pipeline `/streams/<pipeline>` with one child per route kind. API Gateway counts them against
+ * its "Resources per API" quota (300 by default, raised per API).
+ */
+export function restApiResourceCount(pipelineCount: number): number {
+    return 2 + pipelineCount * (1 + ROUTE_KINDS.length);
+}
 
 /** The first path segment under the stage: every route is `/streams/<pipeline>/<pathPart>`. */
 export const STREAMS_PATH_PART = "streams";
@@ -239,7 +249,7 @@ export class IngestionApi extends pulumi.ComponentResource {
             role: this.role.name,
             policy: pulumi
                 .all([pulumi.all(args.routes.map((route) => route.streamArn)), args.streamKeyArn])
-                .apply(([streamArns, streamKeyArn]) => policyDocument(apiRoleStatements({ region: args.region, streamArns, streamKeyArn }), `role policy put-records of IngestionApi "${name}"`)),
+                .apply(([streamArns, streamKeyArn]) => policyDocument(apiRoleStatements({ region: args.region, streamArns, streamArnPattern: args.streamArnPattern, streamKeyArn }), `role policy put-records of IngestionApi "${name}"`)),
         }, child);
 
         // --- The API and its routes.

@@ -78,6 +78,7 @@ export class IngestionPipeline extends pulumi.ComponentResource {
         }, { parent: this });
 
         this.delivery = new FirehoseDelivery(pipeline, {
+            pipeline,
             roleName: this.names.firehoseRoleName,
             deliveryStreamName: this.names.deliveryStreamName,
             accountId: args.accountId,

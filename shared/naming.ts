@@ -36,6 +36,16 @@ export function firehoseRoleName(stack: string, pipeline: string): string {
     return resourceName(stack, pipeline, "firehose");
 }
 
+/** A pipeline's Glue load job role in the data-platform account; with `"*"`, the stack's pattern. */
+export function glueJobRoleName(stack: string, pipeline: string): string {
+    return resourceName(stack, pipeline, "glue-job");
+}
+
+/** A pipeline's crawler role (S3 and JDBC crawlers) in the data-platform account; with `"*"`, the stack's pattern. */
+export function crawlerRoleName(stack: string, pipeline: string): string {
+    return resourceName(stack, pipeline, "crawler");
+}
+
 /**
  * The CloudWatch namespace of the load jobs' own metrics (`BadRows`, `TruncatedValues`): the job publishes
  * into it (its `--metrics_namespace` argument), the bad-rows alarm watches it, and IAM allows exactly it.

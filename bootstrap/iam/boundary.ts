@@ -11,7 +11,7 @@ import type { AccountRole } from "../config";
 import { document, PolicyDocument, PolicyStatement } from "./document";
 import { redshiftManagedSecretPrefix } from "../names";
 import { stackLogGroups } from "./permissions";
-import { FIREHOSE_ACL_ACTION, FIREHOSE_ACL_CONDITION } from "../../shared/firehose-s3-access";
+import { FIREHOSE_ACL_ACTION, FIREHOSE_ACL_CONDITION } from "../../shared/firehose-landing-access";
 import { LOAD_METRICS_NAMESPACE } from "../../shared/naming";
 import { arn, glueNamePrefixes, perStack, Scope } from "./scope";
 

@@ -14,6 +14,7 @@ import {
     keyPolicyOf,
     objectKeyUnder,
     PolicyDocumentJson,
+    roleTagsOf,
     TYPES,
 } from "./support/plan";
 import { AccessRequest, decide, Decision, PolicySet } from "./support/simulate";
@@ -21,7 +22,7 @@ import { AccessRequest, decide, Decision, PolicySet } from "./support/simulate";
 /**
  * Who can reach the landed data, decided by iam-simulate over the policies the plan would deploy: the
  * bucket and key policies come from the data-platform plan (both its first-deploy pass, before the
- * engineering stack exists, and its second pass, which names the roles), the Firehose roles' identity
+ * engineering stack exists, and its second pass, which checks engineering's export), the Firehose roles' identity
  * policies from the engineering plan, the Glue roles' from the data-platform plan. A cross-account write
  * needs the bucket policy AND the key policy AND the role's identity policy to allow it.
  */
@@ -82,8 +83,15 @@ describe("data-platform: access to the landed data, simulated over the planned p
         const identity = (name: string) => inlinePoliciesOf(eng, firehoseRole(name).name);
         const onBucket = (grants: Grants, bucket: keyof Buckets, policies: PolicySet["identity"]): PolicySet => ({ identity: policies, resource: grants.bucketPolicies[bucket] });
         const onKey = (grants: Grants, policies: PolicySet["identity"]): PolicySet => ({ identity: policies, resource: grants.keyPolicy });
-        const put = (principal: string, objectArn: string, context: Record<string, string> = tls): AccessRequest => ({ principal, action: "s3:PutObject", resource: objectArn, resourceAccount: dataAccount, context });
-        const generateKey = (principal: string, bucketArn: string): AccessRequest => ({ principal, action: "kms:GenerateDataKey", resource: keyArn, resourceAccount: dataAccount, context: viaS3(bucketArn) });
+        // A planned Firehose role calls with its planned tags; any other principal with the tags given.
+        const tagsOf = (principal: string): Record<string, string> => {
+            const role = pipelines.map((def) => firehoseRole(def.name)).find((r) => r.arn === principal);
+            return role ? roleTagsOf(eng, role.name) : {};
+        };
+        const put = (principal: string, objectArn: string, context: Record<string, string> = tls, principalTags = tagsOf(principal)): AccessRequest =>
+            ({ principal, action: "s3:PutObject", resource: objectArn, resourceAccount: dataAccount, context, principalTags });
+        const generateKey = (principal: string, bucketArn: string): AccessRequest =>
+            ({ principal, action: "kms:GenerateDataKey", resource: keyArn, resourceAccount: dataAccount, context: viaS3(bucketArn), principalTags: tagsOf(principal) });
 
         it("uses the Firehose roles the engineering plan creates, with the ARNs data-platform pinned", () => {
             for (const def of pipelines) {
@@ -155,18 +163,21 @@ describe("data-platform: access to the landed data, simulated over the planned p
             }
         });
 
-        it("names the engineering account root with an aws:PrincipalArn condition on the first deploy, and the roles on the second pass", () => {
-            const [first, second] = passes;
-            const grantOf = (grants: Grants, sid: string) => {
-                const statement = grants.bucketPolicies.landing.Statement.find((s) => s.Sid === sid);
-                if (!statement) throw new Error(`${grants.label}: no statement ${sid}`);
-                return statement;
-            };
-            for (const def of pipelines) {
-                const sid = `FirehoseWrites${def.name.split("-").map((p) => p[0].toUpperCase() + p.slice(1)).join("")}`;
-                const condition = { ArnEquals: { "aws:PrincipalArn": exported[def.name].firehoseRoleArn } };
-                expect(grantOf(first, sid)).to.deep.include({ Principal: { AWS: `arn:aws:iam::${engineeringAccount}:root` }, Condition: condition });
-                expect(grantOf(second, sid)).to.deep.include({ Principal: { AWS: exported[def.name].firehoseRoleArn }, Condition: condition });
+        it("admits a role to the folders of the pipeline its tag names, only if it is one of the stack's Firehose roles", async () => {
+            const grants = passes[1];
+            for (const [index, def] of pipelines.entries()) {
+                const objectArn = `${arns.landing}/${objectKeyUnder(exported[def.name].prefix)}`;
+                const wideIdentity = [{ name: "wide", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: `${arns.landing}/*` }] } }];
+                const tag = { ...roleTagsOf(eng, firehoseRole(def.name).name) };
+                expect(Object.values(tag), `${def.name}: its Firehose role is tagged with the pipeline`).to.include(def.name);
+                // A role named outside the stack's Firehose role pattern gets nothing, whatever its tags say.
+                const lookalike = `arn:aws:iam::${engineeringAccount}:role/${resourceName(dp.stack, def.name, "firehose-copy")}`;
+                expect(await decide(put(lookalike, objectArn, tls, tag), onBucket(grants, "landing", wideIdentity)), `${def.name}: lookalike role`).to.equal("ImplicitlyDenied");
+                // The bucket policy alone: another pipeline's Firehose role, wide identity policy, is refused this folder.
+                const other = firehoseRole(neighbour(index).name).arn;
+                expect(await decide(put(other, objectArn), onBucket(grants, "landing", wideIdentity)), `${neighbour(index).name} -> ${def.name}`).to.equal("ImplicitlyDenied");
+                // An untagged Firehose role matches no folder.
+                expect(await decide(put(firehoseRole(def.name).arn, objectArn, tls, {}), onBucket(grants, "landing", wideIdentity)), `${def.name}: untagged`).to.equal("ImplicitlyDenied");
             }
         });
     });

@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import * as path from "path";
 import { loadEngineeringConfig } from "../../engineering/config";
+import { restApiResourceCount } from "../../shared/ingestion-api";
 import { DEFAULT_THRESHOLDS } from "../../shared/pipeline-alarms";
+import { pipelines } from "../../shared/pipelines";
+import { syntheticPipelines } from "../../tools/bench-plan";
 import { repoRoot } from "../../tools/plan/runner";
 import { readProjectFile, readStackConfig } from "../../tools/plan/stack-files";
 import { configTestKit } from "../support/config-kit";
@@ -37,6 +40,7 @@ describe("engineering: stack configuration", () => {
             firehose: { bufferSeconds: 60, bufferMiB: 64, compression: "GZIP", rawBackup: false },
             api: { stageName: "v1", rateLimit: 100, burstLimit: 200, quotaLimit: 5_000_000, quotaPeriod: "DAY", tracing: true },
             logRetentionDays: 30,
+            quotas: { apiResources: 300, onDemandStreams: 50 },
             alarms: {
                 thresholds: {
                     kinesisWriteThrottledRecords: 0,
@@ -105,6 +109,35 @@ describe("engineering: stack configuration", () => {
         it("requires a short lowercase stack name (it is in every resource name)", async () => {
             const found = await problems({ "aws:defaultTags": JSON.stringify({ tags: { "tracking:stack": "Production-EU" } }) }, "Production-EU");
             expect(found).to.deep.equal([`pulumi:stack: the stack name must be 1-10 lowercase letters and digits, starting with a letter (got "Production-EU")`]);
+        });
+    });
+
+    describe("service quotas, checked against the declared pipelines", () => {
+        const withPipelines = async <T>(count: number, body: () => Promise<T>): Promise<T> => {
+            const declared = pipelines.length;
+            pipelines.push(...syntheticPipelines(count - declared));
+            try {
+                return await body();
+            } finally {
+                pipelines.splice(declared, pipelines.length - declared);
+            }
+        };
+
+        it("refuses more pipelines than API Gateway's resources per API admit, naming the key to raise", async () => {
+            const fits = Math.floor((300 - 2) / 3);
+            expect(restApiResourceCount(fits)).to.be.at.most(300);
+            expect(restApiResourceCount(fits + 1)).to.be.greaterThan(300);
+            await withPipelines(fits, () => load({ streamMode: "PROVISIONED", shardCount: "1" }));
+            await withPipelines(fits + 1, () => expectProblem({ streamMode: "PROVISIONED", shardCount: "1" }, `${NS}:apiResourcesQuota`, /need 302 API Gateway resources in one REST API, over the quota of 300/));
+            await withPipelines(fits + 1, () => load({ streamMode: "PROVISIONED", shardCount: "1", apiResourcesQuota: "302" }));
+        });
+
+        it("refuses more on-demand streams than the account's quota, and counts none for provisioned streams", async () => {
+            await withPipelines(50, () => load());
+            await withPipelines(51, () => expectProblem({}, `${NS}:onDemandStreamsQuota`, /51 pipelines need 51 on-demand Kinesis streams, over the quota of 50/));
+            await withPipelines(51, () => load({ onDemandStreamsQuota: "51" }));
+            await withPipelines(51, () => load({ streamMode: "PROVISIONED", shardCount: "1" }));
+            await expectProblem({ onDemandStreamsQuota: "10" }, `${NS}:onDemandStreamsQuota`, /integer from 50/);
         });
     });
 

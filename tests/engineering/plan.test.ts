@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { checkDataPlatformPipelines, DataPlatformContractError } from "../../engineering/data-platform";
-import { apiDefinitionHash } from "../../shared/ingestion-api";
+import { apiDefinitionHash, restApiResourceCount } from "../../shared/ingestion-api";
 import { pipelineNames } from "../../shared/ingestion-pipeline";
 import { resourceName } from "../../shared/naming";
 import { PipelineDefinition } from "../../shared/pipeline/definition";
@@ -84,6 +84,10 @@ describe("engineering: the planned stack (npm run plan)", function () {
                 expect(logGroup.inputs.retentionInDays).to.equal(30);
             }
             expect(ofType(eng, TYPES.firehose), "no raw copy unless rawBackup is on").to.have.length(pipelines.length);
+        });
+
+        it("holds as many API Gateway resources as the quota check counts (the root is API Gateway's own)", () => {
+            expect(ofType(eng, TYPES.apiResource).length + 1).to.equal(restApiResourceCount(pipelines.length));
         });
 
         it("has exactly two routes, PUT .../record and PUT .../records, each into its own stream", () => {

@@ -40,18 +40,22 @@ function typeCounts(resources: PlannedResource[]): Record<string, number> {
 }
 
 describe("pipelines: adding one declaration grows both stacks by exactly that pipeline", function () {
-    it("adds a stream, Firehose, routes, crawlers, job and table for the new pipeline, and nothing else", async () => {
-        const before = await devPlan();
+    let withoutProbe: Awaited<ReturnType<typeof devPlan>>;
+    let withProbe: Awaited<ReturnType<typeof runPlan>>;
+    before(async () => {
+        withoutProbe = await devPlan();
         pipelines.push(probe);
-        let after;
         try {
-            after = await runPlan({ stack: "dev", write: false });
+            withProbe = await runPlan({ stack: "dev", write: false });
         } finally {
             pipelines.splice(pipelines.indexOf(probe), 1);
         }
+    });
+
+    it("adds a stream, Firehose, routes, crawlers, job and table for the new pipeline, and nothing else", () => {
         for (const project of ["tracking-engineering", "tracking-data-platform"]) {
-            const planBefore = before.plans.find((p) => p.project === project)!;
-            const planAfter = after.plans.find((p) => p.project === project)!;
+            const planBefore = withoutProbe.plans.find((p) => p.project === project)!;
+            const planAfter = withProbe.plans.find((p) => p.project === project)!;
             const urnsBefore = new Set(planBefore.resources.filter((r) => r.custom).map((r) => r.urn));
             const added = planAfter.resources.filter((r) => r.custom && !urnsBefore.has(r.urn));
             const removed = [...urnsBefore].filter((urn) => !planAfter.resources.some((r) => r.urn === urn));
@@ -60,33 +64,20 @@ describe("pipelines: adding one declaration grows both stacks by exactly that pi
             expect(added.map((r) => r.urn), `${project}: every added resource belongs to the new pipeline`).to.have.members(ownedBy(planAfter, probe).map((r) => r.urn));
             expect(typeCounts(added), `${project}: the new pipeline gets the same resources as the first`).to.deep.equal(typeCounts(ownedBy(planBefore, pipelines[0])));
         }
-        const engineering = after.plans.find((p) => p.project === "tracking-engineering")!;
+        const engineering = withProbe.plans.find((p) => p.project === "tracking-engineering")!;
         const streams = engineering.resources.filter((r) => r.type === "aws:kinesis/stream:Stream");
         expect(streams.some((s) => String(s.outputs.name).includes(probe.name))).to.equal(true);
     });
-});
 
-describe("pipelines: adding one to a deployed system works in the order CI deploys", function () {
-    it("data-platform grants a pipeline engineering has not deployed yet through the pinned root, and names deployed roles", () => {
-        const { checkEngineeringFirehoseRoles, firehoseGrant, landingBucketGrants, sidPart } = require("../../data-platform/grants") as typeof import("../../data-platform/grants");
-        const roleOf = (name: string) => `arn:aws:iam::111111111111:role/tracking-dev-${name}-firehose`;
-        const declared = [...pipelines, probe];
-        const pinned = Object.fromEntries(declared.map((def) => [def.name, roleOf(def.name)]));
-        // Engineering's last deploy predates the new pipeline: its export lacks it.
-        const exported = Object.fromEntries(pipelines.map((def) => [def.name, roleOf(def.name)]));
-        const deployedRoleArns = checkEngineeringFirehoseRoles("organization/tracking-engineering/dev", exported, pinned);
-        const statements = landingBucketGrants(
-            { partition: "aws", principals: { engineeringAccountId: "111111111111", deployedRoleArns }, firehoseRolePattern: roleOf("*") },
-            "arn:aws:s3:::landing",
-            declared.map((def) => firehoseGrant(def, roleOf(def.name))),
-        );
-        const grantOf = (sid: string) => statements.find((st) => st.Sid === sid)!;
-        const newGrant = `FirehoseWrites${sidPart(probe.name)}`;
-        for (const def of pipelines) {
-            expect(grantOf(`FirehoseWrites${sidPart(def.name)}`).Principal, `${def.name}: deployed, its role`).to.deep.equal({ AWS: roleOf(def.name) });
-        }
-        expect(grantOf(newGrant).Principal, "not deployed yet: the account root").to.deep.equal({ AWS: "arn:aws:iam::111111111111:root" });
-        expect(grantOf(newGrant).Condition, "pinned to the role that will exist").to.deep.equal({ ArnEquals: { "aws:PrincipalArn": roleOf(probe.name) } });
-        expect(grantOf("FirehoseBucketLevel").Principal, "a shared statement waits for every role").to.deep.equal({ AWS: "arn:aws:iam::111111111111:root" });
+    it("changes no bucket policy and no key policy of either stack (the grants follow the Firehose role's pipeline tag)", () => {
+        const resourcePolicies = (plans: readonly StackPlan[]) =>
+            plans.flatMap((plan) =>
+                plan.resources
+                    .filter((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" || r.type === "aws:kms/key:Key")
+                    .map((r) => [r.urn, String(r.inputs.policy)] as const),
+            );
+        const policiesBefore = resourcePolicies(withoutProbe.plans);
+        expect(policiesBefore.length, "the dev plan has bucket and key policies").to.be.greaterThan(0);
+        expect(resourcePolicies(withProbe.plans)).to.deep.equal(policiesBefore);
     });
 });

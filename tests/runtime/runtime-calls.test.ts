@@ -22,6 +22,7 @@ function instantiate<W extends { readonly roleArn: string; readonly account: str
                     row: row as CallRow<never>,
                     request: {
                         principal: caller.world.roleArn,
+                        principalTags: lookup.principalTags(caller.world.roleArn),
                         action: row.action,
                         resource,
                         resourceAccount: lookup.resourceAccount(resource, caller.world.account),

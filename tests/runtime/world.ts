@@ -284,6 +284,8 @@ export function plannedServices(views: readonly AccountView[]): PlannedServices 
 /** The planned policies a request meets: the caller's identity policies and boundary, the resource's policy. */
 export interface PolicyLookup {
     identity(roleArn: string): { name: string; policy: unknown }[];
+    /** The role's planned tags: IAM evaluates them as `aws:PrincipalTag/<key>`. */
+    principalTags(roleArn: string): Record<string, string>;
     boundary(roleArn: string): unknown;
     resourcePolicy(arn: string): unknown;
     resourceAccount(arn: string, callerAccount: string): string;
@@ -300,6 +302,10 @@ export function policyLookup(views: readonly AccountView[]): PolicyLookup {
     const all = pipelinePlans.flatMap((p) => p.resources.map((r) => ({ plan: p, r })));
     return {
         identity: (roleArn) => roleView(planOfRole(roleArn), roleBase(roleArn).roleName).policies.map((p) => ({ name: p.name, policy: p.policy })),
+        principalTags: (roleArn) => {
+            const role = planOfRole(roleArn).resources.find((r) => r.type === "aws:iam/role:Role" && r.outputs.arn === roleArn)!;
+            return Object.fromEntries(Object.entries((role.inputs.tags ?? {}) as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
+        },
         boundary: (roleArn) => {
             const view = views.find((v) => v.account === roleBase(roleArn).account);
             if (!view) throw new Error(`no bootstrap plan for the account of ${roleArn}`);

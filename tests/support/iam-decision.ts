@@ -12,6 +12,8 @@ export interface Request {
     readonly resourceAccount: string;
     /** Request context beyond aws:PrincipalArn / aws:PrincipalAccount, which are filled in for role principals. */
     readonly context?: Record<string, string | string[]>;
+    /** The calling role's tags (as planned): IAM puts each in the request as `aws:PrincipalTag/<key>`. */
+    readonly principalTags?: Readonly<Record<string, string>>;
 }
 
 export interface Policies {
@@ -44,6 +46,7 @@ export async function decide(request: Request, policies: Policies): Promise<Deci
         ...(account ? { "aws:PrincipalArn": request.principal, "aws:PrincipalAccount": account } : {}),
         // AWS sets aws:ResourceAccount on every request to a resource of an account.
         ...(/^\d{12}$/.test(request.resourceAccount) ? { "aws:ResourceAccount": request.resourceAccount } : {}),
+        ...Object.fromEntries(Object.entries(request.principalTags ?? {}).map(([key, value]) => [`aws:PrincipalTag/${key}`, value])),
         ...(request.context ?? {}),
     };
     const simulation: Simulation = {

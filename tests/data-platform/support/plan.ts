@@ -74,6 +74,12 @@ export function inlinePoliciesOf(plan: StackPlan, roleName: string): { name: str
     return policies;
 }
 
+/** The tags the plan gives the role with this name (IAM's `aws:PrincipalTag/<key>` when it calls). */
+export function roleTagsOf(plan: StackPlan, roleName: string): Record<string, string> {
+    const tags = findBy(plan, TYPES.role, "name", roleName).inputs.tags;
+    return Object.fromEntries(Object.entries((tags ?? {}) as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
+}
+
 /** The policy of the bucket with this name. */
 export function bucketPolicyOf(plan: StackPlan, bucketName: string): PolicyDocumentJson {
     return documentOf(findBy(plan, TYPES.bucketPolicy, "bucket", bucketName).inputs.policy);

@@ -1,0 +1,143 @@
+/**
+ * What a pipeline's Firehose role may do in the data-platform account's buckets and with their KMS key,
+ * defined once and rendered for every side that must allow it: the role's own policy
+ * (shared/firehose-delivery.ts), the landing and raw bucket policies and the data key policy
+ * (data-platform/grants.ts), and the workload boundary (bootstrap/iam/boundary.ts). Across accounts S3 and
+ * KMS allow a call only when both the caller's account and the resource's owner allow it.
+ *
+ * The resource side does not grow with the pipelines: every Firehose role carries the tag
+ * `tracking:pipeline = <pipeline>`, and one bucket-policy statement admits each role to the folders named
+ * by its own tag (`${aws:PrincipalTag/tracking:pipeline}`, IAM User Guide, "IAM policy elements: Variables
+ * and tags"), for the engineering account's Firehose roles of the stack only (`aws:PrincipalArn`).
+ *
+ * Sources: Amazon Data Firehose developer guide, "Grant Firehose access to an Amazon S3 destination" and
+ * "Cross-account delivery to an Amazon S3 destination".
+ */
+import { accountRootArn, Conditions, PolicyStatement } from "./iam";
+import { FIREHOSE_ERROR_ROOT } from "./pipeline/s3-prefix";
+
+/**
+ * The role tag naming the pipeline a Firehose role delivers for. Only Firehose assumes these roles (their
+ * trust policy), and it passes no session tags, so the role's own tag is the principal tag S3 sees.
+ */
+export const PIPELINE_TAG_KEY = "tracking:pipeline";
+const PIPELINE_OF_CALLER = `\${aws:PrincipalTag/${PIPELINE_TAG_KEY}}`;
+
+/** Bucket-level calls Firehose makes before and while writing. */
+export const FIREHOSE_BUCKET_ACTIONS: readonly string[] = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"];
+
+/** Object calls Firehose makes under its prefixes (multipart uploads, their abort, reading back). */
+export const FIREHOSE_OBJECT_ACTIONS: readonly string[] = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"];
+
+/**
+ * Firehose writes across accounts with `x-amz-acl: bucket-owner-full-control`, which S3 authorizes as
+ * s3:PutObjectAcl as well; only that canned ACL is allowed (with ACLs disabled, BucketOwnerEnforced accepts
+ * it and nothing else).
+ */
+export const FIREHOSE_ACL_ACTION = "s3:PutObjectAcl";
+export const FIREHOSE_ACL_CONDITION: Conditions = { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } };
+
+/** SSE-KMS writes: a data key for each object (or the bucket key), and reading it back for multipart uploads. */
+export const FIREHOSE_KEY_ACTIONS: readonly string[] = ["kms:Decrypt", "kms:GenerateDataKey"];
+
+/**
+ * The folders one pipeline's Firehose writes in either bucket: its data (`<pipeline>/`, the raw backup
+ * uses the same folder in the raw bucket) and its failures (`_firehose-errors/<pipeline>/`).
+ */
+export function firehoseFolders(pipeline: string): string[] {
+    return [`${pipeline}/`, `${FIREHOSE_ERROR_ROOT}${pipeline}/`];
+}
+
+/** One bucket a Firehose role writes, with the folders it writes there (fixed parts of its prefixes). */
+export interface FirehoseTarget {
+    readonly bucketArn: string;
+    readonly folders: readonly string[];
+}
+
+/**
+ * The role side: list and write its own folders of each bucket, the bucket-owner ACL there only, and
+ * the data key only through S3 in this region for its own buckets (the encryption context is the bucket
+ * ARN with S3 Bucket Keys on, the object ARN without).
+ */
+export function firehoseRoleS3Statements(region: string, dataKeyArn: string, targets: readonly FirehoseTarget[]): PolicyStatement[] {
+    const objects = (target: FirehoseTarget) => target.folders.map((folder) => `${target.bucketArn}/${folder}*`);
+    const statements: PolicyStatement[] = [
+        { Sid: "LocateBuckets", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"], Resource: targets.map((t) => t.bucketArn) },
+    ];
+    targets.forEach((target, index) => {
+        const suffix = index === 0 ? "" : String(index + 1);
+        statements.push(
+            {
+                Sid: `ListOwnPrefixes${suffix}`,
+                Effect: "Allow",
+                Action: "s3:ListBucket",
+                Resource: target.bucketArn,
+                Condition: { StringLike: { "s3:prefix": target.folders.map((folder) => `${folder}*`) } },
+            },
+            { Sid: `WriteOwnPrefixes${suffix}`, Effect: "Allow", Action: [...FIREHOSE_OBJECT_ACTIONS], Resource: objects(target) },
+            { Sid: `BucketOwnerAcl${suffix}`, Effect: "Allow", Action: FIREHOSE_ACL_ACTION, Resource: objects(target), Condition: FIREHOSE_ACL_CONDITION },
+        );
+    });
+    statements.push({
+        Sid: "EncryptThroughS3",
+        Effect: "Allow",
+        Action: [...FIREHOSE_KEY_ACTIONS],
+        Resource: dataKeyArn,
+        Condition: {
+            StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` },
+            StringLike: { "kms:EncryptionContext:aws:s3:arn": targets.flatMap((target) => [target.bucketArn, ...objects(target)]) },
+        },
+    });
+    return statements;
+}
+
+/** The engineering account's Firehose roles of one stack, as the data-platform account names them. */
+export interface FirehoseRoles {
+    readonly partition: string;
+    readonly engineeringAccountId: string;
+    /** ARN pattern of the stack's Firehose roles, `roleArn(partition, engineeringAccountId, firehoseRoleName(stack, "*"))`. */
+    readonly roleArnPattern: string;
+}
+
+/**
+ * The bucket side, one set for every pipeline: objects under the caller's own pipeline folders, the
+ * bucket-level calls, and the bucket-owner ACL. The principal is the engineering account root, pinned by
+ * `aws:PrincipalArn` to the stack's Firehose roles: valid before the roles exist, and a role deleted and
+ * re-created keeps its access. A role without the tag matches no folder.
+ */
+export function firehoseBucketStatements(roles: FirehoseRoles, bucketArn: string): PolicyStatement[] {
+    const principal = { AWS: accountRootArn(roles.partition, roles.engineeringAccountId) };
+    const onlyFirehoseRoles: Conditions = { ArnLike: { "aws:PrincipalArn": roles.roleArnPattern } };
+    const ownFolders = firehoseFolders(PIPELINE_OF_CALLER).map((folder) => `${bucketArn}/${folder}*`);
+    return [
+        { Sid: "FirehoseWritesOwnFolders", Effect: "Allow", Principal: principal, Action: [...FIREHOSE_OBJECT_ACTIONS], Resource: ownFolders, Condition: onlyFirehoseRoles },
+        { Sid: "FirehoseBucketLevel", Effect: "Allow", Principal: principal, Action: [...FIREHOSE_BUCKET_ACTIONS], Resource: bucketArn, Condition: onlyFirehoseRoles },
+        {
+            Sid: "FirehoseBucketOwnerAcl",
+            Effect: "Allow",
+            Principal: principal,
+            Action: FIREHOSE_ACL_ACTION,
+            Resource: ownFolders,
+            Condition: { ...FIREHOSE_ACL_CONDITION, ...onlyFirehoseRoles },
+        },
+    ];
+}
+
+/**
+ * The key side: the stack's Firehose roles may have S3 encrypt for them with the data key, only through
+ * S3 in this region and only for the given buckets (with Bucket Keys the context is the bucket ARN). Which
+ * objects a role writes is confined by the bucket policy and its own policy.
+ */
+export function firehoseKeyStatement(roles: FirehoseRoles, region: string, bucketArns: readonly string[]): PolicyStatement {
+    return {
+        Sid: "FirehoseWritesLandingAndRaw",
+        Effect: "Allow",
+        Principal: { AWS: accountRootArn(roles.partition, roles.engineeringAccountId) },
+        Action: [...FIREHOSE_KEY_ACTIONS],
+        Resource: "*",
+        Condition: {
+            ArnLike: { "aws:PrincipalArn": roles.roleArnPattern },
+            StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": bucketArns.length === 1 ? bucketArns[0] : [...bucketArns] },
+        },
+    };
+}
