@@ -3,7 +3,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { AlarmTopic, AlarmTopicArgs } from "../../shared/alarm-topic";
 import { GlueJobFailureAlarm } from "../../shared/glue-job-alarm";
 import { GlueJobDashboard, glueJobDashboardWidgets } from "../../shared/glue-job-dashboard";
-import { ofType, recordResources, TEST_ACCOUNT, TEST_REGION, valueOf } from "./support/mock-runtime";
+import { ofType, recordResources, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";
 
 const SCOPE = { partition: "aws", region: TEST_REGION, accountId: TEST_ACCOUNT };
 const TOPIC = "aws:sns/topic:Topic";

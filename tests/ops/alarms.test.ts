@@ -5,7 +5,7 @@ import { DEFAULT_THRESHOLDS, PipelineAlarms, PipelineAlarmsArgs } from "../../sh
 import { DEFAULT_FAILURE_STATES, GlueJobFailureAlarm } from "../../shared/glue-job-alarm";
 import { dashboardWidgets, PipelineDashboard } from "../../shared/pipeline-dashboard";
 import { pipelines } from "../../shared/pipelines";
-import { ofType, recordResources, RecordedResource, TEST_ACCOUNT, TEST_REGION } from "./support/mock-runtime";
+import { ofType, recordResources, RecordedResource, TEST_ACCOUNT, TEST_REGION } from "../support/mock-runtime";
 
 const TOPIC = `arn:aws:sns:${TEST_REGION}:${TEST_ACCOUNT}:tracking-test-alerts`;
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";

@@ -4,8 +4,8 @@
  * formats, so a policy condition on a rule's ARN is checked against the ARN AWS would give).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { mockCall, mockResource } from "../../../tools/plan/aws-mocks";
-import { settleRegistrations } from "../../../tools/plan/sdk-adapter";
+import { mockCall, mockResource } from "../../tools/plan/aws-mocks";
+import { settleRegistrations } from "../../tools/plan/sdk-adapter";
 
 export const TEST_ACCOUNT = "111111111111";
 export const TEST_REGION = "eu-central-1";
