@@ -15,7 +15,7 @@ import {
 } from "../../shared/api/templates";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { userUtm } from "../../shared/pipelines/user-utm";
-import { SEED_USER_EVENTS_BODY as seedUserEventsRequestBody, SEED_USER_UTM_BODY as seedUserUtmRequestBody } from "../support/seed-samples";
+import { SAMPLE_USER_EVENTS_BODY, SAMPLE_USER_UTM_BODY } from "../support/sample-bodies";
 import { MethodResponse, renderMappingTemplate, respond } from "./support/api-gateway-emulation";
 import { callKinesis, createStream, KinesisReply, LocalKinesis, readAllRecords, startLocalKinesis, StoredRecord } from "./support/kinesis";
 
@@ -102,17 +102,17 @@ describe("API -> Kinesis round trip (kinesalite)", function () {
     });
 
     describe("PutRecord", () => {
-        it("stores the seed's user-events sample as sent, under its PartitionKey", async () => {
-            const sent = JSON.parse(seedUserEventsRequestBody) as { Data: JsonObject; PartitionKey: string };
-            const call = await putRecord(kinesis, EVENTS_STREAM, userEvents.partitionKeyField, seedUserEventsRequestBody);
+        it("stores the user-events sample body as sent, under its PartitionKey", async () => {
+            const sent = JSON.parse(SAMPLE_USER_EVENTS_BODY) as { Data: JsonObject; PartitionKey: string };
+            const call = await putRecord(kinesis, EVENTS_STREAM, userEvents.partitionKeyField, SAMPLE_USER_EVENTS_BODY);
             await expectStored(kinesis, EVENTS_STREAM, call, sent.Data, sent.PartitionKey);
             // The embedded JSON string survives as a string, escapes and all.
             expect(JSON.parse(String(sent.Data.message))).to.have.property("color", "#6d8d79");
         });
 
-        it("stores the seed's user-utm sample as sent, nulls included", async () => {
-            const sent = JSON.parse(seedUserUtmRequestBody) as { Data: JsonObject; PartitionKey: string };
-            const call = await putRecord(kinesis, UTM_STREAM, userUtm.partitionKeyField, seedUserUtmRequestBody);
+        it("stores the user-utm sample body as sent, nulls included", async () => {
+            const sent = JSON.parse(SAMPLE_USER_UTM_BODY) as { Data: JsonObject; PartitionKey: string };
+            const call = await putRecord(kinesis, UTM_STREAM, userUtm.partitionKeyField, SAMPLE_USER_UTM_BODY);
             await expectStored(kinesis, UTM_STREAM, call, sent.Data, sent.PartitionKey);
         });
 
@@ -136,7 +136,7 @@ describe("API -> Kinesis round trip (kinesalite)", function () {
         });
 
         it("partitions by the pipeline's partition-key field when the request has no PartitionKey", async () => {
-            const sent = JSON.parse(seedUserEventsRequestBody) as { Data: JsonObject };
+            const sent = JSON.parse(SAMPLE_USER_EVENTS_BODY) as { Data: JsonObject };
             const call = await putRecord(kinesis, EVENTS_STREAM, userEvents.partitionKeyField, JSON.stringify({ Data: sent.Data }));
             await expectStored(kinesis, EVENTS_STREAM, call, sent.Data, String(sent.Data[userEvents.partitionKeyField]));
         });
@@ -172,10 +172,10 @@ describe("API -> Kinesis round trip (kinesalite)", function () {
 
     describe("PutRecords", () => {
         it("stores a 500-record batch, each record equal to its Data, and returns per-record results in request order", async () => {
-            const seedData = (JSON.parse(seedUserEventsRequestBody) as { Data: JsonObject }).Data;
+            const sampleData = (JSON.parse(SAMPLE_USER_EVENTS_BODY) as { Data: JsonObject }).Data;
             const records = Array.from({ length: 500 }, (_, index) => {
                 const data = {
-                    ...seedData,
+                    ...sampleData,
                     request_id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`,
                     cookie_id: `11111111-1111-4111-8111-${String(index % 37).padStart(12, "0")}`,
                     topic: `batch.${index} "引用" \\ ✓`,

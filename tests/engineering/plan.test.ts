@@ -78,7 +78,7 @@ describe("engineering: the planned stack (npm run plan)", function () {
                 expect(destination).to.include({ compressionFormat: "GZIP", bufferingInterval: 60, bufferingSize: 64 });
                 expect(destination.cloudwatchLoggingOptions.enabled).to.equal(true);
                 expect(destination.processingConfiguration, "one JSON object per line in S3").to.deep.equal({ enabled: true, processors: [{ type: "AppendDelimiterToRecord" }] });
-                // Firehose refuses delivery-stream encryption with a Kinesis source (aws-facts: Firehose).
+                // SSE on a delivery stream exists for Direct PUT sources only (Firehose API Reference, StartDeliveryStreamEncryption).
                 expect(firehose.inputs.serverSideEncryption).to.equal(undefined);
                 const logGroup = findBy(eng, TYPES.logGroup, "name", destination.cloudwatchLoggingOptions.logGroupName);
                 expect(logGroup.inputs.retentionInDays).to.equal(30);

@@ -10,7 +10,7 @@ import { decide } from "../bootstrap/support/simulate";
 import { currentPlans } from "./support/plans";
 
 /**
- * Issue 8 as the plan shows it: every alarm, dashboard, rule and topic is found in `npm run plan`'s
+ * The alarms and dashboards as the plan shows them: every alarm, dashboard, rule and topic is found in `npm run plan`'s
  * plans and tied to the pipeline's planned resources by what they are (the Firehose reading the stream,
  * the routes whose integration writes to it, the Glue jobs the stack plans), never by the names the
  * program derived, so a wrong dimension, a missing pipeline or a stray alarm fails here.
@@ -107,7 +107,7 @@ interface ExpectedAlarm {
     readonly dimensions: Record<string, string>;
 }
 
-/** What issue 8 asks per pipeline: throttling and iterator age, delivery success and freshness, 5xx and latency per route. */
+/** The alarms each pipeline gets: throttling and iterator age, delivery success and freshness, 5xx and latency per route. */
 function expectedAlarms(p: PlannedPipeline): ExpectedAlarm[] {
     return [
         { namespace: "AWS/Kinesis", metricName: "WriteProvisionedThroughputExceeded", dimensions: { StreamName: p.streamName } },
@@ -169,7 +169,7 @@ function policyOfTopic(plan: StackPlan, topicArn: string): unknown {
     return JSON.parse(str(policies[0].inputs.policy));
 }
 
-describe("alarms wiring: issue 8 in the plan", function () {
+describe("alarms wiring: every pipeline's alarms and dashboards in the plan", function () {
     let eng: StackPlan;
     let dp: StackPlan;
     let pipelines: PlannedPipeline[];

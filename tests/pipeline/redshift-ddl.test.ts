@@ -14,8 +14,7 @@ import { validatePipeline } from "../../shared/pipeline/validate";
 import { pipelines } from "../../shared/pipelines";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { userUtm } from "../../shared/pipelines/user-utm";
-import { SEED_USER_EVENTS_BODY, SEED_USER_UTM_BODY } from "../support/seed-samples";
-import { SEED_DESIGN_PATH, readSeedDesign, seedCreateTableStatements } from "./seed-reference";
+import { SAMPLE_USER_EVENTS_BODY, SAMPLE_USER_UTM_BODY } from "../support/sample-bodies";
 
 /** A column as node-sql-parser reads it from a CREATE TABLE, normalised for comparison. */
 interface ParsedColumn {
@@ -152,7 +151,7 @@ const awkward: PipelineDefinition = {
 
 describe("Redshift DDL", () => {
     describe("quoteIdentifier", () => {
-        it("quotes the seed's quoted columns and Redshift reserved words, and leaves plain names bare", () => {
+        it("quotes Redshift reserved words (location, network, timestamp, user) and leaves plain names bare", () => {
             expect(quoteIdentifier("location")).to.equal('"location"');
             expect(quoteIdentifier("network")).to.equal('"network"');
             expect(quoteIdentifier("timestamp")).to.equal('"timestamp"');
@@ -183,7 +182,7 @@ describe("Redshift DDL", () => {
     });
 
     describe("generated CREATE TABLE", () => {
-        it("uses the seed's types, lengths, NOT NULL and ENCODE, with a sort key on the event time", () => {
+        it("writes the declared types, lengths, NOT NULL and ENCODE, with a sort key on the event time", () => {
             const events = createTableSql(userEvents);
             expect(events).to.match(/^CREATE TABLE IF NOT EXISTS tracking\.events\n\(/);
             expect(events).to.include('    "location" VARCHAR(5000),');
@@ -213,37 +212,6 @@ describe("Redshift DDL", () => {
                 }
             });
         }
-
-        describe("against the seed's DDL text (seed-design.md)", () => {
-            const markdown = readSeedDesign();
-            const seedTables = markdown === undefined ? new Map<string, string>() : seedCreateTableStatements(markdown);
-
-            for (const def of [userEvents, userUtm]) {
-                const tableName = `${def.table.schema}.${def.table.name}`;
-
-                it(`${tableName}: same columns, types, lengths and nullability as the seed`, function () {
-                    if (markdown === undefined) {
-                        console.log(`      (skipped: ${SEED_DESIGN_PATH} is absent, so there is no seed DDL to compare with)`);
-                        this.skip();
-                    }
-                    const seedSql = seedTables.get(tableName);
-                    expect(seedSql, `seed-design.md has no CREATE TABLE for ${tableName}`).to.be.a("string");
-                    const seed = parseCreateTable(stripRedshiftOnlyClauses(seedSql as string));
-                    const generated = parseCreateTable(stripRedshiftOnlyClauses(createTableSql(def)));
-                    expect(generated).to.deep.equal(seed);
-                    expect(generated.columns).to.have.length(def.name === "user-events" ? 11 : 14);
-                });
-
-                it(`${tableName}: same ENCODE per column as the seed`, function () {
-                    if (markdown === undefined) {
-                        console.log(`      (skipped: ${SEED_DESIGN_PATH} is absent, so there is no seed DDL to compare with)`);
-                        this.skip();
-                    }
-                    const seedEncodings = encodingsOf(seedTables.get(tableName) as string);
-                    expect([...encodingsOf(createTableSql(def)).entries()]).to.deep.equal([...seedEncodings.entries()]);
-                });
-            }
-        });
     });
 
     describe("stripRedshiftOnlyClauses", () => {
@@ -356,8 +324,8 @@ describe("Redshift DDL", () => {
             });
         }
 
-        it("loads the seed's sample events, reserved-word columns included, and reads them back", async () => {
-            for (const [def, body] of [[userEvents, SEED_USER_EVENTS_BODY], [userUtm, SEED_USER_UTM_BODY]] as const) {
+        it("loads the sample bodies, reserved-word columns included, and reads them back", async () => {
+            for (const [def, body] of [[userEvents, SAMPLE_USER_EVENTS_BODY], [userUtm, SAMPLE_USER_UTM_BODY]] as const) {
                 const data = (JSON.parse(body) as { Data: Record<string, unknown> }).Data;
                 const names = def.columns.map((column) => column.name);
                 await db.query(

@@ -14,8 +14,7 @@ import { validatePipeline } from "../../shared/pipeline/validate";
 import { pipelines } from "../../shared/pipelines";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { userUtm } from "../../shared/pipelines/user-utm";
-import { SEED_USER_EVENTS_BODY, SEED_USER_UTM_BODY } from "../support/seed-samples";
-import { readSeedDesign } from "./seed-reference";
+import { SAMPLE_USER_EVENTS_BODY, SAMPLE_USER_UTM_BODY } from "../support/sample-bodies";
 
 /** Every keyword JSON Schema draft 4 defines (validation and metadata); anything else is draft-06+ or invented. */
 const DRAFT_04_KEYWORDS = new Set([
@@ -74,12 +73,12 @@ function expectAccepted(validate: ValidateFunction, body: unknown): void {
 
 type Body = { Data: Record<string, unknown>; PartitionKey?: unknown } & Record<string, unknown>;
 
-const seedEventsBody = (): Body => JSON.parse(SEED_USER_EVENTS_BODY) as Body;
-const seedUtmBody = (): Body => JSON.parse(SEED_USER_UTM_BODY) as Body;
+const sampleEventsBody = (): Body => JSON.parse(SAMPLE_USER_EVENTS_BODY) as Body;
+const sampleUtmBody = (): Body => JSON.parse(SAMPLE_USER_UTM_BODY) as Body;
 
-/** A body built from the seed's events sample with one change applied. */
+/** A body built from the user-events sample with one change applied. */
 function eventsBodyWith(change: (body: Body) => void): Body {
-    const body = seedEventsBody();
+    const body = sampleEventsBody();
     change(body);
     return body;
 }
@@ -119,33 +118,24 @@ describe("API request models (JSON Schema draft 4)", () => {
         });
     });
 
-    describe("the seed's sample payloads", () => {
-        it("are still the text of seed-design.md", function () {
-            const markdown = readSeedDesign();
-            if (markdown === undefined) {
-                this.skip();
-            }
-            expect(markdown).to.include(`--data-raw '${SEED_USER_EVENTS_BODY}'`);
-            expect(markdown).to.include(`--data-raw '${SEED_USER_UTM_BODY}'`);
-        });
-
+    describe("the sample producer bodies", () => {
         it("user-events sample is accepted by the record model", () => {
-            expectAccepted(compile(recordRequestModel(userEvents)), seedEventsBody());
+            expectAccepted(compile(recordRequestModel(userEvents)), sampleEventsBody());
         });
 
         it("user-utm sample is accepted by the record model", () => {
-            expectAccepted(compile(recordRequestModel(userUtm)), seedUtmBody());
+            expectAccepted(compile(recordRequestModel(userUtm)), sampleUtmBody());
         });
 
         it("are accepted inside a batch, and each is rejected by the other pipeline's model", () => {
-            expectAccepted(compile(batchRequestModel(userEvents)), { Records: [seedEventsBody(), seedEventsBody()] });
-            expectAccepted(compile(batchRequestModel(userUtm)), { Records: [seedUtmBody()] });
-            expectRejected(compile(recordRequestModel(userUtm)), seedEventsBody(), { instancePath: "/Data", keyword: "additionalProperties", params: { additionalProperty: "topic" } });
-            expectRejected(compile(recordRequestModel(userEvents)), seedUtmBody(), { instancePath: "/Data", keyword: "required", params: { missingProperty: "cookie_id" } });
+            expectAccepted(compile(batchRequestModel(userEvents)), { Records: [sampleEventsBody(), sampleEventsBody()] });
+            expectAccepted(compile(batchRequestModel(userUtm)), { Records: [sampleUtmBody()] });
+            expectRejected(compile(recordRequestModel(userUtm)), sampleEventsBody(), { instancePath: "/Data", keyword: "additionalProperties", params: { additionalProperty: "topic" } });
+            expectRejected(compile(recordRequestModel(userEvents)), sampleUtmBody(), { instancePath: "/Data", keyword: "required", params: { missingProperty: "cookie_id" } });
         });
 
         it("accepts a record without PartitionKey and with nullable fields omitted", () => {
-            const body = seedEventsBody();
+            const body = sampleEventsBody();
             delete body.PartitionKey;
             for (const column of userEvents.columns.filter((c) => c.nullable)) {
                 delete body.Data[column.name];
@@ -173,8 +163,8 @@ describe("API request models (JSON Schema draft 4)", () => {
             { name: "timestamp with a numeric offset", body: eventsBodyWith((b) => (b.Data.request_timestamp = "2020-06-01T02:00:24+02:00")), instancePath: "/Data/request_timestamp", keyword: "pattern" },
             { name: "timestamp finer than microseconds", body: eventsBodyWith((b) => (b.Data.request_timestamp = "2020-06-01 00:00:24.0000001")), instancePath: "/Data/request_timestamp", keyword: "pattern" },
             { name: "date without time", body: eventsBodyWith((b) => (b.Data.request_timestamp = "2020-06-01")), instancePath: "/Data/request_timestamp", keyword: "pattern" },
-            { name: "Data a string", body: { Data: JSON.stringify(seedEventsBody().Data), PartitionKey: "k" }, instancePath: "/Data", keyword: "type" },
-            { name: "Data an array", body: { Data: [seedEventsBody().Data] }, instancePath: "/Data", keyword: "type" },
+            { name: "Data a string", body: { Data: JSON.stringify(sampleEventsBody().Data), PartitionKey: "k" }, instancePath: "/Data", keyword: "type" },
+            { name: "Data an array", body: { Data: [sampleEventsBody().Data] }, instancePath: "/Data", keyword: "type" },
             { name: "Data null", body: { Data: null }, instancePath: "/Data", keyword: "type" },
             { name: "unknown field in Data", body: eventsBodyWith((b) => (b.Data.session_id = "s")), instancePath: "/Data", keyword: "additionalProperties", params: { additionalProperty: "session_id" } },
             { name: "unknown top-level field", body: eventsBodyWith((b) => (b.ExplicitHashKey = "1")), instancePath: "", keyword: "additionalProperties", params: { additionalProperty: "ExplicitHashKey" } },
@@ -232,20 +222,20 @@ describe("API request models (JSON Schema draft 4)", () => {
         const validate = compile(batchRequestModel(userEvents));
 
         it(`accepts exactly ${MAX_BATCH_RECORDS} records`, () => {
-            expectAccepted(validate, { Records: Array.from({ length: MAX_BATCH_RECORDS }, seedEventsBody) });
+            expectAccepted(validate, { Records: Array.from({ length: MAX_BATCH_RECORDS }, sampleEventsBody) });
         });
         it("rejects 501 records", () => {
-            expectRejected(validate, { Records: Array.from({ length: MAX_BATCH_RECORDS + 1 }, seedEventsBody) }, { instancePath: "/Records", keyword: "maxItems", params: { limit: 500 } });
+            expectRejected(validate, { Records: Array.from({ length: MAX_BATCH_RECORDS + 1 }, sampleEventsBody) }, { instancePath: "/Records", keyword: "maxItems", params: { limit: 500 } });
         });
         it("rejects an empty batch", () => {
             expectRejected(validate, { Records: [] }, { instancePath: "/Records", keyword: "minItems", params: { limit: 1 } });
         });
         it("rejects a batch without Records, or with Records not an array", () => {
             expectRejected(validate, {}, { instancePath: "", keyword: "required", params: { missingProperty: "Records" } });
-            expectRejected(validate, { Records: seedEventsBody() }, { instancePath: "/Records", keyword: "type" });
+            expectRejected(validate, { Records: sampleEventsBody() }, { instancePath: "/Records", keyword: "type" });
         });
         it("names the bad record and field inside a batch", () => {
-            const records = [seedEventsBody(), seedEventsBody(), eventsBodyWith((b) => (b.Data.topic = null))];
+            const records = [sampleEventsBody(), sampleEventsBody(), eventsBodyWith((b) => (b.Data.topic = null))];
             expectRejected(validate, { Records: records }, { instancePath: "/Records/2/Data/topic", keyword: "type" });
         });
         it("rejects a record whose Data is not an object inside a batch", () => {
@@ -272,7 +262,7 @@ describe("API request models (JSON Schema draft 4)", () => {
         });
     });
 
-    describe("column types beyond the seed", () => {
+    describe("column types the committed pipelines do not use", () => {
         const everyType: PipelineDefinition = {
             name: "every-type",
             table: { schema: "tracking", name: "every_type" },
@@ -349,7 +339,7 @@ describe("API request models (JSON Schema draft 4)", () => {
 
     describe("user-utm specifics", () => {
         const validate = compile(recordRequestModel(userUtm));
-        it("keeps the seed's VARCHAR(56) request_id free of a UUID pattern", () => {
+        it("keeps its VARCHAR(56) request_id free of a UUID pattern (click ids are not UUIDs)", () => {
             expectAccepted(validate, { Data: { request_id: "gclid-123", source: "adwords", medium: "cpc" } });
         });
         it("bounds it to 56 and refuses it empty, as it is the partition key field", () => {

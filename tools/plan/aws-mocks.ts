@@ -247,10 +247,10 @@ export function mockResource(type: string, logical: string, inputs: Record<strin
     if (!mock) {
         throw new Error(`tools/plan/aws-mocks.ts has no mock for resource type ${type} (resource "${logical}"): add the id, ARN and computed outputs AWS returns for it`);
     }
-    const seed = `${ctx.project}/${ctx.stack}/${type}/${logical}`;
+    const identity = `${ctx.project}/${ctx.stack}/${type}/${logical}`;
     const hex = (length: number, salt = "") => {
         let out = "";
-        for (let i = 0; out.length < length; i++) out += createHash("sha256").update(`${seed}#${salt}#${i}`).digest("hex");
+        for (let i = 0; out.length < length; i++) out += createHash("sha256").update(`${identity}#${salt}#${i}`).digest("hex");
         return out.slice(0, length);
     };
     const nameProperty = mock.nameProperty ?? null;

@@ -1,10 +1,11 @@
 /**
- * The two sample request bodies from the seed design (seed-design.md, "Send data to the stream"), copied
- * verbatim from its curl `--data-raw` arguments, tabs and all.
+ * Two request bodies as a producer sends them to `PUT /streams/<pipeline>/record`: pretty-printed with tabs
+ * and spaces, a JSON document inside the `message` string, nulls in nullable columns, a `PartitionKey` of
+ * their own and a `location` column (a Redshift reserved word).
  */
 
-/** Body of the seed's PUT to `/streams/user-events/record`. */
-export const SEED_USER_EVENTS_BODY = String.raw`{
+/** A body for `PUT /streams/user-events/record`. */
+export const SAMPLE_USER_EVENTS_BODY = String.raw`{
 	"Data": {"request_id": "fc417c2b-fe7a-4737-afe2-bec49c0ebd6f",
   "request_timestamp": "2020-06-01 00:00:24.000000",
   "cookie_id": "a09c4ca3-d142-4312-ba78-029c3355b8ef",
@@ -17,8 +18,8 @@ export const SEED_USER_EVENTS_BODY = String.raw`{
 	"PartitionKey": "92ebe247-77f5-4a3c-a7f1-d22af67bf71d"
 }`;
 
-/** Body of the seed's PUT to `/streams/user-utm/record`. */
-export const SEED_USER_UTM_BODY = String.raw`{
+/** A body for `PUT /streams/user-utm/record`; `network` is a Redshift reserved word. */
+export const SAMPLE_USER_UTM_BODY = String.raw`{
 	"Data": {
     "request_id": "cbae8544-ab7a-46a5-9253-a5c8f6612115",
     "source": "adwords",
