@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { PIPELINE_TAG_KEY } from "../../shared/firehose-landing-access";
 import { DELIVERY_LOG_STREAM, FirehoseDelivery, FirehoseDeliveryArgs, RAW_DELIVERY_LOG_STREAM } from "../../shared/firehose-delivery";
 import { allowEverythingTo, decide } from "../support/iam-decision";
-import { ofType, RecordedResource, recordResources, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";
+import { ofType, RecordedResource, recordResources, refusal, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";
 
 const DATA_ACCOUNT = "222222222222";
 const STREAM = `arn:aws:kinesis:${TEST_REGION}:${TEST_ACCOUNT}:stream/tracking-test-user-events`;
@@ -123,15 +123,8 @@ describe("FirehoseDelivery (component, under pulumi.runtime.setMocks)", () => {
             [{ intervalSeconds: 60, sizeMiB: 129 }, /buffering.sizeMiB must be an integer from 1 to 128 \(got 129\)/],
         ];
         for (const [buffering, message] of cases) {
-            let thrown: unknown;
-            const resources = await recordResources(() => {
-                try {
-                    new FirehoseDelivery("user-events", args({ buffering }));
-                } catch (err) {
-                    thrown = err;
-                }
-            });
-            expect(String(thrown)).to.match(message);
+            const { error, resources } = await refusal(() => new FirehoseDelivery("user-events", args({ buffering })));
+            expect(String(error)).to.match(message);
             expect(resources).to.deep.equal([]);
         }
         // The bounds themselves are accepted.

@@ -3,7 +3,7 @@ import { GlueLoadJob, GlueLoadJobArgs } from "../../shared/glue-load-job";
 import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { decide } from "../support/iam-decision";
-import { ofType, RecordedResource, recordResources, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";
+import { ofType, RecordedResource, recordResources, refusal, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";
 
 const SCOPE = { partition: "aws", region: TEST_REGION, accountId: TEST_ACCOUNT };
 const KEY = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}:key/dddddddd-0000-0000-0000-000000000000`;
@@ -124,15 +124,8 @@ describe("GlueLoadJob (component, under pulumi.runtime.setMocks)", () => {
             [{ badRowsPrefix: "user-events/_bad/" }, /badRowsPrefix must be a folder ending in "\/" outside source.prefix/],
         ];
         for (const [overrides, message] of cases) {
-            let thrown: unknown;
-            const resources = await recordResources(() => {
-                try {
-                    new GlueLoadJob("user-events", args(overrides));
-                } catch (err) {
-                    thrown = err;
-                }
-            });
-            expect(String(thrown)).to.match(message);
+            const { error, resources } = await refusal(() => new GlueLoadJob("user-events", args(overrides)));
+            expect(String(error)).to.match(message);
             expect(ofType(resources, "aws:glue/job:Job")).to.deep.equal([]);
         }
     });

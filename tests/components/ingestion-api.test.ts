@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ApiRoute, IngestionApi, IngestionApiArgs } from "../../shared/ingestion-api";
 import { pipelines } from "../../shared/pipelines";
 import { decide } from "../support/iam-decision";
-import { ofType, RecordedResource, recordResources, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";
+import { ofType, RecordedResource, recordResources, refusal, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";
 
 const STREAM_KEY = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}:key/cccccccc-0000-0000-0000-000000000000`;
 const ROLE_ARN = `arn:aws:iam::${TEST_ACCOUNT}:role/tracking-test-api`;
@@ -147,15 +147,8 @@ describe("IngestionApi (component, under pulumi.runtime.setMocks)", () => {
             [{ quota: { limit: 0, period: "DAY" } }, /quota.limit must be an integer >= 1 \(got 0\)/],
         ];
         for (const [overrides, message] of cases) {
-            let thrown: unknown;
-            const resources = await recordResources(() => {
-                try {
-                    new IngestionApi("ingest", args(overrides));
-                } catch (err) {
-                    thrown = err;
-                }
-            });
-            expect(String(thrown)).to.match(message);
+            const { error, resources } = await refusal(() => new IngestionApi("ingest", args(overrides)));
+            expect(String(error)).to.match(message);
             expect(resources).to.deep.equal([]);
         }
     });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { SecureBucket, SecureBucketArgs } from "../../shared/secure-bucket";
 import { decide } from "../support/iam-decision";
-import { ofType, RecordedResource, recordResources, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";
+import { ofType, RecordedResource, recordResources, refusal, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";
 
 const KEY = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}:key/11111111-2222-3333-4444-555555555555`;
 const WRITER = "arn:aws:iam::222222222222:role/tracking-test-writer";
@@ -84,15 +84,8 @@ describe("SecureBucket (component, under pulumi.runtime.setMocks)", () => {
             [{ lifecycleRules: [{ id: "x", expirationDays: 0 }] }, /lifecycle rule "x": expirationDays must be a positive integer \(got 0\)/],
         ];
         for (const [overrides, message] of cases) {
-            let thrown: unknown;
-            const resources = await recordResources(() => {
-                try {
-                    new SecureBucket("landing", args(overrides));
-                } catch (err) {
-                    thrown = err;
-                }
-            });
-            expect(String(thrown)).to.match(message);
+            const { error, resources } = await refusal(() => new SecureBucket("landing", args(overrides)));
+            expect(String(error)).to.match(message);
             expect(resources).to.deep.equal([]);
         }
     });

@@ -54,3 +54,19 @@ export async function recordResources(program: () => void): Promise<RecordedReso
 export function ofType(resources: readonly RecordedResource[], type: string): RecordedResource[] {
     return resources.filter((r) => r.type === type);
 }
+
+/**
+ * Runs a program expected to refuse its input: the error it threw (undefined when it threw nothing) and
+ * what it registered before throwing.
+ */
+export async function refusal(program: () => void): Promise<{ error: unknown; resources: RecordedResource[] }> {
+    let error: unknown;
+    const resources = await recordResources(() => {
+        try {
+            program();
+        } catch (err) {
+            error = err;
+        }
+    });
+    return { error, resources };
+}

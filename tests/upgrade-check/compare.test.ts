@@ -6,9 +6,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SecureBucket } from "../../shared/secure-bucket";
 import { planProgram } from "../../tools/plan/runner";
-import { StackPlan } from "../../tools/plan/types";
+import { StackPlan, UNKNOWN } from "../../tools/plan/types";
 import { aliasUrns, compareStack, failing, Finding, STATEFUL_TYPES } from "../../tools/upgrade-check/compare";
 import { main } from "../../tools/upgrade-check/cli";
+import { OldRefError, readPlanDir } from "../../tools/upgrade-check/old-ref";
 import { devPlan } from "../support/dev-plan";
 
 const ACCOUNT = "111111111111";
@@ -118,6 +119,15 @@ describe("upgrade check: what deploying the current code does to a stack deploye
         expect(compareStack(deployed, after)).to.deep.equal([]);
     });
 
+    it("reports, without failing, a replacement-forcing input that cannot be known before deploy", async () => {
+        const bucket = deployed.resources.find((r) => r.type === "aws:s3/bucket:Bucket")!;
+        const unknownName = { ...bucket, inputs: { ...bucket.inputs, bucket: UNKNOWN } };
+        const findings = compareStack({ ...deployed, resources: deployed.resources.map((r) => (r === bucket ? unknownName : r)) }, await plan(program()));
+        expect(findings.map((f) => f.kind)).to.deep.equal(["unknown"]);
+        expect(findings[0].message).to.include("bucket is not known until deploy");
+        expect(failing(findings)).to.deep.equal([]);
+    });
+
     it("follows the provider's own type aliases: a bucket deployed as BucketV2 is taken over by aws.s3.Bucket", async () => {
         const bucket = deployed.resources.find((r) => r.type === "aws:s3/bucket:Bucket")!;
         const v2 = { ...bucket, type: "aws:s3/bucketV2:BucketV2", urn: bucket.urn.replace("$aws:s3/bucket:Bucket::", "$aws:s3/bucketV2:BucketV2::") };
@@ -155,6 +165,13 @@ describe("npm run upgrade-check", () => {
         expect(output[0]).to.match(/none would be deleted or replaced$/);
         expect(output[1]).to.include(`FAIL: tracking-data-platform.dev: aws:kms/key:Key ${oldKeyUrn} would be deleted`);
         expect(output[1]).to.match(/1 would be deleted or replaced$/);
+    });
+
+    it("refuses a folder of files that are not plans, naming the file", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "upgrade-check-test-"));
+        fs.writeFileSync(path.join(dir, "notes.json"), JSON.stringify({ hello: "world" }));
+        expect(() => readPlanDir(dir)).to.throw(OldRefError, /notes\.json: not a plan file \(needs project, stack and resources\)/);
+        expect(() => readPlanDir(path.join(dir, "missing"))).to.throw(OldRefError, /no such folder of plan files/);
     });
 
     it("refuses a ref that names no commit, and --from with --from-plans, before planning anything", async () => {
