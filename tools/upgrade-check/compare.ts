@@ -30,9 +30,13 @@ export const STATEFUL_TYPES: Readonly<Record<string, readonly string[]>> = {
     "aws:iam/role:Role": ["name", "namePrefix", "path"],
     // internal/service/logs/group.go: name, name_prefix, log_group_class.
     "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix", "logGroupClass"],
-    // internal/service/glue/catalog_database.go and catalog_table.go: catalog_id, name (and the table's database_name).
-    "aws:glue/catalogDatabase:CatalogDatabase": ["catalogId", "name"],
-    "aws:glue/catalogTable:CatalogTable": ["catalogId", "databaseName", "name"],
+    // internal/service/glue/catalog_database.go: catalog_id, name, target_database; catalog_table.go: catalog_id,
+    // database_name, name, partition_index.
+    "aws:glue/catalogDatabase:CatalogDatabase": ["catalogId", "name", "targetDatabase"],
+    "aws:glue/catalogTable:CatalogTable": ["catalogId", "databaseName", "name", "partitionIndices"],
+    // A job's bookmarks (what it has already loaded) are kept per job name ("Tracking processed data using job
+    // bookmarks"): a new job reads everything again. internal/service/glue/job.go: name.
+    "aws:glue/job:Job": ["name"],
     // internal/service/redshift/cluster.go: cluster_identifier; redshiftserverless namespace.go, workgroup.go.
     "aws:redshift/cluster:Cluster": ["clusterIdentifier"],
     "aws:redshiftserverless/namespace:Namespace": ["namespaceName"],
