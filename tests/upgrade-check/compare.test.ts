@@ -8,7 +8,8 @@ import { SecureBucket } from "../../shared/secure-bucket";
 import { planProgram } from "../../tools/plan/runner";
 import { StackPlan, UNKNOWN } from "../../tools/plan/types";
 import { aliasUrns, compareStack, failing, Finding, STATEFUL_TYPES } from "../../tools/upgrade-check/compare";
-import { main } from "../../tools/upgrade-check/cli";
+import { AllowFileError, parseAllowFile } from "../../tools/upgrade-check/allow";
+import { main, report } from "../../tools/upgrade-check/cli";
 import { OldRefError, readPlanDir } from "../../tools/upgrade-check/old-ref";
 import { devPlan } from "../support/dev-plan";
 
@@ -133,6 +134,38 @@ describe("upgrade check: what deploying the current code does to a stack deploye
         const v2 = { ...bucket, type: "aws:s3/bucketV2:BucketV2", urn: bucket.urn.replace("$aws:s3/bucket:Bucket::", "$aws:s3/bucketV2:BucketV2::") };
         const deployedAsV2: StackPlan = { ...deployed, resources: deployed.resources.map((r) => (r === bucket ? v2 : r)) };
         expect(compareStack(deployedAsV2, await plan(program()))).to.deep.equal([]);
+    });
+});
+
+describe("upgrade-check.allow: deletes and replacements a change means to make", () => {
+    it("lets a reviewed entry (URN pattern and reason) allow a finding, and notes an entry that matches nothing", async () => {
+        const deployed = await plan(program());
+        const retired = await plan(() => new aws.cloudwatch.MetricAlarm("stale", { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, metricName: "x", namespace: "y", period: 60, statistic: "Maximum", threshold: 1 }));
+        const findings = compareStack(deployed, retired);
+        expect(failing(findings)).to.have.length(3);
+        const compared = { from: "test", oldPlans: [deployed], newPlans: [retired] };
+        expect(report(findings, compared).failed).to.equal(3);
+
+        const entries = parseAllowFile(
+            [
+                "# the landing bucket and the loader go with the pipeline",
+                "urn:pulumi:dev::upgrade-test::tracking:shared:SecureBucket$aws:s3/bucket:Bucket::landing  # pipeline retired",
+                "urn:pulumi:dev::upgrade-test::test:index:Loader$*  # its loader too",
+                "urn:pulumi:dev::upgrade-test::aws:kms/key:Key::*  # nothing of the kind here",
+            ].join("\n"),
+        );
+        const { text, failed } = report(findings, compared, entries);
+        expect(failed).to.equal(1);
+        expect(text).to.include("allowed by upgrade-check.allow:2 (pipeline retired): upgrade-test.dev: aws:s3/bucket:Bucket");
+        expect(text).to.include("allowed by upgrade-check.allow:3 (its loader too)");
+        expect(text).to.include("FAIL: upgrade-test.dev: aws:iam/role:Role urn:pulumi:dev::upgrade-test::aws:iam/role:Role::crawler would be deleted");
+        expect(text).to.include("note: upgrade-check.allow:4 matches nothing");
+        expect(text).to.match(/1 would be deleted or replaced \(2 allowed by upgrade-check.allow\)$/);
+    });
+
+    it("refuses an entry without a reason or that is not a URN, naming the line", () => {
+        expect(() => parseAllowFile("\nurn:pulumi:dev::p::aws:iam/role:Role::x\n")).to.throw(AllowFileError, /upgrade-check.allow:2: urn:pulumi:dev::p::aws:iam\/role:Role::x: give the reason after #/);
+        expect(() => parseAllowFile("landing  # retired")).to.throw(AllowFileError, /upgrade-check.allow:1: an entry is one URN or URN pattern/);
     });
 });
 

@@ -10,6 +10,7 @@ import { CommandSpec, helpText, parseFlags, usageLine } from "../cli-args";
 import { isReportedFailure, PlanError, repoRoot, runPlan } from "../plan/runner";
 import { readProjectFile, StackFileError, stackFiles } from "../plan/stack-files";
 import { StackPlan } from "../plan/types";
+import { ALLOW_FILE, AllowEntry, AllowFileError, applyAllowList, readAllowFile } from "./allow";
 import { compareStacks, failing, Finding, STATEFUL_TYPES } from "./compare";
 import { defaultBase, OldRefError, planCommit, readPlanDir, resolveCommit, stacksAtCommit } from "./old-ref";
 
@@ -18,7 +19,8 @@ export const UPGRADE_CHECK_COMMAND: CommandSpec = {
     summary:
         "Plans an earlier commit with its own dependencies and plan tool, plans the working tree, and fails when deploying\n" +
         "the working tree over a stack deployed from that commit would delete or replace a stateful resource (a rename\n" +
-        "without `aliases`, or a change to an input that forces replacement). Exits 1 on such a finding.",
+        "without `aliases`, or a change to an input that forces replacement). Exits 1 on such a finding, unless an entry\n" +
+        "of upgrade-check.allow (URN or pattern, # reason) allows it.",
     flags: [
         { name: "--from", value: "REF", help: "the deployed commit (default: the merge base with main, or HEAD~1 on main)" },
         { name: "--from-plans", value: "DIR", help: "compare with plan files already made for the deployed commit instead of planning one" },
@@ -44,18 +46,32 @@ async function planWorkingTree(stacks: readonly string[], log: (line: string) =>
     return [...plans.values()];
 }
 
-/** The report: one line per finding, then a verdict naming what was compared. */
-export function report(findings: readonly Finding[], compared: { from: string; oldPlans: readonly StackPlan[]; newPlans: readonly StackPlan[] }): string {
+/**
+ * The report: one line per finding (allowed ones with the entry that allows them), a note per allow entry
+ * that matches nothing, then a verdict naming what was compared; `failed` counts what fails the check.
+ */
+export function report(
+    findings: readonly Finding[],
+    compared: { from: string; oldPlans: readonly StackPlan[]; newPlans: readonly StackPlan[] },
+    allowEntries: readonly AllowEntry[] = [],
+): { text: string; failed: number } {
     const lines: string[] = [];
     const stateful = compared.oldPlans.reduce((n, p) => n + p.resources.filter((r) => r.custom && STATEFUL_TYPES[r.type]).length, 0);
     const stacks = compared.oldPlans.filter((o) => compared.newPlans.some((n) => n.project === o.project && n.stack === o.stack)).map((p) => `${p.project}.${p.stack}`);
-    for (const f of findings) lines.push(`${f.kind === "unknown" ? "note" : "FAIL"}: ${f.message}`);
-    const failed = failing(findings);
+    const { allowed, unused } = applyAllowList(failing(findings), allowEntries);
+    for (const f of findings) {
+        const entry = allowed.get(f);
+        if (entry) lines.push(`allowed by ${ALLOW_FILE}:${entry.line} (${entry.reason}): ${f.message}`);
+        else lines.push(`${f.kind === "unknown" ? "note" : "FAIL"}: ${f.message}`);
+    }
+    for (const entry of unused) lines.push(`note: ${ALLOW_FILE}:${entry.line} matches nothing: remove it once the change it allowed is deployed`);
+    const failed = failing(findings).filter((f) => !allowed.has(f)).length;
     lines.push(
         `upgrade-check: ${stateful} stateful resource(s) of ${compared.from} in ${stacks.join(", ") || "no common stack"}: ` +
-            (failed.length > 0 ? `${failed.length} would be deleted or replaced` : "none would be deleted or replaced"),
+            (failed > 0 ? `${failed} would be deleted or replaced` : "none would be deleted or replaced") +
+            (allowed.size > 0 ? ` (${allowed.size} allowed by ${ALLOW_FILE})` : ""),
     );
-    return lines.join("\n");
+    return { text: lines.join("\n"), failed };
 }
 
 export async function main(argv: readonly string[], root = repoRoot()): Promise<number> {
@@ -73,6 +89,8 @@ export async function main(argv: readonly string[], root = repoRoot()): Promise<
         return 2;
     }
     try {
+        // Read first: a mistake in it is found before anything is planned.
+        const allowEntries = readAllowFile(root);
         const stacks = currentStacks(root);
         let oldPlans: StackPlan[];
         let from: string;
@@ -92,10 +110,11 @@ export async function main(argv: readonly string[], root = repoRoot()): Promise<
         }
         const newPlans = await planWorkingTree(stacks, log);
         const findings = compareStacks(oldPlans, newPlans);
-        console.log(report(findings, { from, oldPlans, newPlans }));
-        return failing(findings).length > 0 ? 1 : 0;
+        const { text, failed } = report(findings, { from, oldPlans, newPlans }, allowEntries);
+        console.log(text);
+        return failed > 0 ? 1 : 0;
     } catch (err) {
-        if (err instanceof OldRefError || err instanceof PlanError || err instanceof StackFileError) {
+        if (err instanceof OldRefError || err instanceof PlanError || err instanceof StackFileError || err instanceof AllowFileError) {
             console.error(`upgrade-check: ${err.message}`);
             return 2;
         }
