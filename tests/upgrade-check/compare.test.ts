@@ -96,6 +96,21 @@ describe("upgrade check: what deploying the current code does to a stack deploye
         expect(compareStack(deployed, aliased)).to.deep.equal([]);
     });
 
+    it("takes over one old resource per new one, as the engine does: of two aliased roles merged into one, the second is deleted", async () => {
+        const role = (name: string, opts?: pulumi.CustomResourceOptions) => new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }, opts);
+        const two = await plan(() => {
+            role("reader");
+            role("writer");
+        });
+        const merged = await plan(() => role("reader-writer", { aliases: [{ name: "reader" }, { name: "writer" }] }));
+        expect(kinds(failing(compareStack(two, merged)))).to.deep.equal(["deleted urn:pulumi:dev::upgrade-test::aws:iam/role:Role::writer"]);
+        // A resource that kept its own URN takes that one, whatever its aliases name.
+        const kept = await plan(() => {
+            role("reader", { aliases: [{ name: "writer" }] });
+        });
+        expect(kinds(failing(compareStack(two, kept)))).to.deep.equal(["deleted urn:pulumi:dev::upgrade-test::aws:iam/role:Role::writer"]);
+    });
+
     it("follows a resource moved under a new parent only with an alias naming its old parent", async () => {
         const moved = (aliases?: pulumi.Input<pulumi.Alias>[]) =>
             plan(() => {

@@ -181,25 +181,29 @@ export function compareStacks(oldPlans: readonly StackPlan[], newPlans: readonly
 
 export function compareStack(oldPlan: StackPlan, newPlan: StackPlan): Finding[] {
     const stack = `${newPlan.project}.${newPlan.stack}`;
-    const newByUrn = new Map(newPlan.resources.map((r) => [r.urn, r]));
     const aliases = aliasUrns(newPlan);
-    const byAlias = new Map<string, PlannedResource>();
-    for (const [urn, list] of aliases) for (const alias of list) if (!byAlias.has(alias)) byAlias.set(alias, newByUrn.get(urn)!);
     const oldUrns = new Set(oldPlan.resources.map((r) => r.urn));
     const oldByUrn = new Map(oldPlan.resources.map((r) => [r.urn, r]));
-    const taken = (urn: string) => newByUrn.has(urn) || byAlias.has(urn);
+    // Each new resource takes over one old one, as the engine looks it up: its own URN first, then its
+    // aliases in order, the first one in the old state; any other old URN it aliases is deleted.
+    const takenBy = new Map<string, PlannedResource>();
+    for (const resource of newPlan.resources) {
+        const hit = [resource.urn, ...(aliases.get(resource.urn) ?? [])].find((urn) => oldUrns.has(urn));
+        if (hit !== undefined && !takenBy.has(hit)) takenBy.set(hit, resource);
+    }
+    const takesOver = new Set(takenBy.values());
+    const taken = (urn: string) => takenBy.has(urn);
     const findings: Finding[] = [];
     for (const old of oldPlan.resources) {
         const forceNew = STATEFUL_TYPES[old.type];
         if (!old.custom || !forceNew) continue;
-        // The engine prefers the resource's own URN; an alias counts only when that is not in the old state.
-        const successor = newByUrn.get(old.urn) ?? byAlias.get(old.urn);
+        const successor = takenBy.get(old.urn);
         if (!successor || !successor.custom) {
             // A renamed component loses its children with it: the alias belongs on the topmost resource
             // nothing took over (the engine carries a parent's aliases to its children).
             let renamed = old;
             for (let p = oldByUrn.get(old.parent ?? ""); p && !taken(p.urn); p = oldByUrn.get(p.parent ?? "")) renamed = p;
-            const candidates = newPlan.resources.filter((r) => r.type === renamed.type && r.custom === renamed.custom && !oldUrns.has(r.urn) && !(aliases.get(r.urn) ?? []).some((a) => oldUrns.has(a)));
+            const candidates = newPlan.resources.filter((r) => r.type === renamed.type && r.custom === renamed.custom && !takesOver.has(r));
             const subject = renamed === old ? "it" : `its ${renamed.type} ${renamed.urn}`;
             const hint = candidates.length > 0 ? `; if ${subject} became ${candidates.map((c) => c.urn).join(" or ")}, give that resource ${suggestedAlias(renamed, candidates[0])}` : "";
             findings.push({ kind: "deleted", stack, type: old.type, oldUrn: old.urn, message: `${stack}: ${old.type} ${old.urn} would be deleted: no resource of the current code has that URN or an alias for it${hint}` });
