@@ -1,7 +1,7 @@
 /**
  * What `pulumi up` of the current code would do to the stateful resources a stack deployed from an
  * earlier commit holds: the engine matches each new resource to the old state by URN or by one of its
- * `aliases` (parents' aliases carried to their children, as the engine does), deletes every old resource
+ * `aliases` (the alias a parent was found under carried to its children, as the engine does), deletes every old resource
  * nothing matches, and replaces a matched one when an input that cannot change in place changes.
  */
 import { PlannedAlias, PlannedResource, StackPlan, UNKNOWN } from "../plan/types";
@@ -90,35 +90,43 @@ function inheritedChildAlias(childType: string, childName: string, parentName: s
     return createUrn(aliasName, childType, parentAlias, plan.project, plan.stack);
 }
 
+/** How the engine finds a resource's old state: the URNs it looks under, and the one it finds. */
+export interface Lookup {
+    /** Its aliases, as URNs: its own, then the parent's matched alias carried to it (the engine's `generateAliases`). */
+    readonly aliases: readonly string[];
+    /** The old URN it takes over: its own when the old state has it, else its first alias there. */
+    readonly takes?: string;
+}
+
 /**
- * Every URN under which the engine would look a resource up in the old state besides its own: its
- * aliases, and each of its parent's for the child and for each of its aliases (the engine's
- * `generateAliases`). Parents come before children in the result's construction, whatever the order.
+ * The engine's lookup for every resource of a plan against an old state: its own URN first, then its
+ * aliases in order. A child inherits only the alias its parent was actually found under (the engine
+ * records that one per parent), renamed when the child's name starts with the parent's.
  */
-export function aliasUrns(plan: StackPlan): Map<string, string[]> {
+export function lookups(plan: StackPlan, oldUrns: ReadonlySet<string>): Map<string, Lookup> {
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
-    const result = new Map<string, string[]>();
-    const resolve = (resource: PlannedResource): string[] => {
+    const result = new Map<string, Lookup>();
+    const resolve = (resource: PlannedResource): Lookup => {
         const known = result.get(resource.urn);
         if (known) return known;
         const urns = new Set<string>();
         const own = (resource.options.aliases ?? []).map((a) => aliasUrn(resource, a, plan));
         for (const urn of own) urns.add(urn);
         const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
-        if (parent) {
-            for (const parentAlias of resolve(parent)) {
-                urns.add(inheritedChildAlias(resource.type, resource.name, parent.name, parentAlias, plan));
-                for (const childAlias of own) {
-                    const { qualifiedType, name } = urnParts(childAlias);
-                    const type = qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1);
-                    urns.add(inheritedChildAlias(type, name, parent.name, parentAlias, plan));
-                }
+        const parentTakes = parent ? resolve(parent).takes : undefined;
+        if (parent && parentTakes !== undefined && parentTakes !== parent.urn) {
+            urns.add(inheritedChildAlias(resource.type, resource.name, parent.name, parentTakes, plan));
+            for (const childAlias of own) {
+                const { qualifiedType, name } = urnParts(childAlias);
+                const type = qualifiedType.slice(qualifiedType.lastIndexOf("$") + 1);
+                urns.add(inheritedChildAlias(type, name, parent.name, parentTakes, plan));
             }
         }
-        urns.delete(resource.urn);
-        const list = [...urns];
-        result.set(resource.urn, list);
-        return list;
+        const aliases = [...urns];
+        const takes = [resource.urn, ...aliases].find((urn) => oldUrns.has(urn));
+        const lookup = { aliases, ...(takes !== undefined ? { takes } : {}) };
+        result.set(resource.urn, lookup);
+        return lookup;
     };
     for (const resource of plan.resources) resolve(resource);
     return result;
@@ -181,15 +189,14 @@ export function compareStacks(oldPlans: readonly StackPlan[], newPlans: readonly
 
 export function compareStack(oldPlan: StackPlan, newPlan: StackPlan): Finding[] {
     const stack = `${newPlan.project}.${newPlan.stack}`;
-    const aliases = aliasUrns(newPlan);
     const oldUrns = new Set(oldPlan.resources.map((r) => r.urn));
     const oldByUrn = new Map(oldPlan.resources.map((r) => [r.urn, r]));
-    // Each new resource takes over one old one, as the engine looks it up: its own URN first, then its
-    // aliases in order, the first one in the old state; any other old URN it aliases is deleted.
+    // Each new resource takes over at most one old one; any other old URN it aliases is deleted.
+    const found = lookups(newPlan, oldUrns);
     const takenBy = new Map<string, PlannedResource>();
     for (const resource of newPlan.resources) {
-        const hit = [resource.urn, ...(aliases.get(resource.urn) ?? [])].find((urn) => oldUrns.has(urn));
-        if (hit !== undefined && !takenBy.has(hit)) takenBy.set(hit, resource);
+        const takes = found.get(resource.urn)?.takes;
+        if (takes !== undefined && !takenBy.has(takes)) takenBy.set(takes, resource);
     }
     const takesOver = new Set(takenBy.values());
     const taken = (urn: string) => takenBy.has(urn);
