@@ -1,7 +1,7 @@
 /**
  * What `pulumi up` of the current code would do to the stateful resources a stack deployed from an
  * earlier commit holds: the engine matches each new resource to the old state by URN or by one of its
- * `aliases` (the alias a parent was found under carried to its children, as the engine does), deletes every old resource
+ * `aliases` (a child also under the alias its parent was found under), deletes every old resource
  * nothing matches, and replaces a matched one when an input that cannot change in place changes.
  */
 import { PlannedAlias, PlannedResource, StackPlan, UNKNOWN } from "../plan/types";
