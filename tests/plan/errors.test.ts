@@ -60,10 +60,35 @@ describe("errors: one clear message per mistake", function () {
             expect(stderr, "no stack trace").to.not.match(/^\s+at /m);
         });
 
+        it("a stack file in one pipeline project only fails the default plan, naming the missing file, before any pass runs", () => {
+            const lonely = path.join(scratch, "data-platform", "Pulumi.solo.yaml");
+            fs.copyFileSync(path.join(scratch, "data-platform", "Pulumi.dev.yaml"), lonely);
+            try {
+                const { status, stderr } = run(scratch, "plan/cli.js", []);
+                expect(status).to.equal(1);
+                expect(stderr.trim()).to.equal("plan failed: every environment stack needs a file in both data-platform/ and engineering/: engineering/Pulumi.solo.yaml is missing");
+            } finally {
+                fs.rmSync(lonely);
+            }
+        });
+
+        it("plans every committed environment stack by default, and only the one --stack names", () => {
+            const all = run(scratch, "plan/cli.js", ["--out", path.join(scratch, "plan-all")]);
+            expect(all.status, all.stderr).to.equal(0);
+            const stacks = fs.readdirSync(path.join(scratch, "data-platform")).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => s !== undefined);
+            expect(stacks.length, "committed environment stacks").to.be.greaterThan(1);
+            for (const stack of stacks) {
+                for (const project of ["tracking-data-platform", "tracking-engineering"]) expect(all.stdout, `${project}.${stack}`).to.include(`plan-all/${project}.${stack}.json`);
+            }
+            const one = run(scratch, "plan/cli.js", ["--stack", "dev", "--out", path.join(scratch, "plan-dev")]);
+            expect(one.status, one.stderr).to.equal(0);
+            expect(fs.readdirSync(path.join(scratch, "plan-dev")).filter((f) => !f.startsWith("tracking-bootstrap.")).sort()).to.deep.equal(["tracking-data-platform.dev.json", "tracking-engineering.dev.json"]);
+        });
+
         it("an unknown stack or flag is one line and the usage, never a stack trace", () => {
             const prod = run(scratch, "plan/cli.js", ["--stack", "prod"]);
             expect(prod.status).to.equal(1);
-            expect(prod.stderr.trim()).to.match(/^plan failed: tracking-data-platform has no stack "prod": data-platform\/Pulumi\.prod\.yaml does not exist \(its stacks: dev/);
+            expect(prod.stderr.trim()).to.match(/^plan failed: tracking-data-platform has no stack "prod": data-platform\/Pulumi\.prod\.yaml does not exist \(its stacks: ([a-z0-9]+, )*dev/);
             expect(prod.stderr).to.not.match(/^\s+at /m);
             const cost = run(scratch, "cost/cli.js", ["--events-per-second", "1", "--stack", "prod"]);
             expect(cost.status).to.equal(1);

@@ -1,8 +1,8 @@
 /**
  * mocha's global fixtures (`require` in .mocharc.json): they run once in the main process, before the
- * parallel workers start, which inherit its environment. The dev plan that most suites read is planned
- * here once and written to a temporary file (tests/support/dev-plan.ts reads it), instead of once per
- * worker and suite. A failed plan is recorded, not thrown, so the suites that need it fail with its
+ * parallel workers start, which inherit its environment. The plan of every committed stack, which most
+ * suites read, is planned here once and written to a temporary file (tests/support/dev-plan.ts reads it),
+ * instead of once per worker and suite. A failed plan is recorded, not thrown, so the suites that need it fail with its
  * message and every other suite still runs.
  */
 import * as fs from "fs";
@@ -22,7 +22,7 @@ export async function mochaGlobalSetup(): Promise<void> {
     const file = path.join(dir, "dev-plan.json");
     let saved: string;
     try {
-        saved = JSON.stringify({ result: await runPlan({ stack: "dev", write: false }) });
+        saved = JSON.stringify({ result: await runPlan({ write: false }) });
     } catch (err) {
         saved = JSON.stringify({ error: err instanceof Error ? err.message : String(err) });
     }

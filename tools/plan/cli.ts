@@ -1,5 +1,5 @@
 /**
- * `npm run plan [-- --stack dev] [-- --out plan]`: plans every stack, writes plan/<project>.<stack>.json,
+ * `npm run plan [-- --stack NAME] [-- --out plan]`: plans every stack (or one environment stack), writes plan/<project>.<stack>.json,
  * enforces the policy pack and prints a summary. Exits 1 on a program error or a mandatory violation,
  * 2 on a command-line mistake.
  */
@@ -16,7 +16,7 @@ export const PLAN_COMMAND: CommandSpec = {
         "engineering, data-platform again), writes plan/<project>.<stack>.json and enforces the policy pack.\n" +
         "Exits 1 on a program error or a mandatory violation.",
     flags: [
-        { name: "--stack", value: "NAME", help: "the environment stack of data-platform/ and engineering/ (default dev)" },
+        { name: "--stack", value: "NAME", help: "only this environment stack of data-platform/ and engineering/ (default: every Pulumi.<stack>.yaml)" },
         { name: "--out", value: "DIR", help: "where the plan files go (default plan/)" },
     ],
 };
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
         console.error(`plan: late failure: ${reason instanceof Error ? reason.message : String(reason)}`);
         process.exitCode = 1;
     });
-    let stack: string;
+    let stack: string | undefined;
     let outDir: string;
     try {
         const flags = parseFlags(PLAN_COMMAND, process.argv.slice(2));
@@ -37,7 +37,8 @@ async function main(): Promise<number> {
             console.log(helpText(PLAN_COMMAND));
             return 0;
         }
-        stack = checkStackFlag(flags.values.get("--stack") ?? "dev");
+        const chosen = flags.values.get("--stack");
+        stack = chosen === undefined ? undefined : checkStackFlag(chosen);
         outDir = path.resolve(flags.values.get("--out") ?? path.join(repoRoot(), "plan"));
     } catch (err) {
         console.error(`plan: ${(err as Error).message}\n${usageLine(PLAN_COMMAND)}`);

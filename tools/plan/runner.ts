@@ -9,12 +9,15 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { hasTypeMock, mockCall, mockResource, MockContext } from "./aws-mocks";
 import { AliasRecord, captureSdkErrors, sdkHasLoggedErrors, settleRegistrations, startMockDeployment, WIRE } from "./sdk-adapter";
-import { ProjectFile, readProjectFile, readStackConfig, StackConfig, stackAccount, stackFiles } from "./stack-files";
+import { ProjectFile, readProjectFile, readStackConfig, StackConfig, stackAccount, StackFileError, stackFiles } from "./stack-files";
 import { PlannedAlias, PlannedResource, SECRET, StackPlan, UNKNOWN } from "./types";
 import { evaluatePlans, PolicyViolation } from "../policy/evaluate";
 
 export interface PlanOptions {
-    /** The environment stack of the two pipeline projects (`dev` by default). */
+    /**
+     * The environment stack of the two pipeline projects; by default every one committed (each
+     * `Pulumi.<stack>.yaml` of data-platform/, which engineering/ must have too).
+     */
     readonly stack?: string;
     /** Repository root (holding the top-level Pulumi.yaml). */
     readonly root?: string;
@@ -276,9 +279,22 @@ export function repoRoot(): string {
     return path.resolve(__dirname, "..", "..", "..");
 }
 
+/**
+ * The environment stacks committed for the two pipeline projects: every `Pulumi.<stack>.yaml` of either.
+ * A stack has a file in both or the deploy order breaks (engineering reads data-platform's outputs and
+ * data-platform's second pass reads engineering's), so a file in one project only is an error naming it.
+ */
+export function environmentStacks(projects: readonly ProjectFile[]): string[] {
+    const stacks = [...new Set(projects.flatMap((project) => stackFiles(project)))].sort();
+    const missing = projects.flatMap((project) => stacks.filter((stack) => !stackFiles(project).includes(stack)).map((stack) => path.relative(process.cwd(), path.join(project.dir, `Pulumi.${stack}.yaml`))));
+    if (missing.length > 0) {
+        throw new StackFileError(`every environment stack needs a file in both ${PIPELINE_PROJECT_DIRS.join("/ and ")}/: ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing`);
+    }
+    return stacks;
+}
+
 export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
     const root = options.root ?? repoRoot();
-    const envStack = options.stack ?? "dev";
     const ctx: RunContext = { root, account: "", region: "", project: "", stack: "", outputsByStack: new Map(), secretOutputsByStack: new Map(), withoutOutputs: options.withoutOutputs ?? {}, preview: options.preview ?? true };
     const passes: PlanPass[] = [];
     const finalPlans = new Map<string, StackPlan>();
@@ -305,27 +321,31 @@ export async function runPlan(options: PlanOptions = {}): Promise<PlanResult> {
 
     // Every stack file is read before the first pass, so a missing stack or a YAML mistake fails at once.
     const pipelineProjects = PIPELINE_PROJECT_DIRS.map((dir) => readProjectFile(path.join(root, dir)));
-    const pipelineConfigs = pipelineProjects.map((project) => configFor(project, envStack));
+    const envStacks = options.stack !== undefined ? [options.stack] : environmentStacks(pipelineProjects);
+    const configsByStack = envStacks.map((envStack) => ({ envStack, configs: pipelineProjects.map((project) => configFor(project, envStack)) }));
 
     // 1. The bootstrap: one stack per account, independent of the environment stacks.
     const bootstrap = readProjectFile(path.join(root, BOOTSTRAP_DIR));
     for (const stack of stackFiles(bootstrap)) await run(bootstrap, stack, configFor(bootstrap, stack), "bootstrap (deployed once per account)");
 
-    // 2. data-platform, then engineering; a stack that names a later one gets its second pass after it.
-    const deferred: Array<{ project: ProjectFile; config: StackConfig }> = [];
-    for (const [index, project] of pipelineProjects.entries()) {
-        const config = pipelineConfigs[index];
-        const laterKey = SECOND_PASS_KEYS[project.name];
-        if (laterKey && config.values[laterKey] !== undefined) {
-            const firstDeploy = { values: { ...config.values }, secretKeys: config.secretKeys };
-            delete firstDeploy.values[laterKey];
-            await run(project, envStack, firstDeploy, `first deploy (without ${laterKey})`);
-            deferred.push({ project, config });
-        } else {
-            await run(project, envStack, config, "deploy");
+    // 2. Per environment stack: data-platform, then engineering; a stack that names a later one gets its
+    // second pass after it.
+    for (const { envStack, configs: pipelineConfigs } of configsByStack) {
+        const deferred: Array<{ project: ProjectFile; config: StackConfig }> = [];
+        for (const [index, project] of pipelineProjects.entries()) {
+            const config = pipelineConfigs[index];
+            const laterKey = SECOND_PASS_KEYS[project.name];
+            if (laterKey && config.values[laterKey] !== undefined) {
+                const firstDeploy = { values: { ...config.values }, secretKeys: config.secretKeys };
+                delete firstDeploy.values[laterKey];
+                await run(project, envStack, firstDeploy, `first deploy (without ${laterKey})`);
+                deferred.push({ project, config });
+            } else {
+                await run(project, envStack, config, "deploy");
+            }
         }
+        for (const { project, config } of deferred) await run(project, envStack, config, `second pass (with ${SECOND_PASS_KEYS[project.name]})`);
     }
-    for (const { project, config } of deferred) await run(project, envStack, config, `second pass (with ${SECOND_PASS_KEYS[project.name]})`);
 
     const plans = [...finalPlans.values()];
     if (options.write !== false) {

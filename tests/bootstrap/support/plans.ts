@@ -4,20 +4,18 @@
  */
 import * as path from "path";
 import { PlanResult, repoRoot } from "../../../tools/plan/runner";
-import { devPlan } from "../../support/dev-plan";
+import { allStacksPlan } from "../../support/dev-plan";
 import { readProjectFile, readStackConfig } from "../../../tools/plan/stack-files";
 import { PlannedResource, StackPlan } from "../../../tools/plan/types";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../../../bootstrap/names";
 import type { IdentityPolicy } from "./simulate";
 
 export const BOOTSTRAP_PROJECT = "tracking-bootstrap";
-export const ENVIRONMENT_STACK = "dev";
-
 let planned: Promise<PlanResult> | undefined;
 
-/** `npm run plan` for the dev stacks, once per test process. */
+/** `npm run plan` of every committed stack, once per test process: each account's deployer must deploy all of them. */
 export function plans(): Promise<PlanResult> {
-    planned ??= devPlan();
+    planned ??= allStacksPlan();
     return planned;
 }
 
