@@ -4,6 +4,7 @@
  */
 import { ConfigReader, STACK_NAME_RULE } from "../shared/config";
 import { partitionOfRegion } from "../shared/naming";
+import type { ExistingRedshiftScope } from "./iam/scope";
 import { GITHUB_OIDC_HOST, RESERVED_STACK_NAMES } from "./names";
 
 export const CONFIG_NAMESPACE = "tracking-bootstrap";
@@ -54,6 +55,12 @@ export interface BootstrapConfig {
     readonly hostedZoneId?: string;
     /** The API's custom domain (with `hostedZoneId`): the only record names the deployer may change in the zone. */
     readonly customDomainName?: string;
+    /**
+     * Data-platform only: the existing Redshift of the hosted stacks in `serverless` and `cluster` mode -
+     * the clusters (`redshiftClusterIdentifiers`), the admin secrets (`redshiftSecretArns`) and their KMS
+     * keys (`redshiftSecretKmsKeyArns`) the deployer's Data API calls use. Undefined when none is set.
+     */
+    readonly existingRedshift?: ExistingRedshiftScope;
 }
 
 const GITHUB_REPOSITORY = {
@@ -122,6 +129,8 @@ export function readBootstrapConfig(): BootstrapConfig {
     reader.check(hostedZoneId === undefined || customDomainName !== undefined, "customDomainName", "is required when hostedZoneId is set: the record names the deployer may change in the zone");
     reader.check(customDomainName === undefined || hostedZoneId !== undefined, "hostedZoneId", "is required when customDomainName is set (set both or neither)");
 
+    const existingRedshift = readExistingRedshift(reader, accountRole, partition, region, accountId);
+
     reader.done();
     return {
         accountRole,
@@ -141,7 +150,45 @@ export function readBootstrapConfig(): BootstrapConfig {
         legacyOidcSubjects,
         ...(hostedZoneId !== undefined ? { hostedZoneId } : {}),
         ...(customDomainName !== undefined ? { customDomainName } : {}),
+        ...(existingRedshift !== undefined ? { existingRedshift } : {}),
     };
+}
+
+/** A YAML list of strings each matching `rule`; undefined when the key is not set. */
+function readList(reader: ConfigReader, key: string, rule: { pattern: RegExp; description: string }): string[] | undefined {
+    const raw = reader.object<unknown>(key);
+    if (raw === undefined) return undefined;
+    if (!Array.isArray(raw) || raw.length === 0 || !raw.every((s): s is string => typeof s === "string")) {
+        reader.check(false, key, `must be a non-empty YAML list of ${rule.description}`, raw);
+        return [];
+    }
+    for (const value of raw) reader.check(rule.pattern.test(value), key, `each entry must be ${rule.description}`, value);
+    return raw;
+}
+
+function readExistingRedshift(reader: ConfigReader, accountRole: AccountRole, partition: string, region: string, accountId: string): ExistingRedshiftScope | undefined {
+    const account = accountId || "\\d{12}";
+    /** `redshiftClusterIdentifiers` (data-platform, optional): clusters the hosted stacks' tables live in (redshiftMode cluster). */
+    const clusterIdentifiers = readList(reader, "redshiftClusterIdentifiers", { pattern: /^[a-z][a-z0-9-]{0,62}$/, description: "a Redshift cluster identifier (the stacks' redshiftClusterIdentifier)" });
+    /**
+     * `redshiftSecretArns` (data-platform, optional): the admin secrets the hosted serverless and cluster
+     * stacks name (their redshiftSecretArn), full ARNs; Redshift-managed ones are `secret:redshift!...`.
+     */
+    const secretArns = readList(reader, "redshiftSecretArns", {
+        pattern: new RegExp(`^arn:${partition}:secretsmanager:${region}:${account}:secret:[A-Za-z0-9/_+=.@!-]+-[A-Za-z0-9]{6}$`),
+        description: `the full ARN (ending in -<6 characters>) of a secret in this account and region, arn:${partition}:secretsmanager:${region}:${accountId || "<accountId>"}:secret:<name>-<6 characters>`,
+    });
+    /** `redshiftSecretKmsKeyArns` (data-platform, optional): the keys of those secrets that are not aws/secretsmanager (their redshiftSecretKmsKeyArn). */
+    const secretKmsKeyArns = readList(reader, "redshiftSecretKmsKeyArns", {
+        pattern: new RegExp(`^arn:${partition}:kms:${region}:\\d{12}:key/(mrk-)?[0-9a-f-]{32,36}$`),
+        description: `a KMS key ARN in ${region} (arn:${partition}:kms:${region}:<account>:key/<id>), not an alias`,
+    });
+    const given = { redshiftClusterIdentifiers: clusterIdentifiers, redshiftSecretArns: secretArns, redshiftSecretKmsKeyArns: secretKmsKeyArns };
+    const set = Object.entries(given).filter(([, value]) => value !== undefined).map(([key]) => key);
+    if (set.length === 0) return undefined;
+    for (const key of set) reader.check(accountRole === "data-platform", key, "applies only to accountRole data-platform (Redshift lives there)");
+    reader.check(secretArns !== undefined, "redshiftSecretArns", `is required when ${set.join(", ")} ${set.length === 1 ? "is" : "are"} set: the Data API signs in with a secret`);
+    return { clusterIdentifiers: clusterIdentifiers ?? [], secretArns: secretArns ?? [], secretKmsKeyArns: secretKmsKeyArns ?? [] };
 }
 
 function readAdminRoles(reader: ConfigReader, partition: string, otherAccountId: string): string[] {

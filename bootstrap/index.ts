@@ -22,6 +22,7 @@ const scope: Scope = {
     ...(config.stateAccountId !== undefined ? { stateAccount: config.stateAccountId } : {}),
     ...(config.hostedZoneId !== undefined ? { hostedZoneId: config.hostedZoneId } : {}),
     ...(config.customDomainName !== undefined ? { customDomainName: config.customDomainName } : {}),
+    ...(config.existingRedshift !== undefined ? { existingRedshift: config.existingRedshift } : {}),
 };
 
 const identities = new DeployIdentities(config.accountRole, {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmTopicConfig, readAlarmTopic } from "../shared/alarm-config";
-import { ConfigReader, STACK_NAME_RULE } from "../shared/config";
+import { ConfigReader, LOG_RETENTION_DAYS, STACK_NAME_RULE } from "../shared/config";
 import { STACK_TAG_KEY, WORKLOAD_BOUNDARY_NAME } from "../bootstrap/names";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
@@ -40,8 +40,10 @@ export interface ExistingRedshift {
     readonly host: string;
     readonly port: number;
     readonly database: string;
-    /** Secrets Manager secret with `username` and `password` (Glue connection and Data API). */
+    /** The admin's Secrets Manager secret (`username`, `password`): the deploy's Data API calls use it. */
     readonly secretArn: string;
+    /** The KMS key that secret is encrypted with, when not the AWS managed `aws/secretsmanager`. */
+    readonly secretKmsKeyArn?: string;
 }
 
 /** A Redshift Serverless namespace + workgroup this stack creates for users without Redshift. */
@@ -105,6 +107,8 @@ export interface DataPlatformConfig {
     readonly jobWorkers: number;
     readonly jobTimeoutMinutes: number;
     readonly jobMaxRetries: number;
+    /** Retention of the load jobs' log groups, in days (a value CloudWatch Logs accepts). */
+    readonly logRetentionDays: number;
     readonly redshift: RedshiftTarget;
     readonly network?: ConfiguredNetwork;
     /** Where failed load runs are notified (see `alarmTopicArn`, `alarmEmail` below). */
@@ -134,8 +138,8 @@ const ROUTE_TABLE_PATTERN = /^rtb-[0-9a-f]{8,17}$/;
 
 /** Keys that only make sense for one Redshift mode. */
 const MODE_KEYS: Record<RedshiftMode, readonly string[]> = {
-    serverless: ["redshiftWorkgroupName", "redshiftHost", "redshiftSecretArn"],
-    cluster: ["redshiftClusterIdentifier", "redshiftHost", "redshiftSecretArn"],
+    serverless: ["redshiftWorkgroupName", "redshiftHost", "redshiftSecretArn", "redshiftSecretKmsKeyArn"],
+    cluster: ["redshiftClusterIdentifier", "redshiftHost", "redshiftSecretArn", "redshiftSecretKmsKeyArn"],
     sandbox: ["redshiftAdminUsername", "redshiftBaseCapacity", "redshiftSubnetIds"],
 };
 const NETWORK_KEYS = ["vpcId", "subnetId", "availabilityZone", "routeTableIds"] as const;
@@ -200,6 +204,9 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
     const jobTimeoutMinutes = reader.integer("jobTimeoutMinutes", { min: 1, max: 2880 }, 30);
     /** `jobMaxRetries` (default 1, 0-10): a failed run is retried this often (the merge makes retries safe). */
     const jobMaxRetries = reader.integer("jobMaxRetries", { min: 0, max: 10 }, 1);
+    /** `logRetentionDays` (default 30): the load jobs' own log groups; one of LOG_RETENTION_DAYS. */
+    const logRetentionDays = reader.integer("logRetentionDays", { min: 1, max: 3653 }, 30);
+    reader.check((LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays), "logRetentionDays", `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`, String(logRetentionDays));
 
     /**
      * `alarmTopicArn` (optional; default: this stack creates the SNS topic `tracking-<stack>-alarms`): an
@@ -254,6 +261,7 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
         jobWorkers,
         jobTimeoutMinutes,
         jobMaxRetries,
+        logRetentionDays,
         redshift: redshift as RedshiftTarget,
         network,
         alarms,
@@ -315,18 +323,33 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
     }
 
     const host = requiredFor("redshiftHost", HOST_RULE);
-    /** `redshiftSecretArn` (serverless, cluster): a secret in this account and region with `username` and `password`. */
+    /**
+     * `redshiftSecretArn` (serverless, cluster): the full ARN (with the 6 characters Secrets Manager appends)
+     * of a secret in this account and region holding the admin's `username` and `password`: one you keep,
+     * or the one Redshift keeps for a cluster or namespace with a managed admin password (named
+     * `redshift!<cluster or namespace>-<admin user>`). Only the deploy's Data API calls use it.
+     */
     const secretRule = {
-        pattern: new RegExp(`^arn:aws(-cn|-us-gov)?:secretsmanager:${region}:${accountId}:secret:[A-Za-z0-9/_+=.@-]+$`),
-        description: `a Secrets Manager secret ARN in this account (${accountId || "accountId"}) and region (${region || "aws:region"})`,
+        pattern: new RegExp(`^arn:aws(-cn|-us-gov)?:secretsmanager:${region}:${accountId}:secret:[A-Za-z0-9/_+=.@!-]+-[A-Za-z0-9]{6}$`),
+        description: `the full ARN (ending in -<6 characters>) of a Secrets Manager secret in this account (${accountId || "accountId"}) and region (${region || "aws:region"})`,
     };
     const secretArn = requiredFor("redshiftSecretArn", secretRule);
+    /**
+     * `redshiftSecretKmsKeyArn` (serverless, cluster; optional): the KMS key that secret is encrypted with,
+     * when it is not the AWS managed key `aws/secretsmanager`. The deployer decrypts with it through
+     * Secrets Manager only; the bootstrap's `redshiftSecretKmsKeyArns` must name it.
+     */
+    const secretKmsKeyArn = reader.optionalString("redshiftSecretKmsKeyArn", {
+        pattern: new RegExp(`^arn:aws(-cn|-us-gov)?:kms:${region}:\\d{12}:key/(mrk-)?[0-9a-f-]{32,36}$`),
+        description: `a KMS key ARN in ${region || "aws:region"} (arn:aws:kms:<region>:<account>:key/<id>), not an alias`,
+    });
+    const secret = { secretArn, ...(secretKmsKeyArn !== undefined ? { secretKmsKeyArn } : {}) };
     if (mode === "serverless") {
         /** `redshiftWorkgroupName` (serverless): the existing workgroup the DDL runs against. */
-        return { mode, workgroupName: requiredFor("redshiftWorkgroupName", WORKGROUP_RULE), host, port, database, secretArn };
+        return { mode, workgroupName: requiredFor("redshiftWorkgroupName", WORKGROUP_RULE), host, port, database, ...secret };
     }
     /** `redshiftClusterIdentifier` (cluster): the existing cluster the DDL runs against. */
-    return { mode, clusterIdentifier: requiredFor("redshiftClusterIdentifier", CLUSTER_RULE), host, port, database, secretArn };
+    return { mode, clusterIdentifier: requiredFor("redshiftClusterIdentifier", CLUSTER_RULE), host, port, database, ...secret };
 }
 
 function readNetwork(reader: ConfigReader, region: string): ConfiguredNetwork | undefined {

@@ -23,8 +23,9 @@ import { GlueJobFailureAlarm } from "../shared/glue-job-alarm";
 import { GlueJobDashboard } from "../shared/glue-job-dashboard";
 import { GlueCrawlerPair, crawlerTableName } from "../shared/glue-crawler-pair";
 import { GlueJobScript } from "../shared/glue-job-script";
-import { GlueLoadJob, jobLogGroupPrefix } from "../shared/glue-load-job";
+import { GlueLoadJob, jobLogGroupPrefix, RedshiftIamAccess, redshiftIamUrl } from "../shared/glue-load-job";
 import { GlueNetwork } from "../shared/glue-network";
+import { RedshiftReaderCredentials } from "../shared/redshift-reader-credentials";
 import { RedshiftSandbox } from "../shared/redshift-sandbox";
 import { RedshiftDdlTarget, RedshiftSchema } from "../shared/redshift-schema";
 import { SecureBucket } from "../shared/secure-bucket";
@@ -107,7 +108,8 @@ async function main(): Promise<Record<string, unknown>> {
             glueJobRoles: roleArn(partition, accountId, glueJobRoleName(stack, "*")),
             glueCrawlerRoles: roleArn(partition, accountId, crawlerRoleName(stack, "*")),
             deployerRoleArn: config.deployerRoleArn,
-            secretsUnderKey: config.redshift.mode === "sandbox",
+            // The crawlers' reader secret, and in a sandbox Redshift's admin secret.
+            secretsUnderKey: true,
             glueJobLogGroupArns: `arn:${partition}:logs:${region}:${accountId}:log-group:${jobLogGroupPrefix(resourceName(stack, "*"))}`,
         }),
         protect,
@@ -161,8 +163,11 @@ async function main(): Promise<Record<string, unknown>> {
     let ddlTarget: RedshiftDdlTarget;
     let redshiftHost: pulumi.Output<string>;
     let redshiftSecretArn: pulumi.Output<string>;
+    let redshiftSecretKmsKeyArn: pulumi.Output<string> | undefined;
     let redshiftReady: pulumi.Resource[] = [];
     let redshiftDescription: Record<string, pulumi.Input<string>>;
+    /** How the load jobs sign in: IAM credentials of their own roles (see RedshiftIamAccess). */
+    let jobRedshiftAccess: RedshiftIamAccess;
     if (config.redshift.mode === "sandbox") {
         const subnetIds = network.createdSubnetIds ?? pulumi.output([...(config.redshift.subnetIds ?? [])]);
         const sandbox = new RedshiftSandbox("sandbox", {
@@ -179,13 +184,16 @@ async function main(): Promise<Record<string, unknown>> {
         ddlTarget = { workgroupName: sandbox.workgroupName };
         redshiftHost = sandbox.host;
         redshiftSecretArn = sandbox.secretArn;
+        redshiftSecretKmsKeyArn = dataKey.keyArn;
         redshiftReady = [sandbox.workgroup];
         redshiftDescription = { mode: "sandbox", workgroupName: sandbox.workgroupName, host: sandbox.host, database: config.redshift.database, secretArn: sandbox.secretArn };
+        jobRedshiftAccess = { kind: "workgroup", url: redshiftIamUrl(sandbox.host, config.redshift.port, config.redshift.database), workgroupArn: sandbox.workgroup.arn };
     } else {
         const existing = config.redshift;
         ddlTarget = existing.mode === "serverless" ? { workgroupName: existing.workgroupName ?? "" } : { clusterIdentifier: existing.clusterIdentifier ?? "" };
         redshiftHost = pulumi.output(existing.host);
         redshiftSecretArn = pulumi.output(existing.secretArn);
+        redshiftSecretKmsKeyArn = existing.secretKmsKeyArn !== undefined ? pulumi.output(existing.secretKmsKeyArn) : undefined;
         redshiftDescription = {
             mode: existing.mode,
             ...(existing.workgroupName !== undefined ? { workgroupName: existing.workgroupName } : {}),
@@ -193,24 +201,17 @@ async function main(): Promise<Record<string, unknown>> {
             host: existing.host,
             database: existing.database,
             secretArn: existing.secretArn,
+            ...(existing.secretKmsKeyArn !== undefined ? { secretKmsKeyArn: existing.secretKmsKeyArn } : {}),
         };
+        const url = redshiftIamUrl(existing.host, existing.port, existing.database);
+        const redshiftArn = (resource: string) => `arn:${partition}:redshift:${region}:${accountId}:${resource}`;
+        // A workgroup's ARN holds its generated id, which the configuration does not know; the database
+        // user the credentials sign in as (IAMR:<job role>) holds only the loader's grants.
+        jobRedshiftAccess =
+            existing.mode === "cluster"
+                ? { kind: "cluster", url, clusterArn: redshiftArn(`cluster:${existing.clusterIdentifier}`), databaseArn: redshiftArn(`dbname:${existing.clusterIdentifier}/${existing.database}`) }
+                : { kind: "workgroup", url, workgroupArn: `arn:${partition}:redshift-serverless:${region}:${accountId}:workgroup/*` };
     }
-
-    const connection = new aws.glue.Connection("redshift", {
-        name: resourceName(stack, "redshift", "jdbc"),
-        description: "JDBC connection to the pipelines' Redshift, credentials from Secrets Manager",
-        connectionType: "JDBC",
-        connectionProperties: {
-            JDBC_CONNECTION_URL: pulumi.interpolate`jdbc:redshift://${redshiftHost}:${config.redshift.port}/${config.redshift.database}`,
-            SECRET_ID: redshiftSecretArn,
-            JDBC_ENFORCE_SSL: "true",
-        },
-        physicalConnectionRequirements: {
-            subnetId: network.subnetId,
-            availabilityZone: network.availabilityZone,
-            securityGroupIdLists: [network.securityGroupId],
-        },
-    }, { dependsOn: redshiftReady });
 
     const securityConfiguration = new aws.glue.SecurityConfiguration("glue", {
         name: resourceName(stack, "glue"),
@@ -222,10 +223,12 @@ async function main(): Promise<Record<string, unknown>> {
     }, { dependsOn: [dataKey] });
 
     // --- Redshift: per schema, its pipelines' tables, each with its loader (the job's IAM role as a
-    // database user) and the schema's read-only user, and their grants.
+    // database user) and the stack's read-only user, and their grants.
     const schemas = [...new Set(config.pipelines.map((def) => def.table.schema))];
     const tableStatements: Record<string, pulumi.Resource> = {};
-    const principalsOf = (p: PipelineNames): PipelinePrincipals => ({ loader: iamRoleDatabaseUser(p.jobRoleName), reader: readerUser(p.def.table.schema) });
+    const schemaComponents: Record<string, RedshiftSchema> = {};
+    const reader = readerUser(namePrefix);
+    const principalsOf = (p: PipelineNames): PipelinePrincipals => ({ loader: iamRoleDatabaseUser(p.jobRoleName), reader });
     for (const schema of schemas) {
         const inSchema = pipelineNames.filter((p) => p.def.table.schema === schema);
         const ddl = new RedshiftSchema(`redshift-${schema.replace(/_/g, "-")}`, {
@@ -233,6 +236,7 @@ async function main(): Promise<Record<string, unknown>> {
             region,
             database: config.redshift.database,
             secretArn: redshiftSecretArn,
+            ...(redshiftSecretKmsKeyArn !== undefined ? { secretKmsKeyArn: redshiftSecretKmsKeyArn } : {}),
             schema,
             pipelines: inSchema.map((p) => p.def),
             principalStatements: Object.fromEntries(inSchema.map((p) => [p.def.name, createPrincipalStatements(principalsOf(p))])),
@@ -241,7 +245,39 @@ async function main(): Promise<Record<string, unknown>> {
             runAfter: redshiftReady,
         });
         Object.assign(tableStatements, ddl.tables);
+        schemaComponents[schema] = ddl;
     }
+
+    // --- The crawlers' read-only sign-in: a password drawn at deploy into the stack's secret (no value
+    // in the program, the plan or the state), once the tables have created and granted the user.
+    const firstSchema = Object.values(schemaComponents)[0];
+    const readerCredentials = new RedshiftReaderCredentials("redshift-reader", {
+        secretName: resourceName(stack, "redshift", "reader"),
+        kmsKeyArn: dataKey.keyArn,
+        user: reader,
+        target: firstSchema.target,
+        endpoint: { host: redshiftHost, port: config.redshift.port, database: config.redshift.database },
+        userCreatedBy: Object.values(tableStatements),
+        protect,
+    });
+
+    // The jobs run in its network and sign in with IAM (jobRedshiftAccess); the JDBC crawlers sign in with
+    // its secret, the read-only user's.
+    const connection = new aws.glue.Connection("redshift", {
+        name: resourceName(stack, "redshift", "jdbc"),
+        description: "JDBC connection to the pipelines' Redshift as the read-only user (crawlers); the load jobs use its network and IAM sign-in",
+        connectionType: "JDBC",
+        connectionProperties: {
+            JDBC_CONNECTION_URL: pulumi.interpolate`jdbc:redshift://${redshiftHost}:${config.redshift.port}/${config.redshift.database}`,
+            SECRET_ID: readerCredentials.secretArn,
+            JDBC_ENFORCE_SSL: "true",
+        },
+        physicalConnectionRequirements: {
+            subnetId: network.subnetId,
+            availabilityZone: network.availabilityZone,
+            securityGroupIdLists: [network.securityGroupId],
+        },
+    }, { dependsOn: redshiftReady });
 
     // --- Per pipeline: catalog table and crawlers, load job and trigger; every job runs one uploaded script.
     const jobScript = new GlueJobScript("load-to-redshift", { bucket: { name: glueBucket.bucketName, arn: glueBucket.arn, ready: glueBucket.ready } });
@@ -266,7 +302,7 @@ async function main(): Promise<Record<string, unknown>> {
                 path: `${config.redshift.database}/${def.table.schema}/${def.table.name}`,
                 databaseName: redshiftDatabase.name,
                 schedule: config.jdbcCrawlerSchedule,
-                secretArn: redshiftSecretArn,
+                secretArn: readerCredentials.secretArn,
                 tableCreatedBy: [tableStatements[def.name]],
             },
             securityConfigurationName: securityConfiguration.name,
@@ -286,7 +322,8 @@ async function main(): Promise<Record<string, unknown>> {
             source: { bucketName: landing.bucketName, bucketArn: landing.arn, prefix: landingPrefix(def) },
             badRowsPrefix: badRowsPrefix(def),
             metricsNamespace: LOAD_METRICS_NAMESPACE,
-            connection: { name: connection.name, secretArn: redshiftSecretArn },
+            connection: { name: connection.name },
+            redshift: jobRedshiftAccess,
             target: {
                 database: config.redshift.database,
                 table: `${def.table.schema}.${def.table.name}`,
@@ -299,6 +336,7 @@ async function main(): Promise<Record<string, unknown>> {
             workers: config.jobWorkers,
             timeoutMinutes: config.jobTimeoutMinutes,
             maxRetries: config.jobMaxRetries,
+            logRetentionDays: config.logRetentionDays,
             trigger: config.jobTrigger === "schedule" ? { kind: "schedule", schedule: config.jobSchedule } : { kind: "crawler", crawlerName: crawlers.s3CrawlerName },
         });
         glue[def.name] = { crawlers, job };
@@ -376,7 +414,8 @@ async function main(): Promise<Record<string, unknown>> {
         /** Attach this security group to an existing Redshift (or open Redshift's group to it) so Glue can connect. */
         glueSecurityGroupId: network.securityGroupId,
         vpcId: network.vpcId,
-        redshift: redshiftDescription,
+        /** The Redshift the tables live in, and the secret the JDBC crawlers' connection signs in with (the read-only user's). */
+        redshift: { ...redshiftDescription, readerSecretArn: readerCredentials.secretArn },
         /** The SNS topic failed load runs notify (subscribe to it, or set alarmEmail). */
         alarmTopicArn: alarmTopic.topicArn,
         /** The EventBridge rule that matches failed load runs (an existing topic's policy must admit it). */

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { STACK_TAG_KEY, workloadBoundaryArn } from "../bootstrap/names";
 import { AlarmTopicConfig, readAlarmThresholds, readAlarmTopic } from "../shared/alarm-config";
-import { ConfigReader, STACK_NAME_RULE } from "../shared/config";
+import { ConfigReader, LOG_RETENTION_DAYS, STACK_NAME_RULE } from "../shared/config";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn } from "../shared/naming";
 import { restApiResourceCount } from "../shared/ingestion-api";
 import { PipelineAlarmThresholds } from "../shared/pipeline-alarms";
@@ -20,8 +20,7 @@ export type StreamMode = "ON_DEMAND" | "PROVISIONED";
 export const FIREHOSE_COMPRESSIONS = ["GZIP", "HADOOP_SNAPPY", "UNCOMPRESSED"] as const;
 export type FirehoseCompression = (typeof FIREHOSE_COMPRESSIONS)[number];
 
-/** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export { LOG_RETENTION_DAYS };
 
 export const API_QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"] as const;
 export type ApiQuotaPeriod = (typeof API_QUOTA_PERIODS)[number];

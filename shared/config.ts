@@ -216,3 +216,6 @@ export class ConfigReader {
 
 /** The short stack name used in resource names; validated so derived AWS names stay within their limits. */
 export const STACK_NAME_RULE = { pattern: /^[a-z][a-z0-9]{0,9}$/, description: "1-10 lowercase letters and digits, starting with a letter" };
+
+/** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;

@@ -22,6 +22,25 @@ export function jobLogGroupPrefix(jobName: string): string {
     return `/aws/glue/${jobName}`;
 }
 
+/**
+ * Where the job's temporary Redshift credentials come from ("Authenticating with the Spark connector",
+ * Amazon Redshift management guide): a provisioned cluster's GetClusterCredentialsWithIAM (the JDBC
+ * driver's `groupFederation`, which maps the role to `IAMR:<role name>`) and DescribeClusters, or a
+ * Serverless workgroup's GetCredentials and GetWorkgroup.
+ */
+export type RedshiftIamAccess = {
+    /** `jdbc:redshift:iam://<host>:<port>/<database>?groupFederation=true`. */
+    readonly url: pulumi.Input<string>;
+} & (
+    | { readonly kind: "cluster"; readonly clusterArn: string; readonly databaseArn: string }
+    | { readonly kind: "workgroup"; readonly workgroupArn: pulumi.Input<string> }
+);
+
+/** The IAM JDBC URL of a Redshift endpoint: the driver signs in with the caller's IAM identity. */
+export function redshiftIamUrl(host: pulumi.Input<string>, port: number, database: string): pulumi.Output<string> {
+    return pulumi.interpolate`jdbc:redshift:iam://${host}:${port}/${database}?groupFederation=true`;
+}
+
 export interface GlueLoadJobArgs {
     /** Name prefix for the job and trigger, e.g. `tracking-dev-user-events`. */
     readonly namePrefix: string;
@@ -50,11 +69,15 @@ export interface GlueLoadJobArgs {
     readonly badRowsPrefix: string;
     /** The CloudWatch namespace of the job's `BadRows` metric; the bad-rows alarm watches the same one. */
     readonly metricsNamespace: string;
-    /** The Glue connection to Redshift and what it needs. */
+    /** The Glue connection to Redshift: the job runs in its subnet and security group (its network only). */
     readonly connection: {
         readonly name: pulumi.Input<string>;
-        readonly secretArn: pulumi.Input<string>;
     };
+    /**
+     * How the job signs in to Redshift: with IAM, as the database user `IAMR:<role name>` (the loader the
+     * deploy creates), never with a password. See {@link RedshiftIamAccess}.
+     */
+    readonly redshift: RedshiftIamAccess;
     readonly target: {
         readonly database: string;
         /** `schema.table`. */
@@ -163,9 +186,12 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 Action: ["glue:GetConnection"],
                 Resource: [glueCatalogArn(args.scope), glueArn(args.scope, "connection", args.connection.name)],
             },
-            { Sid: "ReadRedshiftSecret", Effect: "Allow", Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], Resource: [args.connection.secretArn] },
-            // S3 (SSE-KMS with Bucket Keys), the client-side encrypted bookmarks and the secret; the key
-            // policy narrows each use (kms:ViaService, encryption context).
+            // Temporary database credentials for its own role, instead of a password (see RedshiftIamAccess).
+            args.redshift.kind === "cluster"
+                ? { Sid: "RedshiftIamCredentials", Effect: "Allow", Action: ["redshift:DescribeClusters", "redshift:GetClusterCredentialsWithIAM"], Resource: [args.redshift.clusterArn, args.redshift.databaseArn] }
+                : { Sid: "RedshiftIamCredentials", Effect: "Allow", Action: ["redshift-serverless:GetCredentials", "redshift-serverless:GetWorkgroup"], Resource: [args.redshift.workgroupArn] },
+            // S3 (SSE-KMS with Bucket Keys) and the client-side encrypted bookmarks; the key policy narrows
+            // each use (kms:ViaService, encryption context).
             { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn] },
             // PutMetricData has no resource type; the namespace condition is the only narrowing IAM offers. Glue
             // publishes its job metrics (--enable-metrics) into "Glue", the script its bad-row counts into its own.
@@ -207,8 +233,7 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 "--custom-logGroup-prefix": logPrefix,
                 "--TempDir": pulumi.interpolate`s3://${args.glueBucket.name}/${this.tempPrefix}`,
                 "--source_path": pulumi.interpolate`s3://${args.source.bucketName}/${args.source.prefix}`,
-                "--redshift_connection": args.connection.name,
-                "--redshift_database": args.target.database,
+                "--redshift_url": args.redshift.url,
                 "--target_table": args.target.table,
                 "--merge_key": args.target.mergeKey,
                 "--column_mapping": JSON.stringify(args.target.columnMapping),

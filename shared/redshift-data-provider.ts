@@ -27,6 +27,11 @@ export interface DataApiTarget {
     readonly clusterIdentifier?: string;
     /** The admin's secret (Redshift-managed or configured): the Data API reads it, the deploy never does. */
     readonly secretArn: string;
+    /**
+     * The KMS key of that secret, when it is not `aws/secretsmanager`: Secrets Manager decrypts with it as
+     * the deployer ("Secret encryption and decryption in AWS Secrets Manager"). Recorded, never sent.
+     */
+    readonly secretKmsKeyArn?: string;
 }
 
 /** The two Data API calls the provider makes (the subset of @aws-sdk/client-redshift-data it uses). */

@@ -12,6 +12,8 @@ export interface RedshiftSchemaArgs {
     readonly database: pulumi.Input<string>;
     /** The admin's Secrets Manager secret the Data API connects with (the deploy itself never reads it). */
     readonly secretArn: pulumi.Input<string>;
+    /** The KMS key of that secret, when not `aws/secretsmanager` (the deployer decrypts with it through Secrets Manager). */
+    readonly secretKmsKeyArn?: pulumi.Input<string>;
     /** The schema, shared by every pipeline given. */
     readonly schema: string;
     /** The pipelines whose tables live in `schema`. */
@@ -55,6 +57,8 @@ function tableResourceName(def: PipelineDefinition): string {
  */
 export class RedshiftSchema extends pulumi.ComponentResource {
     readonly tables: Record<string, RedshiftTable>;
+    /** Where and as whom its SQL runs (the Data API's connection parameters). */
+    readonly target: pulumi.Output<DataApiTarget>;
 
     constructor(name: string, args: RedshiftSchemaArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:RedshiftSchema", name, {}, opts);
@@ -69,14 +73,15 @@ export class RedshiftSchema extends pulumi.ComponentResource {
             seen.set(def.table.name, def.name);
         }
 
-        const target: pulumi.Output<DataApiTarget> = pulumi
-            .all([args.database, args.secretArn, "workgroupName" in args.target ? args.target.workgroupName : args.target.clusterIdentifier])
-            .apply(([database, secretArn, where]) => ({
+        const target: pulumi.Output<DataApiTarget> = (this.target = pulumi
+            .all([args.database, args.secretArn, "workgroupName" in args.target ? args.target.workgroupName : args.target.clusterIdentifier, args.secretKmsKeyArn])
+            .apply(([database, secretArn, where, secretKmsKeyArn]) => ({
                 region: args.region,
                 database,
                 secretArn,
+                ...(secretKmsKeyArn !== undefined ? { secretKmsKeyArn } : {}),
                 ...("workgroupName" in args.target ? { workgroupName: where } : { clusterIdentifier: where }),
-            }));
+            })));
 
         this.tables = {};
         for (const def of args.pipelines) {

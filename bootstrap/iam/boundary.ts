@@ -4,16 +4,34 @@
  * policies still decide what it does; the boundary only caps them, so the deployer, which may write
  * those policies, cannot mint a role more powerful than the pipeline needs.
  *
- * The same boundary serves both accounts: cross-account resources (the landing bucket, the other
- * account's keys) are named with their own account.
+ * Each account's boundary holds only the services its workloads use (`ACCOUNT_SERVICES`): Firehose and
+ * Kinesis in engineering, Glue, EC2 network interfaces, Secrets Manager and Redshift in data-platform.
+ * Cross-account resources (the landing bucket, the other account's keys) are named with their own account.
+ *
+ * A managed policy holds at most 6,144 characters, and most resources here are named once per hosted
+ * stack, so patterns that differ only in a separator or a path are folded into one per stack: Glue's
+ * `tracking-<stack>-` and `tracking_<stack>_` as `tracking?<stack>?` (a single-character wildcard), a
+ * stack's log groups and secrets as `*tracking-<stack>-*` (its own names and the names services give
+ * them: `/aws/<service>/tracking-<stack>-...`, `redshift!tracking-<stack>-sandbox-...`). The roles' own
+ * policies name exact ARNs; the boundary only caps them.
  */
 import type { AccountRole } from "../config";
 import { document, PolicyDocument, PolicyStatement } from "./document";
-import { redshiftManagedSecretPrefix } from "../names";
-import { stackLogGroups } from "./permissions";
 import { FIREHOSE_ACL_ACTION, FIREHOSE_ACL_CONDITION } from "../../shared/firehose-landing-access";
 import { LOAD_METRICS_NAMESPACE } from "../../shared/naming";
-import { arn, glueNamePrefixes, perStack, Scope } from "./scope";
+import { arn, perStack, Scope } from "./scope";
+
+/** The services whose actions each account's workload roles may ever be granted. */
+export const ACCOUNT_SERVICES: Readonly<Record<AccountRole, readonly string[]>> = {
+    engineering: ["kinesis", "firehose", "s3", "kms", "logs"],
+    "data-platform": ["s3", "kms", "logs", "glue", "ec2", "secretsmanager", "redshift", "redshift-serverless", "redshift-data", "cloudwatch"],
+};
+
+/** Whether every action of a statement belongs to a service of the account's workloads. */
+function servesAccount(statement: PolicyStatement, role: AccountRole): boolean {
+    const actions = [statement.Action ?? []].flat();
+    return actions.every((action) => ACCOUNT_SERVICES[role].includes(action.split(":")[0]));
+}
 
 function allow(sid: string, actions: readonly string[], resources: readonly string[]): PolicyStatement {
     return { Sid: sid, Effect: "Allow", Action: [...actions].sort(), Resource: [...resources] };
@@ -26,7 +44,10 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
     const buckets = perStack(scope, (p) => `arn:${scope.partition}:s3:::${p}*`);
     const inPair = { StringEquals: { "aws:ResourceAccount": keyAccounts } };
     const glue = (resource: string) => arn(scope, "glue", resource);
-    return document([
+    // A stack's Glue names, its log groups and its secrets: one pattern each per stack (see above).
+    const glueNames = perStack(scope, (p) => p.replace(/-/g, "?"));
+    const named = (service: string, kind: string) => perStack(scope, (p) => arn(scope, service, `${kind}*${p}*`));
+    const statements: PolicyStatement[] = [
         allow(
             "KinesisStackStreams",
             ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"],
@@ -55,7 +76,7 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
         allow(
             "LogsWrite",
             ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:AssociateKmsKey"],
-            [...stackLogGroups(scope), arn(scope, "logs", "log-group:/aws-glue/*")],
+            [...named("logs", "log-group:"), arn(scope, "logs", "log-group:/aws-glue/*")],
         ),
         allow("LogsDescribe", ["logs:DescribeLogGroups"], ["*"]),
         allow(
@@ -78,7 +99,7 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
                 "glue:BatchDeletePartition",
                 "glue:GetUserDefinedFunctions",
             ],
-            [glue("catalog"), ...glueNamePrefixes(scope).flatMap((p) => [glue(`database/${p}*`), glue(`table/${p}*/*`), glue(`userDefinedFunction/${p}*/*`)])],
+            [glue("catalog"), ...glueNames.flatMap((p) => [glue(`database/${p}*`), glue(`table/${p}*/*`), glue(`userDefinedFunction/${p}*/*`)])],
         ),
         allow("GlueConnections", ["glue:GetConnection"], [glue("catalog"), ...perStack(scope, (p) => glue(`connection/${p}*`))]),
         // No resource type for these.
@@ -95,19 +116,19 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
             ["*"],
         ),
         allow("Ec2VpcAttributes", ["ec2:DescribeVpcAttribute"], [arn(scope, "ec2", "vpc/*")]),
-        allow("SecretsStackSecrets", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], [
-            ...perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${p}*`)),
-            // The sandbox's admin secret, which Redshift names `redshift!<namespace>-<admin user>`.
-            ...perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${redshiftManagedSecretPrefix(p)}*`)),
-        ]),
+        // The stacks' secrets, and the sandbox's admin secret, which Redshift names `redshift!<namespace>-<admin user>`.
+        allow("SecretsStackSecrets", ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], named("secretsmanager", "secret:")),
         allow(
             "RedshiftStackWorkgroups",
-            ["redshift-serverless:GetCredentials", "redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"],
+            ["redshift-serverless:GetCredentials", "redshift-serverless:GetWorkgroup", "redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"],
             [arn(scope, "redshift-serverless", "workgroup/*")],
         ),
+        // The load jobs sign in to a provisioned cluster with their own IAM identity (IAMR:<role>), no password.
+        allow("RedshiftClusterIamCredentials", ["redshift:DescribeClusters", "redshift:GetClusterCredentialsWithIAM"], [arn(scope, "redshift", "cluster:*"), arn(scope, "redshift", "dbname:*/*")]),
         allow("RedshiftDataResults", ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:ListStatements"], ["*"]),
         // Glue job metrics and the load job's own (bad rows), published as the job's role; a namespace is the
         // only narrowing IAM offers.
         { ...allow("CloudWatchMetrics", ["cloudwatch:PutMetricData"], ["*"]), Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", LOAD_METRICS_NAMESPACE] } } },
-    ]);
+    ];
+    return document(statements.filter((statement) => servesAccount(statement, role)));
 }

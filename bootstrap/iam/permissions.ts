@@ -437,6 +437,24 @@ export function redshiftManagedSecretArns(scope: Scope): string[] {
     return perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${redshiftManagedSecretPrefix(p)}*`));
 }
 
+/**
+ * An existing Redshift's admin secrets, which the hosted serverless and cluster stacks name by ARN: the
+ * Data API reads one as its caller ("Authorizing access to the Amazon Redshift Data API": GetSecretValue
+ * on the secret), and Secrets Manager decrypts it with its key as that caller ("Secret encryption and
+ * decryption in AWS Secrets Manager"), so a key other than aws/secretsmanager is named here, usable only
+ * through Secrets Manager. Nothing refreshes them: only the tables' create and update run SQL.
+ */
+function configuredRedshiftSecrets(scope: Scope): Grant[] {
+    const existing = scope.existingRedshift;
+    if (existing === undefined || existing.secretArns.length === 0) return [];
+    return [
+        { sid: "SecretsExistingRedshift", deployOnly: ["secretsmanager:GetSecretValue"], resources: existing.secretArns },
+        ...(existing.secretKmsKeyArns.length > 0
+            ? [{ sid: "KmsExistingRedshiftSecrets", deployOnly: ["kms:Decrypt"], resources: existing.secretKmsKeyArns, condition: { StringEquals: { "kms:ViaService": `secretsmanager.${scope.region}.amazonaws.com` } } }]
+            : []),
+    ];
+}
+
 const DATA_PLATFORM: PermissionTable = {
     s3: (scope) => {
         const buckets = perStack(scope, (p) => `arn:${scope.partition}:s3:::${p}*`);
@@ -671,9 +689,14 @@ const DATA_PLATFORM: PermissionTable = {
         ];
     },
     "redshift-data": (scope) => [
-        // ExecuteStatement accepts no tag condition; the credentials it needs (GetCredentials above or
-        // a stack secret below) are what scope it to the stacks' workgroups.
-        { sid: "RedshiftDataStatements", deployOnly: ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], resources: [arn(scope, "redshift-serverless", "workgroup/*")] },
+        // ExecuteStatement accepts no tag condition; the credentials it needs (GetCredentials above, a
+        // stack secret or a configured admin secret below) are what scope it to the stacks' Redshift. A
+        // cluster's ARN holds its name, so clusters are named; a workgroup's holds a generated id.
+        {
+            sid: "RedshiftDataStatements",
+            deployOnly: ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"],
+            resources: [arn(scope, "redshift-serverless", "workgroup/*"), ...(scope.existingRedshift?.clusterIdentifiers ?? []).map((id) => arn(scope, "redshift", `cluster:${id}`))],
+        },
         // Only the deploy waits on statements: the tables' refresh reads the recorded state and calls nothing.
         { sid: "RedshiftDataDescribe", deployOnly: ["redshift-data:DescribeStatement"], resources: ["*"] },
     ],
@@ -713,6 +736,7 @@ const DATA_PLATFORM: PermissionTable = {
         },
         // Redshift generates the managed admin password with it; the action has no resource type.
         { sid: "SecretsRandomPassword", deployOnly: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
+        ...configuredRedshiftSecrets(scope),
     ],
     iam: (scope) => [
         {

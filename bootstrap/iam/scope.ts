@@ -20,6 +20,21 @@ export interface Scope {
     readonly hostedZoneId?: string;
     /** The API's custom domain name in that zone (lowercase, no trailing dot), with `hostedZoneId`. */
     readonly customDomainName?: string;
+    /** Existing Redshift the hosted data-platform stacks create their tables in (serverless and cluster modes). */
+    readonly existingRedshift?: ExistingRedshiftScope;
+}
+
+/**
+ * What the deployer's Data API calls reach in an existing Redshift: they run on the clusters (any
+ * workgroup: its ARN holds a generated id) and sign in with the configured admin secrets, which
+ * Secrets Manager decrypts with their keys as the deployer.
+ */
+export interface ExistingRedshiftScope {
+    readonly clusterIdentifiers: readonly string[];
+    /** Full secret ARNs, Redshift-managed ones (`secret:redshift!...`) included. */
+    readonly secretArns: readonly string[];
+    /** The KMS keys of those secrets that are not `aws/secretsmanager`. */
+    readonly secretKmsKeyArns: readonly string[];
 }
 
 /** `tracking-dev-`, `tracking-prod-`, ...: the name prefixes the deployer may create and manage. */

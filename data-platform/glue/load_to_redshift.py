@@ -35,8 +35,7 @@ from typing import Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, 
 REQUIRED_ARGUMENTS = [
     "JOB_NAME",
     "source_path",
-    "redshift_connection",
-    "redshift_database",
+    "redshift_url",
     "target_table",
     "merge_key",
     "column_mapping",
@@ -50,6 +49,11 @@ REQUIRED_ARGUMENTS = [
 # metrics_namespace is the CloudWatch namespace of the job's BadRows metric (the stack's alarm watches it);
 # aws_region is where the job's own S3 and CloudWatch calls go: in the connection's VPC only the regional
 # endpoints are reachable (the S3 gateway endpoint, the monitoring interface endpoint), never a global one.
+# redshift_url is an IAM JDBC URL, `jdbc:redshift:iam://<host>:<port>/<database>?groupFederation=true`: the
+# Redshift JDBC driver gets temporary database credentials for the job's own IAM role (a cluster's
+# GetClusterCredentialsWithIAM, a workgroup's GetCredentials), so the job signs in as the database user
+# `IAMR:<job role>` the deploy created with its loader grants, and no password exists anywhere
+# ("Authenticating with the Spark connector", "Options for JDBC driver version 2.x configuration").
 
 # Optional: the IAM role ARN Redshift assumes to COPY from TempDir (the connector's `aws_iam_role`).
 # Without it the connector uses the credentials of the Glue job. JOB_RUN_ID names the bad-rows folder.
@@ -565,6 +569,7 @@ def validate_job_arguments(args: Mapping[str, object]) -> LoadPlan:
     if not _REGION_PATTERN.match(str(args["aws_region"])):
         raise JobArgumentError(f"job argument --aws_region must be an AWS region such as eu-central-1, got {args['aws_region']!r}")
     source = parse_source_path(args["source_path"])
+    validate_redshift_url(args["redshift_url"])
     return replace(plan_load(args["target_table"], args["merge_key"], args["column_mapping"]), source=source)
 
 
@@ -573,10 +578,22 @@ def present_optional_arguments(argv: Sequence[str], names: Sequence[str]) -> Lis
     return [name for name in names if f"--{name}" in argv]
 
 
-def connection_options(plan: LoadPlan, database: str, iam_role: Optional[str]) -> Dict[str, str]:
+IAM_URL_PATTERN = re.compile(r"^jdbc:redshift:iam://[a-z0-9.-]+:\d{1,5}/[a-z_][a-z0-9_]*(\?[A-Za-z0-9=&_-]*)?$")
+
+
+def validate_redshift_url(url: object) -> str:
+    """The job signs in with IAM only: a password URL (or user/password options) would bypass the loader user."""
+    if not isinstance(url, str) or not IAM_URL_PATTERN.match(url):
+        raise JobArgumentError(f"job argument --redshift_url must be an IAM JDBC URL, jdbc:redshift:iam://<host>:<port>/<database>[?options], got {url!r}")
+    return url
+
+
+def connection_options(plan: LoadPlan, url: str, tmp_dir: str, iam_role: Optional[str]) -> Dict[str, str]:
+    """`connection_options` of the Redshift write ("Redshift connections": url, dbtable, redshiftTmpDir, pre/postactions)."""
     options = {
+        "url": validate_redshift_url(url),
         "dbtable": plan.staging_table,
-        "database": database,
+        "redshiftTmpDir": tmp_dir,
         "preactions": plan.preactions,
         "postactions": plan.postactions,
     }
@@ -895,11 +912,11 @@ def main() -> None:
     good = checked.filter(lambda row: row.values is not None).map(lambda row: row.values)
     frame = glue_context.spark_session.createDataFrame(good, schema=spark_schema_ddl(mappings))
 
-    glue_context.write_dynamic_frame.from_jdbc_conf(
+    # Through the job's Glue connection's network (the job's `connections`), as the loader user (IAM).
+    glue_context.write_dynamic_frame.from_options(
         frame=DynamicFrame.fromDF(frame, glue_context, "prepared"),
-        catalog_connection=args["redshift_connection"],
-        connection_options=connection_options(plan, args["redshift_database"], args.get("redshift_iam_role")),
-        redshift_tmp_dir=args["TempDir"],
+        connection_type="redshift",
+        connection_options=connection_options(plan, args["redshift_url"], args["TempDir"], args.get("redshift_iam_role")),
         transformation_ctx="sink",
     )
     checked.unpersist()

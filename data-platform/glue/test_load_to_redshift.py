@@ -21,6 +21,8 @@ def column(source, source_type, target, target_type, nullable=True, max_bytes=No
     return entry
 
 
+IAM_URL = "jdbc:redshift:iam://tracking-dev-sandbox.222222222222.eu-central-1.redshift-serverless.amazonaws.com:5439/dev?groupFederation=true"
+
 EVENTS_MAPPING = [
     column("request_id", "string", "request_id", "char(36)", nullable=False, max_bytes=36),
     column("request_timestamp", "string", "request_timestamp", "timestamp", nullable=False),
@@ -166,6 +168,7 @@ class ArgumentValidationTest(unittest.TestCase):
             merge_key="request_id",
             column_mapping=json.dumps(EVENTS_MAPPING),
             aws_region="eu-central-1",
+            redshift_url=IAM_URL,
         )
         plan = job.validate_job_arguments(args)
         self.assertEqual(plan.staging_table, "tracking.events_staging")
@@ -179,7 +182,7 @@ class ArgumentValidationTest(unittest.TestCase):
 
     def test_a_malformed_source_path_is_named_among_valid_arguments(self):
         args = {name: "x" for name in job.REQUIRED_ARGUMENTS}
-        args.update(source_path="s3://tracking-dev-landing", target_table="tracking.events", merge_key="request_id", column_mapping=json.dumps(EVENTS_MAPPING), aws_region="eu-central-1")
+        args.update(source_path="s3://tracking-dev-landing", target_table="tracking.events", merge_key="request_id", column_mapping=json.dumps(EVENTS_MAPPING), aws_region="eu-central-1", redshift_url=IAM_URL)
         with self.assertRaisesRegex(job.JobArgumentError, r"^job argument --source_path must name the pipeline's folder"):
             job.validate_job_arguments(args)
 
@@ -190,11 +193,22 @@ class ArgumentValidationTest(unittest.TestCase):
 
     def test_connection_options(self):
         plan = job.plan_load("tracking.events", "request_id", EVENTS_MAPPING)
-        options = job.connection_options(plan, "analytics", None)
-        self.assertEqual(set(options), {"dbtable", "database", "preactions", "postactions"})
+        options = job.connection_options(plan, IAM_URL, "s3://tracking-dev-glue/temp/user-events/", None)
+        self.assertEqual(set(options), {"url", "dbtable", "redshiftTmpDir", "preactions", "postactions"})
         self.assertEqual(options["dbtable"], "tracking.events_staging")
+        self.assertEqual(options["url"], IAM_URL)
         role = "arn:aws:iam::123456789012:role/redshift-copy"
-        self.assertEqual(job.connection_options(plan, "analytics", role)["aws_iam_role"], role)
+        self.assertEqual(job.connection_options(plan, IAM_URL, "s3://b/t/", role)["aws_iam_role"], role)
+
+    def test_the_job_signs_in_with_iam_only(self):
+        plan = job.plan_load("tracking.events", "request_id", EVENTS_MAPPING)
+        for bad in ("jdbc:redshift://wg.123456789012.eu-central-1.redshift-serverless.amazonaws.com:5439/dev", "jdbc:redshift:iam://host:5439/dev?user=admin;password=x", "", None):
+            with self.assertRaisesRegex(job.JobArgumentError, "--redshift_url must be an IAM JDBC URL"):
+                job.connection_options(plan, bad, "s3://b/t/", None)
+        args = {name: "x" for name in job.REQUIRED_ARGUMENTS}
+        args.update(source_path="s3://tracking-dev-landing/user-events/", target_table="tracking.events", merge_key="request_id", column_mapping=json.dumps(EVENTS_MAPPING), aws_region="eu-central-1")
+        with self.assertRaisesRegex(job.JobArgumentError, "--redshift_url must be an IAM JDBC URL"):
+            job.validate_job_arguments(args)
 
 
 class SourcePathTest(unittest.TestCase):
@@ -593,8 +607,8 @@ class FakeGlue:
                 return "good rows frame"
 
         class WriteDynamicFrame:
-            def from_jdbc_conf(self, **kwargs):
-                fake.calls.append(("from_jdbc_conf", kwargs))
+            def from_options(self, **kwargs):
+                fake.calls.append(("write.from_options", kwargs))
 
         class GlueContext:
             def __init__(self, spark_context):
@@ -673,8 +687,7 @@ class MainWithFakeGlueTest(unittest.TestCase):
             "JOB_NAME": "tracking-dev-user-events-load",
             "JOB_RUN_ID": "jr_0123",
             "source_path": "s3://tracking-dev-landing-123456789012-eu-central-1/user-events/",
-            "redshift_connection": "tracking-dev-redshift",
-            "redshift_database": "analytics",
+            "redshift_url": IAM_URL,
             "target_table": "tracking.events",
             "merge_key": "request_id",
             "column_mapping": json.dumps(self.mapping),
@@ -710,22 +723,21 @@ class MainWithFakeGlueTest(unittest.TestCase):
         self.assertEqual(glue.call("resolveChoice"), [("resolveChoice", {"choice": "cast:string"})])
         self.assertEqual(glue.call("createDataFrame"), [("createDataFrame", "`request_id` string, `message` string, `location` string")])
         self.assertEqual(glue.loaded, [(GOOD_ID, "hi", None)])
-        [(_, write)] = glue.call("from_jdbc_conf")
+        [(_, write)] = glue.call("write.from_options")
         plan = job.plan_load("tracking.events", "request_id", self.mapping)
         self.assertEqual(write["frame"], ("dynamic frame", "good rows frame"))
-        self.assertEqual(write["catalog_connection"], "tracking-dev-redshift")
-        self.assertEqual(write["redshift_tmp_dir"], "s3://tracking-dev-glue-temp/load/")
+        self.assertEqual(write["connection_type"], "redshift")
         self.assertEqual(write["transformation_ctx"], "sink")
         self.assertEqual(
             write["connection_options"],
-            {"dbtable": "tracking.events_staging", "database": "analytics", "preactions": plan.preactions, "postactions": plan.postactions},
+            {"url": IAM_URL, "dbtable": "tracking.events_staging", "redshiftTmpDir": "s3://tracking-dev-glue-temp/load/", "preactions": plan.preactions, "postactions": plan.postactions},
         )
         names = [call[0] for call in glue.calls]
         # The session time zone is set before the job starts reading.
         self.assertEqual(glue.calls[0], ("spark.conf.set", "spark.sql.session.timeZone", "UTC"))
         self.assertEqual(names[1], "job.init")
         self.assertLess(names.index("job.init"), names.index("from_options"))
-        self.assertLess(names.index("from_jdbc_conf"), names.index("job.commit"))
+        self.assertLess(names.index("write.from_options"), names.index("job.commit"))
         self.assertEqual(glue.warnings, [])
         self.assertEqual(glue.puts, [])
         self.assertEqual(glue.metrics[0]["MetricData"][0]["Value"], 0.0)
@@ -734,7 +746,7 @@ class MainWithFakeGlueTest(unittest.TestCase):
         glue = FakeGlue(self.argv(), [[self.good, self.bad], ["", self.long], [self.bad]])
         glue.run()
         self.assertEqual(glue.loaded, [(GOOD_ID, "hi", None), (GOOD_ID.replace("0b", "2b"), "\u00e9" * 5, "x")])
-        self.assertEqual(len(glue.call("from_jdbc_conf")), 1)
+        self.assertEqual(len(glue.call("write.from_options")), 1)
         self.assertEqual(len(glue.call("job.commit")), 1)
         self.assertEqual({call[1:] for call in glue.call("boto3.client")}, {("s3", "eu-central-1"), ("cloudwatch", "eu-central-1")})
         prefix = "_bad-rows/user-events/"
@@ -755,7 +767,7 @@ class MainWithFakeGlueTest(unittest.TestCase):
     def test_a_batch_of_only_bad_rows_sets_them_aside_and_advances_the_bookmark(self):
         glue = FakeGlue(self.argv(), [[self.bad]])
         glue.run()
-        self.assertEqual(glue.call("from_jdbc_conf"), [])
+        self.assertEqual(glue.call("write.from_options"), [])
         self.assertEqual(len(glue.puts), 1)
         self.assertEqual(len(glue.call("job.commit")), 1)
 
@@ -763,13 +775,13 @@ class MainWithFakeGlueTest(unittest.TestCase):
         role = "arn:aws:iam::123456789012:role/tracking-dev-redshift-copy"
         glue = FakeGlue(self.argv(redshift_iam_role=role), [[self.good]])
         glue.run()
-        [(_, write)] = glue.call("from_jdbc_conf")
+        [(_, write)] = glue.call("write.from_options")
         self.assertEqual(write["connection_options"]["aws_iam_role"], role)
 
     def test_empty_batch_writes_nothing_and_commits_the_bookmark(self):
         glue = FakeGlue(self.argv(), [[]])
         glue.run()
-        self.assertEqual(glue.call("from_jdbc_conf"), [])
+        self.assertEqual(glue.call("write.from_options"), [])
         self.assertEqual(len(glue.call("job.commit")), 1)
 
     def test_malformed_source_path_fails_before_touching_glue_naming_the_argument(self):

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { PipelineDefinition } from "./definition";
 import { qualifiedTableName, quoteIdentifier } from "./redshift-ddl";
 
@@ -11,8 +12,10 @@ import { qualifiedTableName, quoteIdentifier } from "./redshift-ddl";
  *     create in it (the Glue connector creates its staging table, `<table>_staging`, which the loader then
  *     owns and recreates each run), and SELECT, INSERT and DELETE on its own table: what the staging
  *     merge needs, nothing else (no UPDATE, no DDL on the table, no other pipeline's table);
- *   - the reader: the JDBC crawler's read-only user (`<schema>_reader`): USAGE on the schema and SELECT on
- *     the table, nothing else.
+ *   - the reader: the JDBC crawlers' read-only user of the stack (`tracking_<stack>_reader`): USAGE on the
+ *     pipelines' schemas and SELECT on their tables, nothing else. Created with PASSWORD DISABLE; its
+ *     password is set at deploy by shared/redshift-reader-credentials.ts, which keeps it in a secret the
+ *     crawlers' connection reads.
  * Every statement is idempotent or tolerated when it finds its object already there (`CREATE USER`).
  */
 
@@ -28,9 +31,32 @@ export function iamRoleDatabaseUser(roleName: string): string {
     return `IAMR:${roleName}`;
 }
 
-/** The read-only user of a schema's tables (one per schema: the JDBC crawlers only read). */
-export function readerUser(schema: string): string {
-    return `${schema}_reader`;
+/**
+ * The read-only user of a stack's pipeline tables (`tracking-dev` -> `tracking_dev_reader`): one per stack,
+ * since the crawlers share one connection, and named after the stack so two stacks in one database never
+ * set each other's password.
+ */
+export function readerUser(namePrefix: string): string {
+    return `${namePrefix.replace(/-/g, "_")}_reader`;
+}
+
+/**
+ * A password as Redshift stores it, given pre-hashed: `md5` followed by the MD5 of the password and the
+ * user name ("CREATE USER": PASSWORD 'md5hash'). The statement that sets it then carries no password.
+ */
+export function md5PasswordHash(user: string, password: string): string {
+    return `md5${createHash("md5").update(`${password}${user}`, "utf8").digest("hex")}`;
+}
+
+/** Sets a user's password from its hash ({@link md5PasswordHash}). */
+export function setPasswordStatement(user: string, hash: string): string {
+    if (!/^md5[0-9a-f]{32}$/.test(hash)) throw new Error(`setPasswordStatement: not an MD5 password hash for ${user}`);
+    return `ALTER USER ${quoteIdentifier(user)} PASSWORD '${hash}'`;
+}
+
+/** Takes a user's password away: it can no longer sign in with one. */
+export function disablePasswordStatement(user: string): string {
+    return `ALTER USER ${quoteIdentifier(user)} PASSWORD DISABLE`;
 }
 
 /** `CREATE USER`s: each fails with "already exists" on a rerun, which the provider tolerates. */

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { BootstrapConfig, readBootstrapConfig } from "../../bootstrap/config";
 import { ConfigError } from "../../shared/config";
-import { repoRoot } from "../../tools/plan/runner";
+import * as path from "path";
+import { environmentStacks, repoRoot } from "../../tools/plan/runner";
 import { readProjectFile, readStackConfig } from "../../tools/plan/stack-files";
 
 /**
@@ -55,13 +56,21 @@ describe("bootstrap: stack configuration", function () {
             stateBackend: true,
             stateAccountId: "111111111111",
         });
-        expect(config.stackNames).to.deep.equal(["dev", "prod"]);
         expect(config.githubOidcProviderArn).to.equal(undefined);
     });
 
     it("loads the committed data-platform sample, whose backend is the engineering account's", function () {
         const config = load(sample("data-platform"));
         expect(config).to.deep.include({ accountRole: "data-platform", accountId: "222222222222", otherAccountId: "111111111111", stateBackend: false, stateAccountId: "111111111111" });
+    });
+
+    it("each sample's stackNames lists every committed environment stack (Pulumi.<stack>.yaml of data-platform/ and engineering/)", function () {
+        const projects = ["data-platform", "engineering"].map((dir) => readProjectFile(path.join(repoRoot(), dir)));
+        const committed = environmentStacks(projects);
+        expect(committed, "the examples of each Redshift mode").to.include.members(["dev", "serverless", "cluster"]);
+        for (const account of ["engineering", "data-platform"] as const) {
+            expect(load(sample(account)).stackNames, `Pulumi.${account}.yaml`).to.include.members(committed);
+        }
     });
 
     it("a key the project does not know is an error naming the nearest valid key; another project's keys are not its business", function () {
@@ -189,11 +198,49 @@ describe("bootstrap: stack configuration", function () {
         const domain = { [K("customDomainName")]: "ingest.example.com" };
         expect(load(engineering({ [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ", ...domain })).hostedZoneId).to.equal("Z0123456789ABCDEFGHIJ");
         // The domain names the only records the deployer may change in the zone: both or neither.
-        expect(problems(engineering({ [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ" }))).to.deep.equal(["tracking-bootstrap:customDomainName: is required when hostedZoneId is set: the record names the deployer may change in the zone"]);
-        expect(problems(engineering(domain))).to.deep.equal(["tracking-bootstrap:hostedZoneId: is required when customDomainName is set (set both or neither)"]);
+        expect(problems(engineering({ [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ", [K("customDomainName")]: undefined }))).to.deep.equal(["tracking-bootstrap:customDomainName: is required when hostedZoneId is set: the record names the deployer may change in the zone"]);
+        expect(problems(engineering({ [K("hostedZoneId")]: undefined, ...domain }))).to.deep.equal(["tracking-bootstrap:hostedZoneId: is required when customDomainName is set (set both or neither)"]);
         expect(problems(engineering({ [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ", [K("customDomainName")]: "Ingest.Example.com." }))[0]).to.match(/^tracking-bootstrap:customDomainName: must be a lowercase fully qualified domain name/);
         expect(problems(engineering({ [K("hostedZoneId")]: "zone-1" }))[0]).to.match(/^tracking-bootstrap:hostedZoneId: must be a Route 53 hosted zone id/);
         expect(problems({ ...sample("data-platform"), [K("hostedZoneId")]: "Z0123456789ABCDEFGHIJ", [K("customDomainName")]: "ingest.example.com" })).to.deep.equal(['tracking-bootstrap:hostedZoneId: applies only to accountRole engineering (the API\'s custom domain lives there) (got "Z0123456789ABCDEFGHIJ")']);
+    });
+
+    it("redshiftClusterIdentifiers, redshiftSecretArns, redshiftSecretKmsKeyArns: an existing Redshift, data-platform only", function () {
+        const dataPlatform = (changes: Values): Values => ({ ...sample("data-platform"), ...changes });
+        const managed = "arn:aws:secretsmanager:eu-central-1:222222222222:secret:redshift!warehouse-awsuser-Gh1JkL";
+        const loaded = load(dataPlatform({ [K("redshiftSecretArns")]: JSON.stringify([managed]), [K("redshiftClusterIdentifiers")]: undefined, [K("redshiftSecretKmsKeyArns")]: undefined }));
+        expect(loaded.existingRedshift).to.deep.equal({ clusterIdentifiers: [], secretArns: [managed], secretKmsKeyArns: [] });
+        const none = dataPlatform({ [K("redshiftSecretArns")]: undefined, [K("redshiftClusterIdentifiers")]: undefined, [K("redshiftSecretKmsKeyArns")]: undefined });
+        expect(load(none).existingRedshift).to.equal(undefined);
+        expect(problems({ ...none, [K("redshiftClusterIdentifiers")]: JSON.stringify(["warehouse"]) })).to.deep.equal([
+            "tracking-bootstrap:redshiftSecretArns: is required when redshiftClusterIdentifiers is set: the Data API signs in with a secret",
+        ]);
+        expect(problems(dataPlatform({ [K("redshiftSecretArns")]: JSON.stringify(["arn:aws:secretsmanager:eu-central-1:222222222222:secret:redshift!warehouse-awsuser"]) }))[0]).to.match(
+            /^tracking-bootstrap:redshiftSecretArns: each entry must be the full ARN \(ending in -<6 characters>\)/,
+        );
+        expect(problems(dataPlatform({ [K("redshiftSecretArns")]: JSON.stringify(["arn:aws:secretsmanager:eu-central-1:999999999999:secret:admin-AbCdEf"]) }))[0]).to.match(/^tracking-bootstrap:redshiftSecretArns: each entry must be/);
+        expect(problems(dataPlatform({ [K("redshiftSecretKmsKeyArns")]: JSON.stringify(["alias/aws/secretsmanager"]) }))[0]).to.match(/^tracking-bootstrap:redshiftSecretKmsKeyArns: each entry must be a KMS key ARN/);
+        expect(problems(dataPlatform({ [K("redshiftClusterIdentifiers")]: JSON.stringify("warehouse") }))[0]).to.match(/^tracking-bootstrap:redshiftClusterIdentifiers: must be a non-empty YAML list/);
+        expect(problems(engineering({ [K("redshiftSecretArns")]: JSON.stringify(["arn:aws:secretsmanager:eu-central-1:111111111111:secret:admin-AbCdEf"]) }))).to.deep.equal([
+            "tracking-bootstrap:redshiftSecretArns: applies only to accountRole data-platform (Redshift lives there)",
+        ]);
+    });
+
+    it("the data-platform sample names the Redshift, secret and key of every committed serverless and cluster stack", function () {
+        const existing = load(sample("data-platform")).existingRedshift;
+        const project = readProjectFile(path.join(repoRoot(), "data-platform"));
+        let stacks = 0;
+        for (const stack of environmentStacks([project])) {
+            const values = readStackConfig(project, stack).values;
+            const mode = values["tracking-data-platform:redshiftMode"];
+            if (mode !== "serverless" && mode !== "cluster") continue;
+            stacks++;
+            expect(existing?.secretArns, `${stack}: redshiftSecretArn`).to.include(values["tracking-data-platform:redshiftSecretArn"]);
+            const key = values["tracking-data-platform:redshiftSecretKmsKeyArn"];
+            if (key !== undefined) expect(existing?.secretKmsKeyArns, `${stack}: redshiftSecretKmsKeyArn`).to.include(key);
+            if (mode === "cluster") expect(existing?.clusterIdentifiers, `${stack}: redshiftClusterIdentifier`).to.include(values["tracking-data-platform:redshiftClusterIdentifier"]);
+        }
+        expect(stacks, "committed stacks with an existing Redshift").to.be.greaterThan(0);
     });
 
     it("reports every problem at once, each naming its key", function () {

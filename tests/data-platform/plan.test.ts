@@ -8,6 +8,7 @@ import { LOAD_METRICS_NAMESPACE, resourceName } from "../../shared/naming";
 import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
 import { glueColumns } from "../../shared/pipeline/glue-schema";
 import { qualifiedTableName } from "../../shared/pipeline/redshift-ddl";
+import { readerUser } from "../../shared/pipeline/redshift-principals";
 import { schemaVersion, tableDeclaration, TableDeclaration } from "../../shared/pipeline/schema-migration";
 import { pipelines } from "../../shared/pipelines";
 import { repoRoot, runPlan } from "../../tools/plan/runner";
@@ -88,8 +89,8 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                     // The landing prefix itself, the folder the Firehose writes and the S3 crawler targets:
                     // the job lists it with a bookmark instead of waiting for the crawler's partitions.
                     "--source_path": `s3://${dp.outputs.landingBucketName}/${def.name}/`,
-                    "--redshift_connection": dp.outputs.glueConnectionName,
-                    "--redshift_database": "dev",
+                    // IAM sign-in as the loader (IAMR:<job role>): no user, no password, no secret.
+                    "--redshift_url": `jdbc:redshift:iam://${(dp.outputs.redshift as { host: string }).host}:5439/dev?groupFederation=true`,
                     "--target_table": `${def.table.schema}.${def.table.name}`,
                     "--merge_key": def.mergeKey,
                     // Outside the folder the job reads, in the same bucket; the alarm watches the same namespace.
@@ -145,6 +146,32 @@ describe("data-platform: the planned stack (npm run plan)", function () {
             });
         });
     }
+
+    it("signs the load jobs in with IAM and the JDBC crawlers as the read-only user: no workload reads the admin secret", () => {
+        const admin = String((dp.outputs.redshift as { secretArn: string }).secretArn);
+        const documents = ofType(dp, "aws:iam/rolePolicy:RolePolicy").map((p) => ({ role: String(inputsOf(p).role), policy: String(inputsOf(p).policy) }));
+        expect(documents.filter((d) => d.policy.includes(admin)).map((d) => d.role), "roles granted the admin secret").to.deep.equal([]);
+        for (const job of ofType(dp, TYPES.job)) {
+            const statements = (JSON.parse(documents.find((d) => String(inputsOf(job).roleArn).endsWith(`/${d.role}`))!.policy) as { Statement: { Action: string[] }[] }).Statement;
+            const actions = statements.flatMap((st) => st.Action);
+            expect(actions.filter((a) => a.startsWith("secretsmanager:")), `${String(inputsOf(job).name)}: no secret`).to.deep.equal([]);
+            expect(actions, `${String(inputsOf(job).name)}: its own temporary credentials`).to.include("redshift-serverless:GetCredentials");
+        }
+        // The crawlers' connection signs in with the stack's reader secret, filled at deploy: no value in the plan.
+        // (The connection's properties are a secret input of the provider: the plan shows them as <secret>.)
+        const reader = one("aws:secretsmanager/secret:Secret", (i) => i.name === resourceName(dp.stack, "redshift", "reader"), "reader secret");
+        expect((dp.outputs.redshift as { readerSecretArn: string }).readerSecretArn).to.equal(reader.outputs.arn);
+        for (const crawler of ofType(dp, TYPES.crawler).filter((c) => inputsOf(c).jdbcTargets !== undefined)) {
+            const role = ofType(dp, TYPES.role).find((r) => r.outputs.arn === inputsOf(crawler).role);
+            const policy = documents.find((d) => d.role === String(role?.inputs.name))!.policy;
+            expect(policy, `${String(inputsOf(crawler).name)} reads the reader secret`).to.include(String(reader.outputs.arn));
+        }
+        expect(ofType(dp, "aws:secretsmanager/secretVersion:SecretVersion"), "no secret value in the plan").to.deep.equal([]);
+        const password = one("pulumi-nodejs:dynamic/redshift:UserPassword", () => true, "reader password");
+        expect(inputsOf(password)).to.deep.include({ user: readerUser(resourceName(dp.stack)), secretArn: reader.outputs.arn });
+        expect(Object.keys(inputsOf(password)).filter((k) => k !== "__provider").sort(), "no password or hash among its inputs").to.deep.equal(["endpoint", "secretArn", "target", "user"]);
+        expect(password.options.dependsOn, "set once the tables created the user").to.include.members(ofType(dp, TYPES.redshiftTable).map((t) => t.urn));
+    });
 
     it("plans no expiring-result resource: no Data API Statement, no Lambda invocation", () => {
         for (const plan of [dp, first]) {
@@ -242,9 +269,11 @@ describe("data-platform: the planned stack (npm run plan)", function () {
         const result = await runPlan({ stack: "dev", write: false, configOverrides: { [DATA_PLATFORM]: configured } });
         const plan = finalPlan(result, DATA_PLATFORM);
         const types = plan.resources.map((r) => r.type);
-        for (const absent of ["awsx:ec2:Vpc", "aws:redshiftserverless/workgroup:Workgroup", "aws:redshiftserverless/namespace:Namespace", "aws:secretsmanager/secret:Secret"]) {
+        for (const absent of ["awsx:ec2:Vpc", "aws:redshiftserverless/workgroup:Workgroup", "aws:redshiftserverless/namespace:Namespace"]) {
             expect(types, absent).to.not.include(absent);
         }
+        // The only secret is the crawlers' read-only sign-in; the admin's is configured, never created.
+        expect(ofType(plan, "aws:secretsmanager/secret:Secret").map((r) => inputsOf(r).name)).to.deep.equal([resourceName("dev", "redshift", "reader")]);
         const endpoints = ofType(plan, "aws:ec2/vpcEndpoint:VpcEndpoint");
         expect(endpoints.map((e) => inputsOf(e))).to.deep.equal([
             { vpcId: "vpc-0123456789abcdef0", serviceName: "com.amazonaws.eu-central-1.s3", vpcEndpointType: "Gateway", routeTableIds: ["rtb-0123456789abcdef0"], tags: { Name: "tracking-dev-s3" } },
@@ -259,7 +288,9 @@ describe("data-platform: the planned stack (npm run plan)", function () {
             expect(inputsOf(table).target).to.deep.include({ workgroupName: "analytics", secretArn: configured[`${ns}:redshiftSecretArn`] });
         }
         const keyPolicy = JSON.parse(String(inputsOf(ofType(plan, TYPES.key)[0]).policy)) as { Statement: { Sid: string }[] };
-        expect(keyPolicy.Statement.map((s) => s.Sid), "no secret of this stack under the key").to.not.include("DeployerManagesRedshiftSecret");
+        // The reader secret is under the key (the deployer writes it, the crawlers read it); the admin's is not.
+        expect(keyPolicy.Statement.map((s) => s.Sid)).to.include.members(["DeployerManagesRedshiftSecret", "GlueReadsRedshiftSecret"]);
+        expect(JSON.stringify(keyPolicy), "the configured admin secret is not the stack's").to.not.include(configured[`${ns}:redshiftSecretArn`]);
     });
 
     it("refuses, naming the pipeline, an engineering stack whose Firehose role is not the pinned one", () => {

@@ -258,6 +258,11 @@ describe("GitHub Actions workflows", () => {
                 .map((r) => r.job);
         const [first, second] = upJob("data-platform", "dev");
         const [engineering] = upJob("engineering", "dev");
+        // Every committed environment stack is deployed, each in the same three steps (the same jobs).
+        const environments = [...new Set(allStacks(ROOT).filter((s) => !s.startsWith(". ")).map((s) => s.split(" ")[1]))];
+        for (const stack of environments) {
+            expect([...upJob("data-platform", stack), ...upJob("engineering", stack)], `stack ${stack}`).to.deep.equal([first, second, engineering]);
+        }
         // CI never applies the bootstrap: the deployer may not rewrite its own permissions, an administrator does.
         expect([...upJob(".", "engineering"), ...upJob(".", "data-platform")], "no `pulumi up` of the bootstrap in CI").to.deep.equal([]);
         const bootstrapRuns = stackRuns([deploy], REUSABLE).filter((r) => r.workDir === ".");

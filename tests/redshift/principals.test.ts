@@ -11,7 +11,7 @@ import { PgliteDataApi } from "../support/pglite-data-api";
 const column = (name: string, nullable: boolean) => ({ name, type: "varchar" as const, length: 64, nullable });
 const VIEWS: PipelineDefinition = { name: "page-views", table: { schema: "grants", name: "page_views" }, columns: [column("request_id", false), column("url", true)], partitionKeyField: "request_id", mergeKey: "request_id" };
 const CLICKS: PipelineDefinition = { name: "clicks", table: { schema: "grants", name: "clicks" }, columns: [column("request_id", false), column("target", true)], partitionKeyField: "request_id", mergeKey: "request_id" };
-const principalsOf = (def: PipelineDefinition): PipelinePrincipals => ({ loader: iamRoleDatabaseUser(`tracking-dev-${def.name}-glue-job`), reader: readerUser(def.table.schema) });
+const principalsOf = (def: PipelineDefinition): PipelinePrincipals => ({ loader: iamRoleDatabaseUser(`tracking-dev-${def.name}-glue-job`), reader: readerUser("tracking-dev") });
 
 function inputs(def: PipelineDefinition): RedshiftTableInputs {
     const declaration = tableDeclaration(def);

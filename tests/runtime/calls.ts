@@ -49,6 +49,8 @@ const SOURCES = {
     crawlerSecurity: doc("Step 3: Configure security settings (crawler; AWS Glue developer guide)", "https://docs.aws.amazon.com/glue/latest/dg/define-crawler-configure-security-settings.html"),
     cloudWatchNamespace: doc("Using condition keys to limit access to CloudWatch namespaces (CloudWatch user guide)", "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html"),
     s3PutObject: doc("PutObject (Amazon S3 API reference)", "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html"),
+    redshiftSparkAuth: doc("Authenticating with the Spark connector (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/redshift-spark-connector-authentication.html"),
+    redshiftJdbcOptions: doc("Options for JDBC driver version 2.x configuration: groupFederation (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/jdbc20-configuration-options.html"),
 } as const;
 
 const TLS = { "aws:SecureTransport": "true" };
@@ -154,10 +156,16 @@ function glueCommonCalls<W extends { readonly logGroupArn: string; readonly logS
     ];
 }
 
-function secretCalls<W extends { readonly connectionArn: string; readonly catalogArn: string; readonly secret?: { readonly arn: string; readonly keyArn?: string }; readonly region: string; readonly account: string }>(): CallRow<W>[] {
+function connectionCalls<W extends { readonly connectionArn: string; readonly catalogArn: string }>(): CallRow<W>[] {
     return [
         { call: "reads the Redshift connection", action: "glue:GetConnection", resource: (w) => w.connectionArn, source: SOURCES.glueServicePolicy },
         { call: "reads the Redshift connection (catalog)", action: "glue:GetConnection", resource: (w) => w.catalogArn, source: SOURCES.glueServicePolicy },
+    ];
+}
+
+function secretCalls<W extends { readonly connectionArn: string; readonly catalogArn: string; readonly secret?: { readonly arn: string; readonly keyArn?: string }; readonly region: string; readonly account: string }>(): CallRow<W>[] {
+    return [
+        ...connectionCalls<W>(),
         { call: "reads the connection's credentials", action: "secretsmanager:GetSecretValue", resource: (w) => w.secret!.arn, when: (w) => w.secret !== undefined, source: SOURCES.glueConnectionSecret },
         {
             call: "Secrets Manager decrypts the secret under its key as the reader",
@@ -199,7 +207,25 @@ export const GLUE_JOB_CALLS: CallRow<GlueJobWorld>[] = [
     ),
     { call: "publishes its job metrics (--enable-metrics)", action: "cloudwatch:PutMetricData", resource: () => "*", context: () => ({ "cloudwatch:namespace": "Glue" }), source: SOURCES.glueMetrics },
     { call: "publishes its bad-row counts", action: "cloudwatch:PutMetricData", resource: () => "*", context: (w) => ({ "cloudwatch:namespace": w.metricsNamespace }), source: SOURCES.cloudWatchNamespace },
-    ...secretCalls<GlueJobWorld>(),
+    ...connectionCalls<GlueJobWorld>(),
+    // The Redshift JDBC driver signs the job in with its own IAM identity (an IAM JDBC URL, groupFederation):
+    // temporary credentials for the database user IAMR:<role>, no secret.
+    {
+        call: "gets temporary database credentials for its role (provisioned cluster)",
+        action: "redshift:GetClusterCredentialsWithIAM",
+        resource: (w) => w.redshift.kind === "cluster" ? w.redshift.databaseArn : "",
+        when: (w) => w.redshift.kind === "cluster",
+        source: SOURCES.redshiftJdbcOptions,
+    },
+    { call: "looks up the cluster's endpoint", action: "redshift:DescribeClusters", resource: (w) => w.redshift.kind === "cluster" ? w.redshift.clusterArn : "", when: (w) => w.redshift.kind === "cluster", source: SOURCES.redshiftSparkAuth },
+    {
+        call: "gets temporary database credentials for its role (Serverless workgroup)",
+        action: "redshift-serverless:GetCredentials",
+        resource: (w) => w.redshift.kind === "workgroup" ? w.redshift.workgroupArn : "",
+        when: (w) => w.redshift.kind === "workgroup",
+        source: SOURCES.redshiftSparkAuth,
+    },
+    { call: "looks up the workgroup's endpoint", action: "redshift-serverless:GetWorkgroup", resource: (w) => w.redshift.kind === "workgroup" ? w.redshift.workgroupArn : "", when: (w) => w.redshift.kind === "workgroup", source: SOURCES.redshiftSparkAuth },
     ...glueCommonCalls<GlueJobWorld>(),
 ];
 

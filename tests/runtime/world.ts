@@ -57,7 +57,8 @@ export interface GlueJobWorld extends GlueBase {
     readonly dataKeyArn: string;
     readonly metricsNamespace: string;
     readonly connectionArn: string;
-    readonly secret?: Secret;
+    /** Where the job's temporary Redshift credentials come from, found from its `--redshift_url` and the stack's Redshift. */
+    readonly redshift: { readonly kind: "cluster"; readonly clusterArn: string; readonly databaseArn: string } | { readonly kind: "workgroup"; readonly workgroupArn: string };
 }
 
 export interface S3CrawlerWorld extends GlueBase {
@@ -125,19 +126,54 @@ function firehoseObjectKey(prefix: string): string {
     return `${prefix.replace(/!\{([^}]+)\}/g, (_, expression: string) => values[expression] ?? "x")}tracking-dev-delivery-1-2026-01-02-03-04-05-abc.gz`;
 }
 
-function secretOf(dp: StackPlan): Secret | undefined {
-    const redshift = dp.outputs.redshift as { secretArn?: string } | undefined;
-    if (!redshift?.secretArn) return undefined;
-    const planned = ofType(dp, "aws:secretsmanager/secret:Secret").find((s) => s.outputs.arn === redshift.secretArn);
+/**
+ * The secret the JDBC crawlers' connection signs in with, as the stack exports it (the connection's own
+ * properties are a secret input, which the plan shows as <secret>), and its key when the stack created it.
+ */
+function readerSecretOf(dp: StackPlan): Secret | undefined {
+    const arn = (dp.outputs.redshift as { readerSecretArn?: unknown } | undefined)?.readerSecretArn;
+    if (typeof arn !== "string") return undefined;
+    const planned = ofType(dp, "aws:secretsmanager/secret:Secret").find((s) => s.outputs.arn === arn);
     const keyArn = planned?.inputs.kmsKeyId;
-    return { arn: redshift.secretArn, ...(typeof keyArn === "string" ? { keyArn } : {}) };
+    return { arn, ...(typeof keyArn === "string" ? { keyArn } : {}) };
 }
 
+/**
+ * Where a load job's IAM credentials come from: the host of its `--redshift_url` is a provisioned cluster's
+ * (`<cluster>.<id>.<region>.redshift.amazonaws.com`) or a workgroup's (`...redshift-serverless.amazonaws.com`),
+ * and the database is the URL's path. A planned workgroup's ARN is known; an existing one's id is not (any id).
+ */
+function jobRedshiftOf(dp: StackPlan, url: string): GlueJobWorld["redshift"] {
+    const match = /^jdbc:redshift:iam:\/\/([^:/]+):\d+\/([^?]+)/.exec(url);
+    if (!match) throw new Error(`--redshift_url is not an IAM JDBC URL: ${url}`);
+    const [, host, database] = match;
+    const partition = dp.region.startsWith("cn-") ? "aws-cn" : dp.region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+    if (host.endsWith(".redshift-serverless.amazonaws.com")) {
+        const workgroup = host.split(".")[0];
+        const planned = ofType(dp, "aws:redshiftserverless/workgroup:Workgroup").find((w) => w.outputs.workgroupName === workgroup);
+        return { kind: "workgroup", workgroupArn: planned ? str(planned.outputs.arn, "workgroup arn") : `arn:${partition}:redshift-serverless:${dp.region}:${dp.account}:workgroup/0b7c8a5e-3d1f-4c2a-9e6b-5f4d3c2b1a09` };
+    }
+    const cluster = host.split(".")[0];
+    const redshift = (resource: string) => `arn:${partition}:redshift:${dp.region}:${dp.account}:${resource}`;
+    return { kind: "cluster", clusterArn: redshift(`cluster:${cluster}`), databaseArn: redshift(`dbname:${cluster}/${database}`) };
+}
+
+/** The services of every planned environment stack (each pair of engineering and data-platform plans). */
 export function plannedServices(views: readonly AccountView[]): PlannedServices {
     const pipelinePlans = views.flatMap((v) => v.pipelines);
-    const eng = pipelinePlans.find((p) => p.project === "tracking-engineering");
-    const dp = pipelinePlans.find((p) => p.project === "tracking-data-platform");
-    if (!eng || !dp) throw new Error("the plans lack the engineering or data-platform stack");
+    const stacks = [...new Set(pipelinePlans.map((p) => p.stack))].sort();
+    const all: PlannedServices = { api: [], firehose: [], glueJobs: [], s3Crawlers: [], jdbcCrawlers: [] };
+    for (const stack of stacks) {
+        const eng = pipelinePlans.find((p) => p.project === "tracking-engineering" && p.stack === stack);
+        const dp = pipelinePlans.find((p) => p.project === "tracking-data-platform" && p.stack === stack);
+        if (!eng || !dp) throw new Error(`stack ${stack}: the plans lack the engineering or data-platform stack`);
+        const services = stackServices(eng, dp);
+        for (const key of Object.keys(all) as (keyof PlannedServices)[]) (all[key] as Caller<unknown>[]).push(...services[key]);
+    }
+    return all;
+}
+
+function stackServices(eng: StackPlan, dp: StackPlan): PlannedServices {
     const streams = ofType(eng, "aws:kinesis/stream:Stream");
     const streamByName = (name: string) => {
         const stream = streams.find((s) => s.outputs.name === name);
@@ -197,7 +233,6 @@ export function plannedServices(views: readonly AccountView[]): PlannedServices 
         };
     };
     const glueArn = (base: GlueBase, path: string) => base.catalogArn.replace(/:catalog$/, `:${path}`);
-    const secret = secretOf(dp);
 
     const glueJobs = ofType(dp, "aws:glue/job:Job").map((job): Caller<GlueJobWorld> => {
         const args = job.inputs.defaultArguments as Record<string, string>;
@@ -227,7 +262,7 @@ export function plannedServices(views: readonly AccountView[]): PlannedServices 
                 dataKeyArn: securityKey(job.inputs.securityConfiguration),
                 metricsNamespace: str(args["--metrics_namespace"], "--metrics_namespace"),
                 connectionArn: glueArn(base, `connection/${str((job.inputs.connections as string[])[0], "connection")}`),
-                ...(secret ? { secret } : {}),
+                redshift: jobRedshiftOf(dp, str(args["--redshift_url"], "--redshift_url")),
             },
         };
     });
@@ -266,6 +301,7 @@ export function plannedServices(views: readonly AccountView[]): PlannedServices 
             const base = crawlerBase(crawler);
             const target = (crawler.inputs.jdbcTargets as { connectionName: string; path: string }[])[0];
             const database = str(crawler.inputs.databaseName, "databaseName");
+            const secret = readerSecretOf(dp);
             return {
                 label: `JDBC crawler ${String(crawler.inputs.name)}`,
                 world: {

@@ -5,10 +5,13 @@ import { DataApi } from "../../shared/redshift-data-provider";
 
 /**
  * Redshift SQL as PostgreSQL runs it: the storage clauses stripped, and `PASSWORD DISABLE` (Redshift's
- * user without a password) dropped: a PostgreSQL user created without a password has none either.
+ * user without a password) dropped: a PostgreSQL user created without a password has none either, and
+ * PostgreSQL takes a password away with `PASSWORD NULL`.
  */
 export function toPostgres(sql: string): string {
-    return stripRedshiftOnlyClauses(sql).replace(/^(CREATE USER \S+) PASSWORD DISABLE$/, "$1");
+    return stripRedshiftOnlyClauses(sql)
+        .replace(/^(CREATE USER \S+) PASSWORD DISABLE$/, "$1")
+        .replace(/^(ALTER USER \S+) PASSWORD DISABLE$/, "$1 PASSWORD NULL");
 }
 
 /**

@@ -203,6 +203,13 @@ const TYPES: Record<string, TypeMock> = {
         },
         outputs: (r) => ({ appliedVersion: str(r.inputs.version) }),
     },
+    // The dynamic provider of shared/redshift-password-provider.ts: its id is the database user, and a
+    // create records the secret version it wrote (never the password).
+    "pulumi-nodejs:dynamic/redshift:UserPassword": {
+        nameProperty: null,
+        id: (r) => `${str((r.inputs.target as { database?: string } | undefined)?.database)}/${str(r.inputs.user)}`,
+        outputs: (r) => ({ versionId: uuidFrom(r) }),
+    },
     "aws:redshiftserverless/namespace:Namespace": {
         nameProperty: "namespaceName",
         id: (r) => r.physical,

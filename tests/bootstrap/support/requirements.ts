@@ -62,6 +62,16 @@ function keyPolicyOf(plan: StackPlan, keyArn: string): unknown {
     return typeof policy === "string" ? JSON.parse(policy) : undefined;
 }
 
+/**
+ * The policy AWS gives a key created without one ("Default key policy", AWS KMS developer guide): the
+ * key's account may use IAM policies to allow access to it. What an existing key the stacks only use
+ * must have, or a statement naming the deployer; its owner's to keep.
+ */
+function defaultKeyPolicy(partition: string, keyArn: string): unknown {
+    const account = keyArn.split(":")[4];
+    return { Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] };
+}
+
 function keyArnOf(f: ResourceFacts, keyRef: string): string {
     if (keyRef.startsWith("arn:") && keyRef.includes(":key/")) return keyRef;
     const key = find(f.plan, "aws:kms/key:Key", (r) => r.id === keyRef || r.outputs.keyId === keyRef);
@@ -79,10 +89,11 @@ function kmsUse(f: ResourceFacts, keyRef: string, actions: string[], viaService:
     return actions.map((action) => ({
         action,
         resource: keyArn,
-        tags: "resource" as const,
+        // A key the stack does not create (an existing secret's) carries none of its tags.
+        tags: keyResource ? ("resource" as const) : ("none" as const),
         ...(keyResource ? { tagsOf: keyResource } : {}),
         context: { "kms:ViaService": `${viaService}.${f.region}.amazonaws.com`, ...contextKeys },
-        resourcePolicy: keyPolicyOf(f.plan, keyArn),
+        resourcePolicy: keyResource ? keyPolicyOf(f.plan, keyArn) : defaultKeyPolicy(f.partition, keyArn),
         // iam-simulate's validation drops `kms:EncryptionContext:<key>` (a variable key it does not parse).
         ...(Object.keys(contextKeys).length > 0 ? { simulatorGap: "kms:EncryptionContext keys" } : {}),
     }));
@@ -573,7 +584,7 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
     // The table provider (shared/redshift-data-provider.ts) runs the DDL with the deployer's own
     // credentials on create and update; its read (refresh) calls nothing.
     "pulumi-nodejs:dynamic/redshift:Table": (f) => {
-        const target = (f.resource.inputs.target ?? {}) as { workgroupName?: string; clusterIdentifier?: string; secretArn?: string };
+        const target = (f.resource.inputs.target ?? {}) as { workgroupName?: string; clusterIdentifier?: string; secretArn?: string; secretKmsKeyArn?: string };
         const workgroupName = str(target.workgroupName);
         const workgroup = find(f.plan, "aws:redshiftserverless/workgroup:Workgroup", (r) => r.outputs.workgroupName === workgroupName);
         const arn = workgroup
@@ -588,6 +599,23 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
             ...on(arn, "none", "redshift-data:ExecuteStatement"),
             ...runsSql(on("*", "none", "redshift-data:DescribeStatement")),
             ...(secret ? runsSql(on(secret, "none", "secretsmanager:GetSecretValue")) : []),
+            // The Data API reads the secret as its caller, so Secrets Manager decrypts it with its key as the
+            // deployer ("Secret encryption and decryption in AWS Secrets Manager").
+            ...(secret ? runsSql(kmsUse(f, str(target.secretKmsKeyArn), ["kms:Decrypt"], "secretsmanager")) : []),
+        ];
+    },
+    // The reader's password (shared/redshift-password-provider.ts): on create and update the deployer writes a
+    // secret version (under the secret's key, through Secrets Manager) and runs an ALTER USER through the Data
+    // API as the tables do; on delete it runs one more. Its read (refresh) calls nothing.
+    "pulumi-nodejs:dynamic/redshift:UserPassword": (f) => {
+        const secretArn = str(f.resource.inputs.secretArn);
+        const secret = find(f.plan, "aws:secretsmanager/secret:Secret", (r) => r.outputs.arn === secretArn);
+        const sql = REQUIREMENTS["pulumi-nodejs:dynamic/redshift:Table"](f);
+        const deployOnly = (requirements: Requirement[]) => requirements.map((r) => ({ ...r, notOnRefresh: "the provider's read calls nothing" }));
+        return [
+            ...sql,
+            ...deployOnly(on(secretArn, "resource", "secretsmanager:PutSecretValue").map((r) => ({ ...r, ...(secret ? { tagsOf: secret } : {}) }))),
+            ...deployOnly(kmsUse(f, str(secret?.inputs.kmsKeyId), ["kms:GenerateDataKey", "kms:Decrypt"], "secretsmanager")),
         ];
     },
     // ---------------------------------------------------------------- Secrets Manager
