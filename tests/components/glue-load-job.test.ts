@@ -10,7 +10,8 @@ const KEY = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}:key/dddddddd-0000-0000-0
 const LANDING = "arn:aws:s3:::tracking-test-landing";
 const GLUE = "arn:aws:s3:::tracking-test-glue";
 const SCRIPT = `${GLUE}/scripts/load_to_redshift.py`;
-const SECRET = `arn:aws:secretsmanager:${TEST_REGION}:${TEST_ACCOUNT}:secret:tracking-test-redshift-AbCdEf`;
+const WORKGROUP = `arn:aws:redshift-serverless:${TEST_REGION}:${TEST_ACCOUNT}:workgroup/0b7c8a5e-3d1f-4c2a-9e6b-5f4d3c2b1a09`;
+const IAM_URL = "jdbc:redshift:iam://tracking-test-sandbox.111111111111.eu-central-1.redshift-serverless.amazonaws.com:5439/dev?groupFederation=true";
 const ROLE_ARN = `arn:aws:iam::${TEST_ACCOUNT}:role/tracking-test-user-events-load`;
 
 function args(overrides: Partial<GlueLoadJobArgs> = {}): GlueLoadJobArgs {
@@ -24,7 +25,8 @@ function args(overrides: Partial<GlueLoadJobArgs> = {}): GlueLoadJobArgs {
         source: { bucketName: "tracking-test-landing", bucketArn: LANDING, prefix: "user-events/" },
         badRowsPrefix: "_bad-rows/user-events/",
         metricsNamespace: "Tracking/Load",
-        connection: { name: "tracking-test-redshift", secretArn: SECRET },
+        connection: { name: "tracking-test-redshift" },
+        redshift: { kind: "workgroup", url: IAM_URL, workgroupArn: WORKGROUP },
         target: { database: "dev", table: "tracking.events", mergeKey: userEvents.mergeKey, columnMapping: jobColumnMapping(userEvents) },
         securityConfigurationName: "tracking-test-glue",
         kmsKeyArn: KEY,
@@ -65,12 +67,28 @@ describe("GlueLoadJob (component, under pulumi.runtime.setMocks)", () => {
             "--TempDir": "s3://tracking-test-glue/temp/user-events/",
             "--target_table": "tracking.events",
             "--merge_key": userEvents.mergeKey,
-            "--redshift_connection": "tracking-test-redshift",
+            "--redshift_url": IAM_URL,
             "--aws_region": TEST_REGION,
             "--custom-logGroup-prefix": "/aws/glue/tracking-test-user-events-load",
         });
         expect(JSON.parse(String((inputs.defaultArguments as Record<string, string>)["--column_mapping"]))).to.deep.equal(jobColumnMapping(userEvents));
         expect(await valueOf(load!.jobName)).to.equal("tracking-test-user-events-load");
+    });
+
+    it("signs in to Redshift with its role's temporary credentials, never a secret: a workgroup's GetCredentials, a cluster's GetClusterCredentialsWithIAM", async () => {
+        const statementsOf = (resources: readonly RecordedResource[]) =>
+            (JSON.parse(String(ofType(resources, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy)) as { Statement: { Sid: string; Action: string | string[]; Resource: string | string[] }[] }).Statement.map((st) => ({
+                Sid: st.Sid,
+                Action: [st.Action].flat(),
+                Resource: [st.Resource].flat(),
+            }));
+        const serverless = statementsOf(await recordResources(() => new GlueLoadJob("user-events", args())));
+        expect(serverless.flatMap((st) => st.Action).filter((a) => a.startsWith("secretsmanager:"))).to.deep.equal([]);
+        expect(serverless.find((st) => st.Sid === "RedshiftIamCredentials")).to.deep.include({ Action: ["redshift-serverless:GetCredentials", "redshift-serverless:GetWorkgroup"], Resource: [WORKGROUP] });
+        const clusterArn = `arn:aws:redshift:${TEST_REGION}:${TEST_ACCOUNT}:cluster:warehouse`;
+        const databaseArn = `arn:aws:redshift:${TEST_REGION}:${TEST_ACCOUNT}:dbname:warehouse/dev`;
+        const cluster = statementsOf(await recordResources(() => new GlueLoadJob("user-events", args({ redshift: { kind: "cluster", url: IAM_URL, clusterArn, databaseArn } }))));
+        expect(cluster.find((st) => st.Sid === "RedshiftIamCredentials")).to.deep.include({ Action: ["redshift:DescribeClusters", "redshift:GetClusterCredentialsWithIAM"], Resource: [clusterArn, databaseArn] });
     });
 
     it("owns its error and output log groups, encrypted with the data key, with the given retention (30 days by default)", async () => {
