@@ -185,6 +185,41 @@ describe("upgrade-check.allow: deletes and replacements a change means to make",
     });
 });
 
+describe("upgrade check: Redshift table declarations against the deployed ones", () => {
+    /** The dev data-platform plan as if deployed with `change` applied to each table's declared columns. */
+    async function deployedWith(change: (columns: Record<string, unknown>[]) => Record<string, unknown>[]): Promise<{ deployed: StackPlan; current: StackPlan }> {
+        const result = await devPlan();
+        const current = result.plans.find((p) => p.project === "tracking-data-platform")!;
+        const deployed = JSON.parse(JSON.stringify(current)) as StackPlan;
+        for (const table of deployed.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/redshift:Table")) {
+            const declaration = table.inputs.declaration as { columns: Record<string, unknown>[] };
+            declaration.columns = change(declaration.columns);
+        }
+        return { deployed, current };
+    }
+
+    it("fails on a change the deploy refuses (a dropped column, a type change, NOT NULL, a shorter length), naming pipeline, column and the manual step", async () => {
+        const extra = { name: "legacy_flag", type: "boolean", nullable: true };
+        const { deployed, current } = await deployedWith((columns) => [...columns, extra]);
+        const refused = failing(compareStack(deployed, current)).filter((f) => f.kind === "refused");
+        const tables = current.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/redshift:Table");
+        expect(refused).to.have.length(tables.length);
+        for (const finding of refused) expect(finding.message).to.match(/^tracking-data-platform\.dev: pipeline "[a-z-]+", column "legacy_flag": removed/);
+        expect(refused[0].message, "the manual step").to.match(/DROP COLUMN legacy_flag/);
+
+        const nullable = await deployedWith((columns) => columns.map((c) => (c.nullable === false ? c : { ...c, nullable: false })));
+        const notNull = failing(compareStack(nullable.deployed, nullable.current)).filter((f) => f.kind === "refused");
+        expect(notNull.length, "NOT NULL dropped from a column").to.be.greaterThan(0);
+    });
+
+    it("passes a change the deploy applies: a wider VARCHAR or a new nullable column", async () => {
+        const narrower = await deployedWith((columns) => columns.map((c) => (c.type === "varchar" && !["bytedict", "runlength", "text255", "text32k"].includes(String(c.encoding)) ? { ...c, length: Number(c.length) - 1 } : c)));
+        expect(compareStack(narrower.deployed, narrower.current).filter((f) => f.kind === "refused")).to.deep.equal([]);
+        const fewer = await deployedWith((columns) => (columns[columns.length - 1].nullable === true ? columns.slice(0, -1) : columns));
+        expect(compareStack(fewer.deployed, fewer.current).filter((f) => f.kind === "refused")).to.deep.equal([]);
+    });
+});
+
 describe("npm run upgrade-check", () => {
     it("passes the working tree against its own plans and fails it against plans where a stateful resource had another name", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "upgrade-check-test-"));

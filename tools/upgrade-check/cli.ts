@@ -2,7 +2,9 @@
  * `npm run upgrade-check [-- --from <git-ref>]`: plans an earlier commit (what a stack runs today) and the
  * working tree, and fails when `pulumi up` of the working tree would delete or replace a stateful resource
  * (bucket, key, stream, table, secret, role, log group, Glue catalog, Redshift) of any committed stack:
- * a rename without `aliases`, or a change to an input the provider cannot change in place.
+ * a rename without `aliases`, or a change to an input the provider cannot change in place; and when a
+ * pipeline's table declaration changed in a way the deploy refuses (drop, rename, type change, shorter
+ * length, NOT NULL on an existing column), naming pipeline, column and the manual step.
  * Exits 1 on such a finding, 2 when the check cannot run (command line, git, npm or a failing plan).
  */
 import * as path from "path";
@@ -65,10 +67,14 @@ export function report(
         else lines.push(`${f.kind === "unknown" ? "note" : "FAIL"}: ${f.message}`);
     }
     for (const entry of unused) lines.push(`note: ${ALLOW_FILE}:${entry.line} matches nothing: remove it once the change it allowed is deployed`);
-    const failed = failing(findings).filter((f) => !allowed.has(f)).length;
+    const failedFindings = failing(findings).filter((f) => !allowed.has(f));
+    const failed = failedFindings.length;
+    const refused = failedFindings.filter((f) => f.kind === "refused").length;
+    const lost = failed - refused;
     lines.push(
         `upgrade-check: ${stateful} stateful resource(s) of ${compared.from} in ${stacks.join(", ") || "no common stack"}: ` +
-            (failed > 0 ? `${failed} would be deleted or replaced` : "none would be deleted or replaced") +
+            (lost > 0 ? `${lost} would be deleted or replaced` : "none would be deleted or replaced") +
+            (refused > 0 ? `; ${refused} Redshift table change(s) the deploy refuses` : "") +
             (allowed.size > 0 ? ` (${allowed.size} allowed by ${ALLOW_FILE})` : ""),
     );
     return { text: lines.join("\n"), failed };

@@ -4,6 +4,7 @@
  * `aliases` (a child also under the alias its parent was found under), deletes every old resource
  * nothing matches, and replaces a matched one when an input that cannot change in place changes.
  */
+import { planMigration, TableDeclaration } from "../../shared/pipeline/schema-migration";
 import { PlannedAlias, PlannedResource, StackPlan, UNKNOWN } from "../plan/types";
 
 /**
@@ -45,9 +46,15 @@ export const STATEFUL_TYPES: Readonly<Record<string, readonly string[]>> = {
     "pulumi-nodejs:dynamic/redshift:Table": ["target.database", "target.workgroupName", "target.clusterIdentifier", "target.region", "declaration.table.schema", "declaration.table.name"],
 };
 
+const TABLE_TYPE = "pulumi-nodejs:dynamic/redshift:Table";
+
 export interface Finding {
-    /** `deleted` and `replaced` fail the check; `unknown` cannot be told offline and is reported only. */
-    readonly kind: "deleted" | "replaced" | "unknown";
+    /**
+     * `deleted` and `replaced` fail the check, and `refused`: a Redshift table declaration changed in a way
+     * its provider refuses (shared/pipeline/schema-migration.ts), which would fail the deploy's preview;
+     * `unknown` cannot be told offline and is reported only.
+     */
+    readonly kind: "deleted" | "replaced" | "refused" | "unknown";
     /** `<project>.<stack>`. */
     readonly stack: string;
     readonly type: string;
@@ -215,6 +222,11 @@ export function compareStack(oldPlan: StackPlan, newPlan: StackPlan): Finding[] 
             const hint = candidates.length > 0 ? `; if ${subject} became ${candidates.map((c) => c.urn).join(" or ")}, give that resource ${suggestedAlias(renamed, candidates[0])}` : "";
             findings.push({ kind: "deleted", stack, type: old.type, oldUrn: old.urn, message: `${stack}: ${old.type} ${old.urn} would be deleted: no resource of the current code has that URN or an alias for it${hint}` });
             continue;
+        }
+        // A table's declaration: what the deployed one recorded against what the current code declares.
+        if (old.type === TABLE_TYPE && successor.type === TABLE_TYPE && old.inputs.declaration !== undefined && successor.inputs.declaration !== undefined) {
+            const { refusals } = planMigration(old.inputs.declaration as TableDeclaration, successor.inputs.declaration as TableDeclaration);
+            for (const refusal of refusals) findings.push({ kind: "refused", stack, type: old.type, oldUrn: old.urn, newUrn: successor.urn, message: `${stack}: ${refusal}` });
         }
         const forceNewNow = STATEFUL_TYPES[successor.type] ?? forceNew;
         for (const input of forceNewNow) {
