@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { StackPlan } from "../../tools/plan/types";
-import { devPlan } from "../data-platform/support/plan";
+import { allStacksPlan } from "../support/dev-plan";
 
 /**
  * No database credential is planned: no generated password (random:*), no secret value written by the
@@ -26,9 +26,13 @@ export function credentialFindings(plans: readonly StackPlan[]): string[] {
 }
 
 describe("Redshift credentials: none in any plan", function () {
-    it("the dev plans (every pass) hold no database credential, as a value or as a placeholder for a generated one", async () => {
-        const result = await devPlan();
-        expect(credentialFindings(result.plans)).to.deep.equal([]);
+    it("the plans of every committed stack (every pass) hold no database credential, as a value or as a placeholder for a generated one", async () => {
+        const result = await allStacksPlan();
+        expect(credentialFindings(result.passes.map((pass) => pass.plan))).to.deep.equal([]);
+        expect([...new Set(result.plans.map((p) => p.stack))], "every Redshift mode's example").to.include.members(["dev", "serverless", "cluster"]);
+        // Statements the Data API keeps for a day only: none in any plan (their refresh depends on an expiring result).
+        const expiring = result.plans.flatMap((p) => p.resources).filter((r) => r.type === "aws:redshiftdata/statement:Statement" || r.type === "aws:lambda/invocation:Invocation");
+        expect(expiring.map((r) => r.urn)).to.deep.equal([]);
         const namespaces = result.plans.flatMap((p) => p.resources).filter((r) => r.type === "aws:redshiftserverless/namespace:Namespace");
         expect(namespaces.length, "the dev stack plans a sandbox").to.be.greaterThan(0);
         for (const namespace of namespaces) {
