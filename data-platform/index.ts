@@ -157,6 +157,8 @@ async function main(): Promise<Record<string, unknown>> {
         region,
         existing: config.network,
         redshiftPort: config.redshift.port,
+        // The load jobs' IAM sign-in calls this API from the Glue subnet.
+        redshiftApi: config.redshift.mode === "cluster" ? "redshift" : "redshift-serverless",
     });
 
     // --- Redshift: an existing workgroup or cluster, or a sandbox created here.

@@ -23,6 +23,12 @@ export interface GlueNetworkArgs {
     readonly existing?: ExistingGlueVpc;
     /** Redshift's port, for the rules towards a configured Redshift security group. */
     readonly redshiftPort: number;
+    /**
+     * The Redshift API the load jobs call from the subnet for their IAM database credentials
+     * (`redshift` for a provisioned cluster's GetClusterCredentialsWithIAM, `redshift-serverless` for a
+     * workgroup's GetCredentials): a created VPC gets its interface endpoint too.
+     */
+    readonly redshiftApi: "redshift" | "redshift-serverless";
     /** CIDR of a created VPC. Default 10.42.0.0/16. */
     readonly cidrBlock?: string;
 }
@@ -31,8 +37,9 @@ export interface GlueNetworkArgs {
  * AWS services a Glue job or crawler in a VPC calls besides S3 (which goes through the gateway endpoint):
  * the Glue API itself (catalog, bookmarks), CloudWatch Logs (job and crawler logs), Secrets Manager (the
  * connection's credentials), KMS (client-side bookmark encryption), CloudWatch (job metrics) and STS.
- * A created VPC has no internet route, so each gets an interface endpoint; a configured VPC must already
- * reach them (interface endpoints or NAT).
+ * A created VPC has no internet route, so each gets an interface endpoint, and so does the Redshift API
+ * the load jobs sign in through (`GlueNetworkArgs.redshiftApi`); a configured VPC must already reach them
+ * (interface endpoints or NAT).
  */
 export const GLUE_INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["glue", "logs", "secretsmanager", "kms", "monitoring", "sts"];
 
@@ -154,7 +161,7 @@ export class GlueNetwork extends pulumi.ComponentResource {
         }
 
         if (!args.existing) {
-            for (const service of GLUE_INTERFACE_ENDPOINT_SERVICES) {
+            for (const service of [...GLUE_INTERFACE_ENDPOINT_SERVICES, args.redshiftApi]) {
                 new aws.ec2.VpcEndpoint(`${name}-${service}`, {
                     vpcId: this.vpcId,
                     serviceName: `com.amazonaws.${args.region}.${service}`,

@@ -158,6 +158,14 @@ describe("data-platform: the planned stack (npm run plan)", function () {
             expect(actions, `${String(inputsOf(job).name)}: its own temporary credentials`).to.include("redshift-serverless:GetCredentials");
         }
         // The crawlers' connection signs in with the stack's reader secret, filled at deploy: no value in the plan.
+        // The created VPC has no internet route: the jobs reach the Redshift Serverless API (GetCredentials)
+        // through its interface endpoint, in the Glue subnet.
+        const connectionResource = one("aws:glue/connection:Connection", () => true, "Glue connection");
+        const subnet = (inputsOf(connectionResource).physicalConnectionRequirements as { subnetId: string }).subnetId;
+        const redshiftApi = ofType(dp, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => inputsOf(e).serviceName === `com.amazonaws.${dp.region}.redshift-serverless`);
+        expect(redshiftApi.map((e) => inputsOf(e)), "the Redshift Serverless API endpoint").to.deep.equal([
+            { ...inputsOf(redshiftApi[0]), vpcEndpointType: "Interface", privateDnsEnabled: true, subnetIds: [subnet] },
+        ]);
         // (The connection's properties are a secret input of the provider: the plan shows them as <secret>.)
         const reader = one("aws:secretsmanager/secret:Secret", (i) => i.name === resourceName(dp.stack, "redshift", "reader"), "reader secret");
         expect((dp.outputs.redshift as { readerSecretArn: string }).readerSecretArn).to.equal(reader.outputs.arn);
