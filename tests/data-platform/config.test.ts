@@ -199,6 +199,24 @@ describe("data-platform: stack configuration", () => {
         await expectProblem({ redshiftAdminUsername: "admin" }, "redshiftAdminUsername", /must not be a name Redshift reserves/);
     });
 
+    it("takes a Redshift-managed admin secret (redshift!...) by its full ARN, and the secret's own KMS key, in the existing modes only", async () => {
+        const managed = "arn:aws:secretsmanager:eu-central-1:222222222222:secret:redshift!warehouse-awsuser-Gh1JkL";
+        const key = "arn:aws:kms:eu-central-1:222222222222:key/0b7c8a5e-3d1f-4c2a-9e6b-5f4d3c2b1a09";
+        const cluster = await load({ ...SERVERLESS, redshiftWorkgroupName: undefined, redshiftMode: "cluster", redshiftClusterIdentifier: "warehouse", redshiftSecretArn: managed, redshiftSecretKmsKeyArn: key });
+        expect(cluster.redshift).to.deep.include({ secretArn: managed, secretKmsKeyArn: key });
+        expect((await load(SERVERLESS)).redshift).to.not.have.property("secretKmsKeyArn");
+        await expectProblem({ ...SERVERLESS, redshiftSecretArn: managed.replace(/-Gh1JkL$/, "") }, "redshiftSecretArn", /must be the full ARN \(ending in -<6 characters>\)/);
+        await expectProblem({ ...SERVERLESS, redshiftSecretKmsKeyArn: "alias/analytics" }, "redshiftSecretKmsKeyArn", /must be a KMS key ARN in eu-central-1/);
+        await expectProblem({ ...SERVERLESS, redshiftSecretKmsKeyArn: key.replace("eu-central-1", "us-east-1") }, "redshiftSecretKmsKeyArn", /must be a KMS key ARN in eu-central-1/);
+        await expectProblem({ redshiftSecretKmsKeyArn: key }, "redshiftSecretKmsKeyArn", /only applies when redshiftMode is serverless or cluster \(redshiftMode is sandbox\)/);
+    });
+
+    it("logRetentionDays: the load jobs' log groups, a retention CloudWatch Logs accepts", async () => {
+        expect((await load({})).logRetentionDays).to.equal(30);
+        expect((await load({ logRetentionDays: "365" })).logRetentionDays).to.equal(365);
+        await expectProblem({ logRetentionDays: "100" }, "logRetentionDays", /must be one of the values CloudWatch Logs accepts: 1, 3, 5/);
+    });
+
     it("takes the network keys all or none, and checks each", async () => {
         const found = await problems({ ...SERVERLESS, vpcId: NETWORK.vpcId, subnetId: NETWORK.subnetId });
         expect(found).to.have.length(2);
