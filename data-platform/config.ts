@@ -5,21 +5,28 @@ import { STACK_TAG_KEY, WORKLOAD_BOUNDARY_NAME } from "../bootstrap/names";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
 import { validatePipelines } from "../shared/pipeline/validate";
+import { isRedshiftBaseCapacity } from "../shared/redshift-sandbox";
 import { pipelines as declaredPipelines } from "../shared/pipelines";
 
 /** The config namespace of this project (`tracking-data-platform:<key>` in Pulumi.<stack>.yaml). */
 export const DATA_PLATFORM_NAMESPACE = "tracking-data-platform";
 
 /** How the Glue load job of each pipeline is started; see `JobTrigger`. */
-export const JOB_TRIGGERS = ["schedule", "crawler"] as const;
+export const JOB_TRIGGERS = ["new-data", "schedule", "crawler"] as const;
 /**
  * What starts each pipeline's Glue load job. The job lists its own S3 prefix and reads only objects its
  * bookmark has not seen, so it does not depend on the crawler: the S3 crawler keeps the catalog of the
  * landed data (partitions, schema changes) for users and Athena.
  *
- * - `schedule` (default): the job runs on `jobSchedule` (every 5 minutes). Latency: Firehose's buffer
- *   plus up to 5 minutes plus the run. Cost: a job run (2 G.1X workers, 1-minute minimum billing) every
- *   5 minutes even when nothing arrived.
+ * - `new-data` (default): a pre-check (a Glue Python shell job of 1/16 DPU, data-platform/glue/load_precheck.py)
+ *   runs on `jobSchedule` (every 5 minutes) and starts the job only when objects were written to the
+ *   pipeline's prefix since its last successful run; it also registers their hour folders as partitions of
+ *   the landing table, so the S3 crawler is only a safety crawl. Latency as `schedule` (the Spark run still
+ *   lists after it starts); cost: a pre-check run (about $0.0005) every 5 minutes, and a job run (2 G.1X
+ *   workers, 1-minute minimum) and a Redshift wake-up only when something landed.
+ * - `schedule`: the job runs on `jobSchedule` whatever landed. Latency: Firehose's buffer plus up to 5
+ *   minutes plus the run. Cost: a job run (2 G.1X workers, 1-minute minimum billing) every 5 minutes even
+ *   when nothing arrived.
  * - `crawler`: the job runs when the S3 crawler SUCCEEDED (a conditional trigger), for users who want the
  *   catalog refreshed before each load; data then loads once per crawl (hourly by default), and shortening
  *   the crawl interval costs a crawl (10-minute minimum billing) each time.
@@ -52,7 +59,7 @@ export interface SandboxRedshift {
     readonly database: string;
     readonly port: number;
     readonly adminUsername: string;
-    /** Redshift Processing Units, 8-512 in steps of 8. */
+    /** Redshift Processing Units: 4, or 8-512 in steps of 8. */
     readonly baseCapacity: number;
     /** With a configured VPC: the workgroup's subnets (Redshift Serverless needs 3 in 3 AZs). */
     readonly subnetIds?: readonly string[];
@@ -188,15 +195,23 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
     /** `glueTempExpirationDays` (default 7): Glue TempDir objects are deleted after this many days. */
     const glueTemp = reader.integer("glueTempExpirationDays", { min: 1, max: 365 }, 7);
 
-    /** `s3CrawlerSchedule` (default `cron(15 * * * ? *)`, hourly at :15): the incremental S3 crawl. */
-    const s3CrawlerSchedule = reader.optionalString("s3CrawlerSchedule", GLUE_CRON_RULE) ?? "cron(15 * * * ? *)";
-    /** `jdbcCrawlerSchedule` (default `cron(0 3 * * ? *)`, daily): the Redshift-table crawl (catalog for users). */
-    const jdbcCrawlerSchedule = reader.optionalString("jdbcCrawlerSchedule", GLUE_CRON_RULE) ?? "cron(0 3 * * ? *)";
-    /** `jobTrigger` (default `schedule`): `schedule` or `crawler`; see `JobTrigger` for the trade-off. */
-    const jobTrigger = reader.oneOf("jobTrigger", JOB_TRIGGERS, "schedule");
-    /** `jobSchedule` (default `cron(0/5 * * * ? *)`): when `jobTrigger` is `schedule`. */
+    /** `jobTrigger` (default `new-data`): `new-data`, `schedule` or `crawler`; see `JobTrigger` for the trade-off. */
+    const jobTrigger = reader.oneOf("jobTrigger", JOB_TRIGGERS, "new-data");
+    /**
+     * `s3CrawlerSchedule`: the incremental S3 crawl. Default with `jobTrigger: new-data`, whose pre-check
+     * registers each new hour partition, a weekly safety crawl (`cron(15 4 ? * SUN *)`); otherwise hourly at
+     * :15 (`cron(15 * * * ? *)`). Each crawl is billed at least 10 minutes of 2 DPUs.
+     */
+    const s3CrawlerSchedule = reader.optionalString("s3CrawlerSchedule", GLUE_CRON_RULE) ?? (jobTrigger === "new-data" ? "cron(15 4 ? * SUN *)" : "cron(15 * * * ? *)");
+    /**
+     * `jdbcCrawlerSchedule` (default `cron(0 3 ? * SUN *)`, weekly): the Redshift-table crawl (catalog for
+     * users). The tables change only when a deploy migrates them; run the crawler after such a deploy
+     * (`aws glue start-crawler --name tracking-<stack>-<pipeline>-redshift`) to see the change at once.
+     */
+    const jdbcCrawlerSchedule = reader.optionalString("jdbcCrawlerSchedule", GLUE_CRON_RULE) ?? "cron(0 3 ? * SUN *)";
+    /** `jobSchedule` (default `cron(0/5 * * * ? *)`): when `jobTrigger` is `new-data` (the checks) or `schedule` (the runs). */
     const configuredJobSchedule = reader.optionalString("jobSchedule", GLUE_CRON_RULE);
-    reader.check(!(jobTrigger === "crawler" && configuredJobSchedule !== undefined), "jobSchedule", "only applies when jobTrigger is schedule (with crawler the job runs after each S3 crawl)", configuredJobSchedule);
+    reader.check(!(jobTrigger === "crawler" && configuredJobSchedule !== undefined), "jobSchedule", "only applies when jobTrigger is new-data or schedule (with crawler the job runs after each S3 crawl)", configuredJobSchedule);
     const jobSchedule = configuredJobSchedule ?? "cron(0/5 * * * ? *)";
     /** `jobWorkers` (default 2, G.1X workers, 2-100). */
     const jobWorkers = reader.integer("jobWorkers", { min: 2, max: 100 }, 2);
@@ -308,9 +323,13 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
         /** `redshiftAdminUsername` (sandbox, default `tracking_admin`): the namespace's admin user. */
         const adminUsername = reader.optionalString("redshiftAdminUsername", USERNAME_RULE) ?? "tracking_admin";
         reader.check(adminUsername !== "admin" && adminUsername !== "rdsadmin", "redshiftAdminUsername", "must not be a name Redshift reserves (admin, rdsadmin)", adminUsername);
-        /** `redshiftBaseCapacity` (sandbox, default 8): RPUs, 8-512 in steps of 8. */
-        const baseCapacity = reader.integer("redshiftBaseCapacity", { min: 8, max: 512 }, 8);
-        reader.check(baseCapacity % 8 === 0, "redshiftBaseCapacity", "must be a multiple of 8", baseCapacity);
+        /**
+         * `redshiftBaseCapacity` (sandbox, default 4): RPUs, 4 or 8-512 in steps of 8 ("Compute capacity for
+         * Amazon Redshift Serverless": 4 RPU serves warehouses under 32 TB). The loads are billed per RPU for
+         * each active minute, so the smallest base halves every load's Redshift charge against 8.
+         */
+        const baseCapacity = reader.integer("redshiftBaseCapacity", { min: 4, max: 512 }, 4);
+        reader.check(isRedshiftBaseCapacity(baseCapacity), "redshiftBaseCapacity", "must be 4, or a multiple of 8 from 8 to 512", baseCapacity);
         /** `redshiftSubnetIds` (sandbox with `vpcId`): 3 subnets in 3 AZs for the workgroup. */
         const subnetIds = reader.object<unknown>("redshiftSubnetIds");
         let checkedSubnets: string[] | undefined;

@@ -22,7 +22,7 @@ import { GlueBadRowsAlarm } from "../shared/glue-bad-rows-alarm";
 import { GlueJobFailureAlarm } from "../shared/glue-job-alarm";
 import { GlueJobDashboard } from "../shared/glue-job-dashboard";
 import { GlueCrawlerPair, crawlerTableName } from "../shared/glue-crawler-pair";
-import { GlueJobScript } from "../shared/glue-job-script";
+import { GlueJobScript, glueScriptPath } from "../shared/glue-job-script";
 import { GlueLoadJob, jobLogGroupPrefix, RedshiftIamAccess, redshiftIamUrl } from "../shared/glue-load-job";
 import { GlueNetwork } from "../shared/glue-network";
 import { RedshiftReaderCredentials } from "../shared/redshift-reader-credentials";
@@ -283,6 +283,10 @@ async function main(): Promise<Record<string, unknown>> {
 
     // --- Per pipeline: catalog table and crawlers, load job and trigger; every job runs one uploaded script.
     const jobScript = new GlueJobScript("load-to-redshift", { bucket: { name: glueBucket.bucketName, arn: glueBucket.arn, ready: glueBucket.ready } });
+    const precheckScript =
+        config.jobTrigger === "new-data"
+            ? new GlueJobScript("load-precheck", { bucket: { name: glueBucket.bucketName, arn: glueBucket.arn, ready: glueBucket.ready }, scriptPath: glueScriptPath("load_precheck.py") })
+            : undefined;
     const glue: Record<string, PipelineGlue> = {};
     for (const p of pipelineNames) {
         const { def } = p;
@@ -339,7 +343,12 @@ async function main(): Promise<Record<string, unknown>> {
             timeoutMinutes: config.jobTimeoutMinutes,
             maxRetries: config.jobMaxRetries,
             logRetentionDays: config.logRetentionDays,
-            trigger: config.jobTrigger === "schedule" ? { kind: "schedule", schedule: config.jobSchedule } : { kind: "crawler", crawlerName: crawlers.s3CrawlerName },
+            trigger:
+                config.jobTrigger === "new-data" && precheckScript
+                    ? { kind: "new-data", schedule: config.jobSchedule, script: precheckScript, table: { databaseName: landedDatabase.name, tableName: crawlers.tableName } }
+                    : config.jobTrigger === "crawler"
+                      ? { kind: "crawler", crawlerName: crawlers.s3CrawlerName }
+                      : { kind: "schedule", schedule: config.jobSchedule },
         });
         glue[def.name] = { crawlers, job };
     }
@@ -354,7 +363,8 @@ async function main(): Promise<Record<string, unknown>> {
         displayName: `Tracking ${stack} data platform`,
     });
     const jobFailures = new GlueJobFailureAlarm("glue-job-failed", {
-        jobNames: pipelineNames.map((p) => glue[p.def.name].job.jobName),
+        // A failing pre-check stops the loads as surely as a failing load: both notify.
+        jobNames: pipelineNames.flatMap((p) => [glue[p.def.name].job.jobName, ...(glue[p.def.name].job.precheckJob ? [glue[p.def.name].job.precheckJob!.name] : [])]),
         topicArn: alarmTopic.topicArn,
         ruleName: resourceName(stack, "glue-job-failed"),
         // An existing topic's policy is its owner's; see tracking-data-platform:alarmTopicArn.

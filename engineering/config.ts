@@ -115,7 +115,10 @@ export interface EngineeringConfig {
  *   plan's and the stage's throttle; at most the account's default 10,000 rps / 5,000 burst.
  * - `apiQuotaLimit` (1-1,000,000,000 requests, default 5,000,000) per `apiQuotaPeriod` (DAY, WEEK or MONTH,
  *   default DAY). A batch request counts once, whatever its record count.
- * - `apiTracing` (default true): X-Ray tracing on the stage (Security Hub APIGateway.3).
+ * - `apiTracing` (default false): X-Ray tracing on the stage (Security Hub APIGateway.3, low severity). Off
+ *   by default: API Gateway traces with X-Ray's default sampling rule (the first request each second, then
+ *   5%; "Configuring sampling rules"), so at low traffic every request is a trace billed at $5 per million,
+ *   more than the stream costs, while the access logs already record each request. Turn it on to debug.
  * - `logRetentionDays` (default 30): API access logs and Firehose error logs; one of LOG_RETENTION_DAYS.
  * - `customDomainName` + `hostedZoneId` (optional, both or neither): a custom domain with an ACM
  *   certificate validated through that Route 53 zone.
@@ -177,7 +180,7 @@ export function loadEngineeringConfig(): EngineeringConfig {
     const burstLimit = reader.integer("apiBurstLimit", { min: 1, max: 5000 }, 200);
     const quotaLimit = reader.integer("apiQuotaLimit", { min: 1, max: 1_000_000_000 }, 5_000_000);
     const quotaPeriod = reader.oneOf<ApiQuotaPeriod>("apiQuotaPeriod", API_QUOTA_PERIODS, "DAY");
-    const tracing = reader.boolean("apiTracing", true);
+    const tracing = reader.boolean("apiTracing", false);
 
     const logRetentionDays = reader.integer("logRetentionDays", { min: 1, max: 3653 }, 30);
     reader.check((LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays), "logRetentionDays", `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`, String(logRetentionDays));

@@ -22,6 +22,11 @@ export function defaultGlueScriptPath(from: string = __dirname): string {
     }
 }
 
+/** The repository's copy of another script beside the load job's, e.g. `load_precheck.py`. */
+export function glueScriptPath(file: string, from: string = __dirname): string {
+    return path.join(path.dirname(defaultGlueScriptPath(from)), file);
+}
+
 export interface GlueJobScriptArgs {
     /**
      * The Glue bucket (scripts and TempDirs), in this account, and what the upload waits for: the bucket's

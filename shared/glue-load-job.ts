@@ -11,7 +11,28 @@ import { glueArn, glueCatalogArn, glueLogStatements, GlueRoleScope, GlueServiceR
  * (Athena, the partitions) refreshed before each load; it loads once per crawl, so latency is the crawl
  * interval.
  */
-export type GlueLoadJobTrigger = { readonly kind: "schedule"; readonly schedule: string } | { readonly kind: "crawler"; readonly crawlerName: pulumi.Input<string> };
+export type GlueLoadJobTrigger =
+    | { readonly kind: "schedule"; readonly schedule: string }
+    | { readonly kind: "crawler"; readonly crawlerName: pulumi.Input<string> }
+    | {
+          /**
+           * A pre-check (a Glue Python shell job, data-platform/glue/load_precheck.py) runs on the schedule and
+           * starts the load job only when an object was written since the last successful load, registering the
+           * new hour folders as partitions of the landing table.
+           */
+          readonly kind: "new-data";
+          readonly schedule: string;
+          /** The uploaded pre-check script ({@link GlueJobScript} of load_precheck.py). */
+          readonly script: { readonly s3Uri: pulumi.Input<string>; readonly objectArn: pulumi.Input<string> };
+          /** The landing table the pre-check adds hour partitions to. */
+          readonly table: { readonly databaseName: pulumi.Input<string>; readonly tableName: pulumi.Input<string> };
+      };
+
+/**
+ * DPUs of the pre-check: the smallest a Python shell job takes (1/16 DPU), billed per second with a
+ * 1-minute minimum ("AWS Glue pricing").
+ */
+export const PRECHECK_MAX_CAPACITY = 0.0625;
 
 /**
  * The prefix of a load job's own log groups (`<prefix>/error`, `<prefix>/output`), passed as Glue 5.0's
@@ -97,8 +118,9 @@ export interface GlueLoadJobArgs {
     readonly timeoutMinutes: number;
     readonly maxRetries: number;
     /**
-     * A schedule (the default, every 5 minutes), or the S3 crawler succeeding. The job reads S3 directly, so
-     * the crawler trigger only makes sense for users who want the catalog refreshed before each load.
+     * A pre-check on a schedule that starts the job only when there is new data (`new-data`), a plain schedule,
+     * or the S3 crawler succeeding. The job reads S3 directly, so the crawler trigger only makes sense for users
+     * who want the catalog refreshed before each load.
      */
     readonly trigger: GlueLoadJobTrigger;
 }
@@ -108,17 +130,23 @@ export interface GlueLoadJobArgs {
  * {@link GlueJobScript}) run as a Glue 5.0 Spark job (G.1X, bookmarks on so each landed file loads once, metrics,
  * one run at a time so two runs never merge the same batch, a timeout and retries that are safe because
  * the script loads through a staging table and a merge on the merge key), its role limited to this
- * pipeline's prefix and TempDir and the one script, and the trigger that starts it.
+ * pipeline's prefix and TempDir and the one script, and the trigger that starts it. With the `new-data`
+ * trigger the schedule starts a pre-check instead (a Python shell job of 1/16 DPU, as the same role), which
+ * starts the Spark job only when objects were written since its last successful run: an idle pipeline
+ * starts no Spark and wakes no Redshift.
  *
  * The job reads its landing prefix straight from S3 (`--source_path`), with a job bookmark on the objects'
  * modification times, not through the crawler's catalog table: the table's hourly partitions exist only
  * once the S3 crawler has registered them, so every new hour would wait for the next crawl. The column
  * types come from the pipeline definition (`--column_mapping`); the crawler and its table stay for users
- * (Athena, the catalog), and the job role has no catalog permissions on the landed data.
+ * (Athena, the catalog). The job itself has no catalog permissions on the landed data; with the pre-check,
+ * the role may add partitions to the landing table (GetTable, BatchCreatePartition) for the pre-check.
  */
 export class GlueLoadJob extends pulumi.ComponentResource {
     readonly job: aws.glue.Job;
     readonly trigger: aws.glue.Trigger;
+    /** The pre-check job the trigger starts, with the `new-data` trigger. */
+    readonly precheckJob?: aws.glue.Job;
     readonly role: GlueServiceRole;
     /** The job's `error` and `output` log groups. */
     readonly logGroups: aws.cloudwatch.LogGroup[];
@@ -137,7 +165,7 @@ export class GlueLoadJob extends pulumi.ComponentResource {
         if (!args.target.columnMapping.some((column) => column.target === args.target.mergeKey)) {
             throw new Error(`GlueLoadJob ${name}: target.mergeKey "${args.target.mergeKey}" is not a target column of the column mapping`);
         }
-        if (args.trigger.kind === "schedule" && !/^cron\(.+\)$/.test(args.trigger.schedule)) {
+        if ((args.trigger.kind === "schedule" || args.trigger.kind === "new-data") && !/^cron\(.+\)$/.test(args.trigger.schedule)) {
             throw new Error(`GlueLoadJob ${name}: trigger.schedule must be a cron(...) expression (got "${args.trigger.schedule}")`);
         }
 
@@ -157,6 +185,7 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             throw new Error(`GlueLoadJob ${name}: badRowsPrefix must be a folder ending in "/" outside source.prefix and not containing it (got "${args.badRowsPrefix}")`);
         }
 
+        const precheck = args.trigger.kind === "new-data" ? args.trigger : undefined;
         const landingObjects = pulumi.interpolate`${args.source.bucketArn}/${args.source.prefix}*`;
         const tempObjects = pulumi.interpolate`${args.glueBucket.arn}/${this.tempPrefix}*`;
         const statements: PolicyStatementInput[] = [
@@ -170,7 +199,7 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             },
             // Rows that fail the checks, written with PutObject by the job's own code (boto3), one object per partition.
             { Sid: "WriteBadRows", Effect: "Allow", Action: ["s3:PutObject"], Resource: [pulumi.interpolate`${args.source.bucketArn}/${args.badRowsPrefix}*`] },
-            { Sid: "ReadJobScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [args.script.objectArn] },
+            { Sid: "ReadJobScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [args.script.objectArn, ...(precheck ? [precheck.script.objectArn] : [])] },
             { Sid: "UseTempDir", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: [tempObjects] },
             {
                 Sid: "ListTempDir",
@@ -201,6 +230,18 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             allow("WriteOwnLogs", ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], ["error", "output"].flatMap((kind) => [logGroupArn(kind), `${logGroupArn(kind)}:*`])),
             ...glueLogStatements(args.scope),
             ...glueVpcStatements(args.scope),
+            ...(precheck
+                ? [
+                      // The pre-check runs as this role: it reads the job's runs and starts it ("Job runs" API).
+                      { Sid: "PrecheckStartsLoad", Effect: "Allow" as const, Action: ["glue:GetJobRuns", "glue:StartJobRun"], Resource: [glueArn(args.scope, "job", jobName)] },
+                      {
+                          Sid: "PrecheckRegistersPartitions",
+                          Effect: "Allow" as const,
+                          Action: ["glue:BatchCreatePartition", "glue:GetTable"],
+                          Resource: [glueCatalogArn(args.scope), glueArn(args.scope, "database", precheck.table.databaseName), glueArn(args.scope, "table", precheck.table.databaseName, precheck.table.tableName)],
+                      },
+                  ]
+                : []),
         ];
         this.role = new GlueServiceRole(`${name}-job`, {
             roleName: args.roleName,
@@ -245,8 +286,40 @@ export class GlueLoadJob extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [this.role.policy, ...this.logGroups] });
 
         const triggerName = `${args.namePrefix}-load`;
+        if (args.trigger.kind === "new-data") {
+            this.precheckJob = new aws.glue.Job(`${name}-precheck`, {
+                name: `${jobName}-precheck`,
+                description: `Starts ${jobName} only when ${args.source.prefix} holds objects written since its last successful run; registers their hour partitions`,
+                roleArn: this.role.arn,
+                command: { name: "pythonshell", pythonVersion: "3.9", scriptLocation: args.trigger.script.s3Uri },
+                glueVersion: "3.0",
+                maxCapacity: PRECHECK_MAX_CAPACITY,
+                timeout: 5,
+                maxRetries: 0,
+                executionProperty: { maxConcurrentRuns: 1 },
+                securityConfiguration: args.securityConfigurationName,
+                defaultArguments: {
+                    "--job-language": "python",
+                    "--job_name": jobName,
+                    "--bucket": args.source.bucketName,
+                    "--prefix": args.source.prefix,
+                    "--database": args.trigger.table.databaseName,
+                    "--table": args.trigger.table.tableName,
+                    "--aws_region": args.scope.region,
+                },
+            }, { parent: this, dependsOn: [this.role.policy] });
+        }
         this.trigger =
-            args.trigger.kind === "schedule"
+            args.trigger.kind === "new-data"
+                ? new aws.glue.Trigger(name, {
+                      name: triggerName,
+                      description: `Checks ${args.source.prefix} for new objects on ${args.trigger.schedule}; the check starts ${jobName}`,
+                      type: "SCHEDULED",
+                      schedule: args.trigger.schedule,
+                      actions: [{ jobName: (this.precheckJob as aws.glue.Job).name }],
+                      startOnCreation: true,
+                  }, { parent: this, dependsOn: args.target.tableCreatedBy })
+                : args.trigger.kind === "schedule"
                 ? new aws.glue.Trigger(name, {
                       name: triggerName,
                       description: `Starts ${args.namePrefix}-load on ${args.trigger.schedule}`,
@@ -265,6 +338,6 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                   }, { parent: this, dependsOn: args.target.tableCreatedBy });
 
         this.jobName = this.job.name;
-        this.registerOutputs({ jobName: this.jobName, triggerName: this.trigger.name, roleArn: this.role.arn });
+        this.registerOutputs({ jobName: this.jobName, triggerName: this.trigger.name, roleArn: this.role.arn, precheckJobName: this.precheckJob?.name });
     }
 }

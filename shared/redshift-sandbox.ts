@@ -1,12 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * Base capacities a Redshift Serverless workgroup accepts: 4 RPU (warehouses under 32 TB), or 8 to 512 in
+ * steps of 8 ("Compute capacity for Amazon Redshift Serverless"; 512-1024 in steps of 32 only in some regions).
+ */
+export function isRedshiftBaseCapacity(rpu: number): boolean {
+    return Number.isInteger(rpu) && (rpu === 4 || (rpu >= 8 && rpu <= 512 && rpu % 8 === 0));
+}
+
 export interface RedshiftSandboxArgs {
     /** Prefix of every AWS name, e.g. `tracking-dev`. */
     readonly namePrefix: string;
     readonly database: string;
     readonly adminUsername: string;
-    /** Redshift Processing Units, 8-512 in steps of 8. */
+    /** Redshift Processing Units: 4, or 8-512 in steps of 8 ({@link isRedshiftBaseCapacity}). */
     readonly baseCapacity: number;
     readonly port: number;
     /** At least 3 subnets in 3 Availability Zones (a Redshift Serverless requirement). */
@@ -38,8 +46,8 @@ export class RedshiftSandbox extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedshiftSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:RedshiftSandbox", name, {}, opts);
-        if (args.baseCapacity < 8 || args.baseCapacity > 512 || args.baseCapacity % 8 !== 0) {
-            throw new Error(`RedshiftSandbox ${name}: baseCapacity must be 8-512 in steps of 8 (got ${args.baseCapacity})`);
+        if (!isRedshiftBaseCapacity(args.baseCapacity)) {
+            throw new Error(`RedshiftSandbox ${name}: baseCapacity must be 4, or 8-512 in steps of 8 (got ${args.baseCapacity})`);
         }
 
         this.namespace = new aws.redshiftserverless.Namespace(name, {

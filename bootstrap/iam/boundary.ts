@@ -18,7 +18,7 @@
 import type { AccountRole } from "../config";
 import { document, PolicyDocument, PolicyStatement } from "./document";
 import { FIREHOSE_ACL_ACTION, FIREHOSE_ACL_CONDITION } from "../../shared/firehose-landing-access";
-import { LOAD_METRICS_NAMESPACE } from "../../shared/naming";
+import { LOAD_METRICS_NAMESPACE, NAME_PREFIX } from "../../shared/naming";
 import { arn, perStack, Scope } from "./scope";
 
 /** The services whose actions each account's workload roles may ever be granted. */
@@ -102,6 +102,10 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
             [glue("catalog"), ...glueNames.flatMap((p) => [glue(`database/${p}*`), glue(`table/${p}*/*`), glue(`userDefinedFunction/${p}*/*`)])],
         ),
         allow("GlueConnections", ["glue:GetConnection"], [glue("catalog"), ...perStack(scope, (p) => glue(`connection/${p}*`))]),
+        // A load job's pre-check reads the job's runs and starts it (shared/glue-load-job.ts, `new-data`); only the
+        // data-platform account has Glue jobs. One pattern for every stack's jobs (the deployer creates jobs only
+        // as `tracking-<stack>-*`): a pattern per stack would put this document over IAM's 6,144 characters.
+        ...(role === "data-platform" ? [allow("GlueJobRuns", ["glue:GetJobRuns", "glue:StartJobRun"], [glue(`job/${NAME_PREFIX}-*`)])] : []),
         // No resource type for these.
         allow("GlueJobBookmarksAndSecurity", ["glue:GetJobBookmark", "glue:GetSecurityConfiguration"], ["*"]),
         // Glue connections in a VPC: the job's role creates and removes its network interfaces.

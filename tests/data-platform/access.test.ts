@@ -259,12 +259,22 @@ describe("data-platform: access to the landed data, simulated over the planned p
             }
         });
 
-        it("the load job has no catalog permissions on the landed data: it reads S3 directly, and uses only its Redshift connection", async () => {
-            for (const def of pipelines) {
+        it("the load job reads S3 directly and uses only its Redshift connection; its pre-check may add partitions to its own table and start its own job", async () => {
+            for (const [index, def] of pipelines.entries()) {
                 const role = jobRole(def.name);
                 const own = catalogOf(def.name);
+                const other = catalogOf(pipelines[(index + 1) % pipelines.length].name);
                 const request = (action: string, resource: string) => ({ principal: arnOf(role), action, resource, resourceAccount: dataAccount });
-                for (const action of ["glue:GetTable", "glue:GetPartitions", "glue:GetPartition", "glue:BatchGetPartition", "glue:UpdateTable"]) {
+                for (const action of ["glue:GetTable", "glue:BatchCreatePartition"]) {
+                    expect(await ask(role, request(action, glueTable(own.database, own.table))), `${def.name} ${action}`).to.equal("Allowed");
+                    if (pipelines.length > 1) expect(await ask(role, request(action, glueTable(other.database, other.table))), `${def.name} ${action} on another table`).to.equal("ImplicitlyDenied");
+                }
+                const ownJob = `arn:aws:glue:${region}:${dataAccount}:job/${resourceName(dp.stack, def.name)}-load`;
+                for (const action of ["glue:GetJobRuns", "glue:StartJobRun"]) {
+                    expect(await ask(role, request(action, ownJob)), `${def.name} ${action}`).to.equal("Allowed");
+                    expect(await ask(role, request(action, `${ownJob}-precheck`)), `${def.name} ${action} on its pre-check`).to.equal("ImplicitlyDenied");
+                }
+                for (const action of ["glue:GetPartitions", "glue:GetPartition", "glue:BatchGetPartition", "glue:UpdateTable", "glue:BatchDeletePartition"]) {
                     expect(await ask(role, request(action, glueTable(own.database, own.table))), `${def.name} ${action}`).to.equal("ImplicitlyDenied");
                 }
                 expect(await ask(role, request("glue:GetDatabase", `arn:aws:glue:${region}:${dataAccount}:database/${own.database}`)), `${def.name} GetDatabase`).to.equal("ImplicitlyDenied");
@@ -274,7 +284,7 @@ describe("data-platform: access to the landed data, simulated over the planned p
                     .flatMap((p) => p.policy.Statement)
                     .flatMap((statement) => [statement.Action ?? []].flat())
                     .filter((action) => String(action).startsWith("glue:"));
-                expect(glueActions, `${def.name}: every Glue action of the job role`).to.deep.equal(["glue:GetConnection"]);
+                expect(glueActions.sort(), `${def.name}: every Glue action of the job role`).to.deep.equal(["glue:BatchCreatePartition", "glue:GetConnection", "glue:GetJobRuns", "glue:GetTable", "glue:StartJobRun"]);
             }
         });
 

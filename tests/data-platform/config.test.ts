@@ -48,9 +48,9 @@ describe("data-platform: stack configuration", () => {
             workloadBoundaryArn: "arn:aws:iam::222222222222:policy/tracking-workload-boundary",
             protectStatefulResources: true,
             lifecycleDays: { landing: 730, raw: 365, noncurrentVersions: 30, glueTemp: 7 },
-            s3CrawlerSchedule: "cron(15 * * * ? *)",
-            jdbcCrawlerSchedule: "cron(0 3 * * ? *)",
-            jobTrigger: "schedule",
+            s3CrawlerSchedule: "cron(15 4 ? * SUN *)",
+            jdbcCrawlerSchedule: "cron(0 3 ? * SUN *)",
+            jobTrigger: "new-data",
             jobSchedule: "cron(0/5 * * * ? *)",
             jobWorkers: 2,
             jobTimeoutMinutes: 30,
@@ -58,7 +58,7 @@ describe("data-platform: stack configuration", () => {
             network: undefined,
             alarms: {},
         });
-        expect(config.redshift).to.deep.equal({ mode: "sandbox", database: "dev", port: 5439, adminUsername: "tracking_admin", baseCapacity: 8, subnetIds: undefined });
+        expect(config.redshift).to.deep.equal({ mode: "sandbox", database: "dev", port: 5439, adminUsername: "tracking_admin", baseCapacity: 4, subnetIds: undefined });
         expect(config.pipelines).to.equal(pipelines);
     });
 
@@ -113,6 +113,9 @@ describe("data-platform: stack configuration", () => {
         expect(cluster.redshift).to.deep.include({ mode: "cluster", clusterIdentifier: "warehouse-1" });
         const crawler = await load({ jobTrigger: "crawler", jobWorkers: "10", protectStatefulResources: "false" });
         expect(crawler).to.deep.include({ jobTrigger: "crawler", jobWorkers: 10, protectStatefulResources: false });
+        // Without the pre-check registering new hours, the S3 crawler does, hourly.
+        expect(crawler.s3CrawlerSchedule).to.equal("cron(15 * * * ? *)");
+        expect((await load({ jobTrigger: "schedule" })).s3CrawlerSchedule).to.equal("cron(15 * * * ? *)");
     });
 
     it("a key the project does not know is an error naming the nearest valid key, even beside a mode's keys", async () => {
@@ -170,8 +173,8 @@ describe("data-platform: stack configuration", () => {
         await expectProblem({ jobSchedule: "rate(5 minutes)" }, "jobSchedule", /must be a Glue cron expression with six fields/);
         await expectProblem({ s3CrawlerSchedule: "cron(0 * * * *)" }, "s3CrawlerSchedule", /six fields/);
         await expectProblem({ jdbcCrawlerSchedule: "daily" }, "jdbcCrawlerSchedule", /six fields/);
-        await expectProblem({ jobTrigger: "event" }, "jobTrigger", /must be one of schedule, crawler/);
-        await expectProblem({ jobTrigger: "crawler", jobSchedule: "cron(0/5 * * * ? *)" }, "jobSchedule", /only applies when jobTrigger is schedule/);
+        await expectProblem({ jobTrigger: "event" }, "jobTrigger", /must be one of new-data, schedule, crawler/);
+        await expectProblem({ jobTrigger: "crawler", jobSchedule: "cron(0/5 * * * ? *)" }, "jobSchedule", /only applies when jobTrigger is new-data or schedule/);
     });
 
     it("requires a Redshift mode, and each mode's own keys (naming the key and the mode)", async () => {
@@ -195,7 +198,8 @@ describe("data-platform: stack configuration", () => {
         await expectProblem({ ...SERVERLESS, redshiftWorkgroupName: "Analytics!" }, "redshiftWorkgroupName", /Redshift Serverless workgroup name/);
         await expectProblem({ redshiftDatabase: "Dev-DB" }, "redshiftDatabase", /lowercase Redshift database name/);
         await expectProblem({ redshiftPort: "80" }, "redshiftPort", /integer from 1150 to 65535/);
-        await expectProblem({ redshiftBaseCapacity: "12" }, "redshiftBaseCapacity", /must be a multiple of 8/);
+        await expectProblem({ redshiftBaseCapacity: "12" }, "redshiftBaseCapacity", /must be 4, or a multiple of 8 from 8 to 512/);
+        await expectProblem({ redshiftBaseCapacity: "6" }, "redshiftBaseCapacity", /must be 4, or a multiple of 8 from 8 to 512/);
         await expectProblem({ redshiftAdminUsername: "admin" }, "redshiftAdminUsername", /must not be a name Redshift reserves/);
     });
 

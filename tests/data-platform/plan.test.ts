@@ -23,6 +23,11 @@ import { DATA_PLATFORM, devPlan, finalPlan, firstDeployPass, ofType, TYPES } fro
 
 type Inputs = Record<string, unknown>;
 const inputsOf = (resource: PlannedResource) => resource.inputs as Inputs;
+const crawlerIn = (plan: StackPlan, predicate: (r: PlannedResource) => boolean): PlannedResource => {
+    const found = ofType(plan, TYPES.crawler).filter(predicate);
+    expect(found).to.have.length(1);
+    return found[0];
+};
 
 describe("data-platform: the planned stack (npm run plan)", function () {
     let dp: StackPlan;
@@ -77,7 +82,10 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                 const script = one(TYPES.bucketObject, (i) => `s3://${i.bucket}/${i.key}` === command.scriptLocation, `the object at ${command.scriptLocation}`);
                 expect(inputsOf(script).source).to.deep.equal({ $asset: GLUE_SCRIPT_REPO_PATH });
                 expect(inputsOf(script).key, "one script for every pipeline, not a copy each").to.equal("scripts/load_to_redshift.py");
-                expect(ofType(dp, TYPES.bucketObject), "the stack uploads one object").to.have.length(1);
+                expect(ofType(dp, TYPES.bucketObject).map((o) => inputsOf(o).key).sort(), "the stack uploads the load script and the pre-check's, once each").to.deep.equal([
+                    "scripts/load_precheck.py",
+                    "scripts/load_to_redshift.py",
+                ]);
                 expect(inputs).to.deep.include({ glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 2, maxRetries: 1, timeout: 30, executionProperty: { maxConcurrentRuns: 1 } });
                 expect(inputs.connections).to.deep.equal([dp.outputs.glueConnectionName]);
                 expect(inputs.securityConfiguration).to.equal(resourceName(dp.stack, "glue"));
@@ -124,10 +132,35 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                 expect((inputsOf(crawler).s3Targets as { path: string }[])[0].path, "the job reads what the crawler catalogs").to.equal(args["--source_path"]);
             });
 
-            it("has one trigger starting the job every 5 minutes", () => {
-                const triggers = ofType(dp, TYPES.trigger).filter((t) => (inputsOf(t).actions as { jobName: string }[]).some((a) => a.jobName === `${prefix()}-load`));
+            it("starts no Spark on the clock: every 5 minutes a pre-check starts the load job only when something landed", () => {
+                const startsLoad = ofType(dp, TYPES.trigger).filter((t) => (inputsOf(t).actions as { jobName: string }[]).some((a) => a.jobName === `${prefix()}-load`));
+                expect(startsLoad, "no trigger starts the load job itself").to.deep.equal([]);
+                const precheck = one(TYPES.job, (i) => i.name === `${prefix()}-load-precheck`, "pre-check job");
+                const inputs = inputsOf(precheck);
+                expect(inputs.command).to.deep.include({ name: "pythonshell", pythonVersion: "3.9" });
+                expect(inputs).to.deep.include({ glueVersion: "3.0", maxCapacity: 0.0625, maxRetries: 0, executionProperty: { maxConcurrentRuns: 1 }, securityConfiguration: resourceName(dp.stack, "glue") });
+                expect(inputs.connections, "no VPC: it calls S3 and Glue only").to.equal(undefined);
+                const load = one(TYPES.job, (i) => i.name === `${prefix()}-load`, "load job");
+                expect(inputs.roleArn, "it runs as the load job's role").to.equal(inputsOf(load).roleArn);
+                const script = (inputs.command as { scriptLocation: string }).scriptLocation;
+                expect(script).to.equal(`s3://${dp.outputs.glueBucketName}/scripts/load_precheck.py`);
+                const table = one(TYPES.catalogTable, (i) => i.name === crawlerTableName(`${def.name}/`), "catalog table");
+                expect(inputs.defaultArguments).to.deep.include({
+                    "--job_name": `${prefix()}-load`,
+                    "--bucket": dp.outputs.landingBucketName,
+                    "--prefix": `${def.name}/`,
+                    "--database": inputsOf(table).databaseName,
+                    "--table": inputsOf(table).name,
+                    "--aws_region": dp.region,
+                });
+                // The prefix the pre-check lists is the one the load job reads.
+                expect(`s3://${dp.outputs.landingBucketName}/${def.name}/`).to.equal((inputsOf(load).defaultArguments as Record<string, string>)["--source_path"]);
+                const triggers = ofType(dp, TYPES.trigger).filter((t) => (inputsOf(t).actions as { jobName: string }[]).some((a) => a.jobName === `${prefix()}-load-precheck`));
                 expect(triggers).to.have.length(1);
                 expect(inputsOf(triggers[0])).to.deep.include({ type: "SCHEDULED", schedule: "cron(0/5 * * * ? *)", startOnCreation: true });
+                // The crawlers run on change, not on the clock: the pre-check registers new hours; both crawl weekly as a safety net.
+                const crawlers = ofType(dp, TYPES.crawler).filter((c) => String(inputsOf(c).name).startsWith(`${prefix()}-`));
+                for (const crawler of crawlers) expect(inputsOf(crawler).schedule, String(inputsOf(crawler).name)).to.match(/^cron\(\S+ \S+ \? \* SUN \*\)$/);
             });
 
             it("keeps its Redshift table through the Data API table provider, recording the declaration's version", () => {
@@ -239,6 +272,26 @@ describe("data-platform: the planned stack (npm run plan)", function () {
     it("finds the job script in the repository from the compiled component", () => {
         expect(defaultGlueScriptPath()).to.equal(path.join(repoRoot(), GLUE_SCRIPT_REPO_PATH));
         expect(() => defaultGlueScriptPath("/")).to.throw(/was not found in any folder above \//);
+    });
+
+    it("no scheduled trigger of the stack starts a Spark job: an idle pipeline starts none", () => {
+        const spark = new Set(ofType(dp, TYPES.job).filter((j) => (inputsOf(j).command as { name: string }).name === "glueetl").map((j) => inputsOf(j).name));
+        const scheduled = ofType(dp, TYPES.trigger).filter((t) => inputsOf(t).type === "SCHEDULED");
+        expect(scheduled.length).to.equal(pipelines.length);
+        for (const trigger of scheduled) for (const action of inputsOf(trigger).actions as { jobName: string }[]) expect(spark.has(action.jobName), action.jobName).to.equal(false);
+    });
+
+    it("starts each job on the schedule itself, with no pre-check, when jobTrigger is schedule", async () => {
+        const result = await runPlan({ stack: "dev", write: false, configOverrides: { [DATA_PLATFORM]: { "tracking-data-platform:jobTrigger": "schedule", "tracking-data-platform:s3CrawlerSchedule": undefined } } });
+        const plan = finalPlan(result, DATA_PLATFORM);
+        expect(ofType(plan, TYPES.job).filter((j) => (inputsOf(j).command as { name: string }).name === "pythonshell")).to.deep.equal([]);
+        for (const def of pipelines) {
+            const triggers = ofType(plan, TYPES.trigger).filter((t) => (inputsOf(t).actions as { jobName: string }[]).some((a) => a.jobName === `${resourceName(plan.stack, def.name)}-load`));
+            expect(triggers).to.have.length(1);
+            expect(inputsOf(triggers[0])).to.deep.include({ type: "SCHEDULED", schedule: "cron(0/5 * * * ? *)" });
+            const s3 = crawlerIn(plan, (c) => inputsOf(c).name === `${resourceName(plan.stack, def.name)}-s3`);
+            expect(inputsOf(s3).schedule, "without the pre-check the S3 crawler registers the hours, hourly").to.equal("cron(15 * * * ? *)");
+        }
     });
 
     it("starts each job after its S3 crawler instead, when jobTrigger is crawler", async () => {

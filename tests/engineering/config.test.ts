@@ -38,7 +38,7 @@ describe("engineering: stack configuration", () => {
             workloadBoundaryArn: "arn:aws:iam::111111111111:policy/tracking-workload-boundary",
             stream: { mode: "ON_DEMAND", retentionHours: 24 },
             firehose: { bufferSeconds: 60, bufferMiB: 64, compression: "GZIP", rawBackup: false },
-            api: { stageName: "v1", rateLimit: 100, burstLimit: 200, quotaLimit: 5_000_000, quotaPeriod: "DAY", tracing: true },
+            api: { stageName: "v1", rateLimit: 100, burstLimit: 200, quotaLimit: 5_000_000, quotaPeriod: "DAY", tracing: false },
             logRetentionDays: 30,
             quotas: { apiResources: 300, onDemandStreams: 50 },
             alarms: {
@@ -196,7 +196,7 @@ describe("engineering: stack configuration", () => {
         });
 
         it("checks the stage name and the tracing switch", async () => {
-            expect((await load({ apiStageName: "prod", apiTracing: "false" })).api).to.include({ stageName: "prod", tracing: false });
+            expect((await load({ apiStageName: "prod", apiTracing: "true" })).api).to.include({ stageName: "prod", tracing: true });
             await expectProblem({ apiStageName: "v 1" }, `${NS}:apiStageName`, /letters, digits/);
             await expectProblem({ apiTracing: "on" }, `${NS}:apiTracing`, /must be true or false/);
         });

@@ -153,7 +153,7 @@ describe("Glue job load_to_redshift.py", function () {
     it("compiles with python3 -m py_compile", function () {
         const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "py-compile-"));
         try {
-            const result = python(["-m", "py_compile", jobScript], undefined, cacheDir);
+            const result = python(["-m", "py_compile", jobScript, path.join(glueDir, "load_precheck.py")], undefined, cacheDir);
             expect(result.status, result.stderr).to.equal(0);
         } finally {
             fs.rmSync(cacheDir, { recursive: true, force: true });

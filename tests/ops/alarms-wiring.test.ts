@@ -244,7 +244,10 @@ describe("alarms wiring: every pipeline's alarms and dashboards in the plan", fu
     describe("data-platform", () => {
         it("notifies failed, timed-out and errored runs of every planned Glue job through one rule to the stack's topic", () => {
             const jobs = ofType(dp, TYPES.job).map((j) => str(j.outputs.name)).sort();
-            expect(jobs, "a load job per pipeline").to.have.length(pipelines.length);
+            const spark = ofType(dp, TYPES.job).filter((j) => (j.inputs.command as { name: string }).name === "glueetl");
+            expect(spark, "a load job per pipeline").to.have.length(pipelines.length);
+            // Each load job's pre-check too: when it fails, nothing loads.
+            expect(jobs.length - spark.length, "a pre-check per pipeline").to.equal(pipelines.length);
             const rule = only(dp, TYPES.rule);
             const pattern = JSON.parse(str(rule.inputs.eventPattern));
             expect(pattern.source).to.deep.equal(["aws.glue"]);
@@ -272,8 +275,9 @@ describe("alarms wiring: every pipeline's alarms and dashboards in the plan", fu
         it("plans one dashboard per load job, on that job's Glue metrics and the failure rule", () => {
             const rule = only(dp, TYPES.rule);
             const dashboards = ofType(dp, TYPES.dashboard);
-            expect(dashboards).to.have.length(ofType(dp, TYPES.job).length);
-            for (const job of ofType(dp, TYPES.job)) {
+            const loadJobs = ofType(dp, TYPES.job).filter((j) => (j.inputs.command as { name: string }).name === "glueetl");
+            expect(dashboards).to.have.length(loadJobs.length);
+            for (const job of loadJobs) {
                 const name = str(job.outputs.name);
                 const mine = dashboards.filter((d) => linesOf(bodyOf(d)).some((l) => l[0] === "Glue" && hasDimension(l, "JobName", name)));
                 expect(mine, `the dashboard of ${name}`).to.have.length(1);

@@ -8,7 +8,7 @@ import { fixedCosts } from "../../tools/cost/fixed";
 import { gapComponents, sumOfUniformsCdf, waitQuantile } from "../../tools/cost/latency";
 import { CostLine, estimate, Estimate } from "../../tools/cost/model";
 import { PRICES, tieredCost } from "../../tools/cost/prices";
-import { dailyTriggerMinutes, effectiveGapsSeconds } from "../../tools/cost/schedule";
+import { dailyTriggerMinutes, effectiveGapsSeconds, runsPerMonth } from "../../tools/cost/schedule";
 import { DOCUMENTED_DEFAULTS, PlannedSettings, readPlannedSettings } from "../../tools/cost/settings";
 import { repoRoot } from "../../tools/plan/runner";
 import { StackPlan } from "../../tools/plan/types";
@@ -55,10 +55,19 @@ describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, docum
         expect(line(e, "Glue load jobs").monthlyUsd).to.be.closeTo(256.96, 0.005);
     });
 
-    it("Glue crawlers: 10-minute minimum per run", () => {
-        // S3 crawler hourly: 24 x 730/24 = 730 runs per pipeline; JDBC daily: 730/24 = 30.42; x 2 pipelines = 1,520.83 runs
-        // 1,520.83 x 2 DPU x 600 s / 3,600 = 506.94 DPU-h x $0.44 = 223.06
-        expect(line(e, "Glue crawlers").monthlyUsd).to.be.closeTo(223.06, 0.01);
+    it("Glue crawlers: 10-minute minimum per run; weekly safety crawls by default", () => {
+        // S3 and JDBC crawlers weekly: 730/168 = 4.345 runs each, x 2 crawlers x 2 pipelines = 17.381 runs
+        // 17.381 x 2 DPU x 600 s / 3,600 = 5.794 DPU-h x $0.44 = 2.549
+        expect(line(e, "Glue crawlers").monthlyUsd).to.be.closeTo(2.549, 0.001);
+        // The schedules before the pre-check registered partitions: S3 hourly (730 runs per pipeline), JDBC daily
+        // (30.42): 1,520.83 runs x 2 DPU x 600 s / 3,600 = 506.94 DPU-h x $0.44 = 223.06
+        const hourly = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...defaults, s3CrawlerSchedule: "cron(15 * * * ? *)", jdbcCrawlerSchedule: "cron(0 3 * * ? *)" });
+        expect(line(hourly, "Glue crawlers").monthlyUsd).to.be.closeTo(223.06, 0.01);
+    });
+
+    it("Glue load pre-checks: one Python shell run of 1/16 DPU per check, billed a minute", () => {
+        // 2 pipelines x 8,760 checks x 0.0625 DPU x 60 s / 3,600 = 18.25 DPU-h x $0.44 = 8.03
+        expect(line(e, "Glue load pre-checks").monthlyUsd).to.be.closeTo(8.03, 0.001);
     });
 
     it("latency: p50 = fixed + 180 s, p99 = fixed + 341.03 s (60 s buffer, 5-minute job)", () => {
@@ -103,7 +112,8 @@ describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, docum
         //   = 0.275 x 400/118,800 + 0.0583 x (1 - 40^2/25,200) + 0.6667 x 200/300 = 0.00093 + 0.05463 + 0.44444 = 0.5000
         // p99: only the gated part is left: 0.275 x F(60,990; t - 210) = 0.99 - 0.725 -> F = 0.96364,
         //   in the flat part (t' - 30)/990 = 0.96364 -> t' = 984.0 -> t = 1,194.0
-        const throughCatalog = { ...defaults, jobReadsThroughCatalog: true };
+        // A job started on the schedule itself, with the S3 crawler registering the hours hourly.
+        const throughCatalog: PlannedSettings = { ...defaults, jobTrigger: "schedule", s3CrawlerSchedule: "cron(15 * * * ? *)", jobReadsThroughCatalog: true };
         const gated = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, throughCatalog);
         expect(gated.latency.partitionGate).to.equal(true);
         expect(gated.latency.p50Seconds - gated.latency.fixedSeconds).to.be.closeTo(230, 0.01);
@@ -120,7 +130,7 @@ describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, docum
         // Runs start 90 s (the crawl) after each hourly crawl: one run an hour, so the wait is U(0, 3,600) on top of
         // the crawl, whether or not the job reads S3 directly.
         for (const jobReadsThroughCatalog of [false, true]) {
-            const afterCrawl = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...defaults, jobTrigger: "crawler", jobReadsThroughCatalog });
+            const afterCrawl = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...defaults, jobTrigger: "crawler", s3CrawlerSchedule: "cron(15 * * * ? *)", jobReadsThroughCatalog });
             expect([...new Set(afterCrawl.latency.jobGapsSeconds)]).to.deep.equal([3600]);
             expect(afterCrawl.latency.p99Seconds, "after-crawl p99 is most of an hour").to.be.greaterThan(55 * 60);
         }
@@ -172,11 +182,44 @@ describe("cost model: other configurations", () => {
         expect(() => estimate({ eventsPerSecond: 40000, eventBytes: 1024, batch: 10, pipelines: 1 }, defaults)).to.throw(/jobWorkers: 2 G\.1X workers .*\(raise jobWorkers\)/);
     });
 
-    it("a Redshift Serverless sandbox adds one 60-second active period per trigger", () => {
-        // 8,760 triggers x 60 s x 8 RPU / 3,600 = 1,168 RPU-h x $0.375 = 438.00
+    it("a Redshift Serverless sandbox adds one 60-second active period per trigger that loads something", () => {
+        // Every trigger loads at 1 event/s (P(no event in 300 s) = e^-300): 8,760 x 60 s x 4 RPU / 3,600 = 584 RPU-h x $0.375 = 219.00
         const e = estimate({ eventsPerSecond: 1, eventBytes: 500, batch: 1, pipelines: 2 }, { ...defaults, redshiftMode: "sandbox" });
-        expect(line(e, "Redshift Serverless").monthlyUsd).to.be.closeTo(438, 1e-9);
+        expect(line(e, "Redshift Serverless").monthlyUsd).to.be.closeTo(219, 1e-6);
+        // At 8 RPU, started on the schedule whatever landed: 8,760 x 60 s x 8 RPU / 3,600 = 1,168 RPU-h x $0.375 = 438.00
+        const eight = estimate({ eventsPerSecond: 1, eventBytes: 500, batch: 1, pipelines: 2 }, { ...defaults, jobTrigger: "schedule", redshiftBaseCapacity: 8, redshiftMode: "sandbox" });
+        expect(line(eight, "Redshift Serverless").monthlyUsd).to.be.closeTo(438, 1e-9);
         expect(estimate({ eventsPerSecond: 1, eventBytes: 500, batch: 1, pipelines: 2 }, defaults).lines.some((l) => l.component.startsWith("Redshift"))).to.equal(false);
+    });
+});
+
+describe("cost model: loads that follow traffic (jobTrigger new-data)", () => {
+    const sandbox: PlannedSettings = { ...defaults, redshiftMode: "sandbox" };
+
+    it("an idle pipeline runs no load and wakes no Redshift: the checks are the Glue charge", () => {
+        const idle = estimate({ eventsPerSecond: 0, eventBytes: 1024, batch: 1, pipelines: 2 }, sandbox);
+        expect(line(idle, "Glue load jobs").monthlyUsd).to.equal(0);
+        expect(line(idle, "Redshift Serverless").monthlyUsd).to.equal(0);
+        expect(line(idle, "Glue load pre-checks").monthlyUsd).to.be.greaterThan(0);
+        expect(line(idle, "API Gateway").monthlyUsd).to.equal(0);
+        expect(line(idle, "KMS").monthlyUsd).to.equal(0);
+        // Started on the schedule instead, the same idle pipeline pays a load and a Redshift minute per trigger.
+        const scheduled = estimate({ eventsPerSecond: 0, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...sandbox, jobTrigger: "schedule" });
+        expect(line(scheduled, "Glue load jobs").monthlyUsd).to.be.closeTo(256.96, 0.005);
+        expect(line(scheduled, "Redshift Serverless").monthlyUsd).to.be.closeTo(219, 1e-6);
+        expect(scheduled.lines.some((l) => l.component === "Glue load pre-checks")).to.equal(false);
+    });
+
+    it("a sparse pipeline loads only in the gaps that saw an event (Poisson arrivals)", () => {
+        // 0.004 events/s over 2 pipelines: 0.002/s each. P(an event in 300 s) = 1 - e^-0.6 = 0.451188
+        // loads: 2 x 8,760 x 0.451188 = 7,904.8 runs x 2 DPU x 60 s / 3,600 = 263.49 DPU-h x $0.44 = 115.94
+        // Redshift wakes when either pipeline had an event: 1 - e^-1.2 = 0.698806 -> 6,121.5 min x 4 RPU / 60 x $0.375 = 153.04
+        const sparse = estimate({ eventsPerSecond: 0.004, eventBytes: 1024, batch: 1, pipelines: 2 }, sandbox);
+        expect(line(sparse, "Glue load jobs").monthlyUsd).to.be.closeTo(115.94, 0.01);
+        expect(line(sparse, "Redshift Serverless").monthlyUsd).to.be.closeTo(153.04, 0.01);
+        // The latency is the schedule's: the Spark run lists its prefix after it starts, whatever started it.
+        const scheduled = estimate({ eventsPerSecond: 0.004, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...sandbox, jobTrigger: "schedule" });
+        expect(sparse.latency.p99Seconds).to.equal(scheduled.latency.p99Seconds);
     });
 });
 
@@ -200,6 +243,13 @@ describe("cost model: building blocks", () => {
         expect(dailyTriggerMinutes("cron(15 * * * ? *)").slice(0, 2)).to.deep.equal([15, 75]);
         expect(dailyTriggerMinutes("cron(0,30 8-9 * * ? *)")).to.deep.equal([480, 510, 540, 570]);
         expect(() => dailyTriggerMinutes("cron(0 3 ? * MON *)")).to.throw(/Day-of-week must be \* or \?/);
+        // Runs a month (730 h): daily 30.42, weekly 4.345, twice a week 8.69; other calendars refused.
+        expect(runsPerMonth("cron(0 3 * * ? *)", 730)).to.be.closeTo(30.417, 0.001);
+        expect(runsPerMonth("cron(0 3 ? * SUN *)", 730)).to.be.closeTo(4.345, 0.001);
+        expect(runsPerMonth("cron(0 3 ? * MON,THU *)", 730)).to.equal(runsPerMonth("cron(0 3 ? * 2,5 *)", 730));
+        expect(runsPerMonth("cron(0 3 ? * MON-WED *)", 730)).to.be.closeTo(13.036, 0.001);
+        expect(() => runsPerMonth("cron(0 3 ? * XYZ *)", 730)).to.throw(/Day-of-week "XYZ"/);
+        expect(() => runsPerMonth("cron(0 3 1 * ? *)", 730)).to.throw(/Day-of-month must be \* or \?/);
         expect(() => dailyTriggerMinutes("rate(5 minutes)")).to.throw(/must be a Glue cron expression/);
         // Every 5 minutes with 400-s runs: every other trigger is refused.
         expect([...new Set(effectiveGapsSeconds(dailyTriggerMinutes("cron(0/5 * * * ? *)"), 400))]).to.deep.equal([600]);
@@ -235,8 +285,8 @@ describe("npm run cost: arguments", () => {
 
     const cases: Array<[string[], RegExp]> = [
         [[], /--events-per-second is required/],
-        [["--events-per-second", "abc"], /--events-per-second must be a number above 0 \(got "abc"\)/],
-        [["--events-per-second", "-5"], /--events-per-second must be a number above 0/],
+        [["--events-per-second", "abc"], /--events-per-second must be a number of at least 0 \(got "abc"\)/],
+        [["--events-per-second", "-5"], /--events-per-second must be a number of at least 0/],
         [["--events-per-second"], /--events-per-second needs a value/],
         [["--events-per-second", "10", "--batch", "501"], /--batch must be an integer from 1 to 500 \(PutRecords takes at most 500 records\) \(got "501"\)/],
         [["--events-per-second", "10", "--event-bytes", "2000000"], /--event-bytes must be an integer from 1 to 1048576/],
@@ -255,10 +305,14 @@ describe("npm run cost: arguments", () => {
         const cli = path.join(repoRoot(), "build", "tools", "cost", "cli.js");
         const bad = spawnSync(process.execPath, [cli, "--events-per-second", "ten"], { encoding: "utf8" });
         expect(bad.status).to.equal(2);
-        expect(bad.stderr).to.match(/cost: --events-per-second must be a number above 0 \(got "ten"\)/).and.match(/usage: npm run cost/);
+        expect(bad.stderr).to.match(/cost: --events-per-second must be a number of at least 0 \(got "ten"\)/).and.match(/usage: npm run cost/);
         const good = spawnSync(process.execPath, [cli, "--events-per-second", "1000"], { encoding: "utf8" });
         expect(good.status, good.stderr).to.equal(0);
         expect(good.stdout).to.match(/^Total\s+\$[\d,]+\.\d\d$/m).and.match(/Latency API -> Redshift \(modeled\): p50/).and.match(/Seed design/);
+        expect(good.stdout, "only an idle workload prints the idle floor").to.not.match(/Idle floor/);
+        const idle = spawnSync(process.execPath, [cli, "--events-per-second", "0"], { encoding: "utf8" });
+        expect(idle.status, idle.stderr).to.equal(0);
+        expect(idle.stdout).to.match(/^Idle floor: \$[\d,]+\.\d\d\/month with no traffic, set by Kinesis Data Streams/m);
     });
 });
 

@@ -7,6 +7,7 @@ import { readSection, REGENERATE_COMMAND, writeSection } from "../../tools/diagr
 import { ArchitectureGraph, buildGraph, REDSHIFT_TABLE_TYPE, staticPrefix } from "../../tools/diagram/graph";
 import { renderMermaid } from "../../tools/diagram/mermaid";
 import { readPlannedSettings } from "../../tools/cost/settings";
+import { PRECHECK_MAX_CAPACITY } from "../../shared/glue-load-job";
 import { repoRoot } from "../../tools/plan/runner";
 import { PlannedResource, StackPlan } from "../../tools/plan/types";
 import { pipelines } from "../../shared/pipelines";
@@ -197,11 +198,21 @@ describe("docs generated from the current code", () => {
             const s3 = f.outputs.extendedS3Configuration as Record<string, unknown>;
             expect(s3, f.name).to.include({ bufferingInterval: settings.firehoseBufferSeconds, bufferingSize: settings.firehoseBufferMiB, compressionFormat: settings.firehoseCompression });
         }
-        const jobs = all.filter((r) => r.type === "aws:glue/job:Job");
+        const allJobs = all.filter((r) => r.type === "aws:glue/job:Job");
+        const jobs = allJobs.filter((j) => (j.outputs.command as { name: string }).name === "glueetl");
         expect(jobs).to.have.length(pipelines.length);
         for (const j of jobs) expect(j.outputs, j.name).to.include({ numberOfWorkers: settings.jobWorkers, workerType: "G.1X" });
+        // With new-data, each scheduled trigger starts a pre-check of the size the model prices, never a load job.
+        const prechecks = allJobs.filter((j) => (j.outputs.command as { name: string }).name === "pythonshell");
+        expect(prechecks.length, "a pre-check per pipeline with jobTrigger new-data").to.equal(settings.jobTrigger === "new-data" ? pipelines.length : 0);
+        for (const j of prechecks) expect(j.outputs.maxCapacity, j.name).to.equal(PRECHECK_MAX_CAPACITY);
         const triggers = all.filter((r) => r.type === "aws:glue/trigger:Trigger");
-        for (const t of triggers) expect(t.outputs.schedule, t.name).to.equal(settings.jobTrigger === "schedule" ? settings.jobSchedule : undefined);
+        for (const t of triggers) expect(t.outputs.schedule, t.name).to.equal(settings.jobTrigger === "crawler" ? undefined : settings.jobSchedule);
+        for (const t of triggers.filter((t) => settings.jobTrigger === "new-data" && t.outputs.type === "SCHEDULED")) {
+            for (const action of t.outputs.actions as { jobName: string }[]) expect(prechecks.map((j) => j.outputs.name), t.name).to.include(action.jobName);
+        }
+        const crawlers = all.filter((r) => r.type === "aws:glue/crawler:Crawler");
+        for (const c of crawlers) expect(c.outputs.schedule, c.name).to.be.oneOf([settings.s3CrawlerSchedule, settings.jdbcCrawlerSchedule]);
         // The latency model's partition gate needs both: a job reading through an hour-partitioned catalog
         // table, and partitions that only the S3 crawler registers (no partition projection).
         const catalogTables = all.filter((r) => r.type === "aws:glue/catalogTable:CatalogTable");

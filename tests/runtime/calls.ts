@@ -5,7 +5,7 @@
  * planned ARNs and `runtime-calls.test.ts` simulates each against identity policy + permissions boundary +
  * resource policy (bucket or key policy) together.
  */
-import type { ApiWorld, FirehoseWorld, GlueJobWorld, JdbcCrawlerWorld, S3CrawlerWorld } from "./world";
+import type { ApiWorld, FirehoseWorld, GlueJobWorld, JdbcCrawlerWorld, PrecheckWorld, S3CrawlerWorld } from "./world";
 
 export interface Source {
     readonly title: string;
@@ -48,6 +48,9 @@ const SOURCES = {
     crawlerPrereqs: doc("Prerequisites for crawlers (AWS Glue developer guide)", "https://docs.aws.amazon.com/glue/latest/dg/crawler-prereqs.html"),
     crawlerSecurity: doc("Step 3: Configure security settings (crawler; AWS Glue developer guide)", "https://docs.aws.amazon.com/glue/latest/dg/define-crawler-configure-security-settings.html"),
     cloudWatchNamespace: doc("Using condition keys to limit access to CloudWatch namespaces (CloudWatch user guide)", "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html"),
+    glueJobRuns: doc("Jobs: job runs API, GetJobRuns and StartJobRun (AWS Glue developer guide)", "https://docs.aws.amazon.com/glue/latest/dg/aws-glue-api-jobs-runs.html"),
+    gluePartitions: doc("BatchCreatePartition and GetTable: catalog API permissions (AWS Glue developer guide, \"Specifying AWS Glue resource ARNs\")", "https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html"),
+    s3ListObjects: doc("ListObjectsV2: permissions (Amazon S3 API reference)", "https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html"),
     s3PutObject: doc("PutObject (Amazon S3 API reference)", "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html"),
     redshiftSparkAuth: doc("Authenticating with the Spark connector (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/redshift-spark-connector-authentication.html"),
     redshiftJdbcOptions: doc("Options for JDBC driver version 2.x configuration: groupFederation (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/jdbc20-configuration-options.html"),
@@ -227,6 +230,25 @@ export const GLUE_JOB_CALLS: CallRow<GlueJobWorld>[] = [
     },
     { call: "looks up the workgroup's endpoint", action: "redshift-serverless:GetWorkgroup", resource: (w) => w.redshift.kind === "workgroup" ? w.redshift.workgroupArn : "", when: (w) => w.redshift.kind === "workgroup", source: SOURCES.redshiftSparkAuth },
     ...glueCommonCalls<GlueJobWorld>(),
+];
+
+/**
+ * Each load job's pre-check (data-platform/glue/load_precheck.py), a Python shell job run as the load job's
+ * role: lists the landing prefix, reads the job's runs, starts it, and adds the new hour partitions.
+ */
+export const PRECHECK_CALLS: CallRow<PrecheckWorld>[] = [
+    { call: "reads its script", action: "s3:GetObject", resource: (w) => w.scriptArn, context: () => TLS, source: SOURCES.glueServicePolicy },
+    { call: "S3 decrypts the script", action: "kms:Decrypt", resource: (w) => w.dataKeyArn, context: (w) => viaS3(w.region, w.account, w.glueBucketArn), source: SOURCES.s3Kms },
+    { call: "lists the landing prefix after its last load's hour", action: "s3:ListBucket", resource: (w) => w.landingBucketArn, context: (w) => ({ ...TLS, "s3:prefix": w.sourcePrefix }), source: SOURCES.s3ListObjects },
+    { call: "reads the load job's runs", action: "glue:GetJobRuns", resource: (w) => w.loadJobArn, source: SOURCES.glueJobRuns },
+    { call: "starts the load job", action: "glue:StartJobRun", resource: (w) => w.loadJobArn, source: SOURCES.glueJobRuns },
+    ...["glue:GetTable", "glue:BatchCreatePartition"].flatMap((action): CallRow<PrecheckWorld>[] =>
+        (["catalogArn", "databaseArn", "tableArn"] as const).map((arn) => ({ call: "adds the new hour partitions to the landing table", action, resource: (w) => w[arn], source: SOURCES.gluePartitions })),
+    ),
+    { call: "creates its log group", action: "logs:CreateLogGroup", resource: (w) => w.logGroupArn, source: SOURCES.glueServicePolicy },
+    { call: "associates the security configuration's key with its log group", action: "logs:AssociateKmsKey", resource: (w) => w.logGroupArn, source: SOURCES.glueEncryption },
+    { call: "creates its log stream", action: "logs:CreateLogStream", resource: (w) => w.logStreamArn, source: SOURCES.glueJobRunLogGroup },
+    { call: "writes its logs", action: "logs:PutLogEvents", resource: (w) => w.logStreamArn, source: SOURCES.glueServicePolicy },
 ];
 
 /**

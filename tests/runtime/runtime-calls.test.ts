@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AccountView, accounts } from "../bootstrap/support/plans";
 import { decide, Decision, Request } from "../support/iam-decision";
-import { API_GATEWAY_CALLS, CallRow, FIREHOSE_CALLS, GLUE_JOB_CALLS, JDBC_CRAWLER_CALLS, REDSHIFT_COPY_CALLS, S3_CRAWLER_CALLS } from "./calls";
+import { API_GATEWAY_CALLS, CallRow, FIREHOSE_CALLS, GLUE_JOB_CALLS, JDBC_CRAWLER_CALLS, PRECHECK_CALLS, REDSHIFT_COPY_CALLS, S3_CRAWLER_CALLS } from "./calls";
 import { Caller, plannedServices, PlannedServices, policyLookup } from "./world";
 
 /** One row of the table on one planned service: the request AWS would authorize. */
@@ -39,6 +39,7 @@ function allInstances(services: PlannedServices, lookup: ReturnType<typeof polic
         ...instantiate(services.firehose, FIREHOSE_CALLS, lookup),
         ...instantiate(services.glueJobs, GLUE_JOB_CALLS, lookup),
         ...instantiate(services.glueJobs, REDSHIFT_COPY_CALLS, lookup),
+        ...instantiate(services.prechecks, PRECHECK_CALLS, lookup),
         ...instantiate(services.s3Crawlers, S3_CRAWLER_CALLS, lookup),
         ...instantiate(services.jdbcCrawlers, JDBC_CRAWLER_CALLS, lookup),
     ];
@@ -72,7 +73,7 @@ describe("runtime calls: every call the services make at run time is allowed on 
     });
 
     it("cites an AWS documentation page for every row", () => {
-        const rows = [API_GATEWAY_CALLS, FIREHOSE_CALLS, GLUE_JOB_CALLS, REDSHIFT_COPY_CALLS, S3_CRAWLER_CALLS, JDBC_CRAWLER_CALLS].flat() as CallRow<never>[];
+        const rows = [API_GATEWAY_CALLS, FIREHOSE_CALLS, GLUE_JOB_CALLS, REDSHIFT_COPY_CALLS, PRECHECK_CALLS, S3_CRAWLER_CALLS, JDBC_CRAWLER_CALLS].flat() as CallRow<never>[];
         const unsourced = rows.filter((row) => !/^https:\/\/docs\.aws\.amazon\.com\//.test(row.source.url) || row.source.title.trim() === "");
         expect(unsourced.map((row) => `${row.action}: ${row.call}`)).to.deep.equal([]);
     });
@@ -115,5 +116,9 @@ describe("runtime calls: every call the services make at run time is allowed on 
         expect(badRows.length, "a bad-rows write per job").to.be.at.least(2);
         const [mine, theirs] = badRows;
         expect(await ask({ ...mine.request, resource: theirs.request.resource })).to.not.equal("Allowed");
+        // A pre-check starts its own pipeline's load job, no other.
+        const starts = instances.filter((i) => i.request.action === "glue:StartJobRun");
+        expect(starts.length, "a pre-check per pipeline").to.be.at.least(2);
+        expect(await ask({ ...starts[0].request, resource: starts[1].request.resource })).to.not.equal("Allowed");
     });
 });

@@ -61,6 +61,18 @@ export interface GlueJobWorld extends GlueBase {
     readonly redshift: { readonly kind: "cluster"; readonly clusterArn: string; readonly databaseArn: string } | { readonly kind: "workgroup"; readonly workgroupArn: string };
 }
 
+/** A load job's pre-check (a Python shell job run as the load job's role). */
+export interface PrecheckWorld extends GlueBase {
+    readonly landingBucketArn: string;
+    readonly sourcePrefix: string;
+    readonly scriptArn: string;
+    readonly glueBucketArn: string;
+    readonly dataKeyArn: string;
+    readonly loadJobArn: string;
+    readonly databaseArn: string;
+    readonly tableArn: string;
+}
+
 export interface S3CrawlerWorld extends GlueBase {
     readonly bucketArn: string;
     readonly prefix: string;
@@ -87,6 +99,7 @@ export interface PlannedServices {
     readonly api: Caller<ApiWorld>[];
     readonly firehose: Caller<FirehoseWorld>[];
     readonly glueJobs: Caller<GlueJobWorld>[];
+    readonly prechecks: Caller<PrecheckWorld>[];
     readonly s3Crawlers: Caller<S3CrawlerWorld>[];
     readonly jdbcCrawlers: Caller<JdbcCrawlerWorld>[];
 }
@@ -162,7 +175,7 @@ function jobRedshiftOf(dp: StackPlan, url: string): GlueJobWorld["redshift"] {
 export function plannedServices(views: readonly AccountView[]): PlannedServices {
     const pipelinePlans = views.flatMap((v) => v.pipelines);
     const stacks = [...new Set(pipelinePlans.map((p) => p.stack))].sort();
-    const all: PlannedServices = { api: [], firehose: [], glueJobs: [], s3Crawlers: [], jdbcCrawlers: [] };
+    const all: PlannedServices = { api: [], firehose: [], glueJobs: [], prechecks: [], s3Crawlers: [], jdbcCrawlers: [] };
     for (const stack of stacks) {
         const eng = pipelinePlans.find((p) => p.project === "tracking-engineering" && p.stack === stack);
         const dp = pipelinePlans.find((p) => p.project === "tracking-data-platform" && p.stack === stack);
@@ -234,7 +247,8 @@ function stackServices(eng: StackPlan, dp: StackPlan): PlannedServices {
     };
     const glueArn = (base: GlueBase, path: string) => base.catalogArn.replace(/:catalog$/, `:${path}`);
 
-    const glueJobs = ofType(dp, "aws:glue/job:Job").map((job): Caller<GlueJobWorld> => {
+    const isPythonShell = (job: PlannedResource) => (job.inputs.command as { name?: string }).name === "pythonshell";
+    const glueJobs = ofType(dp, "aws:glue/job:Job").filter((job) => !isPythonShell(job)).map((job): Caller<GlueJobWorld> => {
         const args = job.inputs.defaultArguments as Record<string, string>;
         const roleArn = str(job.inputs.roleArn, "job roleArn");
         // Glue 5.0 writes to `<--custom-logGroup-prefix>/error` and `/output` ("Logging for AWS Glue jobs");
@@ -263,6 +277,31 @@ function stackServices(eng: StackPlan, dp: StackPlan): PlannedServices {
                 metricsNamespace: str(args["--metrics_namespace"], "--metrics_namespace"),
                 connectionArn: glueArn(base, `connection/${str((job.inputs.connections as string[])[0], "connection")}`),
                 redshift: jobRedshiftOf(dp, str(args["--redshift_url"], "--redshift_url")),
+            },
+        };
+    });
+
+    // Each pre-check: a Python shell job; under a security configuration it logs to
+    // `/aws-glue/python-jobs-<role>-<configuration>/...` (JobRun LogGroupName).
+    const prechecks = ofType(dp, "aws:glue/job:Job").filter(isPythonShell).map((job): Caller<PrecheckWorld> => {
+        const args = job.inputs.defaultArguments as Record<string, string>;
+        const roleArn = str(job.inputs.roleArn, "pre-check roleArn");
+        const base = glueBase(roleArn, `/aws-glue/python-jobs-${roleBase(roleArn).roleName}-${String(job.inputs.securityConfiguration)}/output`, "jr_0123456789abcdef");
+        const script = s3Uri(str((job.inputs.command as { scriptLocation: string }).scriptLocation, "scriptLocation"));
+        const s3 = (bucket: string) => `arn:${roleBase(roleArn).partition}:s3:::${bucket}`;
+        const database = str(args["--database"], "--database");
+        return {
+            label: `Glue pre-check ${String(job.outputs.name)}`,
+            world: {
+                ...base,
+                landingBucketArn: s3(str(args["--bucket"], "--bucket")),
+                sourcePrefix: str(args["--prefix"], "--prefix"),
+                scriptArn: `${s3(script.bucket)}/${script.key}`,
+                glueBucketArn: s3(script.bucket),
+                dataKeyArn: securityKey(job.inputs.securityConfiguration),
+                loadJobArn: glueArn(base, `job/${str(args["--job_name"], "--job_name")}`),
+                databaseArn: glueArn(base, `database/${database}`),
+                tableArn: glueArn(base, `table/${database}/${str(args["--table"], "--table")}`),
             },
         };
     });
@@ -314,7 +353,7 @@ function stackServices(eng: StackPlan, dp: StackPlan): PlannedServices {
                 },
             };
         });
-    return { api, firehose, glueJobs, s3Crawlers, jdbcCrawlers };
+    return { api, firehose, glueJobs, prechecks, s3Crawlers, jdbcCrawlers };
 }
 
 /** The planned policies a request meets: the caller's identity policies and boundary, the resource's policy. */

@@ -19,7 +19,7 @@ export const COST_COMMAND: CommandSpec = {
         "Prints the monthly list-price cost per component of the planned configuration at a given traffic, and the\n" +
         "modelled end-to-end latency (API -> Redshift) next to the seed design's. --events-per-second is required.",
     flags: [
-        { name: "--events-per-second", value: "N", help: "events per second into the API, all pipelines together (required)", required: true },
+        { name: "--events-per-second", value: "N", help: "events per second into the API, all pipelines together (required; 0 shows the idle floor)", required: true },
         { name: "--event-bytes", value: "B", help: "bytes of one event (default 1024)" },
         { name: "--batch", value: "K", help: "events per request, 1-500 (default 1: PutRecord)" },
         { name: "--pipelines", value: "P", help: "pipelines sharing the traffic (default: the declared ones)" },
@@ -37,9 +37,9 @@ export interface CostArgs {
 
 export { UsageError };
 
-function positiveNumber(flag: string, raw: string): number {
+function nonNegativeNumber(flag: string, raw: string): number {
     const value = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a number above 0 (got "${raw}")`);
+    if (raw.trim() === "" || !Number.isFinite(value) || value < 0) throw new UsageError(`${flag} must be a number of at least 0 (got "${raw}")`);
     return value;
 }
 
@@ -63,7 +63,7 @@ export function parseCostArgs(argv: readonly string[], defaultPipelines = pipeli
     return {
         stack,
         workload: {
-            eventsPerSecond: positiveNumber("--events-per-second", eps),
+            eventsPerSecond: nonNegativeNumber("--events-per-second", eps),
             eventBytes: values.has("--event-bytes") ? integerIn("--event-bytes", values.get("--event-bytes") as string, 1, 1048576, " (a Kinesis record is at most 1 MiB)") : 1024,
             batch: values.has("--batch") ? integerIn("--batch", values.get("--batch") as string, 1, 500, " (PutRecords takes at most 500 records)") : 1,
             pipelines: values.has("--pipelines") ? integerIn("--pipelines", values.get("--pipelines") as string, 1, 1000, "") : defaultPipelines,
@@ -83,13 +83,17 @@ export function formatEstimate(e: Estimate, stack: string): string {
     const out: string[] = [];
     out.push(
         `Tracking pipeline, stack ${stack}: ${w.eventsPerSecond} events/s of ${w.eventBytes} B, ${w.batch} per request, ${w.pipelines} pipeline(s), Kinesis ${e.streamMode}`,
-        `Firehose buffer ${s.firehoseBufferSeconds} s / ${s.firehoseBufferMiB} MiB ${s.firehoseCompression}; Glue job ${s.jobTrigger === "schedule" ? s.jobSchedule : `after each S3 crawl ${s.s3CrawlerSchedule}`}, ${s.jobWorkers} G.1X workers`,
+        `Firehose buffer ${s.firehoseBufferSeconds} s / ${s.firehoseBufferMiB} MiB ${s.firehoseCompression}; Glue job ${s.jobTrigger === "new-data" ? `started by a pre-check on ${s.jobSchedule} when something landed` : s.jobTrigger === "schedule" ? s.jobSchedule : `after each S3 crawl ${s.s3CrawlerSchedule}`}, ${s.jobWorkers} G.1X workers`,
         `List prices ${PRICES_REGION}, ${PRICES_DATE}; * = a us-east-1 rate stands in (see tools/cost/prices.ts)`,
         "",
         `${"Component".padEnd(width)}${"USD/month".padStart(14)}  Basis`,
     );
     for (const line of e.lines) out.push(`${line.component.padEnd(width)}${usd(line.monthlyUsd).padStart(14)}${line.standInPrice ? "*" : " "} ${line.detail}`);
     out.push(`${"Total".padEnd(width)}${usd(e.totalMonthlyUsd).padStart(14)}`);
+    if (w.eventsPerSecond === 0) {
+        const setters = [...e.lines].filter((l) => l.monthlyUsd >= 0.005).sort((a, b) => b.monthlyUsd - a.monthlyUsd);
+        out.push(`Idle floor: ${usd(e.totalMonthlyUsd)}/month with no traffic, set by ${setters.map((l) => `${l.component} ${usd(l.monthlyUsd)}`).join(", ")} (plus the fixed charges below).`);
+    }
     out.push(`S3 storage once landing objects expire (${s.landingExpirationDays} d): ${usd(e.steadyStateStorageUsd)}/month instead of the first month's figure.`);
     out.push("");
     const l = e.latency;
@@ -100,7 +104,7 @@ export function formatEstimate(e: Estimate, stack: string): string {
             ` + U(0, ${duration(l.bufferPeriodSeconds)}) Firehose buffer + U(0, ${gaps}) wait for the next job run` +
             (l.partitionGate
                 ? `,\n    and an object of a new hour also waits for the S3 crawler (${s.s3CrawlerSchedule}) to register the hour's partition`
-                : s.jobTrigger === "schedule" && !s.jobReadsThroughCatalog
+                : s.jobTrigger !== "crawler" && !s.jobReadsThroughCatalog
                   ? ";\n    the job lists its S3 prefix itself (job bookmark), so a new hour waits for no crawl"
                   : ""),
         `Seed design (Firehose ${SEED_DESIGN.firehoseBufferSeconds} s + job every 5 min, documented as "${SEED_DESIGN.documented}"): ` +

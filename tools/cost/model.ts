@@ -11,9 +11,10 @@
  */
 import { pipelineAlarmSpecs } from "../../shared/pipeline-alarms";
 import { ACCESS_LOG_FORMAT } from "../../shared/ingestion-api";
+import { PRECHECK_MAX_CAPACITY } from "../../shared/glue-load-job";
 import { HOURS_PER_MONTH, PRICES, Price, SECONDS_PER_MONTH, tieredCost } from "./prices";
 import { gapComponents, WaitComponent, waitQuantile } from "./latency";
-import { dailyTriggerMinutes, effectiveGapsSeconds, effectiveTriggerSeconds, jobWaitComponents } from "./schedule";
+import { dailyTriggerMinutes, effectiveGapsSeconds, effectiveTriggerSeconds, jobWaitComponents, runsPerMonth } from "./schedule";
 import { PlannedSettings, StreamMode } from "./settings";
 
 export interface Workload {
@@ -58,6 +59,10 @@ export const JOB_S3_REQUESTS_PER_RUN = 20;
 export const CRAWLER_S3_REQUESTS_PER_RUN = 50;
 /** Redshift Serverless is billed 60 s minimum per active period; one load's COPY+MERGE fits in it. */
 export const REDSHIFT_ACTIVE_SECONDS_PER_TRIGGER = 60;
+/** A pre-check run (list the prefix, read the job's runs, start it): seconds, but billed the 1-minute minimum. */
+export const PRECHECK_BILLED_SECONDS = 60;
+/** S3 LIST requests of one pre-check: the hour folders since the last load fit in a page at normal traffic. */
+export const PRECHECK_S3_REQUESTS_PER_RUN = 1;
 /** An on-demand stream starts at 4 MiB/s of write capacity, i.e. 4 shards. */
 export const ON_DEMAND_MIN_SHARDS = 4;
 /** KMS calls per shard per 5 minutes: Kinesis' GenerateDataKey (producer side) + Decrypt (Firehose). */
@@ -116,7 +121,7 @@ const count = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)}B` : n >= 1e6 ?
 
 /** Checks a workload, with a message naming the field and the rule. */
 export function checkWorkload(w: Workload): void {
-    if (!(Number.isFinite(w.eventsPerSecond) && w.eventsPerSecond > 0)) throw new Error(`eventsPerSecond must be a number above 0 (got ${w.eventsPerSecond})`);
+    if (!(Number.isFinite(w.eventsPerSecond) && w.eventsPerSecond >= 0)) throw new Error(`eventsPerSecond must be a number of at least 0 (got ${w.eventsPerSecond})`);
     if (!(Number.isInteger(w.eventBytes) && w.eventBytes >= 1 && w.eventBytes <= MIB)) throw new Error(`eventBytes must be an integer from 1 to 1048576 (a Kinesis record is at most 1 MiB; got ${w.eventBytes})`);
     if (!(Number.isInteger(w.batch) && w.batch >= 1 && w.batch <= 500)) throw new Error(`batch must be an integer from 1 to 500 (PutRecords takes at most 500 records; got ${w.batch})`);
     if (!(Number.isInteger(w.pipelines) && w.pipelines >= 1)) throw new Error(`pipelines must be an integer of at least 1 (got ${w.pipelines})`);
@@ -156,13 +161,22 @@ function perPipeline(w: Workload, s: PlannedSettings) {
     // appears (its first buffer delivered, E + the S3 write after the hour starts), plus the crawl itself.
     // A job listing its S3 prefix itself (the planned design) sees every object on its next run, so no gate;
     // after-crawl triggering waits for the crawl through `crawlerWait` and the crawler's schedule instead.
-    const crawls = dailyTriggerMinutes(s.s3CrawlerSchedule).map((m) => m * 60);
-    const allCrawls = [0, 1, 2].flatMap((d) => crawls.map((c) => c + d * 86400));
     const gated = s.jobTrigger === "schedule" && s.jobReadsThroughCatalog && s.partitionsRegisteredByCrawler;
+    const crawls = gated ? dailyTriggerMinutes(s.s3CrawlerSchedule).map((m) => m * 60) : [];
+    const allCrawls = [0, 1, 2].flatMap((d) => crawls.map((c) => c + d * 86400));
     const registration = (hourStart: number) => (allCrawls.find((c) => c >= hourStart + bufferPeriod + FIREHOSE_TO_S3_SECONDS) as number) + CRAWLER_RUN_SECONDS;
     const components = jobWaitComponents(runStarts, gated ? registration : undefined);
-    const runsPerMonth = (gaps.length * HOURS_PER_MONTH) / 24;
-    return { rate, recordBytes, bufferPeriod, gaps, components, gated, runSeconds, runsPerMonth, crawlerWait };
+    // Triggers a month; with the pre-check (new-data) each one is a check, and a load runs only when the
+    // check finds an object written since the last load: with events arriving as a Poisson stream of this
+    // pipeline's rate, P(at least one in the gap g) = 1 - exp(-rate x g). A check while a run is still going is
+    // a no-op, like a trigger Glue refuses, so the loads are counted on the effective gaps.
+    const checksPerMonth = (triggers.length * HOURS_PER_MONTH) / 24;
+    const pNew = (eventsPerSecond: number) => gaps.reduce((sum, g) => sum + (1 - Math.exp(-eventsPerSecond * g)), 0) / gaps.length;
+    const effectiveRuns = (gaps.length * HOURS_PER_MONTH) / 24;
+    const runsPerMonth = s.jobTrigger === "new-data" ? effectiveRuns * pNew(rate) : effectiveRuns;
+    /** Trigger times at which at least one pipeline's load runs (they share Redshift's active minute). */
+    const activeTriggersPerMonth = s.jobTrigger === "new-data" ? effectiveRuns * pNew(w.eventsPerSecond) : effectiveRuns;
+    return { rate, recordBytes, bufferPeriod, gaps, components, gated, runSeconds, runsPerMonth, checksPerMonth, activeTriggersPerMonth, crawlerWait };
 }
 
 export function latencyOf(bufferPeriod: number, gaps: readonly number[], components: readonly WaitComponent[], partitionGate: boolean, runSeconds: number, crawlerWait: number): LatencyEstimate {
@@ -257,10 +271,12 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
     add("Firehose (ingestion from Kinesis)", firehoseGB * PRICES.firehose.ingestPerGB.usd, `${firehoseGB.toFixed(1)} GB billed (5 KB rounding per record)`, PRICES.firehose.ingestPerGB);
 
     // S3: one object per buffer flush per pipeline (twice with the raw backup), plus Glue's requests.
-    const objects = (P * SECONDS_PER_MONTH) / pp.bufferPeriod * (s.rawBackup ? 2 : 1);
-    const s3Crawls = (P * dailyTriggerMinutes(s.s3CrawlerSchedule).length * HOURS_PER_MONTH) / 24;
-    const s3Requests = objects + P * pp.runsPerMonth * JOB_S3_REQUESTS_PER_RUN + s3Crawls * CRAWLER_S3_REQUESTS_PER_RUN;
-    add("S3 requests", (s3Requests / 1000) * PRICES.s3.putCopyPostListPer1000.usd, `${count(objects)} Firehose objects + Glue job and crawler listing`, PRICES.s3.putCopyPostListPer1000);
+    // A Firehose buffer opens with its first record: a cycle is the buffer period plus the wait for that record.
+    const objects = pp.rate > 0 ? ((P * SECONDS_PER_MONTH) / (pp.bufferPeriod + 1 / pp.rate)) * (s.rawBackup ? 2 : 1) : 0;
+    const s3Crawls = P * runsPerMonth(s.s3CrawlerSchedule, HOURS_PER_MONTH);
+    const prechecks = s.jobTrigger === "new-data" ? P * pp.checksPerMonth : 0;
+    const s3Requests = objects + P * pp.runsPerMonth * JOB_S3_REQUESTS_PER_RUN + s3Crawls * CRAWLER_S3_REQUESTS_PER_RUN + prechecks * PRECHECK_S3_REQUESTS_PER_RUN;
+    add("S3 requests", (s3Requests / 1000) * PRICES.s3.putCopyPostListPer1000.usd, `${count(objects)} Firehose objects + Glue job, pre-check and crawler listing`, PRICES.s3.putCopyPostListPer1000);
     const monthGB = ((events * w.eventBytes) / GB) * COMPRESSION_RATIO[s.firehoseCompression] * (s.rawBackup ? 2 : 1);
     add("S3 storage (one month of data)", monthGB * PRICES.s3.standardStoragePerGBMonth.usd, `${monthGB.toFixed(1)} GB (${s.firehoseCompression}, ratio ${COMPRESSION_RATIO[s.firehoseCompression]})`, PRICES.s3.standardStoragePerGBMonth);
     const steadyStateStorageUsd = monthGB * (s.landingExpirationDays / 30) * PRICES.s3.standardStoragePerGBMonth.usd;
@@ -268,17 +284,24 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
     // Glue load jobs: one per pipeline, G.1X workers of 1 DPU, 1-minute minimum per run.
     const billedRunSeconds = Math.max(60, pp.runSeconds);
     const dpuHours = (P * pp.runsPerMonth * s.jobWorkers * billedRunSeconds) / 3600;
-    add("Glue load jobs", dpuHours * PRICES.glue.etlDpuHour.usd, `${P} x ${count(pp.runsPerMonth)} runs x ${s.jobWorkers} DPU x ${billedRunSeconds.toFixed(0)} s = ${dpuHours.toFixed(0)} DPU-h`, PRICES.glue.etlDpuHour);
+    const loadBasis = s.jobTrigger === "new-data" ? " (only runs whose check found new objects)" : " (every trigger, whatever landed)";
+    add("Glue load jobs", dpuHours * PRICES.glue.etlDpuHour.usd, `${P} x ${count(pp.runsPerMonth)} runs x ${s.jobWorkers} DPU x ${billedRunSeconds.toFixed(0)} s = ${dpuHours.toFixed(0)} DPU-h${loadBasis}`, PRICES.glue.etlDpuHour);
+    if (s.jobTrigger === "new-data") {
+        // The pre-check: a Python shell job of 1/16 DPU per check, billed per second with a 1-minute minimum.
+        const precheckDpuHours = (prechecks * PRECHECK_MAX_CAPACITY * PRECHECK_BILLED_SECONDS) / 3600;
+        add("Glue load pre-checks", precheckDpuHours * PRICES.glue.pythonShellDpuHour.usd, `${P} x ${count(pp.checksPerMonth)} checks x ${PRECHECK_MAX_CAPACITY} DPU x ${PRECHECK_BILLED_SECONDS} s minimum`, PRICES.glue.pythonShellDpuHour);
+    }
 
     // Crawlers: S3 (incremental) and JDBC per pipeline, each run billed at least 10 minutes.
-    const jdbcCrawls = (P * dailyTriggerMinutes(s.jdbcCrawlerSchedule).length * HOURS_PER_MONTH) / 24;
+    const jdbcCrawls = P * runsPerMonth(s.jdbcCrawlerSchedule, HOURS_PER_MONTH);
     const crawlerDpuHours = ((s3Crawls + jdbcCrawls) * CRAWLER_DPUS * Math.max(600, CRAWLER_RUN_SECONDS)) / 3600;
     add("Glue crawlers", crawlerDpuHours * PRICES.glue.crawlerDpuHour.usd, `${count(s3Crawls + jdbcCrawls)} runs x ${CRAWLER_DPUS} DPU x 10 min minimum`, PRICES.glue.crawlerDpuHour);
 
     if (s.redshiftMode === "sandbox" || s.redshiftMode === "serverless") {
-        // The pipelines' jobs share one schedule, so their loads overlap in one active period per trigger.
-        const rpuHours = (pp.runsPerMonth * REDSHIFT_ACTIVE_SECONDS_PER_TRIGGER * s.redshiftBaseCapacity) / 3600;
-        add("Redshift Serverless (loads only)", rpuHours * PRICES.redshiftServerless.rpuHour.usd, `${count(pp.runsPerMonth)} active minutes x ${s.redshiftBaseCapacity} RPU; queries by users not included`, PRICES.redshiftServerless.rpuHour);
+        // The pipelines' checks share one schedule, so the loads of one trigger overlap in one active period;
+        // a trigger whose checks all find nothing wakes nothing.
+        const rpuHours = (pp.activeTriggersPerMonth * REDSHIFT_ACTIVE_SECONDS_PER_TRIGGER * s.redshiftBaseCapacity) / 3600;
+        add("Redshift Serverless (loads only)", rpuHours * PRICES.redshiftServerless.rpuHour.usd, `${count(pp.activeTriggersPerMonth)} active minutes x ${s.redshiftBaseCapacity} RPU; queries by users not included`, PRICES.redshiftServerless.rpuHour);
     }
 
     // Monitoring: the alarms PipelineAlarms creates, one dashboard per pipeline in each account (the
@@ -290,7 +313,8 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
         deliveryStreamName: "d",
         api: { apiName: "a", stageName: "v1", routes: Array.from({ length: ROUTES_PER_PIPELINE }, (_, i) => ({ resourcePath: `/r${i}`, httpMethod: "PUT" })) },
     }).length;
-    const metrics = P * ROUTES_PER_PIPELINE * DETAILED_METRICS_PER_ROUTE;
+    // A custom metric is billed for the hours it receives data: API Gateway publishes none without requests.
+    const metrics = requests > 0 ? P * ROUTES_PER_PIPELINE * DETAILED_METRICS_PER_ROUTE : 0;
     add(
         "CloudWatch alarms, dashboards, API metrics",
         P * alarmsPerPipeline * cw.alarmMonth.usd + DASHBOARDS_PER_PIPELINE * P * cw.dashboardMonth.usd + metrics * cw.customMetricMonth.usd,
@@ -300,7 +324,8 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
         cw.customMetricMonth,
     );
 
-    const kmsRequests = P * shardsPerStream * KMS_CALLS_PER_SHARD_PER_5_MINUTES * 12 * HOURS_PER_MONTH;
+    // Kinesis asks KMS for data keys for the records it encrypts: none without traffic.
+    const kmsRequests = events > 0 ? P * shardsPerStream * KMS_CALLS_PER_SHARD_PER_5_MINUTES * 12 * HOURS_PER_MONTH : 0;
     // The keys' monthly charge is counted from the plan (fixed.ts): every key it creates, the bootstrap's included.
     add("KMS (requests)", (kmsRequests / 10000) * PRICES.kms.requestsPer10000.usd, `${count(kmsRequests)} requests (S3 Bucket Keys keep S3's share small)`, PRICES.kms.requestsPer10000);
 

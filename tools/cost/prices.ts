@@ -73,6 +73,8 @@ export const PRICES = {
     glue: {
         /** Spark ETL jobs, per DPU-hour, billed per second with a 1-minute minimum (Glue 2.0 and later). */
         etlDpuHour: p(0.44, "DPU-hour", "us-east-1", "AWS Glue pricing, ETL jobs (Glue 2.0+: per second, 1-minute minimum)"),
+        /** Python shell jobs (the load pre-check), per DPU-hour, billed per second with a 1-minute minimum. */
+        pythonShellDpuHour: p(0.44, "DPU-hour", "us-east-1", "AWS Glue pricing, Python shell jobs (0.0625 or 1 DPU; per second, 1-minute minimum)"),
         /** Crawlers, per DPU-hour, billed per second with a 10-minute minimum per run. */
         crawlerDpuHour: p(0.44, "DPU-hour", "us-east-1", "AWS Glue pricing, crawlers (per second, 10-minute minimum per run)"),
     },

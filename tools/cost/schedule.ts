@@ -36,6 +36,29 @@ export function dailyTriggerMinutes(expression: string): number[] {
     return hrs.flatMap((h) => mins.map((m) => h * 60 + m));
 }
 
+const WEEKDAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+/**
+ * Runs a month of a Glue cron schedule that repeats daily, or weekly on the days its Day-of-week field
+ * names (`SUN`-`SAT` or 1-7, lists and ranges; Day-of-month `?`), e.g. `cron(0 3 ? * SUN *)`: a month is
+ * HOURS_PER_MONTH / 24 days or / 168 weeks. Other calendars are refused by name.
+ */
+export function runsPerMonth(expression: string, hoursPerMonth: number): number {
+    const inner = CRON.exec(expression.trim())?.[1];
+    const fields = inner?.trim().split(/\s+/) ?? [];
+    if (fields.length === 6 && fields[2] === "?" && fields[4] !== "*" && fields[4] !== "?" && fields[3] === "*" && fields[5] === "*") {
+        const dow = fields[4].toUpperCase().replace(/[A-Z]{3}/g, (day) => {
+            const i = WEEKDAYS.indexOf(day);
+            if (i < 0) throw new Error(`schedule "${expression}": Day-of-week "${day}" is not one of ${WEEKDAYS.join(", ")}`);
+            return String(i + 1);
+        });
+        const days = expandField(dow, 1, 7, `schedule "${expression}": Day-of-week`);
+        const daily = dailyTriggerMinutes(`cron(${fields[0]} ${fields[1]} * * ? *)`);
+        return (daily.length * days.length * hoursPerMonth) / (7 * 24);
+    }
+    return (dailyTriggerMinutes(expression).length * hoursPerMonth) / 24;
+}
+
 /**
  * The times (seconds after midnight, ascending) at which runs really start over one day, given that a
  * run lasting `runSeconds` makes a trigger firing while it still runs a no-op: Glue allows one concurrent

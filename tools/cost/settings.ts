@@ -9,7 +9,7 @@ import * as yaml from "js-yaml";
 
 export type StreamMode = "ON_DEMAND" | "PROVISIONED";
 export type Compression = "GZIP" | "HADOOP_SNAPPY" | "UNCOMPRESSED";
-export type JobTrigger = "schedule" | "crawler";
+export type JobTrigger = "new-data" | "schedule" | "crawler";
 export type RedshiftMode = "serverless" | "cluster" | "sandbox";
 
 export interface PlannedSettings {
@@ -57,15 +57,15 @@ export const DOCUMENTED_DEFAULTS: PlannedSettings = {
     firehoseBufferMiB: 64,
     firehoseCompression: "GZIP",
     rawBackup: false,
-    apiTracing: true,
+    apiTracing: false,
     logRetentionDays: 30,
-    jobTrigger: "schedule",
+    jobTrigger: "new-data",
     jobSchedule: "cron(0/5 * * * ? *)",
-    s3CrawlerSchedule: "cron(15 * * * ? *)",
-    jdbcCrawlerSchedule: "cron(0 3 * * ? *)",
+    s3CrawlerSchedule: "cron(15 4 ? * SUN *)",
+    jdbcCrawlerSchedule: "cron(0 3 ? * SUN *)",
     jobWorkers: 2,
     landingExpirationDays: 730,
-    redshiftBaseCapacity: 8,
+    redshiftBaseCapacity: 4,
     partitionsRegisteredByCrawler: true,
     jobReadsThroughCatalog: false,
 };
@@ -123,9 +123,9 @@ export function readPlannedSettings(root: string, stack = "dev"): PlannedSetting
         rawBackup: bool(eng, E, "rawBackup", d.rawBackup),
         apiTracing: bool(eng, E, "apiTracing", d.apiTracing),
         logRetentionDays: num(eng, E, "logRetentionDays", d.logRetentionDays),
-        jobTrigger: str<JobTrigger>(dp, D, "jobTrigger", d.jobTrigger, ["schedule", "crawler"]),
+        jobTrigger: str<JobTrigger>(dp, D, "jobTrigger", d.jobTrigger, ["new-data", "schedule", "crawler"]),
         jobSchedule: str(dp, D, "jobSchedule", d.jobSchedule),
-        s3CrawlerSchedule: str(dp, D, "s3CrawlerSchedule", d.s3CrawlerSchedule),
+        s3CrawlerSchedule: str(dp, D, "s3CrawlerSchedule", str(dp, D, "jobTrigger", d.jobTrigger) === "new-data" ? d.s3CrawlerSchedule : "cron(15 * * * ? *)"),
         jdbcCrawlerSchedule: str(dp, D, "jdbcCrawlerSchedule", d.jdbcCrawlerSchedule),
         jobWorkers: num(dp, D, "jobWorkers", d.jobWorkers),
         landingExpirationDays: num(dp, D, "landingExpirationDays", d.landingExpirationDays),
