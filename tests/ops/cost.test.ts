@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseCostArgs, UsageError } from "../../tools/cost/cli";
+import { candidates, cheapestMeeting, formatComparison } from "../../tools/cost/compare";
 import { fixedCosts } from "../../tools/cost/fixed";
 import { gapComponents, sumOfUniformsCdf, waitQuantile } from "../../tools/cost/latency";
 import { CostLine, estimate, Estimate } from "../../tools/cost/model";
@@ -220,6 +221,41 @@ describe("cost model: loads that follow traffic (jobTrigger new-data)", () => {
         // The latency is the schedule's: the Spark run lists its prefix after it starts, whatever started it.
         const scheduled = estimate({ eventsPerSecond: 0.004, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...sandbox, jobTrigger: "schedule" });
         expect(sparse.latency.p99Seconds).to.equal(scheduled.latency.p99Seconds);
+    });
+});
+
+describe("cost: --compare, the cheapest configuration meeting a p99", () => {
+    const workload = { eventsPerSecond: 1, eventBytes: 1024, batch: 1, pipelines: 2 };
+    const planned: PlannedSettings = { ...defaults, redshiftMode: "sandbox" };
+    const today = estimate(workload, planned);
+
+    it("meets the p99, costs no more than the planned configuration, and nothing cheaper among the candidates meets it", () => {
+        const best = cheapestMeeting(workload, planned, today.latency.p99Seconds);
+        expect(best, "a candidate").to.not.equal(undefined);
+        expect(best!.estimate.latency.p99Seconds).to.be.at.most(today.latency.p99Seconds);
+        expect(best!.estimate.totalMonthlyUsd).to.be.at.most(today.totalMonthlyUsd);
+        for (const settings of candidates(planned)) {
+            const e = estimate(workload, settings);
+            if (e.totalMonthlyUsd < best!.estimate.totalMonthlyUsd - 1e-9) expect(e.latency.p99Seconds, settings.jobSchedule).to.be.greaterThan(today.latency.p99Seconds);
+        }
+    });
+
+    it("a looser p99 buys a slower cadence for less; an impossible one is reported as such", () => {
+        const best = cheapestMeeting(workload, planned, today.latency.p99Seconds)!;
+        const loose = cheapestMeeting(workload, planned, 60 * 60)!;
+        expect(loose.estimate.totalMonthlyUsd).to.be.lessThan(best.estimate.totalMonthlyUsd);
+        expect(loose.estimate.latency.jobGapsSeconds[0]).to.be.greaterThan(best.estimate.latency.jobGapsSeconds[0]);
+        expect(cheapestMeeting(workload, planned, 30)).to.equal(undefined);
+        expect(formatComparison(today, undefined, 30)).to.match(/none of the \d+ candidate configurations reaches p99 <= 0\.5 min/);
+        expect(formatComparison(today, best, today.latency.p99Seconds)).to.match(/^\s+Total\s+\$[\d,.]+\s+\$[\d,.]+$/m).and.match(/Changes: |is the cheapest/);
+    });
+
+    it("parses --compare and --p99", () => {
+        expect(parseCostArgs(["--events-per-second", "1", "--compare"], 2).compare).to.deep.equal({ p99Seconds: undefined });
+        expect(parseCostArgs(["--events-per-second", "1", "--compare", "--p99", "6.6"], 2).compare?.p99Seconds).to.be.closeTo(396, 1e-9);
+        expect(parseCostArgs(["--events-per-second", "1"], 2).compare).to.equal(undefined);
+        expect(() => parseCostArgs(["--events-per-second", "1", "--p99", "6"], 2)).to.throw(UsageError, /--p99 only applies with --compare/);
+        expect(() => parseCostArgs(["--events-per-second", "1", "--compare", "--p99", "0"], 2)).to.throw(UsageError, /--p99 must be a number of minutes above 0/);
     });
 });
 

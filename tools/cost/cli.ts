@@ -1,13 +1,15 @@
 /**
  * `npm run cost -- --events-per-second N [--event-bytes B] [--batch K] [--pipelines P]
- *  [--shard-mode on-demand|provisioned] [--stack dev]`: the monthly cost per component and the modeled
- * end-to-end latency of the planned configuration, next to the seed design's. See tools/cost/model.ts.
+ *  [--shard-mode on-demand|provisioned] [--stack dev] [--compare [--p99 MINUTES]]`: the monthly cost per
+ * component and the modeled end-to-end latency of the planned configuration, next to the seed design's,
+ * and with --compare the cheapest configuration meeting a p99 (tools/cost/compare.ts). See tools/cost/model.ts.
  */
 import { pipelines } from "../../shared/pipelines";
 import { checkStackFlag, CommandSpec, helpText, parseFlags, usageLine, UsageError } from "../cli-args";
 import { PlanError, repoRoot, runPlan } from "../plan/runner";
 import { StackFileError } from "../plan/stack-files";
 import { passLine } from "../plan/summary";
+import { cheapestMeeting, formatComparison } from "./compare";
 import { FixedCosts, fixedCosts } from "./fixed";
 import { Estimate, estimate, SEED_DESIGN, Workload } from "./model";
 import { PRICES_DATE, PRICES_REGION } from "./prices";
@@ -25,6 +27,8 @@ export const COST_COMMAND: CommandSpec = {
         { name: "--pipelines", value: "P", help: "pipelines sharing the traffic (default: the declared ones)" },
         { name: "--shard-mode", value: "on-demand|provisioned", help: "overrides the stack's streamMode" },
         { name: "--stack", value: "NAME", help: "the stacks whose Pulumi.<stack>.yaml files are priced (default dev)" },
+        { name: "--compare", help: "also print the cheapest configuration (job cadence, Firehose buffer, stream mode, trigger, base capacity) meeting the p99" },
+        { name: "--p99", value: "MINUTES", help: "with --compare: the p99 latency to meet (default: the planned configuration's)" },
     ],
 };
 
@@ -33,6 +37,8 @@ export const USAGE = usageLine(COST_COMMAND);
 export interface CostArgs {
     readonly workload: Workload;
     readonly stack: string;
+    /** With --compare: the p99 to meet, in seconds (undefined: the planned configuration's). */
+    readonly compare?: { readonly p99Seconds?: number };
 }
 
 export { UsageError };
@@ -40,6 +46,12 @@ export { UsageError };
 function nonNegativeNumber(flag: string, raw: string): number {
     const value = Number(raw);
     if (raw.trim() === "" || !Number.isFinite(value) || value < 0) throw new UsageError(`${flag} must be a number of at least 0 (got "${raw}")`);
+    return value;
+}
+
+function positiveMinutes(flag: string, raw: string): number {
+    const value = Number(raw);
+    if (raw.trim() === "" || !Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a number of minutes above 0 (got "${raw}")`);
     return value;
 }
 
@@ -59,9 +71,13 @@ export function parseCostArgs(argv: readonly string[], defaultPipelines = pipeli
         throw new UsageError(`--shard-mode must be on-demand or provisioned (got "${shardMode}")`);
     }
     const stack = checkStackFlag(values.get("--stack") ?? "dev");
+    if (values.has("--p99") && !values.has("--compare")) throw new UsageError("--p99 only applies with --compare");
+    const p99 = values.get("--p99");
+    const compare = values.has("--compare") ? { p99Seconds: p99 === undefined ? undefined : positiveMinutes("--p99", p99) * 60 } : undefined;
     const modes: Record<string, StreamMode> = { "on-demand": "ON_DEMAND", provisioned: "PROVISIONED" };
     return {
         stack,
+        ...(compare ? { compare } : {}),
         workload: {
             eventsPerSecond: nonNegativeNumber("--events-per-second", eps),
             eventBytes: values.has("--event-bytes") ? integerIn("--event-bytes", values.get("--event-bytes") as string, 1, 1048576, " (a Kinesis record is at most 1 MiB)") : 1024,
@@ -145,6 +161,10 @@ async function main(): Promise<number> {
         const e = estimate(args.workload, settings);
         const { plans } = await runPlan({ stack: args.stack, write: false, onPass: (pass) => console.error(passLine(pass)) });
         console.log(formatEstimate(e, args.stack) + "\n" + formatFixedCosts(fixedCosts(plans), e.totalMonthlyUsd));
+        if (args.compare) {
+            const p99 = args.compare.p99Seconds ?? e.latency.p99Seconds;
+            console.log(formatComparison(e, cheapestMeeting(args.workload, settings, p99), p99));
+        }
         return 0;
     } catch (err) {
         if (err instanceof PlanError || err instanceof StackFileError) {
