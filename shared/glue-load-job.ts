@@ -300,7 +300,7 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 securityConfiguration: args.securityConfigurationName,
                 defaultArguments: {
                     "--job-language": "python",
-                    "--job_name": jobName,
+                    "--load_job": jobName,
                     "--bucket": args.source.bucketName,
                     "--prefix": args.source.prefix,
                     "--database": args.trigger.table.databaseName,

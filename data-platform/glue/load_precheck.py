@@ -13,8 +13,8 @@ not have seen, so it counts as new. A failed run leaves its objects new, and the
 job again. A run still going (or starting) makes the check a no-op, as Glue itself refuses a second
 concurrent run of the job.
 
-Arguments: --job_name, --bucket, --prefix (the pipeline's folder, e.g. `user-events/`), --database and
---table (the landing table), --aws_region.
+Arguments: --load_job (the load job's name), --bucket, --prefix (the pipeline's folder, e.g.
+`user-events/`), --database and --table (the landing table), --aws_region.
 """
 import datetime
 import re
@@ -135,24 +135,24 @@ def register_partitions(glue, database, table, bucket, prefix, partitions):
 
 
 def check(glue, s3, args):
-    runs = job_runs(glue, args["job_name"])
+    runs = job_runs(glue, args["load_job"])
     since = last_loaded_at(runs)
     objects, truncated = ([], False) if run_going(runs) else list_objects(s3, args["bucket"], args["prefix"], start_after(args["prefix"], since))
     decision = decide(runs, objects, since, args["prefix"], truncated)
     register_partitions(glue, args["database"], args["table"], args["bucket"], args["prefix"], decision.partitions)
     if decision.start:
         try:
-            run_id = glue.start_job_run(JobName=args["job_name"])["JobRunId"]
-            print("started %s run %s: %s" % (args["job_name"], run_id, decision.reason))
+            run_id = glue.start_job_run(JobName=args["load_job"])["JobRunId"]
+            print("started %s run %s: %s" % (args["load_job"], run_id, decision.reason))
         except glue.exceptions.ConcurrentRunsExceededException:
-            print("not started: a run of %s started meanwhile" % args["job_name"])
+            print("not started: a run of %s started meanwhile" % args["load_job"])
     else:
         print("not started: %s" % decision.reason)
     return decision
 
 
 def parse_args(argv):
-    names = ["job_name", "bucket", "prefix", "database", "table", "aws_region"]
+    names = ["load_job", "bucket", "prefix", "database", "table", "aws_region"]
     args = {}
     for i, arg in enumerate(argv):
         if arg.startswith("--") and arg[2:] in names and i + 1 < len(argv):

@@ -82,7 +82,7 @@ class FakeS3(object):
         return page
 
 
-ARGS = {"job_name": "tracking-dev-user-events-load", "bucket": "landing", "prefix": PREFIX, "database": "landed", "table": "user_events", "aws_region": "eu-central-1"}
+ARGS = {"load_job": "tracking-dev-user-events-load", "bucket": "landing", "prefix": PREFIX, "database": "landed", "table": "user_events", "aws_region": "eu-central-1"}
 
 
 class DecideTest(unittest.TestCase):
@@ -156,7 +156,7 @@ class CheckTest(unittest.TestCase):
         s3 = FakeS3([obj("year=2026/month=12/day=04/hour=10/a.gz", 1), obj("year=2026/month=12/day=04/hour=11/b.gz", 62)])
         decision = precheck.check(glue, s3, ARGS)
         self.assertTrue(decision.start)
-        self.assertEqual(glue.started, [ARGS["job_name"]])
+        self.assertEqual(glue.started, [ARGS["load_job"]])
         self.assertEqual([p["Values"] for p in glue.created], [["2026", "12", "04", "11"]])
         self.assertEqual(glue.created[0]["StorageDescriptor"]["Location"], "s3://landing/user-events/year=2026/month=12/day=04/hour=11/")
 

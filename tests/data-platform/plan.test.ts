@@ -146,7 +146,7 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                 expect(script).to.equal(`s3://${dp.outputs.glueBucketName}/scripts/load_precheck.py`);
                 const table = one(TYPES.catalogTable, (i) => i.name === crawlerTableName(`${def.name}/`), "catalog table");
                 expect(inputs.defaultArguments).to.deep.include({
-                    "--job_name": `${prefix()}-load`,
+                    "--load_job": `${prefix()}-load`,
                     "--bucket": dp.outputs.landingBucketName,
                     "--prefix": `${def.name}/`,
                     "--database": inputsOf(table).databaseName,

@@ -299,7 +299,7 @@ function stackServices(eng: StackPlan, dp: StackPlan): PlannedServices {
                 scriptArn: `${s3(script.bucket)}/${script.key}`,
                 glueBucketArn: s3(script.bucket),
                 dataKeyArn: securityKey(job.inputs.securityConfiguration),
-                loadJobArn: glueArn(base, `job/${str(args["--job_name"], "--job_name")}`),
+                loadJobArn: glueArn(base, `job/${str(args["--load_job"], "--load_job")}`),
                 databaseArn: glueArn(base, `database/${database}`),
                 tableArn: glueArn(base, `table/${database}/${str(args["--table"], "--table")}`),
             },
