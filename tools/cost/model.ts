@@ -301,7 +301,7 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
         // The pipelines' checks share one schedule, so the loads of one trigger overlap in one active period;
         // a trigger whose checks all find nothing wakes nothing.
         const rpuHours = (pp.activeTriggersPerMonth * REDSHIFT_ACTIVE_SECONDS_PER_TRIGGER * s.redshiftBaseCapacity) / 3600;
-        add("Redshift Serverless (loads only)", rpuHours * PRICES.redshiftServerless.rpuHour.usd, `${count(pp.activeTriggersPerMonth)} active minutes x ${s.redshiftBaseCapacity} RPU; queries by users not included`, PRICES.redshiftServerless.rpuHour);
+        add("Redshift Serverless (loads only)", rpuHours * PRICES.redshiftServerless.rpuHour.usd, `${count(pp.activeTriggersPerMonth)} active minutes x ${s.redshiftBaseCapacity} RPU${s.redshiftMode === "serverless" ? " (assumed: an existing workgroup's base capacity is its own, not in the stack files)" : ""}; queries by users not included`, PRICES.redshiftServerless.rpuHour);
     }
 
     // Monitoring: the alarms PipelineAlarms creates, one dashboard per pipeline in each account (the
