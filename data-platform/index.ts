@@ -215,8 +215,10 @@ async function main(): Promise<Record<string, unknown>> {
                 : { kind: "workgroup", url, workgroupArn: `arn:${partition}:redshift-serverless:${region}:${accountId}:workgroup/*` };
     }
 
+    // The name is part of the crawlers' log group names (GlueCrawlerPair creates them with retention);
+    // `-encryption` keeps them clear of the groups Glue created, without retention, under the earlier name.
     const securityConfiguration = new aws.glue.SecurityConfiguration("glue", {
-        name: resourceName(stack, "glue"),
+        name: resourceName(stack, "glue", "encryption"),
         encryptionConfiguration: {
             cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: dataKey.keyArn },
             jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: dataKey.keyArn },

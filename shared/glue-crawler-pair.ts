@@ -50,8 +50,18 @@ export interface GlueCrawlerPairArgs {
     readonly roleName: string;
     /** The role's permissions boundary (the bootstrap's workload boundary). */
     readonly permissionsBoundaryArn?: string;
+    /** Retention of the crawlers' log group, in days (a CloudWatch-accepted value); 30 by default. */
+    readonly logRetentionDays?: number;
     /** Protects the catalog table from `pulumi destroy`. */
     readonly protect: boolean;
+}
+
+/**
+ * Where Glue writes the logs of crawlers that run as `roleName` under a security configuration with
+ * CloudWatch encryption: `/aws-glue/crawlers-role/<role name>-<configuration name>`, one stream per crawler.
+ */
+export function crawlerLogGroupName(roleName: string, securityConfigurationName: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.interpolate`/aws-glue/crawlers-role/${roleName}-${securityConfigurationName}`;
 }
 
 /**
@@ -80,6 +90,7 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
     readonly s3Crawler: aws.glue.Crawler;
     readonly jdbcCrawler: aws.glue.Crawler;
     readonly role: GlueServiceRole;
+    readonly logGroup: aws.cloudwatch.LogGroup;
     readonly tableName: pulumi.Output<string>;
     readonly s3CrawlerName: pulumi.Output<string>;
     readonly jdbcCrawlerName: pulumi.Output<string>;
@@ -175,6 +186,14 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
             permissionsBoundaryArn: args.permissionsBoundaryArn,
         }, { parent: this });
 
+        // Glue would create the group at the first crawl, without retention; created here first, it expires
+        // and is encrypted with the data key (the key policy lets CloudWatch Logs use it for /aws-glue/*).
+        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-crawlers`, {
+            name: crawlerLogGroupName(args.roleName, args.securityConfigurationName),
+            retentionInDays: args.logRetentionDays ?? 30,
+            kmsKeyId: args.kmsKeyArn,
+        }, { parent: this });
+
         this.s3Crawler = new aws.glue.Crawler(`${name}-s3`, {
             name: `${args.namePrefix}-s3`,
             description: `Adds new hourly partitions of s3://.../${args.s3.prefix} to the declared catalog table`,
@@ -194,7 +213,7 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
                 CreatePartitionIndex: false,
             }),
             securityConfiguration: args.securityConfigurationName,
-        }, { parent: this, dependsOn: [this.table, this.role.policy] });
+        }, { parent: this, dependsOn: [this.table, this.role.policy, this.logGroup] });
 
         this.jdbcCrawler = new aws.glue.Crawler(`${name}-jdbc`, {
             name: `${args.namePrefix}-redshift`,
@@ -205,7 +224,7 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
             schedule: args.jdbc.schedule,
             schemaChangePolicy: { updateBehavior: "UPDATE_IN_DATABASE", deleteBehavior: "DEPRECATE_IN_DATABASE" },
             securityConfiguration: args.securityConfigurationName,
-        }, { parent: this, dependsOn: [this.role.policy, ...(args.jdbc.tableCreatedBy ?? [])] });
+        }, { parent: this, dependsOn: [this.role.policy, this.logGroup, ...(args.jdbc.tableCreatedBy ?? [])] });
 
         this.tableName = this.table.name;
         this.s3CrawlerName = this.s3Crawler.name;

@@ -170,7 +170,7 @@ const COMMON: PermissionTable = {
                 "logs:CreateLogStream",
                 "logs:DeleteLogStream",
             ],
-            resources: stackLogGroups(scope),
+            resources: [...stackLogGroups(scope), ...stackCrawlerLogGroups(scope)],
         },
     ],
 };
@@ -181,6 +181,11 @@ const COMMON: PermissionTable = {
  */
 export function stackLogGroups(scope: Scope): string[] {
     return [...perStack(scope, (p) => arn(scope, "logs", `log-group:${p}*`)), ...perStack(scope, (p) => arn(scope, "logs", `log-group:/aws/*/${p}*`))];
+}
+
+/** The log groups Glue writes crawlers running as a stack's role to, which the stacks create with retention. */
+export function stackCrawlerLogGroups(scope: Scope): string[] {
+    return perStack(scope, (p) => arn(scope, "logs", `log-group:/aws-glue/crawlers-role/${p}*`));
 }
 
 /** Alarms, dashboards and their notifications: both accounts' stacks watch their own pipeline half. */

@@ -39,6 +39,13 @@ describe("data-platform: the planned stack (npm run plan)", function () {
         first = firstDeployPass(result).plan;
     });
 
+    /** The name of the stack's one Glue security configuration. */
+    const securityConfigurationName = (): string => {
+        const configurations = ofType(dp, "aws:glue/securityConfiguration:SecurityConfiguration");
+        expect(configurations).to.have.length(1);
+        return String(inputsOf(configurations[0]).name);
+    };
+
     const one = (type: string, predicate: (inputs: Inputs) => boolean, what: string): PlannedResource => {
         const found = ofType(dp, type).filter((r) => predicate(inputsOf(r)));
         expect(found, what).to.have.length(1);
@@ -71,7 +78,17 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                 expect(inputsOf(s3[0]).recrawlPolicy).to.deep.equal({ recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" });
                 expect(inputsOf(s3[0]).schedule).to.match(/^cron\(/);
                 expect(inputsOf(jdbc[0]).jdbcTargets).to.deep.equal([{ connectionName: dp.outputs.glueConnectionName, path: `dev/${def.table.schema}/${def.table.name}` }]);
-                for (const crawler of crawlers) expect(inputsOf(crawler).securityConfiguration, "encrypted logs").to.equal(resourceName(dp.stack, "glue"));
+                for (const crawler of crawlers) expect(inputsOf(crawler).securityConfiguration, "encrypted logs").to.equal(securityConfigurationName());
+            });
+
+            it("creates the log group Glue writes its crawlers' logs to (/aws-glue/crawlers-role/<role>-<security configuration>), with retention and the data key", () => {
+                const crawlers = ofType(dp, TYPES.crawler).filter((c) => String(inputsOf(c).name).startsWith(`${prefix()}-`));
+                const roleNames = [...new Set(crawlers.map((c) => String(inputsOf(c).role).split(":role/")[1]))];
+                expect(roleNames, "both crawlers run as one role").to.have.length(1);
+                const group = one(TYPES.logGroup, (i) => i.name === `/aws-glue/crawlers-role/${roleNames[0]}-${securityConfigurationName()}`, "crawler log group");
+                expect(inputsOf(group).retentionInDays).to.be.a("number").and.be.greaterThan(0);
+                expect(inputsOf(group).kmsKeyId).to.equal(dp.outputs.dataKeyArn);
+                for (const crawler of crawlers) expect(crawler.options.dependsOn, `${String(inputsOf(crawler).name)} waits for it`).to.include(group.urn);
             });
 
             it("has one load job running the repository's script, uploaded once as an asset", () => {
@@ -88,7 +105,7 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                 ]);
                 expect(inputs).to.deep.include({ glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 2, maxRetries: 1, timeout: 30, executionProperty: { maxConcurrentRuns: 1 } });
                 expect(inputs.connections).to.deep.equal([dp.outputs.glueConnectionName]);
-                expect(inputs.securityConfiguration).to.equal(resourceName(dp.stack, "glue"));
+                expect(inputs.securityConfiguration).to.equal(securityConfigurationName());
                 const args = inputs.defaultArguments as Record<string, string>;
                 expect(args).to.deep.include({
                     "--job-bookmark-option": "job-bookmark-enable",
