@@ -219,7 +219,7 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
     const jobTimeoutMinutes = reader.integer("jobTimeoutMinutes", { min: 1, max: 2880 }, 30);
     /** `jobMaxRetries` (default 1, 0-10): a failed run is retried this often (the merge makes retries safe). */
     const jobMaxRetries = reader.integer("jobMaxRetries", { min: 0, max: 10 }, 1);
-    /** `logRetentionDays` (default 30): the load jobs' own log groups; one of LOG_RETENTION_DAYS. */
+    /** `logRetentionDays` (default 30): the load jobs' and crawlers' own log groups; one of LOG_RETENTION_DAYS. */
     const logRetentionDays = reader.integer("logRetentionDays", { min: 1, max: 3653 }, 30);
     reader.check((LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays), "logRetentionDays", `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`, String(logRetentionDays));
 

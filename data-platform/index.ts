@@ -317,6 +317,7 @@ async function main(): Promise<Record<string, unknown>> {
             kmsKeyArn: dataKey.keyArn,
             roleName: p.crawlerRoleName,
             permissionsBoundaryArn: config.workloadBoundaryArn,
+            logRetentionDays: config.logRetentionDays,
             protect,
         });
         const job = new GlueLoadJob(def.name, {

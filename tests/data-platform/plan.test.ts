@@ -155,7 +155,7 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                 const precheck = one(TYPES.job, (i) => i.name === `${prefix()}-load-precheck`, "pre-check job");
                 const inputs = inputsOf(precheck);
                 expect(inputs.command).to.deep.include({ name: "pythonshell", pythonVersion: "3.9" });
-                expect(inputs).to.deep.include({ glueVersion: "3.0", maxCapacity: 0.0625, maxRetries: 0, executionProperty: { maxConcurrentRuns: 1 }, securityConfiguration: resourceName(dp.stack, "glue") });
+                expect(inputs).to.deep.include({ glueVersion: "3.0", maxCapacity: 0.0625, maxRetries: 0, executionProperty: { maxConcurrentRuns: 1 }, securityConfiguration: securityConfigurationName() });
                 expect(inputs.connections, "no VPC: it calls S3 and Glue only").to.equal(undefined);
                 const load = one(TYPES.job, (i) => i.name === `${prefix()}-load`, "load job");
                 expect(inputs.roleArn, "it runs as the load job's role").to.equal(inputsOf(load).roleArn);
