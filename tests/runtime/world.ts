@@ -5,6 +5,7 @@
  * role and arguments, a crawler's role and targets) - never from the policies under test.
  */
 import { AccountView, roleView } from "../bootstrap/support/plans";
+import { roleTagsOf } from "../data-platform/support/plan";
 import { PlannedResource, StackPlan } from "../../tools/plan/types";
 
 interface Base {
@@ -377,10 +378,7 @@ export function policyLookup(views: readonly AccountView[]): PolicyLookup {
     const all = pipelinePlans.flatMap((p) => p.resources.map((r) => ({ plan: p, r })));
     return {
         identity: (roleArn) => roleView(planOfRole(roleArn), roleBase(roleArn).roleName).policies.map((p) => ({ name: p.name, policy: p.policy })),
-        principalTags: (roleArn) => {
-            const role = planOfRole(roleArn).resources.find((r) => r.type === "aws:iam/role:Role" && r.outputs.arn === roleArn)!;
-            return Object.fromEntries(Object.entries((role.inputs.tags ?? {}) as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
-        },
+        principalTags: (roleArn) => roleTagsOf(planOfRole(roleArn), roleBase(roleArn).roleName),
         boundary: (roleArn) => {
             const view = views.find((v) => v.account === roleBase(roleArn).account);
             if (!view) throw new Error(`no bootstrap plan for the account of ${roleArn}`);
