@@ -5,7 +5,7 @@
  * planned ARNs and `runtime-calls.test.ts` simulates each against identity policy + permissions boundary +
  * resource policy (bucket or key policy) together.
  */
-import type { ApiWorld, FirehoseWorld, GlueJobWorld, JdbcCrawlerWorld, PrecheckWorld, S3CrawlerWorld } from "./world";
+import type { ApiWorld, DeployDdlWorld, FirehoseWorld, GlueJobWorld, JdbcCrawlerWorld, PrecheckWorld, S3CrawlerWorld } from "./world";
 
 export interface Source {
     readonly title: string;
@@ -54,6 +54,11 @@ const SOURCES = {
     s3PutObject: doc("PutObject (Amazon S3 API reference)", "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html"),
     redshiftSparkAuth: doc("Authenticating with the Spark connector (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/redshift-spark-connector-authentication.html"),
     redshiftJdbcOptions: doc("Options for JDBC driver version 2.x configuration: groupFederation (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/jdbc20-configuration-options.html"),
+    dataApiAccess: doc("Authorizing access to the Amazon Redshift Data API (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html"),
+    dataApiExecute: doc("ExecuteStatement (Amazon Redshift Data API reference)", "https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html"),
+    dataApiDescribe: doc("DescribeStatement (Amazon Redshift Data API reference)", "https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_DescribeStatement.html"),
+    dataApiActions: doc("Actions, resources, and condition keys for Amazon Redshift Data API (Service Authorization Reference)", "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonredshiftdataapi.html"),
+    secretsPutValue: doc("PutSecretValue (AWS Secrets Manager API reference)", "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_PutSecretValue.html"),
 } as const;
 
 const TLS = { "aws:SecureTransport": "true" };
@@ -62,6 +67,13 @@ const viaS3 = (region: string, callerAccount: string, bucketArn: string) => ({
     "kms:CallerAccount": callerAccount,
     // With S3 Bucket Keys on (every bucket here) S3 asks KMS with the bucket ARN as the context.
     "kms:EncryptionContext:aws:s3:arn": bucketArn,
+});
+
+const viaSecretsManager = (w: { region: string; account: string }, secretArn: string) => ({
+    "kms:ViaService": `secretsmanager.${w.region}.amazonaws.com`,
+    "kms:CallerAccount": w.account,
+    // Secrets Manager encrypts each secret value with the secret's ARN as the encryption context.
+    "kms:EncryptionContext:SecretARN": secretArn,
 });
 
 /** API Gateway's execution role for the Kinesis integration (the `credentials` of each integration). */
@@ -174,7 +186,7 @@ function secretCalls<W extends { readonly connectionArn: string; readonly catalo
             call: "Secrets Manager decrypts the secret under its key as the reader",
             action: "kms:Decrypt",
             resource: (w) => w.secret!.keyArn!,
-            context: (w) => ({ "kms:ViaService": `secretsmanager.${w.region}.amazonaws.com`, "kms:CallerAccount": w.account, "kms:EncryptionContext:SecretARN": w.secret!.arn }),
+            context: (w) => viaSecretsManager(w, w.secret!.arn),
             when: (w) => w.secret?.keyArn !== undefined,
             source: SOURCES.secretsKms,
         },
@@ -286,4 +298,32 @@ export const JDBC_CRAWLER_CALLS: CallRow<JdbcCrawlerWorld>[] = [
     ]),
     ...secretCalls<JdbcCrawlerWorld>(),
     ...glueCommonCalls<JdbcCrawlerWorld>(),
+];
+
+/**
+ * The deploy-time DDL (the table and password providers): the bootstrap deployer runs each statement through
+ * the Data API with the admin secret, waits for it, and writes the reader's new password as a secret version.
+ */
+export const DEPLOY_DDL_CALLS: CallRow<DeployDdlWorld>[] = [
+    { call: "runs a DDL statement on the workgroup or cluster", action: "redshift-data:ExecuteStatement", resource: (w) => w.targetArn, source: SOURCES.dataApiExecute },
+    // DescribeStatement has no resource type; the Data API lets only the statement's own caller describe it.
+    { call: "waits for the statement's outcome", action: "redshift-data:DescribeStatement", resource: () => "*", source: SOURCES.dataApiActions },
+    { call: "the Data API reads the admin secret as its caller", action: "secretsmanager:GetSecretValue", resource: (w) => w.adminSecret.arn, source: SOURCES.dataApiAccess },
+    {
+        call: "Secrets Manager decrypts the admin secret under its key as that caller",
+        action: "kms:Decrypt",
+        resource: (w) => w.adminSecret.keyArn!,
+        context: (w) => viaSecretsManager(w, w.adminSecret.arn),
+        when: (w) => w.adminSecret.keyArn !== undefined,
+        source: SOURCES.secretsKms,
+    },
+    { call: "writes the reader's new password as a secret version", action: "secretsmanager:PutSecretValue", resource: (w) => w.readerSecret!.arn, when: (w) => w.readerSecret !== undefined, source: SOURCES.secretsPutValue },
+    {
+        call: "Secrets Manager encrypts that version under the secret's key as the writer",
+        action: "kms:GenerateDataKey",
+        resource: (w) => w.readerSecret!.keyArn!,
+        context: (w) => viaSecretsManager(w, w.readerSecret!.arn),
+        when: (w) => w.readerSecret?.keyArn !== undefined,
+        source: SOURCES.secretsKms,
+    },
 ];

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { AccountView, accounts } from "../bootstrap/support/plans";
 import { decide, Decision, Request } from "../support/iam-decision";
-import { API_GATEWAY_CALLS, CallRow, FIREHOSE_CALLS, GLUE_JOB_CALLS, JDBC_CRAWLER_CALLS, PRECHECK_CALLS, REDSHIFT_COPY_CALLS, S3_CRAWLER_CALLS } from "./calls";
+import { API_GATEWAY_CALLS, CallRow, DEPLOY_DDL_CALLS, FIREHOSE_CALLS, GLUE_JOB_CALLS, JDBC_CRAWLER_CALLS, PRECHECK_CALLS, REDSHIFT_COPY_CALLS, S3_CRAWLER_CALLS } from "./calls";
 import { Caller, plannedServices, PlannedServices, policyLookup } from "./world";
 
 /** One row of the table on one planned service: the request AWS would authorize. */
@@ -23,6 +23,7 @@ function instantiate<W extends { readonly roleArn: string; readonly account: str
                     request: {
                         principal: caller.world.roleArn,
                         principalTags: lookup.principalTags(caller.world.roleArn),
+                        resourceTags: lookup.resourceTags(resource),
                         action: row.action,
                         resource,
                         resourceAccount: lookup.resourceAccount(resource, caller.world.account),
@@ -42,6 +43,7 @@ function allInstances(services: PlannedServices, lookup: ReturnType<typeof polic
         ...instantiate(services.prechecks, PRECHECK_CALLS, lookup),
         ...instantiate(services.s3Crawlers, S3_CRAWLER_CALLS, lookup),
         ...instantiate(services.jdbcCrawlers, JDBC_CRAWLER_CALLS, lookup),
+        ...instantiate(services.deployDdl, DEPLOY_DDL_CALLS, lookup),
     ];
 }
 
@@ -73,7 +75,7 @@ describe("runtime calls: every call the services make at run time is allowed on 
     });
 
     it("cites an AWS documentation page for every row", () => {
-        const rows = [API_GATEWAY_CALLS, FIREHOSE_CALLS, GLUE_JOB_CALLS, REDSHIFT_COPY_CALLS, PRECHECK_CALLS, S3_CRAWLER_CALLS, JDBC_CRAWLER_CALLS].flat() as CallRow<never>[];
+        const rows = [API_GATEWAY_CALLS, FIREHOSE_CALLS, GLUE_JOB_CALLS, REDSHIFT_COPY_CALLS, PRECHECK_CALLS, S3_CRAWLER_CALLS, JDBC_CRAWLER_CALLS, DEPLOY_DDL_CALLS].flat() as CallRow<never>[];
         const unsourced = rows.filter((row) => !/^https:\/\/docs\.aws\.amazon\.com\//.test(row.source.url) || row.source.title.trim() === "");
         expect(unsourced.map((row) => `${row.action}: ${row.call}`)).to.deep.equal([]);
     });
@@ -120,5 +122,9 @@ describe("runtime calls: every call the services make at run time is allowed on 
         const starts = instances.filter((i) => i.request.action === "glue:StartJobRun");
         expect(starts.length, "a pre-check per pipeline").to.be.at.least(2);
         expect(await ask({ ...starts[0].request, resource: starts[1].request.resource })).to.not.equal("Allowed");
+        // The deployer decrypts a Redshift admin secret's key only through Secrets Manager.
+        const secretDecrypt = instances.find((i) => i.request.action === "kms:Decrypt" && i.row.call.includes("admin secret"));
+        expect(secretDecrypt, "a deploy-time decrypt of an admin secret").to.not.equal(undefined);
+        expect(await ask({ ...secretDecrypt!.request, context: { ...secretDecrypt!.request.context, "kms:ViaService": `s3.${views[0].region}.amazonaws.com` } })).to.not.equal("Allowed");
     });
 });

@@ -5,6 +5,7 @@
  * role and arguments, a crawler's role and targets) - never from the policies under test.
  */
 import { AccountView, roleView } from "../bootstrap/support/plans";
+import { effectiveTags } from "../bootstrap/support/context";
 import { roleTagsOf } from "../data-platform/support/plan";
 import { PlannedResource, StackPlan } from "../../tools/plan/types";
 
@@ -90,6 +91,19 @@ export interface JdbcCrawlerWorld extends GlueBase {
     readonly secret?: Secret;
 }
 
+/**
+ * The deploy-time DDL: the bootstrap deployer runs each table's SQL and the reader's password change
+ * through the Redshift Data API (shared/redshift-data-provider.ts, redshift-password-provider.ts).
+ */
+export interface DeployDdlWorld extends Base {
+    /** The workgroup or cluster the Data API runs the SQL on. */
+    readonly targetArn: string;
+    /** The admin secret the Data API signs in with, as the deployer. */
+    readonly adminSecret: Secret;
+    /** The reader's secret the password provider writes a version of, when the stack sets one. */
+    readonly readerSecret?: Secret;
+}
+
 /** One running service: what it is, and its planned world. */
 export interface Caller<W> {
     readonly label: string;
@@ -103,6 +117,7 @@ export interface PlannedServices {
     readonly prechecks: Caller<PrecheckWorld>[];
     readonly s3Crawlers: Caller<S3CrawlerWorld>[];
     readonly jdbcCrawlers: Caller<JdbcCrawlerWorld>[];
+    readonly deployDdl: Caller<DeployDdlWorld>[];
 }
 
 const str = (value: unknown, what: string): string => {
@@ -176,18 +191,20 @@ function jobRedshiftOf(dp: StackPlan, url: string): GlueJobWorld["redshift"] {
 export function plannedServices(views: readonly AccountView[]): PlannedServices {
     const pipelinePlans = views.flatMap((v) => v.pipelines);
     const stacks = [...new Set(pipelinePlans.map((p) => p.stack))].sort();
-    const all: PlannedServices = { api: [], firehose: [], glueJobs: [], prechecks: [], s3Crawlers: [], jdbcCrawlers: [] };
+    const all: PlannedServices = { api: [], firehose: [], glueJobs: [], prechecks: [], s3Crawlers: [], jdbcCrawlers: [], deployDdl: [] };
     for (const stack of stacks) {
         const eng = pipelinePlans.find((p) => p.project === "tracking-engineering" && p.stack === stack);
         const dp = pipelinePlans.find((p) => p.project === "tracking-data-platform" && p.stack === stack);
         if (!eng || !dp) throw new Error(`stack ${stack}: the plans lack the engineering or data-platform stack`);
-        const services = stackServices(eng, dp);
+        const deployer = views.find((v) => v.account === dp.account)?.deployer;
+        if (!deployer) throw new Error(`stack ${stack}: no bootstrap plan for the data-platform account ${dp.account}`);
+        const services = stackServices(eng, dp, deployer.arn);
         for (const key of Object.keys(all) as (keyof PlannedServices)[]) (all[key] as Caller<unknown>[]).push(...services[key]);
     }
     return all;
 }
 
-function stackServices(eng: StackPlan, dp: StackPlan): PlannedServices {
+function stackServices(eng: StackPlan, dp: StackPlan, deployerArn: string): PlannedServices {
     const streams = ofType(eng, "aws:kinesis/stream:Stream");
     const streamByName = (name: string) => {
         const stream = streams.find((s) => s.outputs.name === name);
@@ -354,7 +371,31 @@ function stackServices(eng: StackPlan, dp: StackPlan): PlannedServices {
                 },
             };
         });
-    return { api, firehose, glueJobs, prechecks, s3Crawlers, jdbcCrawlers };
+    const deployDdl = [...ofType(dp, "pulumi-nodejs:dynamic/redshift:Table"), ...ofType(dp, "pulumi-nodejs:dynamic/redshift:UserPassword")].map((resource): Caller<DeployDdlWorld> => {
+        const target = resource.inputs.target as { workgroupName?: string; clusterIdentifier?: string; database: string; secretArn: string; secretKmsKeyArn?: string };
+        const redshift = target.workgroupName !== undefined
+            ? jobRedshiftOf(dp, `jdbc:redshift:iam://${target.workgroupName}.${dp.account}.${dp.region}.redshift-serverless.amazonaws.com:5439/${target.database}`)
+            : jobRedshiftOf(dp, `jdbc:redshift:iam://${str(target.clusterIdentifier, "clusterIdentifier")}.c0.${dp.region}.redshift.amazonaws.com:5439/${target.database}`);
+        const readerSecretArn = resource.inputs.secretArn;
+        const readerKey = ofType(dp, "aws:secretsmanager/secret:Secret").find((s) => s.outputs.arn === readerSecretArn)?.inputs.kmsKeyId;
+        return {
+            label: `deploy-time DDL ${resource.name} (deployer)`,
+            world: {
+                ...roleBase(deployerArn),
+                region: dp.region,
+                targetArn: redshift.kind === "workgroup" ? redshift.workgroupArn : redshift.clusterArn,
+                adminSecret: { arn: str(target.secretArn, "target.secretArn"), ...(target.secretKmsKeyArn !== undefined ? { keyArn: target.secretKmsKeyArn } : {}) },
+                ...(typeof readerSecretArn === "string" ? { readerSecret: { arn: readerSecretArn, ...(typeof readerKey === "string" ? { keyArn: readerKey } : {}) } } : {}),
+            },
+        };
+    });
+    return { api, firehose, glueJobs, prechecks, s3Crawlers, jdbcCrawlers, deployDdl };
+}
+
+/** AWS's default key policy: the key's account may grant its use with IAM policies ("Default key policy", KMS developer guide). */
+function defaultKeyPolicy(keyArn: string): unknown {
+    const [, partition, , , account] = keyArn.split(":");
+    return { Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] };
 }
 
 /** The planned policies a request meets: the caller's identity policies and boundary, the resource's policy. */
@@ -362,6 +403,8 @@ export interface PolicyLookup {
     identity(roleArn: string): { name: string; policy: unknown }[];
     /** The role's planned tags: IAM evaluates them as `aws:PrincipalTag/<key>`. */
     principalTags(roleArn: string): Record<string, string>;
+    /** A planned key's or secret's tags (the provider's default tags included): IAM evaluates them as `aws:ResourceTag/<key>`. */
+    resourceTags(arn: string): Record<string, string>;
     boundary(roleArn: string): unknown;
     resourcePolicy(arn: string): unknown;
     resourceAccount(arn: string, callerAccount: string): string;
@@ -376,10 +419,20 @@ export function policyLookup(views: readonly AccountView[]): PolicyLookup {
     };
     const bucketOf = (arn: string) => arn.split(":::")[1].split("/")[0];
     const all = pipelinePlans.flatMap((p) => p.resources.map((r) => ({ plan: p, r })));
+    // The bootstrap deployer runs the deploy-time DDL: its policies are in the bootstrap plan, and it has no boundary.
+    const deployerOf = (roleArn: string) => views.find((v) => v.deployer.arn === roleArn);
     return {
-        identity: (roleArn) => roleView(planOfRole(roleArn), roleBase(roleArn).roleName).policies.map((p) => ({ name: p.name, policy: p.policy })),
-        principalTags: (roleArn) => roleTagsOf(planOfRole(roleArn), roleBase(roleArn).roleName),
+        identity: (roleArn) => (deployerOf(roleArn)?.deployer ?? roleView(planOfRole(roleArn), roleBase(roleArn).roleName)).policies.map((p) => ({ name: p.name, policy: p.policy })),
+        principalTags: (roleArn) => {
+            const view = deployerOf(roleArn);
+            return roleTagsOf(view ? view.bootstrap : planOfRole(roleArn), roleBase(roleArn).roleName);
+        },
+        resourceTags: (arn) => {
+            const tagged = all.find(({ r }) => /^aws:(kms\/key:Key|secretsmanager\/secret:Secret)$/.test(r.type) && r.outputs.arn === arn);
+            return tagged ? effectiveTags(tagged.plan, tagged.r) : {};
+        },
         boundary: (roleArn) => {
+            if (deployerOf(roleArn)) return undefined;
             const view = views.find((v) => v.account === roleBase(roleArn).account);
             if (!view) throw new Error(`no bootstrap plan for the account of ${roleArn}`);
             return view.boundary;
@@ -391,8 +444,11 @@ export function policyLookup(views: readonly AccountView[]): PolicyLookup {
             }
             if (arn.includes(":kms:") && arn.includes(":key/")) {
                 const key = all.find(({ r }) => r.type === "aws:kms/key:Key" && r.outputs.arn === arn);
-                if (!key) throw new Error(`no planned key ${arn}`);
-                return JSON.parse(String(key.r.inputs.policy));
+                if (key) return JSON.parse(String(key.r.inputs.policy));
+                // An existing Redshift secret's key the bootstrap names (redshiftSecretKmsKeyArns): its policy is
+                // its owner's; the README asks for one that defers to IAM, as AWS's default key policy does.
+                if (views.some((v) => Object.values(v.config).some((value) => value.includes(arn)))) return defaultKeyPolicy(arn);
+                throw new Error(`no planned key ${arn}`);
             }
             return undefined;
         },

@@ -14,6 +14,8 @@ export interface Request {
     readonly context?: Record<string, string | string[]>;
     /** The calling role's tags (as planned): IAM puts each in the request as `aws:PrincipalTag/<key>`. */
     readonly principalTags?: Readonly<Record<string, string>>;
+    /** The resource's tags (as planned, with the provider's default tags): IAM evaluates each as `aws:ResourceTag/<key>`. */
+    readonly resourceTags?: Readonly<Record<string, string>>;
 }
 
 export interface Policies {
@@ -47,6 +49,7 @@ export async function decide(request: Request, policies: Policies): Promise<Deci
         // AWS sets aws:ResourceAccount on every request to a resource of an account.
         ...(/^\d{12}$/.test(request.resourceAccount) ? { "aws:ResourceAccount": request.resourceAccount } : {}),
         ...Object.fromEntries(Object.entries(request.principalTags ?? {}).map(([key, value]) => [`aws:PrincipalTag/${key}`, value])),
+        ...Object.fromEntries(Object.entries(request.resourceTags ?? {}).map(([key, value]) => [`aws:ResourceTag/${key}`, value])),
         ...(request.context ?? {}),
     };
     const simulation: Simulation = {
