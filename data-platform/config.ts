@@ -217,8 +217,12 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
     const jobWorkers = reader.integer("jobWorkers", { min: 2, max: 100 }, 2);
     /** `jobTimeoutMinutes` (default 30, 1-2880): a stuck run is stopped after this. */
     const jobTimeoutMinutes = reader.integer("jobTimeoutMinutes", { min: 1, max: 2880 }, 30);
-    /** `jobMaxRetries` (default 1, 0-10): a failed run is retried this often (the merge makes retries safe). */
-    const jobMaxRetries = reader.integer("jobMaxRetries", { min: 0, max: 10 }, 1);
+    /**
+     * `jobMaxRetries` (0-10; default 0 with `jobTrigger: new-data`, else 1): a failed run is retried this often
+     * (the merge makes retries safe). With new-data the next check starts a failed load again, and a job
+     * without retries can queue when the account's concurrent-run quota is reached instead of failing.
+     */
+    const jobMaxRetries = reader.integer("jobMaxRetries", { min: 0, max: 10 }, jobTrigger === "new-data" ? 0 : 1);
     /** `logRetentionDays` (default 30): the load jobs' and crawlers' own log groups; one of LOG_RETENTION_DAYS. */
     const logRetentionDays = reader.integer("logRetentionDays", { min: 1, max: 3653 }, 30);
     reader.check((LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays), "logRetentionDays", `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`, String(logRetentionDays));

@@ -265,6 +265,9 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             timeout: args.timeoutMinutes,
             maxRetries: args.maxRetries,
             executionProperty: { maxConcurrentRuns: 1 },
+            // Past the account's concurrent-run quota a queued run waits instead of failing; Glue queues
+            // only runs that are not retried ("AWS Glue job run statuses": WAITING).
+            ...(args.maxRetries === 0 ? { jobRunQueuingEnabled: true } : {}),
             connections: [args.connection.name],
             securityConfiguration: args.securityConfigurationName,
             defaultArguments: {
@@ -297,6 +300,8 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 timeout: 5,
                 maxRetries: 0,
                 executionProperty: { maxConcurrentRuns: 1 },
+                // Every pipeline's check starts on the same schedule: past the account's concurrent-run quota they wait.
+                jobRunQueuingEnabled: true,
                 securityConfiguration: args.securityConfigurationName,
                 defaultArguments: {
                     "--job-language": "python",

@@ -59,6 +59,7 @@ describe("GlueLoadJob (component, under pulumi.runtime.setMocks)", () => {
         expect(inputs).to.include({ name: "tracking-test-user-events-load", glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 3, timeout: 45, maxRetries: 2, securityConfiguration: "tracking-test-glue", roleArn: ROLE_ARN });
         expect(inputs.command).to.deep.include({ name: "glueetl", scriptLocation: "s3://tracking-test-glue/scripts/load_to_redshift.py" });
         expect(inputs.executionProperty).to.deep.equal({ maxConcurrentRuns: 1 });
+        expect(inputs.jobRunQueuingEnabled, "Glue queues only runs that are not retried").to.equal(undefined);
         expect(inputs.connections).to.deep.equal(["tracking-test-redshift"]);
         expect(inputs.defaultArguments).to.deep.include({
             "--job-bookmark-option": "job-bookmark-enable",
@@ -118,6 +119,13 @@ describe("GlueLoadJob (component, under pulumi.runtime.setMocks)", () => {
         expect(await s3(resources, "s3:PutObject", SCRIPT)).to.equal("ImplicitlyDenied");
         expect(await s3(resources, "s3:ListBucket", LANDING, { "s3:prefix": "user-events/2026/" })).to.equal("Allowed");
         expect(await s3(resources, "s3:ListBucket", LANDING, { "s3:prefix": "user-utm/" })).to.equal("ImplicitlyDenied");
+    });
+
+    it("queues its runs past the account's concurrent-run quota only when they are not retried", async () => {
+        const notRetried = job(await recordResources(() => new GlueLoadJob("user-events", args({ maxRetries: 0 }))));
+        expect(notRetried).to.include({ maxRetries: 0, jobRunQueuingEnabled: true });
+        const retried = job(await recordResources(() => new GlueLoadJob("user-events", args({ maxRetries: 1 }))));
+        expect(retried).to.include({ maxRetries: 1 }).and.not.have.property("jobRunQueuingEnabled");
     });
 
     it("starts on its schedule, or when the S3 crawler succeeds", async () => {

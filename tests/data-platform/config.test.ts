@@ -54,7 +54,7 @@ describe("data-platform: stack configuration", () => {
             jobSchedule: "cron(0/5 * * * ? *)",
             jobWorkers: 2,
             jobTimeoutMinutes: 30,
-            jobMaxRetries: 1,
+            jobMaxRetries: 0,
             network: undefined,
             alarms: {},
         });
@@ -116,6 +116,8 @@ describe("data-platform: stack configuration", () => {
         // Without the pre-check registering new hours, the S3 crawler does, hourly.
         expect(crawler.s3CrawlerSchedule).to.equal("cron(15 * * * ? *)");
         expect((await load({ jobTrigger: "schedule" })).s3CrawlerSchedule).to.equal("cron(15 * * * ? *)");
+        // Scheduled runs are retried by Glue; with new-data the next check starts a failed load again.
+        expect((await load({ jobTrigger: "schedule" })).jobMaxRetries).to.equal(1);
     });
 
     it("a key the project does not know is an error naming the nearest valid key, even beside a mode's keys", async () => {

@@ -103,7 +103,8 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                     "scripts/load_precheck.py",
                     "scripts/load_to_redshift.py",
                 ]);
-                expect(inputs).to.deep.include({ glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 2, maxRetries: 1, timeout: 30, executionProperty: { maxConcurrentRuns: 1 } });
+                // The next pre-check starts a failed load again, so the load is not retried and queues past the quota.
+                expect(inputs).to.deep.include({ glueVersion: "5.0", workerType: "G.1X", numberOfWorkers: 2, maxRetries: 0, jobRunQueuingEnabled: true, timeout: 30, executionProperty: { maxConcurrentRuns: 1 } });
                 expect(inputs.connections).to.deep.equal([dp.outputs.glueConnectionName]);
                 expect(inputs.securityConfiguration).to.equal(securityConfigurationName());
                 const args = inputs.defaultArguments as Record<string, string>;
@@ -155,7 +156,7 @@ describe("data-platform: the planned stack (npm run plan)", function () {
                 const precheck = one(TYPES.job, (i) => i.name === `${prefix()}-load-precheck`, "pre-check job");
                 const inputs = inputsOf(precheck);
                 expect(inputs.command).to.deep.include({ name: "pythonshell", pythonVersion: "3.9" });
-                expect(inputs).to.deep.include({ glueVersion: "3.0", maxCapacity: 0.0625, maxRetries: 0, executionProperty: { maxConcurrentRuns: 1 }, securityConfiguration: securityConfigurationName() });
+                expect(inputs).to.deep.include({ glueVersion: "3.0", maxCapacity: 0.0625, maxRetries: 0, jobRunQueuingEnabled: true, executionProperty: { maxConcurrentRuns: 1 }, securityConfiguration: securityConfigurationName() });
                 expect(inputs.connections, "no VPC: it calls S3 and Glue only").to.equal(undefined);
                 const load = one(TYPES.job, (i) => i.name === `${prefix()}-load`, "load job");
                 expect(inputs.roleArn, "it runs as the load job's role").to.equal(inputsOf(load).roleArn);
