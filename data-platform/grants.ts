@@ -70,7 +70,6 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
         Condition: { ...roles, StringEquals: { "kms:ViaService": viaSecrets } },
     });
     const jobs = likeRoles([args.glueJobRoles]);
-    const glueRoles = likeRoles([args.glueJobRoles, args.glueCrawlerRoles]);
     // The bootstrap creates it in this account under a fixed name, before any stack exists.
     const driftReader = roleArn(args.partition, args.accountId, DRIFT_READER_ROLE_NAME);
     const statements: PolicyStatement[] = [];
@@ -81,13 +80,14 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
         s3Use("GlueJobsUseLandingAndGlueBuckets", root, jobs, KEY_WRITE, [args.landingBucketArn, args.glueBucketArn]),
         {
             // Job bookmarks are encrypted client-side (CSE-KMS): the S3 encryption client asks KMS for a data
-            // key itself, not through a service, so no kms:ViaService ("Setting up encryption in AWS Glue").
+            // key itself, not through a service ("Setting up encryption in AWS Glue"): direct calls only, so
+            // this statement admits no use through S3 or Secrets Manager (kms:ViaService is absent).
             Sid: "GlueJobsEncryptBookmarks",
             Effect: "Allow",
             Principal: root,
             Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
             Resource: "*",
-            Condition: jobs,
+            Condition: { ...jobs, Null: { "kms:ViaService": "true" } },
         },
     );
     statements.push(
@@ -110,7 +110,8 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
     );
     if (args.secretsUnderKey) {
         statements.push(
-            secretsUse("GlueReadsRedshiftSecret", glueRoles, KEY_READ),
+            // The JDBC crawlers sign in with the reader secret; the load jobs sign in with IAM and read no secret.
+            secretsUse("GlueCrawlersReadRedshiftSecret", likeRoles([args.glueCrawlerRoles]), KEY_READ),
             // Redshift creates and rotates the sandbox's admin secret on the deployer's behalf
             // (manageAdminPassword), and the Data API reads it when the deployer runs the table DDL.
             secretsUse("DeployerManagesRedshiftSecret", onlyRoles([args.deployerRoleArn]), KEY_WRITE),

@@ -368,7 +368,7 @@ describe("data-platform: the planned stack (npm run plan)", function () {
         }
         const keyPolicy = JSON.parse(String(inputsOf(ofType(plan, TYPES.key)[0]).policy)) as { Statement: { Sid: string }[] };
         // The reader secret is under the key (the deployer writes it, the crawlers read it); the admin's is not.
-        expect(keyPolicy.Statement.map((s) => s.Sid)).to.include.members(["DeployerManagesRedshiftSecret", "GlueReadsRedshiftSecret"]);
+        expect(keyPolicy.Statement.map((s) => s.Sid)).to.include.members(["DeployerManagesRedshiftSecret", "GlueCrawlersReadRedshiftSecret"]);
         expect(JSON.stringify(keyPolicy), "the configured admin secret is not the stack's").to.not.include(configured[`${ns}:redshiftSecretArn`]);
     });
 

@@ -122,6 +122,15 @@ describe("runtime calls: every call the services make at run time is allowed on 
         const starts = instances.filter((i) => i.request.action === "glue:StartJobRun");
         expect(starts.length, "a pre-check per pipeline").to.be.at.least(2);
         expect(await ask({ ...starts[0].request, resource: starts[1].request.resource })).to.not.equal("Allowed");
+        // Only the JDBC crawlers read the reader secret: a load job (IAM sign-in) may not decrypt it.
+        const crawlerSecret = instances.find((i) => i.request.action === "kms:Decrypt" && i.caller.startsWith("JDBC crawler") && i.request.context?.["kms:ViaService"]?.includes("secretsmanager"));
+        const jobRole = instances.find((i) => i.caller.startsWith("Glue job"))?.request.principal;
+        expect(crawlerSecret, "a JDBC crawler's decrypt of the reader secret").to.not.equal(undefined);
+        // The key policy decides here: with an identity policy allowing everything, the crawler passes and the job does not.
+        const keyPolicyOnly = (principal: string) =>
+            decide({ ...crawlerSecret!.request, principal, principalTags: lookup.principalTags(principal) }, { identity: [{ name: "everything", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }], resource: lookup.resourcePolicy(crawlerSecret!.request.resource) });
+        expect(await keyPolicyOnly(crawlerSecret!.request.principal)).to.equal("Allowed");
+        expect(await keyPolicyOnly(jobRole!)).to.not.equal("Allowed");
         // The deployer decrypts a Redshift admin secret's key only through Secrets Manager.
         const secretDecrypt = instances.find((i) => i.request.action === "kms:Decrypt" && i.row.call.includes("admin secret"));
         expect(secretDecrypt, "a deploy-time decrypt of an admin secret").to.not.equal(undefined);
