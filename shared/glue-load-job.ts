@@ -168,6 +168,9 @@ export class GlueLoadJob extends pulumi.ComponentResource {
         if ((args.trigger.kind === "schedule" || args.trigger.kind === "new-data") && !/^cron\(.+\)$/.test(args.trigger.schedule)) {
             throw new Error(`GlueLoadJob ${name}: trigger.schedule must be a cron(...) expression (got "${args.trigger.schedule}")`);
         }
+        if (!args.badRowsPrefix.endsWith("/") || args.source.prefix.startsWith(args.badRowsPrefix) || args.badRowsPrefix.startsWith(args.source.prefix)) {
+            throw new Error(`GlueLoadJob ${name}: badRowsPrefix must be a folder ending in "/" outside source.prefix and not containing it (got "${args.badRowsPrefix}")`);
+        }
 
         this.tempPrefix = `temp/${args.pipeline}/`;
         const jobName = `${args.namePrefix}-load`;
@@ -181,9 +184,6 @@ export class GlueLoadJob extends pulumi.ComponentResource {
                 }, { parent: this }),
         );
         const logGroupArn = (kind: string) => `arn:${args.scope.partition}:logs:${args.scope.region}:${args.scope.accountId}:log-group:${logPrefix}/${kind}`;
-        if (!args.badRowsPrefix.endsWith("/") || args.source.prefix.startsWith(args.badRowsPrefix) || args.badRowsPrefix.startsWith(args.source.prefix)) {
-            throw new Error(`GlueLoadJob ${name}: badRowsPrefix must be a folder ending in "/" outside source.prefix and not containing it (got "${args.badRowsPrefix}")`);
-        }
 
         const precheck = args.trigger.kind === "new-data" ? args.trigger : undefined;
         const landingObjects = pulumi.interpolate`${args.source.bucketArn}/${args.source.prefix}*`;
