@@ -57,4 +57,12 @@ export interface PipelineDefinition {
     readonly eventTimeField?: string;
     /** The column that identifies an event: a retried load replaces rows with the same key instead of adding them. */
     readonly mergeKey: string;
+    /**
+     * Also ingest the pipeline's Kinesis stream straight into Redshift (streaming ingestion): a materialized
+     * view `<schema>.<table>_stream`, refreshed automatically, seconds behind the API, beside the batch
+     * table, which stays the deduplicated source of truth. Both stacks read it: engineering creates the
+     * role that reads the stream, data-platform the Redshift role that chains to it and the view. Costs a
+     * Redshift that keeps refreshing (README, "Streaming tier"). Default false.
+     */
+    readonly streaming?: boolean;
 }

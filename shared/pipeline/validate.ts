@@ -1,4 +1,5 @@
 import { ColumnDefinition, ColumnEncoding, ColumnType, PipelineDefinition } from "./definition";
+import { STREAM_RESERVED_COLUMNS, streamSchemaName, streamViewName } from "./redshift-stream";
 
 /**
  * Checks pipeline declarations before anything is generated from them. Every rule here stands for a limit
@@ -268,6 +269,24 @@ function checkOne(def: PipelineDefinition, index?: number): string[] {
         problems.add("mergeKey", `mergeKey column ${shown(mergeKey.name)} must be NOT NULL (nullable: false): rows are matched on it, and NULL never matches`);
     }
 
+    if (def.streaming !== undefined && typeof def.streaming !== "boolean") {
+        problems.add("streaming", `streaming must be true or false (got ${shown(def.streaming)})`);
+    } else if (def.streaming === true) {
+        // The view keeps the stream's metadata columns beside the declared ones (shared/pipeline/redshift-stream.ts).
+        def.columns.forEach((column, index) => {
+            if (STREAM_RESERVED_COLUMNS.includes(column?.name)) {
+                problems.add(`columns[${index}].name`, `with streaming: true, column ${shown(column.name)} would clash with the Kinesis metadata column of that name in the stream view (reserved: ${STREAM_RESERVED_COLUMNS.join(", ")})`);
+            }
+        });
+        if (def.table != null && typeof def.table.name === "string" && typeof def.table.schema === "string") {
+            for (const [what, name] of [["stream view name", streamViewName(def)], ["stream schema name", streamSchemaName(def)]] as const) {
+                if (utf8Bytes(name) > MAX_REDSHIFT_IDENTIFIER_BYTES) {
+                    problems.add("table.name", `with streaming: true, the ${what} ${shown(name)} must be at most ${MAX_REDSHIFT_IDENTIFIER_BYTES} bytes (got ${utf8Bytes(name)}): shorten table.name or table.schema`);
+                }
+            }
+        }
+    }
+
     return problems.problems;
 }
 
@@ -307,6 +326,11 @@ export function validatePipelines(defs: readonly PipelineDefinition[]): void {
         }
         if (def.table != null && typeof def.table.schema === "string" && typeof def.table.name === "string") {
             const table = `${def.table.schema}.${def.table.name}`;
+            const views = defs.filter((other) => other?.streaming === true && other.table?.schema === def.table.schema).map((other) => [other, `${other.table.schema}.${streamViewName(other)}`] as const);
+            const clash = views.find(([, view]) => view === table);
+            if (clash !== undefined) {
+                problems.push(`${subject}: table: target table ${table} is the stream view of ${pipelineSubject(clash[0], defs.indexOf(clash[0]))} (streaming: true): rename one of them`);
+            }
             const earlier = firstIndexByTable.get(table);
             if (earlier === undefined) {
                 firstIndexByTable.set(table, index);

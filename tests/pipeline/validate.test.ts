@@ -84,6 +84,17 @@ describe("pipeline definition validation", () => {
         { rule: "eventTimeField not a time", def: { ...userEvents, eventTimeField: "topic" }, expected: /eventTimeField: eventTimeField column "topic" must be of type timestamp or date \(got "varchar"\)/ },
         { rule: "mergeKey not a column", def: { ...userEvents, mergeKey: "id" }, expected: /mergeKey: mergeKey must name one of the pipeline's columns \(got "id"\)/ },
         { rule: "mergeKey nullable", def: { ...userEvents, mergeKey: "user_account_id" }, expected: /mergeKey: mergeKey column "user_account_id" must be NOT NULL/ },
+        { rule: "streaming not a boolean", def: { ...userEvents, streaming: "yes" } as unknown as PipelineDefinition, expected: /streaming: streaming must be true or false \(got "yes"\)/ },
+        {
+            rule: "streaming with a column named like a Kinesis metadata column",
+            def: withColumn({ ...userEvents, streaming: true }, 5, { name: "shard_id" }),
+            expected: /columns\[5\]\.name: with streaming: true, column "shard_id" would clash with the Kinesis metadata column/,
+        },
+        {
+            rule: "streaming with a stream view name over 127 bytes",
+            def: { ...userEvents, streaming: true, table: { schema: "tracking", name: "t".repeat(120) } },
+            expected: /table\.name: with streaming: true, the stream view name "t+_stream" must be at most 127 bytes \(got 127\)|table\.name: with streaming: true, the stream schema name "tracking_t+_kinesis" must be at most 127 bytes \(got 137\)/,
+        },
     ];
 
     for (const { rule, def, expected } of singlePipelineCases) {
@@ -114,6 +125,14 @@ describe("pipeline definition validation", () => {
     it("rejects two pipelines loading the same table", () => {
         const problems = problemsOf(() => validatePipelines([userEvents, { ...userUtm, table: { schema: "tracking", name: "events" } }]));
         expect(problems).to.include('pipeline "user-utm": table: duplicate target table tracking.events (also the target of pipeline "user-events")');
+    });
+
+    it("accepts streaming: true and false, and rejects a table that is another pipeline's stream view", () => {
+        expect(() => validatePipelines([{ ...userEvents, streaming: true }, { ...userUtm, streaming: false }])).not.to.throw();
+        const problems = problemsOf(() => validatePipelines([{ ...userEvents, streaming: true }, { ...userUtm, table: { schema: "tracking", name: "events_stream" } }]));
+        expect(problems).to.include('pipeline "user-utm": table: target table tracking.events_stream is the stream view of pipeline "user-events" (streaming: true): rename one of them');
+        // The same table name without streaming, or in another schema, is no clash.
+        expect(() => validatePipelines([userEvents, { ...userUtm, table: { schema: "tracking", name: "events_stream" } }])).not.to.throw();
     });
 
     it("rejects an empty pipeline set", () => {
