@@ -51,6 +51,11 @@ export interface ExistingRedshift {
     readonly secretArn: string;
     /** The KMS key that secret is encrypted with, when not the AWS managed `aws/secretsmanager`. */
     readonly secretKmsKeyArn?: string;
+    /**
+     * Whether an administrator has attached the stack's Redshift streaming role (`redshiftStreamingRoleArn`
+     * output) to this Redshift: only then are stream views created in it (README, "Streaming tier").
+     */
+    readonly streamingRoleAttached: boolean;
 }
 
 /** A Redshift Serverless namespace + workgroup this stack creates for users without Redshift. */
@@ -145,8 +150,8 @@ const ROUTE_TABLE_PATTERN = /^rtb-[0-9a-f]{8,17}$/;
 
 /** Keys that only make sense for one Redshift mode. */
 const MODE_KEYS: Record<RedshiftMode, readonly string[]> = {
-    serverless: ["redshiftWorkgroupName", "redshiftHost", "redshiftSecretArn", "redshiftSecretKmsKeyArn"],
-    cluster: ["redshiftClusterIdentifier", "redshiftHost", "redshiftSecretArn", "redshiftSecretKmsKeyArn"],
+    serverless: ["redshiftWorkgroupName", "redshiftHost", "redshiftSecretArn", "redshiftSecretKmsKeyArn", "redshiftStreamingRoleAttached"],
+    cluster: ["redshiftClusterIdentifier", "redshiftHost", "redshiftSecretArn", "redshiftSecretKmsKeyArn", "redshiftStreamingRoleAttached"],
     sandbox: ["redshiftAdminUsername", "redshiftBaseCapacity", "redshiftSubnetIds"],
 };
 const NETWORK_KEYS = ["vpcId", "subnetId", "availabilityZone", "routeTableIds"] as const;
@@ -366,7 +371,14 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
         pattern: new RegExp(`^arn:aws(-cn|-us-gov)?:kms:${region}:\\d{12}:key/(mrk-)?[0-9a-f-]{32,36}$`),
         description: `a KMS key ARN in ${region || "aws:region"} (arn:aws:kms:<region>:<account>:key/<id>), not an alias`,
     });
-    const secret = { secretArn, ...(secretKmsKeyArn !== undefined ? { secretKmsKeyArn } : {}) };
+    /**
+     * `redshiftStreamingRoleAttached` (serverless, cluster; default false): set true once an administrator
+     * has attached the `redshiftStreamingRoleArn` output to the workgroup's namespace or the cluster. The
+     * stack does not attach it itself: `aws.redshift.ClusterIamRoles` (and a namespace's `iamRoles`) hold
+     * the whole list, and would detach the roles the Redshift already has. Until then no stream view is made.
+     */
+    const streamingRoleAttached = reader.boolean("redshiftStreamingRoleAttached", false);
+    const secret = { secretArn, ...(secretKmsKeyArn !== undefined ? { secretKmsKeyArn } : {}), streamingRoleAttached };
     if (mode === "serverless") {
         /** `redshiftWorkgroupName` (serverless): the existing workgroup the DDL runs against. */
         return { mode, workgroupName: requiredFor("redshiftWorkgroupName", WORKGROUP_RULE), host, port, database, ...secret };

@@ -145,3 +145,28 @@ export function checkEngineeringFirehoseRoles(engineeringStack: string, exported
     if (problems.length > 0) throw new Error(`engineering stack ${engineeringStack}: export "firehoseRoleArns":\n  - ${problems.join("\n  - ")}`);
     return deployed;
 }
+
+/**
+ * Checks the engineering stack's `streamReaderRoleArns` export against the reader roles this stack chains
+ * to, and returns the streaming pipelines whose reader is deployed (only their views can be created). A
+ * reader exported under another ARN means the stacks disagree on the stack name or the engineering account.
+ */
+export function checkEngineeringStreamReaders(engineeringStack: string, exported: unknown, pinned: Readonly<Record<string, string>>): Set<string> {
+    if (exported === null || typeof exported !== "object" || Array.isArray(exported)) {
+        throw new Error(`engineering stack ${engineeringStack}: export "streamReaderRoleArns" must be an object keyed by pipeline name (got ${JSON.stringify(exported)})`);
+    }
+    const readers = exported as Record<string, unknown>;
+    const problems: string[] = [];
+    const deployed = new Set<string>();
+    for (const [pipeline, expected] of Object.entries(pinned)) {
+        const actual = readers[pipeline];
+        if (actual === undefined) continue;
+        if (actual !== expected) {
+            problems.push(`pipeline "${pipeline}": exported stream reader ${JSON.stringify(actual)} is not the pinned ${JSON.stringify(expected)} (the stacks disagree on the stack name or the engineering account)`);
+        } else {
+            deployed.add(pipeline);
+        }
+    }
+    if (problems.length > 0) throw new Error(`engineering stack ${engineeringStack}: export "streamReaderRoleArns":\n  - ${problems.join("\n  - ")}`);
+    return deployed;
+}

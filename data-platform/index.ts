@@ -27,17 +27,20 @@ import { GlueLoadJob, jobLogGroupPrefix, RedshiftIamAccess, redshiftIamUrl } fro
 import { GlueNetwork } from "../shared/glue-network";
 import { RedshiftReaderCredentials } from "../shared/redshift-reader-credentials";
 import { RedshiftSandbox } from "../shared/redshift-sandbox";
-import { RedshiftDdlTarget, RedshiftSchema } from "../shared/redshift-schema";
+import { RedshiftDdlTarget, RedshiftSchema, StreamViewStatements } from "../shared/redshift-schema";
 import { SecureBucket } from "../shared/secure-bucket";
 import { firehoseBucketStatements, FirehoseRoles } from "../shared/firehose-landing-access";
-import { crawlerRoleName, firehoseRoleName, glueJobRoleName, LOAD_METRICS_NAMESPACE, resourceName, roleArn } from "../shared/naming";
+import { crawlerRoleName, firehoseRoleName, glueJobRoleName, LOAD_METRICS_NAMESPACE, redshiftStreamingRoleName, resourceName, roleArn, streamReaderRoleName } from "../shared/naming";
+import { pipelineNames as engineeringNames } from "../shared/ingestion-pipeline";
+import { createStreamSchemaSql, createStreamViewSql, dropStreamSchemaSql, dropStreamViewSql, qualifiedStreamViewName, streamViewGrantStatements } from "../shared/pipeline/redshift-stream";
+import { RedshiftStreamingRole } from "../shared/redshift-streaming-role";
 import { PipelineDefinition } from "../shared/pipeline/definition";
 import { jobColumnMapping } from "../shared/pipeline/job-mapping";
 import { createPrincipalStatements, grantStatements, iamRoleDatabaseUser, PipelinePrincipals, readerUser } from "../shared/pipeline/redshift-principals";
 import { glueColumns } from "../shared/pipeline/glue-schema";
 import { badRowsPrefix, firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
 import { loadDataPlatformConfig } from "./config";
-import { checkEngineeringFirehoseRoles, dataKeyStatements } from "./grants";
+import { checkEngineeringFirehoseRoles, checkEngineeringStreamReaders, dataKeyStatements } from "./grants";
 
 interface PipelineNames {
     readonly def: PipelineDefinition;
@@ -78,6 +81,14 @@ async function main(): Promise<Record<string, unknown>> {
     }));
     const pinnedFirehoseRoles: Record<string, string> = Object.fromEntries(pipelineNames.map((p) => [p.def.name, p.firehoseRoleArn]));
 
+    // --- Streaming tier (`streaming: true`): Redshift's role here chains to a reader role per pipeline in the
+    // engineering account (shared/redshift-streaming-access.ts); both ARNs are derived.
+    const streaming = pipelineNames.filter((p) => p.def.streaming === true);
+    const streamReaderArns: Record<string, string> = Object.fromEntries(streaming.map((p) => [p.def.name, roleArn(partition, config.engineeringAccountId, streamReaderRoleName(stack, p.def.name))]));
+    const redshiftStreamingRoleArn = roleArn(partition, accountId, redshiftStreamingRoleName(stack));
+    /** The streaming pipelines whose reader role the engineering stack exports: only their views can be created. */
+    let deployedReaders = new Set<string>();
+
     // --- The engineering stack's export, when named, must agree with the derived Firehose roles. Read and
     // checked before any resource is declared, so a mismatch stops the deploy with nothing changed.
     if (config.engineeringStack !== undefined) {
@@ -88,6 +99,11 @@ async function main(): Promise<Record<string, unknown>> {
             throw new Error(`engineering stack ${config.engineeringStack}: has no export "firehoseRoleArns"; deploy the engineering stack first, or unset tracking-data-platform:engineeringStack for a first deploy`);
         }
         checkEngineeringFirehoseRoles(config.engineeringStack, roles, pinnedFirehoseRoles);
+        if (streaming.length > 0) {
+            // An engineering stack deployed before the streaming tier exports none: no reader exists yet.
+            const readers = await engineering.getOutputDetails("streamReaderRoleArns");
+            deployedReaders = checkEngineeringStreamReaders(config.engineeringStack, readers.value ?? readers.secretValue ?? {}, streamReaderArns);
+        }
     }
     const firehoseRoles: FirehoseRoles = { partition, engineeringAccountId: config.engineeringAccountId, roleArnPattern: roleArn(partition, config.engineeringAccountId, firehoseRoleName(stack, "*")) };
 
@@ -159,7 +175,17 @@ async function main(): Promise<Record<string, unknown>> {
         redshiftPort: config.redshift.port,
         // The load jobs' IAM sign-in calls this API from the Glue subnet.
         redshiftApi: config.redshift.mode === "cluster" ? "redshift" : "redshift-serverless",
+        streaming: config.pipelines.some((def) => def.streaming === true),
     });
+
+    const streamingRole =
+        streaming.length > 0
+            ? new RedshiftStreamingRole("redshift-streaming", {
+                roleName: redshiftStreamingRoleName(stack),
+                streamReaderRoleArns: streaming.map((p) => streamReaderArns[p.def.name]),
+                permissionsBoundaryArn: config.workloadBoundaryArn,
+            })
+            : undefined;
 
     // --- Redshift: an existing workgroup or cluster, or a sandbox created here.
     let ddlTarget: RedshiftDdlTarget;
@@ -182,6 +208,8 @@ async function main(): Promise<Record<string, unknown>> {
             securityGroupIds: [network.securityGroupId],
             secretKmsKeyArn: dataKey.keyArn,
             protect,
+            // The namespace's role list is the stack's own: attach the streaming role there.
+            ...(streamingRole !== undefined ? { iamRoles: [streamingRole.roleArn] } : {}),
         });
         ddlTarget = { workgroupName: sandbox.workgroupName };
         redshiftHost = sandbox.host;
@@ -233,6 +261,24 @@ async function main(): Promise<Record<string, unknown>> {
     const schemaComponents: Record<string, RedshiftSchema> = {};
     const reader = readerUser(namePrefix);
     const principalsOf = (p: PipelineNames): PipelinePrincipals => ({ loader: iamRoleDatabaseUser(p.jobRoleName), reader });
+    // A stream view needs the role attached to the Redshift (the sandbox's namespace does it; an existing
+    // Redshift by hand, then redshiftStreamingRoleAttached) and the pipeline's reader role deployed.
+    const roleAttached = config.redshift.mode === "sandbox" || config.redshift.streamingRoleAttached;
+    const streamViewsOf = (inSchema: PipelineNames[]): Record<string, StreamViewStatements> =>
+        Object.fromEntries(
+            inSchema
+                .filter((p) => p.def.streaming === true && roleAttached && deployedReaders.has(p.def.name))
+                .map((p) => [
+                    p.def.name,
+                    {
+                        view: qualifiedStreamViewName(p.def),
+                        drop: [dropStreamViewSql(p.def), dropStreamSchemaSql(p.def)],
+                        create: [createStreamSchemaSql(p.def, [redshiftStreamingRoleArn, streamReaderArns[p.def.name]]), createStreamViewSql(p.def, engineeringNames(stack, p.def.name).streamName)],
+                        after: streamViewGrantStatements(p.def, reader),
+                        ...(streamingRole !== undefined ? { runAfter: [streamingRole.rolePolicy, ...redshiftReady] } : {}),
+                    },
+                ]),
+        );
     for (const schema of schemas) {
         const inSchema = pipelineNames.filter((p) => p.def.table.schema === schema);
         const ddl = new RedshiftSchema(`redshift-${schema.replace(/_/g, "-")}`, {
@@ -245,6 +291,7 @@ async function main(): Promise<Record<string, unknown>> {
             pipelines: inSchema.map((p) => p.def),
             principalStatements: Object.fromEntries(inSchema.map((p) => [p.def.name, createPrincipalStatements(principalsOf(p))])),
             afterStatements: Object.fromEntries(inSchema.map((p) => [p.def.name, grantStatements(p.def, principalsOf(p))])),
+            streamViews: streamViewsOf(inSchema),
             protect,
             runAfter: redshiftReady,
         });
@@ -431,6 +478,16 @@ async function main(): Promise<Record<string, unknown>> {
         vpcId: network.vpcId,
         /** The Redshift the tables live in, and the secret the JDBC crawlers' connection signs in with (the read-only user's). */
         redshift: { ...redshiftDescription, readerSecretArn: readerCredentials.secretArn },
+        /**
+         * The role Redshift assumes for streaming ingestion (with any `streaming: true` pipeline). The sandbox's
+         * namespace has it attached; attach it to an existing workgroup's namespace or cluster by hand (README).
+         */
+        ...(streamingRole !== undefined ? { redshiftStreamingRoleArn: streamingRole.roleArn } : {}),
+        /** `{ [pipeline]: stream view }` for each stream view this stack keeps (README, "Streaming tier"). */
+        streamViews: Object.fromEntries(Object.values(schemaComponents).flatMap((component) => Object.keys(component.streamViews)).map((pipeline) => {
+            const def = pipelineNames.find((p) => p.def.name === pipeline)!.def;
+            return [pipeline, qualifiedStreamViewName(def)];
+        })),
         /** The SNS topic failed load runs notify (subscribe to it, or set alarmEmail). */
         alarmTopicArn: alarmTopic.topicArn,
         /** The EventBridge rule that matches failed load runs (an existing topic's policy must admit it). */

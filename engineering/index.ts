@@ -19,9 +19,11 @@ import { EncryptionKey } from "../shared/encryption-key";
 import { streamArnOf, streamKeyUseStatements } from "../shared/event-stream";
 import { IngestionApi, pipelineRoutes } from "../shared/ingestion-api";
 import { IngestionPipeline, pipelineNames } from "../shared/ingestion-pipeline";
-import { firehoseRoleName, resourceName, roleArn } from "../shared/naming";
+import { firehoseRoleName, redshiftStreamingRoleName, resourceName, roleArn, streamReaderRoleName } from "../shared/naming";
 import { PipelineAlarms } from "../shared/pipeline-alarms";
 import { PipelineDashboard } from "../shared/pipeline-dashboard";
+import { streamKeyReaderStatement } from "../shared/redshift-streaming-access";
+import { StreamReader } from "../shared/stream-reader";
 import { firehoseErrorPrefix, firehosePrefix, rawBackupErrorPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
 import { validatePipelines } from "../shared/pipeline/validate";
 import { pipelines } from "../shared/pipelines";
@@ -74,14 +76,21 @@ async function main() {
         aliasName: resourceName(stack, "streams"),
         administratorRoleArn: config.deployerRoleArn,
         readerRoleArns: config.readOnlyRoleArns,
-        policyStatements: streamKeyUseStatements({
-            partition,
-            region,
-            accountId,
-            streamArnPattern,
-            producerRoleArn: roleArn(partition, accountId, apiRoleName),
-            consumerRoleArnPattern: roleArn(partition, accountId, firehoseRoleName(stack, "*")),
-        }),
+        policyStatements: [
+            ...streamKeyUseStatements({
+                partition,
+                region,
+                accountId,
+                streamArnPattern,
+                producerRoleArn: roleArn(partition, accountId, apiRoleName),
+                consumerRoleArnPattern: roleArn(partition, accountId, firehoseRoleName(stack, "*")),
+            }),
+            // Redshift streaming ingestion reads the streams of pipelines declared `streaming: true` through the
+            // stack's stream reader roles (shared/redshift-streaming-access.ts).
+            ...(pipelines.some((def) => def.streaming === true)
+                ? [streamKeyReaderStatement({ partition, region, accountId, streamArnPattern, readerRoleArnPattern: roleArn(partition, accountId, streamReaderRoleName(stack, "*")) })]
+                : []),
+        ],
     });
 
     const ingestion: IngestionPipeline[] = [];
@@ -115,6 +124,23 @@ async function main() {
             permissionsBoundaryArn: config.workloadBoundaryArn,
             tags,
         }));
+    }
+
+    // --- Streaming tier: per `streaming: true` pipeline, the role the data-platform account's Redshift
+    // chains to, reading exactly that pipeline's stream.
+    const redshiftStreaming = { partition, dataPlatformAccountId: config.dataPlatformAccountId, roleArn: roleArn(partition, config.dataPlatformAccountId, redshiftStreamingRoleName(stack)) };
+    const streamReaders: Record<string, StreamReader> = {};
+    for (const [index, def] of pipelines.entries()) {
+        if (def.streaming !== true) continue;
+        streamReaders[def.name] = new StreamReader(def.name, {
+            roleName: streamReaderRoleName(stack, def.name),
+            region,
+            streamArn: ingestion[index].streamArn,
+            streamKeyArn: streamKey.keyArn,
+            redshift: redshiftStreaming,
+            permissionsBoundaryArn: config.workloadBoundaryArn,
+            tags,
+        });
     }
 
     const api = new IngestionApi("ingest", {
@@ -193,6 +219,11 @@ async function main() {
         firehoseArns: byPipeline((index) => ingestion[index].firehoseArn),
         /** Read by the data-platform stack (engineeringStack set) to check that both stacks derive the same roles. */
         firehoseRoleArns: byPipeline((index) => ingestion[index].firehoseRoleArn),
+        /**
+         * `{ [streaming pipeline]: stream reader role ARN }`: read by the data-platform stack, which chains its
+         * Redshift role to these and creates the stream views once they exist.
+         */
+        streamReaderRoleArns: Object.fromEntries(Object.entries(streamReaders).map(([pipeline, reader]) => [pipeline, reader.roleArn])),
         /** The SNS topic every alarm notifies (subscribe to it, or set alarmEmail). */
         alarmTopicArn: alarmTopic.topicArn,
         /** `{ [pipeline]: CloudWatch dashboard name }`. */

@@ -31,7 +31,21 @@ export interface GlueNetworkArgs {
     readonly redshiftApi: "redshift" | "redshift-serverless";
     /** CIDR of a created VPC. Default 10.42.0.0/16. */
     readonly cidrBlock?: string;
+    /**
+     * Whether a pipeline streams into Redshift (`streaming: true`): a created VPC then gets an interface
+     * endpoint for Kinesis Data Streams too (see STREAMING_INTERFACE_ENDPOINT_SERVICES).
+     */
+    readonly streaming?: boolean;
 }
+
+/**
+ * Redshift streaming ingestion reads Kinesis from the workgroup's VPC: with enhanced VPC routing and no
+ * NAT, only through an interface endpoint ("Getting started with streaming ingestion from Amazon Kinesis
+ * Data Streams": a route to the Kinesis endpoints, or a Kinesis interface VPC endpoint). Its role chain
+ * calls STS, whose endpoint the Glue jobs already need. The endpoints sit in the Glue subnet with private
+ * DNS, which resolves across the VPC, and carry the security group the sandbox workgroup shares.
+ */
+export const STREAMING_INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["kinesis-streams"];
 
 /**
  * AWS services a Glue job or crawler in a VPC calls besides S3 (which goes through the gateway endpoint):
@@ -161,7 +175,7 @@ export class GlueNetwork extends pulumi.ComponentResource {
         }
 
         if (!args.existing) {
-            for (const service of [...GLUE_INTERFACE_ENDPOINT_SERVICES, args.redshiftApi]) {
+            for (const service of [...GLUE_INTERFACE_ENDPOINT_SERVICES, args.redshiftApi, ...(args.streaming ? STREAMING_INTERFACE_ENDPOINT_SERVICES : [])]) {
                 new aws.ec2.VpcEndpoint(`${name}-${service}`, {
                     vpcId: this.vpcId,
                     serviceName: `com.amazonaws.${args.region}.${service}`,

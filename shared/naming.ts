@@ -47,6 +47,19 @@ export function crawlerRoleName(stack: string, pipeline: string): string {
 }
 
 /**
+ * A streaming pipeline's reader role in the engineering account, which the data-platform account's Redshift
+ * chains to; with `"*"`, the stack's pattern. Pinned so both stacks derive it without a StackReference.
+ */
+export function streamReaderRoleName(stack: string, pipeline: string): string {
+    return resourceName(stack, pipeline, "stream-reader");
+}
+
+/** The data-platform account's role Redshift assumes for streaming ingestion (one per stack). */
+export function redshiftStreamingRoleName(stack: string): string {
+    return resourceName(stack, "redshift-streaming");
+}
+
+/**
  * The CloudWatch namespace of the load jobs' own metrics (`BadRows`, `TruncatedValues`): the job publishes
  * into it (its `--metrics_namespace` argument), the bad-rows alarm watches it, and IAM allows exactly it.
  */

@@ -182,3 +182,71 @@ export function redshiftTableProvider(dataApi: (region: string) => DataApi, opti
         },
     };
 }
+
+/**
+ * A pipeline's stream view (shared/pipeline/redshift-stream.ts), kept in step with its declaration the same
+ * way: `read` returns the recorded state and runs no SQL, so a refresh changes nothing.
+ */
+export interface RedshiftStreamViewInputs {
+    readonly target: DataApiTarget;
+    /** The view, `schema.table_stream`: the resource's id. */
+    readonly view: string;
+    /** Statements that remove the view and its external schema if they exist (idempotent). */
+    readonly dropStatements: readonly string[];
+    /** Statements that create the external schema and the view. */
+    readonly createStatements: readonly string[];
+    /** Statements run after every create and update (idempotent: grants). */
+    readonly afterStatements: readonly string[];
+    /** Fingerprint of `createStatements`: another one means drop and create. */
+    readonly version: string;
+}
+
+export interface RedshiftStreamViewOutputs extends RedshiftStreamViewInputs {
+    /** The version whose statements last ran to completion. */
+    readonly appliedVersion: string;
+}
+
+/**
+ * The provider of the stream views. A materialized view over a stream cannot be altered into another
+ * definition (ALTER MATERIALIZED VIEW changes only its refresh and row-level settings), so any change is a
+ * drop and create: the new view starts again from the oldest record the stream still holds (its first
+ * refresh reads from TRIM_HORIZON, "Streaming ingestion to a materialized view"). Its rows are a copy of
+ * the stream's; the batch table is untouched. Deleting the resource drops the view and its schema.
+ */
+export function redshiftStreamViewProvider(dataApi: (region: string) => DataApi, options: RunOptions = DEFAULT_RUN): pulumi.dynamic.ResourceProvider<RedshiftStreamViewInputs, RedshiftStreamViewOutputs> {
+    const run = async (inputs: RedshiftStreamViewInputs, statements: readonly string[]) => {
+        const api = dataApi(inputs.target.region);
+        for (const sql of statements) await runStatement(api, inputs.target, sql, options);
+    };
+    const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+    const recreate = async (inputs: RedshiftStreamViewInputs): Promise<RedshiftStreamViewOutputs> => {
+        await run(inputs, [...inputs.dropStatements, ...inputs.createStatements, ...inputs.afterStatements]);
+        return { ...inputs, appliedVersion: inputs.version };
+    };
+    return {
+        async diff(_id, olds, news) {
+            if (!sameTarget(olds.target, news.target) || olds.view !== news.view) {
+                // Another database or view: create it there; delete then drops the old one.
+                return { changes: true, replaces: ["target"], deleteBeforeReplace: false };
+            }
+            return { changes: olds.appliedVersion !== news.version || !same(olds.afterStatements, news.afterStatements) };
+        },
+        async create(inputs) {
+            return { id: inputs.view, outs: await recreate(inputs) };
+        },
+        async read(id, props) {
+            // Refresh: the recorded state is the truth; no Data API call, no SQL.
+            return { id, props };
+        },
+        async update(_id, olds, news) {
+            if (olds.appliedVersion === news.version) {
+                await run(news, news.afterStatements);
+                return { outs: { ...news, appliedVersion: news.version } };
+            }
+            return { outs: await recreate(news) };
+        },
+        async delete(_id, props) {
+            await run(props, props.dropStatements);
+        },
+    };
+}

@@ -25,6 +25,12 @@ export interface RedshiftSandboxArgs {
     readonly secretKmsKeyArn: pulumi.Input<string>;
     /** Protects the namespace (the data, and with it the admin secret) from `pulumi destroy`. */
     readonly protect: boolean;
+    /**
+     * IAM roles Redshift may assume for the namespace (the streaming role). The namespace's list is
+     * authoritative; its read-back format (`IamRole(applyStatus=..., iamRoleArn=...)`) is parsed by the
+     * provider since terraform-provider-aws #26624 and PR #35965, so a refresh sees the ARNs it set.
+     */
+    readonly iamRoles?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
@@ -57,6 +63,7 @@ export class RedshiftSandbox extends pulumi.ComponentResource {
             manageAdminPassword: true,
             adminPasswordSecretKmsKeyId: args.secretKmsKeyArn,
             logExports: ["connectionlog", "userlog", "useractivitylog"],
+            ...(args.iamRoles !== undefined ? { iamRoles: args.iamRoles } : {}),
         }, { parent: this, protect: args.protect });
 
         this.workgroup = new aws.redshiftserverless.Workgroup(name, {

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PipelineDefinition } from "./pipeline/definition";
 import { schemaVersion, tableDeclaration } from "./pipeline/schema-migration";
-import { DataApiTarget, redshiftTableProvider, RedshiftTableInputs, sdkDataApi } from "./redshift-data-provider";
+import { DataApiTarget, redshiftStreamViewProvider, RedshiftStreamViewInputs, redshiftTableProvider, RedshiftTableInputs, sdkDataApi } from "./redshift-data-provider";
+import { streamViewVersion } from "./pipeline/redshift-stream";
 
 /** Where the DDL runs: exactly one of a Serverless workgroup or a provisioned cluster. */
 export type RedshiftDdlTarget = { readonly workgroupName: pulumi.Input<string> } | { readonly clusterIdentifier: pulumi.Input<string> };
@@ -25,10 +26,38 @@ export interface RedshiftSchemaArgs {
     /** Protects the tables' records (and so the stack) from an accidental `pulumi destroy`. */
     readonly protect: boolean;
     /**
+     * Per streaming pipeline (`streaming: true`) whose stream reader exists: its stream view's statements
+     * (shared/pipeline/redshift-stream.ts). Run after the pipeline's table (its grants name the reader).
+     */
+    readonly streamViews?: Readonly<Record<string, StreamViewStatements>>;
+    /**
      * What must exist before the first statement runs (a workgroup, its admin secret). Passed to the
      * tables themselves: a component's own dependsOn does not hold back its children.
      */
     readonly runAfter?: pulumi.Resource[];
+}
+
+/** The SQL of one stream view: what removes it, what creates it, and the grants after it. */
+export interface StreamViewStatements {
+    /** `schema.table_stream`. */
+    readonly view: string;
+    readonly drop: readonly string[];
+    readonly create: readonly string[];
+    readonly after: readonly string[];
+    /** What must exist before the view is created (the role attached to Redshift, say). */
+    readonly runAfter?: pulumi.Resource[];
+}
+
+/** The provider of every stream view. */
+export const STREAM_VIEW_PROVIDER = redshiftStreamViewProvider(sdkDataApi);
+
+/** One pipeline's stream view, created and replaced through the Redshift Data API. */
+export class RedshiftStreamView extends pulumi.dynamic.Resource {
+    declare readonly appliedVersion: pulumi.Output<string>;
+
+    constructor(name: string, inputs: pulumi.Inputs & { [K in keyof RedshiftStreamViewInputs]: pulumi.Input<RedshiftStreamViewInputs[K]> }, opts?: pulumi.CustomResourceOptions) {
+        super(STREAM_VIEW_PROVIDER, name, { ...inputs, appliedVersion: undefined }, opts, "redshift", "StreamView");
+    }
 }
 
 /** The provider of every table; one object, so its code is serialized into the state once per program run. */
@@ -57,6 +86,8 @@ function tableResourceName(def: PipelineDefinition): string {
  */
 export class RedshiftSchema extends pulumi.ComponentResource {
     readonly tables: Record<string, RedshiftTable>;
+    /** Per streaming pipeline given in `streamViews`: its view. */
+    readonly streamViews: Record<string, RedshiftStreamView>;
     /** Where and as whom its SQL runs (the Data API's connection parameters). */
     readonly target: pulumi.Output<DataApiTarget>;
 
@@ -94,6 +125,22 @@ export class RedshiftSchema extends pulumi.ComponentResource {
                 afterStatements: [...(args.afterStatements?.[def.name] ?? [])],
             }, { parent: this, protect: args.protect, dependsOn: args.runAfter });
         }
-        this.registerOutputs({ tables: Object.fromEntries(Object.entries(this.tables).map(([pipeline, table]) => [pipeline, table.appliedVersion])) });
+        this.streamViews = {};
+        for (const def of args.pipelines) {
+            const statements = args.streamViews?.[def.name];
+            if (statements === undefined) continue;
+            this.streamViews[def.name] = new RedshiftStreamView(`${name}-${tableResourceName(def)}-stream`, {
+                target,
+                view: statements.view,
+                dropStatements: [...statements.drop],
+                createStatements: [...statements.create],
+                afterStatements: [...statements.after],
+                version: streamViewVersion(statements.create),
+            }, { parent: this, dependsOn: [this.tables[def.name], ...(statements.runAfter ?? [])] });
+        }
+        this.registerOutputs({
+            tables: Object.fromEntries(Object.entries(this.tables).map(([pipeline, table]) => [pipeline, table.appliedVersion])),
+            streamViews: Object.fromEntries(Object.entries(this.streamViews).map(([pipeline, view]) => [pipeline, view.appliedVersion])),
+        });
     }
 }

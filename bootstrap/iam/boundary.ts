@@ -18,13 +18,14 @@
 import type { AccountRole } from "../config";
 import { document, PolicyDocument, PolicyStatement } from "./document";
 import { FIREHOSE_ACL_ACTION, FIREHOSE_ACL_CONDITION } from "../../shared/firehose-landing-access";
-import { LOAD_METRICS_NAMESPACE, NAME_PREFIX } from "../../shared/naming";
+import { LOAD_METRICS_NAMESPACE, NAME_PREFIX, streamReaderRoleName } from "../../shared/naming";
+import { STREAM_LIST_ACTION } from "../../shared/redshift-streaming-access";
 import { arn, perStack, Scope } from "./scope";
 
 /** The services whose actions each account's workload roles may ever be granted. */
 export const ACCOUNT_SERVICES: Readonly<Record<AccountRole, readonly string[]>> = {
     engineering: ["kinesis", "firehose", "s3", "kms", "logs"],
-    "data-platform": ["s3", "kms", "logs", "glue", "ec2", "secretsmanager", "redshift", "redshift-serverless", "redshift-data", "cloudwatch"],
+    "data-platform": ["s3", "kms", "logs", "glue", "ec2", "secretsmanager", "redshift", "redshift-serverless", "redshift-data", "cloudwatch", "sts"],
 };
 
 /** Whether every action of a statement belongs to a service of the account's workloads. */
@@ -53,6 +54,8 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
             ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"],
             own("kinesis", (p) => `stream/${p}*`),
         ),
+        // Redshift's streaming role chains to the engineering account's stream readers, and to nothing else.
+        allow("StsChainToStreamReaders", ["sts:AssumeRole"], [`arn:${scope.partition}:iam::${scope.otherAccount}:role/${streamReaderRoleName("*", "*")}`]),
         allow("FirehoseStackStreams", ["firehose:PutRecord", "firehose:PutRecordBatch"], own("firehose", (p) => `deliverystream/${p}*`)),
         // S3 ARNs name no account, and bucket names are global: only the pair's own buckets count.
         { ...allow("S3StackBuckets", ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], buckets), Condition: inPair },
@@ -78,7 +81,6 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
             ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:AssociateKmsKey"],
             [...named("logs", "log-group:"), arn(scope, "logs", "log-group:/aws-glue/*")],
         ),
-        allow("LogsDescribe", ["logs:DescribeLogGroups"], ["*"]),
         allow(
             "GlueCatalog",
             [
@@ -106,18 +108,11 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
         // data-platform account has Glue jobs. One pattern for every stack's jobs (the deployer creates jobs only
         // as `tracking-<stack>-*`): a pattern per stack would put this document over IAM's 6,144 characters.
         ...(role === "data-platform" ? [allow("GlueJobRuns", ["glue:GetJobRuns", "glue:StartJobRun"], [glue(`job/${NAME_PREFIX}-*`)])] : []),
-        // No resource type for these.
-        allow("GlueJobBookmarksAndSecurity", ["glue:GetJobBookmark", "glue:GetSecurityConfiguration"], ["*"]),
         // Glue connections in a VPC: the job's role creates and removes its network interfaces.
         allow(
             "Ec2GlueNetworkInterfaces",
             ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:CreateTags", "ec2:DeleteTags"],
             ["network-interface", "subnet", "security-group"].map((type) => arn(scope, "ec2", `${type}/*`)),
-        ),
-        allow(
-            "Ec2Describe",
-            ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeVpcs", "ec2:DescribeVpcEndpoints", "ec2:DescribeRouteTables"],
-            ["*"],
         ),
         allow("Ec2VpcAttributes", ["ec2:DescribeVpcAttribute"], [arn(scope, "ec2", "vpc/*")]),
         // The stacks' secrets, and the sandbox's admin secret, which Redshift names `redshift!<namespace>-<admin user>`.
@@ -129,7 +124,29 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
         ),
         // The load jobs sign in to a provisioned cluster with their own IAM identity (IAMR:<role>), no password.
         allow("RedshiftClusterIamCredentials", ["redshift:DescribeClusters", "redshift:GetClusterCredentialsWithIAM"], [arn(scope, "redshift", "cluster:*"), arn(scope, "redshift", "dbname:*/*")]),
-        allow("RedshiftDataResults", ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult", "redshift-data:ListStatements"], ["*"]),
+        // Actions with no resource type, of every service of the account, in one statement (one per service
+        // would put the data-platform document over IAM's 6,144 characters): CloudWatch Logs' group listing,
+        // Glue's bookmarks and security configurations, the network lookups of a Glue connection, the Data
+        // API's results, and the stream listing of Redshift streaming ingestion's readers.
+        allow(
+            "NoResourceType",
+            [
+                "logs:DescribeLogGroups",
+                "glue:GetJobBookmark",
+                "glue:GetSecurityConfiguration",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeVpcEndpoints",
+                "ec2:DescribeRouteTables",
+                "redshift-data:DescribeStatement",
+                "redshift-data:GetStatementResult",
+                "redshift-data:ListStatements",
+                STREAM_LIST_ACTION,
+            ].filter((action) => ACCOUNT_SERVICES[role].includes(action.split(":")[0])),
+            ["*"],
+        ),
         // Glue job metrics and the load job's own (bad rows), published as the job's role; a namespace is the
         // only narrowing IAM offers.
         { ...allow("CloudWatchMetrics", ["cloudwatch:PutMetricData"], ["*"]), Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", LOAD_METRICS_NAMESPACE] } } },

@@ -161,3 +161,8 @@ export function dropStreamViewSql(def: Pick<PipelineDefinition, "table">): strin
 export function streamViewVersion(statements: readonly string[]): string {
     return createHash("sha256").update(statements.join("\n;\n")).digest("hex").slice(0, 16);
 }
+
+/** The stack's read-only user may read the view, as it reads the table (shared/pipeline/redshift-principals.ts). */
+export function streamViewGrantStatements(def: Pick<PipelineDefinition, "table">, reader: string): string[] {
+    return [`GRANT USAGE ON SCHEMA ${quoteIdentifier(def.table.schema)} TO ${quoteIdentifier(reader)}`, `GRANT SELECT ON ${qualifiedStreamViewName(def)} TO ${quoteIdentifier(reader)}`];
+}

@@ -5,7 +5,7 @@
  * planned ARNs and `runtime-calls.test.ts` simulates each against identity policy + permissions boundary +
  * resource policy (bucket or key policy) together.
  */
-import type { ApiWorld, DeployDdlWorld, FirehoseWorld, GlueJobWorld, JdbcCrawlerWorld, PrecheckWorld, S3CrawlerWorld } from "./world";
+import type { ApiWorld, DeployDdlWorld, FirehoseWorld, GlueJobWorld, JdbcCrawlerWorld, PrecheckWorld, RedshiftStreamingWorld, S3CrawlerWorld, StreamReaderWorld } from "./world";
 
 export interface Source {
     readonly title: string;
@@ -53,6 +53,8 @@ const SOURCES = {
     s3ListObjects: doc("ListObjectsV2: permissions (Amazon S3 API reference)", "https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html"),
     s3PutObject: doc("PutObject (Amazon S3 API reference)", "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html"),
     redshiftSparkAuth: doc("Authenticating with the Spark connector (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/redshift-spark-connector-authentication.html"),
+    redshiftStreamingKinesis: doc("Getting started with streaming ingestion from Amazon Kinesis Data Streams (Amazon Redshift database developer guide)", "https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-streaming-ingestion-getting-started.html"),
+    redshiftChaining: doc("Chaining IAM roles in Amazon Redshift (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-chaining-roles.html"),
     redshiftJdbcOptions: doc("Options for JDBC driver version 2.x configuration: groupFederation (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/jdbc20-configuration-options.html"),
     dataApiAccess: doc("Authorizing access to the Amazon Redshift Data API (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html"),
     dataApiExecute: doc("ExecuteStatement (Amazon Redshift Data API reference)", "https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html"),
@@ -325,5 +327,28 @@ export const DEPLOY_DDL_CALLS: CallRow<DeployDdlWorld>[] = [
         context: (w) => viaSecretsManager(w, w.readerSecret!.arn),
         when: (w) => w.readerSecret?.keyArn !== undefined,
         source: SOURCES.secretsKms,
+    },
+];
+
+/**
+ * Redshift streaming ingestion, first link of the chain: Redshift, as the role attached to it (the first of
+ * the external schema's IAM_ROLE list), assumes the next role, in the engineering account.
+ */
+export const REDSHIFT_STREAMING_CALLS: CallRow<RedshiftStreamingWorld>[] = [
+    { call: "assumes the next role of the external schema's IAM_ROLE chain", action: "sts:AssumeRole", resource: (w) => w.chainedRoleArn, source: SOURCES.redshiftChaining },
+];
+
+/** The end of the chain: every Kinesis call of a stream view's refresh runs as the stream reader. */
+export const STREAM_READER_CALLS: CallRow<StreamReaderWorld>[] = [
+    ...["kinesis:DescribeStreamSummary", "kinesis:DescribeStream", "kinesis:ListShards", "kinesis:GetShardIterator", "kinesis:GetRecords"].map(
+        (action): CallRow<StreamReaderWorld> => ({ call: "reads the pipeline's stream for the view's refresh", action, resource: (w) => w.streamArn, source: SOURCES.redshiftStreamingKinesis }),
+    ),
+    { call: "lists streams (the guide's policy grants it; no resource type)", action: "kinesis:ListStreams", resource: () => "*", source: SOURCES.redshiftStreamingKinesis },
+    {
+        call: "Kinesis decrypts the stream's records for the consumer (stream SSE-KMS)",
+        action: "kms:Decrypt",
+        resource: (w) => w.streamKeyArn,
+        context: (w) => ({ "kms:ViaService": `kinesis.${w.region}.amazonaws.com`, "kms:CallerAccount": w.account, "kms:EncryptionContext:aws:kinesis:arn": w.streamArn }),
+        source: SOURCES.kinesisKms,
     },
 ];

@@ -104,6 +104,18 @@ export interface DeployDdlWorld extends Base {
     readonly readerSecret?: Secret;
 }
 
+/** The data-platform account's Redshift, as the role attached to it, chaining to a stream reader. */
+export interface RedshiftStreamingWorld extends Base {
+    /** The next role of the external schema's IAM_ROLE chain. */
+    readonly chainedRoleArn: string;
+}
+
+/** A stream reader (the end of the chain): reads its pipeline's stream for Redshift. */
+export interface StreamReaderWorld extends Base {
+    readonly streamArn: string;
+    readonly streamKeyArn: string;
+}
+
 /** One running service: what it is, and its planned world. */
 export interface Caller<W> {
     readonly label: string;
@@ -185,6 +197,34 @@ function jobRedshiftOf(dp: StackPlan, url: string): GlueJobWorld["redshift"] {
     const cluster = host.split(".")[0];
     const redshift = (resource: string) => `arn:${partition}:redshift:${dp.region}:${dp.account}:${resource}`;
     return { kind: "cluster", clusterArn: redshift(`cluster:${cluster}`), databaseArn: redshift(`dbname:${cluster}/${database}`) };
+}
+
+/**
+ * Redshift streaming ingestion of every planned stream view: the role chain is what its external schema's
+ * `IAM_ROLE '<first>,<second>'` says, the stream what its view selects from (`<schema>."<stream>"`).
+ */
+export function plannedStreaming(views: readonly AccountView[]): { redshift: Caller<RedshiftStreamingWorld>[]; readers: Caller<StreamReaderWorld>[] } {
+    const pipelinePlans = views.flatMap((v) => v.pipelines);
+    const redshift: Caller<RedshiftStreamingWorld>[] = [];
+    const readers: Caller<StreamReaderWorld>[] = [];
+    for (const dp of pipelinePlans.filter((p) => p.project === "tracking-data-platform")) {
+        const eng = pipelinePlans.find((p) => p.project === "tracking-engineering" && p.stack === dp.stack);
+        if (!eng) throw new Error(`stack ${dp.stack}: no engineering plan`);
+        for (const view of ofType(dp, "pulumi-nodejs:dynamic/redshift:StreamView")) {
+            const sql = (view.inputs.createStatements as string[]).join("\n");
+            const chain = /IAM_ROLE '([^']+)'/.exec(sql)?.[1]?.split(",") ?? [];
+            const streamName = /FROM [^\s]+\."([^"]+)"/.exec(sql)?.[1];
+            if (chain.length !== 2) throw new Error(`stream view ${view.name}: expected a chain of two roles, got ${JSON.stringify(chain)}`);
+            const stream = ofType(eng, "aws:kinesis/stream:Stream").find((s) => s.outputs.name === streamName);
+            if (!stream) throw new Error(`stream view ${view.name}: no planned stream ${String(streamName)}`);
+            redshift.push({ label: `Redshift streaming (${view.name})`, world: { ...roleBase(chain[0]), region: dp.region, chainedRoleArn: chain[1] } });
+            readers.push({
+                label: `stream reader (${view.name})`,
+                world: { ...roleBase(chain[1]), region: eng.region, streamArn: str(stream.outputs.arn, "stream arn"), streamKeyArn: str(stream.inputs.kmsKeyId, "stream kmsKeyId") },
+            });
+        }
+    }
+    return { redshift, readers };
 }
 
 /** The services of every planned environment stack (each pair of engineering and data-platform plans). */
@@ -438,6 +478,11 @@ export function policyLookup(views: readonly AccountView[]): PolicyLookup {
             return view.boundary;
         },
         resourcePolicy: (arn) => {
+            if (/^arn:[^:]+:iam::\d{12}:role\//.test(arn)) {
+                // sts:AssumeRole is authorized against the role's trust policy too.
+                const role = all.find(({ r }) => r.type === "aws:iam/role:Role" && r.outputs.arn === arn);
+                return role ? JSON.parse(String(role.r.inputs.assumeRolePolicy)) : undefined;
+            }
             if (arn.startsWith("arn:") && arn.split(":")[2] === "s3") {
                 const policy = all.find(({ r }) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.inputs.bucket === bucketOf(arn));
                 return policy ? JSON.parse(String(policy.r.inputs.policy)) : undefined;

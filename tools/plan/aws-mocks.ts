@@ -203,6 +203,12 @@ const TYPES: Record<string, TypeMock> = {
         },
         outputs: (r) => ({ appliedVersion: str(r.inputs.version) }),
     },
+    // shared/redshift-data-provider.ts's stream views: the id is the view, and the applied version the planned one.
+    "pulumi-nodejs:dynamic/redshift:StreamView": {
+        nameProperty: null,
+        id: (r) => str(r.inputs.view),
+        outputs: (r) => ({ appliedVersion: str(r.inputs.version) }),
+    },
     // The dynamic provider of shared/redshift-password-provider.ts: its id is the database user, and a
     // create records the secret version it wrote (never the password).
     "pulumi-nodejs:dynamic/redshift:UserPassword": {

@@ -122,9 +122,9 @@ export function partitionOf(region: string): string {
     return "aws";
 }
 
-/** One view per bootstrap stack file, with the pipeline plans of the same account. */
-export async function accounts(): Promise<AccountView[]> {
-    const result = await plans();
+/** One view per bootstrap stack file, with the pipeline plans of the same account (of every committed stack, or of `planned`). */
+export async function accounts(planned?: PlanResult): Promise<AccountView[]> {
+    const result = planned ?? (await plans());
     const project = readProjectFile(repoRoot());
     return result.plans
         .filter((p) => p.project === BOOTSTRAP_PROJECT)

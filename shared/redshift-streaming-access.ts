@@ -1,0 +1,124 @@
+/**
+ * What Redshift streaming ingestion may do across the two accounts, defined once and rendered for every
+ * side that must allow it: the data-platform account's Redshift role (trusted by Redshift, allowed only to
+ * chain to the stack's stream readers; shared/redshift-streaming-role.ts), each streaming pipeline's reader
+ * role in the engineering account (trusted only by that Redshift role, allowed to read exactly its own
+ * stream and decrypt it through Kinesis; shared/stream-reader.ts), the stream key's policy
+ * (engineering/index.ts) and the workload boundaries (bootstrap/iam/boundary.ts).
+ *
+ * Sources: Amazon Redshift database developer guide, "Getting started with streaming ingestion from Amazon
+ * Kinesis Data Streams" (the role's Kinesis and KMS permissions); Amazon Redshift management guide,
+ * "Chaining IAM roles in Amazon Redshift" (the first role assumes the next; the next trusts the first) and
+ * "Authorizing Amazon Redshift to access other AWS services on your behalf" (trust redshift.amazonaws.com);
+ * Kinesis Data Streams developer guide, "Permissions to use user-generated KMS keys" (consumers need
+ * kms:Decrypt; Kinesis passes the stream ARN as the encryption context `aws:kinesis:arn`).
+ */
+import { accountRootArn, PolicyStatement } from "./iam";
+
+/**
+ * The stream reads the Redshift guide's policy grants on the stream: its description, shards, iterators
+ * and records. All take the stream ARN as their resource.
+ */
+export const STREAM_READ_ACTIONS: readonly string[] = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"];
+
+/**
+ * The guide's policy also grants kinesis:ListStreams, on "*": the action has no resource type (Service
+ * Authorization Reference, Amazon Kinesis Data Streams), and it lists stream names only, no records.
+ */
+export const STREAM_LIST_ACTION = "kinesis:ListStreams";
+
+/** A consumer of a KMS-encrypted stream decrypts its records with the stream key, through Kinesis. */
+export const STREAM_KEY_ACTION = "kms:Decrypt";
+
+/** Kinesis's endpoint in a region, as KMS sees it in `kms:ViaService`. */
+function viaKinesis(region: string): string {
+    return `kinesis.${region}.amazonaws.com`;
+}
+
+/** One streaming pipeline's reader role, as the engineering account defines it. */
+export interface StreamReaderGrant {
+    readonly region: string;
+    readonly streamArn: string;
+    readonly streamKeyArn: string;
+}
+
+/** The reader role's own policy: its stream only, and the stream key only through Kinesis for that stream. */
+export function streamReaderStatements(grant: StreamReaderGrant): PolicyStatement[] {
+    return [
+        { Sid: "ReadOwnStream", Effect: "Allow", Action: [...STREAM_READ_ACTIONS], Resource: grant.streamArn },
+        { Sid: "ListStreams", Effect: "Allow", Action: STREAM_LIST_ACTION, Resource: "*" },
+        {
+            Sid: "DecryptOwnStream",
+            Effect: "Allow",
+            Action: STREAM_KEY_ACTION,
+            Resource: grant.streamKeyArn,
+            Condition: { StringEquals: { "kms:ViaService": viaKinesis(grant.region), "kms:EncryptionContext:aws:kinesis:arn": grant.streamArn } },
+        },
+    ];
+}
+
+/** The data-platform account's Redshift streaming role of one stack, as the engineering account names it. */
+export interface RedshiftStreamingPrincipal {
+    readonly partition: string;
+    readonly dataPlatformAccountId: string;
+    /** `roleArn(partition, dataPlatformAccountId, redshiftStreamingRoleName(stack))`. */
+    readonly roleArn: string;
+}
+
+/**
+ * The reader role's trust: the data-platform account, pinned by `aws:PrincipalArn` to the stack's Redshift
+ * streaming role (valid before that role exists, and kept when it is re-created). Redshift chains with a
+ * plain AssumeRole of the first role's session and documents no ExternalId for the chained role, so none
+ * is required (a condition on a key Redshift does not send would lock it out).
+ */
+export function streamReaderTrustStatements(principal: RedshiftStreamingPrincipal): PolicyStatement[] {
+    return [
+        {
+            Sid: "RedshiftChainsFromDataPlatform",
+            Effect: "Allow",
+            Principal: { AWS: accountRootArn(principal.partition, principal.dataPlatformAccountId) },
+            Action: "sts:AssumeRole",
+            Condition: { ArnEquals: { "aws:PrincipalArn": principal.roleArn } },
+        },
+    ];
+}
+
+export interface StreamKeyReaders {
+    readonly partition: string;
+    readonly region: string;
+    readonly accountId: string;
+    /** ARN pattern of the stack's streams. */
+    readonly streamArnPattern: string;
+    /** ARN pattern of the stack's stream reader roles, `roleArn(..., streamReaderRoleName(stack, "*"))`. */
+    readonly readerRoleArnPattern: string;
+}
+
+/**
+ * The key side: the stack's stream readers may have Kinesis decrypt records for them, only through Kinesis
+ * and only for the stack's streams; which stream a reader reads is its own policy's (one stream each).
+ */
+export function streamKeyReaderStatement(readers: StreamKeyReaders): PolicyStatement {
+    return {
+        Sid: "StreamReadersDecryptThroughKinesis",
+        Effect: "Allow",
+        Principal: { AWS: accountRootArn(readers.partition, readers.accountId) },
+        Action: STREAM_KEY_ACTION,
+        Resource: "*",
+        Condition: {
+            StringEquals: { "kms:ViaService": viaKinesis(readers.region), "kms:CallerAccount": readers.accountId },
+            StringLike: { "kms:EncryptionContext:aws:kinesis:arn": readers.streamArnPattern },
+            ArnLike: { "aws:PrincipalArn": readers.readerRoleArnPattern },
+        },
+    };
+}
+
+/** The Redshift role's trust: Redshift (a cluster or a Serverless namespace the role is attached to). */
+export function redshiftStreamingTrustStatements(): PolicyStatement[] {
+    return [{ Sid: "RedshiftAssumes", Effect: "Allow", Principal: { Service: "redshift.amazonaws.com" }, Action: "sts:AssumeRole" }];
+}
+
+/** The Redshift role's own policy: chain to the stack's stream readers, nothing else. */
+export function redshiftStreamingStatements(readerRoleArns: readonly string[]): PolicyStatement[] {
+    if (readerRoleArns.length === 0) throw new Error("redshiftStreamingStatements: at least one stream reader role");
+    return [{ Sid: "ChainToStreamReaders", Effect: "Allow", Action: "sts:AssumeRole", Resource: readerRoleArns.length === 1 ? readerRoleArns[0] : [...readerRoleArns] }];
+}
