@@ -101,6 +101,7 @@ describe("data-platform: stack configuration", () => {
             port: 5439,
             database: "analytics",
             secretArn: SERVERLESS.redshiftSecretArn,
+            streamingRoleAttached: false,
         });
         expect(serverless.network).to.deep.equal({
             vpcId: NETWORK.vpcId,
@@ -109,8 +110,10 @@ describe("data-platform: stack configuration", () => {
             routeTableIds: ["rtb-0123456789abcdef0"],
             redshiftSecurityGroupId: "sg-0123456789abcdef0",
         });
-        const cluster = await load({ ...SERVERLESS, redshiftWorkgroupName: undefined, redshiftMode: "cluster", redshiftClusterIdentifier: "warehouse-1" });
-        expect(cluster.redshift).to.deep.include({ mode: "cluster", clusterIdentifier: "warehouse-1" });
+        const cluster = await load({ ...SERVERLESS, redshiftWorkgroupName: undefined, redshiftMode: "cluster", redshiftClusterIdentifier: "warehouse-1", redshiftStreamingRoleAttached: "true" });
+        expect(cluster.redshift).to.deep.include({ mode: "cluster", clusterIdentifier: "warehouse-1", streamingRoleAttached: true });
+        // The sandbox's namespace attaches the role itself: the key belongs to the existing modes only.
+        await expectProblem({ redshiftStreamingRoleAttached: "true" }, "redshiftStreamingRoleAttached", /only applies when redshiftMode is serverless or cluster/);
         const crawler = await load({ jobTrigger: "crawler", jobWorkers: "10", protectStatefulResources: "false" });
         expect(crawler).to.deep.include({ jobTrigger: "crawler", jobWorkers: 10, protectStatefulResources: false });
         // Without the pre-check registering new hours, the S3 crawler does, hourly.

@@ -8,7 +8,8 @@ import { candidates, cheapestMeeting, formatComparison } from "../../tools/cost/
 import { fixedCosts } from "../../tools/cost/fixed";
 import { gapComponents, sumOfUniformsCdf, waitQuantile } from "../../tools/cost/latency";
 import { CostLine, estimate, Estimate } from "../../tools/cost/model";
-import { PRICES, tieredCost } from "../../tools/cost/prices";
+import { HOURS_PER_MONTH, PRICES, tieredCost } from "../../tools/cost/prices";
+import { ASSUMED_REFRESH_SECONDS, KINESIS_PROPAGATION_SECONDS, streamingEstimate } from "../../tools/cost/streaming";
 import { dailyTriggerMinutes, effectiveGapsSeconds, runsPerMonth } from "../../tools/cost/schedule";
 import { DOCUMENTED_DEFAULTS, PlannedSettings, readPlannedSettings } from "../../tools/cost/settings";
 import { repoRoot } from "../../tools/plan/runner";
@@ -346,9 +347,49 @@ describe("npm run cost: arguments", () => {
         expect(good.status, good.stderr).to.equal(0);
         expect(good.stdout).to.match(/^Total\s+\$[\d,]+\.\d\d$/m).and.match(/Latency API -> Redshift \(modeled\): p50/).and.match(/Seed design/);
         expect(good.stdout, "only an idle workload prints the idle floor").to.not.match(/Idle floor/);
+        expect(good.stdout).to.match(/^Streaming tier: /m).and.match(/Latency API -> stream view \(modeled\): p50 \d+ s, p99 \d+ s, against the batch table's p50/);
         const idle = spawnSync(process.execPath, [cli, "--events-per-second", "0"], { encoding: "utf8" });
         expect(idle.status, idle.stderr).to.equal(0);
         expect(idle.stdout).to.match(/^Idle floor: \$[\d,]+\.\d\d\/month with no traffic, set by Kinesis Data Streams/m);
+    });
+});
+
+describe("cost model: the streaming tier (stream views, AUTO REFRESH)", () => {
+    const sandbox: PlannedSettings = { ...defaults, redshiftMode: "sandbox", redshiftBaseCapacity: 8 };
+    const workload = { eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 };
+    const batch = estimate(workload, sandbox);
+
+    it("keeps a Serverless workgroup running all month at steady traffic, less the batch loads' minutes inside", () => {
+        const st = streamingEstimate(workload, sandbox, batch, 1);
+        // 500 records/s into the one streaming pipeline: a billing minute without one has probability e^-30000.
+        expect(st.busyFraction).to.be.closeTo(1, 1e-9);
+        const loads = batch.lines.find((l) => l.component.startsWith("Redshift Serverless"))!.monthlyUsd;
+        const refresh = st.lines.find((l) => l.component.startsWith("Redshift Serverless kept refreshing"))!;
+        // 730 h x 8 RPU x $0.375 = $2,190, less the loads' own charge.
+        expect(refresh.monthlyUsd).to.be.closeTo(HOURS_PER_MONTH * 8 * PRICES.redshiftServerless.rpuHour.usd - loads, 0.01);
+        // On demand, the view reads every record a second time: 500/s x 2,628,000 s x 1,060 B / 2^30 GB x $0.04.
+        const retrievals = st.lines.find((l) => l.component.startsWith("Kinesis retrievals"))!;
+        expect(retrievals.monthlyUsd).to.be.closeTo(((500 * 2628000 * 1060) / 1024 ** 3) * PRICES.kinesis.onDemandRetrievalPerGB.usd, 0.01);
+    });
+
+    it("costs what the minutes with a record cost at a trickle, and nothing without traffic", () => {
+        const trickle = { ...workload, eventsPerSecond: 1 / 600 };
+        const st = streamingEstimate(trickle, sandbox, estimate(trickle, sandbox), 1);
+        // One record every 20 minutes into the streaming pipeline: P(a minute holds one) = 1 - e^(-60/1200).
+        expect(st.busyFraction).to.be.closeTo(1 - Math.exp(-60 / 1200), 1e-12);
+        const idle = streamingEstimate({ ...workload, eventsPerSecond: 0 }, sandbox, estimate({ ...workload, eventsPerSecond: 0 }, sandbox), 1);
+        expect(idle.busyFraction).to.equal(0);
+        expect(idle.lines.find((l) => l.component.startsWith("Redshift Serverless"))!.monthlyUsd).to.equal(0);
+    });
+
+    it("is seconds fresh where the batch table is minutes: propagation + a refresh + U(0, refresh)", () => {
+        const st = streamingEstimate(workload, sandbox, batch, 1);
+        expect(st.latency.p50Seconds).to.equal(KINESIS_PROPAGATION_SECONDS + 1.5 * ASSUMED_REFRESH_SECONDS);
+        expect(st.latency.p99Seconds).to.be.closeTo(KINESIS_PROPAGATION_SECONDS + 1.99 * ASSUMED_REFRESH_SECONDS, 1e-9);
+        expect(st.latency.p99Seconds).to.be.lessThan(batch.latency.p50Seconds);
+        // A provisioned cluster pays nothing more for its refreshes; a provisioned stream no per-GB reads.
+        const cluster = streamingEstimate({ ...workload, shardMode: "PROVISIONED" }, { ...sandbox, redshiftMode: "cluster" }, batch, 1);
+        expect(cluster.totalMonthlyUsd).to.equal(0);
     });
 });
 

@@ -13,6 +13,7 @@ import { cheapestMeeting, formatComparison } from "./compare";
 import { FixedCosts, fixedCosts } from "./fixed";
 import { Estimate, estimate, SEED_DESIGN, Workload } from "./model";
 import { PRICES_DATE, PRICES_REGION } from "./prices";
+import { StreamingEstimate, streamingEstimate } from "./streaming";
 import { readPlannedSettings, StreamMode } from "./settings";
 
 export const COST_COMMAND: CommandSpec = {
@@ -129,6 +130,27 @@ export function formatEstimate(e: Estimate, stack: string): string {
     return out.join("\n");
 }
 
+/** The streaming tier's block: its cost on top of the batch path, and its latency next to the batch path's. */
+export function formatStreaming(st: StreamingEstimate, batch: Estimate): string {
+    const width = Math.max(...st.lines.map((l) => l.component.length)) + 2;
+    const out: string[] = [
+        "",
+        st.declared
+            ? `Streaming tier: ${st.streamingPipelines} pipeline(s) declare streaming: true (stream views over their Kinesis streams, AUTO REFRESH), on top of the batch path:`
+            : "Streaming tier: no pipeline declares streaming: true; what one stream view (AUTO REFRESH) would add on top of the batch path:",
+    ];
+    for (const line of st.lines) out.push(`  ${line.component.padEnd(width)}${usd(line.monthlyUsd).padStart(12)}${line.standInPrice ? "*" : " "} ${line.detail}`);
+    out.push(`  ${"Streaming total".padEnd(width)}${usd(st.totalMonthlyUsd).padStart(12)}`);
+    const l = st.latency;
+    out.push(
+        `Latency API -> stream view (modeled): p50 ${duration(l.p50Seconds)}, p99 ${duration(l.p99Seconds)}, against the batch table's p50 ${duration(batch.latency.p50Seconds)}, p99 ${duration(batch.latency.p99Seconds)}`,
+        `  = ${duration(l.propagationSeconds)} Kinesis propagation + ${duration(l.refreshSeconds)} refresh + U(0, ${duration(l.refreshSeconds)}) for the refresh under way;` +
+            " the refresh duration is ASSUMED (AWS documents none), and Redshift may defer auto refresh under load",
+        "  The view may hold duplicates and NULLs for values its type refuses; tracking.<table> stays the deduplicated source of truth.",
+    );
+    return out.join("\n");
+}
+
 /** The plan-counted part of the report: fixed charges the traffic model leaves out, and what is left out. */
 export function formatFixedCosts(f: FixedCosts, trafficTotalUsd: number): string {
     const out: string[] = ["", "Fixed monthly charges of the planned resources (every stack of the plan, counted there; not in the lines above):"];
@@ -160,7 +182,8 @@ async function main(): Promise<number> {
         const settings = readPlannedSettings(repoRoot(), args.stack);
         const e = estimate(args.workload, settings);
         const { plans } = await runPlan({ stack: args.stack, write: false, onPass: (pass) => console.error(passLine(pass)) });
-        console.log(formatEstimate(e, args.stack) + "\n" + formatFixedCosts(fixedCosts(plans), e.totalMonthlyUsd));
+        const streaming = streamingEstimate(args.workload, settings, e, pipelines.filter((def) => def.streaming === true).length);
+        console.log(formatEstimate(e, args.stack) + "\n" + formatStreaming(streaming, e) + "\n" + formatFixedCosts(fixedCosts(plans), e.totalMonthlyUsd + (streaming.declared ? streaming.totalMonthlyUsd : 0)));
         if (args.compare) {
             const p99 = args.compare.p99Seconds ?? e.latency.p99Seconds;
             console.log(formatComparison(e, cheapestMeeting(args.workload, settings, p99), p99));

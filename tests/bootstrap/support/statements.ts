@@ -81,6 +81,11 @@ export function resourcePolicyFor(arn: string, condition: Grant["condition"], vi
         }
         return delegatingKeyPolicy(view.partition, [owner, view.account]);
     }
+    if (parts[2] === "iam" && parts[5]?.startsWith("role/") && owner !== view.account) {
+        // A role of the other account (Redshift's chain to the stream readers): a trust admitting the caller's
+        // account, so the identity side is what is judged.
+        return { Version: "2012-10-17", Statement: [{ Sid: "TrustCallerAccount", Effect: "Allow", Principal: { AWS: `arn:${view.partition}:iam::${view.account}:root` }, Action: "sts:AssumeRole" }] };
+    }
     return undefined;
 }
 

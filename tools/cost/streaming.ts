@@ -1,0 +1,114 @@
+/**
+ * The streaming tier (pipelines declared `streaming: true`): what keeping a stream view refreshed costs and
+ * how fresh it is, beside the batch path of tools/cost/model.ts.
+ *
+ * What AWS documents (Amazon Redshift database developer guide, "Streaming ingestion to a materialized
+ * view", considerations): auto refresh "loads data from the stream as it arrives", and its queries "are
+ * treated as any other user workload"; on Serverless, size the RPUs for it ("Billing for Amazon Redshift
+ * Serverless": compute is billed per second while queries run, with a 60-second minimum). Redshift may
+ * also defer an auto refresh to keep user queries fast ("Refreshing a materialized view"). No refresh
+ * interval or duration is documented, so the refresh duration below is an assumption, named as one.
+ *
+ * Model:
+ * - Redshift is busy whenever a record arrives within a billing minute: with Poisson arrivals at rate λ
+ *   (records per second into the streaming pipelines), the busy fraction of the month is 1 - e^(-60 λ). At
+ *   steady traffic above a record a minute that is every hour of the month: the base capacity all month.
+ *   The batch loads' active minutes fall inside those hours, so they are not charged twice.
+ * - Kinesis on demand bills the view's reads as retrievals (per GB); a provisioned stream's shards serve
+ *   it within their read throughput, shared with Firehose, at no per-GB charge.
+ * - Latency: a record is readable within Kinesis's propagation delay, then waits for the refresh under
+ *   way to finish, U(0, R), and for the next one, R: p_q = propagation + R + q R.
+ */
+import { CostLine, Estimate, PARTITION_KEY_BYTES, Workload } from "./model";
+import { HOURS_PER_MONTH, Price, PRICES, SECONDS_PER_MONTH } from "./prices";
+import { PlannedSettings } from "./settings";
+
+/**
+ * A record put is readable by GetRecords within about a second (Kinesis Data Streams developer guide,
+ * "Reading data from Kinesis Data Streams": propagation delay typically under 1 second).
+ */
+export const KINESIS_PROPAGATION_SECONDS = 1;
+
+/** ASSUMED, not documented: one auto refresh of a small stream view, from start to commit. */
+export const ASSUMED_REFRESH_SECONDS = 10;
+
+/** Redshift Serverless bills at least 60 seconds each time it runs queries ("Billing for Amazon Redshift Serverless"). */
+export const SERVERLESS_MINIMUM_SECONDS = 60;
+
+/** Interface endpoints a created VPC adds for streaming (shared/glue-network.ts), each in one AZ. */
+export const STREAMING_ENDPOINTS = 1;
+
+const GB = 1024 ** 3;
+
+export interface StreamingEstimate {
+    /** Streaming pipelines priced: the declared ones, or 1 to show the tier when none streams. */
+    readonly streamingPipelines: number;
+    readonly declared: boolean;
+    readonly lines: CostLine[];
+    readonly totalMonthlyUsd: number;
+    /** Share of the month Redshift is kept running by refreshes. */
+    readonly busyFraction: number;
+    readonly latency: { readonly p50Seconds: number; readonly p99Seconds: number; readonly propagationSeconds: number; readonly refreshSeconds: number };
+}
+
+/** The q-quantile of propagation + R + U(0, R). */
+export function streamingLatencyQuantile(q: number, refreshSeconds = ASSUMED_REFRESH_SECONDS): number {
+    return KINESIS_PROPAGATION_SECONDS + refreshSeconds + q * refreshSeconds;
+}
+
+/**
+ * The streaming tier's monthly cost at the workload, with `streamingPipelines` of the workload's pipelines
+ * streaming (traffic spread evenly, as in the batch model), and the batch estimate it comes on top of.
+ */
+export function streamingEstimate(w: Workload, s: PlannedSettings, batch: Estimate, declaredStreaming: number): StreamingEstimate {
+    const streamingPipelines = Math.max(1, Math.min(declaredStreaming, w.pipelines));
+    const share = streamingPipelines / w.pipelines;
+    const recordsPerSecond = w.eventsPerSecond * share;
+    const busyFraction = 1 - Math.exp(-SERVERLESS_MINIMUM_SECONDS * recordsPerSecond);
+    const lines: CostLine[] = [];
+    const add = (component: string, monthlyUsd: number, detail: string, ...prices: Price[]) =>
+        lines.push({ component, monthlyUsd, detail, standInPrice: prices.some((p) => p.region !== "eu-central-1") });
+
+    if (s.redshiftMode === "sandbox" || s.redshiftMode === "serverless") {
+        const rpu = PRICES.redshiftServerless.rpuHour;
+        const busyUsd = busyFraction * HOURS_PER_MONTH * s.redshiftBaseCapacity * rpu.usd;
+        // The batch loads' minutes fall inside the busy hours: only what they do not already pay is added.
+        const loads = batch.lines.find((l) => l.component.startsWith("Redshift Serverless"))?.monthlyUsd ?? 0;
+        const added = Math.max(0, busyUsd - loads * busyFraction);
+        add(
+            "Redshift Serverless kept refreshing (AUTO REFRESH)",
+            added,
+            `${(busyFraction * 100).toFixed(busyFraction > 0.999 || busyFraction === 0 ? 0 : 1)}% of ${HOURS_PER_MONTH} h x ${s.redshiftBaseCapacity} RPU (busy while records arrive, 60 s minimum), less the batch loads' minutes inside them`,
+            rpu,
+        );
+    } else {
+        add("Redshift cluster refreshes", 0, "a provisioned cluster is billed per node-hour anyway; the refreshes use its capacity", PRICES.redshiftServerless.rpuHour);
+    }
+
+    const mode = w.shardMode ?? s.streamMode;
+    const gbRead = (recordsPerSecond * SECONDS_PER_MONTH * (w.eventBytes + PARTITION_KEY_BYTES)) / GB;
+    if (mode === "ON_DEMAND") {
+        add("Kinesis retrievals by the stream views", gbRead * PRICES.kinesis.onDemandRetrievalPerGB.usd, `${gbRead.toFixed(2)} GB read a second time (on demand bills each consumer's reads)`, PRICES.kinesis.onDemandRetrievalPerGB);
+    } else {
+        add("Kinesis retrievals by the stream views", 0, "provisioned shards serve a second reader within their 2 MB/s read throughput, shared with Firehose", PRICES.kinesis.provisionedShardHour);
+    }
+    const endpoint = PRICES.vpc.interfaceEndpointAzHour;
+    // Once a pipeline streams, the plan holds the endpoint and its fixed charges count it.
+    if (s.redshiftMode === "sandbox" && declaredStreaming === 0) {
+        add("Kinesis interface endpoint (created VPC)", STREAMING_ENDPOINTS * HOURS_PER_MONTH * endpoint.usd, `${STREAMING_ENDPOINTS} endpoint x 1 AZ x ${HOURS_PER_MONTH} h`, endpoint);
+    }
+
+    return {
+        streamingPipelines,
+        declared: declaredStreaming > 0,
+        lines,
+        totalMonthlyUsd: lines.reduce((sum, l) => sum + l.monthlyUsd, 0),
+        busyFraction,
+        latency: {
+            p50Seconds: streamingLatencyQuantile(0.5),
+            p99Seconds: streamingLatencyQuantile(0.99),
+            propagationSeconds: KINESIS_PROPAGATION_SECONDS,
+            refreshSeconds: ASSUMED_REFRESH_SECONDS,
+        },
+    };
+}
