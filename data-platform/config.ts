@@ -392,7 +392,7 @@ function readNetwork(reader: ConfigReader, region: string): ConfiguredNetwork | 
      * `vpcId`, `subnetId`, `availabilityZone`, `routeTableIds` (all or none): the Redshift VPC, the subnet
      * for the Glue connection, its AZ, and the route tables for the S3 gateway endpoint. Without them this
      * stack creates a VPC (see shared/glue-network.ts). A configured VPC must also let the Glue subnet
-     * reach CloudWatch Logs, Secrets Manager, Glue, KMS, CloudWatch, STS and the Redshift API the load jobs
+     * reach CloudWatch Logs, Secrets Manager, Glue, KMS, CloudWatch and the Redshift API the load jobs
      * sign in through (`redshift` for a cluster, `redshift-serverless` for a workgroup) with interface
      * endpoints or NAT: this stack only adds the S3 gateway endpoint there.
      */

@@ -50,12 +50,13 @@ export const STREAMING_INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["kinesi
 /**
  * AWS services a Glue job or crawler in a VPC calls besides S3 (which goes through the gateway endpoint):
  * the Glue API itself (catalog, bookmarks), CloudWatch Logs (job and crawler logs), Secrets Manager (the
- * connection's credentials), KMS (client-side bookmark encryption), CloudWatch (job metrics) and STS.
- * A created VPC has no internet route, so each gets an interface endpoint, and so does the Redshift API
- * the load jobs sign in through (`GlueNetworkArgs.redshiftApi`); a configured VPC must already reach them
- * (interface endpoints or NAT).
+ * connection's credentials), KMS (client-side bookmark encryption) and CloudWatch (job metrics). A created
+ * VPC has no internet route, so each gets an interface endpoint, and so does the Redshift API the load jobs
+ * sign in through (`GlueNetworkArgs.redshiftApi`); a configured VPC must already reach them (interface
+ * endpoints or NAT). No run-time call goes to STS (each interface endpoint costs an hourly charge per AZ,
+ * "AWS PrivateLink pricing"), so it has none.
  */
-export const GLUE_INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["glue", "logs", "secretsmanager", "kms", "monitoring", "sts"];
+export const GLUE_INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["glue", "logs", "secretsmanager", "kms", "monitoring"];
 
 /**
  * Where the Glue connection (and so every job and JDBC crawler that uses it) runs: one subnet, a security
