@@ -5,7 +5,7 @@ import { STACK_TAG_KEY, WORKLOAD_BOUNDARY_NAME } from "../bootstrap/names";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
 import { validatePipelines } from "../shared/pipeline/validate";
-import { isRedshiftBaseCapacity } from "../shared/redshift-sandbox";
+import { DEFAULT_USAGE_LIMIT_RPU_HOURS, isRedshiftBaseCapacity, RedshiftUsageLimit } from "../shared/redshift-sandbox";
 import { pipelines as declaredPipelines } from "../shared/pipelines";
 
 /** The config namespace of this project (`tracking-data-platform:<key>` in Pulumi.<stack>.yaml). */
@@ -68,7 +68,11 @@ export interface SandboxRedshift {
     readonly baseCapacity: number;
     /** With a configured VPC: the workgroup's subnets (Redshift Serverless needs 3 in 3 AZs). */
     readonly subnetIds?: readonly string[];
+    /** The workgroup's compute usage limit; undefined: none. */
+    readonly usageLimit?: RedshiftUsageLimit;
 }
+
+
 
 export type RedshiftTarget = ExistingRedshift | SandboxRedshift;
 
@@ -152,7 +156,7 @@ const ROUTE_TABLE_PATTERN = /^rtb-[0-9a-f]{8,17}$/;
 const MODE_KEYS: Record<RedshiftMode, readonly string[]> = {
     serverless: ["redshiftWorkgroupName", "redshiftHost", "redshiftSecretArn", "redshiftSecretKmsKeyArn", "redshiftStreamingRoleAttached"],
     cluster: ["redshiftClusterIdentifier", "redshiftHost", "redshiftSecretArn", "redshiftSecretKmsKeyArn", "redshiftStreamingRoleAttached"],
-    sandbox: ["redshiftAdminUsername", "redshiftBaseCapacity", "redshiftSubnetIds"],
+    sandbox: ["redshiftAdminUsername", "redshiftBaseCapacity", "redshiftSubnetIds", "redshiftUsageLimitRpuHours", "redshiftUsageLimitPeriod", "redshiftUsageLimitBreachAction"],
 };
 const NETWORK_KEYS = ["vpcId", "subnetId", "availabilityZone", "routeTableIds"] as const;
 
@@ -347,7 +351,29 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
             reader.check(ok, "redshiftSubnetIds", "must be a list of at least 3 subnet ids (subnet-...) in 3 Availability Zones", subnetIds);
             checkedSubnets = ok ? (subnetIds as string[]) : [];
         }
-        return { mode, database, port, adminUsername, baseCapacity, subnetIds: checkedSubnets };
+        /**
+         * `redshiftUsageLimitRpuHours` (sandbox, default 720; 0: no limit), `redshiftUsageLimitPeriod`
+         * (`monthly` default, `weekly`, `daily`) and `redshiftUsageLimitBreachAction` (`emit-metric` default,
+         * or `log`): a usage limit on the workgroup's compute ("Setting usage limits, including setting RPU
+         * limits"). `deactivate` (turn off user queries) is refused: AWS reads it back as `disable`, so every
+         * refreshing preview would plan a change (terraform-provider-aws #29455, closed as an AWS-side fault;
+         * the provider still stores what AWS returns); and a sandbox that stops answering would stop the loads.
+         */
+        const rpuHours = reader.integer("redshiftUsageLimitRpuHours", { min: 0, max: 1_000_000 }, DEFAULT_USAGE_LIMIT_RPU_HOURS);
+        const period = reader.oneOf("redshiftUsageLimitPeriod", ["daily", "weekly", "monthly"] as const, "monthly");
+        const rawAction = reader.optionalString("redshiftUsageLimitBreachAction");
+        reader.check(
+            rawAction !== "deactivate",
+            "redshiftUsageLimitBreachAction",
+            "must not be deactivate: AWS reads it back as disable, so every refreshing preview would plan a change (terraform-provider-aws #29455); use emit-metric and act on the alert",
+            rawAction,
+        );
+        const breachAction = rawAction === "deactivate" ? "emit-metric" : reader.oneOf("redshiftUsageLimitBreachAction", ["log", "emit-metric"] as const, "emit-metric");
+        if (rpuHours === 0) {
+            reader.check(rawAction === undefined && reader.optionalString("redshiftUsageLimitPeriod") === undefined, "redshiftUsageLimitRpuHours", "is 0 (no usage limit): leave redshiftUsageLimitPeriod and redshiftUsageLimitBreachAction unset", rpuHours);
+        }
+        const usageLimit = rpuHours > 0 ? { rpuHours, period, breachAction } : undefined;
+        return { mode, database, port, adminUsername, baseCapacity, subnetIds: checkedSubnets, ...(usageLimit ? { usageLimit } : {}) };
     }
 
     const host = requiredFor("redshiftHost", HOST_RULE);

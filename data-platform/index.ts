@@ -21,7 +21,7 @@ import { EncryptionKey } from "../shared/encryption-key";
 import { GlueBadRowsAlarm } from "../shared/glue-bad-rows-alarm";
 import { GlueJobFailureAlarm } from "../shared/glue-job-alarm";
 import { GlueJobDashboard } from "../shared/glue-job-dashboard";
-import { GlueCrawlerPair, crawlerTableName } from "../shared/glue-crawler-pair";
+import { GlueCrawlerPair, crawlerTableName, jdbcCrawlerName } from "../shared/glue-crawler-pair";
 import { GlueJobScript, glueScriptPath } from "../shared/glue-job-script";
 import { GlueLoadJob, jobLogGroupPrefix, RedshiftIamAccess, redshiftIamUrl } from "../shared/glue-load-job";
 import { GlueNetwork } from "../shared/glue-network";
@@ -210,6 +210,7 @@ async function main(): Promise<Record<string, unknown>> {
             protect,
             // The namespace's role list is the stack's own: attach the streaming role there.
             ...(streamingRole !== undefined ? { iamRoles: [streamingRole.roleArn] } : {}),
+            usageLimit: config.redshift.usageLimit,
         });
         ddlTarget = { workgroupName: sandbox.workgroupName };
         redshiftHost = sandbox.host;
@@ -292,6 +293,8 @@ async function main(): Promise<Record<string, unknown>> {
             principalStatements: Object.fromEntries(inSchema.map((p) => [p.def.name, createPrincipalStatements(principalsOf(p))])),
             afterStatements: Object.fromEntries(inSchema.map((p) => [p.def.name, grantStatements(p.def, principalsOf(p))])),
             streamViews: streamViewsOf(inSchema),
+            // The JDBC crawler of each table (GlueCrawlerPair below) crawls again after a migration.
+            crawlerNames: Object.fromEntries(inSchema.map((p) => [p.def.name, jdbcCrawlerName(resourceName(stack, p.def.name))])),
             protect,
             runAfter: redshiftReady,
         });

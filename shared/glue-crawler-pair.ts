@@ -64,6 +64,11 @@ export function crawlerLogGroupName(roleName: string, securityConfigurationName:
     return pulumi.interpolate`/aws-glue/crawlers-role/${roleName}-${securityConfigurationName}`;
 }
 
+/** The name of a pair's JDBC crawler: known before the crawler exists, so the table it catalogs can name it. */
+export function jdbcCrawlerName(namePrefix: string): string {
+    return `${namePrefix}-redshift`;
+}
+
 /**
  * Expected catalog table name of a crawler rooted at an S3 folder: the folder name, lower-cased, with
  * every character other than a letter, digit or `_` turned into `_` (the crawler guide's own example
@@ -216,7 +221,7 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [this.table, this.role.policy, this.logGroup] });
 
         this.jdbcCrawler = new aws.glue.Crawler(`${name}-jdbc`, {
-            name: `${args.namePrefix}-redshift`,
+            name: jdbcCrawlerName(args.namePrefix),
             description: `Catalogs the Redshift table ${args.jdbc.path} as Redshift has it`,
             role: this.role.arn,
             databaseName: args.jdbc.databaseName,

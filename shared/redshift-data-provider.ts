@@ -16,7 +16,12 @@ import { planMigration, TableDeclaration } from "./pipeline/schema-migration";
  *   - `create` and `update` run the SQL with the deployer's credentials and wait for each statement;
  *     a failed statement fails the deploy with Redshift's own error text, and the state keeps the last
  *     declaration that did apply, so the next deploy retries;
- *   - `delete` leaves the table and its rows in Redshift (drop it by hand if that is really meant).
+ *   - `delete` leaves the table and its rows in Redshift (drop it by hand if that is really meant);
+ *   - after an update whose migration ran SQL, it starts the table's JDBC crawler (`crawlerName`), so the
+ *     catalog follows the new columns without waiting for the crawler's schedule. A crawl already running
+ *     may have read the old schema, so it waits for that one to finish and starts another. The crawler is
+ *     started after the SQL has run: a failure to start it fails nothing (the migration must not run
+ *     twice), and the outcome is recorded in `crawlerRun`.
  */
 
 /** Where the SQL runs and as whom: the Data API's connection parameters. */
@@ -40,8 +45,16 @@ export interface DataApi {
     describeStatement(input: { Id: string }): Promise<{ Status?: string; Error?: string }>;
 }
 
+/** The two Glue calls the provider makes to run the JDBC crawler (the subset of @aws-sdk/client-glue it uses). */
+export interface CrawlerApi {
+    startCrawler(input: { Name: string }): Promise<unknown>;
+    getCrawler(input: { Name: string }): Promise<{ Crawler?: { State?: string } }>;
+}
+
 export interface RedshiftTableInputs {
     readonly target: DataApiTarget;
+    /** The Glue JDBC crawler that catalogs this table: started after a migration ran ("StartCrawler", AWS Glue API). */
+    readonly crawlerName?: string;
     readonly declaration: TableDeclaration;
     /** {@link schemaVersion} of `declaration`. */
     readonly version: string;
@@ -58,6 +71,8 @@ export interface RedshiftTableInputs {
 export interface RedshiftTableOutputs extends RedshiftTableInputs {
     /** The version whose SQL last ran to completion. */
     readonly appliedVersion: string;
+    /** What became of the crawler run after the last migration: `started <name> for <version>`, or why not. */
+    readonly crawlerRun?: string;
 }
 
 export interface RunOptions {
@@ -77,6 +92,43 @@ export function sdkDataApi(region: string): DataApi {
         executeStatement: (input) => client.send(new sdk.ExecuteStatementCommand(input)),
         describeStatement: (input) => client.send(new sdk.DescribeStatementCommand(input)),
     };
+}
+
+/** The Glue client the deploy uses to start the JDBC crawler; required here so only a deploy loads the SDK. */
+export function sdkCrawlerApi(region: string): CrawlerApi {
+    const sdk = require("@aws-sdk/client-glue") as typeof import("@aws-sdk/client-glue");
+    const client = new sdk.GlueClient({ region });
+    return {
+        startCrawler: (input) => client.send(new sdk.StartCrawlerCommand(input)),
+        getCrawler: (input) => client.send(new sdk.GetCrawlerCommand(input)),
+    };
+}
+
+/**
+ * Starts the crawler once no run of it is going: StartCrawler answers CrawlerRunningException while a crawl
+ * runs ("StartCrawler", AWS Glue API), and that crawl may have read the table before the change, so it waits
+ * (GetCrawler until the state is READY) and starts again. Returns what happened; throws nothing.
+ */
+export async function startCrawlerAfterChange(api: CrawlerApi, name: string, version: string, options: RunOptions = DEFAULT_RUN): Promise<string> {
+    const deadline = Date.now() + options.timeoutMilliseconds;
+    try {
+        for (;;) {
+            try {
+                await api.startCrawler({ Name: name });
+                return `started ${name} for ${version}`;
+            } catch (error) {
+                if ((error as { name?: string }).name !== "CrawlerRunningException") throw error;
+            }
+            for (;;) {
+                if (Date.now() > deadline) return `not started: ${name} was still crawling after ${options.timeoutMilliseconds / 1000} s; start it by hand`;
+                await new Promise((resolve) => setTimeout(resolve, options.pollMilliseconds));
+                const state = (await api.getCrawler({ Name: name })).Crawler?.State;
+                if (state === "READY") break;
+            }
+        }
+    } catch (error) {
+        return `not started: ${(error as { name?: string }).name ?? "Error"}: ${(error as Error).message}; start ${name} by hand`;
+    }
 }
 
 /** The first line of a statement, for messages. */
@@ -136,7 +188,7 @@ function tableId(declaration: TableDeclaration): string {
 }
 
 /** The provider, over any Data API (tests pass a fake; a deploy, the SDK's). */
-export function redshiftTableProvider(dataApi: (region: string) => DataApi, options: RunOptions = DEFAULT_RUN): pulumi.dynamic.ResourceProvider<RedshiftTableInputs, RedshiftTableOutputs> {
+export function redshiftTableProvider(dataApi: (region: string) => DataApi, options: RunOptions = DEFAULT_RUN, crawlerApi: (region: string) => CrawlerApi = sdkCrawlerApi): pulumi.dynamic.ResourceProvider<RedshiftTableInputs, RedshiftTableOutputs> {
     /** `statements`, then the principals and grants of `inputs`, each on its own and in order. */
     const runAll = async (inputs: RedshiftTableInputs, statements: readonly string[]) => {
         const api = dataApi(inputs.target.region);
@@ -175,7 +227,10 @@ export function redshiftTableProvider(dataApi: (region: string) => DataApi, opti
             const { statements, refusals } = migration(olds, news);
             if (refusals.length > 0) throw new Error(refusals.join("\n"));
             await runAll(news, statements);
-            return { outs: { ...news, appliedVersion: news.version } };
+            // The columns changed (migration SQL ran): the catalog's copy of the table is stale until a crawl.
+            const crawlerRun =
+                statements.length > 0 && news.crawlerName ? await startCrawlerAfterChange(crawlerApi(news.target.region), news.crawlerName, news.version, options) : olds.crawlerRun;
+            return { outs: { ...news, appliedVersion: news.version, ...(crawlerRun !== undefined ? { crawlerRun } : {}) } };
         },
         async delete() {
             // The table holds the loaded events: never dropped by a deploy.

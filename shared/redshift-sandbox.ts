@@ -9,6 +9,30 @@ export function isRedshiftBaseCapacity(rpu: number): boolean {
     return Number.isInteger(rpu) && (rpu === 4 || (rpu >= 8 && rpu <= 512 && rpu % 8 === 0));
 }
 
+/**
+ * A usage limit on a workgroup's compute ("Setting usage limits, including setting RPU limits", Amazon
+ * Redshift management guide): RPU-hours per period, and what Redshift does when they are used up.
+ */
+export interface RedshiftUsageLimit {
+    /** RPU-hours per period, at least 1. */
+    readonly rpuHours: number;
+    /** A weekly period begins on Sunday. */
+    readonly period: "daily" | "weekly" | "monthly";
+    /**
+     * `log`: a record in SYS_QUERY_HISTORY; `emit-metric`: an alert too. Queries go on either way; the third
+     * action, `deactivate`, is not offered (AWS reads it back as `disable`, so the resource would never
+     * be without a change; terraform-provider-aws #29455).
+     */
+    readonly breachAction: "log" | "emit-metric";
+}
+
+/**
+ * The sandbox's default limit: 720 RPU-hours a month, $270 at the list price. The loads at steady traffic
+ * use one active minute of 4 RPU per 5-minute trigger (584 RPU-hours a month), so only queries on top of
+ * them, or a larger base capacity, reach it.
+ */
+export const DEFAULT_USAGE_LIMIT_RPU_HOURS = 720;
+
 export interface RedshiftSandboxArgs {
     /** Prefix of every AWS name, e.g. `tracking-dev`. */
     readonly namePrefix: string;
@@ -31,6 +55,8 @@ export interface RedshiftSandboxArgs {
      * provider since terraform-provider-aws #26624 and PR #35965, so a refresh sees the ARNs it set.
      */
     readonly iamRoles?: pulumi.Input<pulumi.Input<string>[]>;
+    /** A usage limit on the workgroup's compute; none when omitted. */
+    readonly usageLimit?: RedshiftUsageLimit;
 }
 
 /**
@@ -45,6 +71,8 @@ export interface RedshiftSandboxArgs {
 export class RedshiftSandbox extends pulumi.ComponentResource {
     readonly namespace: aws.redshiftserverless.Namespace;
     readonly workgroup: aws.redshiftserverless.Workgroup;
+    /** The workgroup's compute usage limit, when configured. */
+    readonly usageLimit?: aws.redshiftserverless.UsageLimit;
     readonly workgroupName: pulumi.Output<string>;
     readonly host: pulumi.Output<string>;
     readonly port: pulumi.Output<number>;
@@ -54,6 +82,13 @@ export class RedshiftSandbox extends pulumi.ComponentResource {
         super("tracking:shared:RedshiftSandbox", name, {}, opts);
         if (!isRedshiftBaseCapacity(args.baseCapacity)) {
             throw new Error(`RedshiftSandbox ${name}: baseCapacity must be 4, or 8-512 in steps of 8 (got ${args.baseCapacity})`);
+        }
+        const limit = args.usageLimit;
+        if (limit && !(Number.isInteger(limit.rpuHours) && limit.rpuHours >= 1)) {
+            throw new Error(`RedshiftSandbox ${name}: usageLimit.rpuHours must be a whole number of RPU-hours of at least 1 (got ${limit.rpuHours})`);
+        }
+        if (limit && !["log", "emit-metric"].includes(limit.breachAction)) {
+            throw new Error(`RedshiftSandbox ${name}: usageLimit.breachAction must be log or emit-metric (got ${String(limit.breachAction)})`);
         }
 
         this.namespace = new aws.redshiftserverless.Namespace(name, {
@@ -80,6 +115,18 @@ export class RedshiftSandbox extends pulumi.ComponentResource {
             // every preview and refresh (terraform-provider-aws #33692, pulumi-aws #4405): ignored after create.
             configParameters: [{ parameterKey: "require_ssl", parameterValue: "true" }],
         }, { parent: this, ignoreChanges: ["configParameters"] });
+
+        if (limit) {
+            // Every field is read back as written (the provider stores what GetUsageLimit returns), so a
+            // refresh plans no change; the limit has no tags of its own.
+            this.usageLimit = new aws.redshiftserverless.UsageLimit(name, {
+                resourceArn: this.workgroup.arn,
+                usageType: "serverless-compute",
+                amount: limit.rpuHours,
+                period: limit.period,
+                breachAction: limit.breachAction,
+            }, { parent: this });
+        }
 
         this.workgroupName = this.workgroup.workgroupName;
         this.host = this.workgroup.endpoints.apply((endpoints) => {

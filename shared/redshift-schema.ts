@@ -23,6 +23,11 @@ export interface RedshiftSchemaArgs {
     readonly principalStatements?: Readonly<Record<string, readonly string[]>>;
     /** Per pipeline: statements run after its table exists or changed, on every apply (idempotent grants). */
     readonly afterStatements?: Readonly<Record<string, readonly string[]>>;
+    /**
+     * Per pipeline: the name of the JDBC crawler that catalogs its table, started after a migration of the
+     * table ran (a name, not the crawler resource: the crawler is created after the table).
+     */
+    readonly crawlerNames?: Readonly<Record<string, string>>;
     /** Protects the tables' records (and so the stack) from an accidental `pulumi destroy`. */
     readonly protect: boolean;
     /**
@@ -67,9 +72,10 @@ export const TABLE_PROVIDER = redshiftTableProvider(sdkDataApi);
 export class RedshiftTable extends pulumi.dynamic.Resource {
     declare readonly appliedVersion: pulumi.Output<string>;
     declare readonly version: pulumi.Output<string>;
+    declare readonly crawlerRun: pulumi.Output<string | undefined>;
 
     constructor(name: string, inputs: pulumi.Inputs & { [K in keyof RedshiftTableInputs]: pulumi.Input<RedshiftTableInputs[K]> }, opts?: pulumi.CustomResourceOptions) {
-        super(TABLE_PROVIDER, name, { ...inputs, appliedVersion: undefined }, opts, "redshift", "Table");
+        super(TABLE_PROVIDER, name, { ...inputs, appliedVersion: undefined, crawlerRun: undefined }, opts, "redshift", "Table");
     }
 }
 
@@ -123,6 +129,7 @@ export class RedshiftSchema extends pulumi.ComponentResource {
                 version: schemaVersion(declaration),
                 principalStatements: [...(args.principalStatements?.[def.name] ?? [])],
                 afterStatements: [...(args.afterStatements?.[def.name] ?? [])],
+                ...(args.crawlerNames?.[def.name] !== undefined ? { crawlerName: args.crawlerNames[def.name] } : {}),
             }, { parent: this, protect: args.protect, dependsOn: args.runAfter });
         }
         this.streamViews = {};

@@ -562,7 +562,8 @@ const DATA_PLATFORM: PermissionTable = {
                 deployOnly: ["glue:CreateConnection", "glue:UpdateConnection", "glue:DeleteConnection"],
                 resources: [catalog, ...named("connection")],
             },
-            { sid: "GlueStackCrawlers", readOnly: ["glue:GetCrawler"], deployOnly: ["glue:UpdateCrawler", "glue:DeleteCrawler", "glue:StopCrawler"], resources: named("crawler") },
+            // StartCrawler: the Redshift table resource runs its JDBC crawler after a migration (shared/redshift-data-provider.ts).
+            { sid: "GlueStackCrawlers", readOnly: ["glue:GetCrawler"], deployOnly: ["glue:UpdateCrawler", "glue:DeleteCrawler", "glue:StopCrawler", "glue:StartCrawler"], resources: named("crawler") },
             { sid: "GlueStackJobs", readOnly: ["glue:GetJob"], deployOnly: ["glue:CreateJob", "glue:UpdateJob", "glue:DeleteJob"], resources: named("job") },
             {
                 sid: "GlueStackTriggers",
@@ -690,6 +691,15 @@ const DATA_PLATFORM: PermissionTable = {
                 ],
                 resources: generated,
                 condition: resourceTagged(scope),
+            },
+            {
+                // The sandbox workgroup's usage limit. The usage-limit actions have no resource type and take
+                // no condition key (Service Authorization Reference), so IAM cannot narrow them to the stacks'
+                // workgroups: a residual risk the README lists.
+                sid: "RedshiftUsageLimits",
+                readOnly: ["redshift-serverless:GetUsageLimit"],
+                deployOnly: ["redshift-serverless:CreateUsageLimit", "redshift-serverless:UpdateUsageLimit", "redshift-serverless:DeleteUsageLimit"],
+                resources: ["*"],
             },
         ];
     },

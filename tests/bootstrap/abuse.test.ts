@@ -360,6 +360,11 @@ describe("bootstrap: the residual risks the README lists are what the planned po
             request: (view) => ({ principal: view.deployer.arn, action: "apigateway:DELETE", resource: `arn:${view.partition}:apigateway:${view.region}::/restapis/f0f0f0f0f0`, resourceAccount: view.account, context: stackTag(view, "Resource") }),
         },
         {
+            what: "delete a usage limit of a foreign Redshift Serverless workgroup (the usage-limit actions have no resource type)",
+            accounts: "data-platform",
+            request: (view) => ({ principal: view.deployer.arn, action: "redshift-serverless:DeleteUsageLimit", resource: "*", resourceAccount: view.account }),
+        },
+        {
             what: "then delete another API's tagged execution log group",
             accounts: "engineering",
             request: (view) => ({ principal: view.deployer.arn, action: "logs:DeleteLogGroup", resource: arnOf(view, "logs", "log-group:API-Gateway-Execution-Logs_f0f0f0f0f0/prod"), resourceAccount: view.account, context: stackTag(view, "Resource") }),

@@ -58,8 +58,29 @@ describe("data-platform: stack configuration", () => {
             network: undefined,
             alarms: {},
         });
-        expect(config.redshift).to.deep.equal({ mode: "sandbox", database: "dev", port: 5439, adminUsername: "tracking_admin", baseCapacity: 4, subnetIds: undefined });
+        expect(config.redshift).to.deep.equal({
+            mode: "sandbox",
+            database: "dev",
+            port: 5439,
+            adminUsername: "tracking_admin",
+            baseCapacity: 4,
+            subnetIds: undefined,
+            usageLimit: { rpuHours: 720, period: "monthly", breachAction: "emit-metric" },
+        });
         expect(config.pipelines).to.equal(pipelines);
+    });
+
+    it("takes the sandbox's usage limit, or none with 0, and refuses deactivate, naming the provider's read-back", async () => {
+        expect((await load({ redshiftUsageLimitRpuHours: "100", redshiftUsageLimitPeriod: "weekly", redshiftUsageLimitBreachAction: "log" })).redshift).to.deep.include({
+            usageLimit: { rpuHours: 100, period: "weekly", breachAction: "log" },
+        });
+        expect((await load({ redshiftUsageLimitRpuHours: "0" })).redshift).to.not.have.property("usageLimit");
+        await expectProblem({ redshiftUsageLimitBreachAction: "deactivate" }, "redshiftUsageLimitBreachAction", /must not be deactivate: AWS reads it back as disable/);
+        await expectProblem({ redshiftUsageLimitBreachAction: "alert" }, "redshiftUsageLimitBreachAction", /must be one of log, emit-metric/);
+        await expectProblem({ redshiftUsageLimitPeriod: "yearly" }, "redshiftUsageLimitPeriod", /must be one of daily, weekly, monthly/);
+        await expectProblem({ redshiftUsageLimitRpuHours: "-1" }, "redshiftUsageLimitRpuHours", /integer from 0 to 1000000/);
+        await expectProblem({ redshiftUsageLimitRpuHours: "0", redshiftUsageLimitPeriod: "daily" }, "redshiftUsageLimitRpuHours", /is 0 \(no usage limit\): leave redshiftUsageLimitPeriod and redshiftUsageLimitBreachAction unset/);
+        await expectProblem({ ...SERVERLESS, redshiftUsageLimitRpuHours: "100" }, "redshiftUsageLimitRpuHours", /only applies when redshiftMode is sandbox/);
     });
 
     describe("alarms", () => {

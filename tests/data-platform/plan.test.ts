@@ -198,6 +198,23 @@ describe("data-platform: the planned stack (npm run plan)", function () {
         });
     }
 
+    it("puts the configured usage limit on the sandbox workgroup's compute, and names each table's JDBC crawler, which exists", () => {
+        const workgroup = one("aws:redshiftserverless/workgroup:Workgroup", () => true, "sandbox workgroup");
+        const limits = ofType(dp, "aws:redshiftserverless/usageLimit:UsageLimit").map((l) => inputsOf(l));
+        expect(limits.map(({ resourceArn, usageType, amount, period, breachAction }) => ({ resourceArn, usageType, amount, period, breachAction }))).to.deep.equal([
+            { resourceArn: workgroup.outputs.arn, usageType: "serverless-compute", amount: 720, period: "monthly", breachAction: "emit-metric" },
+        ]);
+        const crawlers = ofType(dp, TYPES.crawler).filter((c) => inputsOf(c).jdbcTargets !== undefined);
+        const tables = ofType(dp, "pulumi-nodejs:dynamic/redshift:Table");
+        expect(tables.length).to.be.greaterThan(0);
+        for (const table of tables) {
+            const declaration = inputsOf(table).declaration as { table: { schema: string; name: string } };
+            const crawler = crawlers.find((c) => inputsOf(c).name === inputsOf(table).crawlerName);
+            expect(crawler, `${String(inputsOf(table).crawlerName)}: a planned JDBC crawler`).to.not.equal(undefined);
+            expect((inputsOf(crawler!).jdbcTargets as { path: string }[])[0].path, "it crawls that very table").to.match(new RegExp(`/${declaration.table.schema}/${declaration.table.name}$`));
+        }
+    });
+
     it("signs the load jobs in with IAM and the JDBC crawlers as the read-only user: no workload reads the admin secret", () => {
         const admin = String((dp.outputs.redshift as { secretArn: string }).secretArn);
         const documents = ofType(dp, "aws:iam/rolePolicy:RolePolicy").map((p) => ({ role: String(inputsOf(p).role), policy: String(inputsOf(p).policy) }));

@@ -3,11 +3,11 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseCostArgs, UsageError } from "../../tools/cost/cli";
+import { parseCostArgs, UsageError, whatSetsIt } from "../../tools/cost/cli";
 import { candidates, cheapestMeeting, formatComparison } from "../../tools/cost/compare";
 import { fixedCosts } from "../../tools/cost/fixed";
 import { gapComponents, sumOfUniformsCdf, waitQuantile } from "../../tools/cost/latency";
-import { CostLine, estimate, Estimate } from "../../tools/cost/model";
+import { CostLine, estimate, Estimate, usageLimitNote } from "../../tools/cost/model";
 import { HOURS_PER_MONTH, PRICES, tieredCost } from "../../tools/cost/prices";
 import { ASSUMED_REFRESH_SECONDS, KINESIS_PROPAGATION_SECONDS, streamingEstimate } from "../../tools/cost/streaming";
 import { dailyTriggerMinutes, effectiveGapsSeconds, runsPerMonth } from "../../tools/cost/schedule";
@@ -222,6 +222,34 @@ describe("cost model: loads that follow traffic (jobTrigger new-data)", () => {
         // The latency is the schedule's: the Spark run lists its prefix after it starts, whatever started it.
         const scheduled = estimate({ eventsPerSecond: 0.004, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...sandbox, jobTrigger: "schedule" });
         expect(sparse.latency.p99Seconds).to.equal(scheduled.latency.p99Seconds);
+    });
+});
+
+describe("cost model: what sets the figure, and the sandbox's usage limit", () => {
+    const sandbox: PlannedSettings = { ...defaults, redshiftMode: "sandbox" };
+    const steady = estimate({ eventsPerSecond: 1, eventBytes: 1024, batch: 1, pipelines: 2 }, sandbox);
+
+    it("names each loading trigger's minimum charges, times the triggers that load, and the Flex lever with its saving", () => {
+        // Per trigger: 2 runs x 2 DPU x 60 s x $0.44/h = $0.029333, + 60 s x 4 RPU x $0.375/h = $0.025;
+        // every one of the 8,760 triggers loads at 1 event/s: 8,760 x $0.054333 = $475.96.
+        expect(steady.loadMinimums.triggersPerMonth).to.be.closeTo(8760, 1e-6);
+        expect(steady.loadMinimums.glueUsd + steady.loadMinimums.redshiftUsd).to.be.closeTo(0.054333, 1e-6);
+        const [first, flex] = whatSetsIt(steady);
+        expect(first).to.include("8.8k triggers a month load something").and.include("= $475.96");
+        // Flex: $256.96 x (1 - 0.29 / 0.44) = $87.60, named with the reason it is not applied.
+        expect(flex).to.include("would save $87.60").and.include("start and completion times may vary");
+        // Idle, no trigger loads: nothing to name.
+        expect(whatSetsIt(estimate({ eventsPerSecond: 0, eventBytes: 1024, batch: 1, pipelines: 2 }, sandbox))).to.deep.equal([]);
+    });
+
+    it("states what the usage limit caps a month and whether the loads alone reach it; it lowers no figure", () => {
+        // The default: 720 RPU-h a month = $270.00, above the loads' 584.
+        expect(line(steady, "Redshift Serverless").detail).to.include("usage limit 720 RPU-h monthly (720 RPU-h = $270.00 a month), emit-metric").and.not.include("REACHED");
+        // 10 RPU-h a day: 10 x 730 / 24 = 304 RPU-h = $114.06 a month; the loads use 584 / 30.42 = 19 RPU-h a day.
+        const daily = estimate(steady.workload, { ...sandbox, redshiftUsageLimitRpuHours: 10, redshiftUsageLimitPeriod: "daily" });
+        expect(line(daily, "Redshift Serverless").detail).to.include("(304 RPU-h = $114.06 a month)").and.include("REACHED by the loads alone (19 RPU-h a period)");
+        expect(line(daily, "Redshift Serverless").monthlyUsd, "neither breach action stops a query").to.equal(line(steady, "Redshift Serverless").monthlyUsd);
+        expect(usageLimitNote(584, { ...sandbox, redshiftUsageLimitRpuHours: 0 })).to.equal("no usage limit");
     });
 });
 

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ColumnDefinition, PipelineDefinition } from "../../shared/pipeline/definition";
 import { schemaVersion, tableDeclaration, TableDeclaration } from "../../shared/pipeline/schema-migration";
-import { DataApiTarget, redshiftTableProvider, RedshiftTableInputs, RedshiftTableOutputs } from "../../shared/redshift-data-provider";
+import { CrawlerApi, DataApiTarget, redshiftTableProvider, RedshiftTableInputs, RedshiftTableOutputs } from "../../shared/redshift-data-provider";
 import { pipelines } from "../../shared/pipelines";
 import { TABLE_PROVIDER } from "../../shared/redshift-schema";
 import { PgliteDataApi } from "../support/pglite-data-api";
@@ -121,6 +121,72 @@ describe("Redshift tables through the Data API (dynamic provider, on PGlite)", f
         const long = "https://example.com/" + "x".repeat(100);
         await db.query("INSERT INTO migrations.page_views (request_id, viewed_at, url) VALUES ('00000000-0000-4000-8000-000000000003', '2026-01-01 10:02:00', $1)", [long]);
         expect((await db.query("SELECT count(*)::int AS n FROM migrations.page_views")).rows).to.deep.equal([{ n: 3 }]);
+    });
+
+    /** A Glue crawler that is crawling for `busyPolls` GetCrawler answers, and records each call with the SQL run so far. */
+    function fakeCrawler(busyPolls = 0, startError?: string): CrawlerApi & { calls: string[] } {
+        let running = busyPolls;
+        const calls: string[] = [];
+        return {
+            calls,
+            async startCrawler({ Name }) {
+                calls.push(`start ${Name} after ${api.executed.length} statements`);
+                if (startError) throw Object.assign(new Error(`${startError} for ${Name}`), { name: startError });
+                if (running > 0) throw Object.assign(new Error(`Crawler with name ${Name} has already started`), { name: "CrawlerRunningException" });
+                return {};
+            },
+            async getCrawler({ Name }) {
+                calls.push(`get ${Name}`);
+                running = Math.max(0, running - 1);
+                return { Crawler: { State: running > 0 ? "RUNNING" : "READY" } };
+            },
+        };
+    }
+
+    it("starts the table's JDBC crawler after a migration's SQL ran, and no crawler on a create or a change without SQL", async () => {
+        const crawler = fakeCrawler();
+        provider = redshiftTableProvider(() => api, FAST, () => crawler);
+        const withCrawler = (def: PipelineDefinition, after: string[] = []) => ({ ...inputs(def, after), crawlerName: "tracking-dev-page-views-redshift" });
+        const created = (await provider.create(withCrawler(PAGE_VIEWS))).outs as RedshiftTableOutputs;
+        // Grants only: statements run, the columns stay, the catalog is still right.
+        const granted = (await provider.update!("migrations.page_views", created, withCrawler(PAGE_VIEWS, ["SELECT 1"]))).outs as RedshiftTableOutputs;
+        expect(crawler.calls, "no crawl without a column change").to.deep.equal([]);
+        expect(granted.crawlerRun).to.equal(undefined);
+        const next = withColumns(PAGE_VIEWS, (columns) => [...columns, { name: "duration_ms", type: "integer", nullable: true }]);
+        const ran = api.executed.length;
+        const updated = (await provider.update!("migrations.page_views", granted, withCrawler(next, ["SELECT 1"]))).outs as RedshiftTableOutputs;
+        expect(api.executed.length, "the migration and the grants ran").to.equal(ran + 2);
+        expect(crawler.calls).to.deep.equal([`start tracking-dev-page-views-redshift after ${ran + 2} statements`]);
+        expect(updated.crawlerRun).to.equal(`started tracking-dev-page-views-redshift for ${inputs(next).version}`);
+        // Without a crawler name (a stack whose tables name none) nothing is started.
+        const bare = redshiftTableProvider(() => api, FAST, () => crawler);
+        const again = withColumns(next, (columns) => [...columns, { name: "referrer", type: "varchar", length: 64, nullable: true }]);
+        await bare.update!("migrations.page_views", { ...updated, crawlerName: undefined }, inputs(again));
+        expect(crawler.calls.length).to.equal(1);
+    });
+
+    it("waits out a crawl already running (it may have read the old columns) and starts another; a crawler it cannot start fails nothing and says so", async () => {
+        const busy = fakeCrawler(2);
+        provider = redshiftTableProvider(() => api, FAST, () => busy);
+        const outs = await deployedWithRows(PAGE_VIEWS);
+        const next = withColumns(PAGE_VIEWS, (columns) => [...columns, { name: "duration_ms", type: "integer", nullable: true }]);
+        const updated = (await provider.update!("migrations.page_views", outs, { ...inputs(next), crawlerName: "c" })).outs as RedshiftTableOutputs;
+        expect(busy.calls.map((c) => c.split(" after")[0])).to.deep.equal(["start c", "get c", "get c", "start c"]);
+        expect(updated.crawlerRun).to.match(/^started c for /);
+        expect(updated.appliedVersion).to.equal(inputs(next).version);
+
+        const missing = fakeCrawler(0, "EntityNotFoundException");
+        provider = redshiftTableProvider(() => api, FAST, () => missing);
+        const again = withColumns(next, (columns) => [...columns, { name: "referrer", type: "varchar", length: 64, nullable: true }]);
+        const kept = (await provider.update!("migrations.page_views", updated, { ...inputs(again), crawlerName: "c" })).outs as RedshiftTableOutputs;
+        expect(kept.appliedVersion, "the migration is recorded as applied").to.equal(inputs(again).version);
+        expect(kept.crawlerRun).to.match(/^not started: EntityNotFoundException: .*start c by hand$/);
+
+        const stuck = fakeCrawler(1_000_000);
+        provider = redshiftTableProvider(() => api, { pollMilliseconds: 1, timeoutMilliseconds: 30 }, () => stuck);
+        const third = withColumns(again, (columns) => [...columns, { name: "device", type: "varchar", length: 16, nullable: true }]);
+        const waited = (await provider.update!("migrations.page_views", kept, { ...inputs(third), crawlerName: "c" })).outs as RedshiftTableOutputs;
+        expect(waited.crawlerRun).to.match(/^not started: c was still crawling after/);
     });
 
     const refused: Array<[string, (columns: ColumnDefinition[]) => ColumnDefinition[], RegExp]> = [

@@ -12,7 +12,7 @@ import { passLine } from "../plan/summary";
 import { cheapestMeeting, formatComparison } from "./compare";
 import { FixedCosts, fixedCosts } from "./fixed";
 import { Estimate, estimate, SEED_DESIGN, Workload } from "./model";
-import { PRICES_DATE, PRICES_REGION } from "./prices";
+import { PRICES, PRICES_DATE, PRICES_REGION } from "./prices";
 import { StreamingEstimate, streamingEstimate } from "./streaming";
 import { readPlannedSettings, StreamMode } from "./settings";
 
@@ -111,6 +111,7 @@ export function formatEstimate(e: Estimate, stack: string): string {
         const setters = [...e.lines].filter((l) => l.monthlyUsd >= 0.005).sort((a, b) => b.monthlyUsd - a.monthlyUsd);
         out.push(`Idle floor: ${usd(e.totalMonthlyUsd)}/month with no traffic, set by ${setters.map((l) => `${l.component} ${usd(l.monthlyUsd)}`).join(", ")} (plus the fixed charges below).`);
     }
+    out.push(...whatSetsIt(e));
     out.push(`S3 storage once landing objects expire (${s.landingExpirationDays} d): ${usd(e.steadyStateStorageUsd)}/month instead of the first month's figure.`);
     out.push("");
     const l = e.latency;
@@ -150,6 +151,34 @@ export function formatStreaming(st: StreamingEstimate, batch: Estimate): string 
     );
     return out.join("\n");
 }
+
+/**
+ * What sets the figure: the charges every loaded trigger pays at its minimum, and the levers on the current
+ * AWS pricing pages the planned configuration does not use, each with what it would save and why it is not
+ * applied.
+ */
+export function whatSetsIt(e: Estimate): string[] {
+    const m = e.loadMinimums;
+    if (m.triggersPerMonth <= 0) return [];
+    const perTrigger = m.glueUsd + m.redshiftUsd;
+    const loaded = perTrigger * m.triggersPerMonth;
+    const s = e.settings;
+    const cents = (n: number) => `$${n.toFixed(4)}`;
+    const out = [
+        `What sets it: ${count(m.triggersPerMonth)} triggers a month load something, each paying at least ${cents(perTrigger)} ` +
+            `(${e.workload.pipelines} Spark run(s) x ${s.jobWorkers} DPU x the 1-minute minimum ${cents(m.glueUsd)}` +
+            (m.redshiftUsd > 0 ? ` + Redshift's 60-second minimum x ${s.redshiftBaseCapacity} RPU ${cents(m.redshiftUsd)}` : "") +
+            `) = ${usd(loaded)}, ${((100 * loaded) / e.totalMonthlyUsd).toFixed(0)}% of the total; fewer triggers (a slower cadence) is the lever, at the p99's expense (--compare).`,
+    ];
+    const glue = e.lines.find((l) => l.component === "Glue load jobs")?.monthlyUsd ?? 0;
+    if (glue > 0) {
+        const flex = glue * (1 - PRICES.glue.flexEtlDpuHour.usd / PRICES.glue.etlDpuHour.usd);
+        out.push(`  not applied: Glue Flex for the load job would save ${usd(flex)}, but AWS bounds no Flex start ("start and completion times may vary"), so the p99 could not be stated.`);
+    }
+    return out;
+}
+
+const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
 
 /** The plan-counted part of the report: fixed charges the traffic model leaves out, and what is left out. */
 export function formatFixedCosts(f: FixedCosts, trafficTotalUsd: number): string {

@@ -39,6 +39,7 @@ export const IN_TRAFFIC_MODEL: Readonly<Record<string, string>> = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": "CloudWatch alarms, dashboards, API metrics",
     "aws:cloudwatch/dashboard:Dashboard": "CloudWatch alarms, dashboards, API metrics",
     "aws:kinesis/stream:Stream": "Kinesis Data Streams (stream-hours or shard-hours)",
+    "aws:redshiftserverless/usageLimit:UsageLimit": "Redshift Serverless (loads only): what the limit caps, and whether the loads reach it",
 };
 
 /** Types with no charge of their own while idle, and why. */

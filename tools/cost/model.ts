@@ -111,6 +111,11 @@ export interface Estimate {
     readonly seedLatency: LatencyEstimate;
     /** Storage of the landing data once objects start expiring (after landingExpirationDays). */
     readonly steadyStateStorageUsd: number;
+    /**
+     * What one trigger that loads costs at the least, whatever it loads: every pipeline's Spark run at its
+     * 1-minute minimum and Redshift's 60-second minimum at base capacity; and how many such triggers a month.
+     */
+    readonly loadMinimums: { readonly triggersPerMonth: number; readonly glueUsd: number; readonly redshiftUsd: number };
 }
 
 function standIn(...prices: Price[]): boolean {
@@ -190,6 +195,23 @@ export function latencyOf(bufferPeriod: number, gaps: readonly number[], compone
         fixedSeconds: fixed,
         jobRunSeconds: runSeconds,
     };
+}
+
+/** Usage-limit periods a month (a month is HOURS_PER_MONTH hours; a weekly period begins on Sunday). */
+export const USAGE_LIMIT_PERIODS_PER_MONTH: Readonly<Record<PlannedSettings["redshiftUsageLimitPeriod"], number>> = { daily: HOURS_PER_MONTH / 24, weekly: HOURS_PER_MONTH / 168, monthly: 1 };
+
+/**
+ * What the sandbox's usage limit caps: the RPU-hours (and their list price) a month it lets run before its
+ * breach action, and whether the loads alone reach it. Neither `log` nor `emit-metric` stops a query, so
+ * the limit alerts; it does not lower any figure.
+ */
+export function usageLimitNote(loadRpuHoursPerMonth: number, s: PlannedSettings): string {
+    if (s.redshiftUsageLimitRpuHours <= 0) return "no usage limit";
+    const perMonth = s.redshiftUsageLimitRpuHours * USAGE_LIMIT_PERIODS_PER_MONTH[s.redshiftUsageLimitPeriod];
+    const loadsPerPeriod = loadRpuHoursPerMonth / USAGE_LIMIT_PERIODS_PER_MONTH[s.redshiftUsageLimitPeriod];
+    const reached = loadsPerPeriod >= s.redshiftUsageLimitRpuHours ? `, REACHED by the loads alone (${loadsPerPeriod.toFixed(0)} RPU-h a period)` : "";
+    const usd = (perMonth * PRICES.redshiftServerless.rpuHour.usd).toFixed(2);
+    return `usage limit ${s.redshiftUsageLimitRpuHours} RPU-h ${s.redshiftUsageLimitPeriod} (${perMonth.toFixed(0)} RPU-h = $${usd} a month), ${s.redshiftUsageLimitBreachAction}: alerts, stops nothing${reached}`;
 }
 
 /** The size of one API access-log line: the stage's JSON format with typical values filled in. */
@@ -301,7 +323,13 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
         // The pipelines' checks share one schedule, so the loads of one trigger overlap in one active period;
         // a trigger whose checks all find nothing wakes nothing.
         const rpuHours = (pp.activeTriggersPerMonth * REDSHIFT_ACTIVE_SECONDS_PER_TRIGGER * s.redshiftBaseCapacity) / 3600;
-        add("Redshift Serverless (loads only)", rpuHours * PRICES.redshiftServerless.rpuHour.usd, `${count(pp.activeTriggersPerMonth)} active minutes x ${s.redshiftBaseCapacity} RPU${s.redshiftMode === "serverless" ? " (assumed: an existing workgroup's base capacity is its own, not in the stack files)" : ""}; queries by users not included`, PRICES.redshiftServerless.rpuHour);
+        add(
+            "Redshift Serverless (loads only)",
+            rpuHours * PRICES.redshiftServerless.rpuHour.usd,
+            `${count(pp.activeTriggersPerMonth)} active minutes x ${s.redshiftBaseCapacity} RPU${s.redshiftMode === "serverless" ? " (assumed: an existing workgroup's base capacity is its own, not in the stack files)" : ""}; queries by users not included` +
+                (s.redshiftMode === "sandbox" ? `; ${usageLimitNote(rpuHours, s)}` : ""),
+            PRICES.redshiftServerless.rpuHour,
+        );
     }
 
     // Monitoring: the alarms PipelineAlarms creates, one dashboard per pipeline in each account (the
@@ -334,7 +362,15 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
     const seedGaps = effectiveGapsSeconds(dailyTriggerMinutes(SEED_DESIGN.jobSchedule), JOB_STARTUP_SECONDS + pp.runSeconds);
     const seedLatency = latencyOf(SEED_DESIGN.firehoseBufferSeconds, seedGaps, gapComponents(seedGaps), false, pp.runSeconds, 0);
 
+    const redshiftMinute = s.redshiftMode === "sandbox" || s.redshiftMode === "serverless" ? ((REDSHIFT_ACTIVE_SECONDS_PER_TRIGGER * s.redshiftBaseCapacity) / 3600) * PRICES.redshiftServerless.rpuHour.usd : 0;
+    const loadMinimums = {
+        triggersPerMonth: pp.activeTriggersPerMonth,
+        glueUsd: ((P * s.jobWorkers * billedRunSeconds) / 3600) * PRICES.glue.etlDpuHour.usd,
+        redshiftUsd: redshiftMinute,
+    };
+
     return {
+        loadMinimums,
         workload: w,
         settings: s,
         streamMode: mode,

@@ -5,7 +5,7 @@
  * and the CLI marks the components that use one. Frankfurt rates are typically equal to or up to ~20%
  * above us-east-1: re-check those entries against the pricing pages before quoting a figure.
  *
- * Compiled 2026-11-25. Sources, by AWS pricing page name ("Amazon API Gateway pricing", "Amazon Kinesis
+ * Compiled 2026-11-25 (the Glue Flex rate and the Kinesis On-demand Advantage note 2026-12-05). Sources, by AWS pricing page name ("Amazon API Gateway pricing", "Amazon Kinesis
  * Data Streams pricing", "Amazon Data Firehose pricing", "Amazon S3 pricing", "AWS Glue pricing",
  * "Amazon CloudWatch pricing", "AWS X-Ray pricing", "Amazon Redshift pricing", "AWS Key Management Service
  * pricing", "AWS PrivateLink pricing", "Amazon VPC pricing", "AWS Secrets Manager pricing"); the eu-central-1 entries were confirmed against AWS Price List API values (usage types
@@ -57,6 +57,12 @@ export const PRICES = {
         onDemandIngestPerGB: p(0.08, "GB ingested", "us-east-1", "Amazon Kinesis Data Streams pricing, On-Demand Standard, data ingested (records rounded up to 1 KB)"),
         /** On-demand: data out to shared-throughput consumers (Firehose), per GB. */
         onDemandRetrievalPerGB: p(0.04, "GB retrieved", "us-east-1", "Amazon Kinesis Data Streams pricing, On-Demand Standard, data retrievals"),
+        // Not priced: On-demand Advantage, an account-level mode with no per-stream charge and data rates at
+        // least 60% lower, in exchange for a minimum-throughput billing commitment of at least 24 hours
+        // ("Choose the right mode to stream in", Kinesis Data Streams developer guide; UpdateAccountSettings,
+        // MinimumThroughputBillingCommitment). AWS calls it cost-effective from 10 MiB/s ingested in aggregate
+        // ("Amazon Kinesis Data Streams launches On-demand Advantage", AWS Big Data Blog); it is a setting of
+        // the whole account, not of a stream this program creates.
         /** Provisioned: per shard, per hour. */
         provisionedShardHour: p(0.015, "shard-hour", "us-east-1", "Amazon Kinesis Data Streams pricing, Provisioned, shard hour"),
         /** Provisioned: PUT payload units (25 KB chunks of a record), per million. */
@@ -73,6 +79,13 @@ export const PRICES = {
     glue: {
         /** Spark ETL jobs, per DPU-hour, billed per second with a 1-minute minimum (Glue 2.0 and later). */
         etlDpuHour: p(0.44, "DPU-hour", "us-east-1", "AWS Glue pricing, ETL jobs (Glue 2.0+: per second, 1-minute minimum)"),
+        /**
+         * Spark jobs in the Flex execution class (spare capacity), per DPU-hour, 1-minute minimum. Priced only as
+         * a lever the report names, not planned: AWS documents no bound on a Flex run's start ("The flexible
+         * execution class is appropriate for time-insensitive jobs whose start and completion times may vary",
+         * AWS Glue API, Job.ExecutionClass), so no p99 can be stated for a load job that uses it.
+         */
+        flexEtlDpuHour: p(0.29, "DPU-hour", "us-east-1", "AWS Glue pricing, ETL jobs, Flex execution class (Glue 3.0+, G.1X/G.2X)"),
         /** Python shell jobs (the load pre-check), per DPU-hour, billed per second with a 1-minute minimum. */
         pythonShellDpuHour: p(0.44, "DPU-hour", "us-east-1", "AWS Glue pricing, Python shell jobs (0.0625 or 1 DPU; per second, 1-minute minimum)"),
         /** Crawlers, per DPU-hour, billed per second with a 10-minute minimum per run. */

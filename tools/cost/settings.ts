@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { DEFAULT_USAGE_LIMIT_RPU_HOURS } from "../../shared/redshift-sandbox";
 
 export type StreamMode = "ON_DEMAND" | "PROVISIONED";
 export type Compression = "GZIP" | "HADOOP_SNAPPY" | "UNCOMPRESSED";
@@ -34,6 +35,10 @@ export interface PlannedSettings {
     readonly redshiftMode?: RedshiftMode;
     /** Redshift Serverless base capacity (RPUs), sandbox/serverless modes. */
     readonly redshiftBaseCapacity: number;
+    /** The sandbox workgroup's compute usage limit, RPU-hours per period; 0: none (other modes: theirs, unknown). */
+    readonly redshiftUsageLimitRpuHours: number;
+    readonly redshiftUsageLimitPeriod: "daily" | "weekly" | "monthly";
+    readonly redshiftUsageLimitBreachAction: "log" | "emit-metric";
     /**
      * Whether the landing table's hourly partitions appear only when the S3 crawler registers them (no
      * partition projection). A property of the program, not of the stack file (tests/ops/diagram.test.ts
@@ -66,6 +71,9 @@ export const DOCUMENTED_DEFAULTS: PlannedSettings = {
     jobWorkers: 2,
     landingExpirationDays: 730,
     redshiftBaseCapacity: 4,
+    redshiftUsageLimitRpuHours: DEFAULT_USAGE_LIMIT_RPU_HOURS,
+    redshiftUsageLimitPeriod: "monthly",
+    redshiftUsageLimitBreachAction: "emit-metric",
     partitionsRegisteredByCrawler: true,
     jobReadsThroughCatalog: false,
 };
@@ -131,6 +139,10 @@ export function readPlannedSettings(root: string, stack = "dev"): PlannedSetting
         landingExpirationDays: num(dp, D, "landingExpirationDays", d.landingExpirationDays),
         redshiftMode: redshiftMode === undefined ? undefined : str<RedshiftMode>(dp, D, "redshiftMode", "cluster", ["serverless", "cluster", "sandbox"]),
         redshiftBaseCapacity: num(dp, D, "redshiftBaseCapacity", d.redshiftBaseCapacity),
+        // Only the sandbox's limit is the stack's: an existing workgroup's limits are its owner's.
+        redshiftUsageLimitRpuHours: redshiftMode === "sandbox" ? num(dp, D, "redshiftUsageLimitRpuHours", d.redshiftUsageLimitRpuHours) : 0,
+        redshiftUsageLimitPeriod: str(dp, D, "redshiftUsageLimitPeriod", d.redshiftUsageLimitPeriod, ["daily", "weekly", "monthly"]),
+        redshiftUsageLimitBreachAction: str(dp, D, "redshiftUsageLimitBreachAction", d.redshiftUsageLimitBreachAction, ["log", "emit-metric"]),
         partitionsRegisteredByCrawler: d.partitionsRegisteredByCrawler,
         jobReadsThroughCatalog: d.jobReadsThroughCatalog,
     };

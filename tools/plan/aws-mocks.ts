@@ -234,6 +234,12 @@ const TYPES: Record<string, TypeMock> = {
         arn: (r) => `arn:${r.partition}:redshift-serverless:${r.region}:${r.account}:workgroup/${uuidFrom(r)}`,
         outputs: (r) => ({ workgroupId: uuidFrom(r), endpoints: [{ address: `${r.physical}.${r.account}.${r.region}.redshift-serverless.amazonaws.com`, port: 5439, vpcEndpoints: [] }] }),
     },
+    // CreateUsageLimit returns a generated usageLimitId (the resource's id) and its usageLimitArn.
+    "aws:redshiftserverless/usageLimit:UsageLimit": {
+        nameProperty: null,
+        id: (r) => uuidFrom(r),
+        arn: (r) => `arn:${r.partition}:redshift-serverless:${r.region}:${r.account}:usagelimit/${uuidFrom(r)}`,
+    },
     "aws:secretsmanager/secret:Secret": { nameProperty: "name", id: (r) => regionalArn("secretsmanager", `secret:{name}-${r.hex(6)}`)(r), arn: (r) => regionalArn("secretsmanager", `secret:{name}-${r.hex(6)}`)(r) },
 };
 

@@ -581,6 +581,8 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
             },
         ];
     },
+    // Usage-limit actions have no resource type (Service Authorization Reference): authorized on "*".
+    "aws:redshiftserverless/usageLimit:UsageLimit": () => on("*", "none", "redshift-serverless:CreateUsageLimit", "redshift-serverless:GetUsageLimit", "redshift-serverless:DeleteUsageLimit"),
     // The table provider (shared/redshift-data-provider.ts) runs the DDL with the deployer's own
     // credentials on create and update; its read (refresh) calls nothing.
     "pulumi-nodejs:dynamic/redshift:Table": (f) => {
@@ -593,6 +595,7 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
               ? regional(f, "redshift-serverless", `workgroup/${workgroupName}`)
               : `arn:${f.partition}:redshift:${f.region}:${f.account}:cluster:${str(target.clusterIdentifier)}`;
         const secret = str(target.secretArn);
+        const crawler = str(f.resource.inputs.crawlerName);
         // Its read returns the recorded state (shared/redshift-data-provider.ts): SQL runs on create and update only.
         const runsSql = (requirements: Requirement[]) => requirements.map((r) => ({ ...r, notOnRefresh: "the provider's read runs no SQL" }));
         return [
@@ -602,6 +605,8 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
             // The Data API reads the secret as its caller, so Secrets Manager decrypts it with its key as the
             // deployer ("Secret encryption and decryption in AWS Secrets Manager").
             ...(secret ? runsSql(kmsUse(f, str(target.secretKmsKeyArn), ["kms:Decrypt"], "secretsmanager")) : []),
+            // After a migration it starts the table's JDBC crawler, waiting out a crawl already running.
+            ...(crawler ? runsSql(on(regional(f, "glue", `crawler/${crawler}`), "none", "glue:StartCrawler", "glue:GetCrawler")) : []),
         ];
     },
     // The reader's password (shared/redshift-password-provider.ts): on create and update the deployer writes a
