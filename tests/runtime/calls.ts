@@ -55,6 +55,8 @@ const SOURCES = {
     redshiftSparkAuth: doc("Authenticating with the Spark connector (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/redshift-spark-connector-authentication.html"),
     redshiftStreamingKinesis: doc("Getting started with streaming ingestion from Amazon Kinesis Data Streams (Amazon Redshift database developer guide)", "https://docs.aws.amazon.com/redshift/latest/dg/materialized-view-streaming-ingestion-getting-started.html"),
     redshiftChaining: doc("Chaining IAM roles in Amazon Redshift (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/authorizing-redshift-service-chaining-roles.html"),
+    glueStartCrawler: doc("StartCrawler: CrawlerRunningException (AWS Glue API reference)", "https://docs.aws.amazon.com/glue/latest/webapi/API_StartCrawler.html"),
+    glueGetCrawler: doc("GetCrawler: Crawler.State (AWS Glue API reference)", "https://docs.aws.amazon.com/glue/latest/webapi/API_GetCrawler.html"),
     redshiftJdbcOptions: doc("Options for JDBC driver version 2.x configuration: groupFederation (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/jdbc20-configuration-options.html"),
     dataApiAccess: doc("Authorizing access to the Amazon Redshift Data API (Amazon Redshift management guide)", "https://docs.aws.amazon.com/redshift/latest/mgmt/data-api-access.html"),
     dataApiExecute: doc("ExecuteStatement (Amazon Redshift Data API reference)", "https://docs.aws.amazon.com/redshift-data/latest/APIReference/API_ExecuteStatement.html"),
@@ -328,6 +330,8 @@ export const DEPLOY_DDL_CALLS: CallRow<DeployDdlWorld>[] = [
         when: (w) => w.readerSecret?.keyArn !== undefined,
         source: SOURCES.secretsKms,
     },
+    { call: "starts the table's JDBC crawler after a migration ran", action: "glue:StartCrawler", resource: (w) => w.crawlerArn!, when: (w) => w.crawlerArn !== undefined, source: SOURCES.glueStartCrawler },
+    { call: "waits out a crawl already running (its state)", action: "glue:GetCrawler", resource: (w) => w.crawlerArn!, when: (w) => w.crawlerArn !== undefined, source: SOURCES.glueGetCrawler },
 ];
 
 /**

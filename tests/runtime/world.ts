@@ -102,6 +102,8 @@ export interface DeployDdlWorld extends Base {
     readonly adminSecret: Secret;
     /** The reader's secret the password provider writes a version of, when the stack sets one. */
     readonly readerSecret?: Secret;
+    /** The JDBC crawler a table resource starts after a migration, when it names one. */
+    readonly crawlerArn?: string;
 }
 
 /** The data-platform account's Redshift, as the role attached to it, chaining to a stream reader. */
@@ -426,6 +428,7 @@ function stackServices(eng: StackPlan, dp: StackPlan, deployerArn: string): Plan
                 targetArn: redshift.kind === "workgroup" ? redshift.workgroupArn : redshift.clusterArn,
                 adminSecret: { arn: str(target.secretArn, "target.secretArn"), ...(target.secretKmsKeyArn !== undefined ? { keyArn: target.secretKmsKeyArn } : {}) },
                 ...(typeof readerSecretArn === "string" ? { readerSecret: { arn: readerSecretArn, ...(typeof readerKey === "string" ? { keyArn: readerKey } : {}) } } : {}),
+                ...(typeof resource.inputs.crawlerName === "string" ? { crawlerArn: `arn:${roleBase(deployerArn).partition}:glue:${dp.region}:${dp.account}:crawler/${resource.inputs.crawlerName}` } : {}),
             },
         };
     });
