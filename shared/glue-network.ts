@@ -42,10 +42,11 @@ export interface GlueNetworkArgs {
  * Redshift streaming ingestion reads Kinesis from the workgroup's VPC: with enhanced VPC routing and no
  * NAT, only through an interface endpoint ("Getting started with streaming ingestion from Amazon Kinesis
  * Data Streams": a route to the Kinesis endpoints, or a Kinesis interface VPC endpoint). Its role chain
- * calls STS, whose endpoint the Glue jobs already need. The endpoints sit in the Glue subnet with private
- * DNS, which resolves across the VPC, and carry the security group the sandbox workgroup shares.
+ * assumes the stream reader through STS, the only run-time call to STS, so only a streaming stack has an
+ * STS endpoint. The endpoints sit in the Glue subnet with private DNS, which resolves across the VPC, and
+ * carry the security group the sandbox workgroup shares.
  */
-export const STREAMING_INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["kinesis-streams"];
+export const STREAMING_INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["kinesis-streams", "sts"];
 
 /**
  * AWS services a Glue job or crawler in a VPC calls besides S3 (which goes through the gateway endpoint):
@@ -53,8 +54,8 @@ export const STREAMING_INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["kinesi
  * connection's credentials), KMS (client-side bookmark encryption) and CloudWatch (job metrics). A created
  * VPC has no internet route, so each gets an interface endpoint, and so does the Redshift API the load jobs
  * sign in through (`GlueNetworkArgs.redshiftApi`); a configured VPC must already reach them (interface
- * endpoints or NAT). No run-time call goes to STS (each interface endpoint costs an hourly charge per AZ,
- * "AWS PrivateLink pricing"), so it has none.
+ * endpoints or NAT). None of them calls STS, so without streaming there is no STS endpoint (each interface
+ * endpoint costs an hourly charge per AZ, "AWS PrivateLink pricing").
  */
 export const GLUE_INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["glue", "logs", "secretsmanager", "kms", "monitoring"];
 

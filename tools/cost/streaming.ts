@@ -19,6 +19,7 @@
  * - Latency: a record is readable within Kinesis's propagation delay, then waits for the refresh under
  *   way to finish, U(0, R), and for the next one, R: p_q = propagation + R + q R.
  */
+import { STREAMING_INTERFACE_ENDPOINT_SERVICES } from "../../shared/glue-network";
 import { CostLine, Estimate, PARTITION_KEY_BYTES, Workload } from "./model";
 import { HOURS_PER_MONTH, Price, PRICES, SECONDS_PER_MONTH } from "./prices";
 import { PlannedSettings } from "./settings";
@@ -35,8 +36,8 @@ export const ASSUMED_REFRESH_SECONDS = 10;
 /** Redshift Serverless bills at least 60 seconds each time it runs queries ("Billing for Amazon Redshift Serverless"). */
 export const SERVERLESS_MINIMUM_SECONDS = 60;
 
-/** Interface endpoints a created VPC adds for streaming (shared/glue-network.ts), each in one AZ. */
-export const STREAMING_ENDPOINTS = 1;
+/** Interface endpoints a created VPC adds for streaming (Kinesis and STS, shared/glue-network.ts), each in one AZ. */
+export const STREAMING_ENDPOINTS = STREAMING_INTERFACE_ENDPOINT_SERVICES.length;
 
 const GB = 1024 ** 3;
 
@@ -95,7 +96,12 @@ export function streamingEstimate(w: Workload, s: PlannedSettings, batch: Estima
     const endpoint = PRICES.vpc.interfaceEndpointAzHour;
     // Once a pipeline streams, the plan holds the endpoint and its fixed charges count it.
     if (s.redshiftMode === "sandbox" && declaredStreaming === 0) {
-        add("Kinesis interface endpoint (created VPC)", STREAMING_ENDPOINTS * HOURS_PER_MONTH * endpoint.usd, `${STREAMING_ENDPOINTS} endpoint x 1 AZ x ${HOURS_PER_MONTH} h`, endpoint);
+        add(
+            "Interface endpoints (created VPC)",
+            STREAMING_ENDPOINTS * HOURS_PER_MONTH * endpoint.usd,
+            `${STREAMING_ENDPOINTS} endpoint(s) (${STREAMING_INTERFACE_ENDPOINT_SERVICES.join(", ")}) x 1 AZ x ${HOURS_PER_MONTH} h`,
+            endpoint,
+        );
     }
 
     return {
