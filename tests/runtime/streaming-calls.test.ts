@@ -3,6 +3,7 @@ import { PipelineDefinition } from "../../shared/pipeline/definition";
 import { pipelines } from "../../shared/pipelines";
 import { planAndEnforce, PlanResult } from "../../tools/plan/runner";
 import { PolicyViolation } from "../../tools/policy/evaluate";
+import { fixedCosts } from "../../tools/cost/fixed";
 import { AccountView, accounts } from "../bootstrap/support/plans";
 import { decide, Decision, Request } from "../support/iam-decision";
 import { REDSHIFT_STREAMING_CALLS, STREAM_READER_CALLS } from "./calls";
@@ -70,8 +71,9 @@ describe("runtime calls: Redshift streaming ingestion reads each stream through 
         expect(endpoints.some((name) => name.endsWith(".sts"))).to.equal(true);
     });
 
-    it("passes the policy pack with no mandatory violation (trust, key and boundary statements included)", () => {
+    it("passes the policy pack with no mandatory violation (trust, key and boundary statements included), and npm run cost classifies every resource", () => {
         expect(violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.urn}: ${v.message}`)).to.deep.equal([]);
+        expect(fixedCosts(result.plans).unclassified).to.deep.equal([]);
     });
 
     it("allows every row on every planned streaming role: identity policy, boundary and trust or key policy together", async () => {

@@ -93,6 +93,7 @@ export const NO_FIXED_CHARGE: Readonly<Record<string, string>> = {
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": "billed per GB ingested (priced by the traffic model)",
     "aws:kms/alias:Alias": "free",
     "pulumi-nodejs:dynamic/redshift:Table": "its DDL runs on the Redshift it targets",
+    "pulumi-nodejs:dynamic/redshift:StreamView": "its auto refresh keeps the Redshift it targets running (priced in the streaming tier's lines)",
     "pulumi-nodejs:dynamic/redshift:UserPassword": "a password set at deploy: one statement on the Redshift it targets, one secret version (the secret is priced as a secret)",
     "aws:redshiftserverless/namespace:Namespace": "Redshift Serverless bills RPU-hours while queries run, and managed storage by use (and its Redshift-managed admin secret, a Secrets Manager secret)",
     "aws:redshiftserverless/workgroup:Workgroup": "Redshift Serverless bills RPU-hours while queries run (the loads are priced by the traffic model)",
