@@ -53,6 +53,7 @@ export interface RedshiftSandboxArgs {
      * IAM roles Redshift may assume for the namespace (the streaming role). The namespace's list is
      * authoritative; its read-back format (`IamRole(applyStatus=..., iamRoleArn=...)`) is parsed by the
      * provider since terraform-provider-aws #26624 and PR #35965, so a refresh sees the ARNs it set.
+     * Changing it is an UpdateNamespace of a managed-password namespace: see README, "Streaming tier".
      */
     readonly iamRoles?: pulumi.Input<pulumi.Input<string>[]>;
     /** A usage limit on the workgroup's compute; none when omitted. */
