@@ -4,6 +4,7 @@ import { pipelines } from "../../shared/pipelines";
 import { planAndEnforce, PlanResult } from "../../tools/plan/runner";
 import { PolicyViolation } from "../../tools/policy/evaluate";
 import { fixedCosts } from "../../tools/cost/fixed";
+import { denialOf, plannedCalls } from "../bootstrap/support/coverage";
 import { AccountView, accounts } from "../bootstrap/support/plans";
 import { decide, Decision, Request } from "../support/iam-decision";
 import { REDSHIFT_STREAMING_CALLS, STREAM_READER_CALLS } from "./calls";
@@ -74,6 +75,20 @@ describe("runtime calls: Redshift streaming ingestion reads each stream through 
     it("passes the policy pack with no mandatory violation (trust, key and boundary statements included), and npm run cost classifies every resource", () => {
         expect(violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.urn}: ${v.message}`)).to.deep.equal([]);
         expect(fixedCosts(result.plans).unclassified).to.deep.equal([]);
+    });
+
+    it("the bootstrap deployer may deploy every resource of the streaming plan (roles, policies, namespace roles, endpoint, views)", async () => {
+        const failures: string[] = [];
+        let checked = 0;
+        for (const view of views) {
+            for (const call of plannedCalls(view)) {
+                checked++;
+                const denial = await denialOf(view.deployer, call);
+                if (denial) failures.push(denial);
+            }
+        }
+        expect(failures).to.deep.equal([]);
+        expect(checked).to.be.greaterThan(100);
     });
 
     it("allows every row on every planned streaming role: identity policy, boundary and trust or key policy together", async () => {

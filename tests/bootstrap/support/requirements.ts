@@ -609,6 +609,9 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
             ...(crawler ? runsSql(on(regional(f, "glue", `crawler/${crawler}`), "none", "glue:StartCrawler", "glue:GetCrawler")) : []),
         ];
     },
+    // A stream view (shared/redshift-data-provider.ts, redshiftStreamViewProvider): the same Data API calls on
+    // the same target as a table, on create, update and delete; its read runs no SQL.
+    "pulumi-nodejs:dynamic/redshift:StreamView": (f) => REQUIREMENTS["pulumi-nodejs:dynamic/redshift:Table"](f),
     // The reader's password (shared/redshift-password-provider.ts): on create and update the deployer writes a
     // secret version (under the secret's key, through Secrets Manager) and runs an ALTER USER through the Data
     // API as the tables do; on delete it runs one more. Its read (refresh) calls nothing.
