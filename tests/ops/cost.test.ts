@@ -234,12 +234,18 @@ describe("cost model: what sets the figure, and the sandbox's usage limit", () =
         // every one of the 8,760 triggers loads at 1 event/s: 8,760 x $0.054333 = $475.96.
         expect(steady.loadMinimums.triggersPerMonth).to.be.closeTo(8760, 1e-6);
         expect(steady.loadMinimums.glueUsd + steady.loadMinimums.redshiftUsd).to.be.closeTo(0.054333, 1e-6);
-        const [first, flex] = whatSetsIt(steady);
-        expect(first).to.include("8.8k triggers a month load something").and.include("= $475.96");
+        const [setBy, loads, flex] = whatSetsIt(steady);
+        // $475.96 of $579.00, and the streams ($59.00, 10.2%): the lines of a tenth or more at 1 event/s.
+        expect(setBy).to.equal("What sets it: the loads (Glue load jobs + Redshift Serverless) $475.96 (82%), Kinesis Data Streams (on-demand) $59.00 (10%).");
+        expect(loads).to.include("8.8k triggers a month load something, each paying at least $0.0543");
         // Flex: $256.96 x (1 - 0.29 / 0.44) = $87.60, named with the reason it is not applied.
         expect(flex).to.include("would save $87.60").and.include("start and completion times may vary");
-        // Idle, no trigger loads: nothing to name.
-        expect(whatSetsIt(estimate({ eventsPerSecond: 0, eventBytes: 1024, batch: 1, pipelines: 2 }, sandbox))).to.deep.equal([]);
+        // At 1,000 events/s in batches of 100 the streams and Firehose come first: Kinesis $659.90, Firehose $363.41.
+        const busy = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 100, pipelines: 2 }, sandbox);
+        expect(whatSetsIt(busy)[0]).to.match(/^What sets it: Kinesis Data Streams \(on-demand\) \$659\.90 \(40%\), the loads \(Glue load jobs \+ Redshift Serverless\) \$475\.96 \(29%\), Firehose \(ingestion from Kinesis\) \$363\.41 \(22%\)\.$/);
+        // Idle, no trigger loads: only the floor's lines of a tenth or more (of $82.68; the pre-checks' $8.03 is 9.7%).
+        const idle = whatSetsIt(estimate({ eventsPerSecond: 0, eventBytes: 1024, batch: 1, pipelines: 2 }, sandbox));
+        expect(idle).to.deep.equal(["What sets it: Kinesis Data Streams (on-demand) $58.40 (71%), CloudWatch alarms, dashboards, API metrics $13.60 (16%)."]);
     });
 
     it("states what the usage limit caps a month and whether the loads alone reach it; it lowers no figure", () => {

@@ -153,23 +153,31 @@ export function formatStreaming(st: StreamingEstimate, batch: Estimate): string 
 }
 
 /**
- * What sets the figure: the charges every loaded trigger pays at its minimum, and the levers on the current
- * AWS pricing pages the planned configuration does not use, each with what it would save and why it is not
- * applied.
+ * What sets the figure: the lines of at least a tenth of it, largest first (the loads' two lines as one);
+ * the charges every loaded trigger pays at its minimum; and the lever on the current AWS pricing pages the
+ * planned configuration does not use, with what it would save and why it is not applied.
  */
 export function whatSetsIt(e: Estimate): string[] {
+    if (e.totalMonthlyUsd <= 0) return [];
+    const share = (n: number) => `${((100 * n) / e.totalMonthlyUsd).toFixed(0)}%`;
+    const LOADS = ["Glue load jobs", "Redshift Serverless (loads only)"];
+    const loads = e.lines.filter((l) => LOADS.includes(l.component)).reduce((sum, l) => sum + l.monthlyUsd, 0);
+    // The loads as one item (their minimums are paid together, per trigger), every other line on its own.
+    const items = [{ what: "the loads (Glue load jobs + Redshift Serverless)", usd: loads }, ...e.lines.filter((l) => !LOADS.includes(l.component)).map((l) => ({ what: l.component, usd: l.monthlyUsd }))]
+        .filter((item) => item.usd >= 0.1 * e.totalMonthlyUsd)
+        .sort((a, b) => b.usd - a.usd);
+    const out = [`What sets it: ${items.map((item) => `${item.what} ${usd(item.usd)} (${share(item.usd)})`).join(", ")}.`];
     const m = e.loadMinimums;
-    if (m.triggersPerMonth <= 0) return [];
-    const perTrigger = m.glueUsd + m.redshiftUsd;
-    const loaded = perTrigger * m.triggersPerMonth;
-    const s = e.settings;
-    const cents = (n: number) => `$${n.toFixed(4)}`;
-    const out = [
-        `What sets it: ${count(m.triggersPerMonth)} triggers a month load something, each paying at least ${cents(perTrigger)} ` +
-            `(${e.workload.pipelines} Spark run(s) x ${s.jobWorkers} DPU x the 1-minute minimum ${cents(m.glueUsd)}` +
-            (m.redshiftUsd > 0 ? ` + Redshift's 60-second minimum x ${s.redshiftBaseCapacity} RPU ${cents(m.redshiftUsd)}` : "") +
-            `) = ${usd(loaded)}, ${((100 * loaded) / e.totalMonthlyUsd).toFixed(0)}% of the total; fewer triggers (a slower cadence) is the lever, at the p99's expense (--compare).`,
-    ];
+    if (m.triggersPerMonth > 0) {
+        const s = e.settings;
+        const cents = (n: number) => `$${n.toFixed(4)}`;
+        out.push(
+            `  the loads: ${count(m.triggersPerMonth)} triggers a month load something, each paying at least ${cents(m.glueUsd + m.redshiftUsd)} ` +
+                `(${e.workload.pipelines} Spark run(s) x ${s.jobWorkers} DPU x the 1-minute minimum ${cents(m.glueUsd)}` +
+                (m.redshiftUsd > 0 ? ` + Redshift's 60-second minimum x ${s.redshiftBaseCapacity} RPU ${cents(m.redshiftUsd)}` : "") +
+                `); fewer triggers (a slower cadence) is the lever, at the p99's expense (--compare).`,
+        );
+    }
     const glue = e.lines.find((l) => l.component === "Glue load jobs")?.monthlyUsd ?? 0;
     if (glue > 0) {
         const flex = glue * (1 - PRICES.glue.flexEtlDpuHour.usd / PRICES.glue.etlDpuHour.usd);
