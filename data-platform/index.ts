@@ -1,18 +1,8 @@
 /**
- * The data-platform stack: landing storage for every pipeline, the Glue catalog, crawlers and load jobs,
- * the network to Redshift and the Redshift schema, in the data-platform account.
- *
- * Storage decision: ONE landing bucket with a folder per pipeline. Per-pipeline isolation is what the
- * grants need, and the bucket policy expresses it per folder: each Firehose role carries its pipeline as a
- * tag and writes only `<its pipeline>/` and `_firehose-errors/<its pipeline>/`
- * (shared/firehose-landing-access.ts). One bucket keeps one encryption, versioning, lifecycle and TLS
- * setup; adding a pipeline changes neither bucket nor key policy.
- *
- * Cross-account principals: the bucket and key policies name the engineering account root, pinned by
- * `aws:PrincipalArn` to the stack's Firehose role name pattern, so they are valid before the roles exist
- * and admit nothing else from that account. With `tracking-data-platform:engineeringStack` set, the
- * engineering stack's `firehoseRoleArns` export is read and checked against the derived role ARNs (a
- * mismatch, i.e. the stacks disagree on stack name or account, fails naming the pipeline).
+ * The data-platform stack: one landing bucket (a folder per pipeline), the Glue catalog, crawlers and load
+ * jobs, the network to Redshift and the Redshift tables. Bucket and key policies admit the engineering
+ * account's Firehose roles by `aws:PrincipalArn` pattern, so they hold before those roles exist; with
+ * `engineeringStack` set, engineering's `firehoseRoleArns` export is checked against the derived ARNs.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

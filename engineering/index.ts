@@ -1,17 +1,7 @@
 /**
- * The engineering stack: the ingestion API, one Kinesis stream per pipeline, and one Firehose per
- * pipeline delivering into the data-platform account's landing bucket. Deployed after the data-platform
- * stack, whose exports (buckets, key, per-pipeline prefixes and granted Firehose roles) it reads.
- *
- * API Gateway's account-level CloudWatch role (`aws.apigateway.Account`, one per account and region) is
- * owned by the bootstrap stack of this account, not here.
- *
- * Monitoring: per pipeline, CloudWatch alarms on its stream, Firehose and API routes (PipelineAlarms) and
- * one dashboard (PipelineDashboard), all notifying one SNS topic per stack (AlarmTopic: created here, or
- * an existing one from `alarmTopicArn`). Thresholds come from `alarmThresholds` (see ./config.ts).
- *
- * The program is an async function: it awaits the data-platform exports and checks them before it
- * declares any resource, so a broken contract stops the deploy with a message, not half-way through.
+ * The engineering stack: the ingestion API, a Kinesis stream and a Firehose per pipeline (delivering into
+ * the data-platform account), their alarms and dashboards. It awaits and checks the data-platform exports
+ * before declaring any resource, so a broken contract stops the deploy with a message, not half-way.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmTopic } from "../shared/alarm-topic";

@@ -114,6 +114,6 @@ export function driftReaderTrust(settings: TrustSettings): TrustPolicy {
 /** API Gateway's account-level CloudWatch role. */
 export function apiGatewayLogsTrust(): TrustPolicy {
     // API Gateway's documentation for this role shows no aws:SourceAccount/aws:SourceArn condition, and a
-    // positive condition on a key the service does not send would lock it out of logging (aws-facts).
+    // positive condition on a key the service does not send would lock it out of logging.
     return { Version: "2012-10-17", Statement: [{ Sid: "ApiGateway", Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }] };
 }

@@ -1,63 +1,7 @@
 /**
- * API Gateway (REST) mapping templates between the public ingestion API and Kinesis Data Streams, and the
- * gateway-response templates for API Gateway's own errors. Pure functions and constants, no Pulumi
- * resources: the API component wires them into integrations, integration responses and gateway responses.
- *
- * ## Routes
- *
- * - `PUT /streams/<pipeline>/record`, body `{"Data": {...}, "PartitionKey": "..."}` -> Kinesis `PutRecord`.
- * - `PUT /streams/<pipeline>/records`, body `{"Records": [{"Data": {...}, "PartitionKey": "..."}, ...]}`
- *   (1-500 records) -> Kinesis `PutRecords`.
- *
- * Each declared pipeline gets its own literal resource, and its integration's request template has the
- * stream name written into it at deploy time. The stream is never read from the URL, so only declared
- * pipelines are routable and a client cannot address any other stream the execution role can write to.
- *
- * ## Wiring (for the API component)
- *
- * - Integration: `type: "AWS"`, `integrationHttpMethod: "POST"`,
- *   `uri: arn:aws:apigateway:<region>:kinesis:action/PutRecord` (or `PutRecords`), `credentials`: the
- *   execution role, `requestParameters`: {@link KINESIS_INTEGRATION_REQUEST_PARAMETERS} (Kinesis only
- *   accepts `application/x-amz-json-1.1`; API Gateway would otherwise send `application/json`),
- *   `requestTemplates: { [MAPPING_TEMPLATE_CONTENT_TYPE]: putRecordRequestTemplate(...) }` and
- *   `passthroughBehavior: "NEVER"`, so a body in any other content type is refused (415) rather than
- *   forwarded to Kinesis untransformed.
- * - Integration responses: one per entry of {@link putRecordResponseTemplates} /
- *   {@link putRecordsResponseTemplates} (`selectionPattern`, `statusCode`, `responseTemplates`).
- * - Method responses: one per code in {@link methodResponseStatusCodes}, which includes the codes the
- *   templates set through `$context.responseOverride.status`.
- * - Gateway responses: one per entry of {@link gatewayResponseTemplates} (`responseType` is the key).
- *
- * ## Status codes returned to the client
- *
- * | Situation | Status |
- * | --- | --- |
- * | All records written | 200 |
- * | Request body fails the model (API Gateway's BAD_REQUEST_BODY) | 400, names the failing field |
- * | Kinesis `ValidationException` / `InvalidArgumentException`: the client's record breaks a Kinesis limit the model cannot check (encoded size, partition key length) | 400, with Kinesis' message |
- * | Kinesis throttling (`ProvisionedThroughputExceededException`, `*ThrottlingException`, `LimitExceededException`) | 429 |
- * | PutRecords partially failed, every failure a throughput failure | 429, per-record `ErrorCode` |
- * | PutRecords partially failed with any other error (`InternalFailure`) | 502, per-record `ErrorCode` |
- * | Any other Kinesis 4xx (`AccessDenied`, `ResourceNotFound`, `KMS*`, `SerializationException`): our configuration, not the client | 500 |
- * | Kinesis 5xx | 502 |
- * | Unknown path or method (MISSING_AUTHENTICATION_TOKEN) | 404 `no such stream` |
- * | API Gateway throttling or usage-plan quota | 429 |
- *
- * A PutRecords call that Kinesis answers with 200 but `FailedRecordCount > 0` never reaches the client as
- * 200: the response template overrides the status, and lists each record's `SequenceNumber`/`ShardId` or
- * `ErrorCode` in request order, so a client retries exactly the failed records.
- *
- * ## Template notes
- *
- * - `$input.json('$.Data')` returns the JSON text of the `Data` object (API Gateway re-serializes it, so it
- *   is equal as JSON, not byte for byte, to what the client sent); `$util.base64Encode` encodes that text
- *   as UTF-8, which is what Kinesis' `Data` blob must be.
- * - Partition keys are emitted with `$input.json(...)`, which yields a complete JSON string literal
- *   (quotes and escapes included), so a key holding quotes or backslashes cannot break the request body.
- * - Presence tests read the body as a map (`$input.path('$')`, then `$body.PartitionKey`): a missing map
- *   key is simply null in VTL, whereas the result of a JSONPath on a missing member is not documented.
- * - `$context.responseOverride.status` is set at most once per rendering: API Gateway answers 5XX when an
- *   override is applied twice.
+ * API Gateway (REST) mapping templates between the ingestion API and Kinesis Data Streams, and the
+ * gateway-response templates for API Gateway's own errors: pure functions, no resources. Routes, wiring
+ * and the status code of each outcome are described in docs/ingestion-api.md.
  */
 
 /** The client content type the mapping templates apply to. */

@@ -1,8 +1,8 @@
 import { ColumnDefinition, PipelineDefinition } from "./definition";
 
 /**
- * Redshift DDL for a pipeline's target table, in the seed's form (types, lengths, NOT NULL, ENCODE), so the
- * table the Glue job loads is created from the same declaration as the API model that feeds it.
+ * Redshift DDL for a pipeline's target table (types, lengths, NOT NULL, ENCODE), so the table the Glue job
+ * loads is created from the same declaration as the API model that feeds it.
  */
 
 /**
@@ -34,10 +34,10 @@ export const POSTGRESQL_ONLY_RESERVED_WORDS: ReadonlySet<string> = new Set(
 );
 
 /**
- * Not reserved in Redshift, but the seed's DDL quotes them (`"location"`, `"network"`: words with a meaning
- * in Redshift's grammar, e.g. LOCATION in CREATE EXTERNAL TABLE), and the generated DDL keeps the seed's text.
+ * Not reserved in Redshift but words with a meaning in its grammar (LOCATION in CREATE EXTERNAL TABLE,
+ * NETWORK), so they are quoted as well: `"location"`, `"network"`.
  */
-export const SEED_QUOTED_WORDS: ReadonlySet<string> = new Set(["location", "network"]);
+export const GRAMMAR_QUOTED_WORDS: ReadonlySet<string> = new Set(["location", "network"]);
 
 /**
  * Words of Redshift's table attributes that are not reserved (ENCODE and BACKUP are): a column with one of
@@ -53,7 +53,7 @@ const PLAIN_IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
  * table provider (shared/redshift-data-provider.ts) is serialized into the Pulumi state, and Pulumi's
  * function serialization carries a string but not a Set.
  */
-const QUOTED_WORDS = ` ${[REDSHIFT_RESERVED_WORDS, POSTGRESQL_ONLY_RESERVED_WORDS, SEED_QUOTED_WORDS, REDSHIFT_CLAUSE_WORDS].flatMap((words) => [...words]).join(" ")} `;
+const QUOTED_WORDS = ` ${[REDSHIFT_RESERVED_WORDS, POSTGRESQL_ONLY_RESERVED_WORDS, GRAMMAR_QUOTED_WORDS, REDSHIFT_CLAUSE_WORDS].flatMap((words) => [...words]).join(" ")} `;
 
 /**
  * A name as it must appear in SQL: bare when it is a plain lowercase identifier and no keyword, otherwise
@@ -120,7 +120,7 @@ export function columnSql(column: ColumnDefinition): string {
  * A pipeline with an event time gets `SORTKEY (<eventTimeField>)`: analysis filters and groups events by
  * time, and with the table sorted on it Redshift's zone maps skip every block outside the queried range;
  * loads arrive roughly in event-time order, so new rows mostly extend the sorted region rather than
- * leaving an unsorted one for VACUUM. (IF NOT EXISTS leaves an existing seed table, and its sort key, as is.)
+ * leaving an unsorted one for VACUUM. (IF NOT EXISTS leaves a table created earlier, and its sort key, as is.)
  */
 export function createTableSql(def: Pick<PipelineDefinition, "table" | "columns" | "eventTimeField">): string {
     const columns = def.columns.map((column) => `    ${columnSql(column)}`).join(",\n");

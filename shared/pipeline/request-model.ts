@@ -26,7 +26,7 @@ import { MAX_PARTITION_KEY_LENGTH } from "./validate";
  *
  * ## Timestamps
  *
- * TIMESTAMP columns accept `YYYY-MM-DD HH:MM:SS[.ffffff]` (the seed's form, e.g. `2020-06-01 00:00:24.000000`)
+ * TIMESTAMP columns accept `YYYY-MM-DD HH:MM:SS[.ffffff]` (Redshift's text form, e.g. `2020-06-01 00:00:24.000000`)
  * and the ISO-8601 forms `YYYY-MM-DDTHH:MM:SS[.ffffff]` and the same with a trailing `Z`, which is what
  * `new Date().toISOString()` and most clients produce. All three denote UTC: the column is TIMESTAMP WITHOUT
  * TIME ZONE and holds UTC by convention, so `Z` adds nothing and loses nothing. Numeric offsets (`+02:00`) are

@@ -1,6 +1,6 @@
 import { PipelineDefinition } from "../pipeline/definition";
 
-/** Website and CMS interaction events, loaded into `tracking.events` (the seed's 11 columns). */
+/** Website and CMS interaction events, loaded into `tracking.events`. */
 export const userEvents: PipelineDefinition = {
     name: "user-events",
     table: { schema: "tracking", name: "events" },

@@ -2,12 +2,12 @@ import { ColumnDefinition, PipelineDefinition } from "../pipeline/definition";
 
 const utmField = (name: string, nullable: boolean): ColumnDefinition => ({ name, type: "varchar", length: 255, nullable, encoding: "zstd" });
 
-/** Campaign attribution (UTM parameters) per request, loaded into `tracking.utm` (the seed's 14 columns). */
+/** Campaign attribution (UTM parameters) per request, loaded into `tracking.utm`. */
 export const userUtm: PipelineDefinition = {
     name: "user-utm",
     table: { schema: "tracking", name: "utm" },
     columns: [
-        // The seed types request_id as VARCHAR(56) here, not CHAR(36): kept, so no UUID pattern is enforced.
+        // VARCHAR(56), not CHAR(36): a click id is not a UUID, so no UUID pattern is enforced.
         { name: "request_id", type: "varchar", length: 56, nullable: false, encoding: "zstd" },
         utmField("source", false),
         utmField("medium", false),

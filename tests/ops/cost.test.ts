@@ -83,14 +83,14 @@ describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, docum
         expect(e.latency.p99Seconds).to.be.closeTo(55.324 + 341.026, 0.01);
     });
 
-    it("the seed design (300 s buffer + 5-minute job) models to about its documented 5-10 minutes", () => {
+    it("the baseline (300 s buffer + 5-minute load) models to about its expected 5-10 minutes", () => {
         // U(0,300)+U(0,300) is triangular on [0, 600]: median 300; p99: (600 - t)^2 = 0.01 x 180,000 -> t = 557.57
-        expect(e.seedLatency.p50Seconds).to.be.closeTo(55.324 + 300, 0.01);
-        expect(e.seedLatency.p99Seconds).to.be.closeTo(55.324 + 557.574, 0.01);
-        expect(e.seedLatency.p50Seconds / 60).to.be.within(5, 10);
+        expect(e.baselineLatency.p50Seconds).to.be.closeTo(55.324 + 300, 0.01);
+        expect(e.baselineLatency.p99Seconds).to.be.closeTo(55.324 + 557.574, 0.01);
+        expect(e.baselineLatency.p50Seconds / 60).to.be.within(5, 10);
     });
 
-    it("the planned design reads S3 directly: no partition gate, so p50 and p99 beat the seed design's", () => {
+    it("the planned design reads S3 directly: no partition gate, so p50 and p99 beat the baseline's", () => {
         // Same closed form as above: nothing waits for the hourly crawl.
         for (const settings of [DOCUMENTED_DEFAULTS, readPlannedSettings(repoRoot())]) {
             expect(settings.jobReadsThroughCatalog).to.equal(false);
@@ -98,8 +98,8 @@ describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, docum
             expect(planned.latency.partitionGate).to.equal(false);
             expect(planned.latency.p50Seconds - planned.latency.fixedSeconds).to.be.closeTo(180, 0.01);
             expect(planned.latency.p99Seconds - planned.latency.fixedSeconds).to.be.closeTo(341.026, 0.01);
-            expect(planned.latency.p50Seconds).to.be.lessThan(planned.seedLatency.p50Seconds);
-            expect(planned.latency.p99Seconds).to.be.lessThan(planned.seedLatency.p99Seconds);
+            expect(planned.latency.p50Seconds).to.be.lessThan(planned.baselineLatency.p50Seconds);
+            expect(planned.latency.p99Seconds).to.be.lessThan(planned.baselineLatency.p99Seconds);
         }
     });
 
@@ -379,7 +379,7 @@ describe("npm run cost: arguments", () => {
         expect(bad.stderr).to.match(/cost: --events-per-second must be a number of at least 0 \(got "ten"\)/).and.match(/usage: npm run cost/);
         const good = spawnSync(process.execPath, [cli, "--events-per-second", "1000"], { encoding: "utf8" });
         expect(good.status, good.stderr).to.equal(0);
-        expect(good.stdout).to.match(/^Total\s+\$[\d,]+\.\d\d$/m).and.match(/Latency API -> Redshift \(modeled\): p50/).and.match(/Seed design/);
+        expect(good.stdout).to.match(/^Total\s+\$[\d,]+\.\d\d$/m).and.match(/Latency API -> Redshift \(modeled\): p50/).and.match(/Baseline: Firehose 300 s, load every 5 min/);
         expect(good.stdout, "only an idle workload prints the idle floor").to.not.match(/Idle floor/);
         expect(good.stdout).to.match(/^Streaming tier: /m).and.match(/Latency API -> stream view \(modeled\): p50 \d+ s, p99 \d+ s, against the batch table's p50/);
         const idle = spawnSync(process.execPath, [cli, "--events-per-second", "0"], { encoding: "utf8" });

@@ -1,8 +1,8 @@
 /**
  * `npm run cost -- --events-per-second N [--event-bytes B] [--batch K] [--pipelines P]
  *  [--shard-mode on-demand|provisioned] [--stack dev] [--compare [--p99 MINUTES]]`: the monthly cost per
- * component and the modeled end-to-end latency of the planned configuration, next to the seed design's,
- * and with --compare the cheapest configuration meeting a p99 (tools/cost/compare.ts). See tools/cost/model.ts.
+ * component and the modeled end-to-end latency of the planned configuration, next to a baseline's
+ * (Firehose 300 s, load every 5 min), and with --compare the cheapest configuration meeting a p99 (tools/cost/compare.ts). See tools/cost/model.ts.
  */
 import { pipelines } from "../../shared/pipelines";
 import { checkStackFlag, CommandSpec, helpText, parseFlags, usageLine, UsageError } from "../cli-args";
@@ -11,7 +11,7 @@ import { StackFileError } from "../plan/stack-files";
 import { passLine } from "../plan/summary";
 import { cheapestMeeting, formatComparison } from "./compare";
 import { FixedCosts, fixedCosts } from "./fixed";
-import { Estimate, estimate, SEED_DESIGN, Workload } from "./model";
+import { Estimate, estimate, BASELINE_DESIGN, Workload } from "./model";
 import { PRICES, PRICES_DATE, PRICES_REGION } from "./prices";
 import { StreamingEstimate, streamingEstimate } from "./streaming";
 import { readPlannedSettings, StreamMode } from "./settings";
@@ -20,7 +20,7 @@ export const COST_COMMAND: CommandSpec = {
     command: "npm run cost",
     summary:
         "Prints the monthly list-price cost per component of the planned configuration at a given traffic, and the\n" +
-        "modelled end-to-end latency (API -> Redshift) next to the seed design's. --events-per-second is required.",
+        "modelled end-to-end latency (API -> Redshift) next to a 5-minute baseline's. --events-per-second is required.",
     flags: [
         { name: "--events-per-second", value: "N", help: "events per second into the API, all pipelines together (required; 0 shows the idle floor)", required: true },
         { name: "--event-bytes", value: "B", help: "bytes of one event (default 1024)" },
@@ -125,8 +125,8 @@ export function formatEstimate(e: Estimate, stack: string): string {
                 : s.jobTrigger !== "crawler" && !s.jobReadsThroughCatalog
                   ? ";\n    the job lists its S3 prefix itself (job bookmark), so a new hour waits for no crawl"
                   : ""),
-        `Seed design (Firehose ${SEED_DESIGN.firehoseBufferSeconds} s + job every 5 min, documented as "${SEED_DESIGN.documented}"): ` +
-            `p50 ${duration(e.seedLatency.p50Seconds)}, p99 ${duration(e.seedLatency.p99Seconds)}`,
+        `Baseline: Firehose ${BASELINE_DESIGN.firehoseBufferSeconds} s, load every 5 min (expected "${BASELINE_DESIGN.expected}"): ` +
+            `p50 ${duration(e.baselineLatency.p50Seconds)}, p99 ${duration(e.baselineLatency.p99Seconds)}`,
     );
     return out.join("\n");
 }

@@ -76,8 +76,8 @@ export const DETAILED_METRICS_PER_ROUTE = 5;
 /** X-Ray's default sampling rule: the first request each second, then 5% of the rest. */
 export const XRAY_RESERVOIR_PER_SECOND = 1;
 export const XRAY_FIXED_RATE = 0.05;
-/** The seed design: Firehose buffer 300 s, Glue job every 5 minutes, documented as "5-10 minutes". */
-export const SEED_DESIGN = { firehoseBufferSeconds: 300, jobSchedule: "cron(0/5 * * * ? *)", documented: "5-10 minutes" } as const;
+/** The comparison baseline: Firehose's default 300 s buffer and a load every 5 minutes, expected to take "5-10 minutes". */
+export const BASELINE_DESIGN = { firehoseBufferSeconds: 300, jobSchedule: "cron(0/5 * * * ? *)", expected: "5-10 minutes" } as const;
 
 export interface CostLine {
     readonly component: string;
@@ -108,7 +108,7 @@ export interface Estimate {
     readonly lines: readonly CostLine[];
     readonly totalMonthlyUsd: number;
     readonly latency: LatencyEstimate;
-    readonly seedLatency: LatencyEstimate;
+    readonly baselineLatency: LatencyEstimate;
     /** Storage of the landing data once objects start expiring (after landingExpirationDays). */
     readonly steadyStateStorageUsd: number;
     /**
@@ -358,9 +358,9 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
     add("KMS (requests)", (kmsRequests / 10000) * PRICES.kms.requestsPer10000.usd, `${count(kmsRequests)} requests (S3 Bucket Keys keep S3's share small)`, PRICES.kms.requestsPer10000);
 
     const latency = latencyOf(pp.bufferPeriod, pp.gaps, pp.components, pp.gated, pp.runSeconds, pp.crawlerWait);
-    // The seed design as documented: its crawlers were run by hand, so no partition gate is modeled.
-    const seedGaps = effectiveGapsSeconds(dailyTriggerMinutes(SEED_DESIGN.jobSchedule), JOB_STARTUP_SECONDS + pp.runSeconds);
-    const seedLatency = latencyOf(SEED_DESIGN.firehoseBufferSeconds, seedGaps, gapComponents(seedGaps), false, pp.runSeconds, 0);
+    // The baseline runs no crawler before its loads, so no partition gate is modeled.
+    const baselineGaps = effectiveGapsSeconds(dailyTriggerMinutes(BASELINE_DESIGN.jobSchedule), JOB_STARTUP_SECONDS + pp.runSeconds);
+    const baselineLatency = latencyOf(BASELINE_DESIGN.firehoseBufferSeconds, baselineGaps, gapComponents(baselineGaps), false, pp.runSeconds, 0);
 
     const redshiftMinute = s.redshiftMode === "sandbox" || s.redshiftMode === "serverless" ? ((REDSHIFT_ACTIVE_SECONDS_PER_TRIGGER * s.redshiftBaseCapacity) / 3600) * PRICES.redshiftServerless.rpuHour.usd : 0;
     const loadMinimums = {
@@ -377,7 +377,7 @@ export function estimate(workload: Workload, settings: PlannedSettings): Estimat
         lines,
         totalMonthlyUsd: lines.reduce((sum, l) => sum + l.monthlyUsd, 0),
         latency,
-        seedLatency,
+        baselineLatency,
         steadyStateStorageUsd,
     };
 }
