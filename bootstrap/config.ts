@@ -3,9 +3,8 @@
  * every broken key is named, with its rule, in a single ConfigError before any resource exists.
  */
 import { ConfigReader, STACK_NAME_RULE } from "../shared/config";
-import { partitionOfRegion } from "../shared/naming";
+import { GITHUB_OIDC_HOST, partitionOfRegion, RESERVED_STACK_NAMES } from "../shared/naming";
 import type { ExistingRedshiftScope } from "./iam/scope";
-import { GITHUB_OIDC_HOST, RESERVED_STACK_NAMES } from "./names";
 
 export const CONFIG_NAMESPACE = "tracking-bootstrap";
 

@@ -9,7 +9,7 @@ import { DeployIdentities } from "./components/deploy-identities";
 import { StateBackend } from "./components/state-backend";
 import { PIPELINE_PROJECTS } from "./iam/permissions";
 import type { Scope } from "./iam/scope";
-import { secretsProviderUrl, stateBackendUrl, stateBucketName } from "./names";
+import { secretsProviderUrl, stateBackendUrl, stateBucketName } from "../shared/naming";
 
 const config = readBootstrapConfig();
 

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmTopicConfig, readAlarmTopic } from "../shared/alarm-config";
 import { ConfigReader, LOG_RETENTION_DAYS, STACK_NAME_RULE } from "../shared/config";
-import { STACK_TAG_KEY, WORKLOAD_BOUNDARY_NAME } from "../bootstrap/names";
-import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn } from "../shared/naming";
+import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn, STACK_TAG_KEY, workloadBoundaryArn } from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline/definition";
 import { validatePipelines } from "../shared/pipeline/validate";
 import { DEFAULT_USAGE_LIMIT_RPU_HOURS, isRedshiftBaseCapacity, RedshiftUsageLimit } from "../shared/redshift-sandbox";
@@ -279,7 +278,7 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
         engineeringStack,
         deployerRoleArn: roleArn(partition, accountId, DEPLOYER_ROLE_NAME),
         readOnlyRoleArns: [PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) => roleArn(partition, accountId, role)),
-        workloadBoundaryArn: `arn:${partition}:iam::${accountId}:policy/${WORKLOAD_BOUNDARY_NAME}`,
+        workloadBoundaryArn: workloadBoundaryArn(partition, accountId),
         protectStatefulResources,
         lifecycleDays: { landing, raw, noncurrentVersions, glueTemp },
         s3CrawlerSchedule,

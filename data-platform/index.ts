@@ -20,7 +20,7 @@ import { RedshiftSandbox } from "../shared/redshift-sandbox";
 import { RedshiftDdlTarget, RedshiftSchema, StreamViewStatements } from "../shared/redshift-schema";
 import { SecureBucket } from "../shared/secure-bucket";
 import { firehoseBucketStatements, FirehoseRoles } from "../shared/firehose-landing-access";
-import { crawlerRoleName, firehoseRoleName, glueJobRoleName, LOAD_METRICS_NAMESPACE, redshiftStreamingRoleName, resourceName, roleArn, streamReaderRoleName } from "../shared/naming";
+import { crawlerRoleName, firehoseRoleName, glueJobRoleName, LOAD_METRICS_NAMESPACE, redshiftStreamingRoleName, resourceName, roleArn, stackBucketName, stackPrefix, streamReaderRoleName } from "../shared/naming";
 import { pipelineNames as engineeringNames } from "../shared/ingestion-pipeline";
 import { createStreamSchemaSql, createStreamViewSql, dropStreamSchemaSql, dropStreamViewSql, qualifiedStreamViewName, streamViewGrantStatements } from "../shared/pipeline/redshift-stream";
 import { RedshiftStreamingRole } from "../shared/redshift-streaming-role";
@@ -57,7 +57,7 @@ async function main(): Promise<Record<string, unknown>> {
 
     // --- Names and ARNs that policies need before the resources exist (all deterministic).
     /** Bucket names carry the account and region: S3 names are global. */
-    const bucketName = (purpose: string) => `${resourceName(stack, purpose)}-${accountId}-${region}`;
+    const bucketName = (purpose: string) => stackBucketName(stackPrefix(stack), purpose, accountId, region);
     const s3Arn = (name: string) => `arn:${partition}:s3:::${name}`;
     const landingName = bucketName("landing");
     const rawName = bucketName("raw");

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { STACK_TAG_KEY, workloadBoundaryArn } from "../bootstrap/names";
+import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn, STACK_TAG_KEY, workloadBoundaryArn } from "../shared/naming";
 import { AlarmTopicConfig, readAlarmThresholds, readAlarmTopic } from "../shared/alarm-config";
 import { ConfigReader, LOG_RETENTION_DAYS, STACK_NAME_RULE } from "../shared/config";
-import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn } from "../shared/naming";
 import { restApiResourceCount } from "../shared/ingestion-api";
 import { PipelineAlarmThresholds } from "../shared/pipeline-alarms";
 import { pipelines } from "../shared/pipelines";

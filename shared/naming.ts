@@ -11,6 +11,11 @@ export function resourceName(stack: string, ...parts: string[]): string {
     return [NAME_PREFIX, stack, ...parts].join("-");
 }
 
+/** `tracking-<stack>-`: what every name of the stack starts with. */
+export function stackPrefix(stack: string): string {
+    return `${resourceName(stack)}-`;
+}
+
 /** The IAM role the bootstrap creates in each account for `pulumi up` (CI through OIDC, people through ExternalId). */
 export const DEPLOYER_ROLE_NAME = `${NAME_PREFIX}-deployer`;
 /** The read-only IAM role the bootstrap creates in each account for `pulumi preview` on pull requests. */
@@ -67,3 +72,101 @@ export const LOAD_METRICS_NAMESPACE = "Tracking/Load";
 
 /** Folder of the Glue bucket holding the job script (shared/glue-job-script.ts); the drift reader may read it. */
 export const GLUE_SCRIPT_FOLDER = "scripts/";
+
+/** Second name segments the bootstrap uses (`tracking-deployer`, ...): refused as stack names, so no
+ * `tracking-<stack>-*` permission can reach the bootstrap's own roles, policies, bucket or key. */
+export const RESERVED_STACK_NAMES = ["deployer", "previewer", "drift", "workload", "state", "apigateway"] as const;
+
+/** Managed policies holding the deployer's permissions: `tracking-deployer-1`, `-2`, ... */
+export function deployerPolicyName(index: number): string {
+    return `${DEPLOYER_ROLE_NAME}-${index}`;
+}
+
+/** Managed policies holding the previewer's permissions. */
+export function previewerPolicyName(index: number): string {
+    return `${PREVIEWER_ROLE_NAME}-${index}`;
+}
+
+/** Managed policies holding the drift reader's permissions. */
+export function driftReaderPolicyName(index: number): string {
+    return `${DRIFT_READER_ROLE_NAME}-${index}`;
+}
+
+/**
+ * The permissions boundary every role of the pipeline stacks must carry: the deployer may create roles
+ * only with it, so a role it creates can never hold more than the workloads need.
+ */
+export const WORKLOAD_BOUNDARY_NAME = `${NAME_PREFIX}-workload-boundary`;
+
+/** The boundary's ARN, for a pipeline stack's roles: `permissionsBoundary: workloadBoundaryArn(...)`. */
+export function workloadBoundaryArn(partition: string, account: string): string {
+    return `arn:${partition}:iam::${account}:policy/${WORKLOAD_BOUNDARY_NAME}`;
+}
+
+/** The account-level role API Gateway uses to write execution and access logs (engineering account). */
+export const APIGATEWAY_LOGS_ROLE_NAME = `${NAME_PREFIX}-apigateway-cloudwatch-logs`;
+
+/** The tag the pipeline stacks put on every resource (provider default tags): its value is the stack name. */
+export const STACK_TAG_KEY = `${NAME_PREFIX}:stack`;
+
+/**
+ * The self-managed Pulumi backend's bucket. Account and region make the globally unique name predictable,
+ * so the other account's bootstrap can grant access to it without a stack reference.
+ */
+export function stateBucketName(account: string, region: string): string {
+    return `${NAME_PREFIX}-state-${account}-${region}`;
+}
+
+/** Alias of the KMS key for the state bucket and Pulumi's `awskms://` secrets provider. */
+export const STATE_KEY_ALIAS = `alias/${NAME_PREFIX}-state`;
+
+/** `pulumi login` URL of the shared backend. */
+export function stateBackendUrl(account: string, region: string): string {
+    return `s3://${stateBucketName(account, region)}?region=${region}`;
+}
+
+/** `--secrets-provider` URL: the alias ARN, which works from the other account (an alias name does not). */
+export function secretsProviderUrl(partition: string, account: string, region: string): string {
+    return `awskms://arn:${partition}:kms:${region}:${account}:${STATE_KEY_ALIAS}?region=${region}`;
+}
+
+/** Object prefix of the Pulumi DIY backend inside the state bucket. */
+export const STATE_OBJECT_PREFIX = ".pulumi/";
+/** Where the DIY backend keeps the lock every operation (previews included) takes on its stack. */
+export const STATE_LOCK_PREFIX = `${STATE_OBJECT_PREFIX}locks/`;
+
+/**
+ * The object prefixes a deploy of one Pulumi project writes in the DIY backend (project-scoped layout):
+ * its stacks' checkpoints, their history and backups, and their locks. The bootstrap's own state
+ * (`tracking-bootstrap`) is under none of a pipeline project's prefixes: only administrators write it.
+ */
+export function stateWritePrefixes(project: string): string[] {
+    return [`${STATE_OBJECT_PREFIX}stacks/${project}/`, `${STATE_OBJECT_PREFIX}history/${project}/`, `${STATE_OBJECT_PREFIX}backups/${project}/`, `${STATE_LOCK_PREFIX}organization/${project}/`];
+}
+
+export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
+export const GITHUB_OIDC_AUDIENCE = "sts.amazonaws.com";
+
+/**
+ * A data-platform bucket: `tracking-<stack>-<purpose>-<account>-<region>` (bucket names are global; account
+ * and region make them unique and predictable). `stackPrefix` is the stack's `tracking-<stack>-`, or a
+ * pattern of it (`tracking-*-`).
+ */
+export function stackBucketName(stackPrefix: string, purpose: string, account: string, region: string): string {
+    return `${stackPrefix}${purpose}-${account}-${region}`;
+}
+
+/** The data-platform stack's Glue bucket, whose `scripts/` folder the drift reader reads (the bootstrap cannot ask the stack for it). */
+export function glueBucketName(stackPrefix: string, account: string, region: string): string {
+    return stackBucketName(stackPrefix, "glue", account, region);
+}
+
+/** The Redshift Serverless sandbox's namespace and workgroup: `tracking-<stack>-sandbox`. */
+export function sandboxName(stackPrefix: string): string {
+    return `${stackPrefix}sandbox`;
+}
+
+/** What the sandbox's Redshift-managed admin secret is named with: Redshift names it `redshift!<namespace>-<admin user>`. */
+export function sandboxSecretPrefix(stackPrefix: string): string {
+    return `redshift!${sandboxName(stackPrefix)}-`;
+}

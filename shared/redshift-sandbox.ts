@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { sandboxName } from "./naming";
 
 /**
  * Base capacities a Redshift Serverless workgroup accepts: 4 RPU (warehouses under 32 TB), or 8 to 512 in
@@ -93,7 +94,7 @@ export class RedshiftSandbox extends pulumi.ComponentResource {
         }
 
         this.namespace = new aws.redshiftserverless.Namespace(name, {
-            namespaceName: `${args.namePrefix}-sandbox`,
+            namespaceName: sandboxName(`${args.namePrefix}-`),
             dbName: args.database,
             adminUsername: args.adminUsername,
             manageAdminPassword: true,
@@ -103,7 +104,7 @@ export class RedshiftSandbox extends pulumi.ComponentResource {
         }, { parent: this, protect: args.protect });
 
         this.workgroup = new aws.redshiftserverless.Workgroup(name, {
-            workgroupName: `${args.namePrefix}-sandbox`,
+            workgroupName: sandboxName(`${args.namePrefix}-`),
             namespaceName: this.namespace.namespaceName,
             baseCapacity: args.baseCapacity,
             port: args.port,

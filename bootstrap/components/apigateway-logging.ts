@@ -4,7 +4,7 @@ import { render } from "../iam/document";
 import { apiGatewayLogsPolicy } from "../iam/policies";
 import type { Scope } from "../iam/scope";
 import { apiGatewayLogsTrust } from "../iam/trust";
-import { APIGATEWAY_LOGS_ROLE_NAME } from "../names";
+import { APIGATEWAY_LOGS_ROLE_NAME } from "../../shared/naming";
 
 export interface ApiGatewayAccountLoggingArgs {
     /** Account, region and hosted stacks: the role may write the stacks' access-log groups. */

@@ -16,7 +16,7 @@ import {
     PREVIEWER_ROLE_NAME,
     previewerPolicyName,
     WORKLOAD_BOUNDARY_NAME,
-} from "../names";
+} from "../../shared/naming";
 
 export interface DeployIdentitiesArgs {
     /** Which account's stacks the deployer manages. */

@@ -27,10 +27,10 @@ import {
     DEPLOYER_ROLE_NAME,
     DRIFT_READER_ROLE_NAME,
     GITHUB_OIDC_HOST,
-    GLUE_SCRIPTS_PREFIX,
+    GLUE_SCRIPT_FOLDER,
     glueBucketName,
     PREVIEWER_ROLE_NAME,
-    redshiftManagedSecretPrefix,
+    sandboxSecretPrefix,
     STATE_KEY_ALIAS,
     STATE_LOCK_PREFIX,
     STATE_OBJECT_PREFIX,
@@ -38,7 +38,7 @@ import {
     stateWritePrefixes,
     WORKLOAD_BOUNDARY_NAME,
     workloadBoundaryArn,
-} from "../names";
+} from "../../shared/naming";
 import type { ConditionBlock } from "./document";
 import { arn, glueNamePrefixes, perStack, requestTagged, resourceTagEquals, resourceTagged, Scope } from "./scope";
 
@@ -431,7 +431,7 @@ export function glueBucketArns(scope: Scope): string[] {
 
 /** The Glue job scripts of each hosted stack: the `scripts/` prefix of its Glue bucket, nothing else of it. */
 export function glueScriptObjects(scope: Scope): string[] {
-    return glueBucketArns(scope).map((bucket) => `${bucket}/${GLUE_SCRIPTS_PREFIX}*`);
+    return glueBucketArns(scope).map((bucket) => `${bucket}/${GLUE_SCRIPT_FOLDER}*`);
 }
 
 /**
@@ -439,7 +439,7 @@ export function glueScriptObjects(scope: Scope): string[] {
  * them `redshift!<namespace>-<admin user>`, and each sandbox namespace is `tracking-<stack>-sandbox`.
  */
 export function redshiftManagedSecretArns(scope: Scope): string[] {
-    return perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${redshiftManagedSecretPrefix(p)}*`));
+    return perStack(scope, (p) => arn(scope, "secretsmanager", `secret:${sandboxSecretPrefix(p)}*`));
 }
 
 /**

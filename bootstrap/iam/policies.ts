@@ -4,7 +4,7 @@
  * strings computed from configuration alone, so the plan shows them in full and tests read them there.
  */
 import type { AccountRole } from "../config";
-import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, GITHUB_OIDC_HOST, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../names";
+import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, GITHUB_OIDC_HOST, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../../shared/naming";
 import { document, PolicyDocument, PolicyStatement, splitIntoManagedPolicies } from "./document";
 import { deployerGrants, driftReaderGrants, Grant, previewerDenials, previewerGrants, stackLogGroups } from "./permissions";
 import { arn, Scope } from "./scope";

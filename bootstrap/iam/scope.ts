@@ -2,8 +2,7 @@
  * What a permission table is scoped to: one account, one region, the stacks the account hosts. ARN
  * patterns are built here only, so every table names resources the same way AWS does.
  */
-import { NAME_PREFIX } from "../../shared/naming";
-import { STACK_TAG_KEY } from "../names";
+import { NAME_PREFIX, STACK_TAG_KEY } from "../../shared/naming";
 import type { ConditionBlock } from "./document";
 
 export interface Scope {

@@ -5,7 +5,7 @@
  * (deployer only).
  */
 import type { BootstrapConfig } from "../config";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../names";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../shared/naming";
 
 /** The bootstrap settings the trust policies admit by, and the OIDC provider they name. */
 export type TrustSettings = Pick<BootstrapConfig, "partition" | "otherAccountId" | "externalId" | "requireMfa" | "githubRepository" | "deployBranch" | "otherAccountAdminRoleArns" | "legacyOidcSubjects"> & {

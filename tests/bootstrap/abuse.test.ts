@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, STACK_TAG_KEY, STATE_KEY_ALIAS, stateBucketName } from "../../bootstrap/names";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, STACK_TAG_KEY, STATE_KEY_ALIAS, stateBucketName } from "../../shared/naming";
 import { deployerStatements } from "../../bootstrap/iam/policies";
 import { GITHUB_ENVIRONMENTS } from "../../bootstrap/iam/trust";
 import { AccountView, accounts, Statement } from "./support/plans";

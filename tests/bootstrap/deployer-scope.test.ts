@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, STACK_TAG_KEY, STATE_KEY_ALIAS, stateBucketName, WORKLOAD_BOUNDARY_NAME } from "../../bootstrap/names";
+import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, STACK_TAG_KEY, STATE_KEY_ALIAS, stateBucketName, WORKLOAD_BOUNDARY_NAME } from "../../shared/naming";
 import { applicable } from "./support/context";
 import { AccountView, accounts, PolicyDocument } from "./support/plans";
 import { samplesFor } from "./support/samples";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { STATE_KEY_ALIAS, stateBucketName } from "../../bootstrap/names";
+import { STATE_KEY_ALIAS, stateBucketName } from "../../shared/naming";
 import { AccountView, accounts, parseDocument } from "./support/plans";
 import { decide, Decision, IdentityPolicy } from "./support/simulate";
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../bootstrap/names";
+import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../shared/naming";
 import { deployerTrust, driftReaderTrust, GITHUB_ENVIRONMENTS, previewerTrust, TrustSettings } from "../../bootstrap/iam/trust";
 import { AccountView, accounts } from "./support/plans";
 import { Decision, decideAssume, IdentityPolicy } from "./support/simulate";

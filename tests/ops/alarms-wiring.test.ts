@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { DEPLOYER_ROLE_NAME } from "../../bootstrap/names";
+import { DEPLOYER_ROLE_NAME } from "../../shared/naming";
 import { PlanResult, runPlan } from "../../tools/plan/runner";
 import { PlannedResource, StackPlan } from "../../tools/plan/types";
 import { applicable, effectiveTags, tagContext } from "../bootstrap/support/context";

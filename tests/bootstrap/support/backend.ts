@@ -3,7 +3,7 @@
  * iam-simulate over its planned identity policies and the backend's planned bucket policy: every `pulumi
  * preview` reads the stack's state and takes its lock, and none writes state.
  */
-import { STATE_LOCK_PREFIX, STATE_OBJECT_PREFIX } from "../../../bootstrap/names";
+import { STATE_LOCK_PREFIX, STATE_OBJECT_PREFIX } from "../../../shared/naming";
 import { AccountView, RoleView } from "./plans";
 import { decide, Decision } from "./simulate";
 import { resourcePolicyFor } from "./statements";

@@ -2,7 +2,7 @@
  * Every create, change and delete call the deployer makes for the planned pipeline resources
  * (support/requirements.ts), asked of a read-only role: the calls it is allowed are leaks.
  */
-import { STATE_LOCK_PREFIX } from "../../../bootstrap/names";
+import { STATE_LOCK_PREFIX } from "../../../shared/naming";
 import { PlannedResource } from "../../../tools/plan/types";
 import { applicable, effectiveTags, tagContext } from "./context";
 import { AccountView, PolicyDocument, RoleView } from "./plans";

