@@ -4,7 +4,7 @@
  * with the number of pipelines (the bucket policies' Firehose grants are shared/firehose-landing-access.ts).
  */
 import { firehoseKeyStatement, FirehoseRoles } from "../shared/firehose-landing-access";
-import { accountRootArn, Conditions, Principal, PolicyStatement } from "../shared/iam";
+import { accountRootArn, allowPrincipal, Conditions, PolicyStatement, Principal } from "../shared/iam";
 import { DRIFT_READER_ROLE_NAME, roleArn } from "../shared/naming";
 
 function onlyRoles(roleArns: readonly string[]): Conditions {
@@ -50,25 +50,13 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
     const root = { AWS: accountRootArn(args.partition, args.accountId) };
     const viaS3 = `s3.${args.region}.amazonaws.com`;
     const viaSecrets = `secretsmanager.${args.region}.amazonaws.com`;
-    const s3Use = (sid: string, principal: Principal, roles: Conditions, actions: string[], buckets: string[]): PolicyStatement => ({
-        Sid: sid,
-        Effect: "Allow",
-        Principal: principal,
-        Action: actions,
-        Resource: "*",
-        Condition: {
+    const s3Use = (sid: string, principal: Principal, roles: Conditions, actions: string[], buckets: string[]): PolicyStatement =>
+        allowPrincipal(sid, principal, actions, ["*"], {
             ...roles,
             StringEquals: { "kms:ViaService": viaS3, "kms:EncryptionContext:aws:s3:arn": buckets.length === 1 ? buckets[0] : buckets },
-        },
-    });
-    const secretsUse = (sid: string, roles: Conditions, actions: string[]): PolicyStatement => ({
-        Sid: sid,
-        Effect: "Allow",
-        Principal: root,
-        Action: actions,
-        Resource: "*",
-        Condition: { ...roles, StringEquals: { "kms:ViaService": viaSecrets } },
-    });
+        });
+    const secretsUse = (sid: string, roles: Conditions, actions: string[]): PolicyStatement =>
+        allowPrincipal(sid, root, actions, ["*"], { ...roles, StringEquals: { "kms:ViaService": viaSecrets } });
     const jobs = likeRoles([args.glueJobRoles]);
     // The bootstrap creates it in this account under a fixed name, before any stack exists.
     const driftReader = roleArn(args.partition, args.accountId, DRIFT_READER_ROLE_NAME);

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, PolicyStatement } from "./iam";
+import { allowPrincipal, policyDocument, PolicyStatement } from "./iam";
 
 export interface AlarmTopicArgs {
     /** Physical name of the topic this component creates, e.g. `tracking-dev-alarms` (1-256 letters, digits, `-`, `_`). */
@@ -40,17 +40,16 @@ export function topicArnOf(scope: AlarmTopicArgs["scope"], topicName: string): s
  * Identity policies of the account keep managing the topic; nothing else may publish.
  */
 export function cloudWatchAlarmsPublishStatement(topicArn: string, scope: AlarmTopicArgs["scope"], alarmNamePrefix: string): PolicyStatement {
-    return {
-        Sid: "CloudWatchAlarmsOfThisStack",
-        Effect: "Allow",
-        Principal: { Service: "cloudwatch.amazonaws.com" },
-        Action: "sns:Publish",
-        Resource: topicArn,
-        Condition: {
+    return allowPrincipal(
+        "CloudWatchAlarmsOfThisStack",
+        { Service: "cloudwatch.amazonaws.com" },
+        ["sns:Publish"],
+        [topicArn],
+        {
             ArnLike: { "aws:SourceArn": `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.accountId}:alarm:${alarmNamePrefix}*` },
             StringEquals: { "aws:SourceAccount": scope.accountId },
         },
-    };
+    );
 }
 
 /**

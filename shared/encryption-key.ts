@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accountRootArn, policyDocument, PolicyStatement, PolicyStatementInput } from "./iam";
+import { accountRootArn, allowPrincipal, policyDocument, PolicyStatement, PolicyStatementInput } from "./iam";
 
 /**
  * The key-administration actions the deployer role gets. Enumerated rather than `kms:*` so the policy
@@ -103,34 +103,31 @@ export class EncryptionKey extends pulumi.ComponentResource {
             throw new Error(`EncryptionKey ${name}: rotationPeriodInDays must be an integer from 90 to 2560, got ${rotationPeriodInDays}`);
         }
 
-        const administration: PolicyStatement = {
-            Sid: "KeyAdministrationByDeployer",
-            Effect: "Allow",
-            Principal: { AWS: args.administratorRoleArn },
-            Action: [...KEY_ADMINISTRATION_ACTIONS],
-            Resource: "*",
-        };
-        const recovery: PolicyStatement = {
-            Sid: "KeyPolicyRecoveryByDeployer",
-            Effect: "Allow",
-            Principal: { AWS: accountRootArn(partition, account) },
-            Action: ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"],
-            Resource: "*",
-            Condition: { ArnEquals: { "aws:PrincipalArn": args.administratorRoleArn } },
-        };
+        const administration: PolicyStatement = allowPrincipal(
+            "KeyAdministrationByDeployer",
+            { AWS: args.administratorRoleArn },
+            [...KEY_ADMINISTRATION_ACTIONS],
+            ["*"],
+        );
+        const recovery: PolicyStatement = allowPrincipal(
+            "KeyPolicyRecoveryByDeployer",
+            { AWS: accountRootArn(partition, account) },
+            ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy"],
+            ["*"],
+            { ArnEquals: { "aws:PrincipalArn": args.administratorRoleArn } },
+        );
         const readers = args.readerRoleArns ?? [];
         const foreignReader = readers.find((arn) => ROLE_ARN.exec(arn)?.[2] !== account);
         if (foreignReader !== undefined) {
             throw new Error(`EncryptionKey ${name}: readerRoleArns must be IAM role ARNs of the key's account ${account}, got "${foreignReader}"`);
         }
-        const configurationReads: PolicyStatement[] = readers.length === 0 ? [] : [{
-            Sid: "KeyConfigurationReadByReadOnlyRoles",
-            Effect: "Allow",
-            Principal: { AWS: accountRootArn(partition, account) },
-            Action: [...KEY_CONFIGURATION_READS],
-            Resource: "*",
-            Condition: { ArnEquals: { "aws:PrincipalArn": [...readers] } },
-        }];
+        const configurationReads: PolicyStatement[] = readers.length === 0 ? [] : [allowPrincipal(
+            "KeyConfigurationReadByReadOnlyRoles",
+            { AWS: accountRootArn(partition, account) },
+            [...KEY_CONFIGURATION_READS],
+            ["*"],
+            { ArnEquals: { "aws:PrincipalArn": [...readers] } },
+        )];
         // policyDocument refuses wildcard services (`kms:*`), duplicate Sids and empty principals/values.
         this.policy = pulumi
             .output(args.policyStatements as pulumi.Input<PolicyStatement[]>)

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accountRootArn, Conditions, PolicyStatement } from "./iam";
+import { accountRootArn, allowPrincipal, Conditions, PolicyStatement } from "./iam";
 
 export interface EventStreamArgs {
     /** The Kinesis stream name (1-128 of `[a-zA-Z0-9_.-]`), e.g. `tracking-dev-user-events`. */
@@ -105,21 +105,19 @@ export function streamKeyUseStatements(args: StreamKeyUseArgs): PolicyStatement[
         ...principalArn,
     });
     return [
-        {
-            Sid: "ProduceThroughKinesis",
-            Effect: "Allow",
-            Principal: account,
-            Action: "kms:GenerateDataKey",
-            Resource: "*",
-            Condition: throughKinesis({ ArnEquals: { "aws:PrincipalArn": args.producerRoleArn } }),
-        },
-        {
-            Sid: "ConsumeThroughKinesis",
-            Effect: "Allow",
-            Principal: account,
-            Action: "kms:Decrypt",
-            Resource: "*",
-            Condition: throughKinesis({ ArnLike: { "aws:PrincipalArn": args.consumerRoleArnPattern } }),
-        },
+        allowPrincipal(
+            "ProduceThroughKinesis",
+            account,
+            ["kms:GenerateDataKey"],
+            ["*"],
+            throughKinesis({ ArnEquals: { "aws:PrincipalArn": args.producerRoleArn } }),
+        ),
+        allowPrincipal(
+            "ConsumeThroughKinesis",
+            account,
+            ["kms:Decrypt"],
+            ["*"],
+            throughKinesis({ ArnLike: { "aws:PrincipalArn": args.consumerRoleArnPattern } }),
+        ),
     ];
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { firehoseRoleS3Statements, PIPELINE_TAG_KEY } from "./firehose-landing-access";
-import { policyDocument, PolicyStatement, serviceTrust } from "./iam";
+import { allow, policyDocument, PolicyStatement, serviceTrust } from "./iam";
 
 /** Where one delivery stream writes in S3. */
 export interface S3Target {
@@ -98,30 +98,28 @@ export interface FirehoseRoleScope {
  */
 export function firehoseRoleStatements(scope: FirehoseRoleScope): PolicyStatement[] {
     return [
-        {
-            Sid: "ReadSourceStream",
-            Effect: "Allow",
-            Action: ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"],
-            Resource: scope.streamArn,
-        },
-        {
-            Sid: "DecryptSourceStream",
-            Effect: "Allow",
-            Action: "kms:Decrypt",
-            Resource: scope.streamKeyArn,
-            Condition: {
+        allow(
+            "ReadSourceStream",
+            ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"],
+            [scope.streamArn],
+        ),
+        allow(
+            "DecryptSourceStream",
+            ["kms:Decrypt"],
+            [scope.streamKeyArn],
+            {
                 StringEquals: {
                     "kms:ViaService": `kinesis.${scope.region}.amazonaws.com`,
                     "kms:EncryptionContext:aws:kinesis:arn": scope.streamArn,
                 },
             },
-        },
+        ),
         ...firehoseRoleS3Statements(
             scope.region,
             scope.dataKeyArn,
             scope.targets.map((target) => ({ bucketArn: target.bucketArn, folders: target.prefixes.map(iamScopeOfPrefix) })),
         ),
-        { Sid: "ReportDeliveryErrors", Effect: "Allow", Action: "logs:PutLogEvents", Resource: [...scope.logStreamArns] },
+        allow("ReportDeliveryErrors", ["logs:PutLogEvents"], [...scope.logStreamArns]),
     ];
 }
 

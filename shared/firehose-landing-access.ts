@@ -13,7 +13,7 @@
  * Sources: Amazon Data Firehose developer guide, "Grant Firehose access to an Amazon S3 destination" and
  * "Cross-account delivery to an Amazon S3 destination".
  */
-import { accountRootArn, Conditions, PolicyStatement } from "./iam";
+import { accountRootArn, allow, allowPrincipal, Conditions, PolicyStatement } from "./iam";
 import { FIREHOSE_ERROR_ROOT } from "./pipeline/s3-prefix";
 
 /**
@@ -62,32 +62,30 @@ export interface FirehoseTarget {
 export function firehoseRoleS3Statements(region: string, dataKeyArn: string, targets: readonly FirehoseTarget[]): PolicyStatement[] {
     const objects = (target: FirehoseTarget) => target.folders.map((folder) => `${target.bucketArn}/${folder}*`);
     const statements: PolicyStatement[] = [
-        { Sid: "LocateBuckets", Effect: "Allow", Action: ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"], Resource: targets.map((t) => t.bucketArn) },
+        allow("LocateBuckets", ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"], targets.map((t) => t.bucketArn)),
     ];
     targets.forEach((target, index) => {
         const suffix = index === 0 ? "" : String(index + 1);
         statements.push(
-            {
-                Sid: `ListOwnPrefixes${suffix}`,
-                Effect: "Allow",
-                Action: "s3:ListBucket",
-                Resource: target.bucketArn,
-                Condition: { StringLike: { "s3:prefix": target.folders.map((folder) => `${folder}*`) } },
-            },
-            { Sid: `WriteOwnPrefixes${suffix}`, Effect: "Allow", Action: [...FIREHOSE_OBJECT_ACTIONS], Resource: objects(target) },
-            { Sid: `BucketOwnerAcl${suffix}`, Effect: "Allow", Action: FIREHOSE_ACL_ACTION, Resource: objects(target), Condition: FIREHOSE_ACL_CONDITION },
+            allow(
+                `ListOwnPrefixes${suffix}`,
+                ["s3:ListBucket"],
+                [target.bucketArn],
+                { StringLike: { "s3:prefix": target.folders.map((folder) => `${folder}*`) } },
+            ),
+            allow(`WriteOwnPrefixes${suffix}`, [...FIREHOSE_OBJECT_ACTIONS], objects(target)),
+            allow(`BucketOwnerAcl${suffix}`, [FIREHOSE_ACL_ACTION], objects(target), FIREHOSE_ACL_CONDITION),
         );
     });
-    statements.push({
-        Sid: "EncryptThroughS3",
-        Effect: "Allow",
-        Action: [...FIREHOSE_KEY_ACTIONS],
-        Resource: dataKeyArn,
-        Condition: {
+    statements.push(allow(
+        "EncryptThroughS3",
+        [...FIREHOSE_KEY_ACTIONS],
+        [dataKeyArn],
+        {
             StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` },
             StringLike: { "kms:EncryptionContext:aws:s3:arn": targets.flatMap((target) => [target.bucketArn, ...objects(target)]) },
         },
-    });
+    ));
     return statements;
 }
 
@@ -110,16 +108,15 @@ export function firehoseBucketStatements(roles: FirehoseRoles, bucketArn: string
     const onlyFirehoseRoles: Conditions = { ArnLike: { "aws:PrincipalArn": roles.roleArnPattern } };
     const ownFolders = firehoseFolders(PIPELINE_OF_CALLER).map((folder) => `${bucketArn}/${folder}*`);
     return [
-        { Sid: "FirehoseWritesOwnFolders", Effect: "Allow", Principal: principal, Action: [...FIREHOSE_OBJECT_ACTIONS], Resource: ownFolders, Condition: onlyFirehoseRoles },
-        { Sid: "FirehoseBucketLevel", Effect: "Allow", Principal: principal, Action: [...FIREHOSE_BUCKET_ACTIONS], Resource: bucketArn, Condition: onlyFirehoseRoles },
-        {
-            Sid: "FirehoseBucketOwnerAcl",
-            Effect: "Allow",
-            Principal: principal,
-            Action: FIREHOSE_ACL_ACTION,
-            Resource: ownFolders,
-            Condition: { ...FIREHOSE_ACL_CONDITION, ...onlyFirehoseRoles },
-        },
+        allowPrincipal("FirehoseWritesOwnFolders", principal, [...FIREHOSE_OBJECT_ACTIONS], ownFolders, onlyFirehoseRoles),
+        allowPrincipal("FirehoseBucketLevel", principal, [...FIREHOSE_BUCKET_ACTIONS], [bucketArn], onlyFirehoseRoles),
+        allowPrincipal(
+            "FirehoseBucketOwnerAcl",
+            principal,
+            [FIREHOSE_ACL_ACTION],
+            ownFolders,
+            { ...FIREHOSE_ACL_CONDITION, ...onlyFirehoseRoles },
+        ),
     ];
 }
 
@@ -129,15 +126,14 @@ export function firehoseBucketStatements(roles: FirehoseRoles, bucketArn: string
  * objects a role writes is confined by the bucket policy and its own policy.
  */
 export function firehoseKeyStatement(roles: FirehoseRoles, region: string, bucketArns: readonly string[]): PolicyStatement {
-    return {
-        Sid: "FirehoseWritesLandingAndRaw",
-        Effect: "Allow",
-        Principal: { AWS: accountRootArn(roles.partition, roles.engineeringAccountId) },
-        Action: [...FIREHOSE_KEY_ACTIONS],
-        Resource: "*",
-        Condition: {
+    return allowPrincipal(
+        "FirehoseWritesLandingAndRaw",
+        { AWS: accountRootArn(roles.partition, roles.engineeringAccountId) },
+        [...FIREHOSE_KEY_ACTIONS],
+        ["*"],
+        {
             ArnLike: { "aws:PrincipalArn": roles.roleArnPattern },
             StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": bucketArns.length === 1 ? bucketArns[0] : [...bucketArns] },
         },
-    };
+    );
 }

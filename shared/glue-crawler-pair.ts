@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyStatementInput } from "./iam";
+import { allow, PolicyStatementInput } from "./iam";
 import { GlueColumn } from "./pipeline/glue-schema";
 import { glueArn, glueCatalogArn, glueLogStatements, GlueRoleScope, GlueServiceRole, glueVpcStatements } from "./glue-service-role";
 
@@ -131,19 +131,17 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
 
         const landingObjects = pulumi.interpolate`${args.s3.bucketArn}/${args.s3.prefix}*`;
         const statements: PolicyStatementInput[] = [
-            { Sid: "ReadLandedObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [landingObjects] },
-            { Sid: "LocateLandingBucket", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [args.s3.bucketArn] },
-            {
-                Sid: "ListLandedPrefix",
-                Effect: "Allow",
-                Action: ["s3:ListBucket"],
-                Resource: [args.s3.bucketArn],
-                Condition: { StringLike: { "s3:prefix": [args.s3.prefix.replace(/\/$/, ""), `${args.s3.prefix}*`] } },
-            },
-            {
-                Sid: "MaintainLandedPartitions",
-                Effect: "Allow",
-                Action: [
+            allow("ReadLandedObjects", ["s3:GetObject"], [landingObjects]),
+            allow("LocateLandingBucket", ["s3:GetBucketLocation"], [args.s3.bucketArn]),
+            allow(
+                "ListLandedPrefix",
+                ["s3:ListBucket"],
+                [args.s3.bucketArn],
+                { StringLike: { "s3:prefix": [args.s3.prefix.replace(/\/$/, ""), `${args.s3.prefix}*`] } },
+            ),
+            allow(
+                "MaintainLandedPartitions",
+                [
                     "glue:BatchCreatePartition",
                     "glue:BatchGetPartition",
                     "glue:BatchUpdatePartition",
@@ -156,31 +154,29 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
                     "glue:UpdatePartition",
                     "glue:UpdateTable",
                 ],
-                Resource: [
+                [
                     glueCatalogArn(args.scope),
                     glueArn(args.scope, "database", args.s3.databaseName),
                     glueArn(args.scope, "table", args.s3.databaseName, args.s3.tableName),
                 ],
-            },
-            {
-                Sid: "CatalogRedshiftTables",
-                Effect: "Allow",
-                Action: ["glue:CreateTable", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:UpdateTable"],
-                Resource: [
+            ),
+            allow(
+                "CatalogRedshiftTables",
+                ["glue:CreateTable", "glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:UpdateTable"],
+                [
                     glueCatalogArn(args.scope),
                     glueArn(args.scope, "database", args.jdbc.databaseName),
                     glueArn(args.scope, "table", args.jdbc.databaseName, "*"),
                 ],
-            },
-            {
-                Sid: "UseRedshiftConnection",
-                Effect: "Allow",
-                Action: ["glue:GetConnection"],
-                Resource: [glueCatalogArn(args.scope), glueArn(args.scope, "connection", args.jdbc.connectionName)],
-            },
+            ),
+            allow(
+                "UseRedshiftConnection",
+                ["glue:GetConnection"],
+                [glueCatalogArn(args.scope), glueArn(args.scope, "connection", args.jdbc.connectionName)],
+            ),
             // The key policy narrows this to S3 (landing bucket) and Secrets Manager.
-            { Sid: "DecryptWithDataKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [args.kmsKeyArn] },
-            { Sid: "ReadRedshiftSecret", Effect: "Allow", Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], Resource: [args.jdbc.secretArn] },
+            allow("DecryptWithDataKey", ["kms:Decrypt"], [args.kmsKeyArn]),
+            allow("ReadRedshiftSecret", ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], [args.jdbc.secretArn]),
             ...glueLogStatements(args.scope),
             ...glueVpcStatements(args.scope),
         ];

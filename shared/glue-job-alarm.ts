@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocumentOutput, PolicyStatementInput } from "./iam";
+import { allowPrincipal, policyDocumentOutput, PolicyStatementInput } from "./iam";
 
 /** Glue job run states that mean the load did not happen. STOPPED is a person's decision, not a failure. */
 export const DEFAULT_FAILURE_STATES: readonly string[] = ["FAILED", "TIMEOUT", "ERROR"];
@@ -52,27 +52,25 @@ export function glueAlarmTopicPolicyStatements(topicArn: string, ruleArn: pulumi
     if (!match) throw new Error(`GlueJobFailureAlarm: topicArn must be an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>), got "${topicArn}"`);
     const [, partition, region, account] = match;
     const statements: PolicyStatementInput[] = [
-        {
-            Sid: "EventBridgeGlueJobFailures",
-            Effect: "Allow",
-            Principal: { Service: "events.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: topicArn,
-            Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
-        },
+        allowPrincipal(
+            "EventBridgeGlueJobFailures",
+            { Service: "events.amazonaws.com" },
+            ["sns:Publish"],
+            [topicArn],
+            { ArnEquals: { "aws:SourceArn": ruleArn } },
+        ),
     ];
     if (allowCloudWatchAlarms) {
-        statements.push({
-            Sid: "CloudWatchAlarmsOfThisAccount",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: topicArn,
-            Condition: {
+        statements.push(allowPrincipal(
+            "CloudWatchAlarmsOfThisAccount",
+            { Service: "cloudwatch.amazonaws.com" },
+            ["sns:Publish"],
+            [topicArn],
+            {
                 ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
                 StringEquals: { "aws:SourceAccount": account },
             },
-        });
+        ));
     }
     return statements;
 }

@@ -189,39 +189,36 @@ export class GlueLoadJob extends pulumi.ComponentResource {
         const landingObjects = pulumi.interpolate`${args.source.bucketArn}/${args.source.prefix}*`;
         const tempObjects = pulumi.interpolate`${args.glueBucket.arn}/${this.tempPrefix}*`;
         const statements: PolicyStatementInput[] = [
-            { Sid: "ReadLandedObjects", Effect: "Allow", Action: ["s3:GetObject"], Resource: [landingObjects] },
-            {
-                Sid: "ListLandedPrefix",
-                Effect: "Allow",
-                Action: ["s3:ListBucket"],
-                Resource: [args.source.bucketArn],
-                Condition: { StringLike: { "s3:prefix": [args.source.prefix.replace(/\/$/, ""), `${args.source.prefix}*`] } },
-            },
+            allow("ReadLandedObjects", ["s3:GetObject"], [landingObjects]),
+            allow(
+                "ListLandedPrefix",
+                ["s3:ListBucket"],
+                [args.source.bucketArn],
+                { StringLike: { "s3:prefix": [args.source.prefix.replace(/\/$/, ""), `${args.source.prefix}*`] } },
+            ),
             // Rows that fail the checks, written with PutObject by the job's own code (boto3), one object per partition.
-            { Sid: "WriteBadRows", Effect: "Allow", Action: ["s3:PutObject"], Resource: [pulumi.interpolate`${args.source.bucketArn}/${args.badRowsPrefix}*`] },
-            { Sid: "ReadJobScript", Effect: "Allow", Action: ["s3:GetObject"], Resource: [args.script.objectArn, ...(precheck ? [precheck.script.objectArn] : [])] },
-            { Sid: "UseTempDir", Effect: "Allow", Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: [tempObjects] },
-            {
-                Sid: "ListTempDir",
-                Effect: "Allow",
-                Action: ["s3:ListBucket"],
-                Resource: [args.glueBucket.arn],
-                Condition: { StringLike: { "s3:prefix": [this.tempPrefix.replace(/\/$/, ""), `${this.tempPrefix}*`] } },
-            },
-            { Sid: "LocateBuckets", Effect: "Allow", Action: ["s3:GetBucketLocation"], Resource: [args.source.bucketArn, args.glueBucket.arn] },
-            {
-                Sid: "UseRedshiftConnection",
-                Effect: "Allow",
-                Action: ["glue:GetConnection"],
-                Resource: [glueCatalogArn(args.scope), glueArn(args.scope, "connection", args.connection.name)],
-            },
+            allow("WriteBadRows", ["s3:PutObject"], [pulumi.interpolate`${args.source.bucketArn}/${args.badRowsPrefix}*`]),
+            allow("ReadJobScript", ["s3:GetObject"], [args.script.objectArn, ...(precheck ? [precheck.script.objectArn] : [])]),
+            allow("UseTempDir", ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], [tempObjects]),
+            allow(
+                "ListTempDir",
+                ["s3:ListBucket"],
+                [args.glueBucket.arn],
+                { StringLike: { "s3:prefix": [this.tempPrefix.replace(/\/$/, ""), `${this.tempPrefix}*`] } },
+            ),
+            allow("LocateBuckets", ["s3:GetBucketLocation"], [args.source.bucketArn, args.glueBucket.arn]),
+            allow(
+                "UseRedshiftConnection",
+                ["glue:GetConnection"],
+                [glueCatalogArn(args.scope), glueArn(args.scope, "connection", args.connection.name)],
+            ),
             // Temporary database credentials for its own role, instead of a password (see RedshiftIamAccess).
             args.redshift.kind === "cluster"
-                ? { Sid: "RedshiftIamCredentials", Effect: "Allow", Action: ["redshift:DescribeClusters", "redshift:GetClusterCredentialsWithIAM"], Resource: [args.redshift.clusterArn, args.redshift.databaseArn] }
-                : { Sid: "RedshiftIamCredentials", Effect: "Allow", Action: ["redshift-serverless:GetCredentials", "redshift-serverless:GetWorkgroup"], Resource: [args.redshift.workgroupArn] },
+                ? allow("RedshiftIamCredentials", ["redshift:DescribeClusters", "redshift:GetClusterCredentialsWithIAM"], [args.redshift.clusterArn, args.redshift.databaseArn])
+                : allow("RedshiftIamCredentials", ["redshift-serverless:GetCredentials", "redshift-serverless:GetWorkgroup"], [args.redshift.workgroupArn]),
             // S3 (SSE-KMS with Bucket Keys) and the client-side encrypted bookmarks; the key policy narrows
             // each use (kms:ViaService, encryption context).
-            { Sid: "UseDataKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: [args.kmsKeyArn] },
+            allow("UseDataKey", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], [args.kmsKeyArn]),
             // PutMetricData has no resource type; the namespace condition is the only narrowing IAM offers. Glue
             // publishes its job metrics (--enable-metrics) into "Glue", the script its bad-row counts into its own.
             allow("PublishJobMetrics", ["cloudwatch:PutMetricData"], ["*"], { StringEquals: { "cloudwatch:namespace": ["Glue", args.metricsNamespace] } }),
@@ -233,13 +230,12 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             ...(precheck
                 ? [
                       // The pre-check runs as this role: it reads the job's runs and starts it ("Job runs" API).
-                      { Sid: "PrecheckStartsLoad", Effect: "Allow" as const, Action: ["glue:GetJobRuns", "glue:StartJobRun"], Resource: [glueArn(args.scope, "job", jobName)] },
-                      {
-                          Sid: "PrecheckRegistersPartitions",
-                          Effect: "Allow" as const,
-                          Action: ["glue:BatchCreatePartition", "glue:GetTable"],
-                          Resource: [glueCatalogArn(args.scope), glueArn(args.scope, "database", precheck.table.databaseName), glueArn(args.scope, "table", precheck.table.databaseName, precheck.table.tableName)],
-                      },
+                      allow("PrecheckStartsLoad", ["glue:GetJobRuns", "glue:StartJobRun"], [glueArn(args.scope, "job", jobName)]),
+                      allow(
+                          "PrecheckRegistersPartitions",
+                          ["glue:BatchCreatePartition", "glue:GetTable"],
+                          [glueCatalogArn(args.scope), glueArn(args.scope, "database", precheck.table.databaseName), glueArn(args.scope, "table", precheck.table.databaseName, precheck.table.tableName)],
+                      ),
                   ]
                 : []),
         ];

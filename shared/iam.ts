@@ -1,16 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * Small typed builders for IAM policy documents. Every document in this project is built here from
- * concrete ARNs and serialised with JSON.stringify, so there is one place that refuses an empty action
- * list, a duplicate Sid or a wildcard action in a grant, and one JSON shape the offline tests and the
- * policy pack read back. Field names follow the IAM JSON grammar (`Effect`, `Action`, ...) so a reader can compare a
- * statement here with the AWS documentation one to one.
- *
- * Two entry points:
- * - `policyDocument(statements)`: plain values in, JSON string out (use inside `apply`, and in tests);
- * - `policyDocumentOutput(statements)`: statements whose fields may be `pulumi.Input`s (ARNs of
- *   resources not created yet), out comes a `pulumi.Output<string>` for a `policy` / `assumeRolePolicy`.
+ * The IAM document model of every project here (stacks, bootstrap, tests): typed statements in the IAM
+ * JSON grammar, `allow`/`deny` builders, one check that refuses an empty action list, a duplicate Sid or a
+ * wildcard grant, and the renderers: `policyDocument` / `policyDocumentOutput` (inputs may be outputs) and
+ * `managedPolicyDocuments` (the bootstrap's managed policies, split to IAM's size quota).
  */
 
 /** The IAM policy grammar version; the only one that supports policy variables and every condition operator. */
@@ -38,7 +32,7 @@ export type ConditionOperator =
     | `${"ForAnyValue" | "ForAllValues"}:${"StringEquals" | "StringLike"}`;
 
 /** `{ "StringEquals": { "aws:SourceAccount": "111122223333" } }`: operator -> condition key -> value(s). */
-export type Conditions = Partial<Record<ConditionOperator, Record<string, string | string[]>>>;
+export type Conditions = Readonly<Partial<Record<ConditionOperator, Readonly<Record<string, string | readonly string[]>>>>>;
 
 /** Who a resource policy or trust policy applies to. */
 export interface Principal {
@@ -52,24 +46,31 @@ export interface PolicyStatement {
     readonly Sid?: string;
     readonly Effect: "Allow" | "Deny";
     readonly Principal?: Principal;
-    readonly Action?: string | string[];
-    readonly NotAction?: string | string[];
-    readonly Resource?: string | string[];
-    readonly NotResource?: string | string[];
+    readonly Action?: string | readonly string[];
+    readonly NotAction?: string | readonly string[];
+    readonly Resource?: string | readonly string[];
+    readonly NotResource?: string | readonly string[];
     readonly Condition?: Conditions;
 }
 
+/** A statement of an identity policy as `allow`/`deny` build it: a Sid, listed actions and resources. */
+export interface IdentityStatement extends PolicyStatement {
+    readonly Sid: string;
+    readonly Action: readonly string[];
+    readonly Resource: readonly string[];
+}
+
 /** A whole IAM policy document, as written by `policyDocument`. */
-export interface PolicyDocument {
+export interface PolicyDocument<S extends PolicyStatement = PolicyStatement> {
     readonly Version: typeof POLICY_VERSION;
-    readonly Statement: PolicyStatement[];
+    readonly Statement: readonly S[];
 }
 
 /** Recursively allows `pulumi.Input` anywhere a value appears, so statements can be written from outputs. */
 export type DeepInput<T> = T extends string | number | boolean
     ? pulumi.Input<T>
     : T extends readonly (infer U)[]
-        ? pulumi.Input<DeepInput<U>[]>
+        ? pulumi.Input<readonly DeepInput<U>[]>
         : T extends object
             ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
             : pulumi.Input<T>;
@@ -80,9 +81,9 @@ export type PolicyStatementInput = DeepInput<PolicyStatement>;
 /** IAM's Sid grammar: ASCII letters and digits only. */
 const SID = /^[A-Za-z0-9]+$/;
 
-function asList(value: string | string[] | undefined): string[] {
+function asList(value: string | readonly string[] | undefined): readonly string[] {
     if (value === undefined) return [];
-    return Array.isArray(value) ? value : [value];
+    return typeof value === "string" ? [value] : value;
 }
 
 /** Throws a message naming the statement (by Sid or position) and the rule it breaks. */
@@ -198,14 +199,37 @@ export function policyDocumentOutput(statements: readonly PolicyStatementInput[]
     );
 }
 
-/** `Allow` the actions on the resources, optionally under conditions. */
-export function allow(sid: string, actions: string[], resources: string[], condition?: Conditions): PolicyStatement {
-    return { Sid: sid, Effect: "Allow", Action: actions, Resource: resources, Condition: condition };
+/** `Allow` the actions on the resources, optionally under conditions (values may be outputs). */
+export function allow(sid: string, actions: readonly string[], resources: readonly string[], condition?: Conditions): IdentityStatement;
+export function allow(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput;
+export function allow(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput {
+    return { Sid: sid, Effect: "Allow", Action: actions, Resource: resources, ...(condition !== undefined ? { Condition: condition } : {}) };
 }
 
-/** `Deny` the actions on the resources, optionally under conditions. */
-export function deny(sid: string, actions: string[], resources: string[], condition?: Conditions): PolicyStatement {
-    return { Sid: sid, Effect: "Deny", Action: actions, Resource: resources, Condition: condition };
+/** `Deny` the actions on the resources, optionally under conditions (values may be outputs). */
+export function deny(sid: string, actions: readonly string[], resources: readonly string[], condition?: Conditions): IdentityStatement;
+export function deny(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput;
+export function deny(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput {
+    return { Sid: sid, Effect: "Deny", Action: actions, Resource: resources, ...(condition !== undefined ? { Condition: condition } : {}) };
+}
+
+/** A resource-policy statement (bucket, key, topic): `Allow` the principal the actions on the resources. */
+export function allowPrincipal(sid: string, principal: Principal, actions: readonly string[], resources: readonly string[], condition?: Conditions): PolicyStatement;
+export function allowPrincipal(
+    sid: string,
+    principal: DeepInput<Principal>,
+    actions: readonly string[],
+    resources: readonly pulumi.Input<string>[],
+    condition?: DeepInput<Conditions>,
+): PolicyStatementInput;
+export function allowPrincipal(
+    sid: string,
+    principal: DeepInput<Principal>,
+    actions: readonly string[],
+    resources: readonly pulumi.Input<string>[],
+    condition?: DeepInput<Conditions>,
+): PolicyStatementInput {
+    return { Sid: sid, Effect: "Allow", Principal: principal, Action: actions, Resource: resources, ...(condition !== undefined ? { Condition: condition } : {}) };
 }
 
 /**
@@ -217,7 +241,7 @@ export function serviceTrust(service: string, condition: Conditions, sid = "Serv
     if (Object.keys(condition).length === 0) {
         throw new Error(`trust policy for ${service}: a condition (aws:SourceAccount / aws:SourceArn) is required`);
     }
-    return { Sid: sid, Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: condition };
+    return { Sid: sid, Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(condition !== undefined ? { Condition: condition } : {}) };
 }
 
 /**
@@ -236,4 +260,54 @@ export function unconditionalServiceTrust(service: string, reason: string, sid =
 /** The ARN of a whole account as an IAM principal, e.g. in a key policy. */
 export function accountRootArn(partition: string, accountId: string): string {
     return `arn:${partition}:iam::${accountId}:root`;
+}
+
+/**
+ * IAM quotas (IAM User Guide, "IAM and AWS STS quotas"): a managed policy holds at most 6,144 characters
+ * and a role at most 10 attached managed policies by default. IAM does not count whitespace; the JSON
+ * rendered here has none, so its length is what IAM counts.
+ */
+export const MANAGED_POLICY_MAX_CHARS = 6144;
+export const MANAGED_POLICIES_PER_ROLE = 10;
+
+/** A document of identity statements, every list kept a list (the bootstrap's managed policies and boundary). */
+export function identityDocument(statements: readonly IdentityStatement[]): PolicyDocument<IdentityStatement> {
+    return { Version: POLICY_VERSION, Statement: statements };
+}
+
+/** Any IAM document (identity, trust): compact JSON, exactly what IAM stores and counts. */
+export function renderDocument(doc: { readonly Version: string; readonly Statement: readonly object[] }): string {
+    return JSON.stringify(doc);
+}
+
+/** A statement too large for any managed policy, or too many policies for one role. */
+export class PolicySizeError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "PolicySizeError";
+    }
+}
+
+/**
+ * Packs statements, in order, into as few managed-policy documents as fit the size quota. Order is kept
+ * so a small change to the table moves as few statements between policies as possible.
+ */
+export function managedPolicyDocuments(statements: readonly IdentityStatement[], role: string, maxChars = MANAGED_POLICY_MAX_CHARS): PolicyDocument<IdentityStatement>[] {
+    const documents: IdentityStatement[][] = [];
+    let current: IdentityStatement[] = [];
+    for (const statement of statements) {
+        if (renderDocument(identityDocument([statement])).length > maxChars) {
+            throw new PolicySizeError(`statement ${statement.Sid} of ${role} alone exceeds the ${maxChars}-character managed-policy quota: split it`);
+        }
+        if (renderDocument(identityDocument([...current, statement])).length > maxChars) {
+            documents.push(current);
+            current = [];
+        }
+        current.push(statement);
+    }
+    if (current.length > 0) documents.push(current);
+    if (documents.length > MANAGED_POLICIES_PER_ROLE) {
+        throw new PolicySizeError(`${role} needs ${documents.length} managed policies; a role holds at most ${MANAGED_POLICIES_PER_ROLE}`);
+    }
+    return documents.map(identityDocument);
 }

@@ -13,7 +13,7 @@ import {
     putRecordsRequestTemplate,
     putRecordsResponseTemplates,
 } from "./api/templates";
-import { policyDocument, PolicyStatement, unconditionalServiceTrust } from "./iam";
+import { allow, policyDocument, PolicyStatement, unconditionalServiceTrust } from "./iam";
 import { PipelineDefinition } from "./pipeline/definition";
 import { batchRequestModel, recordRequestModel, requestModelName } from "./pipeline/request-model";
 
@@ -109,22 +109,20 @@ export function apiTrustPolicy(): string {
  */
 export function apiRoleStatements(scope: { region: string; streamArns: readonly string[]; streamArnPattern: string; streamKeyArn: string }): PolicyStatement[] {
     return [
-        {
-            Sid: "PutIntoPipelineStreams",
-            Effect: "Allow",
-            Action: ["kinesis:PutRecord", "kinesis:PutRecords"],
-            Resource: [...scope.streamArns],
-        },
-        {
-            Sid: "EncryptThroughKinesis",
-            Effect: "Allow",
-            Action: "kms:GenerateDataKey",
-            Resource: scope.streamKeyArn,
-            Condition: {
+        allow(
+            "PutIntoPipelineStreams",
+            ["kinesis:PutRecord", "kinesis:PutRecords"],
+            [...scope.streamArns],
+        ),
+        allow(
+            "EncryptThroughKinesis",
+            ["kms:GenerateDataKey"],
+            [scope.streamKeyArn],
+            {
                 StringEquals: { "kms:ViaService": `kinesis.${scope.region}.amazonaws.com` },
                 StringLike: { "kms:EncryptionContext:aws:kinesis:arn": scope.streamArnPattern },
             },
-        },
+        ),
     ];
 }
 

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { render } from "../iam/document";
+import { renderDocument } from "../../shared/iam";
 import { apiGatewayLogsPolicy } from "../iam/policies";
 import type { Scope } from "../iam/scope";
 import { apiGatewayLogsTrust } from "../iam/trust";
@@ -27,14 +27,14 @@ export class ApiGatewayAccountLogging extends pulumi.ComponentResource {
         this.role = new aws.iam.Role(name, {
             name: APIGATEWAY_LOGS_ROLE_NAME,
             description: "API Gateway writes execution and access logs of this account's APIs to CloudWatch Logs",
-            assumeRolePolicy: render(apiGatewayLogsTrust()),
+            assumeRolePolicy: renderDocument(apiGatewayLogsTrust()),
         }, { parent: this });
         // An inline policy with the four logs actions API Gateway uses, instead of the AWS-managed
         // AmazonAPIGatewayPushToCloudWatchLogs (which also reads every log group of the account).
         const policy = new aws.iam.RolePolicy(name, {
             name: "write-api-logs",
             role: this.role.name,
-            policy: render(apiGatewayLogsPolicy(args.scope)),
+            policy: renderDocument(apiGatewayLogsPolicy(args.scope)),
         }, { parent: this });
 
         this.account = new aws.apigateway.Account(name, { cloudwatchRoleArn: this.role.arn }, { parent: this, dependsOn: [policy] });

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AccountRole } from "../config";
-import { render } from "../iam/document";
+import { renderDocument } from "../../shared/iam";
 import { workloadBoundary } from "../iam/boundary";
 import { deployerPolicies, driftReaderPolicies, previewerPolicies } from "../iam/policies";
 import type { Scope } from "../iam/scope";
@@ -71,32 +71,32 @@ export class DeployIdentities extends pulumi.ComponentResource {
         this.workloadBoundary = new aws.iam.Policy(`${name}-workload-boundary`, {
             name: WORKLOAD_BOUNDARY_NAME,
             description: "Permissions boundary of every role the tracking pipeline stacks create",
-            policy: render(workloadBoundary(scope, args.accountRole)),
+            policy: renderDocument(workloadBoundary(scope, args.accountRole)),
         }, { parent: this });
 
         this.deployerRole = new aws.iam.Role(`${name}-deployer`, {
             name: DEPLOYER_ROLE_NAME,
             description: `Deploys the tracking ${args.accountRole} stacks (${scope.stacks.join(", ")}): CI environment ${GITHUB_ENVIRONMENTS.deployer}, administrators of ${args.trust.otherAccountId} with the ExternalId`,
-            assumeRolePolicy: render(deployerTrust(trust)),
+            assumeRolePolicy: renderDocument(deployerTrust(trust)),
             maxSessionDuration: 3600,
         }, { parent: this, dependsOn: afterProvider });
-        this.attachPolicies(`${name}-deployer`, this.deployerRole, deployerPolicies(args.accountRole, scope).map(render), deployerPolicyName, "deployer");
+        this.attachPolicies(`${name}-deployer`, this.deployerRole, deployerPolicies(args.accountRole, scope).map(renderDocument), deployerPolicyName, "deployer");
 
         this.previewerRole = new aws.iam.Role(`${name}-previewer`, {
             name: PREVIEWER_ROLE_NAME,
             description: `Read-only previews of the tracking ${args.accountRole} stacks from reviewed pull requests (CI environment ${GITHUB_ENVIRONMENTS.previewer})`,
-            assumeRolePolicy: render(previewerTrust(trust)),
+            assumeRolePolicy: renderDocument(previewerTrust(trust)),
             maxSessionDuration: 3600,
         }, { parent: this, dependsOn: afterProvider });
-        this.attachPolicies(`${name}-previewer`, this.previewerRole, previewerPolicies(args.accountRole, scope).map(render), previewerPolicyName, "previewer");
+        this.attachPolicies(`${name}-previewer`, this.previewerRole, previewerPolicies(args.accountRole, scope).map(renderDocument), previewerPolicyName, "previewer");
 
         this.driftReaderRole = new aws.iam.Role(`${name}-drift-reader`, {
             name: DRIFT_READER_ROLE_NAME,
             description: `Read-only drift checks (preview --refresh) of the tracking ${args.accountRole} stacks (CI environment ${GITHUB_ENVIRONMENTS.driftReader})`,
-            assumeRolePolicy: render(driftReaderTrust(trust)),
+            assumeRolePolicy: renderDocument(driftReaderTrust(trust)),
             maxSessionDuration: 3600,
         }, { parent: this, dependsOn: afterProvider });
-        this.attachPolicies(`${name}-drift-reader`, this.driftReaderRole, driftReaderPolicies(args.accountRole, scope).map(render), driftReaderPolicyName, "drift reader");
+        this.attachPolicies(`${name}-drift-reader`, this.driftReaderRole, driftReaderPolicies(args.accountRole, scope).map(renderDocument), driftReaderPolicyName, "drift reader");
 
         this.registerOutputs({
             oidcProviderArn: this.oidcProviderArn,

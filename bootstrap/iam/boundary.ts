@@ -16,7 +16,7 @@
  * policies name exact ARNs; the boundary only caps them.
  */
 import type { AccountRole } from "../config";
-import { document, PolicyDocument, PolicyStatement } from "./document";
+import { allow as allowUnsorted, Conditions, IdentityStatement, identityDocument, PolicyDocument } from "../../shared/iam";
 import { FIREHOSE_ACL_ACTION, FIREHOSE_ACL_CONDITION } from "../../shared/firehose-landing-access";
 import { LOAD_METRICS_NAMESPACE, NAME_PREFIX, streamReaderRoleName } from "../../shared/naming";
 import { STREAM_LIST_ACTION } from "../../shared/redshift-streaming-access";
@@ -29,16 +29,17 @@ export const ACCOUNT_SERVICES: Readonly<Record<AccountRole, readonly string[]>> 
 };
 
 /** Whether every action of a statement belongs to a service of the account's workloads. */
-function servesAccount(statement: PolicyStatement, role: AccountRole): boolean {
-    const actions = [statement.Action ?? []].flat();
+function servesAccount(statement: IdentityStatement, role: AccountRole): boolean {
+    const actions = statement.Action;
     return actions.every((action) => ACCOUNT_SERVICES[role].includes(action.split(":")[0]));
 }
 
-function allow(sid: string, actions: readonly string[], resources: readonly string[]): PolicyStatement {
-    return { Sid: sid, Effect: "Allow", Action: [...actions].sort(), Resource: [...resources] };
+/** The boundary lists each statement's actions sorted. */
+function allow(sid: string, actions: readonly string[], resources: readonly string[], condition?: Conditions): IdentityStatement {
+    return allowUnsorted(sid, [...actions].sort(), [...resources], condition);
 }
 
-export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocument {
+export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocument<IdentityStatement> {
     const own = (service: string, resource: (prefix: string) => string) => perStack(scope, (p) => arn(scope, service, resource(p)));
     // Engineering's Firehose roles write into the data-platform account's landing bucket, under its key.
     const keyAccounts = role === "engineering" ? [scope.account, scope.otherAccount] : [scope.account];
@@ -48,7 +49,7 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
     // A stack's Glue names, its log groups and its secrets: one pattern each per stack (see above).
     const glueNames = perStack(scope, (p) => p.replace(/-/g, "?"));
     const named = (service: string, kind: string) => perStack(scope, (p) => arn(scope, service, `${kind}*${p}*`));
-    const statements: PolicyStatement[] = [
+    const statements: IdentityStatement[] = [
         allow(
             "KinesisStackStreams",
             ["kinesis:PutRecord", "kinesis:PutRecords", "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"],
@@ -58,18 +59,16 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
         allow("StsChainToStreamReaders", ["sts:AssumeRole"], [`arn:${scope.partition}:iam::${scope.otherAccount}:role/${streamReaderRoleName("*", "*")}`]),
         allow("FirehoseStackStreams", ["firehose:PutRecord", "firehose:PutRecordBatch"], own("firehose", (p) => `deliverystream/${p}*`)),
         // S3 ARNs name no account, and bucket names are global: only the pair's own buckets count.
-        { ...allow("S3StackBuckets", ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], buckets), Condition: inPair },
+        allow("S3StackBuckets", ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], buckets, inPair),
         // PutObjectAcl: Firehose sends x-amz-acl: bucket-owner-full-control across accounts (Firehose developer
         // guide, "Cross-account delivery to an Amazon S3 destination"), and only that canned ACL.
-        {
-            ...allow(
-                "S3StackObjects",
-                ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-                buckets.map((b) => `${b}/*`),
-            ),
-            Condition: inPair,
-        },
-        { ...allow("S3BucketOwnerAcl", [FIREHOSE_ACL_ACTION], buckets.map((b) => `${b}/*`)), Condition: { ...FIREHOSE_ACL_CONDITION, StringEquals: { ...FIREHOSE_ACL_CONDITION.StringEquals, ...inPair.StringEquals } } },
+        allow(
+            "S3StackObjects",
+            ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+            buckets.map((b) => `${b}/*`),
+            inPair,
+        ),
+        allow("S3BucketOwnerAcl", [FIREHOSE_ACL_ACTION], buckets.map((b) => `${b}/*`), { ...FIREHOSE_ACL_CONDITION, StringEquals: { ...FIREHOSE_ACL_CONDITION.StringEquals, ...inPair.StringEquals } }),
         // Workload roles name their keys in their own policies; the boundary admits the accounts' keys.
         allow(
             "KmsUseKeys",
@@ -149,7 +148,7 @@ export function workloadBoundary(scope: Scope, role: AccountRole): PolicyDocumen
         ),
         // Glue job metrics and the load job's own (bad rows), published as the job's role; a namespace is the
         // only narrowing IAM offers.
-        { ...allow("CloudWatchMetrics", ["cloudwatch:PutMetricData"], ["*"]), Condition: { StringEquals: { "cloudwatch:namespace": ["Glue", LOAD_METRICS_NAMESPACE] } } },
+        allow("CloudWatchMetrics", ["cloudwatch:PutMetricData"], ["*"], { StringEquals: { "cloudwatch:namespace": ["Glue", LOAD_METRICS_NAMESPACE] } }),
     ];
-    return document(statements.filter((statement) => servesAccount(statement, role)));
+    return identityDocument(statements.filter((statement) => servesAccount(statement, role)));
 }

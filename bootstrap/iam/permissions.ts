@@ -39,7 +39,7 @@ import {
     WORKLOAD_BOUNDARY_NAME,
     workloadBoundaryArn,
 } from "../../shared/naming";
-import type { ConditionBlock } from "./document";
+import type { Conditions } from "../../shared/iam";
 import { arn, glueNamePrefixes, perStack, requestTagged, resourceTagEquals, resourceTagged, Scope } from "./scope";
 
 export interface Grant {
@@ -52,7 +52,7 @@ export interface Grant {
     /** Everything else the deployer needs; never the previewer's or the drift reader's. */
     readonly deployOnly?: readonly string[];
     readonly resources: readonly string[];
-    readonly condition?: ConditionBlock;
+    readonly condition?: Conditions;
     /**
      * ARN patterns on which the previewer is explicitly denied this grant's `refreshOnly` actions, with no
      * condition. For refresh-only reads under a path that another grant's `readOnly` pattern also covers
@@ -251,7 +251,7 @@ function stateBackendGrants(scope: Scope, role: AccountRole): Grant[] {
     ];
 }
 
-export function stateKeyCondition(): ConditionBlock {
+export function stateKeyCondition(): Conditions {
     return { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [STATE_KEY_ALIAS] } };
 }
 

@@ -3,7 +3,7 @@
  * patterns are built here only, so every table names resources the same way AWS does.
  */
 import { NAME_PREFIX, STACK_TAG_KEY } from "../../shared/naming";
-import type { ConditionBlock } from "./document";
+import type { Conditions } from "../../shared/iam";
 
 export interface Scope {
     readonly partition: string;
@@ -62,12 +62,12 @@ export function glueNamePrefixes(scope: Scope): string[] {
 }
 
 /** The request must set the stack tag to one of the hosted stacks (create calls). */
-export function requestTagged(scope: Scope): ConditionBlock {
+export function requestTagged(scope: Scope): Conditions {
     return { StringEquals: { [`aws:RequestTag/${STACK_TAG_KEY}`]: [...scope.stacks] } };
 }
 
 /** The resource must already carry the stack tag of one of the hosted stacks. */
-export function resourceTagged(scope: Scope): ConditionBlock {
+export function resourceTagged(scope: Scope): Conditions {
     return { StringEquals: resourceTagEquals(scope) };
 }
 

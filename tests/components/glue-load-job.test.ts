@@ -4,6 +4,7 @@ import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { decide } from "../support/iam-decision";
 import { ofType, RecordedResource, recordResources, refusal, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";
+import { list, parseDocument } from "../support/policy-document";
 
 const SCOPE = { partition: "aws", region: TEST_REGION, accountId: TEST_ACCOUNT };
 const KEY = `arn:aws:kms:${TEST_REGION}:${TEST_ACCOUNT}:key/dddddddd-0000-0000-0000-000000000000`;
@@ -78,10 +79,10 @@ describe("GlueLoadJob (component, under pulumi.runtime.setMocks)", () => {
 
     it("signs in to Redshift with its role's temporary credentials, never a secret: a workgroup's GetCredentials, a cluster's GetClusterCredentialsWithIAM", async () => {
         const statementsOf = (resources: readonly RecordedResource[]) =>
-            (JSON.parse(String(ofType(resources, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy)) as { Statement: { Sid: string; Action: string | string[]; Resource: string | string[] }[] }).Statement.map((st) => ({
+            parseDocument(ofType(resources, "aws:iam/rolePolicy:RolePolicy")[0].inputs.policy).Statement.map((st) => ({
                 Sid: st.Sid,
-                Action: [st.Action].flat(),
-                Resource: [st.Resource].flat(),
+                Action: list(st.Action),
+                Resource: list(st.Resource),
             }));
         const serverless = statementsOf(await recordResources(() => new GlueLoadJob("user-events", args())));
         expect(serverless.flatMap((st) => st.Action).filter((a) => a.startsWith("secretsmanager:"))).to.deep.equal([]);

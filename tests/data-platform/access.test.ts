@@ -13,10 +13,10 @@ import {
     inlinePoliciesOf,
     keyPolicyOf,
     objectKeyUnder,
-    PolicyDocumentJson,
     roleTagsOf,
     TYPES,
 } from "./support/plan";
+import type { PolicyDocument } from "../support/policy-document";
 import { AccessRequest, decide, Decision, PolicySet } from "./support/simulate";
 
 /**
@@ -36,8 +36,8 @@ interface Buckets {
 interface Grants {
     readonly label: string;
     readonly plan: StackPlan;
-    readonly bucketPolicies: Record<keyof Buckets, PolicyDocumentJson>;
-    readonly keyPolicy: PolicyDocumentJson;
+    readonly bucketPolicies: Record<keyof Buckets, PolicyDocument>;
+    readonly keyPolicy: PolicyDocument;
 }
 
 describe("data-platform: access to the landed data, simulated over the planned policies", function () {

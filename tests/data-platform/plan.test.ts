@@ -14,6 +14,7 @@ import { pipelines } from "../../shared/pipelines";
 import { repoRoot, runPlan } from "../../tools/plan/runner";
 import { PlannedResource, StackPlan, UNKNOWN } from "../../tools/plan/types";
 import { DATA_PLATFORM, devPlan, finalPlan, firstDeployPass, ofType, TYPES } from "./support/plan";
+import { list, parseDocument } from "../support/policy-document";
 
 /**
  * What `npm run plan` shows for the data-platform stack, per pipeline: the declared catalog table, two
@@ -220,8 +221,8 @@ describe("data-platform: the planned stack (npm run plan)", function () {
         const documents = ofType(dp, "aws:iam/rolePolicy:RolePolicy").map((p) => ({ role: String(inputsOf(p).role), policy: String(inputsOf(p).policy) }));
         expect(documents.filter((d) => d.policy.includes(admin)).map((d) => d.role), "roles granted the admin secret").to.deep.equal([]);
         for (const job of ofType(dp, TYPES.job)) {
-            const statements = (JSON.parse(documents.find((d) => String(inputsOf(job).roleArn).endsWith(`/${d.role}`))!.policy) as { Statement: { Action: string[] }[] }).Statement;
-            const actions = statements.flatMap((st) => st.Action);
+            const statements = parseDocument(documents.find((d) => String(inputsOf(job).roleArn).endsWith(`/${d.role}`))!.policy).Statement;
+            const actions = statements.flatMap((st) => list(st.Action));
             expect(actions.filter((a) => a.startsWith("secretsmanager:")), `${String(inputsOf(job).name)}: no secret`).to.deep.equal([]);
             expect(actions, `${String(inputsOf(job).name)}: its own temporary credentials`).to.include("redshift-serverless:GetCredentials");
         }
@@ -383,7 +384,7 @@ describe("data-platform: the planned stack (npm run plan)", function () {
         for (const table of ofType(plan, TYPES.redshiftTable)) {
             expect(inputsOf(table).target).to.deep.include({ workgroupName: "analytics", secretArn: configured[`${ns}:redshiftSecretArn`] });
         }
-        const keyPolicy = JSON.parse(String(inputsOf(ofType(plan, TYPES.key)[0]).policy)) as { Statement: { Sid: string }[] };
+        const keyPolicy = parseDocument(inputsOf(ofType(plan, TYPES.key)[0]).policy);
         // The reader secret is under the key (the deployer writes it, the crawlers read it); the admin's is not.
         expect(keyPolicy.Statement.map((s) => s.Sid)).to.include.members(["DeployerManagesRedshiftSecret", "GlueCrawlersReadRedshiftSecret"]);
         expect(JSON.stringify(keyPolicy), "the configured admin secret is not the stack's").to.not.include(configured[`${ns}:redshiftSecretArn`]);

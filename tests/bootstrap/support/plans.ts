@@ -9,6 +9,7 @@ import { readProjectFile, readStackConfig } from "../../../tools/plan/stack-file
 import { PlannedResource, StackPlan } from "../../../tools/plan/types";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../../../shared/naming";
 import type { IdentityPolicy } from "./simulate";
+import { list, parseDocument, PolicyDocument } from "../../support/policy-document";
 
 export const BOOTSTRAP_PROJECT = "tracking-bootstrap";
 let planned: Promise<PlanResult> | undefined;
@@ -19,31 +20,8 @@ export function plans(): Promise<PlanResult> {
     return planned;
 }
 
-export interface PolicyDocument {
-    readonly Version: string;
-    readonly Statement: readonly Statement[];
-}
-
-export interface Statement {
-    readonly Sid?: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Action?: string | string[];
-    readonly NotAction?: string | string[];
-    readonly Resource?: string | string[];
-    readonly NotResource?: string | string[];
-    readonly Principal?: unknown;
-    readonly Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export function parseDocument(value: unknown, where: string): PolicyDocument {
-    if (typeof value !== "string") throw new Error(`${where}: expected a policy document as JSON text, got ${JSON.stringify(value)}`);
-    return JSON.parse(value) as PolicyDocument;
-}
-
-export function list(value: string | string[] | undefined): string[] {
-    if (value === undefined) return [];
-    return Array.isArray(value) ? value : [value];
-}
+export { list, parseDocument } from "../../support/policy-document";
+export type { PolicyDocument, Statement } from "../../support/policy-document";
 
 export interface RoleView {
     readonly name: string;

@@ -1,6 +1,7 @@
 import { PlanPass, PlanResult } from "../../../tools/plan/runner";
 import { devPlan as sharedDevPlan } from "../../support/dev-plan";
 import { PlannedResource, StackPlan } from "../../../tools/plan/types";
+import { parseDocument, PolicyDocument } from "../../support/policy-document";
 
 export const DATA_PLATFORM = "tracking-data-platform";
 export const ENGINEERING = "tracking-engineering";
@@ -54,19 +55,11 @@ export function findBy(plan: StackPlan, type: string, field: string, value: unkn
     return found[0];
 }
 
-export interface PolicyDocumentJson {
-    readonly Version: string;
-    readonly Statement: Record<string, unknown>[];
-}
-
 /** IAM documents are planned as JSON text. */
-export function documentOf(value: unknown): PolicyDocumentJson {
-    if (typeof value !== "string") throw new Error(`expected a policy document as JSON text, got ${JSON.stringify(value)}`);
-    return JSON.parse(value) as PolicyDocumentJson;
-}
+export const documentOf = (value: unknown): PolicyDocument => parseDocument(value);
 
 /** The inline policies (RolePolicy documents) of the role with this name. */
-export function inlinePoliciesOf(plan: StackPlan, roleName: string): { name: string; policy: PolicyDocumentJson }[] {
+export function inlinePoliciesOf(plan: StackPlan, roleName: string): { name: string; policy: PolicyDocument }[] {
     const policies = ofType(plan, TYPES.rolePolicy)
         .filter((p) => p.inputs.role === roleName)
         .map((p) => ({ name: String(p.inputs.name), policy: documentOf(p.inputs.policy) }));
@@ -81,12 +74,12 @@ export function roleTagsOf(plan: StackPlan, roleName: string): Record<string, st
 }
 
 /** The policy of the bucket with this name. */
-export function bucketPolicyOf(plan: StackPlan, bucketName: string): PolicyDocumentJson {
+export function bucketPolicyOf(plan: StackPlan, bucketName: string): PolicyDocument {
     return documentOf(findBy(plan, TYPES.bucketPolicy, "bucket", bucketName).inputs.policy);
 }
 
 /** The key policy of the key with this ARN. */
-export function keyPolicyOf(plan: StackPlan, keyArn: string): PolicyDocumentJson {
+export function keyPolicyOf(plan: StackPlan, keyArn: string): PolicyDocument {
     const key = ofType(plan, TYPES.key).find((k) => k.outputs.arn === keyArn);
     if (!key) throw new Error(`${plan.project}: no key ${keyArn}`);
     return documentOf(key.inputs.policy);

@@ -2,6 +2,7 @@ import { PlanError, PlanOptions, PlanResult, runPlan } from "../../../tools/plan
 import { settleRegistrations } from "../../../tools/plan/sdk-adapter";
 import { devPlan as sharedDevPlan } from "../../support/dev-plan";
 import { PlannedResource, StackPlan } from "../../../tools/plan/types";
+import { parseDocument, PolicyDocument } from "../../support/policy-document";
 
 export const ENGINEERING = "tracking-engineering";
 export const DATA_PLATFORM = "tracking-data-platform";
@@ -74,10 +75,7 @@ export const TYPES = {
 } as const;
 
 /** IAM documents are planned as JSON text. */
-export function documentOf(value: unknown): { Version: string; Statement: Record<string, unknown>[] } {
-    if (typeof value !== "string") throw new Error(`expected a policy document as JSON text, got ${JSON.stringify(value)}`);
-    return JSON.parse(value);
-}
+export const documentOf = (value: unknown): PolicyDocument => parseDocument(value);
 
 /** The inline policies (RolePolicy documents) attached to the role with this name. */
 export function inlinePoliciesOf(plan: StackPlan, roleName: string): { name: string; policy: ReturnType<typeof documentOf> }[] {
