@@ -13,11 +13,10 @@ import { GlueJobFailureAlarm } from "../shared/glue-job-alarm";
 import { GlueJobDashboard } from "../shared/glue-job-dashboard";
 import { GlueCrawlerPair, crawlerTableName, jdbcCrawlerName } from "../shared/glue-crawler-pair";
 import { GlueJobScript, glueScriptPath } from "../shared/glue-job-script";
-import { GlueLoadJob, jobLogGroupPrefix, RedshiftIamAccess, redshiftIamUrl } from "../shared/glue-load-job";
+import { GlueLoadJob, jobLogGroupPrefix } from "../shared/glue-load-job";
 import { GlueNetwork } from "../shared/glue-network";
 import { RedshiftReaderCredentials } from "../shared/redshift-reader-credentials";
-import { RedshiftSandbox } from "../shared/redshift-sandbox";
-import { RedshiftDdlTarget, RedshiftSchema, StreamViewStatements } from "../shared/redshift-schema";
+import { RedshiftSchema, StreamViewStatements } from "../shared/redshift-schema";
 import { SecureBucket } from "../shared/secure-bucket";
 import { firehoseBucketStatements, FirehoseRoles } from "../shared/firehose-landing-access";
 import { crawlerRoleName, firehoseRoleName, glueJobRoleName, LOAD_METRICS_NAMESPACE, redshiftStreamingRoleName, resourceName, roleArn, stackBucketName, stackPrefix, streamReaderRoleName } from "../shared/naming";
@@ -31,6 +30,7 @@ import { glueColumns } from "../shared/pipeline/glue-schema";
 import { badRowsPrefix, firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupPrefix } from "../shared/pipeline/s3-prefix";
 import { loadDataPlatformConfig } from "./config";
 import { checkEngineeringFirehoseRoles, checkEngineeringStreamReaders, dataKeyStatements } from "./grants";
+import { resolveRedshift } from "./redshift";
 
 interface PipelineNames {
     readonly def: PipelineDefinition;
@@ -178,61 +178,15 @@ async function main(): Promise<Record<string, unknown>> {
             : undefined;
 
     // --- Redshift: an existing workgroup or cluster, or a sandbox created here.
-    let ddlTarget: RedshiftDdlTarget;
-    let redshiftHost: pulumi.Output<string>;
-    let redshiftSecretArn: pulumi.Output<string>;
-    let redshiftSecretKmsKeyArn: pulumi.Output<string> | undefined;
-    let redshiftReady: pulumi.Resource[] = [];
-    let redshiftDescription: Record<string, pulumi.Input<string>>;
-    /** How the load jobs sign in: IAM credentials of their own roles (see RedshiftIamAccess). */
-    let jobRedshiftAccess: RedshiftIamAccess;
-    if (config.redshift.mode === "sandbox") {
-        const subnetIds = network.createdSubnetIds ?? pulumi.output([...(config.redshift.subnetIds ?? [])]);
-        const sandbox = new RedshiftSandbox("sandbox", {
-            namePrefix,
-            database: config.redshift.database,
-            adminUsername: config.redshift.adminUsername,
-            baseCapacity: config.redshift.baseCapacity,
-            port: config.redshift.port,
-            subnetIds,
-            securityGroupIds: [network.securityGroupId],
-            secretKmsKeyArn: dataKey.keyArn,
-            protect,
-            // The namespace's role list is the stack's own: attach the streaming role there.
-            ...(streamingRole !== undefined ? { iamRoles: [streamingRole.roleArn] } : {}),
-            usageLimit: config.redshift.usageLimit,
-        });
-        ddlTarget = { workgroupName: sandbox.workgroupName };
-        redshiftHost = sandbox.host;
-        redshiftSecretArn = sandbox.secretArn;
-        redshiftSecretKmsKeyArn = dataKey.keyArn;
-        redshiftReady = [sandbox.workgroup];
-        redshiftDescription = { mode: "sandbox", workgroupName: sandbox.workgroupName, host: sandbox.host, database: config.redshift.database, secretArn: sandbox.secretArn };
-        jobRedshiftAccess = { kind: "workgroup", url: redshiftIamUrl(sandbox.host, config.redshift.port, config.redshift.database), workgroupArn: sandbox.workgroup.arn };
-    } else {
-        const existing = config.redshift;
-        ddlTarget = existing.mode === "serverless" ? { workgroupName: existing.workgroupName ?? "" } : { clusterIdentifier: existing.clusterIdentifier ?? "" };
-        redshiftHost = pulumi.output(existing.host);
-        redshiftSecretArn = pulumi.output(existing.secretArn);
-        redshiftSecretKmsKeyArn = existing.secretKmsKeyArn !== undefined ? pulumi.output(existing.secretKmsKeyArn) : undefined;
-        redshiftDescription = {
-            mode: existing.mode,
-            ...(existing.workgroupName !== undefined ? { workgroupName: existing.workgroupName } : {}),
-            ...(existing.clusterIdentifier !== undefined ? { clusterIdentifier: existing.clusterIdentifier } : {}),
-            host: existing.host,
-            database: existing.database,
-            secretArn: existing.secretArn,
-            ...(existing.secretKmsKeyArn !== undefined ? { secretKmsKeyArn: existing.secretKmsKeyArn } : {}),
-        };
-        const url = redshiftIamUrl(existing.host, existing.port, existing.database);
-        const redshiftArn = (resource: string) => `arn:${partition}:redshift:${region}:${accountId}:${resource}`;
-        // A workgroup's ARN holds its generated id, which the configuration does not know; the database
-        // user the credentials sign in as (IAMR:<job role>) holds only the loader's grants.
-        jobRedshiftAccess =
-            existing.mode === "cluster"
-                ? { kind: "cluster", url, clusterArn: redshiftArn(`cluster:${existing.clusterIdentifier}`), databaseArn: redshiftArn(`dbname:${existing.clusterIdentifier}/${existing.database}`) }
-                : { kind: "workgroup", url, workgroupArn: `arn:${partition}:redshift-serverless:${region}:${accountId}:workgroup/*` };
-    }
+    const redshift = resolveRedshift(config, {
+        namePrefix,
+        subnetIds: network.createdSubnetIds ?? pulumi.output([...(config.redshift.mode === "sandbox" ? (config.redshift.subnetIds ?? []) : [])]),
+        securityGroupIds: [network.securityGroupId],
+        secretKmsKeyArn: dataKey.keyArn,
+        protect,
+        // The namespace's role list is the stack's own: attach the streaming role there.
+        ...(streamingRole !== undefined ? { iamRoles: [streamingRole.roleArn] } : {}),
+    });
 
     // The name is part of the crawlers' log group names (GlueCrawlerPair creates them with retention);
     // `-encryption` keeps them clear of the groups Glue created, without retention, under the earlier name.
@@ -266,18 +220,18 @@ async function main(): Promise<Record<string, unknown>> {
                         drop: [dropStreamViewSql(p.def), dropStreamSchemaSql(p.def)],
                         create: [createStreamSchemaSql(p.def, [redshiftStreamingRoleArn, streamReaderArns[p.def.name]]), createStreamViewSql(p.def, engineeringNames(stack, p.def.name).streamName)],
                         after: streamViewGrantStatements(p.def, reader),
-                        ...(streamingRole !== undefined ? { runAfter: [streamingRole.rolePolicy, ...redshiftReady] } : {}),
+                        ...(streamingRole !== undefined ? { runAfter: [streamingRole.rolePolicy, ...redshift.ready] } : {}),
                     },
                 ]),
         );
     for (const schema of schemas) {
         const inSchema = pipelineNames.filter((p) => p.def.table.schema === schema);
         const ddl = new RedshiftSchema(`redshift-${schema.replace(/_/g, "-")}`, {
-            target: ddlTarget,
+            target: redshift.ddlTarget,
             region,
             database: config.redshift.database,
-            secretArn: redshiftSecretArn,
-            ...(redshiftSecretKmsKeyArn !== undefined ? { secretKmsKeyArn: redshiftSecretKmsKeyArn } : {}),
+            secretArn: redshift.secretArn,
+            ...(redshift.secretKmsKeyArn !== undefined ? { secretKmsKeyArn: redshift.secretKmsKeyArn } : {}),
             schema,
             pipelines: inSchema.map((p) => p.def),
             principalStatements: Object.fromEntries(inSchema.map((p) => [p.def.name, createPrincipalStatements(principalsOf(p))])),
@@ -286,7 +240,7 @@ async function main(): Promise<Record<string, unknown>> {
             // The JDBC crawler of each table (GlueCrawlerPair below) crawls again after a migration.
             crawlerNames: Object.fromEntries(inSchema.map((p) => [p.def.name, jdbcCrawlerName(resourceName(stack, p.def.name))])),
             protect,
-            runAfter: redshiftReady,
+            runAfter: redshift.ready,
         });
         Object.assign(tableStatements, ddl.tables);
         schemaComponents[schema] = ddl;
@@ -300,19 +254,19 @@ async function main(): Promise<Record<string, unknown>> {
         kmsKeyArn: dataKey.keyArn,
         user: reader,
         target: firstSchema.target,
-        endpoint: { host: redshiftHost, port: config.redshift.port, database: config.redshift.database },
+        endpoint: { host: redshift.host, port: config.redshift.port, database: config.redshift.database },
         userCreatedBy: Object.values(tableStatements),
         protect,
     });
 
-    // The jobs run in its network and sign in with IAM (jobRedshiftAccess); the JDBC crawlers sign in with
+    // The jobs run in its network and sign in with IAM (redshift.jobAccess); the JDBC crawlers sign in with
     // its secret, the read-only user's.
     const connection = new aws.glue.Connection("redshift", {
         name: resourceName(stack, "redshift", "jdbc"),
         description: "JDBC connection to the pipelines' Redshift as the read-only user (crawlers); the load jobs use its network and IAM sign-in",
         connectionType: "JDBC",
         connectionProperties: {
-            JDBC_CONNECTION_URL: pulumi.interpolate`jdbc:redshift://${redshiftHost}:${config.redshift.port}/${config.redshift.database}`,
+            JDBC_CONNECTION_URL: pulumi.interpolate`jdbc:redshift://${redshift.host}:${config.redshift.port}/${config.redshift.database}`,
             SECRET_ID: readerCredentials.secretArn,
             JDBC_ENFORCE_SSL: "true",
         },
@@ -321,7 +275,7 @@ async function main(): Promise<Record<string, unknown>> {
             availabilityZone: network.availabilityZone,
             securityGroupIdLists: [network.securityGroupId],
         },
-    }, { dependsOn: redshiftReady });
+    }, { dependsOn: redshift.ready });
 
     // --- Per pipeline: catalog table and crawlers, load job and trigger; every job runs one uploaded script.
     const jobScript = new GlueJobScript("load-to-redshift", { bucket: { name: glueBucket.bucketName, arn: glueBucket.arn, ready: glueBucket.ready } });
@@ -372,7 +326,7 @@ async function main(): Promise<Record<string, unknown>> {
             badRowsPrefix: badRowsPrefix(def),
             metricsNamespace: LOAD_METRICS_NAMESPACE,
             connection: { name: connection.name },
-            redshift: jobRedshiftAccess,
+            redshift: redshift.jobAccess,
             target: {
                 database: config.redshift.database,
                 table: `${def.table.schema}.${def.table.name}`,
@@ -470,7 +424,7 @@ async function main(): Promise<Record<string, unknown>> {
         glueSecurityGroupId: network.securityGroupId,
         vpcId: network.vpcId,
         /** The Redshift the tables live in, and the secret the JDBC crawlers' connection signs in with (the read-only user's). */
-        redshift: { ...redshiftDescription, readerSecretArn: readerCredentials.secretArn },
+        redshift: { ...redshift.description, readerSecretArn: readerCredentials.secretArn },
         /**
          * The role Redshift assumes for streaming ingestion (with any `streaming: true` pipeline). The sandbox's
          * namespace has it attached; attach it to an existing workgroup's namespace or cluster by hand (README).
