@@ -7,7 +7,7 @@ import { readBootstrapConfig } from "./config";
 import { ApiGatewayAccountLogging } from "./components/apigateway-logging";
 import { DeployIdentities } from "./components/deploy-identities";
 import { StateBackend } from "./components/state-backend";
-import { PIPELINE_PROJECTS } from "./iam/permissions";
+import { PIPELINE_PROJECTS } from "./iam/tables/common";
 import type { Scope } from "./iam/scope";
 import { secretsProviderUrl, stateBackendUrl, stateBucketName } from "../shared/naming";
 

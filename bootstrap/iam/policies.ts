@@ -6,7 +6,8 @@
 import type { AccountRole } from "../config";
 import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, GITHUB_OIDC_HOST, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../../shared/naming";
 import { allow, deny, IdentityStatement, identityDocument, managedPolicyDocuments, PolicyDocument } from "../../shared/iam";
-import { deployerGrants, driftReaderGrants, Grant, previewerDenials, previewerGrants, stackLogGroups } from "./permissions";
+import { deployerGrants, driftReaderGrants, Grant, previewerDenials, previewerGrants } from "./permissions";
+import { stackLogGroups } from "./tables/common";
 import { arn, Scope } from "./scope";
 
 function statementOf(grant: Grant): IdentityStatement {
