@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn, STACK_TAG_KEY, workloadBoundaryArn } from "../shared/naming";
 import { AlarmTopicConfig, readAlarmThresholds, readAlarmTopic } from "../shared/alarm-config";
 import { ConfigReader, LOG_RETENTION_DAYS, STACK_NAME_RULE } from "../shared/config";
-import { restApiResourceCount } from "../shared/ingestion-api";
+import { restApiResourceCount } from "../shared/api/routes";
 import { PipelineAlarmThresholds } from "../shared/pipeline-alarms";
 import { pipelines } from "../shared/pipelines";
 

@@ -1,21 +1,9 @@
-import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    CustomizedGatewayResponseType,
-    gatewayResponseTemplates,
-    IntegrationResponseTemplate,
-    KINESIS_INTEGRATION_REQUEST_PARAMETERS,
-    MAPPING_TEMPLATE_CONTENT_TYPE,
-    methodResponseStatusCodes,
-    putRecordRequestTemplate,
-    putRecordResponseTemplates,
-    putRecordsRequestTemplate,
-    putRecordsResponseTemplates,
-} from "./api/templates";
+import { CustomizedGatewayResponseType, gatewayResponseTemplates } from "./api/templates";
 import { allow, policyDocument, PolicyStatement, unconditionalServiceTrust } from "./iam";
+import { apiDefinitionHash, pipelineRouteResources, STREAMS_PATH_PART } from "./api/routes";
 import { PipelineDefinition } from "./pipeline/definition";
-import { batchRequestModel, recordRequestModel, requestModelName } from "./pipeline/request-model";
 
 /** One routable pipeline: its declaration and the stream its two routes write to. */
 export interface ApiRoute {
@@ -126,67 +114,6 @@ export function apiRoleStatements(scope: { region: string; streamArns: readonly 
     ];
 }
 
-/** The two routes of a pipeline: path part, Kinesis action, request model and templates. */
-export interface RouteKind {
-    readonly pathPart: "record" | "records";
-    readonly action: "PutRecord" | "PutRecords";
-    readonly modelKind: "record" | "batch";
-    readonly requestTemplate: (streamName: string, partitionKeyField: string) => string;
-    readonly responses: readonly IntegrationResponseTemplate[];
-    readonly model: (def: PipelineDefinition) => object;
-}
-
-export const ROUTE_KINDS: readonly RouteKind[] = [
-    { pathPart: "record", action: "PutRecord", modelKind: "record", requestTemplate: putRecordRequestTemplate, responses: putRecordResponseTemplates, model: recordRequestModel },
-    { pathPart: "records", action: "PutRecords", modelKind: "batch", requestTemplate: putRecordsRequestTemplate, responses: putRecordsResponseTemplates, model: batchRequestModel },
-];
-
-/**
- * The API Gateway resources (paths) of a REST API routing `pipelineCount` pipelines: the root, `/streams`,
- * and per pipeline `/streams/<pipeline>` with one child per route kind. API Gateway counts them against
- * its "Resources per API" quota (300 by default, raised per API).
- */
-export function restApiResourceCount(pipelineCount: number): number {
-    return 2 + pipelineCount * (1 + ROUTE_KINDS.length);
-}
-
-/** The first path segment under the stage: every route is `/streams/<pipeline>/<pathPart>`. */
-export const STREAMS_PATH_PART = "streams";
-/** The HTTP method of every route. */
-export const ROUTE_HTTP_METHOD = "PUT";
-
-/**
- * A pipeline's routes as API Gateway names them in the `Resource` and `Method` dimensions of its detailed
- * (per-method) metrics, e.g. `{ resourcePath: "/streams/user-events/record", httpMethod: "PUT" }`.
- */
-export function pipelineRoutes(pipeline: string): { resourcePath: string; httpMethod: string }[] {
-    return ROUTE_KINDS.map((kind) => ({ resourcePath: `/${STREAMS_PATH_PART}/${pipeline}/${kind.pathPart}`, httpMethod: ROUTE_HTTP_METHOD }));
-}
-
-/**
- * Everything a deployment snapshots, as one hash: when a route, model, template or gateway response
- * changes, the hash changes, the Deployment is replaced and the stage serves the new definition (a
- * Deployment is otherwise frozen at creation and edits would never go live).
- */
-export function apiDefinitionHash(routes: readonly { pipeline: PipelineDefinition; streamName: string }[], extra: Record<string, unknown>): string {
-    const definition = {
-        routes: routes.map(({ pipeline, streamName }) => ({
-            pipeline: pipeline.name,
-            streamName,
-            kinds: ROUTE_KINDS.map((kind) => ({
-                pathPart: kind.pathPart,
-                action: kind.action,
-                model: kind.model(pipeline),
-                requestTemplate: kind.requestTemplate(streamName, pipeline.partitionKeyField),
-                responses: kind.responses,
-            })),
-        })),
-        gatewayResponses: gatewayResponseTemplates,
-        ...extra,
-    };
-    return createHash("sha256").update(JSON.stringify(definition)).digest("hex");
-}
-
 /**
  * The public ingestion API: a regional REST API whose only routes are `PUT /streams/<pipeline>/record`
  * (Kinesis PutRecord) and `PUT /streams/<pipeline>/records` (PutRecords, up to 500 records) for each
@@ -272,74 +199,41 @@ export class IngestionApi extends pulumi.ComponentResource {
         // Everything the deployment must wait for, so it snapshots the complete definition.
         const definition: pulumi.Resource[] = [];
         for (const route of args.routes) {
-            const pipeline = route.pipeline.name;
-            const pipelineResource = new aws.apigateway.Resource(`${name}-${pipeline}`, { restApi, parentId: streams.id, pathPart: pipeline }, child);
-            for (const kind of ROUTE_KINDS) {
-                const routeName = `${name}-${pipeline}-${kind.pathPart}`;
-                const resource = new aws.apigateway.Resource(routeName, { restApi, parentId: pipelineResource.id, pathPart: kind.pathPart }, child);
-                const model = new aws.apigateway.Model(routeName, {
-                    restApi,
-                    name: requestModelName(route.pipeline, kind.modelKind),
-                    description: `${kind.action} body for pipeline ${pipeline}`,
-                    contentType: MAPPING_TEMPLATE_CONTENT_TYPE,
-                    schema: JSON.stringify(kind.model(route.pipeline)),
-                }, child);
-                const method = new aws.apigateway.Method(routeName, {
-                    restApi,
-                    resourceId: resource.id,
-                    httpMethod: ROUTE_HTTP_METHOD,
-                    authorization: "NONE",
-                    apiKeyRequired: true,
-                    requestValidatorId: validator.id,
-                    requestModels: { [MAPPING_TEMPLATE_CONTENT_TYPE]: model.name },
-                    operationName: `${kind.action}${requestModelName(route.pipeline, kind.modelKind)}`,
-                }, child);
-                const integration = new aws.apigateway.Integration(routeName, {
-                    restApi,
-                    resourceId: resource.id,
-                    httpMethod: method.httpMethod,
-                    type: "AWS",
-                    integrationHttpMethod: "POST",
-                    uri: `arn:${args.partition}:apigateway:${args.region}:kinesis:action/${kind.action}`,
-                    credentials: this.role.arn,
-                    requestParameters: { ...KINESIS_INTEGRATION_REQUEST_PARAMETERS },
-                    requestTemplates: { [MAPPING_TEMPLATE_CONTENT_TYPE]: kind.requestTemplate(route.streamName, route.pipeline.partitionKeyField) },
-                    passthroughBehavior: "NEVER",
-                    timeoutMilliseconds: 29000,
-                }, { parent: this, dependsOn: [rolePolicy] });
-                const methodResponses = methodResponseStatusCodes(kind.responses).map((statusCode) =>
-                    new aws.apigateway.MethodResponse(`${routeName}-${statusCode}`, {
-                        restApi,
-                        resourceId: resource.id,
-                        httpMethod: method.httpMethod,
-                        statusCode,
-                        responseModels: { [MAPPING_TEMPLATE_CONTENT_TYPE]: "Empty" },
-                    }, child),
-                );
-                const integrationResponses = kind.responses.map((response) =>
-                    new aws.apigateway.IntegrationResponse(`${routeName}-${response.statusCode}`, {
-                        restApi,
-                        resourceId: resource.id,
-                        httpMethod: method.httpMethod,
-                        statusCode: response.statusCode,
-                        ...(response.selectionPattern !== undefined ? { selectionPattern: response.selectionPattern } : {}),
-                        responseTemplates: { ...response.responseTemplates },
-                    }, { parent: this, dependsOn: [integration, ...methodResponses] }),
-                );
-                definition.push(method, integration, ...methodResponses, ...integrationResponses);
-            }
+            definition.push(...pipelineRouteResources(this, name, route, { restApi, streamsResourceId: streams.id, validatorId: validator.id, roleArn: this.role.arn, rolePolicy, partition: args.partition, region: args.region }));
+        }
+        definition.push(...this.gatewayResponses(name, restApi));
+
+        // --- Deployment and stage, API key and usage plan.
+        this.stage = this.deployedStage(name, args, restApi, definition);
+        const { apiKey, usagePlan } = this.apiKeyAndPlan(name, args, restApi, this.stage);
+        this.apiKey = apiKey;
+        this.usagePlan = usagePlan;
+
+        // --- Optional custom domain.
+        let baseUrl: pulumi.Output<string> = this.stage.invokeUrl;
+        if (args.customDomain) {
+            baseUrl = this.customDomain(name, args, args.customDomain).apply((domain) => `https://${domain}`);
         }
 
-        for (const [responseType, response] of Object.entries(gatewayResponseTemplates) as [CustomizedGatewayResponseType, (typeof gatewayResponseTemplates)[CustomizedGatewayResponseType]][]) {
-            definition.push(new aws.apigateway.Response(`${name}-${responseType.toLowerCase().replace(/_/g, "-")}`, {
-                restApiId: restApi,
-                responseType,
-                ...(response.statusCode !== undefined ? { statusCode: response.statusCode } : {}),
-                responseTemplates: { ...response.responseTemplates },
-            }, child));
-        }
+        this.roleArn = this.role.arn;
+        this.invokeUrl = this.stage.invokeUrl;
+        this.url = baseUrl;
+        const urls = (pathPart: string) =>
+            baseUrl.apply((base) => Object.fromEntries(args.routes.map((route) => [route.pipeline.name, `${base.replace(/\/$/, "")}/streams/${route.pipeline.name}/${pathPart}`])));
+        this.recordUrls = urls("record");
+        this.batchUrls = urls("records");
+        this.apiKeyId = this.apiKey.id;
+        this.apiKeyValue = pulumi.secret(this.apiKey.value);
+        this.registerOutputs({ url: this.url, invokeUrl: this.invokeUrl, recordUrls: this.recordUrls, batchUrls: this.batchUrls, apiKeyId: this.apiKeyId, roleArn: this.roleArn });
+    }
 
-        // --- Deployment and stage.
+    /**
+     * The deployment (replaced whenever the definition hash changes), the stage with JSON access logs and
+     * its execution log group (owned here for its retention), and the stage's method settings.
+     */
+    private deployedStage(name: string, args: IngestionApiArgs, restApi: pulumi.Output<string>, definition: pulumi.Resource[]): aws.apigateway.Stage {
+        const child = { parent: this };
+        const { rateLimit, burstLimit } = args.throttle;
         const deployment = new aws.apigateway.Deployment(name, {
             restApi,
             description: "Managed by Pulumi: replaced whenever the API definition changes",
@@ -360,7 +254,7 @@ export class IngestionApi extends pulumi.ComponentResource {
             tags: args.tags,
         }, child);
 
-        this.stage = new aws.apigateway.Stage(name, {
+        const stage = new aws.apigateway.Stage(name, {
             restApi,
             deployment: deployment.id,
             stageName: args.stageName,
@@ -375,7 +269,7 @@ export class IngestionApi extends pulumi.ComponentResource {
 
         new aws.apigateway.MethodSettings(`${name}-all-methods`, {
             restApi,
-            stageName: this.stage.stageName,
+            stageName: stage.stageName,
             methodPath: "*/*",
             settings: {
                 metricsEnabled: true,
@@ -387,40 +281,44 @@ export class IngestionApi extends pulumi.ComponentResource {
                 cachingEnabled: false,
             },
         }, child);
+        return stage;
+    }
 
-        // --- API key and usage plan.
-        this.apiKey = new aws.apigateway.ApiKey(name, {
+    /** The producers' API key and the usage plan that throttles and caps it on the stage. */
+    private apiKeyAndPlan(name: string, args: IngestionApiArgs, restApi: pulumi.Output<string>, stage: aws.apigateway.Stage): { apiKey: aws.apigateway.ApiKey; usagePlan: aws.apigateway.UsagePlan } {
+        const child = { parent: this };
+        const { rateLimit, burstLimit } = args.throttle;
+        const apiKey = new aws.apigateway.ApiKey(name, {
             name: `${args.apiName}-key`,
             description: "Key for event producers of the tracking ingestion API",
             enabled: true,
             tags: args.tags,
         }, child);
-        this.usagePlan = new aws.apigateway.UsagePlan(name, {
+        const usagePlan = new aws.apigateway.UsagePlan(name, {
             name: `${args.apiName}-plan`,
             description: "Throttle and quota for the tracking ingestion API key",
-            apiStages: [{ apiId: restApi, stage: this.stage.stageName }],
+            apiStages: [{ apiId: restApi, stage: stage.stageName }],
             throttleSettings: { rateLimit, burstLimit },
             quotaSettings: { limit: args.quota.limit, period: args.quota.period },
             tags: args.tags,
         }, child);
-        new aws.apigateway.UsagePlanKey(name, { keyId: this.apiKey.id, keyType: "API_KEY", usagePlanId: this.usagePlan.id }, child);
+        new aws.apigateway.UsagePlanKey(name, { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id }, child);
+        return { apiKey, usagePlan };
+    }
 
-        // --- Optional custom domain.
-        let baseUrl: pulumi.Output<string> = this.stage.invokeUrl;
-        if (args.customDomain) {
-            baseUrl = this.customDomain(name, args, args.customDomain).apply((domain) => `https://${domain}`);
+    /** API Gateway's own error responses (unknown path, bad body, throttling), in the API's JSON shape. */
+    private gatewayResponses(name: string, restApi: pulumi.Output<string>): aws.apigateway.Response[] {
+        const child = { parent: this };
+        const responses: aws.apigateway.Response[] = [];
+        for (const [responseType, response] of Object.entries(gatewayResponseTemplates) as [CustomizedGatewayResponseType, (typeof gatewayResponseTemplates)[CustomizedGatewayResponseType]][]) {
+            responses.push(new aws.apigateway.Response(`${name}-${responseType.toLowerCase().replace(/_/g, "-")}`, {
+                restApiId: restApi,
+                responseType,
+                ...(response.statusCode !== undefined ? { statusCode: response.statusCode } : {}),
+                responseTemplates: { ...response.responseTemplates },
+            }, child));
         }
-
-        this.roleArn = this.role.arn;
-        this.invokeUrl = this.stage.invokeUrl;
-        this.url = baseUrl;
-        const urls = (pathPart: string) =>
-            baseUrl.apply((base) => Object.fromEntries(args.routes.map((route) => [route.pipeline.name, `${base.replace(/\/$/, "")}/streams/${route.pipeline.name}/${pathPart}`])));
-        this.recordUrls = urls("record");
-        this.batchUrls = urls("records");
-        this.apiKeyId = this.apiKey.id;
-        this.apiKeyValue = pulumi.secret(this.apiKey.value);
-        this.registerOutputs({ url: this.url, invokeUrl: this.invokeUrl, recordUrls: this.recordUrls, batchUrls: this.batchUrls, apiKeyId: this.apiKeyId, roleArn: this.roleArn });
+        return responses;
     }
 
     /** ACM certificate (DNS-validated in the zone), regional domain name, base path mapping and alias record. */

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { restApiResourceCount } from "../shared/ingestion-api";
+import { restApiResourceCount } from "../shared/api/routes";
 import { pipelines } from "../shared/pipelines";
 import { userEvents } from "../shared/pipelines/user-events";
 import { planAndEnforce } from "./plan/runner";

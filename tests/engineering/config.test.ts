@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as path from "path";
 import { loadEngineeringConfig } from "../../engineering/config";
-import { restApiResourceCount } from "../../shared/ingestion-api";
+import { restApiResourceCount } from "../../shared/api/routes";
 import { DEFAULT_THRESHOLDS } from "../../shared/pipeline-alarms";
 import { pipelines } from "../../shared/pipelines";
 import { syntheticPipelines } from "../../tools/bench-plan";

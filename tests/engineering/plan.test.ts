@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { checkDataPlatformPipelines, DataPlatformContractError } from "../../engineering/data-platform";
-import { apiDefinitionHash, restApiResourceCount } from "../../shared/ingestion-api";
+import { apiDefinitionHash, restApiResourceCount } from "../../shared/api/routes";
 import { pipelineNames } from "../../shared/ingestion-pipeline";
 import { resourceName } from "../../shared/naming";
 import { PipelineDefinition } from "../../shared/pipeline/definition";
