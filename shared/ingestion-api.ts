@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CustomizedGatewayResponseType, gatewayResponseTemplates } from "./api/templates";
 import { allow, policyDocument, PolicyStatement, unconditionalServiceTrust } from "./iam";
+import { ApiCustomDomain } from "./api-custom-domain";
 import { apiDefinitionHash, pipelineRouteResources, STREAMS_PATH_PART } from "./api/routes";
 import { PipelineDefinition } from "./pipeline/definition";
 
@@ -212,7 +213,14 @@ export class IngestionApi extends pulumi.ComponentResource {
         // --- Optional custom domain.
         let baseUrl: pulumi.Output<string> = this.stage.invokeUrl;
         if (args.customDomain) {
-            baseUrl = this.customDomain(name, args, args.customDomain).apply((domain) => `https://${domain}`);
+            const domain = new ApiCustomDomain(`${name}-domain`, {
+                domainName: args.customDomain.domainName,
+                hostedZoneId: args.customDomain.hostedZoneId,
+                restApiId: this.restApi.id,
+                stageName: this.stage.stageName,
+                tags: args.tags,
+            }, { parent: this });
+            baseUrl = domain.domainName.apply((domainName) => `https://${domainName}`);
         }
 
         this.roleArn = this.role.arn;
@@ -319,46 +327,5 @@ export class IngestionApi extends pulumi.ComponentResource {
             }, child));
         }
         return responses;
-    }
-
-    /** ACM certificate (DNS-validated in the zone), regional domain name, base path mapping and alias record. */
-    private customDomain(name: string, args: IngestionApiArgs, domain: { domainName: string; hostedZoneId: string }): pulumi.Output<string> {
-        const child = { parent: this };
-        const certificate = new aws.acm.Certificate(`${name}-domain`, {
-            domainName: domain.domainName,
-            validationMethod: "DNS",
-            tags: args.tags,
-        }, child);
-        const option = certificate.domainValidationOptions.apply((options) => options[0]);
-        const validationRecord = new aws.route53.Record(`${name}-domain-validation`, {
-            zoneId: domain.hostedZoneId,
-            name: option.apply((o) => o.resourceRecordName),
-            type: option.apply((o) => o.resourceRecordType),
-            records: [option.apply((o) => o.resourceRecordValue)],
-            ttl: 300,
-        }, child);
-        const validation = new aws.acm.CertificateValidation(`${name}-domain`, {
-            certificateArn: certificate.arn,
-            validationRecordFqdns: [validationRecord.fqdn],
-        }, child);
-        const domainName = new aws.apigateway.DomainName(`${name}-domain`, {
-            domainName: domain.domainName,
-            regionalCertificateArn: validation.certificateArn,
-            endpointConfiguration: { types: "REGIONAL" },
-            securityPolicy: "TLS_1_2",
-            tags: args.tags,
-        }, child);
-        new aws.apigateway.BasePathMapping(`${name}-domain`, {
-            domainName: domainName.domainName,
-            restApi: this.restApi.id,
-            stageName: this.stage.stageName,
-        }, child);
-        new aws.route53.Record(`${name}-domain-alias`, {
-            zoneId: domain.hostedZoneId,
-            name: domain.domainName,
-            type: "A",
-            aliases: [{ name: domainName.regionalDomainName, zoneId: domainName.regionalZoneId, evaluateTargetHealth: false }],
-        }, child);
-        return domainName.domainName;
     }
 }
