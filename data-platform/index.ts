@@ -19,8 +19,7 @@ import { RedshiftReaderCredentials } from "../shared/redshift-reader-credentials
 import { RedshiftSchema, StreamViewStatements } from "../shared/redshift-schema";
 import { SecureBucket } from "../shared/secure-bucket";
 import { firehoseBucketStatements, FirehoseRoles } from "../shared/firehose-landing-access";
-import { crawlerRoleName, firehoseRoleName, glueJobRoleName, LOAD_METRICS_NAMESPACE, redshiftStreamingRoleName, resourceName, roleArn, stackBucketName, stackPrefix, streamReaderRoleName } from "../shared/naming";
-import { pipelineNames as engineeringNames } from "../shared/ingestion-pipeline";
+import { crawlerRoleName, firehoseRoleName, glueJobRoleName, LOAD_METRICS_NAMESPACE, PipelineNames, pipelineNames, redshiftStreamingRoleName, resourceName, roleArn, stackBucketName, stackPrefix } from "../shared/naming";
 import { createStreamSchemaSql, createStreamViewSql, dropStreamSchemaSql, dropStreamViewSql, qualifiedStreamViewName, streamViewGrantStatements } from "../shared/pipeline/redshift-stream";
 import { RedshiftStreamingRole } from "../shared/redshift-streaming-role";
 import { PipelineDefinition } from "../shared/pipeline/definition";
@@ -32,11 +31,11 @@ import { loadDataPlatformConfig } from "./config";
 import { checkEngineeringFirehoseRoles, checkEngineeringStreamReaders, dataKeyStatements } from "./grants";
 import { resolveRedshift } from "./redshift";
 
-interface PipelineNames {
+/** A declared pipeline with its derived names and the Firehose role the engineering account runs it with. */
+interface DataPipeline {
     readonly def: PipelineDefinition;
+    readonly names: PipelineNames;
     readonly firehoseRoleArn: string;
-    readonly jobRoleName: string;
-    readonly crawlerRoleName: string;
 }
 
 interface PipelineGlue {
@@ -63,18 +62,16 @@ async function main(): Promise<Record<string, unknown>> {
     const rawName = bucketName("raw");
     const glueName = bucketName("glue");
 
-    const pipelineNames: PipelineNames[] = config.pipelines.map((def) => ({
-        def,
-        firehoseRoleArn: roleArn(partition, config.engineeringAccountId, firehoseRoleName(stack, def.name)),
-        jobRoleName: glueJobRoleName(stack, def.name),
-        crawlerRoleName: crawlerRoleName(stack, def.name),
-    }));
-    const pinnedFirehoseRoles: Record<string, string> = Object.fromEntries(pipelineNames.map((p) => [p.def.name, p.firehoseRoleArn]));
+    const dataPipelines: DataPipeline[] = config.pipelines.map((def) => {
+        const names = pipelineNames(stack, def.name);
+        return { def, names, firehoseRoleArn: roleArn(partition, config.engineeringAccountId, names.firehoseRoleName) };
+    });
+    const pinnedFirehoseRoles: Record<string, string> = Object.fromEntries(dataPipelines.map((p) => [p.def.name, p.firehoseRoleArn]));
 
     // --- Streaming tier (`streaming: true`): Redshift's role here chains to a reader role per pipeline in the
     // engineering account (shared/redshift-streaming-access.ts); both ARNs are derived.
-    const streaming = pipelineNames.filter((p) => p.def.streaming === true);
-    const streamReaderArns: Record<string, string> = Object.fromEntries(streaming.map((p) => [p.def.name, roleArn(partition, config.engineeringAccountId, streamReaderRoleName(stack, p.def.name))]));
+    const streaming = dataPipelines.filter((p) => p.def.streaming === true);
+    const streamReaderArns: Record<string, string> = Object.fromEntries(streaming.map((p) => [p.def.name, roleArn(partition, config.engineeringAccountId, p.names.streamReaderRoleName)]));
     const redshiftStreamingRoleArn = roleArn(partition, accountId, redshiftStreamingRoleName(stack));
     /** The streaming pipelines whose reader role the engineering stack exports: only their views can be created. */
     let deployedReaders = new Set<string>();
@@ -205,11 +202,11 @@ async function main(): Promise<Record<string, unknown>> {
     const tableStatements: Record<string, pulumi.Resource> = {};
     const schemaComponents: Record<string, RedshiftSchema> = {};
     const reader = readerUser(namePrefix);
-    const principalsOf = (p: PipelineNames): PipelinePrincipals => ({ loader: iamRoleDatabaseUser(p.jobRoleName), reader });
+    const principalsOf = (p: DataPipeline): PipelinePrincipals => ({ loader: iamRoleDatabaseUser(p.names.glueJobRoleName), reader });
     // A stream view needs the role attached to the Redshift (the sandbox's namespace does it; an existing
     // Redshift by hand, then redshiftStreamingRoleAttached) and the pipeline's reader role deployed.
     const roleAttached = config.redshift.mode === "sandbox" || config.redshift.streamingRoleAttached;
-    const streamViewsOf = (inSchema: PipelineNames[]): Record<string, StreamViewStatements> =>
+    const streamViewsOf = (inSchema: DataPipeline[]): Record<string, StreamViewStatements> =>
         Object.fromEntries(
             inSchema
                 .filter((p) => p.def.streaming === true && roleAttached && deployedReaders.has(p.def.name))
@@ -218,14 +215,14 @@ async function main(): Promise<Record<string, unknown>> {
                     {
                         view: qualifiedStreamViewName(p.def),
                         drop: [dropStreamViewSql(p.def), dropStreamSchemaSql(p.def)],
-                        create: [createStreamSchemaSql(p.def, [redshiftStreamingRoleArn, streamReaderArns[p.def.name]]), createStreamViewSql(p.def, engineeringNames(stack, p.def.name).streamName)],
+                        create: [createStreamSchemaSql(p.def, [redshiftStreamingRoleArn, streamReaderArns[p.def.name]]), createStreamViewSql(p.def, p.names.streamName)],
                         after: streamViewGrantStatements(p.def, reader),
                         ...(streamingRole !== undefined ? { runAfter: [streamingRole.rolePolicy, ...redshift.ready] } : {}),
                     },
                 ]),
         );
     for (const schema of schemas) {
-        const inSchema = pipelineNames.filter((p) => p.def.table.schema === schema);
+        const inSchema = dataPipelines.filter((p) => p.def.table.schema === schema);
         const ddl = new RedshiftSchema(`redshift-${schema.replace(/_/g, "-")}`, {
             target: redshift.ddlTarget,
             region,
@@ -284,7 +281,7 @@ async function main(): Promise<Record<string, unknown>> {
             ? new GlueJobScript("load-precheck", { bucket: { name: glueBucket.bucketName, arn: glueBucket.arn, ready: glueBucket.ready }, scriptPath: glueScriptPath("load_precheck.py") })
             : undefined;
     const glue: Record<string, PipelineGlue> = {};
-    for (const p of pipelineNames) {
+    for (const p of dataPipelines) {
         const { def } = p;
         const pipelinePrefix = resourceName(stack, def.name);
         const crawlers = new GlueCrawlerPair(def.name, {
@@ -309,7 +306,7 @@ async function main(): Promise<Record<string, unknown>> {
             },
             securityConfigurationName: securityConfiguration.name,
             kmsKeyArn: dataKey.keyArn,
-            roleName: p.crawlerRoleName,
+            roleName: p.names.crawlerRoleName,
             permissionsBoundaryArn: config.workloadBoundaryArn,
             logRetentionDays: config.logRetentionDays,
             protect,
@@ -318,7 +315,7 @@ async function main(): Promise<Record<string, unknown>> {
             namePrefix: pipelinePrefix,
             pipeline: def.name,
             scope,
-            roleName: p.jobRoleName,
+            roleName: p.names.glueJobRoleName,
             permissionsBoundaryArn: config.workloadBoundaryArn,
             glueBucket: { name: glueBucket.bucketName, arn: glueBucket.arn },
             script: jobScript,
@@ -361,14 +358,14 @@ async function main(): Promise<Record<string, unknown>> {
     });
     const jobFailures = new GlueJobFailureAlarm("glue-job-failed", {
         // A failing pre-check stops the loads as surely as a failing load: both notify.
-        jobNames: pipelineNames.flatMap((p) => [glue[p.def.name].job.jobName, ...(glue[p.def.name].job.precheckJob ? [glue[p.def.name].job.precheckJob!.name] : [])]),
+        jobNames: dataPipelines.flatMap((p) => [glue[p.def.name].job.jobName, ...(glue[p.def.name].job.precheckJob ? [glue[p.def.name].job.precheckJob!.name] : [])]),
         topicArn: alarmTopic.topicArn,
         ruleName: resourceName(stack, "glue-job-failed"),
         // An existing topic's policy is its owner's; see tracking-data-platform:alarmTopicArn.
         manageTopicPolicy: alarmTopic.created,
     });
     // Rows a load run set aside (bad rows): the run succeeded, so the failure rule above does not see them.
-    for (const p of pipelineNames) {
+    for (const p of dataPipelines) {
         new GlueBadRowsAlarm(`${p.def.name}-bad-rows`, {
             alarmName: resourceName(stack, p.def.name, "bad-rows"),
             jobName: glue[p.def.name].job.jobName,
@@ -377,7 +374,7 @@ async function main(): Promise<Record<string, unknown>> {
         });
     }
     const dashboards = Object.fromEntries(
-        pipelineNames.map((p) => [
+        dataPipelines.map((p) => [
             p.def.name,
             new GlueJobDashboard(p.def.name, {
                 dashboardName: resourceName(stack, p.def.name, "load"),
@@ -398,14 +395,14 @@ async function main(): Promise<Record<string, unknown>> {
         dataKeyArn: dataKey.keyArn,
         /** Per pipeline: where its Firehose writes, and the role this stack granted. */
         pipelines: Object.fromEntries(
-            pipelineNames.map((p) => [
+            dataPipelines.map((p) => [
                 p.def.name,
                 { prefix: firehosePrefix(p.def), errorPrefix: firehoseErrorPrefix(p.def), rawBackupPrefix: rawBackupPrefix(p.def), firehoseRoleArn: p.firehoseRoleArn },
             ]),
         ),
         /** For users: per pipeline, the catalog table, crawlers, load job and Redshift table. */
         glueCatalog: Object.fromEntries(
-            pipelineNames.map((p) => [
+            dataPipelines.map((p) => [
                 p.def.name,
                 {
                     database: landedDatabase.name,
@@ -432,7 +429,7 @@ async function main(): Promise<Record<string, unknown>> {
         ...(streamingRole !== undefined ? { redshiftStreamingRoleArn: streamingRole.roleArn } : {}),
         /** `{ [pipeline]: stream view }` for each stream view this stack keeps (README, "Streaming tier"). */
         streamViews: Object.fromEntries(Object.values(schemaComponents).flatMap((component) => Object.keys(component.streamViews)).map((pipeline) => {
-            const def = pipelineNames.find((p) => p.def.name === pipeline)!.def;
+            const def = dataPipelines.find((p) => p.def.name === pipeline)!.def;
             return [pipeline, qualifiedStreamViewName(def)];
         })),
         /** The SNS topic failed load runs notify (subscribe to it, or set alarmEmail). */

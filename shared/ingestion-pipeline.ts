@@ -1,25 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EventStream } from "./event-stream";
 import { FirehoseDelivery, S3Target } from "./firehose-delivery";
-import { firehoseRoleName, resourceName } from "./naming";
+import { PipelineNames, pipelineNames } from "./naming";
 import { PipelineDefinition } from "./pipeline/definition";
-
-/** The physical names of one pipeline's engineering resources; pure, so the key policy and tests share them. */
-export interface PipelineNames {
-    readonly streamName: string;
-    readonly deliveryStreamName: string;
-    readonly rawDeliveryStreamName: string;
-    readonly firehoseRoleName: string;
-}
-
-export function pipelineNames(stack: string, pipeline: string): PipelineNames {
-    return {
-        streamName: resourceName(stack, pipeline),
-        deliveryStreamName: resourceName(stack, pipeline, "landing"),
-        rawDeliveryStreamName: resourceName(stack, pipeline, "raw"),
-        firehoseRoleName: firehoseRoleName(stack, pipeline),
-    };
-}
 
 export interface IngestionPipelineArgs {
     readonly definition: PipelineDefinition;

@@ -170,3 +170,30 @@ export function sandboxName(stackPrefix: string): string {
 export function sandboxSecretPrefix(stackPrefix: string): string {
     return `redshift!${sandboxName(stackPrefix)}-`;
 }
+
+/** The physical names of one pipeline's resources in both accounts, derived here only. */
+export interface PipelineNames {
+    /** The Kinesis stream (engineering). */
+    readonly streamName: string;
+    /** The Firehose into the landing bucket, and the raw backup's. */
+    readonly deliveryStreamName: string;
+    readonly rawDeliveryStreamName: string;
+    readonly firehoseRoleName: string;
+    /** The stream reader role Redshift chains to (streaming pipelines). */
+    readonly streamReaderRoleName: string;
+    /** The load job's and the crawlers' roles (data-platform). */
+    readonly glueJobRoleName: string;
+    readonly crawlerRoleName: string;
+}
+
+export function pipelineNames(stack: string, pipeline: string): PipelineNames {
+    return {
+        streamName: resourceName(stack, pipeline),
+        deliveryStreamName: resourceName(stack, pipeline, "landing"),
+        rawDeliveryStreamName: resourceName(stack, pipeline, "raw"),
+        firehoseRoleName: firehoseRoleName(stack, pipeline),
+        streamReaderRoleName: streamReaderRoleName(stack, pipeline),
+        glueJobRoleName: glueJobRoleName(stack, pipeline),
+        crawlerRoleName: crawlerRoleName(stack, pipeline),
+    };
+}

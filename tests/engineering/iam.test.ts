@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { pipelineNames } from "../../shared/ingestion-pipeline";
+import { pipelineNames } from "../../shared/naming";
 import { KEY_CONFIGURATION_READS } from "../../shared/encryption-key";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, resourceName, roleArn } from "../../shared/naming";
 import { pipelines } from "../../shared/pipelines";

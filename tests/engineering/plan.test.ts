@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { checkDataPlatformPipelines, DataPlatformContractError } from "../../engineering/data-platform";
 import { apiDefinitionHash, restApiResourceCount } from "../../shared/api/routes";
-import { pipelineNames } from "../../shared/ingestion-pipeline";
+import { pipelineNames } from "../../shared/naming";
 import { resourceName } from "../../shared/naming";
 import { PipelineDefinition } from "../../shared/pipeline/definition";
 import { pipelines } from "../../shared/pipelines";
