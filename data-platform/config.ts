@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlarmTopicConfig, readAlarmTopic } from "../shared/alarm-config";
 import { ConfigReader, LOG_RETENTION_DAYS, STACK_NAME_RULE } from "../shared/config";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn, STACK_TAG_KEY, workloadBoundaryArn } from "../shared/naming";
-import { PipelineDefinition } from "../shared/pipeline/definition";
-import { validatePipelines } from "../shared/pipeline/validate";
+import { PipelineDefinition } from "../shared/pipeline-codegen/definition";
+import { validatePipelines } from "../shared/pipeline-codegen/validate";
 import { DEFAULT_USAGE_LIMIT_RPU_HOURS, isRedshiftBaseCapacity, RedshiftUsageLimit } from "../shared/redshift-sandbox";
 import { pipelines as declaredPipelines } from "../shared/pipelines";
 

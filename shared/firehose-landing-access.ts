@@ -14,7 +14,7 @@
  * "Cross-account delivery to an Amazon S3 destination".
  */
 import { accountRootArn, allow, allowPrincipal, Conditions, PolicyStatement } from "./iam";
-import { FIREHOSE_ERROR_ROOT } from "./pipeline/s3-prefix";
+import { FIREHOSE_ERROR_ROOT } from "./pipeline-codegen/s3-prefix";
 
 /**
  * The role tag naming the pipeline a Firehose role delivers for. Only Firehose assumes these roles (their

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { allow, PolicyStatementInput } from "./iam";
-import { GlueColumn } from "./pipeline/glue-schema";
+import { GlueColumn } from "./pipeline-codegen/glue-schema";
 import { glueArn, glueCatalogArn, glueLogStatements, GlueRoleScope, GlueServiceRole, glueVpcStatements } from "./glue-service-role";
 
-/** The hourly partitions of the landed data (see shared/pipeline/s3-prefix.ts), as catalog partition keys. */
+/** The hourly partitions of the landed data (see shared/pipeline-codegen/s3-prefix.ts), as catalog partition keys. */
 export const LANDING_PARTITION_KEYS: readonly GlueColumn[] = ["year", "month", "day", "hour"].map((name) => ({
     name,
     type: "string",

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { allow, PolicyStatementInput } from "./iam";
-import { JobColumnMapping } from "./pipeline/job-mapping";
+import { JobColumnMapping } from "./pipeline-codegen/job-mapping";
 import { glueArn, glueCatalogArn, glueLogStatements, GlueRoleScope, GlueServiceRole, glueVpcStatements } from "./glue-service-role";
 
 /**

@@ -4,7 +4,7 @@ import { CustomizedGatewayResponseType, gatewayResponseTemplates } from "./api/t
 import { allow, policyDocument, PolicyStatement, unconditionalServiceTrust } from "./iam";
 import { ApiCustomDomain } from "./api-custom-domain";
 import { apiDefinitionHash, pipelineRouteResources, STREAMS_PATH_PART } from "./api/routes";
-import { PipelineDefinition } from "./pipeline/definition";
+import { PipelineDefinition } from "./pipeline-codegen/definition";
 
 /** One routable pipeline: its declaration and the stream its two routes write to. */
 export interface ApiRoute {

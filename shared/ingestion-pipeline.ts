@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EventStream } from "./event-stream";
 import { FirehoseDelivery, S3Target } from "./firehose-delivery";
 import { PipelineNames, pipelineNames } from "./naming";
-import { PipelineDefinition } from "./pipeline/definition";
+import { PipelineDefinition } from "./pipeline-codegen/definition";
 
 export interface IngestionPipelineArgs {
     readonly definition: PipelineDefinition;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { createSchemaSql, createTableSql } from "./pipeline/redshift-ddl";
-import { planMigration, TableDeclaration } from "./pipeline/schema-migration";
+import { createSchemaSql, createTableSql } from "./pipeline-codegen/redshift-ddl";
+import { planMigration, TableDeclaration } from "./pipeline-codegen/schema-migration";
 
 /**
  * A Pulumi dynamic provider that keeps a pipeline's Redshift table in step with its declaration through
@@ -239,7 +239,7 @@ export function redshiftTableProvider(dataApi: (region: string) => DataApi, opti
 }
 
 /**
- * A pipeline's stream view (shared/pipeline/redshift-stream.ts), kept in step with its declaration the same
+ * A pipeline's stream view (shared/pipeline-codegen/redshift-stream.ts), kept in step with its declaration the same
  * way: `read` returns the recorded state and runs no SQL, so a refresh changes nothing.
  */
 export interface RedshiftStreamViewInputs {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { randomInt } from "crypto";
-import { disablePasswordStatement, md5PasswordHash, setPasswordStatement } from "./pipeline/redshift-principals";
+import { disablePasswordStatement, md5PasswordHash, setPasswordStatement } from "./pipeline-codegen/redshift-principals";
 import { DataApi, DataApiTarget, RunOptions, runStatement, sdkDataApi } from "./redshift-data-provider";
 
 /**

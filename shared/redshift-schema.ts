@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PipelineDefinition } from "./pipeline/definition";
-import { schemaVersion, tableDeclaration } from "./pipeline/schema-migration";
+import { PipelineDefinition } from "./pipeline-codegen/definition";
+import { schemaVersion, tableDeclaration } from "./pipeline-codegen/schema-migration";
 import { DataApiTarget, redshiftStreamViewProvider, RedshiftStreamViewInputs, redshiftTableProvider, RedshiftTableInputs, sdkDataApi } from "./redshift-data-provider";
-import { streamViewVersion } from "./pipeline/redshift-stream";
+import { streamViewVersion } from "./pipeline-codegen/redshift-stream";
 
 /** Where the DDL runs: exactly one of a Serverless workgroup or a provisioned cluster. */
 export type RedshiftDdlTarget = { readonly workgroupName: pulumi.Input<string> } | { readonly clusterIdentifier: pulumi.Input<string> };
@@ -32,7 +32,7 @@ export interface RedshiftSchemaArgs {
     readonly protect: boolean;
     /**
      * Per streaming pipeline (`streaming: true`) whose stream reader exists: its stream view's statements
-     * (shared/pipeline/redshift-stream.ts). Run after the pipeline's table (its grants name the reader).
+     * (shared/pipeline-codegen/redshift-stream.ts). Run after the pipeline's table (its grants name the reader).
      */
     readonly streamViews?: Readonly<Record<string, StreamViewStatements>>;
     /**
@@ -87,7 +87,7 @@ function tableResourceName(def: PipelineDefinition): string {
 /**
  * A Redshift schema and its pipeline tables, kept in step with the pipeline declarations at deploy time:
  * the schema and each table are created if missing (`IF NOT EXISTS`, so a table that already exists is
- * left as is), and a later change of a declaration is migrated as shared/pipeline/schema-migration.ts
+ * left as is), and a later change of a declaration is migrated as shared/pipeline-codegen/schema-migration.ts
  * allows, or refused before anything changes. Each table records the declaration it applied.
  */
 export class RedshiftSchema extends pulumi.ComponentResource {

@@ -21,7 +21,7 @@ import re
 import sys
 
 ACTIVE_STATES = frozenset(["STARTING", "RUNNING", "STOPPING", "WAITING"])
-# Firehose writes each object under the hour folder of its oldest record's arrival (shared/pipeline/s3-prefix.ts).
+# Firehose writes each object under the hour folder of its oldest record's arrival (shared/pipeline-codegen/s3-prefix.ts).
 HOUR_FOLDER = re.compile(r"^year=(\d{4})/month=(\d{2})/day=(\d{2})/hour=(\d{2})/")
 # At most this many keys are listed per check; past it the check starts the job rather than list on.
 MAX_KEYS_LISTED = 10000

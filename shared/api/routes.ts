@@ -18,8 +18,8 @@ import {
     putRecordsResponseTemplates,
 } from "./templates";
 import type { ApiRoute } from "../ingestion-api";
-import { PipelineDefinition } from "../pipeline/definition";
-import { batchRequestModel, recordRequestModel, requestModelName } from "../pipeline/request-model";
+import { PipelineDefinition } from "../pipeline-codegen/definition";
+import { batchRequestModel, recordRequestModel, requestModelName } from "../pipeline-codegen/request-model";
 
 /** The two routes of a pipeline: path part, Kinesis action, request model and templates. */
 export interface RouteKind {

@@ -1,4 +1,4 @@
-import { PipelineDefinition } from "../pipeline/definition";
+import { PipelineDefinition } from "../pipeline-codegen/definition";
 import { userEvents } from "./user-events";
 import { userUtm } from "./user-utm";
 

@@ -1,4 +1,4 @@
-import { PipelineDefinition } from "../pipeline/definition";
+import { PipelineDefinition } from "../pipeline-codegen/definition";
 
 /** Website and CMS interaction events, loaded into `tracking.events`. */
 export const userEvents: PipelineDefinition = {

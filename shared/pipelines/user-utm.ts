@@ -1,4 +1,4 @@
-import { ColumnDefinition, PipelineDefinition } from "../pipeline/definition";
+import { ColumnDefinition, PipelineDefinition } from "../pipeline-codegen/definition";
 
 const utmField = (name: string, nullable: boolean): ColumnDefinition => ({ name, type: "varchar", length: 255, nullable, encoding: "zstd" });
 

@@ -1,10 +1,10 @@
 import Ajv from "ajv-draft-04";
 import { expect } from "chai";
 import { putRecordRequestTemplate, putRecordsRequestTemplate } from "../../shared/api/templates";
-import { PipelineDefinition } from "../../shared/pipeline/definition";
-import { qualifiedTableName } from "../../shared/pipeline/redshift-ddl";
-import { batchRequestModel, recordRequestModel } from "../../shared/pipeline/request-model";
-import { firehosePrefix, landingPrefix } from "../../shared/pipeline/s3-prefix";
+import { PipelineDefinition } from "../../shared/pipeline-codegen/definition";
+import { qualifiedTableName } from "../../shared/pipeline-codegen/redshift-ddl";
+import { batchRequestModel, recordRequestModel } from "../../shared/pipeline-codegen/request-model";
+import { firehosePrefix, landingPrefix } from "../../shared/pipeline-codegen/s3-prefix";
 import { pipelines } from "../../shared/pipelines";
 import { codeBlocks, readmeSection } from "../support/readme";
 import { renderMappingTemplate } from "./support/api-gateway-emulation";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { pipelines } from "../../shared/pipelines";
-import { landingPrefix } from "../../shared/pipeline/s3-prefix";
+import { landingPrefix } from "../../shared/pipeline-codegen/s3-prefix";
 import { PlannedResource, StackPlan } from "../../tools/plan/types";
 import { applicable } from "./support/context";
 import { backendAccess, READ_ONLY_BACKEND, stateAccountOf } from "./support/backend";

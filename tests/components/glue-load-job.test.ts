@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { GlueLoadJob, GlueLoadJobArgs } from "../../shared/glue-load-job";
-import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
+import { jobColumnMapping } from "../../shared/pipeline-codegen/job-mapping";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { decide } from "../support/iam-decision";
 import { ofType, RecordedResource, recordResources, refusal, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";

@@ -3,7 +3,7 @@ import { checkDataPlatformPipelines, DataPlatformContractError } from "../../eng
 import { apiDefinitionHash, restApiResourceCount } from "../../shared/api/routes";
 import { pipelineNames } from "../../shared/naming";
 import { resourceName } from "../../shared/naming";
-import { PipelineDefinition } from "../../shared/pipeline/definition";
+import { PipelineDefinition } from "../../shared/pipeline-codegen/definition";
 import { pipelines } from "../../shared/pipelines";
 import { PlanResult, runPlan } from "../../tools/plan/runner";
 import { PlannedResource, SECRET, StackPlan } from "../../tools/plan/types";

@@ -4,9 +4,9 @@ import { spawnSync, SpawnSyncReturns } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PipelineDefinition } from "../../shared/pipeline/definition";
-import { JobColumnMapping, jobColumnMapping } from "../../shared/pipeline/job-mapping";
-import { createSchemaSql, createTableSql, stripRedshiftOnlyClauses } from "../../shared/pipeline/redshift-ddl";
+import { PipelineDefinition } from "../../shared/pipeline-codegen/definition";
+import { JobColumnMapping, jobColumnMapping } from "../../shared/pipeline-codegen/job-mapping";
+import { createSchemaSql, createTableSql, stripRedshiftOnlyClauses } from "../../shared/pipeline-codegen/redshift-ddl";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { userUtm } from "../../shared/pipelines/user-utm";
 

@@ -3,9 +3,9 @@ import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
 import { BAD_ROWS_METRIC } from "../../shared/glue-bad-rows-alarm";
-import { ColumnDefinition, PipelineDefinition } from "../../shared/pipeline/definition";
-import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
-import { columnHoldsUuid } from "../../shared/pipeline/request-model";
+import { ColumnDefinition, PipelineDefinition } from "../../shared/pipeline-codegen/definition";
+import { jobColumnMapping } from "../../shared/pipeline-codegen/job-mapping";
+import { columnHoldsUuid } from "../../shared/pipeline-codegen/request-model";
 import { pipelines } from "../../shared/pipelines";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");

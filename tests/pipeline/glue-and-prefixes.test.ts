@@ -1,12 +1,12 @@
 import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
 import { Parser } from "node-sql-parser";
-import { ColumnDefinition, PipelineDefinition } from "../../shared/pipeline/definition";
-import { glueColumns } from "../../shared/pipeline/glue-schema";
-import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
-import { createSchemaSql, createTableSql, stripRedshiftOnlyClauses } from "../../shared/pipeline/redshift-ddl";
-import { firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupErrorPrefix, rawBackupPrefix } from "../../shared/pipeline/s3-prefix";
-import { MAX_PIPELINE_NAME_LENGTH } from "../../shared/pipeline/validate";
+import { ColumnDefinition, PipelineDefinition } from "../../shared/pipeline-codegen/definition";
+import { glueColumns } from "../../shared/pipeline-codegen/glue-schema";
+import { jobColumnMapping } from "../../shared/pipeline-codegen/job-mapping";
+import { createSchemaSql, createTableSql, stripRedshiftOnlyClauses } from "../../shared/pipeline-codegen/redshift-ddl";
+import { firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupErrorPrefix, rawBackupPrefix } from "../../shared/pipeline-codegen/s3-prefix";
+import { MAX_PIPELINE_NAME_LENGTH } from "../../shared/pipeline-codegen/validate";
 import { pipelines } from "../../shared/pipelines";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { userUtm } from "../../shared/pipelines/user-utm";

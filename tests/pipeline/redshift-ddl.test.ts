@@ -1,7 +1,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
 import { Parser } from "node-sql-parser";
-import { ColumnDefinition, PipelineDefinition } from "../../shared/pipeline/definition";
+import { ColumnDefinition, PipelineDefinition } from "../../shared/pipeline-codegen/definition";
 import {
     REDSHIFT_RESERVED_WORDS,
     createSchemaSql,
@@ -9,8 +9,8 @@ import {
     quoteIdentifier,
     redshiftColumnType,
     stripRedshiftOnlyClauses,
-} from "../../shared/pipeline/redshift-ddl";
-import { validatePipeline } from "../../shared/pipeline/validate";
+} from "../../shared/pipeline-codegen/redshift-ddl";
+import { validatePipeline } from "../../shared/pipeline-codegen/validate";
 import { pipelines } from "../../shared/pipelines";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { userUtm } from "../../shared/pipelines/user-utm";

@@ -1,8 +1,8 @@
 import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
 import { Parser } from "node-sql-parser";
-import { PipelineDefinition } from "../../shared/pipeline/definition";
-import { createSchemaSql } from "../../shared/pipeline/redshift-ddl";
+import { PipelineDefinition } from "../../shared/pipeline-codegen/definition";
+import { createSchemaSql } from "../../shared/pipeline-codegen/redshift-ddl";
 import {
     createStreamSchemaSql,
     createStreamViewSql,
@@ -14,12 +14,12 @@ import {
     streamSchemaName,
     streamViewName,
     streamViewSelectSql,
-} from "../../shared/pipeline/redshift-stream";
-import { DATE_PATTERN, TIMESTAMP_PATTERN } from "../../shared/pipeline/request-model";
+} from "../../shared/pipeline-codegen/redshift-stream";
+import { DATE_PATTERN, TIMESTAMP_PATTERN } from "../../shared/pipeline-codegen/request-model";
 import { pipelines } from "../../shared/pipelines";
 
 /**
- * The stream view's SQL (shared/pipeline/redshift-stream.ts), on the engines we have.
+ * The stream view's SQL (shared/pipeline-codegen/redshift-stream.ts), on the engines we have.
  *
  * What cannot run here: `CREATE EXTERNAL SCHEMA ... FROM KINESIS` and the Kinesis relation itself, `AUTO
  * REFRESH YES`, and Redshift's own FROM_VARBYTE, CAN_JSON_PARSE and three-argument JSON_EXTRACT_PATH_TEXT.

@@ -1,16 +1,16 @@
 import Ajv from "ajv-draft-04";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { expect } from "chai";
-import { PipelineDefinition } from "../../shared/pipeline/definition";
-import { jobColumnMapping } from "../../shared/pipeline/job-mapping";
+import { PipelineDefinition } from "../../shared/pipeline-codegen/definition";
+import { jobColumnMapping } from "../../shared/pipeline-codegen/job-mapping";
 import {
     JSON_SCHEMA_DRAFT_04,
     JsonSchemaDraft4,
     MAX_BATCH_RECORDS,
     batchRequestModel,
     recordRequestModel,
-} from "../../shared/pipeline/request-model";
-import { validatePipeline } from "../../shared/pipeline/validate";
+} from "../../shared/pipeline-codegen/request-model";
+import { validatePipeline } from "../../shared/pipeline-codegen/validate";
 import { pipelines } from "../../shared/pipelines";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { userUtm } from "../../shared/pipelines/user-utm";

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { ColumnDefinition, PipelineDefinition } from "../../shared/pipeline/definition";
-import { PipelineDefinitionError, validatePipeline, validatePipelines } from "../../shared/pipeline/validate";
+import { ColumnDefinition, PipelineDefinition } from "../../shared/pipeline-codegen/definition";
+import { PipelineDefinitionError, validatePipeline, validatePipelines } from "../../shared/pipeline-codegen/validate";
 import { pipelines } from "../../shared/pipelines";
 import { userEvents } from "../../shared/pipelines/user-events";
 import { userUtm } from "../../shared/pipelines/user-utm";

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PipelineDefinition } from "../../shared/pipeline/definition";
+import { PipelineDefinition } from "../../shared/pipeline-codegen/definition";
 import { pipelines } from "../../shared/pipelines";
 import { runPlan } from "../../tools/plan/runner";
 import { devPlan } from "../support/dev-plan";

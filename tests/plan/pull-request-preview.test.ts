@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { firehosePrefix } from "../../shared/pipeline/s3-prefix";
+import { firehosePrefix } from "../../shared/pipeline-codegen/s3-prefix";
 import { pipelines } from "../../shared/pipelines";
 import { runPlan } from "../../tools/plan/runner";
 import { DATA_PLATFORM, ENGINEERING, ofType, planFailure, planOf } from "../engineering/support/plan";

@@ -3,7 +3,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
-import { PipelineDefinition } from "../../shared/pipeline/definition";
+import { PipelineDefinition } from "../../shared/pipeline-codegen/definition";
 import { pipelines } from "../../shared/pipelines";
 import { repoRoot } from "../../tools/plan/runner";
 import { codeBlocks, readmeSection } from "../support/readme";

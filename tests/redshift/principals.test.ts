@@ -1,9 +1,9 @@
 import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
-import { PipelineDefinition } from "../../shared/pipeline/definition";
-import { createPrincipalStatements, grantStatements, iamRoleDatabaseUser, PipelinePrincipals, readerUser, stagingTableName } from "../../shared/pipeline/redshift-principals";
-import { qualifiedTableName, quoteIdentifier } from "../../shared/pipeline/redshift-ddl";
-import { schemaVersion, tableDeclaration } from "../../shared/pipeline/schema-migration";
+import { PipelineDefinition } from "../../shared/pipeline-codegen/definition";
+import { createPrincipalStatements, grantStatements, iamRoleDatabaseUser, PipelinePrincipals, readerUser, stagingTableName } from "../../shared/pipeline-codegen/redshift-principals";
+import { qualifiedTableName, quoteIdentifier } from "../../shared/pipeline-codegen/redshift-ddl";
+import { schemaVersion, tableDeclaration } from "../../shared/pipeline-codegen/schema-migration";
 import { redshiftTableProvider, RedshiftTableInputs } from "../../shared/redshift-data-provider";
 import { PgliteDataApi } from "../support/pglite-data-api";
 

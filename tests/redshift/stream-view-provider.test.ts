@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { PipelineDefinition } from "../../shared/pipeline/definition";
-import { createStreamSchemaSql, createStreamViewSql, dropStreamSchemaSql, dropStreamViewSql, qualifiedStreamViewName, streamViewGrantStatements, streamViewVersion } from "../../shared/pipeline/redshift-stream";
+import { PipelineDefinition } from "../../shared/pipeline-codegen/definition";
+import { createStreamSchemaSql, createStreamViewSql, dropStreamSchemaSql, dropStreamViewSql, qualifiedStreamViewName, streamViewGrantStatements, streamViewVersion } from "../../shared/pipeline-codegen/redshift-stream";
 import { DataApi, DataApiTarget, redshiftStreamViewProvider, RedshiftStreamViewInputs, RedshiftStreamViewOutputs } from "../../shared/redshift-data-provider";
 import { STREAM_VIEW_PROVIDER } from "../../shared/redshift-schema";
 

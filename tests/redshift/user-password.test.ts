@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
-import { md5PasswordHash, readerUser } from "../../shared/pipeline/redshift-principals";
+import { md5PasswordHash, readerUser } from "../../shared/pipeline-codegen/redshift-principals";
 import { DataApiTarget } from "../../shared/redshift-data-provider";
 import { newPassword, SecretsApi, USER_PASSWORD_PROVIDER, UserPasswordInputs, userPasswordProvider } from "../../shared/redshift-password-provider";
 import { PgliteDataApi } from "../support/pglite-data-api";

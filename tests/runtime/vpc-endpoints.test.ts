@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { PipelineDefinition } from "../../shared/pipeline/definition";
+import { PipelineDefinition } from "../../shared/pipeline-codegen/definition";
 import { pipelines } from "../../shared/pipelines";
 import { planAndEnforce, PlanResult } from "../../tools/plan/runner";
 import { AccountView, accounts } from "../bootstrap/support/plans";

@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { randomUUID } from "crypto";
-import { stripRedshiftOnlyClauses } from "../../shared/pipeline/redshift-ddl";
+import { stripRedshiftOnlyClauses } from "../../shared/pipeline-codegen/redshift-ddl";
 import { DataApi } from "../../shared/redshift-data-provider";
 
 /**

@@ -4,7 +4,7 @@
  * `aliases` (a child also under the alias its parent was found under), deletes every old resource
  * nothing matches, and replaces a matched one when an input that cannot change in place changes.
  */
-import { planMigration, TableDeclaration } from "../../shared/pipeline/schema-migration";
+import { planMigration, TableDeclaration } from "../../shared/pipeline-codegen/schema-migration";
 import { PlannedAlias, PlannedResource, StackPlan, UNKNOWN } from "../plan/types";
 
 /**
@@ -51,7 +51,7 @@ const TABLE_TYPE = "pulumi-nodejs:dynamic/redshift:Table";
 export interface Finding {
     /**
      * `deleted` and `replaced` fail the check, and `refused`: a Redshift table declaration changed in a way
-     * its provider refuses (shared/pipeline/schema-migration.ts), which would fail the deploy's preview;
+     * its provider refuses (shared/pipeline-codegen/schema-migration.ts), which would fail the deploy's preview;
      * `unknown` cannot be told offline and is reported only.
      */
     readonly kind: "deleted" | "replaced" | "refused" | "unknown";

@@ -15,7 +15,7 @@ import { DATE_PATTERN, TIMESTAMP_PATTERN, ASCII_PATTERN } from "./request-model"
  *
  * A view's refresh has no per-row error handling: one value a cast refuses fails the refresh, and auto
  * refresh with it. So every typed column is converted only when its text matches the pattern the API's
- * request model enforces (shared/pipeline/request-model.ts) and fits the type, and is NULL otherwise: a
+ * request model enforces (shared/pipeline-codegen/request-model.ts) and fits the type, and is NULL otherwise: a
  * bad record shows up as NULLs in the view, never as a stalled view. Text is cut to the declared length.
  */
 
@@ -162,7 +162,7 @@ export function streamViewVersion(statements: readonly string[]): string {
     return createHash("sha256").update(statements.join("\n;\n")).digest("hex").slice(0, 16);
 }
 
-/** The stack's read-only user may read the view, as it reads the table (shared/pipeline/redshift-principals.ts). */
+/** The stack's read-only user may read the view, as it reads the table (shared/pipeline-codegen/redshift-principals.ts). */
 export function streamViewGrantStatements(def: Pick<PipelineDefinition, "table">, reader: string): string[] {
     return [`GRANT USAGE ON SCHEMA ${quoteIdentifier(def.table.schema)} TO ${quoteIdentifier(reader)}`, `GRANT SELECT ON ${qualifiedStreamViewName(def)} TO ${quoteIdentifier(reader)}`];
 }

@@ -272,7 +272,7 @@ function checkOne(def: PipelineDefinition, index?: number): string[] {
     if (def.streaming !== undefined && typeof def.streaming !== "boolean") {
         problems.add("streaming", `streaming must be true or false (got ${shown(def.streaming)})`);
     } else if (def.streaming === true) {
-        // The view keeps the stream's metadata columns beside the declared ones (shared/pipeline/redshift-stream.ts).
+        // The view keeps the stream's metadata columns beside the declared ones (shared/pipeline-codegen/redshift-stream.ts).
         def.columns.forEach((column, index) => {
             if (STREAM_RESERVED_COLUMNS.includes(column?.name)) {
                 problems.add(`columns[${index}].name`, `with streaming: true, column ${shown(column.name)} would clash with the Kinesis metadata column of that name in the stream view (reserved: ${STREAM_RESERVED_COLUMNS.join(", ")})`);
