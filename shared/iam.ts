@@ -241,7 +241,7 @@ export function serviceTrust(service: string, condition: Conditions, sid = "Serv
     if (Object.keys(condition).length === 0) {
         throw new Error(`trust policy for ${service}: a condition (aws:SourceAccount / aws:SourceArn) is required`);
     }
-    return { Sid: sid, Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(condition !== undefined ? { Condition: condition } : {}) };
+    return { Sid: sid, Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: condition };
 }
 
 /**
