@@ -1,19 +1,8 @@
 /**
- * The permissions boundary of every role the pipeline stacks create: the most any workload (API
- * Gateway's Kinesis integration, Firehose, Glue crawlers and jobs, Redshift) may ever do. A role's own
- * policies still decide what it does; the boundary only caps them, so the deployer, which may write
- * those policies, cannot mint a role more powerful than the pipeline needs.
- *
- * Each account's boundary holds only the services its workloads use (`ACCOUNT_SERVICES`): Firehose and
- * Kinesis in engineering, Glue, EC2 network interfaces, Secrets Manager and Redshift in data-platform.
- * Cross-account resources (the landing bucket, the other account's keys) are named with their own account.
- *
- * A managed policy holds at most 6,144 characters, and most resources here are named once per hosted
- * stack, so patterns that differ only in a separator or a path are folded into one per stack: Glue's
- * `tracking-<stack>-` and `tracking_<stack>_` as `tracking?<stack>?` (a single-character wildcard), a
- * stack's log groups and secrets as `*tracking-<stack>-*` (its own names and the names services give
- * them: `/aws/<service>/tracking-<stack>-...`, `redshift!tracking-<stack>-sandbox-...`). The roles' own
- * policies name exact ARNs; the boundary only caps them.
+ * The permissions boundary of every role the pipeline stacks create: the most any workload may ever do,
+ * limited to the services of its account (`ACCOUNT_SERVICES`). It caps what the deployer can grant a role.
+ * A managed policy holds at most 6,144 characters, so per-stack patterns that differ only by a separator
+ * are folded into one (`tracking?<stack>?`, `*tracking-<stack>-*`); the roles' own policies name exact ARNs.
  */
 import type { AccountRole } from "../config";
 import { allow as allowUnsorted, Conditions, IdentityStatement, identityDocument, PolicyDocument } from "../../shared/iam";

@@ -1,26 +1,7 @@
 /**
- * End-to-end latency model, API request to row in Redshift, for an event arriving at a uniformly random
- * moment (steady traffic):
- *
- *   latency = fixed + W_buffer + W_job
- *
- * - W_buffer, the wait in Firehose: a buffer opens with its first record and is delivered when the
- *   buffering interval elapses or the size hint fills, whichever is first. With steady traffic the
- *   buffer period is E = min(interval, time to fill the size at the stream's byte rate), and a record
- *   arriving at a random moment of it waits U(0, E).
- * - W_job, the wait for the next Glue job run after the object lands: the job fires on its schedule; an
- *   object landing at a random moment falls in a gap of length g with probability g / (sum of gaps) and
- *   waits U(0, g). (Job bookmarks make each run read the objects that landed before it listed them.)
- *   The planned job lists its S3 prefix itself, so that is the whole wait. A job reading through the
- *   Glue catalog table instead (partitioned by arrival hour) would not see an object of a new hour until
- *   the S3 crawler has registered that hour's partition: such an object waits for the registration and
- *   then for the next run (the partition gate, see model.ts).
- * - fixed: Kinesis to Firehose (Firehose polls each shard every second), the S3 write, and the job's
- *   own run time until the merge commits (its start-up overlaps the wait, see model.ts).
- *
- * W_buffer and W_job are independent, so the distribution of their sum is exact: W_job is a mixture of
- * shifted uniforms, and each U(0, E) + U(offset, offset + width) has a piecewise-quadratic CDF. Quantiles are found by bisection on
- * that CDF - no sampling, so results are reproducible and hand-checkable.
+ * End-to-end latency model, API request to row in Redshift: latency = fixed + W_buffer + W_job, the
+ * Firehose buffer wait and the wait for the next load independent, so the quantiles are exact (bisection
+ * on the piecewise-quadratic CDF, no sampling). The model and its assumptions: docs/cost.md, "Latency model".
  */
 
 /** P(U(0,a) + U(0,b) <= t) for a, b >= 0. */
