@@ -98,7 +98,7 @@ export interface EngineeringConfig {
  * - `streamMode` (default `ON_DEMAND`): `ON_DEMAND` scales with traffic and needs no shard planning;
  *   `PROVISIONED` is cheaper at a steady, known rate.
  * - `shardCount` (1-500, no default): required with `PROVISIONED`, an error with `ON_DEMAND`.
- * - `streamRetentionHours` (24-8760, default 24): the issue's choice. Security Hub Kinesis.3 expects 168;
+ * - `streamRetentionHours` (24-8760, default 24). Security Hub Kinesis.3 expects 168;
  *   24 h is enough here because Firehose drains the stream within minutes and the landed objects (and
  *   the optional raw backup) are the replay source. The policy pack records this as an exception.
  * - `firehoseBufferSeconds` (0-900, default 60): the longest a record waits in Firehose before delivery.
