@@ -237,5 +237,16 @@ describe("engineering: the planned stack (npm run plan)", function () {
             expect(options.outputs.apiUrl).to.equal(`https://${domain}`);
             expect((options.outputs.recordUrls as Record<string, string>)[pipelines[0].name]).to.equal(`https://${domain}/streams/${pipelines[0].name}/record`);
         });
+
+        it("keeps a deployed domain: each resource of the ApiCustomDomain aliases the URN it has directly under the IngestionApi", () => {
+            const component = ofType(options, "tracking:shared:ApiCustomDomain");
+            expect(component, "one custom domain component").to.have.length(1);
+            const api = ofType(options, "tracking:shared:IngestionApi")[0];
+            const children = options.resources.filter((r) => r.parent === component[0].urn);
+            expect(children.map((r) => r.type)).to.have.members(["aws:acm/certificate:Certificate", "aws:route53/record:Record", "aws:acm/certificateValidation:CertificateValidation", "aws:apigateway/domainName:DomainName", "aws:apigateway/basePathMapping:BasePathMapping", "aws:route53/record:Record"]);
+            for (const child of children) {
+                expect(child.options.aliases, child.name).to.deep.include({ parentUrn: api.urn });
+            }
+        });
     });
 });
