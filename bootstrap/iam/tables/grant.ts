@@ -1,6 +1,9 @@
 /**
- * One row of a permission table: actions on ARN patterns, sorted by which of the bootstrap's roles may
- * hold them (bootstrap/iam/permissions.ts derives each role's grants from the tables).
+ * One row of a permission table: actions on ARN patterns, by class (which roles may hold them). Scoping,
+ * in order of preference: by name, where the ARN carries one the stack chooses (`stream/tracking-dev-*`);
+ * by the stack tag where it carries a generated id (`aws:RequestTag` on create, `aws:ResourceTag` after,
+ * so the stacks tag everything through provider default tags); `"*"` only for actions with no resource
+ * type, with a tag condition where the action takes one (tests/bootstrap/permissions.test.ts checks it).
  */
 import type { Conditions } from "../../../shared/iam";
 import type { Scope } from "../scope";
