@@ -109,14 +109,14 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
 }
 
 /**
- * Checks the engineering stack's `firehoseRoleArns` export against the ARNs this stack derives, and
- * returns the ones it confirms are deployed. A role exported under another ARN means the two stacks
- * disagree on the stack name or the engineering account: the grants would admit roles that never write,
- * so that fails. A pipeline engineering does not export yet (just added, deployed there next) is skipped.
+ * Checks an engineering stack export of role ARNs by pipeline (`exportName`) against the ARNs this stack
+ * derives, and returns the pipelines it confirms are deployed. A role exported under another ARN means the
+ * two stacks disagree on the stack name or the engineering account, so that fails, naming each pipeline. A
+ * pipeline engineering does not export yet (just added, deployed there next) is skipped.
  */
-export function checkEngineeringFirehoseRoles(engineeringStack: string, exported: unknown, pinned: Readonly<Record<string, string>>): Set<string> {
+function checkEngineeringRoleExport(engineeringStack: string, exportName: string, what: string, exported: unknown, pinned: Readonly<Record<string, string>>): Set<string> {
     if (exported === null || typeof exported !== "object" || Array.isArray(exported)) {
-        throw new Error(`engineering stack ${engineeringStack}: export "firehoseRoleArns" must be an object keyed by pipeline name (got ${JSON.stringify(exported)})`);
+        throw new Error(`engineering stack ${engineeringStack}: export "${exportName}" must be an object keyed by pipeline name (got ${JSON.stringify(exported)})`);
     }
     const roles = exported as Record<string, unknown>;
     const problems: string[] = [];
@@ -125,36 +125,27 @@ export function checkEngineeringFirehoseRoles(engineeringStack: string, exported
         const actual = roles[pipeline];
         if (actual === undefined) continue;
         if (actual !== expected) {
-            problems.push(`pipeline "${pipeline}": exported Firehose role ${JSON.stringify(actual)} is not the pinned ${JSON.stringify(expected)} (the stacks disagree on the stack name or the engineering account)`);
-        } else {
-            deployed.add(expected);
-        }
-    }
-    if (problems.length > 0) throw new Error(`engineering stack ${engineeringStack}: export "firehoseRoleArns":\n  - ${problems.join("\n  - ")}`);
-    return deployed;
-}
-
-/**
- * Checks the engineering stack's `streamReaderRoleArns` export against the reader roles this stack chains
- * to, and returns the streaming pipelines whose reader is deployed (only their views can be created). A
- * reader exported under another ARN means the stacks disagree on the stack name or the engineering account.
- */
-export function checkEngineeringStreamReaders(engineeringStack: string, exported: unknown, pinned: Readonly<Record<string, string>>): Set<string> {
-    if (exported === null || typeof exported !== "object" || Array.isArray(exported)) {
-        throw new Error(`engineering stack ${engineeringStack}: export "streamReaderRoleArns" must be an object keyed by pipeline name (got ${JSON.stringify(exported)})`);
-    }
-    const readers = exported as Record<string, unknown>;
-    const problems: string[] = [];
-    const deployed = new Set<string>();
-    for (const [pipeline, expected] of Object.entries(pinned)) {
-        const actual = readers[pipeline];
-        if (actual === undefined) continue;
-        if (actual !== expected) {
-            problems.push(`pipeline "${pipeline}": exported stream reader ${JSON.stringify(actual)} is not the pinned ${JSON.stringify(expected)} (the stacks disagree on the stack name or the engineering account)`);
+            problems.push(`pipeline "${pipeline}": exported ${what} ${JSON.stringify(actual)} is not the pinned ${JSON.stringify(expected)} (the stacks disagree on the stack name or the engineering account)`);
         } else {
             deployed.add(pipeline);
         }
     }
-    if (problems.length > 0) throw new Error(`engineering stack ${engineeringStack}: export "streamReaderRoleArns":\n  - ${problems.join("\n  - ")}`);
+    if (problems.length > 0) throw new Error(`engineering stack ${engineeringStack}: export "${exportName}":\n  - ${problems.join("\n  - ")}`);
     return deployed;
+}
+
+/**
+ * Checks the engineering stack's `firehoseRoleArns` export against the ARNs this stack derives, and
+ * returns the role ARNs it confirms are deployed: the grants would otherwise admit roles that never write.
+ */
+export function checkEngineeringFirehoseRoles(engineeringStack: string, exported: unknown, pinned: Readonly<Record<string, string>>): Set<string> {
+    return new Set([...checkEngineeringRoleExport(engineeringStack, "firehoseRoleArns", "Firehose role", exported, pinned)].map((pipeline) => pinned[pipeline]));
+}
+
+/**
+ * Checks the engineering stack's `streamReaderRoleArns` export against the reader roles this stack chains
+ * to, and returns the streaming pipelines whose reader is deployed (only their views can be created).
+ */
+export function checkEngineeringStreamReaders(engineeringStack: string, exported: unknown, pinned: Readonly<Record<string, string>>): Set<string> {
+    return checkEngineeringRoleExport(engineeringStack, "streamReaderRoleArns", "stream reader", exported, pinned);
 }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as path from "path";
-import { checkEngineeringFirehoseRoles } from "../../data-platform/grants";
+import { checkEngineeringFirehoseRoles, checkEngineeringStreamReaders } from "../../data-platform/grants";
 import { crawlerTableName } from "../../shared/glue-crawler-pair";
 import { defaultGlueScriptPath, GLUE_SCRIPT_REPO_PATH } from "../../shared/glue-job-script";
 import { BAD_ROWS_METRIC } from "../../shared/glue-bad-rows-alarm";
@@ -399,5 +399,15 @@ describe("data-platform: the planned stack (npm run plan)", function () {
         // A pipeline added since engineering's last deploy is not confirmed yet, and not an error.
         expect([...checkEngineeringFirehoseRoles("org/eng/dev", { "user-events": pinned["user-events"] }, pinned)]).to.deep.equal([pinned["user-events"]]);
         expect(() => checkEngineeringFirehoseRoles("org/eng/dev", ["x"], pinned)).to.throw(/must be an object keyed by pipeline name/);
+    });
+
+    it("creates stream views only for readers the engineering stack exports, and refuses a reader that is not the pinned one", () => {
+        const pinned = { "user-events": "arn:aws:iam::111111111111:role/tracking-dev-user-events-stream-reader", "user-utm": "arn:aws:iam::111111111111:role/tracking-dev-user-utm-stream-reader" };
+        // An engineering stack deployed before the streaming tier exports none: no view yet, no error.
+        expect([...checkEngineeringStreamReaders("org/eng/dev", {}, pinned)]).to.deep.equal([]);
+        expect([...checkEngineeringStreamReaders("org/eng/dev", { "user-utm": pinned["user-utm"] }, pinned)]).to.deep.equal(["user-utm"]);
+        expect(() => checkEngineeringStreamReaders("org/eng/dev", { ...pinned, "user-events": "arn:aws:iam::333333333333:role/tracking-dev-user-events-stream-reader" }, pinned)).to.throw(
+            /export "streamReaderRoleArns":\n {2}- pipeline "user-events": exported stream reader "arn:aws:iam::333333333333:role\/tracking-dev-user-events-stream-reader" is not the pinned/,
+        );
     });
 });

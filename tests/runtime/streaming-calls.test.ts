@@ -4,7 +4,7 @@ import { pipelines } from "../../shared/pipelines";
 import { planAndEnforce, PlanResult } from "../../tools/plan/runner";
 import { PolicyViolation } from "../../tools/policy/evaluate";
 import { fixedCosts } from "../../tools/cost/fixed";
-import { denialOf, plannedCalls } from "../bootstrap/support/coverage";
+import { deployerDenials } from "../bootstrap/support/coverage";
 import { AccountView, accounts } from "../bootstrap/support/plans";
 import { decide, Decision, Request } from "../support/iam-decision";
 import { REDSHIFT_STREAMING_CALLS, STREAM_READER_CALLS } from "./calls";
@@ -78,15 +78,7 @@ describe("runtime calls: Redshift streaming ingestion reads each stream through 
     });
 
     it("the bootstrap deployer may deploy every resource of the streaming plan (roles, policies, namespace roles, endpoint, views)", async () => {
-        const failures: string[] = [];
-        let checked = 0;
-        for (const view of views) {
-            for (const call of plannedCalls(view)) {
-                checked++;
-                const denial = await denialOf(view.deployer, call);
-                if (denial) failures.push(denial);
-            }
-        }
+        const { failures, checked } = await deployerDenials(views);
         expect(failures).to.deep.equal([]);
         expect(checked).to.be.greaterThan(100);
     });

@@ -46,3 +46,17 @@ export async function denialOf(role: RoleView, call: PlannedCall): Promise<strin
         return `${where}: ${(err as Error).message}`;
     }
 }
+
+/** Every planned IAM call of the views' pipeline plans the account's deployer is refused, and how many were judged. */
+export async function deployerDenials(views: readonly AccountView[]): Promise<{ failures: string[]; checked: number }> {
+    const failures: string[] = [];
+    let checked = 0;
+    for (const view of views) {
+        for (const call of plannedCalls(view)) {
+            checked++;
+            const denial = await denialOf(view.deployer, call);
+            if (denial) failures.push(denial);
+        }
+    }
+    return { failures, checked };
+}
