@@ -32,8 +32,8 @@ export interface GlueNetworkArgs {
     /** CIDR of a created VPC. Default 10.42.0.0/16. */
     readonly cidrBlock?: string;
     /**
-     * Whether a pipeline streams into Redshift (`streaming: true`): a created VPC then gets an interface
-     * endpoint for Kinesis Data Streams too (see STREAMING_INTERFACE_ENDPOINT_SERVICES).
+     * Whether a pipeline streams into Redshift (`streaming: true`): a created VPC then gets interface
+     * endpoints for Kinesis Data Streams and STS too (STREAMING_INTERFACE_ENDPOINT_SERVICES).
      */
     readonly streaming?: boolean;
 }

@@ -1,6 +1,8 @@
 /**
  * The permissions boundary of every role the pipeline stacks create: the most any workload may ever do,
  * limited to the services of its account (`ACCOUNT_SERVICES`). It caps what the deployer can grant a role.
+ * Its only STS action is data-platform's `sts:AssumeRole` on the engineering account's stream readers:
+ * Redshift's streaming role assumes them ("Chaining IAM roles in Amazon Redshift"); engineering has none.
  * A managed policy holds at most 6,144 characters, so per-stack patterns that differ only by a separator
  * are folded into one (`tracking?<stack>?`, `*tracking-<stack>-*`); the roles' own policies name exact ARNs.
  */

@@ -19,7 +19,7 @@ import type { Grant, PermissionTable } from "./grant";
 export const PASSED_TO_SERVICES: Readonly<Record<AccountRole, readonly string[]>> = {
     // API Gateway's Kinesis integration role; Firehose's delivery role.
     engineering: ["apigateway.amazonaws.com", "firehose.amazonaws.com"],
-    // Glue crawlers, connections and jobs; Redshift Serverless namespaces' roles (COPY from S3).
+    // Glue crawlers, connections and jobs; Redshift's streaming role, attached to a sandbox namespace (`iamRoles`).
     "data-platform": ["glue.amazonaws.com", "redshift.amazonaws.com", "redshift-serverless.amazonaws.com"],
 };
 
