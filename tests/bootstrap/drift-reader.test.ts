@@ -8,7 +8,8 @@ import { AccountView, accounts, list, PolicyDocument, RoleView } from "./support
 import { apiKeyReads, bucketEncryptionOf, decryptVia, REFRESH_READ_TYPES, RefreshRead, refreshReads } from "./support/refresh";
 import { Requirement } from "./support/requirements";
 import { allowedChanges, decryptsState, deployerChangeRequests, takesLock } from "./support/changes";
-import { denialOf, plannedCalls } from "./support/coverage";
+import { denialOf, judgeReadOnly, PlannedCall, plannedCalls } from "./support/coverage";
+import { streamingAddedCalls, streamingAdditionsMissing } from "./support/streaming";
 import { samplesFor } from "./support/samples";
 import { decide, Decision, Request } from "./support/simulate";
 import { accessLevelOf, contextSatisfying, isReadLevel, resourceAccountOf, resourcePolicyFor } from "./support/statements";
@@ -20,7 +21,8 @@ import { accessLevelOf, contextSatisfying, isReadLevel, resourceAccountOf, resou
  * and the Redshift sandbox's secret value, each decrypted only through the service that holds it and
  * only for that object, and the ingestion API key's value - and nothing more: no landed data, no other
  * secret, no other use of the data key, none of the deployer's create, change or delete actions, no
- * state write.
+ * state write. On the dev stacks with a streaming pipeline added, the deployer makes every call the
+ * streaming tier adds and the drift reader every read a refresh of them makes, and none of the others.
  */
 
 
@@ -302,5 +304,37 @@ describe("bootstrap: the drift reader refreshes every stack and changes nothing"
             checked++;
         }
         expect(checked, "bootstrap stacks using the shared backend").to.be.greaterThan(0);
+    });
+});
+
+describe("bootstrap: the deployer and the drift reader on what a streaming pipeline adds to the plan", function () {
+    this.timeout(300_000);
+    let added: { view: AccountView; calls: PlannedCall[] }[];
+
+    before(async function () {
+        added = await streamingAddedCalls();
+    });
+
+    it("judges the stream view, both streaming roles and their policies, the Kinesis and STS endpoints and handing the Redshift role to Redshift", function () {
+        expect(streamingAdditionsMissing(added.flatMap((a) => a.calls))).to.deep.equal([]);
+    });
+
+    it("the deployer is allowed every call the streaming tier adds", async function () {
+        const denied: string[] = [];
+        for (const { view, calls } of added) {
+            for (const call of calls) {
+                const denial = await denialOf(view.deployer, call);
+                if (denial) denied.push(denial);
+            }
+        }
+        expect(denied).to.deep.equal([]);
+    });
+
+    it("the drift reader is allowed every Read and List call a refresh of them makes, and refused every create, change and delete call", async function () {
+        const judged = await Promise.all(added.map(({ view, calls }) => judgeReadOnly(view.driftReader, calls, (call) => call.requirement.notOnRefresh === undefined)));
+        expect(judged.flatMap((j) => j.refusedReads), "added reads refused to the drift reader").to.deep.equal([]);
+        expect(judged.flatMap((j) => j.allowedChanges), "added changes allowed to the drift reader").to.deep.equal([]);
+        expect(judged.reduce((sum, j) => sum + j.reads, 0), "added reads (roles, policies, endpoints)").to.be.greaterThan(5);
+        expect(judged.reduce((sum, j) => sum + j.changes, 0), "added changes (creates, deletes, the view's SQL)").to.be.greaterThan(5);
     });
 });

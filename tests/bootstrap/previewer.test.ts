@@ -6,14 +6,17 @@ import { AccountView, accounts, RoleView } from "./support/plans";
 import { allowedChanges, decryptsState, deployerChangeRequests, takesLock } from "./support/changes";
 import { decide, Decision, Request } from "./support/simulate";
 import { backendAccess, READ_ONLY_BACKEND, stateAccountOf } from "./support/backend";
-import { apiGatewayArn, apiKeyReads, refreshReads } from "./support/refresh";
+import { apiGatewayArn, apiKeyReads, REFRESH_READ_TYPES, refreshReads } from "./support/refresh";
+import { judgeReadOnly, PlannedCall } from "./support/coverage";
+import { streamingAddedCalls, streamingAdditionsMissing } from "./support/streaming";
 
 /**
  * The pull-request role cannot create, change or delete anything: every non-read action the deployer
  * holds, on every resource and under every condition the deployer's grant names, and every create,
  * change and delete call of every planned resource, is denied to the previewer by iam-simulate. Nor can
  * it read what only the drift check's refresh reads (scripts, the sandbox's secret value, the ingestion
- * API key's value).
+ * API key's value). On the dev stacks with a streaming pipeline added, every call the streaming tier adds
+ * is judged as well: its changes refused, its reads allowed.
  */
 
 type Ask = Omit<Request, "principal">;
@@ -147,5 +150,26 @@ describe("bootstrap: a grant's deniedToPreviewer", function () {
 
     it("refuses a grant with nothing refresh-only to deny, naming the grant and the field", function () {
         expect(() => previewerDenialOf({ sid: "Keys", readOnly: ["apigateway:GET"], resources: [keys], deniedToPreviewer: [keys] })).to.throw(/^grant Keys: deniedToPreviewer needs refreshOnly actions/);
+    });
+});
+
+describe("bootstrap: the previewer on what a streaming pipeline adds to the plan", function () {
+    this.timeout(300_000);
+    let added: { view: AccountView; calls: PlannedCall[] }[];
+
+    before(async function () {
+        added = await streamingAddedCalls();
+    });
+
+    it("is refused every create, change and delete call the streaming tier adds (the stream view's SQL, the roles, the endpoints, passing the role to Redshift), and allowed its reads", async function () {
+        expect(streamingAdditionsMissing(added.flatMap((a) => a.calls))).to.deep.equal([]);
+        // Reads a refresh makes, but not the refresh-only ones (scripts, secret values, API keys), which are the drift reader's.
+        const refreshOnly: readonly string[] = Object.values(REFRESH_READ_TYPES);
+        const previewReads = (call: PlannedCall) => call.requirement.notOnRefresh === undefined && !refreshOnly.includes(call.resource.type);
+        const judged = await Promise.all(added.map(({ view, calls }) => judgeReadOnly(view.previewer, calls, previewReads)));
+        expect(judged.flatMap((j) => j.allowedChanges), "added changes allowed to the previewer").to.deep.equal([]);
+        expect(judged.flatMap((j) => j.refusedReads), "added reads refused to the previewer").to.deep.equal([]);
+        expect(judged.reduce((sum, j) => sum + j.changes, 0), "added changes (creates, deletes, the view's SQL)").to.be.greaterThan(5);
+        expect(judged.reduce((sum, j) => sum + j.reads, 0), "added reads (roles, policies, endpoints)").to.be.greaterThan(5);
     });
 });

@@ -3,6 +3,7 @@ import { applicable, effectiveTags, tagContext } from "./context";
 import { AccountView, RoleView } from "./plans";
 import { Requirement, REQUIREMENTS } from "./requirements";
 import { decide, decideUnvalidated } from "./simulate";
+import { accessLevelOf, isReadLevel } from "./statements";
 
 /** One IAM call a planned resource's create, read or delete makes, with where it comes from. */
 export interface PlannedCall {
@@ -59,4 +60,36 @@ export async function deployerDenials(views: readonly AccountView[]): Promise<{ 
         }
     }
     return { failures, checked };
+}
+
+/** How a read-only role fares on planned calls: the reads it is refused and the changes it is allowed. */
+export interface ReadOnlyJudgement {
+    readonly refusedReads: string[];
+    readonly allowedChanges: string[];
+    /** How many reads and changes were asked, so a test can tell "none refused" from "none asked". */
+    readonly reads: number;
+    readonly changes: number;
+}
+
+/**
+ * Asks `role` each call: a Read or List call for which `reads` holds must be allowed, a call of any other
+ * access level refused (iam-simulate, with the planned resource policy).
+ */
+export async function judgeReadOnly(role: RoleView, calls: readonly PlannedCall[], reads: (call: PlannedCall) => boolean): Promise<ReadOnlyJudgement> {
+    const refusedReads: string[] = [];
+    const allowedChanges: string[] = [];
+    let readsAsked = 0;
+    let changesAsked = 0;
+    for (const call of calls) {
+        if (isReadLevel(await accessLevelOf(call.requirement.action))) {
+            if (!reads(call)) continue;
+            readsAsked++;
+            const refused = await denialOf(role, call);
+            if (refused) refusedReads.push(refused);
+        } else {
+            changesAsked++;
+            if ((await denialOf(role, call)) === undefined) allowedChanges.push(`${call.plan.project} ${call.resource.type} ${call.resource.name}: ${call.requirement.action} on ${call.requirement.resource}`);
+        }
+    }
+    return { refusedReads, allowedChanges, reads: readsAsked, changes: changesAsked };
 }
