@@ -1,8 +1,6 @@
 import { expect } from "chai";
-import { PipelineDefinition } from "../../shared/pipeline-codegen/definition";
-import { pipelines } from "../../shared/pipelines";
-import { planAndEnforce, PlanResult } from "../../tools/plan/runner";
 import { AccountView, accounts } from "../bootstrap/support/plans";
+import { streamingViews } from "../bootstrap/support/streaming";
 import { CallRow, GLUE_JOB_CALLS, JDBC_CRAWLER_CALLS, REDSHIFT_COPY_CALLS, REDSHIFT_STREAMING_CALLS, STREAM_READER_CALLS } from "./calls";
 import { Caller, plannedServices, plannedStreaming } from "./world";
 
@@ -77,20 +75,6 @@ function createdVpcDifferences(views: readonly AccountView[]): { created: number
     return { created, differences };
 }
 
-/** A streaming pipeline as a user would declare it, under a name no user would pick. */
-const STREAMING_PROBE: PipelineDefinition = {
-    name: "zz-vpc-stream",
-    table: { schema: "tracking", name: "zz_vpc_stream" },
-    columns: [
-        { name: "request_id", type: "char", length: 36, nullable: false },
-        { name: "seen_at", type: "timestamp", nullable: false },
-    ],
-    partitionKeyField: "request_id",
-    eventTimeField: "seen_at",
-    mergeKey: "request_id",
-    streaming: true,
-};
-
 describe("VPC endpoints: a created VPC has an endpoint for exactly the services called from it at run time", function () {
     this.timeout(300_000);
 
@@ -101,14 +85,7 @@ describe("VPC endpoints: a created VPC has an endpoint for exactly the services 
     });
 
     it("with a streaming pipeline, also Kinesis (the stream views' reads) and STS (their role chain), and still no other", async () => {
-        pipelines.push(STREAMING_PROBE);
-        let result: PlanResult;
-        try {
-            ({ result } = await planAndEnforce({ stack: "dev", write: false }));
-        } finally {
-            pipelines.splice(pipelines.indexOf(STREAMING_PROBE), 1);
-        }
-        const views = await accounts(result);
+        const views = await streamingViews();
         expect(plannedStreaming(views).readers.length, "the probe's stream view").to.equal(1);
         const { created, differences } = createdVpcDifferences(views);
         expect(differences).to.deep.equal([]);
