@@ -203,14 +203,26 @@ export function policyDocumentOutput(statements: readonly PolicyStatementInput[]
 export function allow(sid: string, actions: readonly string[], resources: readonly string[], condition?: Conditions): IdentityStatement;
 export function allow(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput;
 export function allow(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput {
-    return { Sid: sid, Effect: "Allow", Action: actions, Resource: resources, ...(condition !== undefined ? { Condition: condition } : {}) };
+    return statement("Allow", sid, undefined, actions, resources, condition);
 }
 
 /** `Deny` the actions on the resources, optionally under conditions (values may be outputs). */
 export function deny(sid: string, actions: readonly string[], resources: readonly string[], condition?: Conditions): IdentityStatement;
 export function deny(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput;
 export function deny(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput {
-    return { Sid: sid, Effect: "Deny", Action: actions, Resource: resources, ...(condition !== undefined ? { Condition: condition } : {}) };
+    return statement("Deny", sid, undefined, actions, resources, condition);
+}
+
+/** The statement's keys in the order AWS documents them (Sid, Effect, Principal, Action, Resource, Condition). */
+function statement(
+    effect: "Allow" | "Deny",
+    sid: string,
+    principal: DeepInput<Principal> | undefined,
+    actions: readonly string[],
+    resources: readonly pulumi.Input<string>[],
+    condition?: DeepInput<Conditions>,
+): PolicyStatementInput {
+    return { Sid: sid, Effect: effect, ...(principal !== undefined ? { Principal: principal } : {}), Action: actions, Resource: resources, ...(condition !== undefined ? { Condition: condition } : {}) };
 }
 
 /** A resource-policy statement (bucket, key, topic): `Allow` the principal the actions on the resources. */
@@ -229,7 +241,7 @@ export function allowPrincipal(
     resources: readonly pulumi.Input<string>[],
     condition?: DeepInput<Conditions>,
 ): PolicyStatementInput {
-    return { Sid: sid, Effect: "Allow", Principal: principal, Action: actions, Resource: resources, ...(condition !== undefined ? { Condition: condition } : {}) };
+    return statement("Allow", sid, principal, actions, resources, condition);
 }
 
 /**
