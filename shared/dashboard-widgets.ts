@@ -1,7 +1,9 @@
 /**
  * The pieces of a CloudWatch dashboard body (`{"widgets": [...]}`) the stacks' dashboards share, so every
- * dashboard lays out and validates alike. Not a component: plain values the dashboard components build on.
+ * dashboard lays out and validates alike, and the one Dashboard resource each dashboard component registers.
  */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 
 /** A CloudWatch metric line: namespace, metric name, dimension name/value pairs, then rendering options. */
 export type MetricLine = Array<string | { stat: string; label?: string; yAxis?: "left" | "right" }>;
@@ -55,8 +57,24 @@ export function metricWidget(title: string, region: string, metrics: MetricLine[
 }
 
 /** CloudWatch's dashboard-name rule, checked before any resource is registered. */
-export function checkDashboardName(component: string, name: string, dashboardName: string): void {
+function checkDashboardName(component: string, name: string, dashboardName: string): void {
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(dashboardName)) {
         throw new Error(`${component} ${name}: dashboardName must be 1-255 letters, digits, '-' or '_' (got ${JSON.stringify(dashboardName)})`);
     }
+}
+
+/**
+ * The dashboard resource of a dashboard component (`parent`, of type `component`), its name checked
+ * against CloudWatch's rule: a dashboard whose body is `{"widgets": [...]}`.
+ */
+export function componentDashboard(
+    parent: pulumi.ComponentResource,
+    component: string,
+    name: string,
+    dashboardName: string,
+    widgets: pulumi.Output<DashboardWidget[]>,
+): aws.cloudwatch.Dashboard {
+    checkDashboardName(component, name, dashboardName);
+    const body = widgets.apply((w) => JSON.stringify({ widgets: w }));
+    return new aws.cloudwatch.Dashboard(name, { dashboardName, dashboardBody: body }, { parent });
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkDashboardName, MetricLine, MetricWidget, metricWidget as widget } from "./dashboard-widgets";
+import { componentDashboard, MetricLine, MetricWidget, metricWidget as widget } from "./dashboard-widgets";
 
 export interface GlueJobDashboardArgs {
     /** The dashboard's name, e.g. `tracking-dev-user-events-load` (letters, digits, `-` and `_`, at most 255). */
@@ -77,11 +77,11 @@ export class GlueJobDashboard extends pulumi.ComponentResource {
 
     constructor(name: string, args: GlueJobDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:GlueJobDashboard", name, {}, opts);
-        checkDashboardName("GlueJobDashboard", name, args.dashboardName);
-        const body = pulumi
-            .all([args.jobName, args.failureRuleName])
-            .apply(([jobName, failureRuleName]) => JSON.stringify({ widgets: glueJobDashboardWidgets({ region: args.region, jobName, ...(failureRuleName !== undefined ? { failureRuleName } : {}) }) }));
-        this.dashboard = new aws.cloudwatch.Dashboard(name, { dashboardName: args.dashboardName, dashboardBody: body }, { parent: this });
+        this.dashboard = componentDashboard(this, "GlueJobDashboard", name, args.dashboardName,
+            pulumi
+                .all([args.jobName, args.failureRuleName])
+                .apply(([jobName, failureRuleName]) => glueJobDashboardWidgets({ region: args.region, jobName, ...(failureRuleName !== undefined ? { failureRuleName } : {}) })),
+        );
         this.dashboardArn = this.dashboard.dashboardArn;
         this.registerOutputs({ dashboardArn: this.dashboardArn });
     }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkDashboardName, DashboardWidget, MetricLine, metricWidget as widget, WIDGET_WIDTH as WIDTH } from "./dashboard-widgets";
+import { componentDashboard, DashboardWidget, MetricLine, metricWidget as widget, WIDGET_WIDTH as WIDTH } from "./dashboard-widgets";
 import { ApiRoute } from "./pipeline-alarms";
 
 export type { DashboardWidget } from "./dashboard-widgets";
@@ -115,26 +115,24 @@ export class PipelineDashboard extends pulumi.ComponentResource {
 
     constructor(name: string, args: PipelineDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:PipelineDashboard", name, {}, opts);
-        checkDashboardName("PipelineDashboard", name, args.dashboardName);
-        const body = pulumi
-            .all([
-                args.streamName,
-                args.deliveryStreamName,
-                args.api ? pulumi.all([args.api.apiName, args.api.stageName]) : undefined,
-                args.alarmArns ?? [],
-            ])
-            .apply(([streamName, deliveryStreamName, api, alarmArns]) =>
-                JSON.stringify({
-                    widgets: dashboardWidgets({
+        this.dashboard = componentDashboard(this, "PipelineDashboard", name, args.dashboardName,
+            pulumi
+                .all([
+                    args.streamName,
+                    args.deliveryStreamName,
+                    args.api ? pulumi.all([args.api.apiName, args.api.stageName]) : undefined,
+                    args.alarmArns ?? [],
+                ])
+                .apply(([streamName, deliveryStreamName, api, alarmArns]) =>
+                    dashboardWidgets({
                         region: args.region,
                         streamName,
                         deliveryStreamName,
                         api: api ? { apiName: api[0], stageName: api[1], routes: args.api?.routes ?? [] } : undefined,
                         alarmArns,
                     }),
-                }),
-            );
-        this.dashboard = new aws.cloudwatch.Dashboard(name, { dashboardName: args.dashboardName, dashboardBody: body }, { parent: this });
+                ),
+        );
         this.dashboardArn = this.dashboard.dashboardArn;
         this.registerOutputs({ dashboardArn: this.dashboardArn });
     }
