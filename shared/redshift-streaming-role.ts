@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "./iam";
 import { redshiftStreamingStatements, redshiftStreamingTrustStatements } from "./redshift-streaming-access";
+import { roleWithPolicy } from "./role-with-policy";
 
 export interface RedshiftStreamingRoleArgs {
     /** The IAM role name; pinned (see `redshiftStreamingRoleName`) because the engineering account trusts it by ARN. */
@@ -26,19 +27,15 @@ export class RedshiftStreamingRole extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedshiftStreamingRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:RedshiftStreamingRole", name, {}, opts);
-        this.role = new aws.iam.Role(name, {
-            name: args.roleName,
+        ({ role: this.role, rolePolicy: this.rolePolicy } = roleWithPolicy(name, {
+            roleName: args.roleName,
             description: "Redshift streaming ingestion: chains to the engineering account's stream readers",
             assumeRolePolicy: policyDocument(redshiftStreamingTrustStatements()),
-            maxSessionDuration: 3600,
-            ...(args.permissionsBoundaryArn !== undefined ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),
-            tags: args.tags,
-        }, { parent: this });
-        this.rolePolicy = new aws.iam.RolePolicy(name, {
-            role: this.role.id,
-            name: "chain-to-stream-readers",
+            policyName: "chain-to-stream-readers",
             policy: policyDocument(redshiftStreamingStatements(args.streamReaderRoleArns)),
-        }, { parent: this });
+            permissionsBoundaryArn: args.permissionsBoundaryArn,
+            tags: args.tags,
+        }, this));
         this.roleArn = this.role.arn;
         this.registerOutputs({ roleArn: this.roleArn });
     }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "./iam";
 import { RedshiftStreamingPrincipal, streamReaderStatements, streamReaderTrustStatements } from "./redshift-streaming-access";
+import { roleWithPolicy } from "./role-with-policy";
 
 export interface StreamReaderArgs {
     /** The IAM role name; pinned (see `streamReaderRoleName`) because the data-platform account names it first. */
@@ -30,19 +31,15 @@ export class StreamReader extends pulumi.ComponentResource {
 
     constructor(name: string, args: StreamReaderArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:StreamReader", name, {}, opts);
-        this.role = new aws.iam.Role(`${name}-stream-reader`, {
-            name: args.roleName,
+        ({ role: this.role, rolePolicy: this.rolePolicy } = roleWithPolicy(`${name}-stream-reader`, {
+            roleName: args.roleName,
             description: "Redshift streaming ingestion (chained from the data-platform account): reads one Kinesis stream",
             assumeRolePolicy: policyDocument(streamReaderTrustStatements(args.redshift)),
-            maxSessionDuration: 3600,
-            ...(args.permissionsBoundaryArn !== undefined ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),
-            tags: args.tags,
-        }, { parent: this });
-        this.rolePolicy = new aws.iam.RolePolicy(`${name}-stream-reader`, {
-            role: this.role.id,
-            name: "read-own-stream",
+            policyName: "read-own-stream",
             policy: pulumi.all([args.streamArn, args.streamKeyArn]).apply(([streamArn, streamKeyArn]) => policyDocument(streamReaderStatements({ region: args.region, streamArn, streamKeyArn }))),
-        }, { parent: this });
+            permissionsBoundaryArn: args.permissionsBoundaryArn,
+            tags: args.tags,
+        }, this));
         this.roleArn = this.role.arn;
         this.registerOutputs({ roleArn: this.roleArn });
     }
