@@ -17,7 +17,8 @@ import { GlueLoadJob, jobLogGroupPrefix } from "../shared/glue-load-job";
 import { GlueNetwork } from "../shared/glue-network";
 import { RedshiftReaderCredentials } from "../shared/redshift-reader-credentials";
 import { RedshiftSchema, StreamViewStatements } from "../shared/redshift-schema";
-import { SecureBucket } from "../shared/secure-bucket";
+import { SecureBucket, SecureBucketLifecycleRule } from "../shared/secure-bucket";
+import type { PolicyStatement } from "../shared/iam";
 import { firehoseBucketStatements, FirehoseRoles } from "../shared/firehose-landing-access";
 import { crawlerRoleName, firehoseRoleName, glueJobRoleName, LOAD_METRICS_NAMESPACE, PipelineNames, pipelineNames, redshiftStreamingRoleName, resourceName, roleArn, stackBucketName, stackPrefix } from "../shared/naming";
 import { createStreamSchemaSql, createStreamViewSql, dropStreamSchemaSql, dropStreamViewSql, qualifiedStreamViewName, streamViewGrantStatements } from "../shared/pipeline-codegen/redshift-stream";
@@ -118,31 +119,20 @@ async function main(): Promise<Record<string, unknown>> {
         protect,
     });
 
-    // --- Storage.
-    const landing = new SecureBucket("landing", {
-        bucketName: landingName,
-        kmsKeyArn: dataKey.keyArn,
-        lifecycleRules: [{ id: "expire-landed-data", expirationDays: config.lifecycleDays.landing }],
-        noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
-        policyStatements: firehoseBucketStatements(firehoseRoles, s3Arn(landingName)),
-        protect,
-    });
-    const raw = new SecureBucket("raw", {
-        bucketName: rawName,
-        kmsKeyArn: dataKey.keyArn,
-        lifecycleRules: [{ id: "expire-raw-backup", expirationDays: config.lifecycleDays.raw }],
-        noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
-        policyStatements: firehoseBucketStatements(firehoseRoles, s3Arn(rawName)),
-        protect,
-    });
+    // --- Storage: every bucket under the data key, with its expiry rule and the stack's protection.
+    const dataBucket = (name: string, bucketName: string, lifecycleRule: SecureBucketLifecycleRule, policyStatements?: PolicyStatement[]) =>
+        new SecureBucket(name, {
+            bucketName,
+            kmsKeyArn: dataKey.keyArn,
+            lifecycleRules: [lifecycleRule],
+            noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
+            policyStatements,
+            protect,
+        });
+    const landing = dataBucket("landing", landingName, { id: "expire-landed-data", expirationDays: config.lifecycleDays.landing }, firehoseBucketStatements(firehoseRoles, s3Arn(landingName)));
+    const raw = dataBucket("raw", rawName, { id: "expire-raw-backup", expirationDays: config.lifecycleDays.raw }, firehoseBucketStatements(firehoseRoles, s3Arn(rawName)));
     /** The job script (`scripts/`) and the jobs' TempDirs (`temp/<pipeline>/`); only this account uses it. */
-    const glueBucket = new SecureBucket("glue", {
-        bucketName: glueName,
-        kmsKeyArn: dataKey.keyArn,
-        lifecycleRules: [{ id: "expire-glue-temp", prefix: "temp/", expirationDays: config.lifecycleDays.glueTemp }],
-        noncurrentVersionExpirationDays: config.lifecycleDays.noncurrentVersions,
-        protect,
-    });
+    const glueBucket = dataBucket("glue", glueName, { id: "expire-glue-temp", prefix: "temp/", expirationDays: config.lifecycleDays.glueTemp });
 
     // --- Glue catalog databases.
     const landedDatabase = new aws.glue.CatalogDatabase("landed", {

@@ -122,20 +122,14 @@ export class GlueNetwork extends pulumi.ComponentResource {
         }, { parent: this });
         this.securityGroupId = securityGroup.id;
 
+        const tcp = (fromPort: number, toPort = fromPort) => ({ ipProtocol: "tcp", fromPort, toPort });
+        const selfAllTcp = { securityGroupId: securityGroup.id, referencedSecurityGroupId: securityGroup.id, ...tcp(0, 65535) };
         new aws.vpc.SecurityGroupIngressRule(`${name}-self-ingress`, {
-            securityGroupId: securityGroup.id,
-            referencedSecurityGroupId: securityGroup.id,
-            ipProtocol: "tcp",
-            fromPort: 0,
-            toPort: 65535,
+            ...selfAllTcp,
             description: "Glue workers talk to each other on any TCP port (required by Glue)",
         }, { parent: this });
         new aws.vpc.SecurityGroupEgressRule(`${name}-self-egress`, {
-            securityGroupId: securityGroup.id,
-            referencedSecurityGroupId: securityGroup.id,
-            ipProtocol: "tcp",
-            fromPort: 0,
-            toPort: 65535,
+            ...selfAllTcp,
             description: "Glue workers, interface endpoints and a Redshift that shares this group",
         }, { parent: this });
 
@@ -150,9 +144,7 @@ export class GlueNetwork extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupEgressRule(`${name}-s3-egress`, {
             securityGroupId: securityGroup.id,
             prefixListId: s3Endpoint.prefixListId,
-            ipProtocol: "tcp",
-            fromPort: 443,
-            toPort: 443,
+            ...tcp(443),
             description: "HTTPS to S3 through the gateway endpoint",
         }, { parent: this });
 
@@ -161,17 +153,13 @@ export class GlueNetwork extends pulumi.ComponentResource {
             new aws.vpc.SecurityGroupEgressRule(`${name}-redshift-egress`, {
                 securityGroupId: securityGroup.id,
                 referencedSecurityGroupId: redshiftGroup,
-                ipProtocol: "tcp",
-                fromPort: args.redshiftPort,
-                toPort: args.redshiftPort,
+                ...tcp(args.redshiftPort),
                 description: "JDBC to Redshift",
             }, { parent: this });
             new aws.vpc.SecurityGroupIngressRule(`${name}-redshift-ingress`, {
                 securityGroupId: redshiftGroup,
                 referencedSecurityGroupId: securityGroup.id,
-                ipProtocol: "tcp",
-                fromPort: args.redshiftPort,
-                toPort: args.redshiftPort,
+                ...tcp(args.redshiftPort),
                 description: `JDBC from the ${args.namePrefix} Glue connection`,
             }, { parent: this });
         }
