@@ -15,7 +15,7 @@ import {
 } from "../../shared/naming";
 import { arn, Scope } from "./scope";
 import type { Grant, PermissionTable } from "./tables/grant";
-import { COMMON, MONITORING, passRole, stateBackendGrants, stateBucketArn, stateKeyCondition } from "./tables/common";
+import { BUCKET_REFRESH_READS, COMMON, MONITORING, passRole, stateBackendGrants, stateBucketArn, stateKeyCondition } from "./tables/common";
 import { ENGINEERING } from "./tables/engineering";
 import { DATA_PLATFORM } from "./tables/data-platform";
 
@@ -123,23 +123,7 @@ function bootstrapReads(role: AccountRole, scope: Scope): Grant[] {
         grants.push(
             {
                 sid: "BootstrapStateBucket",
-                readOnly: [
-                    "s3:GetBucketPolicy",
-                    "s3:GetBucketTagging",
-                    "s3:GetBucketVersioning",
-                    "s3:GetEncryptionConfiguration",
-                    "s3:GetLifecycleConfiguration",
-                    "s3:GetBucketOwnershipControls",
-                    "s3:GetBucketPublicAccessBlock",
-                    "s3:GetBucketAcl",
-                    "s3:GetBucketCORS",
-                    "s3:GetBucketWebsite",
-                    "s3:GetAccelerateConfiguration",
-                    "s3:GetBucketRequestPayment",
-                    "s3:GetBucketLogging",
-                    "s3:GetReplicationConfiguration",
-                    "s3:GetBucketObjectLockConfiguration",
-                ],
+                readOnly: BUCKET_REFRESH_READS,
                 resources: [stateBucketArn(scope, scope.account)],
             },
             { sid: "BootstrapStateKey", readOnly: ["kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"], resources: [arn(scope, "kms", "key/*")], condition: stateKeyCondition() },

@@ -30,6 +30,29 @@ export function boundaryArn(scope: Scope): string {
 export const roleArns = (scope: Scope) => perStack(scope, (p) => arn(scope, "iam", `role/${p}*`, { region: false }));
 export const stackPolicyArns = (scope: Scope) => perStack(scope, (p) => arn(scope, "iam", `policy/${p}*`, { region: false }));
 
+/**
+ * What refreshing an S3 bucket reads: the bucket's own configuration (policy, tags, ACL, CORS, website,
+ * versioning, acceleration, request payment, logging, lifecycle, replication, encryption, Object Lock) and
+ * its ownership controls and public access block.
+ */
+export const BUCKET_REFRESH_READS: readonly string[] = [
+    "s3:GetBucketPolicy",
+    "s3:GetBucketTagging",
+    "s3:GetBucketVersioning",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetLifecycleConfiguration",
+    "s3:GetBucketOwnershipControls",
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetBucketAcl",
+    "s3:GetBucketCORS",
+    "s3:GetBucketWebsite",
+    "s3:GetAccelerateConfiguration",
+    "s3:GetBucketRequestPayment",
+    "s3:GetBucketLogging",
+    "s3:GetReplicationConfiguration",
+    "s3:GetBucketObjectLockConfiguration",
+];
+
 /** The services through which the deployer uses the stacks' keys when it creates encrypted resources. */
 export const KMS_USED_THROUGH = ["s3", "secretsmanager", "kinesis", "firehose", "redshift-serverless"];
 

@@ -5,6 +5,7 @@ import {
     sandboxSecretPrefix,
 } from "../../../shared/naming";
 import { arn, glueNamePrefixes, perStack, requestTagged, resourceTagEquals, resourceTagged, Scope } from "../scope";
+import { BUCKET_REFRESH_READS } from "./common";
 import type { Grant, PermissionTable } from "./grant";
 
 /** EC2 resource types the data-platform network consists of (awsx VPC, endpoints, security groups). */
@@ -76,28 +77,7 @@ export const DATA_PLATFORM: PermissionTable = {
         return [
             {
                 sid: "S3StackBuckets",
-                readOnly: [
-                    "s3:ListBucket",
-                    "s3:ListBucketVersions",
-                    "s3:GetBucketLocation",
-                    "s3:GetBucketPolicy",
-                    "s3:GetBucketPolicyStatus",
-                    "s3:GetBucketAcl",
-                    "s3:GetBucketCORS",
-                    "s3:GetBucketWebsite",
-                    "s3:GetBucketVersioning",
-                    "s3:GetAccelerateConfiguration",
-                    "s3:GetBucketRequestPayment",
-                    "s3:GetBucketLogging",
-                    "s3:GetLifecycleConfiguration",
-                    "s3:GetReplicationConfiguration",
-                    "s3:GetEncryptionConfiguration",
-                    "s3:GetBucketObjectLockConfiguration",
-                    "s3:GetBucketTagging",
-                    "s3:GetBucketOwnershipControls",
-                    "s3:GetBucketPublicAccessBlock",
-                    "s3:GetBucketNotification",
-                ],
+                readOnly: ["s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation", "s3:GetBucketPolicyStatus", "s3:GetBucketNotification", ...BUCKET_REFRESH_READS],
                 deployOnly: [
                     "s3:CreateBucket",
                     "s3:DeleteBucket",

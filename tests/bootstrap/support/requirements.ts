@@ -413,6 +413,7 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         ...on(`arn:${f.partition}:route53:::change/C0000000000000000000`, "none", "route53:GetChange"),
     ],
     // ---------------------------------------------------------------- S3
+    // Written apart from the deployer's S3 grant on purpose: these bucket reads are what that grant is checked against.
     "aws:s3/bucket:Bucket": (f) => {
         const arn = String(f.resource.outputs.arn);
         return [
