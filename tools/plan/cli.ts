@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { checkStackFlag, CommandSpec, helpText, parseFlags, usageLine } from "../cli-args";
-import { isReportedFailure, PlanError, planAndEnforce, planFileName, repoRoot } from "./runner";
+import { failOnLateRejections, PlanError, planAndEnforce, planFileName, repoRoot } from "./runner";
 import { StackFileError } from "./stack-files";
 import { passLine, summarize } from "./summary";
 
@@ -22,13 +22,7 @@ export const PLAN_COMMAND: CommandSpec = {
 };
 
 async function main(): Promise<number> {
-    // A failed program leaves rejections that surface after its pass was already reported as failed: those
-    // repeat the report and are dropped; any other must not pass silently.
-    process.on("unhandledRejection", (reason) => {
-        if (isReportedFailure(reason)) return;
-        console.error(`plan: late failure: ${reason instanceof Error ? reason.message : String(reason)}`);
-        process.exitCode = 1;
-    });
+    failOnLateRejections("plan");
     let stack: string | undefined;
     let outDir: string;
     try {

@@ -73,8 +73,20 @@ const reportedFailures = new Set<string>();
 let passesRunning = 0;
 
 /** Whether a rejection is a running pass's failure, or repeats one a PlanError already reported. */
-export function isReportedFailure(reason: unknown): boolean {
+function isReportedFailure(reason: unknown): boolean {
     return passesRunning > 0 || reportedFailures.has(describe(reason));
+}
+
+/**
+ * For a command that plans: a rejection nobody handled fails the command (exit code 1, `<command>: late
+ * failure: ...`) unless it repeats a failure a pass already reported.
+ */
+export function failOnLateRejections(command: string): void {
+    process.on("unhandledRejection", (reason) => {
+        if (isReportedFailure(reason)) return;
+        console.error(`${command}: late failure: ${reason instanceof Error ? reason.message : String(reason)}`);
+        process.exitCode = 1;
+    });
 }
 
 /**

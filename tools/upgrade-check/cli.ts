@@ -9,7 +9,7 @@
  */
 import * as path from "path";
 import { CommandSpec, helpText, parseFlags, usageLine } from "../cli-args";
-import { isReportedFailure, PlanError, repoRoot, runPlan } from "../plan/runner";
+import { failOnLateRejections, PlanError, repoRoot, runPlan } from "../plan/runner";
 import { readProjectFile, StackFileError, stackFiles } from "../plan/stack-files";
 import { StackPlan } from "../plan/types";
 import { ALLOW_FILE, AllowEntry, AllowFileError, applyAllowList, readAllowFile } from "./allow";
@@ -129,12 +129,7 @@ export async function main(argv: readonly string[], root = repoRoot()): Promise<
 }
 
 if (require.main === module) {
-    // As in `npm run plan`: a failed program's leftover rejections repeat its reported failure.
-    process.on("unhandledRejection", (reason) => {
-        if (isReportedFailure(reason)) return;
-        console.error(`upgrade-check: late failure: ${reason instanceof Error ? reason.message : String(reason)}`);
-        process.exitCode = 1;
-    });
+    failOnLateRejections("upgrade-check");
     main(process.argv.slice(2)).then(
         (code) => {
             process.exitCode = code;

@@ -99,6 +99,18 @@ export interface PackStackPolicy extends StackValidationPolicy {
 
 export type PackPolicy = PackResourcePolicy | PackStackPolicy;
 
+/** A resource as every check sees it, from CrossGuard's view of it (resource- and stack-level alike). */
+function checkedResource(resource: ResourceValidationArgs | PolicyResource): CheckedResource {
+    return {
+        type: resource.type,
+        urn: resource.urn,
+        name: resource.name,
+        props: asObject(toPlain(resource.props)) ?? {},
+        protect: resource.opts?.protect === true,
+        ownAccount: ownAccountFromProvider(resource.provider ? asObject(toPlain(resource.provider.props)) : undefined),
+    };
+}
+
 /** What CrossGuard shows and validates of every policy, resource- or stack-level alike. */
 function policyMetadata<T extends readonly string[] | "any">(spec: PolicySpec, resourceTypes: T) {
     return {
@@ -128,12 +140,7 @@ export function resourcePolicy<C extends object = object>(
             const undetermined = new Undetermined();
             const target = { urn: args.urn, name: args.name };
             spec.check({
-                type: args.type,
-                urn: args.urn,
-                name: args.name,
-                props: asObject(toPlain(args.props)) ?? {},
-                protect: args.opts?.protect === true,
-                ownAccount: ownAccountFromProvider(args.provider ? asObject(toPlain(args.provider.props)) : undefined),
+                ...checkedResource(args),
                 config,
                 undetermined,
                 report: (message, statement) => report({ ...target, sid: statement?.sid }, message),
@@ -167,12 +174,7 @@ export function stackPolicy<C extends object = object>(
             const undetermined = new Undetermined();
             // Only the types the check reads are copied: copying every resource for every policy is most of the cost.
             const resources: StackResource[] = args.resources.filter((resource) => types.has(resource.type)).map((resource) => ({
-                type: resource.type,
-                urn: resource.urn,
-                name: resource.name,
-                props: asObject(toPlain(resource.props)) ?? {},
-                protect: resource.opts?.protect === true,
-                ownAccount: ownAccountFromProvider(resource.provider ? asObject(toPlain(resource.provider.props)) : undefined),
+                ...checkedResource(resource),
                 propertyDependencies: dependencyUrns(resource),
             }));
             spec.check({
