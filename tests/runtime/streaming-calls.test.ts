@@ -8,7 +8,8 @@ import { deployerDenials } from "../bootstrap/support/coverage";
 import { AccountView, accounts } from "../bootstrap/support/plans";
 import { decide, Decision, Request } from "../support/iam-decision";
 import { REDSHIFT_STREAMING_CALLS, STREAM_READER_CALLS } from "./calls";
-import { plannedStreaming, policyLookup } from "./world";
+import { RuntimeSimulator, runtimeSimulator } from "./confinement";
+import { plannedStreaming } from "./world";
 
 /**
  * Streaming pipelines declared as a user would, under names no user would pick. No committed declaration
@@ -34,18 +35,10 @@ describe("runtime calls: Redshift streaming ingestion reads each stream through 
     let result: PlanResult;
     let violations: PolicyViolation[];
     let views: AccountView[];
-    let lookup: ReturnType<typeof policyLookup>;
+    let simulator: RuntimeSimulator;
     let streaming: ReturnType<typeof plannedStreaming>;
-    const ask = (request: Request): Promise<Decision> =>
-        decide(request, { identity: lookup.identity(request.principal), boundary: lookup.boundary(request.principal), resource: lookup.resourcePolicy(request.resource) });
-    const requestOf = (principal: string, account: string, action: string, resource: string, context?: Record<string, string | string[]>): Request => ({
-        principal,
-        principalTags: lookup.principalTags(principal),
-        action,
-        resource,
-        resourceAccount: lookup.resourceAccount(resource, account),
-        ...(context ? { context } : {}),
-    });
+    const ask = (request: Request): Promise<Decision> => simulator.ask(request);
+    const requestOf: RuntimeSimulator["requestOf"] = (...args) => simulator.requestOf(...args);
 
     before(async () => {
         pipelines.push(...probes);
@@ -55,7 +48,7 @@ describe("runtime calls: Redshift streaming ingestion reads each stream through 
             pipelines.splice(pipelines.length - probes.length, probes.length);
         }
         views = await accounts(result);
-        lookup = policyLookup(views);
+        simulator = runtimeSimulator(views);
         streaming = plannedStreaming(views);
     });
 
@@ -119,7 +112,7 @@ describe("runtime calls: Redshift streaming ingestion reads each stream through 
         // The reader's trust alone: even a role of the data-platform account allowed every AssumeRole by its own
         // policy (a load job's, say) is refused; Redshift's role, with the same policy, is admitted.
         const anyAssume = [{ name: "test-only-any-assume", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] } }];
-        const trust = lookup.resourcePolicy(readers[0].world.roleArn);
+        const trust = simulator.lookup.resourcePolicy(readers[0].world.roleArn);
         const jobRole = first.roleArn.replace(/redshift-streaming$/, `${probes[0].name}-glue-job`);
         const assume = (principal: string) => ({ principal, action: "sts:AssumeRole", resource: readers[0].world.roleArn, resourceAccount: readers[0].world.account });
         expect(await decide(assume(jobRole), { identity: anyAssume, resource: trust })).to.not.equal("Allowed");
