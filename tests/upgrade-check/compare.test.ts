@@ -145,6 +145,18 @@ describe("upgrade check: what deploying the current code does to a stack deploye
         expect(failing(findings)).to.deep.equal([]);
     });
 
+    it("counts the API's custom domain name as stateful: renamed without an alias it is deleted, with another domain it is replaced", async () => {
+        const domain = (name: string, domainName: string, opts?: pulumi.CustomResourceOptions) =>
+            plan(() => new aws.apigateway.DomainName(name, { domainName, regionalCertificateArn: `arn:aws:acm:${REGION}:${ACCOUNT}:certificate/x`, endpointConfiguration: { types: "REGIONAL" } }, opts));
+        const before = await domain("api-domain", "ingest.example.com");
+        expect(compareStack(before, await domain("api-domain", "ingest.example.com"))).to.deep.equal([]);
+        expect(kinds(failing(compareStack(before, await domain("ingest-domain", "ingest.example.com"))))).to.deep.equal(["deleted urn:pulumi:dev::upgrade-test::aws:apigateway/domainName:DomainName::api-domain"]);
+        expect(compareStack(before, await domain("ingest-domain", "ingest.example.com", { aliases: [{ name: "api-domain" }] }))).to.deep.equal([]);
+        const moved = failing(compareStack(before, await domain("api-domain", "events.example.com")));
+        expect(moved.map((f) => f.kind)).to.deep.equal(["replaced"]);
+        expect(moved[0].message).to.include('domainName changes from "ingest.example.com" to "events.example.com"');
+    });
+
     it("follows the provider's own type aliases: a bucket deployed as BucketV2 is taken over by aws.s3.Bucket", async () => {
         const bucket = deployed.resources.find((r) => r.type === "aws:s3/bucket:Bucket")!;
         const v2 = { ...bucket, type: "aws:s3/bucketV2:BucketV2", urn: bucket.urn.replace("$aws:s3/bucket:Bucket::", "$aws:s3/bucketV2:BucketV2::") };

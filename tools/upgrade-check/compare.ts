@@ -42,6 +42,10 @@ export const STATEFUL_TYPES: Readonly<Record<string, readonly string[]>> = {
     "aws:redshift/cluster:Cluster": ["clusterIdentifier"],
     "aws:redshiftserverless/namespace:Namespace": ["namespaceName"],
     "aws:redshiftserverless/workgroup:Workgroup": ["namespaceName", "workgroupName"],
+    // The API's custom domain: clients address it, and its DNS alias targets the regional name it was created with;
+    // a replacement must delete the name before it can be created again (one domain name per account and region).
+    // internal/service/apigateway/domain_name.go: domain_name, certificate_body, certificate_chain, certificate_private_key.
+    "aws:apigateway/domainName:DomainName": ["domainName", "certificateBody", "certificateChain", "certificatePrivateKey"],
     // shared/redshift-data-provider.ts: its diff replaces on another database or table.
     "pulumi-nodejs:dynamic/redshift:Table": ["target.database", "target.workgroupName", "target.clusterIdentifier", "target.region", "declaration.table.schema", "declaration.table.name"],
 };
