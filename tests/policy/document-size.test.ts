@@ -19,7 +19,8 @@ import { runPlan } from "../../tools/plan/runner";
 import { devPlan } from "../support/dev-plan";
 import { PlannedResource, StackPlan } from "../../tools/plan/types";
 import { evaluatePlansDetailed, loadPackConfig, PolicyViolation, validatePackConfig } from "../../tools/policy/evaluate";
-import { resource, undeterminedOf, urnOf, violationsOf } from "./fixtures";
+import { policyDocument, resource, undeterminedOf, urnOf, violationsOf } from "./fixtures";
+import type { Statement } from "../support/policy-document";
 
 const DOCUMENT_SIZE = "policy-document-size";
 const AGGREGATE_SIZE = "iam-inline-policy-aggregate-size";
@@ -40,7 +41,7 @@ function formatted(value: number): string {
 }
 
 /** The statement every padded document carries; its resource ARN takes the padding. */
-function paddedStatement(padding: string): Record<string, unknown> {
+function paddedStatement(padding: string): Statement {
     return { Sid: "Padding", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "s3:GetObject", Resource: `arn:aws:s3:::bucket/${padding}` };
 }
 
@@ -50,10 +51,10 @@ function paddedStatement(padding: string): Record<string, unknown> {
  * a multi-byte character in.
  */
 function documentOfLength(length: number, first = "a"): string {
-    const empty = JSON.stringify({ Version: "2012-10-17", Statement: [paddedStatement("")] });
+    const empty = policyDocument(paddedStatement(""));
     const padding = length - empty.length;
     if (padding < 1) throw new Error(`a document cannot be shorter than ${empty.length + 1} characters`);
-    const text = JSON.stringify({ Version: "2012-10-17", Statement: [paddedStatement(first + "a".repeat(padding - 1))] });
+    const text = policyDocument(paddedStatement(first + "a".repeat(padding - 1)));
     if ([...text].length !== length) throw new Error(`built ${[...text].length} characters, wanted ${length}`);
     return text;
 }
@@ -158,7 +159,7 @@ describe("policy pack: policy-document-size (each service's limit on one documen
 describe("policy pack: iam-inline-policy-aggregate-size (IAM sums an entity's inline policies)", () => {
     const ROLE = "aws:iam/role:Role";
     const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-    const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "firehose.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    const TRUST = policyDocument({ Effect: "Allow", Principal: { Service: "firehose.amazonaws.com" }, Action: "sts:AssumeRole" });
 
     const role = (name: string, inlinePolicies: ReadonlyArray<{ name: string; policy: string }> = []) =>
         resource(ROLE, name, { name, assumeRolePolicy: TRUST, ...(inlinePolicies.length > 0 ? { inlinePolicies } : {}) }, { id: name });

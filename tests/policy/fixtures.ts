@@ -4,6 +4,7 @@
 import type { PolicyPackConfig } from "@pulumi/policy";
 import { PlannedResource, StackPlan } from "../../tools/plan/types";
 import { evaluatePlansDetailed, PolicyEvaluation, PolicyViolation } from "../../tools/policy/evaluate";
+import type { Statement } from "../support/policy-document";
 
 export const ACCOUNT = "111111111111";
 export const OTHER_ACCOUNT = "222222222222";
@@ -41,8 +42,16 @@ export function plan(resources: readonly PlannedResource[], account: string = AC
     return { project: PROJECT, stack: STACK, account, region: REGION, resources, outputs: {} };
 }
 
-/** An IAM policy document as the programs write it: a JSON string. */
-export function policyDocument(...statements: readonly Record<string, unknown>[]): string {
+/** An IAM policy document as the programs write it: a JSON string of statements in the IAM model. */
+export function policyDocument(...statements: readonly Statement[]): string {
+    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/**
+ * A policy document of statements the IAM model (shared/iam.ts) does not write, for the checks that must
+ * read them all the same (a bare `Principal: "*"`, a JSON boolean condition value); each caller says which.
+ */
+export function policyDocumentOutsideModel(...statements: readonly Record<string, unknown>[]): string {
     return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
@@ -101,6 +110,6 @@ export const LAMBDA_TRUST = policyDocument({
 });
 
 /** An identity policy attached to a role. */
-export function rolePolicy(name: string, ...statements: readonly Record<string, unknown>[]): PlannedResource {
+export function rolePolicy(name: string, ...statements: readonly Statement[]): PlannedResource {
     return resource(TYPES.rolePolicy, name, { role: "some-role", policy: policyDocument(...statements) });
 }

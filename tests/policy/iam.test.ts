@@ -4,6 +4,7 @@ import {
     LAMBDA_TRUST,
     OTHER_ACCOUNT,
     policyDocument,
+    policyDocumentOutsideModel,
     resource,
     role,
     rolePolicy,
@@ -12,6 +13,7 @@ import {
     urnOf,
     violationsOf,
 } from "./fixtures";
+import type { Conditions } from "../support/policy-document";
 
 const STREAM_ARN = `arn:aws:kinesis:eu-central-1:${ACCOUNT}:stream/tracking-dev-user-events`;
 
@@ -40,7 +42,8 @@ describe("policy pack: IAM least privilege", () => {
                 rolePolicy("writer", { Effect: "Allow", Action: ["kinesis:PutRecord", "kinesis:PutRecords"], Resource: STREAM_ARN }),
                 resource(TYPES.bucketPolicy, "tls", {
                     bucket: "landing",
-                    policy: policyDocument({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::landing", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+                    // Principal "*": IAM's bare form of everyone, which the model writes as { AWS: "*" }.
+                    policy: policyDocumentOutsideModel({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::landing", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
                 }),
             ]);
             expect(violations).to.deep.equal([]);
@@ -191,7 +194,7 @@ describe("policy pack: IAM least privilege", () => {
     });
 
     describe("iam-service-trust-confused-deputy", () => {
-        const trust = (condition?: Record<string, unknown>, service = "glue.amazonaws.com") =>
+        const trust = (condition?: Conditions, service = "glue.amazonaws.com") =>
             policyDocument({ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) });
 
         it("flags a service trust without aws:SourceAccount / aws:SourceArn", () => {
@@ -227,10 +230,10 @@ describe("policy pack: IAM least privilege", () => {
     });
 
     describe("iam-cross-account-trust", () => {
-        const awsTrust = (principal: string, condition?: Record<string, unknown>) =>
+        const awsTrust = (principal: string, condition?: Conditions) =>
             policyDocument({ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole", ...(condition ? { Condition: condition } : {}) });
         const oidc = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
-        const githubTrust = (condition: Record<string, unknown>) => policyDocument({ Effect: "Allow", Principal: { Federated: oidc }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
+        const githubTrust = (condition: Conditions) => policyDocument({ Effect: "Allow", Principal: { Federated: oidc }, Action: "sts:AssumeRoleWithWebIdentity", Condition: condition });
 
         it("flags another account without sts:ExternalId, and Principal *", () => {
             const violations = violationsOf("iam-cross-account-trust", [role("cross", awsTrust(`arn:aws:iam::${OTHER_ACCOUNT}:root`)), role("anyone", awsTrust("*"))]);
@@ -275,13 +278,15 @@ describe("policy pack: IAM least privilege", () => {
 
     describe("resource-policy-no-public-allow", () => {
         it("flags an Allow to * without a pinning condition", () => {
-            const bucketPolicy = resource(TYPES.bucketPolicy, "public", { bucket: "b", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) });
+            // Principal "*": IAM's bare form of everyone, which the model writes as { AWS: "*" }.
+            const bucketPolicy = resource(TYPES.bucketPolicy, "public", { bucket: "b", policy: policyDocumentOutsideModel({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) });
             expect(violationsOf("resource-policy-no-public-allow", [bucketPolicy])).to.have.length(1);
         });
 
         it("passes an Allow to * pinned by aws:PrincipalOrgID, and an Allow to a named account", () => {
             const violations = violationsOf("resource-policy-no-public-allow", [
-                resource(TYPES.bucketPolicy, "org", { bucket: "b", policy: policyDocument({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } }) }),
+                // Principal "*": IAM's bare form of everyone, which the model writes as { AWS: "*" }.
+                resource(TYPES.bucketPolicy, "org", { bucket: "b", policy: policyDocumentOutsideModel({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc123" } } }) }),
                 resource(TYPES.bucketPolicy, "named", { bucket: "c", policy: policyDocument({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:role/firehose` }, Action: "s3:PutObject", Resource: "arn:aws:s3:::c/*" }) }),
             ]);
             expect(violations).to.deep.equal([]);

@@ -10,6 +10,7 @@ import * as path from "path";
 import { PlannedResource, StackPlan } from "../../tools/plan/types";
 import { evaluatePlansDetailed } from "../../tools/policy/evaluate";
 import { devPlan } from "../support/dev-plan";
+import type { Statement } from "../support/policy-document";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const CLI = path.join(ROOT, "build", "tools", "policy-cli.js");
@@ -62,7 +63,7 @@ describe("policy pack over the planned stacks", function () {
             const stackPlan = target as StackPlan;
             const victim = stackPlan.resources.find(injectable) as PlannedResource;
 
-            const document = JSON.parse(victim.inputs.policy as string) as { Statement: unknown[] };
+            const document = JSON.parse(victim.inputs.policy as string) as { Statement: Statement[] };
             document.Statement.push({ Sid: "Injected", Effect: "Allow", Action: "*", Resource: "*" });
             const tampered: StackPlan = {
                 ...stackPlan,

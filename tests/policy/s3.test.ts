@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { PlannedResource } from "../../tools/plan/types";
-import { OTHER_ACCOUNT, policyDocument, resource, TYPES, undeterminedOf, urnOf, violationsOf } from "./fixtures";
+import { OTHER_ACCOUNT, policyDocument, policyDocumentOutsideModel, resource, TYPES, undeterminedOf, urnOf, violationsOf } from "./fixtures";
 
 const BUCKET = "tracking-dev-landing";
 const BUCKET_ARN = `arn:aws:s3:::${BUCKET}`;
@@ -10,6 +10,7 @@ function bucket(name = "landing", bucketName = BUCKET, inputs: Record<string, un
     return resource(TYPES.bucket, name, { bucket: bucketName, ...inputs }, { id: bucketName, outputs: { arn: `arn:aws:s3:::${bucketName}` }, protect: true });
 }
 
+/** The TLS-only deny with IAM's bare `Principal: "*"` (the model writes `{ AWS: "*" }`): the check reads both. */
 const TLS_DENY = {
     Sid: "DenyInsecureTransport",
     Effect: "Deny",
@@ -41,7 +42,7 @@ const COMPANIONS: Record<CompanionKey, readonly [string, Record<string, unknown>
     ],
     versioning: [TYPES.versioning, { versioningConfiguration: { status: "Enabled" } }],
     ownership: [TYPES.ownership, { rule: { objectOwnership: "BucketOwnerEnforced" } }],
-    policy: [TYPES.bucketPolicy, { policy: policyDocument(TLS_DENY) }],
+    policy: [TYPES.bucketPolicy, { policy: policyDocumentOutsideModel(TLS_DENY) }],
 };
 
 const S3_POLICIES = ["s3-block-public-access", "s3-tls-only", "s3-sse-kms", "s3-versioning", "s3-ownership-enforced"];
@@ -100,18 +101,19 @@ describe("policy pack: S3 bucket baseline (stack policies pairing each bucket wi
         it("flags a policy without the TLS deny, and one whose deny misses the objects", () => {
             const grantOnly = policyDocument({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:role/firehose` }, Action: "s3:PutObject", Resource: `${BUCKET_ARN}/*` });
             expect(violationsOf("s3-tls-only", [bucket(), ...baseline(BUCKET, { policy: { policy: grantOnly } })])).to.have.length(1);
-            const bucketOnly = policyDocument({ ...TLS_DENY, Resource: BUCKET_ARN });
+            const bucketOnly = policyDocumentOutsideModel({ ...TLS_DENY, Resource: BUCKET_ARN });
             const [partial] = violationsOf("s3-tls-only", [bucket(), ...baseline(BUCKET, { policy: { policy: bucketOnly } })]);
             expect(partial.message).to.include(`${BUCKET_ARN}/*`);
         });
 
         it('flags a deny conditioned on "true" (which would deny TLS requests, not plain ones)', () => {
-            const inverted = policyDocument({ ...TLS_DENY, Condition: { Bool: { "aws:SecureTransport": "true" } } });
+            const inverted = policyDocumentOutsideModel({ ...TLS_DENY, Condition: { Bool: { "aws:SecureTransport": "true" } } });
             expect(violationsOf("s3-tls-only", [bucket(), ...baseline(BUCKET, { policy: { policy: inverted } })])).to.have.length(1);
         });
 
         it("accepts the deny written with a bucket-wide wildcard resource and a boolean value", () => {
-            const wildcard = policyDocument({ ...TLS_DENY, Resource: [BUCKET_ARN, `${BUCKET_ARN}*`], Condition: { Bool: { "aws:SecureTransport": false } } });
+            // A JSON boolean condition value: IAM accepts it, the model writes condition values as strings.
+            const wildcard = policyDocumentOutsideModel({ ...TLS_DENY, Resource: [BUCKET_ARN, `${BUCKET_ARN}*`], Condition: { Bool: { "aws:SecureTransport": false } } });
             expect(violationsOf("s3-tls-only", [bucket(), ...baseline(BUCKET, { policy: { policy: wildcard } })])).to.deep.equal([]);
         });
     });
