@@ -1,17 +1,8 @@
 /**
  * What a pipeline's Firehose role may do in the data-platform account's buckets and with their KMS key,
- * defined once and rendered for every side that must allow it: the role's own policy
- * (shared/firehose-delivery.ts), the landing and raw bucket policies and the data key policy
- * (data-platform/grants.ts), and the workload boundary (bootstrap/iam/boundary.ts). Across accounts S3 and
- * KMS allow a call only when both the caller's account and the resource's owner allow it.
- *
- * The resource side does not grow with the pipelines: every Firehose role carries the tag
- * `tracking:pipeline = <pipeline>`, and one bucket-policy statement admits each role to the folders named
- * by its own tag (`${aws:PrincipalTag/tracking:pipeline}`, IAM User Guide, "IAM policy elements: Variables
- * and tags"), for the engineering account's Firehose roles of the stack only (`aws:PrincipalArn`).
- *
- * Sources: Amazon Data Firehose developer guide, "Grant Firehose access to an Amazon S3 destination" and
- * "Cross-account delivery to an Amazon S3 destination".
+ * defined once and rendered for both accounts' sides (role policy, bucket and key policies, boundary).
+ * Why the bucket policy does not grow with the pipelines, and the AWS sources: docs/design.md,
+ * "Firehose access to the landing buckets".
  */
 import { accountRootArn, allow, allowPrincipal, Conditions, PolicyStatement } from "./iam";
 import { FIREHOSE_ERROR_ROOT } from "./pipeline-codegen/s3-prefix";

@@ -4,24 +4,8 @@ import { planMigration, TableDeclaration } from "./pipeline-codegen/schema-migra
 
 /**
  * A Pulumi dynamic provider that keeps a pipeline's Redshift table in step with its declaration through
- * the Redshift Data API, and records the declaration it applied in the Pulumi state.
- *
- * Why not `aws.redshiftdata.Statement`: the Data API keeps a statement's result for about a day, after which
- * a refresh reads the statement back empty and every field forces a replacement (pulumi-aws #2055, #5076).
- * Here the state holds what was applied, not a statement id:
- *   - `read` (refresh, drift check) returns the recorded state and calls nothing: a refresh runs no SQL,
- *     so the previewer and drift reader never need `redshift-data:ExecuteStatement`;
- *   - `check` and `diff` (preview) compare the recorded declaration with the new one, offline: a refused
- *     change fails the preview (the first phase of `pulumi up`) before anything changes;
- *   - `create` and `update` run the SQL with the deployer's credentials and wait for each statement;
- *     a failed statement fails the deploy with Redshift's own error text, and the state keeps the last
- *     declaration that did apply, so the next deploy retries;
- *   - `delete` leaves the table and its rows in Redshift (drop it by hand if that is really meant);
- *   - after an update whose migration ran SQL, it starts the table's JDBC crawler (`crawlerName`), so the
- *     catalog follows the new columns without waiting for the crawler's schedule. A crawl already running
- *     may have read the old schema, so it waits for that one to finish and starts another. The crawler is
- *     started after the SQL has run: a failure to start it fails nothing (the migration must not run
- *     twice), and the outcome is recorded in `crawlerRun`.
+ * the Redshift Data API, and records the declaration it applied in the Pulumi state (a refresh runs no SQL).
+ * Why not `aws.redshiftdata.Statement`, and what each operation does: docs/design.md, "The Redshift table provider".
  */
 
 /** Where the SQL runs and as whom: the Data API's connection parameters. */

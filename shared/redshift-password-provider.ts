@@ -6,12 +6,8 @@ import { DataApi, DataApiTarget, RunOptions, runStatement, sdkDataApi } from "./
 /**
  * A Pulumi dynamic provider that gives a Redshift user a password nobody sees: at deploy it draws one,
  * writes it (with the user name and the endpoint, what a Glue connection's SECRET_ID needs) into an
- * existing Secrets Manager secret, and sets it in Redshift through the Data API as its MD5 hash, so the
- * statement, Redshift's query logs and the Data API's statement history carry no password. The Pulumi
- * state records only which user and secret: no password, no hash.
- *   - `read` (refresh, drift check) returns the recorded state and calls nothing;
- *   - `create` and `update` draw a new password each time (the secret and Redshift change together);
- *   - `delete` takes the password away (`PASSWORD DISABLE`); the secret is the stack's own resource.
+ * existing Secrets Manager secret, and sets it in Redshift through the Data API as its MD5 hash, so no
+ * statement, query log or state holds it. Per operation: docs/design.md, "The Redshift password provider".
  */
 
 /** The one Secrets Manager call the provider makes (the subset of @aws-sdk/client-secrets-manager it uses). */

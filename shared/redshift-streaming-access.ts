@@ -1,17 +1,7 @@
 /**
  * What Redshift streaming ingestion may do across the two accounts, defined once and rendered for every
- * side that must allow it: the data-platform account's Redshift role (trusted by Redshift, allowed only to
- * chain to the stack's stream readers; shared/redshift-streaming-role.ts), each streaming pipeline's reader
- * role in the engineering account (trusted only by that Redshift role, allowed to read exactly its own
- * stream and decrypt it through Kinesis; shared/stream-reader.ts), the stream key's policy
- * (engineering/index.ts) and the workload boundaries (bootstrap/iam/boundary.ts).
- *
- * Sources: Amazon Redshift database developer guide, "Getting started with streaming ingestion from Amazon
- * Kinesis Data Streams" (the role's Kinesis and KMS permissions); Amazon Redshift management guide,
- * "Chaining IAM roles in Amazon Redshift" (the first role assumes the next; the next trusts the first) and
- * "Authorizing Amazon Redshift to access other AWS services on your behalf" (trust redshift.amazonaws.com);
- * Kinesis Data Streams developer guide, "Permissions to use user-generated KMS keys" (consumers need
- * kms:Decrypt; Kinesis passes the stream ARN as the encryption context `aws:kinesis:arn`).
+ * side (the Redshift streaming role, the stream readers, the stream key's policy, the workload boundaries).
+ * The role chain and the AWS sources: docs/design.md, "Redshift streaming ingestion across the accounts".
  */
 import { accountRootArn, PolicyStatement } from "./iam";
 

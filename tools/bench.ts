@@ -1,14 +1,7 @@
 /**
- * `npm run bench [-- --rounds N]`: how long users wait, as ratios to a floor measured in the same run on
- * the same machine (absolute seconds vary by machine and by what else runs on it).
- *
- * Subjects, run in interleaved rounds (floor, npm run plan, plan at 2, plan at 100, floor, ...) so a slow
- * spell of a shared machine lands on all of them alike; each ratio is the median of the per-round ratios:
- * - floor: `node -e "require('@pulumi/aws')"`, loading the provider SDK and nothing else;
- * - `npm run plan` end to end on a rerun with nothing changed (npm, the build check, every pass, the
- *   policy pack, the files written);
- * - the plan alone (tools/bench-plan.ts) at 2 and at 100 pipelines.
- * Goals: npm run plan <= 2x the floor; plan(2) <= 1.5x the floor; plan(100) <= 3x plan(2).
+ * `npm run bench [-- --rounds N]`: how long users wait, as ratios to a floor measured in the same run.
+ * Goals: npm run plan <= 2x the floor; plan(2) <= 1.5x the floor; plan(100) <= 3x plan(2). Subjects and
+ * how the rounds interleave: docs/design.md, "The benchmark".
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";

@@ -1,16 +1,7 @@
 /**
  * `npm run build`: the runnable JavaScript of every TypeScript source under tsconfig.json's `include`, in
- * `build/`, one file at a time and without type-checking (`npm test` and CI type-check the whole tree
- * with `tsc --noEmit`; `isolatedModules` makes tsc refuse what a per-file transpile would get wrong).
- *
- * A source is transpiled again only when its content, the compiler settings or this script changed
- * (content hashes in build/.build-manifest.json), so a rerun with nothing changed reads the sources and
- * writes nothing; an output whose source is gone is deleted, so a removed test stops running.
- * Source maps are written beside each file as tsc writes them.
- *
- * Usage: node tools/build.js [--quiet] [--then <script.js> [args...]]
- *   --then runs the script in this same process once the build is current (one Node start, not two).
- * Plain JavaScript on purpose: it is what builds the TypeScript.
+ * `build/`, one file at a time, without type-checking, rebuilt only when a content hash changed.
+ * Usage: node tools/build.js [--quiet] [--then <script.js> [args...]]. Details: docs/design.md, "The build".
  */
 "use strict";
 const crypto = require("crypto");

@@ -1,17 +1,8 @@
 """Pre-check of one pipeline's load job: start the Spark job only when there is something to load.
 
-Runs as a Glue Python shell job (0.0625 DPU) on the load job's schedule, with the load job's role. It
-lists the pipeline's landing prefix from the hour folder before its last successful load onwards and
-starts the load job (StartJobRun) only if an object was written since that run started; an idle
-pipeline therefore starts no Spark and wakes no Redshift. Every hour folder it finds new objects in is
-registered as a partition of the landing table (BatchCreatePartition, an existing partition is left as
-it is), so the catalog follows the data without an hourly crawl.
-
-The load job reads with a job bookmark on the objects' modification times, and each run lists its prefix
-after it has started: an object written at or after the last successful run's start is one that run may
-not have seen, so it counts as new. A failed run leaves its objects new, and the next check starts the
-job again. A run still going (or starting) makes the check a no-op, as Glue itself refuses a second
-concurrent run of the job.
+A Glue Python shell job on the load job's schedule: it starts the load (StartJobRun) only if an object
+landed since the last successful run started, and registers the new hour folders as partitions. Why that
+test is safe: docs/design.md, "The pre-check job".
 
 Arguments: --load_job (the load job's name), --bucket, --prefix (the pipeline's folder, e.g.
 `user-events/`), --database and --table (the landing table), --aws_region.

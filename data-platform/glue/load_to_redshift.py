@@ -1,23 +1,8 @@
-"""Glue ETL job: load one pipeline's landed S3 data into Redshift.
+"""Glue ETL job: load one pipeline's landed S3 data into Redshift, exactly once per merge key.
 
-Flow: list the pipeline's landing prefix in S3 with a job bookmark (each landed object is loaded once), read
-it as raw lines and check every line in plain Python against the pipeline's columns (`check_line`): a line
-that is not a JSON object, has a field of the wrong JSON type, an impossible date, a null in a NOT NULL
-column or a number out of range is set aside, with its reasons and the original line, under `_bad-rows/`
-of the landing bucket and counted (log, CloudWatch metric `BadRows`), and never stops the load; text whose
-UTF-8 encoding exceeds the Redshift column's byte length is truncated on a character boundary and counted
-(the full original stays in the S3 landing data). The good rows, already typed, go to a staging table that
-is merged into the target, so a retried load, or an event Firehose delivered twice, leaves exactly one row
-per merge key; then the bookmark advances.
-
-The job reads S3 directly rather than through the crawler's catalog table: the table's hourly partitions
-exist only once the S3 crawler has registered them, so a new hour's objects would wait for the crawl. The
-catalog table stays for Athena and other users; the column types come from `--column_mapping`.
-
-The pure parts (argument validation, the source path and its S3 options, mapping construction, the row
-checks, UTF-8 truncation, identifier quoting, the staging/merge SQL) are module-level functions that import
-nothing from awsglue or pyspark, so the unit tests and the offline real-engine test import this file
-without AWS. `main()` imports Glue, Spark and boto3.
+Checks every line before Spark casts it (bad rows set aside under `_bad-rows/`, never stopping the load),
+then merges through a staging table. The flow, why it reads S3 rather than the catalog, and which parts
+run without AWS (for the tests): docs/design.md, "The load job".
 """
 
 import datetime

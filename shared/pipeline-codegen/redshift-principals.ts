@@ -3,20 +3,10 @@ import { PipelineDefinition } from "./definition";
 import { qualifiedTableName, quoteIdentifier } from "./redshift-ddl";
 
 /**
- * The database principals of a pipeline, as SQL generated from its declaration and run by the admin at
- * deploy (through the table provider, shared/redshift-data-provider.ts):
- *   - the loader: the Glue job's own database user, `IAMR:<job role name>`, the name Redshift gives an IAM
- *     role that signs in with temporary credentials (`redshift-serverless:GetCredentials`,
- *     `redshift:GetClusterCredentialsWithIAM`; "Using IAM authentication to generate database user
- *     credentials"). Created with PASSWORD DISABLE: it has no password anywhere. It may use the schema,
- *     create in it (the Glue connector creates its staging table, `<table>_staging`, which the loader then
- *     owns and recreates each run), and SELECT, INSERT and DELETE on its own table: what the staging
- *     merge needs, nothing else (no UPDATE, no DDL on the table, no other pipeline's table);
- *   - the reader: the JDBC crawlers' read-only user of the stack (`tracking_<stack>_reader`): USAGE on the
- *     pipelines' schemas and SELECT on their tables, nothing else. Created with PASSWORD DISABLE; its
- *     password is set at deploy by shared/redshift-reader-credentials.ts, which keeps it in a secret the
- *     crawlers' connection reads.
- * Every statement is idempotent or tolerated when it finds its object already there (`CREATE USER`).
+ * The database principals of a pipeline as SQL, run by the admin at deploy through the table provider:
+ * the loader (the Glue job's IAM-authenticated user, its own table only) and the stack's read-only
+ * reader for the JDBC crawlers, both PASSWORD DISABLE. What each may do and why: docs/design.md,
+ * "Database principals".
  */
 
 export interface PipelinePrincipals {

@@ -4,19 +4,9 @@ import { quoteIdentifier } from "./redshift-ddl";
 import { DATE_PATTERN, TIMESTAMP_PATTERN, ASCII_PATTERN } from "./request-model";
 
 /**
- * The streaming tier of a pipeline (`streaming: true`): Redshift streaming ingestion from the pipeline's
- * Kinesis stream into a materialized view, generated from the same declaration as the batch table.
- *
- * Sources (Amazon Redshift database developer guide): "Getting started with streaming ingestion from
- * Amazon Kinesis Data Streams" (external schema FROM KINESIS, the view over `<schema>."<stream>"`, its
- * metadata columns and `kinesis_data` VARBYTE, `AUTO REFRESH YES`); "Streaming ingestion to a
- * materialized view" (the first refresh starts at TRIM_HORIZON, each refresh reads on from the last
- * sequence number); "Chaining IAM roles in Amazon Redshift" (the comma-separated IAM_ROLE chain).
- *
- * A view's refresh has no per-row error handling: one value a cast refuses fails the refresh, and auto
- * refresh with it. So every typed column is converted only when its text matches the pattern the API's
- * request model enforces (shared/pipeline-codegen/request-model.ts) and fits the type, and is NULL otherwise: a
- * bad record shows up as NULLs in the view, never as a stalled view. Text is cut to the declared length.
+ * The streaming tier of a pipeline (`streaming: true`): Redshift streaming ingestion from its Kinesis
+ * stream into a materialized view, generated from the same declaration as the batch table. A bad record
+ * becomes NULLs, never a stalled view; the AWS sources: docs/design.md, "Stream views".
  */
 
 /** The suffix of the view beside `<schema>.<table>`. */

@@ -2,37 +2,10 @@ import { ColumnDefinition, PipelineDefinition } from "./definition";
 import { MAX_PARTITION_KEY_LENGTH } from "./validate";
 
 /**
- * API Gateway request models, generated from a pipeline's columns, so the API rejects at the door (400,
- * with the validator's message) any event that the Redshift load would otherwise fail, truncate or drop.
- *
- * API Gateway REST models are JSON Schema draft 4, so only draft-04 keywords are used: boolean
- * `exclusiveMaximum`, no `const`, no `format` (API Gateway does not enforce it: patterns do that job), no
- * `$ref` to local definitions (the record schema is inlined into the batch schema instead).
- *
- * ## Redshift VARCHAR lengths count bytes; JSON Schema `maxLength` counts characters
- *
- * Decision, shared with the Glue job (which owns the other half):
- * - The model's `maxLength` is the column's byte limit. A string with more characters than the column has
- *   bytes can never fit (every character is at least one byte), so it is rejected at the API with a clear
- *   error rather than accepted and cut later.
- * - A string within that character limit but over the byte limit (a multi-byte script: 3,128 CJK characters
- *   are 9,384 bytes) passes the API and lands intact in S3, so the raw event is never lost. The Glue job
- *   truncates it at load to the column's byte limit (`maxBytes` in the job mapping) on a UTF-8 character
- *   boundary, and counts each truncation, so the loss is bounded, visible and recoverable from S3.
- * - CHAR columns accept single-byte (ASCII) characters only, which is also all Redshift CHAR stores, so for
- *   them characters equal bytes and the API check is exact.
- * JSON Schema cannot count UTF-8 bytes, so a byte-exact check at the API would need a Lambda authorizer or
- * integration; this keeps the API a direct AWS-service integration.
- *
- * ## Timestamps
- *
- * TIMESTAMP columns accept `YYYY-MM-DD HH:MM:SS[.ffffff]` (Redshift's text form, e.g. `2020-06-01 00:00:24.000000`)
- * and the ISO-8601 forms `YYYY-MM-DDTHH:MM:SS[.ffffff]` and the same with a trailing `Z`, which is what
- * `new Date().toISOString()` and most clients produce. All three denote UTC: the column is TIMESTAMP WITHOUT
- * TIME ZONE and holds UTC by convention, so `Z` adds nothing and loses nothing. Numeric offsets (`+02:00`) are
- * rejected: storing them would need a conversion, and dropping them silently would shift the event time.
- * Fractions beyond microseconds (Redshift's precision) are rejected rather than rounded. The Glue job parses
- * all three forms in a UTC session (Spark's cast accepts both separators and the `Z`).
+ * API Gateway request models (JSON Schema draft 4), generated from a pipeline's columns, so the API rejects
+ * at the door (400, with the validator's message) any event that the Redshift load would otherwise fail,
+ * truncate or drop. Draft-04 limits, bytes versus characters, accepted timestamps: docs/design.md,
+ * "Request models".
  */
 
 /** The only `$schema` API Gateway accepts for REST API models. */

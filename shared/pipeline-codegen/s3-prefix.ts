@@ -1,15 +1,9 @@
 import { PipelineDefinition } from "./definition";
 
 /**
- * S3 key prefixes for a pipeline's objects. Expressions follow the Firehose developer guide, "Custom
- * prefixes for Amazon S3 objects": `!{timestamp:...}` is a Java DateTimeFormatter pattern evaluated in UTC
- * on the approximate arrival time of the oldest record in the object; a `Prefix` that uses expressions needs
- * an `ErrorOutputPrefix`, which must contain `!{firehose:error-output-type}` (and `Prefix` must not).
- *
- * Partitions come from the arrival time, not the event time: partitioning on a field inside the record is
- * Firehose dynamic partitioning, which needs buffers of at least 64 MiB and a JQ query per stream, and the
- * Glue job reads by arrival anyway (bookmarks pick up new objects). Hive-style `key=value` folders let the
- * crawler register year/month/day/hour as partition columns.
+ * S3 key prefixes for a pipeline's objects: Firehose `!{timestamp:...}` expressions (UTC, arrival time),
+ * Hive-style year/month/day/hour folders. The Firehose rules and why arrival time: docs/design.md,
+ * "S3 prefixes".
  */
 
 const ARRIVAL_PARTITIONS = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/";

@@ -3,16 +3,9 @@ import { ColumnDefinition, ColumnEncoding, PipelineDefinition } from "./definiti
 import { columnSql, qualifiedTableName, quoteIdentifier, redshiftColumnType } from "./redshift-ddl";
 
 /**
- * Schema evolution of a pipeline's Redshift table, from the declaration alone: what the table was last
- * declared as (the applied declaration, recorded with the table) against what it is declared as now.
- *
- * Applied automatically, each as its own statement (Redshift runs ALTER COLUMN ... TYPE only outside a
- * transaction block, Redshift Database Developer Guide, "ALTER TABLE"):
- *   - a new nullable column, appended after the existing ones: `ALTER TABLE ... ADD COLUMN`;
- *   - a VARCHAR made longer: `ALTER TABLE ... ALTER COLUMN ... TYPE VARCHAR(n)`, which Redshift allows
- *     only on VARCHAR and not with the BYTEDICT, RUNLENGTH, TEXT255 or TEXT32K encodings.
- * Everything else (drop, rename, reorder, type change, shorter length, nullability, encoding, sort key)
- * is refused, naming pipeline and column and the manual step.
+ * Schema evolution of a pipeline's Redshift table, from the declaration alone: the applied declaration
+ * against the current one. New nullable columns and longer VARCHARs are applied; everything else is
+ * refused, naming pipeline, column and the manual step (docs/design.md, "Schema migration").
  */
 
 /** What a pipeline's table is declared as: the part of a pipeline declaration that shapes the table. */

@@ -1,11 +1,7 @@
 /**
  * The monthly charges the planned resources carry whatever the traffic: every custom resource type of the
- * plans is classified here, so a type a program starts creating cannot be left out of the cost silently
- * (tests/ops/cost.test.ts fails on an unclassified type).
- *
- * - `FIXED`: priced here from the plan (count x units x rate), e.g. each interface VPC endpoint per AZ.
- * - `IN_TRAFFIC_MODEL`: fixed charges the traffic model (model.ts) already prices per pipeline.
- * - `NO_FIXED_CHARGE`: free, or billed by use only (and why).
+ * plans is classified as `FIXED` (priced here from the plan), `IN_TRAFFIC_MODEL` (priced per pipeline by
+ * model.ts) or `NO_FIXED_CHARGE` (and why), so tests/ops/cost.test.ts fails on an unclassified type.
  */
 import { PlannedResource, StackPlan } from "../plan/types";
 import { HOURS_PER_MONTH, PRICES, Price } from "./prices";

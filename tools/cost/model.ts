@@ -1,13 +1,7 @@
 /**
  * Monthly cost per component and end-to-end latency of the planned configuration, as pure functions of
- * a workload and the stack settings (tools/cost/settings.ts), priced with tools/cost/prices.ts.
- *
- * Scope: the pipeline's own usage-driven and per-resource charges in the two accounts. Not modeled:
- * free tiers, data transfer (everything stays in one region), the Glue Data Catalog (first million
- * objects and requests free), a Redshift cluster you already run (redshiftMode `cluster`). The fixed
- * charges of planned resources this model does not scale per pipeline (VPC endpoints, secrets, ...) are
- * counted from the plan itself (fixed.ts). Every estimate that is not a list price is a named
- * constant below, with its reasoning.
+ * a workload and the stack settings (settings.ts), priced with prices.ts. Every estimate that is not a list
+ * price is a named constant below, with its reasoning; what is not modeled: docs/cost.md.
  */
 import { pipelineAlarmSpecs } from "../../shared/pipeline-alarms";
 import { ACCESS_LOG_FORMAT } from "../../shared/ingestion-api";

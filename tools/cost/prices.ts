@@ -1,16 +1,8 @@
 /**
  * Public on-demand list prices (USD, before tax, no free tier, no Savings Plans) the cost model uses: ONE
- * dated table. Region: eu-central-1 (Frankfurt), where each entry says so; where the Frankfurt rate could
- * not be confirmed offline, the entry holds the us-east-1 list price and says so (`region: "us-east-1"`),
- * and the CLI marks the components that use one. Frankfurt rates are typically equal to or up to ~20%
- * above us-east-1: re-check those entries against the pricing pages before quoting a figure.
- *
- * Compiled 2026-11-25 (the Glue Flex rate and the Kinesis On-demand Advantage note 2026-12-05). Sources, by AWS pricing page name ("Amazon API Gateway pricing", "Amazon Kinesis
- * Data Streams pricing", "Amazon Data Firehose pricing", "Amazon S3 pricing", "AWS Glue pricing",
- * "Amazon CloudWatch pricing", "AWS X-Ray pricing", "Amazon Redshift pricing", "AWS Key Management Service
- * pricing", "AWS PrivateLink pricing", "Amazon VPC pricing", "AWS Secrets Manager pricing"); the eu-central-1 entries were confirmed against AWS Price List API values (usage types
- * `EUC1-ApiGatewayRequest`, `EUC1-TimedStorage-ByteHrs`, `EUC1-Requests-Tier1`, `EUC1-DataProcessing-Bytes`)
- * quoted in public repositories in 2026.
+ * dated table, compiled 2026-11-25 (the Glue Flex rate and the Kinesis On-demand Advantage note 2026-12-05).
+ * eu-central-1 where an entry says so, else the us-east-1 price (`region: "us-east-1"`). Sources and how
+ * the rates were confirmed: docs/cost.md.
  */
 
 export type PriceRegion = "eu-central-1" | "us-east-1";

@@ -1,23 +1,7 @@
 /**
  * The streaming tier (pipelines declared `streaming: true`): what keeping a stream view refreshed costs and
- * how fresh it is, beside the batch path of tools/cost/model.ts.
- *
- * What AWS documents (Amazon Redshift database developer guide, "Streaming ingestion to a materialized
- * view", considerations): auto refresh "loads data from the stream as it arrives", and its queries "are
- * treated as any other user workload"; on Serverless, size the RPUs for it ("Billing for Amazon Redshift
- * Serverless": compute is billed per second while queries run, with a 60-second minimum). Redshift may
- * also defer an auto refresh to keep user queries fast ("Refreshing a materialized view"). No refresh
- * interval or duration is documented, so the refresh duration below is an assumption, named as one.
- *
- * Model:
- * - Redshift is busy whenever a record arrives within a billing minute: with Poisson arrivals at rate λ
- *   (records per second into the streaming pipelines), the busy fraction of the month is 1 - e^(-60 λ). At
- *   steady traffic above a record a minute that is every hour of the month: the base capacity all month.
- *   The batch loads' active minutes fall inside those hours, so they are not charged twice.
- * - Kinesis on demand bills the view's reads as retrievals (per GB); a provisioned stream's shards serve
- *   it within their read throughput, shared with Firehose, at no per-GB charge.
- * - Latency: a record is readable within Kinesis's propagation delay, then waits for the refresh under
- *   way to finish, U(0, R), and for the next one, R: p_q = propagation + R + q R.
+ * how fresh it is, beside the batch path of model.ts. The model, its one assumption (the refresh duration)
+ * and the AWS sources: docs/cost.md, "Streaming tier model".
  */
 import { STREAMING_INTERFACE_ENDPOINT_SERVICES } from "../../shared/glue-network";
 import { CostLine, Estimate, PARTITION_KEY_BYTES, Workload } from "./model";

@@ -1,12 +1,7 @@
 /**
  * The architecture as the plans say it will be built: every node is a planned resource and every edge a
- * reference between two resources' planned values - never a name convention. A route reaches a stream
- * because its integration's request template names that stream; a Firehose reads a stream because its
- * `kinesisStreamArn` is that stream's ARN; it lands in a bucket whose ARN is its `bucketArn` (across the
- * two plans, i.e. the two accounts); a crawler and a catalog table cover the landing prefix because their
- * S3 paths are that bucket and prefix; a Glue job reads the landing prefix its `--source_path` names (or
- * the catalog table its `--catalog_database` / `--catalog_table` name) and writes the Redshift table its
- * `--target_table` names, which exists because a planned Redshift table resource keeps it.
+ * reference between two resources' planned values, never a name convention (which reference makes each
+ * edge: docs/design.md, "The architecture diagram").
  */
 import { PlannedResource, StackPlan } from "../plan/types";
 

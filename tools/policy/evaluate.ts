@@ -1,19 +1,7 @@
 /**
  * Runs the policy pack over plan files, offline: the same policy objects CrossGuard serves
  * (policy-pack/policies), driven with argument objects shaped like the analyzer's, so every rule has one
- * implementation.
- *
- * What the engine does and this module mirrors:
- * - resource policies see a resource's inputs (`props`) and options; stack policies see every resource's
- *   outputs, after the plan;
- * - values the plan could not know ("<unknown>") become the analyzer's unknown sentinels behind its own
- *   unknown-checking proxy, so reading one throws the same `UnknownValueError`; a policy that cannot judge
- *   is recorded as undetermined, never as a pass or a violation. A secret ("<secret>") is unknown here:
- *   its value is not in the plan;
- * - the provider a resource uses carries the plan's account as `allowedAccountIds`, as the stack config's
- *   `aws:allowedAccountIds` does for the default provider;
- * - enforcement level: the config's, else the policy's, else the pack's (mandatory); `remediate` counts as
- *   mandatory and `disabled` skips the policy.
+ * implementation. What of the engine it mirrors: docs/design.md, "The offline policy evaluation".
  */
 import * as fs from "fs";
 import * as path from "path";

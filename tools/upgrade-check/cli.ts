@@ -1,10 +1,8 @@
 /**
- * `npm run upgrade-check [-- --from <git-ref>]`: plans an earlier commit (what a stack runs today) and the
- * working tree, and fails when `pulumi up` of the working tree would delete or replace a stateful resource
- * (bucket, key, stream, table, secret, role, log group, Glue catalog, Redshift) of any committed stack:
- * a rename without `aliases`, or a change to an input the provider cannot change in place; and when a
- * pipeline's table declaration changed in a way the deploy refuses (drop, rename, type change, shorter
- * length, NOT NULL on an existing column), naming pipeline, column and the manual step.
+ * `npm run upgrade-check [-- --from <git-ref>]`: plans an earlier commit and the working tree, and fails
+ * when `pulumi up` of the working tree would delete or replace a stateful resource of a committed stack
+ * (README, "Before merging a rename"), or when a pipeline's table declaration changed in a way the deploy
+ * refuses, naming pipeline, column and the manual step (docs/design.md, "Schema migration").
  * Exits 1 on such a finding, 2 when the check cannot run (command line, git, npm or a failing plan).
  */
 import * as path from "path";
