@@ -66,30 +66,18 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
         s3Use("GlueCrawlersReadLandedData", root, likeRoles([args.glueCrawlerRoles]), KEY_READ, [args.landingBucketArn]),
         // Landed data read, bad rows written (landing); script read, TempDir written (Glue bucket).
         s3Use("GlueJobsUseLandingAndGlueBuckets", root, jobs, KEY_WRITE, [args.landingBucketArn, args.glueBucketArn]),
-        {
-            // Job bookmarks are encrypted client-side (CSE-KMS): the S3 encryption client asks KMS for a data
-            // key itself, not through a service ("Setting up encryption in AWS Glue"): direct calls only, so
-            // this statement admits no use through S3 or Secrets Manager (kms:ViaService is absent).
-            Sid: "GlueJobsEncryptBookmarks",
-            Effect: "Allow",
-            Principal: root,
-            Action: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"],
-            Resource: "*",
-            Condition: { ...jobs, Null: { "kms:ViaService": "true" } },
-        },
+        // Job bookmarks are encrypted client-side (CSE-KMS): the S3 encryption client asks KMS for a data
+        // key itself, not through a service ("Setting up encryption in AWS Glue"): direct calls only, so
+        // this statement admits no use through S3 or Secrets Manager (kms:ViaService is absent).
+        allowPrincipal("GlueJobsEncryptBookmarks", root, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], ["*"], { ...jobs, Null: { "kms:ViaService": "true" } }),
     );
     statements.push(
-        {
-            // The Glue security configuration encrypts the jobs' and crawlers' CloudWatch Logs with this key, and
-            // the jobs' own log groups are created with it; CloudWatch Logs uses it as its own service
-            // principal, only for those log groups.
-            Sid: "CloudWatchLogsEncryptsGlueLogs",
-            Effect: "Allow",
-            Principal: { Service: `logs.${args.region}.amazonaws.com` },
-            Action: ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
-            Resource: "*",
-            Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": [`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:/aws-glue/*`, args.glueJobLogGroupArns] } },
-        },
+        // The Glue security configuration encrypts the jobs' and crawlers' CloudWatch Logs with this key, and
+        // the jobs' own log groups are created with it; CloudWatch Logs uses it as its own service
+        // principal, only for those log groups.
+        allowPrincipal("CloudWatchLogsEncryptsGlueLogs", { Service: `logs.${args.region}.amazonaws.com` }, ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"], ["*"], {
+            ArnLike: { "kms:EncryptionContext:aws:logs:arn": [`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:/aws-glue/*`, args.glueJobLogGroupArns] },
+        }),
         // `pulumi up` uploads the job scripts into the (SSE-KMS) Glue bucket.
         s3Use("DeployerUploadsGlueScripts", root, onlyRoles([args.deployerRoleArn]), KEY_WRITE, [args.glueBucketArn]),
         // The bootstrap's drift reader refreshes the script objects (the daily drift check): decrypt only,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { allow, policyDocument, policyDocumentOutput, PolicyStatement, PolicyStatementInput } from "./iam";
+import { allow, policyDocument, policyDocumentOutput, PolicyStatement, PolicyStatementInput, unconditionalServiceTrust } from "./iam";
 
 /**
  * The trust policy of every Glue job and crawler role: `glue.amazonaws.com` may assume it.
@@ -13,7 +13,7 @@ import { allow, policyDocument, policyDocumentOutput, PolicyStatement, PolicySta
  * crawler that names it, and creating one requires iam:PassRole on the role in this account.
  */
 export const GLUE_TRUST_POLICY: string = policyDocument([
-    { Sid: "GlueAssumeRole", Effect: "Allow", Principal: { Service: "glue.amazonaws.com" }, Action: "sts:AssumeRole" },
+    unconditionalServiceTrust("glue.amazonaws.com", "Glue's service-role documentation shows no aws:SourceAccount/aws:SourceArn trust condition", "GlueAssumeRole"),
 ]);
 
 export interface GlueRoleScope {

@@ -245,6 +245,22 @@ export function allowPrincipal(
 }
 
 /**
+ * A resource-policy statement (bucket, key) that `Deny`s the principal the actions on the resources, e.g.
+ * `{ AWS: "*" }` under a condition: an explicit deny in a resource policy overrides any allow.
+ */
+export function denyPrincipal(sid: string, principal: Principal, actions: readonly string[], resources: readonly string[], condition?: Conditions): PolicyStatement {
+    return statement("Deny", sid, principal, actions, resources, condition) as PolicyStatement;
+}
+
+/**
+ * A trust-policy statement letting an account, role or identity provider assume the role (no Resource: a
+ * trust policy is the role's own resource policy), always under a condition that names who may.
+ */
+export function allowAssumeRole(sid: string, principal: Principal, action: "sts:AssumeRole" | "sts:AssumeRoleWithWebIdentity", condition: Conditions): PolicyStatement {
+    return { Sid: sid, Effect: "Allow", Principal: principal, Action: action, Condition: condition };
+}
+
+/**
  * A trust-policy statement letting an AWS service assume the role, always with conditions: a service
  * trust without `aws:SourceAccount` / `aws:SourceArn` (or the service's documented equivalent such as
  * `sts:ExternalId`) is open to the confused-deputy problem, so the condition argument is required.
@@ -253,7 +269,7 @@ export function serviceTrust(service: string, condition: Conditions, sid = "Serv
     if (Object.keys(condition).length === 0) {
         throw new Error(`trust policy for ${service}: a condition (aws:SourceAccount / aws:SourceArn) is required`);
     }
-    return { Sid: sid, Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: condition };
+    return allowAssumeRole(sid, { Service: service }, "sts:AssumeRole", condition);
 }
 
 /**

@@ -3,7 +3,7 @@
  * side (the Redshift streaming role, the stream readers, the stream key's policy, the workload boundaries).
  * The role chain and the AWS sources: docs/design.md, "Redshift streaming ingestion across the accounts".
  */
-import { accountRootArn, PolicyStatement } from "./iam";
+import { accountRootArn, allow, allowAssumeRole, allowPrincipal, PolicyStatement, unconditionalServiceTrust } from "./iam";
 
 /**
  * The stream reads the Redshift guide's policy grants on the stream: its description, shards, iterators
@@ -35,15 +35,11 @@ export interface StreamReaderGrant {
 /** The reader role's own policy: its stream only, and the stream key only through Kinesis for that stream. */
 export function streamReaderStatements(grant: StreamReaderGrant): PolicyStatement[] {
     return [
-        { Sid: "ReadOwnStream", Effect: "Allow", Action: [...STREAM_READ_ACTIONS], Resource: grant.streamArn },
-        { Sid: "ListStreams", Effect: "Allow", Action: STREAM_LIST_ACTION, Resource: "*" },
-        {
-            Sid: "DecryptOwnStream",
-            Effect: "Allow",
-            Action: STREAM_KEY_ACTION,
-            Resource: grant.streamKeyArn,
-            Condition: { StringEquals: { "kms:ViaService": viaKinesis(grant.region), "kms:EncryptionContext:aws:kinesis:arn": grant.streamArn } },
-        },
+        allow("ReadOwnStream", STREAM_READ_ACTIONS, [grant.streamArn]),
+        allow("ListStreams", [STREAM_LIST_ACTION], ["*"]),
+        allow("DecryptOwnStream", [STREAM_KEY_ACTION], [grant.streamKeyArn], {
+            StringEquals: { "kms:ViaService": viaKinesis(grant.region), "kms:EncryptionContext:aws:kinesis:arn": grant.streamArn },
+        }),
     ];
 }
 
@@ -63,13 +59,9 @@ export interface RedshiftStreamingPrincipal {
  */
 export function streamReaderTrustStatements(principal: RedshiftStreamingPrincipal): PolicyStatement[] {
     return [
-        {
-            Sid: "RedshiftChainsFromDataPlatform",
-            Effect: "Allow",
-            Principal: { AWS: accountRootArn(principal.partition, principal.dataPlatformAccountId) },
-            Action: "sts:AssumeRole",
-            Condition: { ArnEquals: { "aws:PrincipalArn": principal.roleArn } },
-        },
+        allowAssumeRole("RedshiftChainsFromDataPlatform", { AWS: accountRootArn(principal.partition, principal.dataPlatformAccountId) }, "sts:AssumeRole", {
+            ArnEquals: { "aws:PrincipalArn": principal.roleArn },
+        }),
     ];
 }
 
@@ -88,27 +80,26 @@ export interface StreamKeyReaders {
  * and only for the stack's streams; which stream a reader reads is its own policy's (one stream each).
  */
 export function streamKeyReaderStatement(readers: StreamKeyReaders): PolicyStatement {
-    return {
-        Sid: "StreamReadersDecryptThroughKinesis",
-        Effect: "Allow",
-        Principal: { AWS: accountRootArn(readers.partition, readers.accountId) },
-        Action: STREAM_KEY_ACTION,
-        Resource: "*",
-        Condition: {
-            StringEquals: { "kms:ViaService": viaKinesis(readers.region), "kms:CallerAccount": readers.accountId },
-            StringLike: { "kms:EncryptionContext:aws:kinesis:arn": readers.streamArnPattern },
-            ArnLike: { "aws:PrincipalArn": readers.readerRoleArnPattern },
-        },
-    };
+    return allowPrincipal("StreamReadersDecryptThroughKinesis", { AWS: accountRootArn(readers.partition, readers.accountId) }, [STREAM_KEY_ACTION], ["*"], {
+        StringEquals: { "kms:ViaService": viaKinesis(readers.region), "kms:CallerAccount": readers.accountId },
+        StringLike: { "kms:EncryptionContext:aws:kinesis:arn": readers.streamArnPattern },
+        ArnLike: { "aws:PrincipalArn": readers.readerRoleArnPattern },
+    });
 }
 
 /** The Redshift role's trust: Redshift (a cluster or a Serverless namespace the role is attached to). */
 export function redshiftStreamingTrustStatements(): PolicyStatement[] {
-    return [{ Sid: "RedshiftAssumes", Effect: "Allow", Principal: { Service: "redshift.amazonaws.com" }, Action: "sts:AssumeRole" }];
+    return [
+        unconditionalServiceTrust(
+            "redshift.amazonaws.com",
+            "Redshift's service-role guides show no aws:SourceAccount/aws:SourceArn trust condition; one on a key it does not send would lock streaming ingestion out",
+            "RedshiftAssumes",
+        ),
+    ];
 }
 
 /** The Redshift role's own policy: chain to the stack's stream readers, nothing else. */
 export function redshiftStreamingStatements(readerRoleArns: readonly string[]): PolicyStatement[] {
     if (readerRoleArns.length === 0) throw new Error("redshiftStreamingStatements: at least one stream reader role");
-    return [{ Sid: "ChainToStreamReaders", Effect: "Allow", Action: "sts:AssumeRole", Resource: readerRoleArns.length === 1 ? readerRoleArns[0] : [...readerRoleArns] }];
+    return [allow("ChainToStreamReaders", ["sts:AssumeRole"], readerRoleArns)];
 }

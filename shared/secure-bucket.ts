@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { buildPolicyDocument, PolicyStatement, PolicyStatementInput, POLICY_VERSION } from "./iam";
+import { denyPrincipal, policyDocument, PolicyStatement, PolicyStatementInput } from "./iam";
 
 /** One lifecycle rule, in the terms this project needs. */
 export interface SecureBucketLifecycleRule {
@@ -34,28 +34,19 @@ export interface SecureBucketArgs {
 const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
 /**
- * The TLS-only statement every bucket policy starts with. Written here rather than through
- * `buildPolicyDocument`, which (rightly) refuses service-wide wildcards: a Deny on `s3:*` is the
- * documented way to refuse every plain-HTTP request, whatever the action.
+ * The TLS-only statement every bucket policy starts with: a Deny on `s3:*` is the documented way to refuse
+ * every plain-HTTP request, whatever the action (the model refuses a service-wide wildcard only in an Allow).
  */
 export function denyInsecureTransport(bucketArn: string): PolicyStatement {
-    return {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: { AWS: "*" },
-        Action: "s3:*",
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-    };
+    return denyPrincipal("DenyInsecureTransport", { AWS: "*" }, ["s3:*"], [bucketArn, `${bucketArn}/*`], { Bool: { "aws:SecureTransport": "false" } });
 }
 
-/** The bucket policy JSON: the TLS-only deny, then the grants (checked by `buildPolicyDocument`). */
+/** The bucket policy JSON: the TLS-only deny, then the grants (all checked by `policyDocument`). */
 export function bucketPolicyJson(bucketArn: string, grants: readonly PolicyStatement[]): string {
-    const checkedGrants = grants.length > 0 ? buildPolicyDocument(grants, `bucket policy of ${bucketArn}`).Statement : [];
-    if (checkedGrants.some((statement) => statement.Sid === "DenyInsecureTransport")) {
+    if (grants.some((statement) => statement.Sid === "DenyInsecureTransport")) {
         throw new Error(`bucket policy of ${bucketArn}: the Sid DenyInsecureTransport is reserved for the TLS-only deny`);
     }
-    return JSON.stringify({ Version: POLICY_VERSION, Statement: [denyInsecureTransport(bucketArn), ...checkedGrants] });
+    return policyDocument([denyInsecureTransport(bucketArn), ...grants], `bucket policy of ${bucketArn}`);
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, roleArn, secretsProviderUrl, STATE_KEY_ALIAS, STATE_LOCK_PREFIX, STATE_OBJECT_PREFIX, stateBackendUrl, stateBucketName, stateWritePrefixes } from "../../shared/naming";
-import { PolicyStatement } from "../../shared/iam";
+import { allowPrincipal, denyPrincipal, policyDocument, PolicyStatement } from "../../shared/iam";
 import { KEY_ADMINISTRATION_ACTIONS } from "../../shared/encryption-key";
 import { SecureBucket } from "../../shared/secure-bucket";
 
@@ -56,27 +56,23 @@ export class StateBackend extends pulumi.ComponentResource {
         );
         const admins = [...args.otherAccountAdminRoleArns];
 
-        const keyPolicy = {
-            Version: "2012-10-17",
-            Statement: [
-                { Sid: "AccountAdministration", Effect: "Allow", Principal: { AWS: ownRoot }, Action: [...KEY_ADMINISTRATION, ...KEY_USE_WRITE].filter((a, i, all) => all.indexOf(a) === i).sort(), Resource: "*" },
-                { Sid: "OtherAccountDeployer", Effect: "Allow", Principal: { AWS: otherRoot }, Action: KEY_USE_WRITE, Resource: "*", Condition: { ArnEquals: { "aws:PrincipalArn": otherDeployer } } },
-                { Sid: "OtherAccountReadOnlyRoles", Effect: "Allow", Principal: { AWS: otherRoot }, Action: KEY_USE_READ, Resource: "*", Condition: { ArnEquals: { "aws:PrincipalArn": otherReaders } } },
-                ...(admins.length > 0
-                    ? [{ Sid: "OtherAccountAdministrators", Effect: "Allow", Principal: { AWS: otherRoot }, Action: KEY_USE_WRITE, Resource: "*", Condition: { ArnLike: { "aws:PrincipalArn": admins } } }]
-                    : []),
-                {
-                    // The deployers may tag KMS keys on create (tag-based scoping); no role of the pipeline must
-                    // ever be able to tag, re-point or retire the backend's key and so take it over.
-                    Sid: "DenyKeyChangesByPipelineRoles",
-                    Effect: "Deny",
-                    Principal: { AWS: "*" },
-                    Action: KEY_ADMINISTRATION.filter((a) => !["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"].includes(a)),
-                    Resource: "*",
-                    Condition: { ArnEquals: { "aws:PrincipalArn": pipelineRoles } },
-                },
-            ],
-        };
+        const ownAccount = { AWS: ownRoot };
+        const otherAccountRoot = { AWS: otherRoot };
+        const keyPolicy = policyDocument([
+            allowPrincipal("AccountAdministration", ownAccount, [...KEY_ADMINISTRATION, ...KEY_USE_WRITE].filter((a, i, all) => all.indexOf(a) === i).sort(), ["*"]),
+            allowPrincipal("OtherAccountDeployer", otherAccountRoot, KEY_USE_WRITE, ["*"], { ArnEquals: { "aws:PrincipalArn": otherDeployer } }),
+            allowPrincipal("OtherAccountReadOnlyRoles", otherAccountRoot, KEY_USE_READ, ["*"], { ArnEquals: { "aws:PrincipalArn": otherReaders } }),
+            ...(admins.length > 0 ? [allowPrincipal("OtherAccountAdministrators", otherAccountRoot, KEY_USE_WRITE, ["*"], { ArnLike: { "aws:PrincipalArn": admins } })] : []),
+            // The deployers may tag KMS keys on create (tag-based scoping); no role of the pipeline must
+            // ever be able to tag, re-point or retire the backend's key and so take it over.
+            denyPrincipal(
+                "DenyKeyChangesByPipelineRoles",
+                { AWS: "*" },
+                KEY_ADMINISTRATION.filter((a) => !["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"].includes(a)),
+                ["*"],
+                { ArnEquals: { "aws:PrincipalArn": pipelineRoles } },
+            ),
+        ], `key policy of StateBackend "${name}"`);
         this.key = new aws.kms.Key(name, {
             description: "Pulumi state bucket encryption and secrets provider of the tracking pipeline",
             keyUsage: "ENCRYPT_DECRYPT",
@@ -84,7 +80,7 @@ export class StateBackend extends pulumi.ComponentResource {
             enableKeyRotation: true,
             deletionWindowInDays: 30,
             bypassPolicyLockoutSafetyCheck: false,
-            policy: JSON.stringify(keyPolicy),
+            policy: keyPolicy,
         }, { parent: this, protect: true });
         this.alias = new aws.kms.Alias(name, { name: STATE_KEY_ALIAS, targetKeyId: this.key.keyId }, { parent: this });
 
@@ -93,23 +89,22 @@ export class StateBackend extends pulumi.ComponentResource {
         const objects = `${bucketArn}/${STATE_OBJECT_PREFIX}*`;
         const otherAccount = (roles: string[]) => ({ ArnEquals: { "aws:PrincipalArn": roles } });
         const grants: PolicyStatement[] = [
-            { Sid: "OtherAccountList", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: otherAccount([otherDeployer, ...otherReaders]) },
-            { Sid: "OtherAccountRead", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:GetObject"], Resource: objects, Condition: otherAccount([otherDeployer, ...otherReaders]) },
+            allowPrincipal("OtherAccountList", otherAccountRoot, ["s3:GetBucketLocation", "s3:ListBucket"], [bucketArn], otherAccount([otherDeployer, ...otherReaders])),
+            allowPrincipal("OtherAccountRead", otherAccountRoot, ["s3:GetObject"], [objects], otherAccount([otherDeployer, ...otherReaders])),
             // Its own project's state only; the bootstrap's state is the administrators'.
-            {
-                Sid: "OtherAccountWrite",
-                Effect: "Allow",
-                Principal: { AWS: otherRoot },
-                Action: ["s3:DeleteObject", "s3:PutObject"],
-                Resource: stateWritePrefixes(args.otherAccountProject).map((prefix) => `${bucketArn}/${prefix}*`),
-                Condition: otherAccount([otherDeployer]),
-            },
+            allowPrincipal(
+                "OtherAccountWrite",
+                otherAccountRoot,
+                ["s3:DeleteObject", "s3:PutObject"],
+                stateWritePrefixes(args.otherAccountProject).map((prefix) => `${bucketArn}/${prefix}*`),
+                otherAccount([otherDeployer]),
+            ),
             // Every operation, a preview too (the drift check's refreshing one included), takes the stack's lock object.
-            { Sid: "OtherAccountPreviewLock", Effect: "Allow", Principal: { AWS: otherRoot }, Action: ["s3:DeleteObject", "s3:PutObject"], Resource: `${bucketArn}/${STATE_LOCK_PREFIX}*`, Condition: otherAccount(otherReaders) },
+            allowPrincipal("OtherAccountPreviewLock", otherAccountRoot, ["s3:DeleteObject", "s3:PutObject"], [`${bucketArn}/${STATE_LOCK_PREFIX}*`], otherAccount(otherReaders)),
             ...(admins.length > 0
                 ? [
-                      { Sid: "OtherAccountAdministratorsList", Effect: "Allow" as const, Principal: { AWS: otherRoot }, Action: ["s3:GetBucketLocation", "s3:ListBucket"], Resource: bucketArn, Condition: { ArnLike: { "aws:PrincipalArn": admins } } },
-                      { Sid: "OtherAccountAdministrators", Effect: "Allow" as const, Principal: { AWS: otherRoot }, Action: ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], Resource: objects, Condition: { ArnLike: { "aws:PrincipalArn": admins } } },
+                      allowPrincipal("OtherAccountAdministratorsList", otherAccountRoot, ["s3:GetBucketLocation", "s3:ListBucket"], [bucketArn], { ArnLike: { "aws:PrincipalArn": admins } }),
+                      allowPrincipal("OtherAccountAdministrators", otherAccountRoot, ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], [objects], { ArnLike: { "aws:PrincipalArn": admins } }),
                   ]
                 : []),
         ];

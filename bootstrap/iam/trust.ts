@@ -6,7 +6,7 @@
  */
 import type { BootstrapConfig } from "../config";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../shared/naming";
-import type { PolicyDocument, PolicyStatement } from "../../shared/iam";
+import { allowAssumeRole, unconditionalServiceTrust, type PolicyDocument, type PolicyStatement } from "../../shared/iam";
 
 /** The bootstrap settings the trust policies admit by, and the OIDC provider they name. */
 export type TrustSettings = Pick<BootstrapConfig, "partition" | "otherAccountId" | "externalId" | "requireMfa" | "githubRepository" | "deployBranch" | "otherAccountAdminRoleArns" | "legacyOidcSubjects"> & {
@@ -46,19 +46,13 @@ export function pullRequestSubject(repository: string): string {
 }
 
 function githubStatement(sid: string, settings: TrustSettings, subjects: string[]): PolicyStatement {
-    return {
-        Sid: sid,
-        Effect: "Allow",
-        Principal: { Federated: settings.oidcProviderArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-            // StringEquals, not StringLike: each subject is matched exactly, wildcards would be literal.
-            StringEquals: {
-                [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-                [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
-            },
+    return allowAssumeRole(sid, { Federated: settings.oidcProviderArn }, "sts:AssumeRoleWithWebIdentity", {
+        // StringEquals, not StringLike: each subject is matched exactly, wildcards would be literal.
+        StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+            [`${GITHUB_OIDC_HOST}:sub`]: subjects.length === 1 ? subjects[0] : subjects,
         },
-    };
+    });
 }
 
 /** The role's environment subject, and while `legacyOidcSubjects` is set, the subjects its jobs presented before environments. */
@@ -70,17 +64,11 @@ export function deployerTrust(settings: TrustSettings): TrustPolicy {
     const github = githubStatement("GitHubDeployEnvironment", settings, subjectsOf(settings, GITHUB_ENVIRONMENTS.deployer, [branchSubject(settings.githubRepository, settings.deployBranch)]));
     if (settings.otherAccountAdminRoleArns.length === 0) return { Version: "2012-10-17", Statement: [github] };
     // The named administrator roles only, not any session of the account that has MFA.
-    const people: PolicyStatement = {
-        Sid: "AdministratorsOfOtherAccount",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${settings.partition}:iam::${settings.otherAccountId}:root` },
-        Action: "sts:AssumeRole",
-        Condition: {
-            StringEquals: { "sts:ExternalId": settings.externalId },
-            ArnLike: { "aws:PrincipalArn": [...settings.otherAccountAdminRoleArns] },
-            ...(settings.requireMfa ? { Bool: { "aws:MultiFactorAuthPresent": "true" } } : {}),
-        },
-    };
+    const people = allowAssumeRole("AdministratorsOfOtherAccount", { AWS: `arn:${settings.partition}:iam::${settings.otherAccountId}:root` }, "sts:AssumeRole", {
+        StringEquals: { "sts:ExternalId": settings.externalId },
+        ArnLike: { "aws:PrincipalArn": [...settings.otherAccountAdminRoleArns] },
+        ...(settings.requireMfa ? { Bool: { "aws:MultiFactorAuthPresent": "true" } } : {}),
+    });
     return { Version: "2012-10-17", Statement: [github, people] };
 }
 
@@ -104,7 +92,6 @@ export function driftReaderTrust(settings: TrustSettings): TrustPolicy {
 
 /** API Gateway's account-level CloudWatch role. */
 export function apiGatewayLogsTrust(): TrustPolicy {
-    // API Gateway's documentation for this role shows no aws:SourceAccount/aws:SourceArn condition, and a
-    // positive condition on a key the service does not send would lock it out of logging.
-    return { Version: "2012-10-17", Statement: [{ Sid: "ApiGateway", Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }] };
+    const reason = "API Gateway's documentation for this role shows no aws:SourceAccount/aws:SourceArn condition; one on a key the service does not send would lock it out of logging";
+    return { Version: "2012-10-17", Statement: [unconditionalServiceTrust("apigateway.amazonaws.com", reason, "ApiGateway")] };
 }
