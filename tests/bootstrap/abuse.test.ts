@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { allow, allowAssumeRole, allowPrincipal } from "../../shared/iam";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST, STACK_TAG_KEY, STATE_KEY_ALIAS, stateBucketName } from "../../shared/naming";
 import { deployerStatements } from "../../bootstrap/iam/policies";
 import { GITHUB_ENVIRONMENTS } from "../../bootstrap/iam/trust";
@@ -42,7 +43,6 @@ const stackTag = (view: AccountView, kind: "Request" | "Resource") => ({ [`aws:$
 const arnOf = (view: AccountView, service: string, resource: string) => `arn:${view.partition}:${service}:${view.region}:${view.account}:${resource}`;
 const iamArn = (view: AccountView, resource: string) => `arn:${view.partition}:iam::${view.account}:${resource}`;
 const perStack = (view: AccountView, build: (prefix: string) => string) => stacksOf(view).map((s) => build(`tracking-${s}-`));
-const allow = (sid: string, actions: string[], resources: string[], condition?: Statement["Condition"]): Statement => ({ Sid: sid, Effect: "Allow", Action: actions, Resource: resources, ...(condition ? { Condition: condition } : {}) });
 const requestTagged = (view: AccountView) => ({ StringEquals: { [`aws:RequestTag/${STACK_TAG_KEY}`]: stacksOf(view) } });
 const resourceTagged = (view: AccountView) => ({ StringEquals: { [`aws:ResourceTag/${STACK_TAG_KEY}`]: stacksOf(view) } });
 const boundaryArn = (view: AccountView) => view.boundaryArn;
@@ -63,7 +63,7 @@ function stateAbuse(what: string, action: string, path: (view: AccountView) => s
         // The other account's deployer (named by the bucket policy) could write every object of the backend.
         unguardedResourcePolicy: (view) => ({
             Version: "2012-10-17",
-            Statement: [{ Sid: "OtherAccountWrite", Effect: "Allow", Principal: { AWS: `arn:${view.partition}:iam::${view.account}:root` }, Action: [action], Resource: `${stateBucket(view)}/.pulumi/*`, Condition: { ArnEquals: { "aws:PrincipalArn": view.deployer.arn } } }],
+            Statement: [allowPrincipal("OtherAccountWrite", { AWS: `arn:${view.partition}:iam::${view.account}:root` }, [action], [`${stateBucket(view)}/.pulumi/*`], { ArnEquals: { "aws:PrincipalArn": view.deployer.arn } })],
         }),
     };
 }
@@ -123,7 +123,7 @@ const ABUSES: readonly Abuse[] = [
         what: "6. a workload role writes into a bucket of the stacks' name in a third account",
         request: (view) => ({ principal: roleOf(view, `tracking-${stacksOf(view)[0]}-worker`), action: "s3:PutObject", resource: `arn:${view.partition}:s3:::tracking-${stacksOf(view)[0]}-exfil/x`, resourceAccount: THIRD_ACCOUNT }),
         // The third account's bucket welcomes the write: only the boundary can refuse it.
-        resourcePolicy: (view) => ({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: roleOf(view, `tracking-${stacksOf(view)[0]}-worker`) }, Action: "s3:PutObject", Resource: "*" }] }),
+        resourcePolicy: (view) => ({ Version: "2012-10-17", Statement: [allowPrincipal("WelcomeWorkerWrites", { AWS: roleOf(view, `tracking-${stacksOf(view)[0]}-worker`) }, ["s3:PutObject"], ["*"])] }),
         planned: (view) => [{ name: "workload-boundary", policy: view.boundary }],
         unguarded: (view) => [allow("S3StackObjects", ["s3:GetObject", "s3:PutObject"], perStack(view, (p) => `arn:${view.partition}:s3:::${p}*/*`))],
     },
@@ -193,12 +193,9 @@ const token = (view: AccountView, role: Role, sub: string): Request => ({
 const githubTrust = (view: AccountView, subjects: string[]) => ({
     Version: "2012-10-17",
     Statement: [
-        {
-            Effect: "Allow",
-            Principal: { Federated: providerOf(view) },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: subjects } },
-        },
+        allowAssumeRole("GitHubSubjects", { Federated: providerOf(view) }, "sts:AssumeRoleWithWebIdentity", {
+            StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE, [`${GITHUB_OIDC_HOST}:sub`]: subjects },
+        }),
     ],
 });
 const branchSubject = (view: AccountView) => `repo:${repositoryOf(view)}:ref:refs/heads/${branchOf(view)}`;
@@ -231,19 +228,17 @@ const TRUST_ABUSES: readonly TrustAbuse[] = [
         unguarded: (view) => ({
             Version: "2012-10-17",
             Statement: [
-                {
-                    Effect: "Allow",
-                    Principal: { AWS: `arn:${view.partition}:iam::${view.config["tracking-bootstrap:otherAccountId"]}:root` },
-                    Action: "sts:AssumeRole",
-                    Condition: { StringEquals: { "sts:ExternalId": view.config["tracking-bootstrap:externalId"] }, Bool: { "aws:MultiFactorAuthPresent": "true" } },
-                },
+                allowAssumeRole("AnyMfaSessionOfOtherAccount", { AWS: `arn:${view.partition}:iam::${view.config["tracking-bootstrap:otherAccountId"]}:root` }, "sts:AssumeRole", {
+                    StringEquals: { "sts:ExternalId": view.config["tracking-bootstrap:externalId"] },
+                    Bool: { "aws:MultiFactorAuthPresent": "true" },
+                }),
             ],
         }),
     },
 ];
 
 /** A person's own account lets them call sts:AssumeRole; the trust policy is what is being judged. */
-const mayAssumeRoles: IdentityPolicy[] = [{ name: "may-assume-roles", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] } }];
+const mayAssumeRoles: IdentityPolicy[] = [{ name: "may-assume-roles", policy: { Version: "2012-10-17", Statement: [allow("AssumeAnyRole", ["sts:AssumeRole"], ["*"])] } }];
 
 describe("bootstrap: a CI token or a person reaching a role not theirs, denied by the planned trust and allowed by the unguarded one", function () {
     let views: AccountView[];

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { allow, allowPrincipal } from "../../shared/iam";
 import { SecureBucket, SecureBucketArgs } from "../../shared/secure-bucket";
 import { decide } from "../support/iam-decision";
 import { ofType, RecordedResource, recordResources, refusal, TEST_ACCOUNT, TEST_REGION, valueOf } from "../support/mock-runtime";
@@ -62,13 +63,13 @@ describe("SecureBucket (component, under pulumi.runtime.setMocks)", () => {
     });
 
     it("refuses plain HTTP for every principal, even one the caller's grants allow, and grants over TLS what the caller granted", async () => {
-        const grant = { Sid: "WriterPuts", Effect: "Allow" as const, Principal: { AWS: WRITER }, Action: "s3:PutObject", Resource: "arn:aws:s3:::tracking-test-landing/user-events/*" };
+        const grant = allowPrincipal("WriterPuts", { AWS: WRITER }, ["s3:PutObject"], ["arn:aws:s3:::tracking-test-landing/user-events/*"]);
         const resources = await recordResources(() => new SecureBucket("landing", args({ policyStatements: [grant] })));
         const policy = JSON.parse(String(settingOf(resources, "aws:s3/bucketPolicy:BucketPolicy", "tracking-test-landing").policy)) as unknown;
         const put = (secure: string, key = "user-events/a.json") =>
             decide(
                 { principal: WRITER, action: "s3:PutObject", resource: `arn:aws:s3:::tracking-test-landing/${key}`, resourceAccount: TEST_ACCOUNT, context: { "aws:SecureTransport": secure } },
-                { identity: [{ name: "writer", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] } }], resource: policy },
+                { identity: [{ name: "writer", policy: { Version: "2012-10-17", Statement: [allow("Everything", ["s3:*"], ["*"])] } }], resource: policy },
             );
         expect(await put("true")).to.equal("Allowed");
         expect(await put("false")).to.equal("ExplicitlyDenied");

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { allow } from "../../shared/iam";
 import { firehoseRoleName, resourceName } from "../../shared/naming";
 import { pipelines } from "../../shared/pipelines";
 import { StackPlan } from "../../tools/plan/types";
@@ -123,7 +124,7 @@ describe("data-platform: access to the landed data, simulated over the planned p
                         const request = put(firehoseRole(def.name).arn, `${arns.landing}/${objectKeyUnder(prefix)}`);
                         expect(await decide(request, onBucket(grants, "landing", identity(def.name))), `${grants.label}: ${def.name} -> ${prefix}`).to.equal("ImplicitlyDenied");
                         // Even with an identity policy that allowed it, the bucket policy refuses.
-                        const wideIdentity = [{ name: "wide", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: `${arns.landing}/*` }] } }];
+                        const wideIdentity = [{ name: "wide", policy: { Version: "2012-10-17", Statement: [allow("PutAnyLandingObject", ["s3:PutObject"], [`${arns.landing}/*`])] } }];
                         expect(await decide(request, onBucket(grants, "landing", wideIdentity)), `${grants.label}: bucket policy alone, ${def.name} -> ${prefix}`).to.equal("ImplicitlyDenied");
                     }
                 }
@@ -167,7 +168,7 @@ describe("data-platform: access to the landed data, simulated over the planned p
             const grants = passes[1];
             for (const [index, def] of pipelines.entries()) {
                 const objectArn = `${arns.landing}/${objectKeyUnder(exported[def.name].prefix)}`;
-                const wideIdentity = [{ name: "wide", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: `${arns.landing}/*` }] } }];
+                const wideIdentity = [{ name: "wide", policy: { Version: "2012-10-17", Statement: [allow("PutAnyLandingObject", ["s3:PutObject"], [`${arns.landing}/*`])] } }];
                 const tag = { ...roleTagsOf(eng, firehoseRole(def.name).name) };
                 expect(Object.values(tag), `${def.name}: its Firehose role is tagged with the pipeline`).to.include(def.name);
                 // A role named outside the stack's Firehose role pattern gets nothing, whatever its tags say.

@@ -51,7 +51,7 @@ describe("engineering: shared/iam policy documents", () => {
 
     it("resolves outputs anywhere in a statement before checking and serialising", async () => {
         const streamArn = pulumi.output(STREAM);
-        const json = await valueOf(policyDocumentOutput([{ Sid: "Put", Effect: "Allow", Action: ["kinesis:PutRecord"], Resource: [streamArn], Condition: { StringEquals: { "aws:ResourceAccount": pulumi.output("111111111111") } } }]));
+        const json = await valueOf(policyDocumentOutput([allow("Put", ["kinesis:PutRecord"], [streamArn], { StringEquals: { "aws:ResourceAccount": pulumi.output("111111111111") } })]));
         expect(JSON.parse(json).Statement[0]).to.deep.equal({ Sid: "Put", Effect: "Allow", Action: "kinesis:PutRecord", Resource: STREAM, Condition: { StringEquals: { "aws:ResourceAccount": "111111111111" } } });
     });
 

@@ -13,6 +13,7 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { policies } from "../../policy-pack/policies";
+import { allow } from "../../shared/iam";
 import { ACCOUNT, OTHER_ACCOUNT, policyDocument } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -104,7 +105,7 @@ describe("policy pack inside the real CrossGuard analyzer (gRPC)", function () {
     });
 
     it("reports a wildcard identity policy as mandatory, with the pack's message", async () => {
-        const request = analyzeRequest("aws:iam/rolePolicy:RolePolicy", "wide", { role: "r", policy: policyDocument({ Effect: "Allow", Action: "*", Resource: "*" }) });
+        const request = analyzeRequest("aws:iam/rolePolicy:RolePolicy", "wide", { role: "r", policy: policyDocument(allow("Everything", ["*"], ["*"])) });
         const found = diagnostics(await call(client.analyze.bind(client), request)).filter((d) => d.policy === "iam-no-wildcard-actions");
         expect(found).to.have.length(1);
         expect(found[0].level).to.equal(analyzer.EnforcementLevel.MANDATORY);
@@ -112,6 +113,7 @@ describe("policy pack inside the real CrossGuard analyzer (gRPC)", function () {
     });
 
     it("reads the account from the default provider: cross-account trust without ExternalId is refused, own account is not", async () => {
+        // No condition: the model's allowAssumeRole requires one, and this trust is the unguarded form under test.
         const trust = (principal: string) => policyDocument({ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" });
         const foreign = diagnostics(await call(client.analyze.bind(client), analyzeRequest("aws:iam/role:Role", "cross", { assumeRolePolicy: trust(`arn:aws:iam::${OTHER_ACCOUNT}:root`) })));
         expect(foreign.filter((d) => d.policy === "iam-cross-account-trust")).to.have.length(1);
@@ -122,7 +124,7 @@ describe("policy pack inside the real CrossGuard analyzer (gRPC)", function () {
     it("during preview, an unknown document is 'cannot judge' (advisory), never a mandatory violation or a crash", async () => {
         const request = analyzeRequest("aws:iam/role:Role", "pending", {
             assumeRolePolicy: UNKNOWN,
-            inlinePolicies: [{ name: "wide", policy: policyDocument({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b/*" }) }],
+            inlinePolicies: [{ name: "wide", policy: policyDocument(allow("AllObjectActions", ["s3:*"], ["arn:aws:s3:::b/*"])) }],
         });
         const found = diagnostics(await call(client.analyze.bind(client), request));
         const trust = found.filter((d) => d.policy === "iam-cross-account-trust");
@@ -146,7 +148,7 @@ describe("policy pack inside the real CrossGuard analyzer (gRPC)", function () {
             );
         await call(client.configure.bind(client), config);
 
-        const wide = diagnostics(await call(client.analyze.bind(client), analyzeRequest("aws:iam/rolePolicy:RolePolicy", "wide", { role: "r", policy: policyDocument({ Effect: "Allow", Action: "*", Resource: "*" }) })));
+        const wide = diagnostics(await call(client.analyze.bind(client), analyzeRequest("aws:iam/rolePolicy:RolePolicy", "wide", { role: "r", policy: policyDocument(allow("Everything", ["*"], ["*"])) })));
         expect(wide.find((d) => d.policy === "iam-no-wildcard-actions")?.level).to.equal(analyzer.EnforcementLevel.ADVISORY);
         const legacy = diagnostics(await call(client.analyze.bind(client), analyzeRequest("aws:kms/key:Key", "legacy", {})));
         expect(legacy.filter((d) => d.policy === "kms-key-rotation")).to.deep.equal([]);

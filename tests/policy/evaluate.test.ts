@@ -6,12 +6,13 @@ import * as path from "path";
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { isStackPolicy, PACK_NAME, policies } from "../../policy-pack/policies";
 import { evaluatePlans, loadPackConfig, PolicyConfigError, validatePackConfig } from "../../tools/policy/evaluate";
+import { allow } from "../../shared/iam";
 import { plan, policyDocument, resource, rolePolicy, TYPES, urnOf, violationsOf } from "./fixtures";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const CLI = path.join(ROOT, "build", "tools", "policy-cli.js");
 
-const WIDE = rolePolicy("wide", { Effect: "Allow", Action: "*", Resource: "*" });
+const WIDE = rolePolicy("wide", allow("Everything", ["*"], ["*"]));
 
 describe("policy pack: config, enforcement and exceptions", () => {
     it("has unique, valid policy names, each with a description and a config schema that takes exceptions", () => {
@@ -53,8 +54,8 @@ describe("policy pack: config, enforcement and exceptions", () => {
     it("narrows an exception to one IAM statement by Sid; the document's other statements are still judged", () => {
         const twoStatements = rolePolicy(
             "metrics",
-            { Sid: "Metrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*" },
-            { Sid: "Streams", Effect: "Allow", Action: "kinesis:PutRecords", Resource: "*" },
+            allow("Metrics", ["cloudwatch:PutMetricData"], ["*"]),
+            allow("Streams", ["kinesis:PutRecords"], ["*"]),
         );
         expect(violationsOf("iam-no-wildcard-resources", [twoStatements])).to.have.length(2);
         const config = { "iam-no-wildcard-resources": { exceptions: [{ name: "metrics", statement: "Metrics", reason: "PutMetricData's only resource type is optional" }] } };
@@ -136,8 +137,8 @@ describe("policy pack: the CLI (npm run policy)", () => {
 
     it("exits 0 when the violations are advisory under the given config", () => {
         const config = write("advisory.json", { ...loadPackConfig(), "iam-no-wildcard-actions": { enforcementLevel: "advisory" } });
-        const narrow = rolePolicy("narrow", { Effect: "Allow", Action: "sts:GetCallerIdentity", Resource: "*" });
-        const result = run("--config", config, write("advisory-plan.json", plan([narrow, resource(TYPES.rolePolicy, "stream-all", { role: "r", policy: policyDocument({ Effect: "Allow", Action: "kinesis:*", Resource: "arn:aws:kinesis:eu-central-1:111111111111:stream/s" }) })])));
+        const narrow = rolePolicy("narrow", allow("CallerIdentity", ["sts:GetCallerIdentity"], ["*"]));
+        const result = run("--config", config, write("advisory-plan.json", plan([narrow, resource(TYPES.rolePolicy, "stream-all", { role: "r", policy: policyDocument(allow("AllStreamActions", ["kinesis:*"], ["arn:aws:kinesis:eu-central-1:111111111111:stream/s"])) })])));
         expect(result.status, result.stdout + result.stderr).to.equal(0);
         expect(result.stdout).to.include("[advisory]");
     });

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { PlannedResource } from "../../tools/plan/types";
+import { allowPrincipal } from "../../shared/iam";
 import { OTHER_ACCOUNT, policyDocument, policyDocumentOutsideModel, resource, TYPES, undeterminedOf, urnOf, violationsOf } from "./fixtures";
 
 const BUCKET = "tracking-dev-landing";
@@ -99,7 +100,7 @@ describe("policy pack: S3 bucket baseline (stack policies pairing each bucket wi
 
     describe("s3-tls-only", () => {
         it("flags a policy without the TLS deny, and one whose deny misses the objects", () => {
-            const grantOnly = policyDocument({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:role/firehose` }, Action: "s3:PutObject", Resource: `${BUCKET_ARN}/*` });
+            const grantOnly = policyDocument(allowPrincipal("FirehoseWrites", { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:role/firehose` }, ["s3:PutObject"], [`${BUCKET_ARN}/*`]));
             expect(violationsOf("s3-tls-only", [bucket(), ...baseline(BUCKET, { policy: { policy: grantOnly } })])).to.have.length(1);
             const bucketOnly = policyDocumentOutsideModel({ ...TLS_DENY, Resource: BUCKET_ARN });
             const [partial] = violationsOf("s3-tls-only", [bucket(), ...baseline(BUCKET, { policy: { policy: bucketOnly } })]);
