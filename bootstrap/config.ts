@@ -77,12 +77,21 @@ const EXTERNAL_ID = {
     pattern: /^[\w+=,.@:/-]{2,1224}$/,
     description: "2 to 1224 characters of letters, digits and _+=,.@:/- (the AssumeRole ExternalId format)",
 };
-const HOSTED_ZONE_ID = { pattern: /^Z[A-Z0-9]{1,31}$/, description: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" };
-const DOMAIN_NAME = { pattern: /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, description: "a lowercase fully qualified domain name such as ingest.example.com, as the engineering stack's customDomainName" };
+const HOSTED_ZONE_ID = {
+    pattern: /^Z[A-Z0-9]{1,31}$/,
+    description: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
+};
+const DOMAIN_NAME = {
+    pattern: /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    description:
+        "a lowercase fully qualified domain name such as ingest.example.com, as the engineering stack's customDomainName",
+};
 
 function oidcProviderRule(partition: string, accountId: string) {
     return {
-        pattern: new RegExp(`^arn:${partition}:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST.replace(/\./g, "\\.")}$`),
+        pattern: new RegExp(
+            `^arn:${partition}:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST.replace(/\./g, "\\.")}$`,
+        ),
         description: `the ARN of this account's GitHub OIDC provider, arn:${partition}:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`,
     };
 }
@@ -91,7 +100,10 @@ function oidcProviderRule(partition: string, accountId: string) {
 export function readBootstrapConfig(): BootstrapConfig {
     const reader = new ConfigReader(CONFIG_NAMESPACE, "bootstrap/config.ts");
 
-    const roleValue = reader.requireString("accountRole", { pattern: /^(engineering|data-platform)$/, description: `one of ${ACCOUNT_ROLES.join(", ")}` });
+    const roleValue = reader.requireString("accountRole", {
+        pattern: /^(engineering|data-platform)$/,
+        description: `one of ${ACCOUNT_ROLES.join(", ")}`,
+    });
     const accountRole: AccountRole = roleValue === "data-platform" ? "data-platform" : "engineering";
     const accountId = reader.accountId("accountId");
     reader.pinnedAccount("accountId", accountId);
@@ -99,23 +111,44 @@ export function readBootstrapConfig(): BootstrapConfig {
     const partition = partitionOfRegion(region);
 
     const otherAccountId = reader.accountId("otherAccountId");
-    reader.check(otherAccountId === "" || otherAccountId !== accountId, "otherAccountId", "must be the other account of the pair, not this stack's accountId", otherAccountId);
+    reader.check(
+        otherAccountId === "" || otherAccountId !== accountId,
+        "otherAccountId",
+        "must be the other account of the pair, not this stack's accountId",
+        otherAccountId,
+    );
 
     const externalId = reader.requireString("externalId", EXTERNAL_ID);
     const requireMfa = reader.boolean("requireMfa", true);
     const githubRepository = reader.requireString("githubRepository", GITHUB_REPOSITORY);
     const deployBranch = reader.optionalString("deployBranch", BRANCH) ?? "main";
-    const githubOidcProviderArn = reader.optionalString("githubOidcProviderArn", oidcProviderRule(partition, accountId || "<accountId>"));
+    const githubOidcProviderArn = reader.optionalString(
+        "githubOidcProviderArn",
+        oidcProviderRule(partition, accountId || "<accountId>"),
+    );
 
     const stackNames = readStackNames(reader);
 
     const stateBackend = reader.boolean("stateBackend", false);
-    const stateAccountSetting = reader.optionalString("stateAccountId", { pattern: /^\d{12}$/, description: "a 12-digit AWS account id" });
+    const stateAccountSetting = reader.optionalString("stateAccountId", {
+        pattern: /^\d{12}$/,
+        description: "a 12-digit AWS account id",
+    });
     if (stateAccountSetting !== undefined) {
         if (stateBackend) {
-            reader.check(stateAccountSetting === accountId, "stateAccountId", "must equal accountId (or be left out) when stateBackend is true: the backend is created here", stateAccountSetting);
+            reader.check(
+                stateAccountSetting === accountId,
+                "stateAccountId",
+                "must equal accountId (or be left out) when stateBackend is true: the backend is created here",
+                stateAccountSetting,
+            );
         } else {
-            reader.check(stateAccountSetting === otherAccountId, "stateAccountId", "must be otherAccountId, whose bootstrap creates the backend, when stateBackend is false here", stateAccountSetting);
+            reader.check(
+                stateAccountSetting === otherAccountId,
+                "stateAccountId",
+                "must be otherAccountId, whose bootstrap creates the backend, when stateBackend is false here",
+                stateAccountSetting,
+            );
         }
     }
     const stateAccountId = stateBackend ? accountId : stateAccountSetting;
@@ -123,10 +156,23 @@ export function readBootstrapConfig(): BootstrapConfig {
     const legacyOidcSubjects = reader.boolean("legacyOidcSubjects", false);
 
     const hostedZoneId = reader.optionalString("hostedZoneId", HOSTED_ZONE_ID);
-    reader.check(hostedZoneId === undefined || accountRole === "engineering", "hostedZoneId", "applies only to accountRole engineering (the API's custom domain lives there)", hostedZoneId);
+    reader.check(
+        hostedZoneId === undefined || accountRole === "engineering",
+        "hostedZoneId",
+        "applies only to accountRole engineering (the API's custom domain lives there)",
+        hostedZoneId,
+    );
     const customDomainName = reader.optionalString("customDomainName", DOMAIN_NAME);
-    reader.check(hostedZoneId === undefined || customDomainName !== undefined, "customDomainName", "is required when hostedZoneId is set: the record names the deployer may change in the zone");
-    reader.check(customDomainName === undefined || hostedZoneId !== undefined, "hostedZoneId", "is required when customDomainName is set (set both or neither)");
+    reader.check(
+        hostedZoneId === undefined || customDomainName !== undefined,
+        "customDomainName",
+        "is required when hostedZoneId is set: the record names the deployer may change in the zone",
+    );
+    reader.check(
+        customDomainName === undefined || hostedZoneId !== undefined,
+        "hostedZoneId",
+        "is required when customDomainName is set (set both or neither)",
+    );
 
     const existingRedshift = readExistingRedshift(reader, accountRole, partition, region, accountId);
 
@@ -154,27 +200,43 @@ export function readBootstrapConfig(): BootstrapConfig {
 }
 
 /** A YAML list of strings each matching `rule`; undefined when the key is not set. */
-function readList(reader: ConfigReader, key: string, rule: { pattern: RegExp; description: string }): string[] | undefined {
+function readList(
+    reader: ConfigReader,
+    key: string,
+    rule: { pattern: RegExp; description: string },
+): string[] | undefined {
     const raw = reader.object<unknown>(key);
     if (raw === undefined) return undefined;
     if (!Array.isArray(raw) || raw.length === 0 || !raw.every((s): s is string => typeof s === "string")) {
         reader.check(false, key, `must be a non-empty YAML list of ${rule.description}`, raw);
         return [];
     }
-    for (const value of raw) reader.check(rule.pattern.test(value), key, `each entry must be ${rule.description}`, value);
+    for (const value of raw)
+        reader.check(rule.pattern.test(value), key, `each entry must be ${rule.description}`, value);
     return raw;
 }
 
-function readExistingRedshift(reader: ConfigReader, accountRole: AccountRole, partition: string, region: string, accountId: string): ExistingRedshiftScope | undefined {
+function readExistingRedshift(
+    reader: ConfigReader,
+    accountRole: AccountRole,
+    partition: string,
+    region: string,
+    accountId: string,
+): ExistingRedshiftScope | undefined {
     const account = accountId || "\\d{12}";
     /** `redshiftClusterIdentifiers` (data-platform, optional): clusters the hosted stacks' tables live in (redshiftMode cluster). */
-    const clusterIdentifiers = readList(reader, "redshiftClusterIdentifiers", { pattern: /^[a-z][a-z0-9-]{0,62}$/, description: "a Redshift cluster identifier (the stacks' redshiftClusterIdentifier)" });
+    const clusterIdentifiers = readList(reader, "redshiftClusterIdentifiers", {
+        pattern: /^[a-z][a-z0-9-]{0,62}$/,
+        description: "a Redshift cluster identifier (the stacks' redshiftClusterIdentifier)",
+    });
     /**
      * `redshiftSecretArns` (data-platform, optional): the admin secrets the hosted serverless and cluster
      * stacks name (their redshiftSecretArn), full ARNs; Redshift-managed ones are `secret:redshift!...`.
      */
     const secretArns = readList(reader, "redshiftSecretArns", {
-        pattern: new RegExp(`^arn:${partition}:secretsmanager:${region}:${account}:secret:[A-Za-z0-9/_+=.@!-]+-[A-Za-z0-9]{6}$`),
+        pattern: new RegExp(
+            `^arn:${partition}:secretsmanager:${region}:${account}:secret:[A-Za-z0-9/_+=.@!-]+-[A-Za-z0-9]{6}$`,
+        ),
         description: `the full ARN (ending in -<6 characters>) of a secret in this account and region, arn:${partition}:secretsmanager:${region}:${accountId || "<accountId>"}:secret:<name>-<6 characters>`,
     });
     /** `redshiftSecretKmsKeyArns` (data-platform, optional): the keys of those secrets that are not aws/secretsmanager (their redshiftSecretKmsKeyArn). */
@@ -182,12 +244,31 @@ function readExistingRedshift(reader: ConfigReader, accountRole: AccountRole, pa
         pattern: new RegExp(`^arn:${partition}:kms:${region}:\\d{12}:key/(mrk-)?[0-9a-f-]{32,36}$`),
         description: `a KMS key ARN in ${region} (arn:${partition}:kms:${region}:<account>:key/<id>), not an alias`,
     });
-    const given = { redshiftClusterIdentifiers: clusterIdentifiers, redshiftSecretArns: secretArns, redshiftSecretKmsKeyArns: secretKmsKeyArns };
-    const set = Object.entries(given).filter(([, value]) => value !== undefined).map(([key]) => key);
+    const given = {
+        redshiftClusterIdentifiers: clusterIdentifiers,
+        redshiftSecretArns: secretArns,
+        redshiftSecretKmsKeyArns: secretKmsKeyArns,
+    };
+    const set = Object.entries(given)
+        .filter(([, value]) => value !== undefined)
+        .map(([key]) => key);
     if (set.length === 0) return undefined;
-    for (const key of set) reader.check(accountRole === "data-platform", key, "applies only to accountRole data-platform (Redshift lives there)");
-    reader.check(secretArns !== undefined, "redshiftSecretArns", `is required when ${set.join(", ")} ${set.length === 1 ? "is" : "are"} set: the Data API signs in with a secret`);
-    return { clusterIdentifiers: clusterIdentifiers ?? [], secretArns: secretArns ?? [], secretKmsKeyArns: secretKmsKeyArns ?? [] };
+    for (const key of set)
+        reader.check(
+            accountRole === "data-platform",
+            key,
+            "applies only to accountRole data-platform (Redshift lives there)",
+        );
+    reader.check(
+        secretArns !== undefined,
+        "redshiftSecretArns",
+        `is required when ${set.join(", ")} ${set.length === 1 ? "is" : "are"} set: the Data API signs in with a secret`,
+    );
+    return {
+        clusterIdentifiers: clusterIdentifiers ?? [],
+        secretArns: secretArns ?? [],
+        secretKmsKeyArns: secretKmsKeyArns ?? [],
+    };
 }
 
 function readAdminRoles(reader: ConfigReader, partition: string, otherAccountId: string): string[] {
@@ -200,7 +281,12 @@ function readAdminRoles(reader: ConfigReader, partition: string, otherAccountId:
     }
     const rolePattern = new RegExp(`^arn:${partition}:iam::${otherAccountId || "\\d{12}"}:role/[\\w+=,.@/*-]+$`);
     for (const arn of raw) {
-        reader.check(rolePattern.test(arn), key, `each entry must be a role ARN (wildcards allowed) in otherAccountId, arn:${partition}:iam::${otherAccountId || "<otherAccountId>"}:role/...`, arn);
+        reader.check(
+            rolePattern.test(arn),
+            key,
+            `each entry must be a role ARN (wildcards allowed) in otherAccountId, arn:${partition}:iam::${otherAccountId || "<otherAccountId>"}:role/...`,
+            arn,
+        );
         reader.check(!/:role\/\*$/.test(arn), key, "must name roles, not every role of the account (role/*)", arn);
     }
     return raw;
@@ -209,7 +295,11 @@ function readAdminRoles(reader: ConfigReader, partition: string, otherAccountId:
 function readStackNames(reader: ConfigReader): string[] {
     const raw = reader.object<unknown>("stackNames");
     if (raw === undefined) {
-        reader.check(false, "stackNames", "is required: a YAML list of the environment stacks this account hosts, e.g. [dev, prod]");
+        reader.check(
+            false,
+            "stackNames",
+            "is required: a YAML list of the environment stacks this account hosts, e.g. [dev, prod]",
+        );
         return [];
     }
     if (!Array.isArray(raw) || raw.length === 0 || !raw.every((s): s is string => typeof s === "string")) {
@@ -217,8 +307,18 @@ function readStackNames(reader: ConfigReader): string[] {
         return [];
     }
     for (const name of raw) {
-        reader.check(STACK_NAME_RULE.pattern.test(name), "stackNames", `each entry must be ${STACK_NAME_RULE.description}`, name);
-        reader.check(!(RESERVED_STACK_NAMES as readonly string[]).includes(name), "stackNames", `must not use ${RESERVED_STACK_NAMES.join(", ")}: the bootstrap's own resources are named tracking-<that>-...`, name);
+        reader.check(
+            STACK_NAME_RULE.pattern.test(name),
+            "stackNames",
+            `each entry must be ${STACK_NAME_RULE.description}`,
+            name,
+        );
+        reader.check(
+            !(RESERVED_STACK_NAMES as readonly string[]).includes(name),
+            "stackNames",
+            `must not use ${RESERVED_STACK_NAMES.join(", ")}: the bootstrap's own resources are named tracking-<that>-...`,
+            name,
+        );
     }
     const duplicates = raw.filter((name, i) => raw.indexOf(name) !== i);
     reader.check(duplicates.length === 0, "stackNames", "must not repeat a name", duplicates);

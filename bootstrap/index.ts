@@ -47,11 +47,13 @@ const backend = config.stateBackend
           account: config.accountId,
           otherAccount: config.otherAccountId,
           otherAccountAdminRoleArns: config.otherAccountAdminRoleArns,
-          otherAccountProject: PIPELINE_PROJECTS[config.accountRole === "engineering" ? "data-platform" : "engineering"],
+          otherAccountProject:
+              PIPELINE_PROJECTS[config.accountRole === "engineering" ? "data-platform" : "engineering"],
       })
     : undefined;
 
-const apiLogging = config.accountRole === "engineering" ? new ApiGatewayAccountLogging("apigateway-account", { scope }) : undefined;
+const apiLogging =
+    config.accountRole === "engineering" ? new ApiGatewayAccountLogging("apigateway-account", { scope }) : undefined;
 
 /**
  * The stack's outputs; a key that does not apply to this account is left out rather than exported as

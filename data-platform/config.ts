@@ -1,7 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmTopicConfig, readAlarmTopic } from "../shared/alarm-config";
 import { ConfigReader, LOG_RETENTION_DAYS, STACK_NAME_RULE } from "../shared/config";
-import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn, STACK_TAG_KEY, workloadBoundaryArn } from "../shared/naming";
+import {
+    DEPLOYER_ROLE_NAME,
+    DRIFT_READER_ROLE_NAME,
+    partitionOfRegion,
+    PREVIEWER_ROLE_NAME,
+    roleArn,
+    STACK_TAG_KEY,
+    workloadBoundaryArn,
+} from "../shared/naming";
 import { PipelineDefinition } from "../shared/pipeline-codegen/definition";
 import { validatePipelines } from "../shared/pipeline-codegen/validate";
 import { DEFAULT_USAGE_LIMIT_RPU_HOURS, isRedshiftBaseCapacity, RedshiftUsageLimit } from "../shared/redshift-sandbox";
@@ -71,8 +79,6 @@ export interface SandboxRedshift {
     readonly usageLimit?: RedshiftUsageLimit;
 }
 
-
-
 export type RedshiftTarget = ExistingRedshift | SandboxRedshift;
 
 /** The Redshift VPC, when config names one; otherwise this stack creates a VPC (see `GlueNetwork`). */
@@ -140,11 +146,23 @@ const STACK_REFERENCE_RULE = {
     pattern: /^([A-Za-z0-9][A-Za-z0-9_.-]*\/)?[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
     description: "a stack reference such as organization/tracking-engineering/dev",
 };
-const DATABASE_RULE = { pattern: /^[a-z_][a-z0-9_]{0,62}$/, description: "a lowercase Redshift database name (letters, digits, _; at most 63)" };
+const DATABASE_RULE = {
+    pattern: /^[a-z_][a-z0-9_]{0,62}$/,
+    description: "a lowercase Redshift database name (letters, digits, _; at most 63)",
+};
 const USERNAME_RULE = { pattern: /^[a-z_][a-z0-9_]{0,126}$/, description: "a lowercase Redshift user name" };
-const HOST_RULE = { pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/, description: "a DNS host name such as wg.123456789012.eu-central-1.redshift-serverless.amazonaws.com" };
-const WORKGROUP_RULE = { pattern: /^[a-z0-9-]{3,64}$/, description: "a Redshift Serverless workgroup name (3-64 lowercase letters, digits, -)" };
-const CLUSTER_RULE = { pattern: /^[a-z][a-z0-9-]{0,62}$/, description: "a Redshift cluster identifier (lowercase, starting with a letter)" };
+const HOST_RULE = {
+    pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/,
+    description: "a DNS host name such as wg.123456789012.eu-central-1.redshift-serverless.amazonaws.com",
+};
+const WORKGROUP_RULE = {
+    pattern: /^[a-z0-9-]{3,64}$/,
+    description: "a Redshift Serverless workgroup name (3-64 lowercase letters, digits, -)",
+};
+const CLUSTER_RULE = {
+    pattern: /^[a-z][a-z0-9-]{0,62}$/,
+    description: "a Redshift cluster identifier (lowercase, starting with a letter)",
+};
 const VPC_RULE = { pattern: /^vpc-[0-9a-f]{8,17}$/, description: "a VPC id (vpc-...)" };
 const SUBNET_PATTERN = /^subnet-[0-9a-f]{8,17}$/;
 const SUBNET_RULE = { pattern: SUBNET_PATTERN, description: "a subnet id (subnet-...)" };
@@ -153,9 +171,28 @@ const ROUTE_TABLE_PATTERN = /^rtb-[0-9a-f]{8,17}$/;
 
 /** Keys that only make sense for one Redshift mode. */
 const MODE_KEYS: Record<RedshiftMode, readonly string[]> = {
-    serverless: ["redshiftWorkgroupName", "redshiftHost", "redshiftSecretArn", "redshiftSecretKmsKeyArn", "redshiftStreamingRoleAttached"],
-    cluster: ["redshiftClusterIdentifier", "redshiftHost", "redshiftSecretArn", "redshiftSecretKmsKeyArn", "redshiftStreamingRoleAttached"],
-    sandbox: ["redshiftAdminUsername", "redshiftBaseCapacity", "redshiftSubnetIds", "redshiftUsageLimitRpuHours", "redshiftUsageLimitPeriod", "redshiftUsageLimitBreachAction"],
+    serverless: [
+        "redshiftWorkgroupName",
+        "redshiftHost",
+        "redshiftSecretArn",
+        "redshiftSecretKmsKeyArn",
+        "redshiftStreamingRoleAttached",
+    ],
+    cluster: [
+        "redshiftClusterIdentifier",
+        "redshiftHost",
+        "redshiftSecretArn",
+        "redshiftSecretKmsKeyArn",
+        "redshiftStreamingRoleAttached",
+    ],
+    sandbox: [
+        "redshiftAdminUsername",
+        "redshiftBaseCapacity",
+        "redshiftSubnetIds",
+        "redshiftUsageLimitRpuHours",
+        "redshiftUsageLimitPeriod",
+        "redshiftUsageLimitBreachAction",
+    ],
 };
 const NETWORK_KEYS = ["vpcId", "subnetId", "availabilityZone", "routeTableIds"] as const;
 
@@ -169,7 +206,12 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
 
     /** `pulumi.getStack()`: the stack name, used in every AWS name; 1-10 lowercase letters and digits. */
     const stack = pulumi.getStack();
-    reader.check(STACK_NAME_RULE.pattern.test(stack), "pulumi:stack", `the stack name must be ${STACK_NAME_RULE.description}`, stack);
+    reader.check(
+        STACK_NAME_RULE.pattern.test(stack),
+        "pulumi:stack",
+        `the stack name must be ${STACK_NAME_RULE.description}`,
+        stack,
+    );
 
     /** `accountId` (required): this data-platform account; `aws:allowedAccountIds` must be exactly [it]. */
     const accountId = reader.accountId("accountId");
@@ -178,7 +220,12 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
     const region = reader.region();
     /** `engineeringAccountId` (required): the account whose Firehose roles write the landing data. */
     const engineeringAccountId = reader.accountId("engineeringAccountId");
-    reader.check(accountId === "" || engineeringAccountId === "" || accountId !== engineeringAccountId, "engineeringAccountId", "must differ from accountId (the two stacks live in two accounts)", engineeringAccountId);
+    reader.check(
+        accountId === "" || engineeringAccountId === "" || accountId !== engineeringAccountId,
+        "engineeringAccountId",
+        "must differ from accountId (the two stacks live in two accounts)",
+        engineeringAccountId,
+    );
     /**
      * `engineeringStack` (optional, unset on the first deploy): the engineering stack, once it exists.
      * With it, engineering's `firehoseRoleArns` export is checked against the roles the grants admit.
@@ -210,7 +257,9 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
      * registers each new hour partition, a weekly safety crawl (`cron(15 4 ? * SUN *)`); otherwise hourly at
      * :15 (`cron(15 * * * ? *)`). Each crawl is billed at least 10 minutes of 2 DPUs.
      */
-    const s3CrawlerSchedule = reader.optionalString("s3CrawlerSchedule", GLUE_CRON_RULE) ?? (jobTrigger === "new-data" ? "cron(15 4 ? * SUN *)" : "cron(15 * * * ? *)");
+    const s3CrawlerSchedule =
+        reader.optionalString("s3CrawlerSchedule", GLUE_CRON_RULE) ??
+        (jobTrigger === "new-data" ? "cron(15 4 ? * SUN *)" : "cron(15 * * * ? *)");
     /**
      * `jdbcCrawlerSchedule` (default `cron(0 3 ? * SUN *)`, weekly): the Redshift-table crawl (catalog for
      * users). The tables change only when a deploy migrates them; run the crawler after such a deploy
@@ -219,7 +268,12 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
     const jdbcCrawlerSchedule = reader.optionalString("jdbcCrawlerSchedule", GLUE_CRON_RULE) ?? "cron(0 3 ? * SUN *)";
     /** `jobSchedule` (default `cron(0/5 * * * ? *)`): when `jobTrigger` is `new-data` (the checks) or `schedule` (the runs). */
     const configuredJobSchedule = reader.optionalString("jobSchedule", GLUE_CRON_RULE);
-    reader.check(!(jobTrigger === "crawler" && configuredJobSchedule !== undefined), "jobSchedule", "only applies when jobTrigger is new-data or schedule (with crawler the job runs after each S3 crawl)", configuredJobSchedule);
+    reader.check(
+        !(jobTrigger === "crawler" && configuredJobSchedule !== undefined),
+        "jobSchedule",
+        "only applies when jobTrigger is new-data or schedule (with crawler the job runs after each S3 crawl)",
+        configuredJobSchedule,
+    );
     const jobSchedule = configuredJobSchedule ?? "cron(0/5 * * * ? *)";
     /** `jobWorkers` (default 2, G.1X workers, 2-100). */
     const jobWorkers = reader.integer("jobWorkers", { min: 2, max: 100 }, 2);
@@ -233,7 +287,12 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
     const jobMaxRetries = reader.integer("jobMaxRetries", { min: 0, max: 10 }, jobTrigger === "new-data" ? 0 : 1);
     /** `logRetentionDays` (default 30): the load jobs' and crawlers' own log groups; one of LOG_RETENTION_DAYS. */
     const logRetentionDays = reader.integer("logRetentionDays", { min: 1, max: 3653 }, 30);
-    reader.check((LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays), "logRetentionDays", `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`, String(logRetentionDays));
+    reader.check(
+        (LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays),
+        "logRetentionDays",
+        `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+        String(logRetentionDays),
+    );
 
     /**
      * `alarmTopicArn` (optional; default: this stack creates the SNS topic `tracking-<stack>-alarms`): an
@@ -257,10 +316,18 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
     const redshift = readRedshift(reader, region, accountId);
     const network = readNetwork(reader, region);
     if (redshift?.mode === "sandbox" && network !== undefined) {
-        reader.check(redshift.subnetIds !== undefined, "redshiftSubnetIds", "is required when redshiftMode is sandbox and vpcId is set (Redshift Serverless needs 3 subnets in 3 Availability Zones)");
+        reader.check(
+            redshift.subnetIds !== undefined,
+            "redshiftSubnetIds",
+            "is required when redshiftMode is sandbox and vpcId is set (Redshift Serverless needs 3 subnets in 3 Availability Zones)",
+        );
     }
     if (redshift?.mode === "sandbox" && network === undefined) {
-        reader.check(redshift.subnetIds === undefined, "redshiftSubnetIds", "only applies with a configured vpcId (without one the sandbox uses the VPC this stack creates)");
+        reader.check(
+            redshift.subnetIds === undefined,
+            "redshiftSubnetIds",
+            "only applies with a configured vpcId (without one the sandbox uses the VPC this stack creates)",
+        );
     }
 
     reader.done();
@@ -277,7 +344,9 @@ export function loadDataPlatformConfig(): DataPlatformConfig {
         engineeringAccountId,
         engineeringStack,
         deployerRoleArn: roleArn(partition, accountId, DEPLOYER_ROLE_NAME),
-        readOnlyRoleArns: [PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) => roleArn(partition, accountId, role)),
+        readOnlyRoleArns: [PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) =>
+            roleArn(partition, accountId, role),
+        ),
         workloadBoundaryArn: workloadBoundaryArn(partition, accountId),
         protectStatefulResources,
         lifecycleDays: { landing, raw, noncurrentVersions, glueTemp },
@@ -302,7 +371,10 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
      * `redshiftSecretArn`), `cluster` (an existing cluster: `redshiftClusterIdentifier`, `redshiftHost`,
      * `redshiftSecretArn`) or `sandbox` (this stack creates a Redshift Serverless namespace and workgroup).
      */
-    const modeValue = reader.requireString("redshiftMode", { pattern: /^(serverless|cluster|sandbox)$/, description: `one of ${REDSHIFT_MODES.join(", ")}` });
+    const modeValue = reader.requireString("redshiftMode", {
+        pattern: /^(serverless|cluster|sandbox)$/,
+        description: `one of ${REDSHIFT_MODES.join(", ")}`,
+    });
     const mode = (REDSHIFT_MODES as readonly string[]).includes(modeValue) ? (modeValue as RedshiftMode) : undefined;
 
     /** `redshiftDatabase` (default `dev`): the database holding the pipeline tables. */
@@ -312,11 +384,20 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
 
     // A key of another mode is a mistake worth reporting (a typo in redshiftMode, or a half-edited file).
     if (mode !== undefined) {
-        const foreignKeys = new Set(Object.values(MODE_KEYS).flat().filter((key) => !MODE_KEYS[mode].includes(key)));
+        const foreignKeys = new Set(
+            Object.values(MODE_KEYS)
+                .flat()
+                .filter((key) => !MODE_KEYS[mode].includes(key)),
+        );
         for (const key of foreignKeys) {
             const value = reader.optionalString(key);
             const modes = REDSHIFT_MODES.filter((m) => MODE_KEYS[m].includes(key)).join(" or ");
-            reader.check(value === undefined, key, `only applies when redshiftMode is ${modes} (redshiftMode is ${mode})`, value);
+            reader.check(
+                value === undefined,
+                key,
+                `only applies when redshiftMode is ${modes} (redshiftMode is ${mode})`,
+                value,
+            );
         }
     }
     if (mode === undefined) {
@@ -334,20 +415,38 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
     if (mode === "sandbox") {
         /** `redshiftAdminUsername` (sandbox, default `tracking_admin`): the namespace's admin user. */
         const adminUsername = reader.optionalString("redshiftAdminUsername", USERNAME_RULE) ?? "tracking_admin";
-        reader.check(adminUsername !== "admin" && adminUsername !== "rdsadmin", "redshiftAdminUsername", "must not be a name Redshift reserves (admin, rdsadmin)", adminUsername);
+        reader.check(
+            adminUsername !== "admin" && adminUsername !== "rdsadmin",
+            "redshiftAdminUsername",
+            "must not be a name Redshift reserves (admin, rdsadmin)",
+            adminUsername,
+        );
         /**
          * `redshiftBaseCapacity` (sandbox, default 4): RPUs, 4 or 8-512 in steps of 8 ("Compute capacity for
          * Amazon Redshift Serverless": 4 RPU serves warehouses under 32 TB). The loads are billed per RPU for
          * each active minute, so the smallest base halves every load's Redshift charge against 8.
          */
         const baseCapacity = reader.integer("redshiftBaseCapacity", { min: 4, max: 512 }, 4);
-        reader.check(isRedshiftBaseCapacity(baseCapacity), "redshiftBaseCapacity", "must be 4, or a multiple of 8 from 8 to 512", baseCapacity);
+        reader.check(
+            isRedshiftBaseCapacity(baseCapacity),
+            "redshiftBaseCapacity",
+            "must be 4, or a multiple of 8 from 8 to 512",
+            baseCapacity,
+        );
         /** `redshiftSubnetIds` (sandbox with `vpcId`): 3 subnets in 3 AZs for the workgroup. */
         const subnetIds = reader.object<unknown>("redshiftSubnetIds");
         let checkedSubnets: string[] | undefined;
         if (subnetIds !== undefined) {
-            const ok = Array.isArray(subnetIds) && subnetIds.length >= 3 && subnetIds.every((s) => typeof s === "string" && SUBNET_PATTERN.test(s));
-            reader.check(ok, "redshiftSubnetIds", "must be a list of at least 3 subnet ids (subnet-...) in 3 Availability Zones", subnetIds);
+            const ok =
+                Array.isArray(subnetIds) &&
+                subnetIds.length >= 3 &&
+                subnetIds.every((s) => typeof s === "string" && SUBNET_PATTERN.test(s));
+            reader.check(
+                ok,
+                "redshiftSubnetIds",
+                "must be a list of at least 3 subnet ids (subnet-...) in 3 Availability Zones",
+                subnetIds,
+            );
             checkedSubnets = ok ? (subnetIds as string[]) : [];
         }
         /**
@@ -358,7 +457,11 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
          * refreshing preview would plan a change (terraform-provider-aws #29455, closed as an AWS-side fault;
          * the provider still stores what AWS returns); and a sandbox that stops answering would stop the loads.
          */
-        const rpuHours = reader.integer("redshiftUsageLimitRpuHours", { min: 0, max: 1_000_000 }, DEFAULT_USAGE_LIMIT_RPU_HOURS);
+        const rpuHours = reader.integer(
+            "redshiftUsageLimitRpuHours",
+            { min: 0, max: 1_000_000 },
+            DEFAULT_USAGE_LIMIT_RPU_HOURS,
+        );
         const period = reader.oneOf("redshiftUsageLimitPeriod", ["daily", "weekly", "monthly"] as const, "monthly");
         const rawAction = reader.optionalString("redshiftUsageLimitBreachAction");
         reader.check(
@@ -367,12 +470,28 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
             "must not be deactivate: AWS reads it back as disable, so every refreshing preview would plan a change (terraform-provider-aws #29455); use emit-metric and act on the alert",
             rawAction,
         );
-        const breachAction = rawAction === "deactivate" ? "emit-metric" : reader.oneOf("redshiftUsageLimitBreachAction", ["log", "emit-metric"] as const, "emit-metric");
+        const breachAction =
+            rawAction === "deactivate"
+                ? "emit-metric"
+                : reader.oneOf("redshiftUsageLimitBreachAction", ["log", "emit-metric"] as const, "emit-metric");
         if (rpuHours === 0) {
-            reader.check(rawAction === undefined && reader.optionalString("redshiftUsageLimitPeriod") === undefined, "redshiftUsageLimitRpuHours", "is 0 (no usage limit): leave redshiftUsageLimitPeriod and redshiftUsageLimitBreachAction unset", rpuHours);
+            reader.check(
+                rawAction === undefined && reader.optionalString("redshiftUsageLimitPeriod") === undefined,
+                "redshiftUsageLimitRpuHours",
+                "is 0 (no usage limit): leave redshiftUsageLimitPeriod and redshiftUsageLimitBreachAction unset",
+                rpuHours,
+            );
         }
         const usageLimit = rpuHours > 0 ? { rpuHours, period, breachAction } : undefined;
-        return { mode, database, port, adminUsername, baseCapacity, subnetIds: checkedSubnets, ...(usageLimit ? { usageLimit } : {}) };
+        return {
+            mode,
+            database,
+            port,
+            adminUsername,
+            baseCapacity,
+            subnetIds: checkedSubnets,
+            ...(usageLimit ? { usageLimit } : {}),
+        };
     }
 
     const host = requiredFor("redshiftHost", HOST_RULE);
@@ -383,7 +502,9 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
      * `redshift!<cluster or namespace>-<admin user>`). Only the deploy's Data API calls use it.
      */
     const secretRule = {
-        pattern: new RegExp(`^arn:aws(-cn|-us-gov)?:secretsmanager:${region}:${accountId}:secret:[A-Za-z0-9/_+=.@!-]+-[A-Za-z0-9]{6}$`),
+        pattern: new RegExp(
+            `^arn:aws(-cn|-us-gov)?:secretsmanager:${region}:${accountId}:secret:[A-Za-z0-9/_+=.@!-]+-[A-Za-z0-9]{6}$`,
+        ),
         description: `the full ARN (ending in -<6 characters>) of a Secrets Manager secret in this account (${accountId || "accountId"}) and region (${region || "aws:region"})`,
     };
     const secretArn = requiredFor("redshiftSecretArn", secretRule);
@@ -406,10 +527,24 @@ function readRedshift(reader: ConfigReader, region: string, accountId: string): 
     const secret = { secretArn, ...(secretKmsKeyArn !== undefined ? { secretKmsKeyArn } : {}), streamingRoleAttached };
     if (mode === "serverless") {
         /** `redshiftWorkgroupName` (serverless): the existing workgroup the DDL runs against. */
-        return { mode, workgroupName: requiredFor("redshiftWorkgroupName", WORKGROUP_RULE), host, port, database, ...secret };
+        return {
+            mode,
+            workgroupName: requiredFor("redshiftWorkgroupName", WORKGROUP_RULE),
+            host,
+            port,
+            database,
+            ...secret,
+        };
     }
     /** `redshiftClusterIdentifier` (cluster): the existing cluster the DDL runs against. */
-    return { mode, clusterIdentifier: requiredFor("redshiftClusterIdentifier", CLUSTER_RULE), host, port, database, ...secret };
+    return {
+        mode,
+        clusterIdentifier: requiredFor("redshiftClusterIdentifier", CLUSTER_RULE),
+        host,
+        port,
+        database,
+        ...secret,
+    };
 }
 
 function readNetwork(reader: ConfigReader, region: string): ConfiguredNetwork | undefined {
@@ -435,16 +570,33 @@ function readNetwork(reader: ConfigReader, region: string): ConfiguredNetwork | 
     const present = NETWORK_KEYS.filter((key) => given[key] !== undefined);
     if (present.length > 0 && present.length < NETWORK_KEYS.length) {
         for (const key of NETWORK_KEYS.filter((k) => given[k] === undefined)) {
-            reader.check(false, key, `is required when ${present.join(", ")} ${present.length === 1 ? "is" : "are"} set (the network keys ${NETWORK_KEYS.join(", ")} go together: all or none)`);
+            reader.check(
+                false,
+                key,
+                `is required when ${present.join(", ")} ${present.length === 1 ? "is" : "are"} set (the network keys ${NETWORK_KEYS.join(", ")} go together: all or none)`,
+            );
         }
     }
     if (present.length === 0) {
-        reader.check(redshiftSecurityGroupId === undefined, "redshiftSecurityGroupId", "only applies with a configured vpcId", redshiftSecurityGroupId);
+        reader.check(
+            redshiftSecurityGroupId === undefined,
+            "redshiftSecurityGroupId",
+            "only applies with a configured vpcId",
+            redshiftSecurityGroupId,
+        );
         return undefined;
     }
-    const routeTablesOk = Array.isArray(routeTables) && routeTables.length > 0 && routeTables.every((r) => typeof r === "string" && ROUTE_TABLE_PATTERN.test(r));
+    const routeTablesOk =
+        Array.isArray(routeTables) &&
+        routeTables.length > 0 &&
+        routeTables.every((r) => typeof r === "string" && ROUTE_TABLE_PATTERN.test(r));
     if (routeTables !== undefined) {
-        reader.check(routeTablesOk, "routeTableIds", "must be a non-empty list of route table ids (rtb-...)", routeTables);
+        reader.check(
+            routeTablesOk,
+            "routeTableIds",
+            "must be a non-empty list of route table ids (rtb-...)",
+            routeTables,
+        );
     }
     return {
         vpcId: vpcId ?? "",

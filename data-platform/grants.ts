@@ -50,10 +50,19 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
     const root = { AWS: accountRootArn(args.partition, args.accountId) };
     const viaS3 = `s3.${args.region}.amazonaws.com`;
     const viaSecrets = `secretsmanager.${args.region}.amazonaws.com`;
-    const s3Use = (sid: string, principal: Principal, roles: Conditions, actions: string[], buckets: string[]): PolicyStatement =>
+    const s3Use = (
+        sid: string,
+        principal: Principal,
+        roles: Conditions,
+        actions: string[],
+        buckets: string[],
+    ): PolicyStatement =>
         allowPrincipal(sid, principal, actions, ["*"], {
             ...roles,
-            StringEquals: { "kms:ViaService": viaS3, "kms:EncryptionContext:aws:s3:arn": buckets.length === 1 ? buckets[0] : buckets },
+            StringEquals: {
+                "kms:ViaService": viaS3,
+                "kms:EncryptionContext:aws:s3:arn": buckets.length === 1 ? buckets[0] : buckets,
+            },
         });
     const secretsUse = (sid: string, roles: Conditions, actions: string[]): PolicyStatement =>
         allowPrincipal(sid, root, actions, ["*"], { ...roles, StringEquals: { "kms:ViaService": viaSecrets } });
@@ -63,21 +72,37 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
     const statements: PolicyStatement[] = [];
     statements.push(
         firehoseKeyStatement(args.firehoseRoles, args.region, [args.landingBucketArn, args.rawBucketArn]),
-        s3Use("GlueCrawlersReadLandedData", root, likeRoles([args.glueCrawlerRoles]), KEY_READ, [args.landingBucketArn]),
+        s3Use("GlueCrawlersReadLandedData", root, likeRoles([args.glueCrawlerRoles]), KEY_READ, [
+            args.landingBucketArn,
+        ]),
         // Landed data read, bad rows written (landing); script read, TempDir written (Glue bucket).
         s3Use("GlueJobsUseLandingAndGlueBuckets", root, jobs, KEY_WRITE, [args.landingBucketArn, args.glueBucketArn]),
         // Job bookmarks are encrypted client-side (CSE-KMS): the S3 encryption client asks KMS for a data
         // key itself, not through a service ("Setting up encryption in AWS Glue"): direct calls only, so
         // this statement admits no use through S3 or Secrets Manager (kms:ViaService is absent).
-        allowPrincipal("GlueJobsEncryptBookmarks", root, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], ["*"], { ...jobs, Null: { "kms:ViaService": "true" } }),
+        allowPrincipal("GlueJobsEncryptBookmarks", root, ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], ["*"], {
+            ...jobs,
+            Null: { "kms:ViaService": "true" },
+        }),
     );
     statements.push(
         // The Glue security configuration encrypts the jobs' and crawlers' CloudWatch Logs with this key, and
         // the jobs' own log groups are created with it; CloudWatch Logs uses it as its own service
         // principal, only for those log groups.
-        allowPrincipal("CloudWatchLogsEncryptsGlueLogs", { Service: `logs.${args.region}.amazonaws.com` }, ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"], ["*"], {
-            ArnLike: { "kms:EncryptionContext:aws:logs:arn": [`arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:/aws-glue/*`, args.glueJobLogGroupArns] },
-        }),
+        allowPrincipal(
+            "CloudWatchLogsEncryptsGlueLogs",
+            { Service: `logs.${args.region}.amazonaws.com` },
+            ["kms:Decrypt*", "kms:Describe*", "kms:Encrypt*", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+            ["*"],
+            {
+                ArnLike: {
+                    "kms:EncryptionContext:aws:logs:arn": [
+                        `arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:/aws-glue/*`,
+                        args.glueJobLogGroupArns,
+                    ],
+                },
+            },
+        ),
         // `pulumi up` uploads the job scripts into the (SSE-KMS) Glue bucket.
         s3Use("DeployerUploadsGlueScripts", root, onlyRoles([args.deployerRoleArn]), KEY_WRITE, [args.glueBucketArn]),
         // The bootstrap's drift reader refreshes the script objects (the daily drift check): decrypt only,
@@ -102,9 +127,17 @@ export function dataKeyStatements(args: DataKeyGrantArgs): PolicyStatement[] {
  * two stacks disagree on the stack name or the engineering account, so that fails, naming each pipeline. A
  * pipeline engineering does not export yet (just added, deployed there next) is skipped.
  */
-function checkEngineeringRoleExport(engineeringStack: string, exportName: string, what: string, exported: unknown, pinned: Readonly<Record<string, string>>): Set<string> {
+function checkEngineeringRoleExport(
+    engineeringStack: string,
+    exportName: string,
+    what: string,
+    exported: unknown,
+    pinned: Readonly<Record<string, string>>,
+): Set<string> {
     if (exported === null || typeof exported !== "object" || Array.isArray(exported)) {
-        throw new Error(`engineering stack ${engineeringStack}: export "${exportName}" must be an object keyed by pipeline name (got ${JSON.stringify(exported)})`);
+        throw new Error(
+            `engineering stack ${engineeringStack}: export "${exportName}" must be an object keyed by pipeline name (got ${JSON.stringify(exported)})`,
+        );
     }
     const roles = exported as Record<string, unknown>;
     const problems: string[] = [];
@@ -113,12 +146,17 @@ function checkEngineeringRoleExport(engineeringStack: string, exportName: string
         const actual = roles[pipeline];
         if (actual === undefined) continue;
         if (actual !== expected) {
-            problems.push(`pipeline "${pipeline}": exported ${what} ${JSON.stringify(actual)} is not the pinned ${JSON.stringify(expected)} (the stacks disagree on the stack name or the engineering account)`);
+            problems.push(
+                `pipeline "${pipeline}": exported ${what} ${JSON.stringify(actual)} is not the pinned ${JSON.stringify(expected)} (the stacks disagree on the stack name or the engineering account)`,
+            );
         } else {
             deployed.add(pipeline);
         }
     }
-    if (problems.length > 0) throw new Error(`engineering stack ${engineeringStack}: export "${exportName}":\n  - ${problems.join("\n  - ")}`);
+    if (problems.length > 0)
+        throw new Error(
+            `engineering stack ${engineeringStack}: export "${exportName}":\n  - ${problems.join("\n  - ")}`,
+        );
     return deployed;
 }
 
@@ -126,14 +164,26 @@ function checkEngineeringRoleExport(engineeringStack: string, exportName: string
  * Checks the engineering stack's `firehoseRoleArns` export against the ARNs this stack derives, and
  * returns the role ARNs it confirms are deployed: the grants would otherwise admit roles that never write.
  */
-export function checkEngineeringFirehoseRoles(engineeringStack: string, exported: unknown, pinned: Readonly<Record<string, string>>): Set<string> {
-    return new Set([...checkEngineeringRoleExport(engineeringStack, "firehoseRoleArns", "Firehose role", exported, pinned)].map((pipeline) => pinned[pipeline]));
+export function checkEngineeringFirehoseRoles(
+    engineeringStack: string,
+    exported: unknown,
+    pinned: Readonly<Record<string, string>>,
+): Set<string> {
+    return new Set(
+        [...checkEngineeringRoleExport(engineeringStack, "firehoseRoleArns", "Firehose role", exported, pinned)].map(
+            (pipeline) => pinned[pipeline],
+        ),
+    );
 }
 
 /**
  * Checks the engineering stack's `streamReaderRoleArns` export against the reader roles this stack chains
  * to, and returns the streaming pipelines whose reader is deployed (only their views can be created).
  */
-export function checkEngineeringStreamReaders(engineeringStack: string, exported: unknown, pinned: Readonly<Record<string, string>>): Set<string> {
+export function checkEngineeringStreamReaders(
+    engineeringStack: string,
+    exported: unknown,
+    pinned: Readonly<Record<string, string>>,
+): Set<string> {
     return checkEngineeringRoleExport(engineeringStack, "streamReaderRoleArns", "stream reader", exported, pinned);
 }

@@ -20,14 +20,45 @@ import { RedshiftSchema, StreamViewStatements } from "../shared/redshift-schema"
 import { SecureBucket, SecureBucketLifecycleRule } from "../shared/secure-bucket";
 import type { PolicyStatement } from "../shared/iam";
 import { firehoseBucketStatements, FirehoseRoles } from "../shared/firehose-landing-access";
-import { crawlerRoleName, firehoseRoleName, glueJobRoleName, LOAD_METRICS_NAMESPACE, PipelineNames, pipelineNames, redshiftStreamingRoleName, resourceName, roleArn, stackBucketName, stackPrefix } from "../shared/naming";
-import { createStreamSchemaSql, createStreamViewSql, dropStreamSchemaSql, dropStreamViewSql, qualifiedStreamViewName, streamViewGrantStatements } from "../shared/pipeline-codegen/redshift-stream";
+import {
+    crawlerRoleName,
+    firehoseRoleName,
+    glueJobRoleName,
+    LOAD_METRICS_NAMESPACE,
+    PipelineNames,
+    pipelineNames,
+    redshiftStreamingRoleName,
+    resourceName,
+    roleArn,
+    stackBucketName,
+    stackPrefix,
+} from "../shared/naming";
+import {
+    createStreamSchemaSql,
+    createStreamViewSql,
+    dropStreamSchemaSql,
+    dropStreamViewSql,
+    qualifiedStreamViewName,
+    streamViewGrantStatements,
+} from "../shared/pipeline-codegen/redshift-stream";
 import { RedshiftStreamingRole } from "../shared/redshift-streaming-role";
 import { PipelineDefinition } from "../shared/pipeline-codegen/definition";
 import { jobColumnMapping } from "../shared/pipeline-codegen/job-mapping";
-import { createPrincipalStatements, grantStatements, iamRoleDatabaseUser, PipelinePrincipals, readerUser } from "../shared/pipeline-codegen/redshift-principals";
+import {
+    createPrincipalStatements,
+    grantStatements,
+    iamRoleDatabaseUser,
+    PipelinePrincipals,
+    readerUser,
+} from "../shared/pipeline-codegen/redshift-principals";
 import { glueColumns } from "../shared/pipeline-codegen/glue-schema";
-import { badRowsPrefix, firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupPrefix } from "../shared/pipeline-codegen/s3-prefix";
+import {
+    badRowsPrefix,
+    firehoseErrorPrefix,
+    firehosePrefix,
+    landingPrefix,
+    rawBackupPrefix,
+} from "../shared/pipeline-codegen/s3-prefix";
 import { loadDataPlatformConfig } from "./config";
 import { checkEngineeringFirehoseRoles, checkEngineeringStreamReaders, dataKeyStatements } from "./grants";
 import { resolveRedshift } from "./redshift";
@@ -67,12 +98,19 @@ async function main(): Promise<Record<string, unknown>> {
         const names = pipelineNames(stack, def.name);
         return { def, names, firehoseRoleArn: roleArn(partition, config.engineeringAccountId, names.firehoseRoleName) };
     });
-    const pinnedFirehoseRoles: Record<string, string> = Object.fromEntries(dataPipelines.map((p) => [p.def.name, p.firehoseRoleArn]));
+    const pinnedFirehoseRoles: Record<string, string> = Object.fromEntries(
+        dataPipelines.map((p) => [p.def.name, p.firehoseRoleArn]),
+    );
 
     // --- Streaming tier (`streaming: true`): Redshift's role here chains to a reader role per pipeline in the
     // engineering account (shared/redshift-streaming-access.ts); both ARNs are derived.
     const streaming = dataPipelines.filter((p) => p.def.streaming === true);
-    const streamReaderArns: Record<string, string> = Object.fromEntries(streaming.map((p) => [p.def.name, roleArn(partition, config.engineeringAccountId, p.names.streamReaderRoleName)]));
+    const streamReaderArns: Record<string, string> = Object.fromEntries(
+        streaming.map((p) => [
+            p.def.name,
+            roleArn(partition, config.engineeringAccountId, p.names.streamReaderRoleName),
+        ]),
+    );
     const redshiftStreamingRoleArn = roleArn(partition, accountId, redshiftStreamingRoleName(stack));
     /** The streaming pipelines whose reader role the engineering stack exports: only their views can be created. */
     let deployedReaders = new Set<string>();
@@ -84,16 +122,26 @@ async function main(): Promise<Record<string, unknown>> {
         const exported = await engineering.getOutputDetails("firehoseRoleArns");
         const roles = exported.value ?? exported.secretValue;
         if (roles === undefined) {
-            throw new Error(`engineering stack ${config.engineeringStack}: has no export "firehoseRoleArns"; deploy the engineering stack first, or unset tracking-data-platform:engineeringStack for a first deploy`);
+            throw new Error(
+                `engineering stack ${config.engineeringStack}: has no export "firehoseRoleArns"; deploy the engineering stack first, or unset tracking-data-platform:engineeringStack for a first deploy`,
+            );
         }
         checkEngineeringFirehoseRoles(config.engineeringStack, roles, pinnedFirehoseRoles);
         if (streaming.length > 0) {
             // An engineering stack deployed before the streaming tier exports none: no reader exists yet.
             const readers = await engineering.getOutputDetails("streamReaderRoleArns");
-            deployedReaders = checkEngineeringStreamReaders(config.engineeringStack, readers.value ?? readers.secretValue ?? {}, streamReaderArns);
+            deployedReaders = checkEngineeringStreamReaders(
+                config.engineeringStack,
+                readers.value ?? readers.secretValue ?? {},
+                streamReaderArns,
+            );
         }
     }
-    const firehoseRoles: FirehoseRoles = { partition, engineeringAccountId: config.engineeringAccountId, roleArnPattern: roleArn(partition, config.engineeringAccountId, firehoseRoleName(stack, "*")) };
+    const firehoseRoles: FirehoseRoles = {
+        partition,
+        engineeringAccountId: config.engineeringAccountId,
+        roleArnPattern: roleArn(partition, config.engineeringAccountId, firehoseRoleName(stack, "*")),
+    };
 
     // --- The data key: every bucket, the Glue logs and bookmarks, and the sandbox's credentials.
     const dataKey = new EncryptionKey("data", {
@@ -120,7 +168,12 @@ async function main(): Promise<Record<string, unknown>> {
     });
 
     // --- Storage: every bucket under the data key, with its expiry rule and the stack's protection.
-    const dataBucket = (name: string, bucketName: string, lifecycleRule: SecureBucketLifecycleRule, policyStatements?: PolicyStatement[]) =>
+    const dataBucket = (
+        name: string,
+        bucketName: string,
+        lifecycleRule: SecureBucketLifecycleRule,
+        policyStatements?: PolicyStatement[],
+    ) =>
         new SecureBucket(name, {
             bucketName,
             kmsKeyArn: dataKey.keyArn,
@@ -129,20 +182,43 @@ async function main(): Promise<Record<string, unknown>> {
             policyStatements,
             protect,
         });
-    const landing = dataBucket("landing", landingName, { id: "expire-landed-data", expirationDays: config.lifecycleDays.landing }, firehoseBucketStatements(firehoseRoles, s3Arn(landingName)));
-    const raw = dataBucket("raw", rawName, { id: "expire-raw-backup", expirationDays: config.lifecycleDays.raw }, firehoseBucketStatements(firehoseRoles, s3Arn(rawName)));
+    const landing = dataBucket(
+        "landing",
+        landingName,
+        { id: "expire-landed-data", expirationDays: config.lifecycleDays.landing },
+        firehoseBucketStatements(firehoseRoles, s3Arn(landingName)),
+    );
+    const raw = dataBucket(
+        "raw",
+        rawName,
+        { id: "expire-raw-backup", expirationDays: config.lifecycleDays.raw },
+        firehoseBucketStatements(firehoseRoles, s3Arn(rawName)),
+    );
     /** The job script (`scripts/`) and the jobs' TempDirs (`temp/<pipeline>/`); only this account uses it. */
-    const glueBucket = dataBucket("glue", glueName, { id: "expire-glue-temp", prefix: "temp/", expirationDays: config.lifecycleDays.glueTemp });
+    const glueBucket = dataBucket("glue", glueName, {
+        id: "expire-glue-temp",
+        prefix: "temp/",
+        expirationDays: config.lifecycleDays.glueTemp,
+    });
 
     // --- Glue catalog databases.
-    const landedDatabase = new aws.glue.CatalogDatabase("landed", {
-        name: resourceName(stack, "landed"),
-        description: "Landed pipeline events in S3 (tables declared from the pipeline definitions, partitions added by the S3 crawlers)",
-    }, { protect });
-    const redshiftDatabase = new aws.glue.CatalogDatabase("redshift", {
-        name: resourceName(stack, "redshift"),
-        description: "The pipelines' Redshift tables as the JDBC crawlers find them",
-    }, { protect });
+    const landedDatabase = new aws.glue.CatalogDatabase(
+        "landed",
+        {
+            name: resourceName(stack, "landed"),
+            description:
+                "Landed pipeline events in S3 (tables declared from the pipeline definitions, partitions added by the S3 crawlers)",
+        },
+        { protect },
+    );
+    const redshiftDatabase = new aws.glue.CatalogDatabase(
+        "redshift",
+        {
+            name: resourceName(stack, "redshift"),
+            description: "The pipelines' Redshift tables as the JDBC crawlers find them",
+        },
+        { protect },
+    );
 
     // --- Network to Redshift.
     const network = new GlueNetwork("glue", {
@@ -158,16 +234,18 @@ async function main(): Promise<Record<string, unknown>> {
     const streamingRole =
         streaming.length > 0
             ? new RedshiftStreamingRole("redshift-streaming", {
-                roleName: redshiftStreamingRoleName(stack),
-                streamReaderRoleArns: streaming.map((p) => streamReaderArns[p.def.name]),
-                permissionsBoundaryArn: config.workloadBoundaryArn,
-            })
+                  roleName: redshiftStreamingRoleName(stack),
+                  streamReaderRoleArns: streaming.map((p) => streamReaderArns[p.def.name]),
+                  permissionsBoundaryArn: config.workloadBoundaryArn,
+              })
             : undefined;
 
     // --- Redshift: an existing workgroup or cluster, or a sandbox created here.
     const redshift = resolveRedshift(config, {
         namePrefix,
-        subnetIds: network.createdSubnetIds ?? pulumi.output([...(config.redshift.mode === "sandbox" ? (config.redshift.subnetIds ?? []) : [])]),
+        subnetIds:
+            network.createdSubnetIds ??
+            pulumi.output([...(config.redshift.mode === "sandbox" ? (config.redshift.subnetIds ?? []) : [])]),
         securityGroupIds: [network.securityGroupId],
         secretKmsKeyArn: dataKey.keyArn,
         protect,
@@ -177,14 +255,18 @@ async function main(): Promise<Record<string, unknown>> {
 
     // The name is part of the crawlers' log group names (GlueCrawlerPair creates them with retention);
     // `-encryption` keeps them clear of the groups Glue created, without retention, under the earlier name.
-    const securityConfiguration = new aws.glue.SecurityConfiguration("glue", {
-        name: resourceName(stack, "glue", "encryption"),
-        encryptionConfiguration: {
-            cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: dataKey.keyArn },
-            jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: dataKey.keyArn },
-            s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: dataKey.keyArn },
+    const securityConfiguration = new aws.glue.SecurityConfiguration(
+        "glue",
+        {
+            name: resourceName(stack, "glue", "encryption"),
+            encryptionConfiguration: {
+                cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn: dataKey.keyArn },
+                jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn: dataKey.keyArn },
+                s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn: dataKey.keyArn },
+            },
         },
-    }, { dependsOn: [dataKey] });
+        { dependsOn: [dataKey] },
+    );
 
     // --- Redshift: per schema, its pipelines' tables, each with its loader (the job's IAM role as a
     // database user) and the stack's read-only user, and their grants.
@@ -192,7 +274,10 @@ async function main(): Promise<Record<string, unknown>> {
     const tableStatements: Record<string, pulumi.Resource> = {};
     const schemaComponents: Record<string, RedshiftSchema> = {};
     const reader = readerUser(namePrefix);
-    const principalsOf = (p: DataPipeline): PipelinePrincipals => ({ loader: iamRoleDatabaseUser(p.names.glueJobRoleName), reader });
+    const principalsOf = (p: DataPipeline): PipelinePrincipals => ({
+        loader: iamRoleDatabaseUser(p.names.glueJobRoleName),
+        reader,
+    });
     // A stream view needs the role attached to the Redshift (the sandbox's namespace does it; an existing
     // Redshift by hand, then redshiftStreamingRoleAttached) and the pipeline's reader role deployed.
     const roleAttached = config.redshift.mode === "sandbox" || config.redshift.streamingRoleAttached;
@@ -205,9 +290,14 @@ async function main(): Promise<Record<string, unknown>> {
                     {
                         view: qualifiedStreamViewName(p.def),
                         drop: [dropStreamViewSql(p.def), dropStreamSchemaSql(p.def)],
-                        create: [createStreamSchemaSql(p.def, [redshiftStreamingRoleArn, streamReaderArns[p.def.name]]), createStreamViewSql(p.def, p.names.streamName)],
+                        create: [
+                            createStreamSchemaSql(p.def, [redshiftStreamingRoleArn, streamReaderArns[p.def.name]]),
+                            createStreamViewSql(p.def, p.names.streamName),
+                        ],
                         after: streamViewGrantStatements(p.def, reader),
-                        ...(streamingRole !== undefined ? { runAfter: [streamingRole.rolePolicy, ...redshift.ready] } : {}),
+                        ...(streamingRole !== undefined
+                            ? { runAfter: [streamingRole.rolePolicy, ...redshift.ready] }
+                            : {}),
                     },
                 ]),
         );
@@ -221,11 +311,17 @@ async function main(): Promise<Record<string, unknown>> {
             ...(redshift.secretKmsKeyArn !== undefined ? { secretKmsKeyArn: redshift.secretKmsKeyArn } : {}),
             schema,
             pipelines: inSchema.map((p) => p.def),
-            principalStatements: Object.fromEntries(inSchema.map((p) => [p.def.name, createPrincipalStatements(principalsOf(p))])),
-            afterStatements: Object.fromEntries(inSchema.map((p) => [p.def.name, grantStatements(p.def, principalsOf(p))])),
+            principalStatements: Object.fromEntries(
+                inSchema.map((p) => [p.def.name, createPrincipalStatements(principalsOf(p))]),
+            ),
+            afterStatements: Object.fromEntries(
+                inSchema.map((p) => [p.def.name, grantStatements(p.def, principalsOf(p))]),
+            ),
             streamViews: streamViewsOf(inSchema),
             // The JDBC crawler of each table (GlueCrawlerPair below) crawls again after a migration.
-            crawlerNames: Object.fromEntries(inSchema.map((p) => [p.def.name, jdbcCrawlerName(resourceName(stack, p.def.name))])),
+            crawlerNames: Object.fromEntries(
+                inSchema.map((p) => [p.def.name, jdbcCrawlerName(resourceName(stack, p.def.name))]),
+            ),
             protect,
             runAfter: redshift.ready,
         });
@@ -248,27 +344,37 @@ async function main(): Promise<Record<string, unknown>> {
 
     // The jobs run in its network and sign in with IAM (redshift.jobAccess); the JDBC crawlers sign in with
     // its secret, the read-only user's.
-    const connection = new aws.glue.Connection("redshift", {
-        name: resourceName(stack, "redshift", "jdbc"),
-        description: "JDBC connection to the pipelines' Redshift as the read-only user (crawlers); the load jobs use its network and IAM sign-in",
-        connectionType: "JDBC",
-        connectionProperties: {
-            JDBC_CONNECTION_URL: pulumi.interpolate`jdbc:redshift://${redshift.host}:${config.redshift.port}/${config.redshift.database}`,
-            SECRET_ID: readerCredentials.secretArn,
-            JDBC_ENFORCE_SSL: "true",
+    const connection = new aws.glue.Connection(
+        "redshift",
+        {
+            name: resourceName(stack, "redshift", "jdbc"),
+            description:
+                "JDBC connection to the pipelines' Redshift as the read-only user (crawlers); the load jobs use its network and IAM sign-in",
+            connectionType: "JDBC",
+            connectionProperties: {
+                JDBC_CONNECTION_URL: pulumi.interpolate`jdbc:redshift://${redshift.host}:${config.redshift.port}/${config.redshift.database}`,
+                SECRET_ID: readerCredentials.secretArn,
+                JDBC_ENFORCE_SSL: "true",
+            },
+            physicalConnectionRequirements: {
+                subnetId: network.subnetId,
+                availabilityZone: network.availabilityZone,
+                securityGroupIdLists: [network.securityGroupId],
+            },
         },
-        physicalConnectionRequirements: {
-            subnetId: network.subnetId,
-            availabilityZone: network.availabilityZone,
-            securityGroupIdLists: [network.securityGroupId],
-        },
-    }, { dependsOn: redshift.ready });
+        { dependsOn: redshift.ready },
+    );
 
     // --- Per pipeline: catalog table and crawlers, load job and trigger; every job runs one uploaded script.
-    const jobScript = new GlueJobScript("load-to-redshift", { bucket: { name: glueBucket.bucketName, arn: glueBucket.arn, ready: glueBucket.ready } });
+    const jobScript = new GlueJobScript("load-to-redshift", {
+        bucket: { name: glueBucket.bucketName, arn: glueBucket.arn, ready: glueBucket.ready },
+    });
     const precheckScript =
         config.jobTrigger === "new-data"
-            ? new GlueJobScript("load-precheck", { bucket: { name: glueBucket.bucketName, arn: glueBucket.arn, ready: glueBucket.ready }, scriptPath: glueScriptPath("load_precheck.py") })
+            ? new GlueJobScript("load-precheck", {
+                  bucket: { name: glueBucket.bucketName, arn: glueBucket.arn, ready: glueBucket.ready },
+                  scriptPath: glueScriptPath("load_precheck.py"),
+              })
             : undefined;
     const glue: Record<string, PipelineGlue> = {};
     for (const p of dataPipelines) {
@@ -329,7 +435,12 @@ async function main(): Promise<Record<string, unknown>> {
             logRetentionDays: config.logRetentionDays,
             trigger:
                 config.jobTrigger === "new-data" && precheckScript
-                    ? { kind: "new-data", schedule: config.jobSchedule, script: precheckScript, table: { databaseName: landedDatabase.name, tableName: crawlers.tableName } }
+                    ? {
+                          kind: "new-data",
+                          schedule: config.jobSchedule,
+                          script: precheckScript,
+                          table: { databaseName: landedDatabase.name, tableName: crawlers.tableName },
+                      }
                     : config.jobTrigger === "crawler"
                       ? { kind: "crawler", crawlerName: crawlers.s3CrawlerName }
                       : { kind: "schedule", schedule: config.jobSchedule },
@@ -348,7 +459,10 @@ async function main(): Promise<Record<string, unknown>> {
     });
     const jobFailures = new GlueJobFailureAlarm("glue-job-failed", {
         // A failing pre-check stops the loads as surely as a failing load: both notify.
-        jobNames: dataPipelines.flatMap((p) => [glue[p.def.name].job.jobName, ...(glue[p.def.name].job.precheckJob ? [glue[p.def.name].job.precheckJob!.name] : [])]),
+        jobNames: dataPipelines.flatMap((p) => [
+            glue[p.def.name].job.jobName,
+            ...(glue[p.def.name].job.precheckJob ? [glue[p.def.name].job.precheckJob!.name] : []),
+        ]),
         topicArn: alarmTopic.topicArn,
         ruleName: resourceName(stack, "glue-job-failed"),
         // An existing topic's policy is its owner's; see tracking-data-platform:alarmTopicArn.
@@ -387,7 +501,12 @@ async function main(): Promise<Record<string, unknown>> {
         pipelines: Object.fromEntries(
             dataPipelines.map((p) => [
                 p.def.name,
-                { prefix: firehosePrefix(p.def), errorPrefix: firehoseErrorPrefix(p.def), rawBackupPrefix: rawBackupPrefix(p.def), firehoseRoleArn: p.firehoseRoleArn },
+                {
+                    prefix: firehosePrefix(p.def),
+                    errorPrefix: firehoseErrorPrefix(p.def),
+                    rawBackupPrefix: rawBackupPrefix(p.def),
+                    firehoseRoleArn: p.firehoseRoleArn,
+                },
             ]),
         ),
         /** For users: per pipeline, the catalog table, crawlers, load job and Redshift table. */
@@ -418,16 +537,22 @@ async function main(): Promise<Record<string, unknown>> {
          */
         ...(streamingRole !== undefined ? { redshiftStreamingRoleArn: streamingRole.roleArn } : {}),
         /** `{ [pipeline]: stream view }` for each stream view this stack keeps (README, "Streaming tier"). */
-        streamViews: Object.fromEntries(Object.values(schemaComponents).flatMap((component) => Object.keys(component.streamViews)).map((pipeline) => {
-            const def = dataPipelines.find((p) => p.def.name === pipeline)!.def;
-            return [pipeline, qualifiedStreamViewName(def)];
-        })),
+        streamViews: Object.fromEntries(
+            Object.values(schemaComponents)
+                .flatMap((component) => Object.keys(component.streamViews))
+                .map((pipeline) => {
+                    const def = dataPipelines.find((p) => p.def.name === pipeline)!.def;
+                    return [pipeline, qualifiedStreamViewName(def)];
+                }),
+        ),
         /** The SNS topic failed load runs notify (subscribe to it, or set alarmEmail). */
         alarmTopicArn: alarmTopic.topicArn,
         /** The EventBridge rule that matches failed load runs (an existing topic's policy must admit it). */
         glueFailureRuleArn: jobFailures.ruleArn,
         /** `{ [pipeline]: CloudWatch dashboard name }`. */
-        dashboardNames: Object.fromEntries(Object.entries(dashboards).map(([pipeline, d]) => [pipeline, d.dashboard.dashboardName])),
+        dashboardNames: Object.fromEntries(
+            Object.entries(dashboards).map(([pipeline, d]) => [pipeline, d.dashboard.dashboardName]),
+        ),
     };
 }
 

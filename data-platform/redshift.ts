@@ -57,15 +57,28 @@ export function resolveRedshift(config: DataPlatformConfig, placement: SandboxPl
             secretArn: sandbox.secretArn,
             secretKmsKeyArn: placement.secretKmsKeyArn,
             ready: [sandbox.workgroup],
-            description: { mode: "sandbox", workgroupName: sandbox.workgroupName, host: sandbox.host, database: config.redshift.database, secretArn: sandbox.secretArn },
-            jobAccess: { kind: "workgroup", url: redshiftIamUrl(sandbox.host, config.redshift.port, config.redshift.database), workgroupArn: sandbox.workgroup.arn },
+            description: {
+                mode: "sandbox",
+                workgroupName: sandbox.workgroupName,
+                host: sandbox.host,
+                database: config.redshift.database,
+                secretArn: sandbox.secretArn,
+            },
+            jobAccess: {
+                kind: "workgroup",
+                url: redshiftIamUrl(sandbox.host, config.redshift.port, config.redshift.database),
+                workgroupArn: sandbox.workgroup.arn,
+            },
         };
     }
     const existing = config.redshift;
     const url = redshiftIamUrl(existing.host, existing.port, existing.database);
     const redshiftArn = (resource: string) => `arn:${partition}:redshift:${region}:${accountId}:${resource}`;
     return {
-        ddlTarget: existing.mode === "serverless" ? { workgroupName: existing.workgroupName ?? "" } : { clusterIdentifier: existing.clusterIdentifier ?? "" },
+        ddlTarget:
+            existing.mode === "serverless"
+                ? { workgroupName: existing.workgroupName ?? "" }
+                : { clusterIdentifier: existing.clusterIdentifier ?? "" },
         host: pulumi.output(existing.host),
         secretArn: pulumi.output(existing.secretArn),
         ...(existing.secretKmsKeyArn !== undefined ? { secretKmsKeyArn: pulumi.output(existing.secretKmsKeyArn) } : {}),
@@ -83,7 +96,16 @@ export function resolveRedshift(config: DataPlatformConfig, placement: SandboxPl
         // user the credentials sign in as (IAMR:<job role>) holds only the loader's grants.
         jobAccess:
             existing.mode === "cluster"
-                ? { kind: "cluster", url, clusterArn: redshiftArn(`cluster:${existing.clusterIdentifier}`), databaseArn: redshiftArn(`dbname:${existing.clusterIdentifier}/${existing.database}`) }
-                : { kind: "workgroup", url, workgroupArn: `arn:${partition}:redshift-serverless:${region}:${accountId}:workgroup/*` },
+                ? {
+                      kind: "cluster",
+                      url,
+                      clusterArn: redshiftArn(`cluster:${existing.clusterIdentifier}`),
+                      databaseArn: redshiftArn(`dbname:${existing.clusterIdentifier}/${existing.database}`),
+                  }
+                : {
+                      kind: "workgroup",
+                      url,
+                      workgroupArn: `arn:${partition}:redshift-serverless:${region}:${accountId}:workgroup/*`,
+                  },
     };
 }

@@ -1,5 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, partitionOfRegion, PREVIEWER_ROLE_NAME, roleArn, STACK_TAG_KEY, workloadBoundaryArn } from "../shared/naming";
+import {
+    DEPLOYER_ROLE_NAME,
+    DRIFT_READER_ROLE_NAME,
+    partitionOfRegion,
+    PREVIEWER_ROLE_NAME,
+    roleArn,
+    STACK_TAG_KEY,
+    workloadBoundaryArn,
+} from "../shared/naming";
 import { AlarmTopicConfig, readAlarmThresholds, readAlarmTopic } from "../shared/alarm-config";
 import { ConfigReader, LOG_RETENTION_DAYS, STACK_NAME_RULE } from "../shared/config";
 import { restApiResourceCount } from "../shared/api/routes";
@@ -25,15 +33,24 @@ export const API_QUOTA_PERIODS = ["DAY", "WEEK", "MONTH"] as const;
 export type ApiQuotaPeriod = (typeof API_QUOTA_PERIODS)[number];
 
 /** `<org>/<project>/<stack>`: how a self-managed backend names the stack a StackReference reads. */
-const STACK_REFERENCE = { pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, description: "a stack reference <org>/<project>/<stack>, e.g. organization/tracking-data-platform/dev" };
+const STACK_REFERENCE = {
+    pattern: /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+    description: "a stack reference <org>/<project>/<stack>, e.g. organization/tracking-data-platform/dev",
+};
 /** The project whose stack `dataPlatformStack` must name. */
 export const DATA_PLATFORM_PROJECT = "tracking-data-platform";
 /** API Gateway stage names: letters, digits, underscores and hyphens, at most 128. */
 const STAGE_NAME = { pattern: /^[A-Za-z0-9_-]{1,128}$/, description: "1-128 letters, digits, '_' or '-'" };
 /** A DNS name with at least two labels, lowercase, each label 1-63 characters (ACM and API Gateway need a FQDN). */
-const DOMAIN_NAME = { pattern: /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, description: "a lowercase fully qualified domain name such as ingest.example.com" };
+const DOMAIN_NAME = {
+    pattern: /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    description: "a lowercase fully qualified domain name such as ingest.example.com",
+};
 /** Route 53 hosted zone ids: `Z` followed by upper-case letters and digits. */
-const HOSTED_ZONE_ID = { pattern: /^Z[A-Z0-9]{1,31}$/, description: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" };
+const HOSTED_ZONE_ID = {
+    pattern: /^Z[A-Z0-9]{1,31}$/,
+    description: "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ",
+};
 
 export interface CustomDomainConfig {
     readonly domainName: string;
@@ -143,27 +160,47 @@ export function loadEngineeringConfig(): EngineeringConfig {
     const reader = new ConfigReader(ENGINEERING_NAMESPACE, "engineering/config.ts");
 
     const stack = pulumi.getStack();
-    reader.check(STACK_NAME_RULE.pattern.test(stack), "pulumi:stack", `the stack name must be ${STACK_NAME_RULE.description}`, stack);
+    reader.check(
+        STACK_NAME_RULE.pattern.test(stack),
+        "pulumi:stack",
+        `the stack name must be ${STACK_NAME_RULE.description}`,
+        stack,
+    );
 
     const region = reader.region();
     const partition = partitionOfRegion(region);
     const accountId = reader.accountId("accountId");
     if (accountId !== "") reader.pinnedAccount("accountId", accountId);
     const dataPlatformAccountId = reader.accountId("dataPlatformAccountId");
-    reader.check(accountId === "" || dataPlatformAccountId === "" || accountId !== dataPlatformAccountId, "dataPlatformAccountId", "must differ from accountId (the two stacks live in two accounts)", dataPlatformAccountId);
+    reader.check(
+        accountId === "" || dataPlatformAccountId === "" || accountId !== dataPlatformAccountId,
+        "dataPlatformAccountId",
+        "must differ from accountId (the two stacks live in two accounts)",
+        dataPlatformAccountId,
+    );
     reader.stackTagged(STACK_TAG_KEY, stack);
 
     const dataPlatformStack = reader.requireString("dataPlatformStack", STACK_REFERENCE);
     if (STACK_REFERENCE.pattern.test(dataPlatformStack)) {
         const project = dataPlatformStack.split("/")[1];
-        reader.check(project === DATA_PLATFORM_PROJECT, "dataPlatformStack", `must name a stack of the ${DATA_PLATFORM_PROJECT} project`, dataPlatformStack);
+        reader.check(
+            project === DATA_PLATFORM_PROJECT,
+            "dataPlatformStack",
+            `must name a stack of the ${DATA_PLATFORM_PROJECT} project`,
+            dataPlatformStack,
+        );
     }
 
     const mode = reader.oneOf<StreamMode>("streamMode", ["ON_DEMAND", "PROVISIONED"], "ON_DEMAND");
     const shardCount = reader.integer("shardCount", { min: 1, max: 500 }, 0);
     const shardCountSet = (new pulumi.Config(ENGINEERING_NAMESPACE).get("shardCount") ?? "") !== "";
     if (mode === "ON_DEMAND") {
-        reader.check(!shardCountSet, "shardCount", "is only valid with streamMode PROVISIONED (ON_DEMAND streams have no fixed shard count)", shardCountSet ? String(shardCount) : undefined);
+        reader.check(
+            !shardCountSet,
+            "shardCount",
+            "is only valid with streamMode PROVISIONED (ON_DEMAND streams have no fixed shard count)",
+            shardCountSet ? String(shardCount) : undefined,
+        );
     } else {
         reader.check(shardCountSet, "shardCount", "is required with streamMode PROVISIONED (an integer from 1 to 500)");
     }
@@ -182,12 +219,25 @@ export function loadEngineeringConfig(): EngineeringConfig {
     const tracing = reader.boolean("apiTracing", false);
 
     const logRetentionDays = reader.integer("logRetentionDays", { min: 1, max: 3653 }, 30);
-    reader.check((LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays), "logRetentionDays", `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`, String(logRetentionDays));
+    reader.check(
+        (LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays),
+        "logRetentionDays",
+        `must be one of the values CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(", ")}`,
+        String(logRetentionDays),
+    );
 
     const domainName = reader.optionalString("customDomainName", DOMAIN_NAME);
     const hostedZoneId = reader.optionalString("hostedZoneId", HOSTED_ZONE_ID);
-    reader.check(domainName === undefined || hostedZoneId !== undefined, "hostedZoneId", "is required when customDomainName is set (the certificate is validated through that Route 53 zone)");
-    reader.check(hostedZoneId === undefined || domainName !== undefined, "customDomainName", "is required when hostedZoneId is set (set both or neither)");
+    reader.check(
+        domainName === undefined || hostedZoneId !== undefined,
+        "hostedZoneId",
+        "is required when customDomainName is set (the certificate is validated through that Route 53 zone)",
+    );
+    reader.check(
+        hostedZoneId === undefined || domainName !== undefined,
+        "customDomainName",
+        "is required when hostedZoneId is set (set both or neither)",
+    );
 
     // Quotas AWS would refuse at create time, half-way through a deploy: checked against the declarations here.
     const apiResourcesQuota = reader.integer("apiResourcesQuota", { min: 300, max: 100_000 }, 300);
@@ -197,14 +247,14 @@ export function loadEngineeringConfig(): EngineeringConfig {
         apiResources <= apiResourcesQuota,
         "apiResourcesQuota",
         `${pipelines.length} pipelines need ${apiResources} API Gateway resources in one REST API, over the quota of ${apiResourcesQuota} ` +
-            "(API Gateway \"Resources per API\", default 300): request an increase for this stack's API in Service Quotas, then set apiResourcesQuota to the granted value",
+            '(API Gateway "Resources per API", default 300): request an increase for this stack\'s API in Service Quotas, then set apiResourcesQuota to the granted value',
         apiResourcesQuota,
     );
     reader.check(
         mode !== "ON_DEMAND" || pipelines.length <= onDemandStreamsQuota,
         "onDemandStreamsQuota",
         `${pipelines.length} pipelines need ${pipelines.length} on-demand Kinesis streams, over the quota of ${onDemandStreamsQuota} ` +
-            "(Kinesis \"on-demand data streams per account\", default 50, raised by a support case): set onDemandStreamsQuota to what the account may still create, or use streamMode PROVISIONED",
+            '(Kinesis "on-demand data streams per account", default 50, raised by a support case): set onDemandStreamsQuota to what the account may still create, or use streamMode PROVISIONED',
         onDemandStreamsQuota,
     );
 
@@ -229,7 +279,9 @@ export function loadEngineeringConfig(): EngineeringConfig {
         dataPlatformAccountId,
         dataPlatformStack,
         deployerRoleArn: roleArn(partition, accountId, DEPLOYER_ROLE_NAME),
-        readOnlyRoleArns: [PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) => roleArn(partition, accountId, role)),
+        readOnlyRoleArns: [PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) =>
+            roleArn(partition, accountId, role),
+        ),
         workloadBoundaryArn: workloadBoundaryArn(partition, accountId),
         stream: { mode, ...(mode === "PROVISIONED" ? { shardCount } : {}), retentionHours },
         firehose: { bufferSeconds, bufferMiB, compression, rawBackup },
@@ -240,7 +292,9 @@ export function loadEngineeringConfig(): EngineeringConfig {
             quotaLimit,
             quotaPeriod,
             tracing,
-            ...(domainName !== undefined && hostedZoneId !== undefined ? { customDomain: { domainName, hostedZoneId } } : {}),
+            ...(domainName !== undefined && hostedZoneId !== undefined
+                ? { customDomain: { domainName, hostedZoneId } }
+                : {}),
         },
         logRetentionDays,
         quotas: { apiResources: apiResourcesQuota, onDemandStreams: onDemandStreamsQuota },

@@ -47,7 +47,12 @@ export class DataPlatformContractError extends Error {
     }
 }
 
-const PIPELINE_FIELDS: readonly (keyof DataPlatformPipeline)[] = ["prefix", "errorPrefix", "rawBackupPrefix", "firehoseRoleArn"];
+const PIPELINE_FIELDS: readonly (keyof DataPlatformPipeline)[] = [
+    "prefix",
+    "errorPrefix",
+    "rawBackupPrefix",
+    "firehoseRoleArn",
+];
 
 /**
  * Checks the exported `pipelines` map against the pipelines this stack deploys. Fails when one is absent
@@ -61,7 +66,11 @@ export function checkDataPlatformPipelines(
     notYetGranted?: (pipeline: string) => DataPlatformPipeline,
 ): Record<string, DataPlatformPipeline> {
     if (exported === null || typeof exported !== "object" || Array.isArray(exported)) {
-        throw new DataPlatformContractError(stack, "pipelines", `must be an object keyed by pipeline name (got ${JSON.stringify(exported)})`);
+        throw new DataPlatformContractError(
+            stack,
+            "pipelines",
+            `must be an object keyed by pipeline name (got ${JSON.stringify(exported)})`,
+        );
     }
     const entries = exported as Record<string, unknown>;
     const checked: Record<string, DataPlatformPipeline> = {};
@@ -79,12 +88,20 @@ export function checkDataPlatformPipelines(
             );
         }
         if (entry === null || typeof entry !== "object") {
-            throw new DataPlatformContractError(stack, `pipelines.${pipeline}`, `must be an object with ${PIPELINE_FIELDS.join(", ")}`);
+            throw new DataPlatformContractError(
+                stack,
+                `pipelines.${pipeline}`,
+                `must be an object with ${PIPELINE_FIELDS.join(", ")}`,
+            );
         }
         const fields = entry as Record<string, unknown>;
         for (const field of PIPELINE_FIELDS) {
             if (typeof fields[field] !== "string" || fields[field] === "") {
-                throw new DataPlatformContractError(stack, `pipelines.${pipeline}.${field}`, `must be a non-empty string (got ${JSON.stringify(fields[field])})`);
+                throw new DataPlatformContractError(
+                    stack,
+                    `pipelines.${pipeline}.${field}`,
+                    `must be a non-empty string (got ${JSON.stringify(fields[field])})`,
+                );
             }
         }
         if (fields.firehoseRoleArn !== firehoseRoleArn) {
@@ -117,11 +134,19 @@ function roleMismatchFix(granted: string, own: string): string {
 /** An S3 bucket ARN whose bucket name is the exported name. */
 export function checkBucketArn(stack: string, key: string, arn: unknown, name: unknown, partition: string): string {
     if (typeof name !== "string" || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
-        throw new DataPlatformContractError(stack, key.replace(/Arn$/, "Name"), `must be an S3 bucket name (got ${JSON.stringify(name)})`);
+        throw new DataPlatformContractError(
+            stack,
+            key.replace(/Arn$/, "Name"),
+            `must be an S3 bucket name (got ${JSON.stringify(name)})`,
+        );
     }
     const expected = `arn:${partition}:s3:::${name}`;
     if (arn !== expected) {
-        throw new DataPlatformContractError(stack, key, `must be the ARN of the exported bucket, ${JSON.stringify(expected)} (got ${JSON.stringify(arn)})`);
+        throw new DataPlatformContractError(
+            stack,
+            key,
+            `must be the ARN of the exported bucket, ${JSON.stringify(expected)} (got ${JSON.stringify(arn)})`,
+        );
     }
     return arn;
 }
@@ -130,7 +155,13 @@ export function checkBucketArn(stack: string, key: string, arn: unknown, name: u
  * A KMS key ARN in the data-platform account and this region: S3 SSE-KMS needs the key in the bucket's
  * region, and the Firehose role's `kms:ViaService` condition names this region's S3 endpoint.
  */
-export function checkDataKeyArn(stack: string, arn: unknown, partition: string, region: string, accountId: string): string {
+export function checkDataKeyArn(
+    stack: string,
+    arn: unknown,
+    partition: string,
+    region: string,
+    accountId: string,
+): string {
     // The two ways the stack files disagree get a message naming the key to fix, not just the export.
     const parsed = typeof arn === "string" ? /^arn:[^:]+:kms:([^:]+):(\d{12}):key\//.exec(arn) : null;
     if (parsed && parsed[2] !== accountId) {
@@ -149,7 +180,11 @@ export function checkDataKeyArn(stack: string, arn: unknown, partition: string, 
     }
     const pattern = new RegExp(`^arn:${partition}:kms:${region}:${accountId}:key/[0-9a-fA-F-]{36}$`);
     if (typeof arn !== "string" || !pattern.test(arn)) {
-        throw new DataPlatformContractError(stack, "dataKeyArn", `must be a KMS key ARN (not an alias) in account ${accountId} and region ${region} (got ${JSON.stringify(arn)})`);
+        throw new DataPlatformContractError(
+            stack,
+            "dataKeyArn",
+            `must be a KMS key ARN (not an alias) in account ${accountId} and region ${region} (got ${JSON.stringify(arn)})`,
+        );
     }
     return arn;
 }
@@ -172,14 +207,21 @@ export interface ReadDataPlatformArgs {
  * Reads and checks every export this stack uses from the data-platform stack. Awaited by the program
  * before it declares any resource (a StackReference's values are known in previews too).
  */
-export async function resolveDataPlatform(args: ReadDataPlatformArgs, opts?: pulumi.CustomResourceOptions): Promise<DataPlatformContract> {
+export async function resolveDataPlatform(
+    args: ReadDataPlatformArgs,
+    opts?: pulumi.CustomResourceOptions,
+): Promise<DataPlatformContract> {
     const stack = args.stackName;
     const reference = new pulumi.StackReference(stack, {}, opts);
     const read = async (key: string): Promise<unknown> => {
         const details = await reference.getOutputDetails(key);
         const value = details.value ?? details.secretValue;
         if (value === undefined) {
-            throw new DataPlatformContractError(stack, key, "does not exist: deploy the data-platform stack (at a version that exports it) before this one");
+            throw new DataPlatformContractError(
+                stack,
+                key,
+                "does not exist: deploy the data-platform stack (at a version that exports it) before this one",
+            );
         }
         return value;
     };
@@ -187,7 +229,13 @@ export async function resolveDataPlatform(args: ReadDataPlatformArgs, opts?: pul
         ["landingBucketArn", "landingBucketName", "rawBucketArn", "rawBucketName", "dataKeyArn", "pipelines"].map(read),
     );
     return {
-        landingBucketArn: checkBucketArn(stack, "landingBucketArn", landingBucketArn, landingBucketName, args.partition),
+        landingBucketArn: checkBucketArn(
+            stack,
+            "landingBucketArn",
+            landingBucketArn,
+            landingBucketName,
+            args.partition,
+        ),
         landingBucketName: landingBucketName as string,
         rawBucketArn: checkBucketArn(stack, "rawBucketArn", rawBucketArn, rawBucketName, args.partition),
         rawBucketName: rawBucketName as string,

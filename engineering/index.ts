@@ -11,12 +11,23 @@ import { pipelineRoutes } from "../shared/api/routes";
 import { IngestionApi } from "../shared/ingestion-api";
 import { IngestionPipeline } from "../shared/ingestion-pipeline";
 import { pipelineNames } from "../shared/naming";
-import { firehoseRoleName, redshiftStreamingRoleName, resourceName, roleArn, streamReaderRoleName } from "../shared/naming";
+import {
+    firehoseRoleName,
+    redshiftStreamingRoleName,
+    resourceName,
+    roleArn,
+    streamReaderRoleName,
+} from "../shared/naming";
 import { PipelineAlarms } from "../shared/pipeline-alarms";
 import { PipelineDashboard } from "../shared/pipeline-dashboard";
 import { streamKeyReaderStatement } from "../shared/redshift-streaming-access";
 import { StreamReader } from "../shared/stream-reader";
-import { firehoseErrorPrefix, firehosePrefix, rawBackupErrorPrefix, rawBackupPrefix } from "../shared/pipeline-codegen/s3-prefix";
+import {
+    firehoseErrorPrefix,
+    firehosePrefix,
+    rawBackupErrorPrefix,
+    rawBackupPrefix,
+} from "../shared/pipeline-codegen/s3-prefix";
 import { validatePipelines } from "../shared/pipeline-codegen/validate";
 import { pipelines } from "../shared/pipelines";
 import { loadEngineeringConfig } from "./config";
@@ -48,12 +59,17 @@ async function main() {
         expected: pipelines.map((def) => ({ pipeline: def.name, firehoseRoleArn: firehoseRoleArn(def.name) })),
         ...(pulumi.runtime.isDryRun()
             ? {
-                notYetGranted: (pipeline: string) => {
-                    waiting.push(pipeline);
-                    const def = pipelines.find((p) => p.name === pipeline)!;
-                    return { prefix: firehosePrefix(def), errorPrefix: firehoseErrorPrefix(def), rawBackupPrefix: rawBackupPrefix(def), firehoseRoleArn: firehoseRoleArn(pipeline) };
-                },
-            }
+                  notYetGranted: (pipeline: string) => {
+                      waiting.push(pipeline);
+                      const def = pipelines.find((p) => p.name === pipeline)!;
+                      return {
+                          prefix: firehosePrefix(def),
+                          errorPrefix: firehoseErrorPrefix(def),
+                          rawBackupPrefix: rawBackupPrefix(def),
+                          firehoseRoleArn: firehoseRoleArn(pipeline),
+                      };
+                  },
+              }
             : {}),
     });
     for (const pipeline of waiting) {
@@ -80,7 +96,15 @@ async function main() {
             // Redshift streaming ingestion reads the streams of pipelines declared `streaming: true` through the
             // stack's stream reader roles (shared/redshift-streaming-access.ts).
             ...(pipelines.some((def) => def.streaming === true)
-                ? [streamKeyReaderStatement({ partition, region, accountId, streamArnPattern, readerRoleArnPattern: roleArn(partition, accountId, streamReaderRoleName(stack, "*")) })]
+                ? [
+                      streamKeyReaderStatement({
+                          partition,
+                          region,
+                          accountId,
+                          streamArnPattern,
+                          readerRoleArnPattern: roleArn(partition, accountId, streamReaderRoleName(stack, "*")),
+                      }),
+                  ]
                 : []),
         ],
     });
@@ -88,39 +112,45 @@ async function main() {
     const ingestion: IngestionPipeline[] = [];
     for (const def of pipelines) {
         const granted = dataPlatform.pipelines[def.name];
-        ingestion.push(new IngestionPipeline(def.name, {
-            definition: def,
-            stack,
-            accountId,
-            region,
-            partition,
-            stream: { ...config.stream, kmsKeyArn: streamKey.keyArn },
-            landing: {
-                bucketArn: dataPlatform.landingBucketArn,
-                prefix: granted.prefix,
-                errorPrefix: granted.errorPrefix,
-            },
-            dataKeyArn: dataPlatform.dataKeyArn,
-            ...(config.firehose.rawBackup
-                ? {
-                    rawBackup: {
-                        bucketArn: dataPlatform.rawBucketArn,
-                        prefix: granted.rawBackupPrefix,
-                        errorPrefix: rawBackupErrorPrefix(def),
-                    },
-                }
-                : {}),
-            buffering: { intervalSeconds: config.firehose.bufferSeconds, sizeMiB: config.firehose.bufferMiB },
-            compression: config.firehose.compression,
-            logRetentionDays: config.logRetentionDays,
-            permissionsBoundaryArn: config.workloadBoundaryArn,
-            tags,
-        }));
+        ingestion.push(
+            new IngestionPipeline(def.name, {
+                definition: def,
+                stack,
+                accountId,
+                region,
+                partition,
+                stream: { ...config.stream, kmsKeyArn: streamKey.keyArn },
+                landing: {
+                    bucketArn: dataPlatform.landingBucketArn,
+                    prefix: granted.prefix,
+                    errorPrefix: granted.errorPrefix,
+                },
+                dataKeyArn: dataPlatform.dataKeyArn,
+                ...(config.firehose.rawBackup
+                    ? {
+                          rawBackup: {
+                              bucketArn: dataPlatform.rawBucketArn,
+                              prefix: granted.rawBackupPrefix,
+                              errorPrefix: rawBackupErrorPrefix(def),
+                          },
+                      }
+                    : {}),
+                buffering: { intervalSeconds: config.firehose.bufferSeconds, sizeMiB: config.firehose.bufferMiB },
+                compression: config.firehose.compression,
+                logRetentionDays: config.logRetentionDays,
+                permissionsBoundaryArn: config.workloadBoundaryArn,
+                tags,
+            }),
+        );
     }
 
     // --- Streaming tier: per `streaming: true` pipeline, the role the data-platform account's Redshift
     // chains to, reading exactly that pipeline's stream.
-    const redshiftStreaming = { partition, dataPlatformAccountId: config.dataPlatformAccountId, roleArn: roleArn(partition, config.dataPlatformAccountId, redshiftStreamingRoleName(stack)) };
+    const redshiftStreaming = {
+        partition,
+        dataPlatformAccountId: config.dataPlatformAccountId,
+        roleArn: roleArn(partition, config.dataPlatformAccountId, redshiftStreamingRoleName(stack)),
+    };
     const streamReaders: Record<string, StreamReader> = {};
     for (const [index, def] of pipelines.entries()) {
         if (def.streaming !== true) continue;
@@ -141,7 +171,11 @@ async function main() {
         accountId,
         region,
         partition,
-        routes: pipelines.map((def, index) => ({ pipeline: def, streamName: names[def.name].streamName, streamArn: ingestion[index].streamArn })),
+        routes: pipelines.map((def, index) => ({
+            pipeline: def,
+            streamName: names[def.name].streamName,
+            streamArn: ingestion[index].streamArn,
+        })),
         streamKeyArn: streamKey.keyArn,
         streamArnPattern,
         stageName: config.api.stageName,
@@ -170,7 +204,11 @@ async function main() {
     for (const [index, def] of pipelines.entries()) {
         const { streamName, deliveryStreamName } = ingestion[index].names;
         // The stage has detailed metrics on (IngestionApi's method settings), so each route has its own.
-        const apiMetrics = { apiName: api.restApi.name, stageName: api.stage.stageName, routes: pipelineRoutes(def.name) };
+        const apiMetrics = {
+            apiName: api.restApi.name,
+            stageName: api.stage.stageName,
+            routes: pipelineRoutes(def.name),
+        };
         const alarms = new PipelineAlarms(def.name, {
             namePrefix: resourceName(stack, def.name),
             topicArn: alarmTopic.topicArn,
@@ -192,7 +230,8 @@ async function main() {
         monitoring.push({ alarms, dashboard });
     }
 
-    const byPipeline = <T>(value: (index: number) => T) => Object.fromEntries(pipelines.map((def, index) => [def.name, value(index)]));
+    const byPipeline = <T>(value: (index: number) => T) =>
+        Object.fromEntries(pipelines.map((def, index) => [def.name, value(index)]));
 
     return {
         /** Base URL of the API (custom domain when configured). */
@@ -215,7 +254,9 @@ async function main() {
          * `{ [streaming pipeline]: stream reader role ARN }`: read by the data-platform stack, which chains its
          * Redshift role to these and creates the stream views once they exist.
          */
-        streamReaderRoleArns: Object.fromEntries(Object.entries(streamReaders).map(([pipeline, reader]) => [pipeline, reader.roleArn])),
+        streamReaderRoleArns: Object.fromEntries(
+            Object.entries(streamReaders).map(([pipeline, reader]) => [pipeline, reader.roleArn]),
+        ),
         /** The SNS topic every alarm notifies (subscribe to it, or set alarmEmail). */
         alarmTopicArn: alarmTopic.topicArn,
         /** `{ [pipeline]: CloudWatch dashboard name }`. */

@@ -21,7 +21,8 @@ export interface AlarmTopicConfig {
 
 /** A pragmatic address check: one `@`, no spaces, a dotted domain; SNS sends the confirmation there. */
 export const EMAIL_RULE = {
-    pattern: /^(?=.{6,254}$)[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/,
+    pattern:
+        /^(?=.{6,254}$)[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/,
     description: "an email address such as ops@example.com",
 };
 
@@ -41,7 +42,9 @@ export interface TopicScope {
 export function alarmTopicArnRule(scope: TopicScope): { pattern: RegExp; description: string } {
     const escape = (value: string) => value.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
     return {
-        pattern: new RegExp(`^arn:${escape(scope.partition)}:sns:${escape(scope.region)}:${escape(scope.accountId)}:[A-Za-z0-9_-]{1,256}$`),
+        pattern: new RegExp(
+            `^arn:${escape(scope.partition)}:sns:${escape(scope.region)}:${escape(scope.accountId)}:[A-Za-z0-9_-]{1,256}$`,
+        ),
         description:
             `an SNS standard topic ARN of this stack's account (${scope.accountId || "accountId"}) and region (${scope.region || "aws:region"}), ` +
             `e.g. arn:${scope.partition}:sns:${scope.region || "<region>"}:${scope.accountId || "<account>"}:ops-alerts`,
@@ -98,7 +101,12 @@ export function readAlarmThresholds(reader: ConfigReader, key = "alarmThresholds
         const name = field as keyof PipelineAlarmThresholds;
         const { min, max, rule } = THRESHOLD_RULES[name];
         if (typeof given !== "number" || !Number.isFinite(given) || given < min || given > max) {
-            reader.check(false, `${key}.${field}`, `must be ${rule}${typeof given === "number" ? "" : " (a YAML number, not a string)"}`, given);
+            reader.check(
+                false,
+                `${key}.${field}`,
+                `must be ${rule}${typeof given === "number" ? "" : " (a YAML number, not a string)"}`,
+                given,
+            );
             continue;
         }
         resolved[name] = given;

@@ -39,14 +39,20 @@ export function topicArnOf(scope: AlarmTopicArgs["scope"], topicName: string): s
  * (`aws:SourceArn`), the confused-deputy conditions the CloudWatch user guide shows for SNS alarm actions.
  * Identity policies of the account keep managing the topic; nothing else may publish.
  */
-export function cloudWatchAlarmsPublishStatement(topicArn: string, scope: AlarmTopicArgs["scope"], alarmNamePrefix: string): PolicyStatement {
+export function cloudWatchAlarmsPublishStatement(
+    topicArn: string,
+    scope: AlarmTopicArgs["scope"],
+    alarmNamePrefix: string,
+): PolicyStatement {
     return allowPrincipal(
         "CloudWatchAlarmsOfThisStack",
         { Service: "cloudwatch.amazonaws.com" },
         ["sns:Publish"],
         [topicArn],
         {
-            ArnLike: { "aws:SourceArn": `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.accountId}:alarm:${alarmNamePrefix}*` },
+            ArnLike: {
+                "aws:SourceArn": `arn:${scope.partition}:cloudwatch:${scope.region}:${scope.accountId}:alarm:${alarmNamePrefix}*`,
+            },
             StringEquals: { "aws:SourceAccount": scope.accountId },
         },
     );
@@ -82,48 +88,85 @@ export class AlarmTopic extends pulumi.ComponentResource {
 
         if (args.existingTopicArn !== undefined) {
             const match = TOPIC_ARN.exec(args.existingTopicArn);
-            if (!match) throw new Error(`${where}: existingTopicArn must be an SNS standard topic ARN (arn:<partition>:sns:<region>:<account>:<name>), got "${args.existingTopicArn}"`);
+            if (!match)
+                throw new Error(
+                    `${where}: existingTopicArn must be an SNS standard topic ARN (arn:<partition>:sns:<region>:<account>:<name>), got "${args.existingTopicArn}"`,
+                );
             if (match[1] !== scope.partition || match[2] !== scope.region || match[3] !== scope.accountId) {
-                throw new Error(`${where}: existingTopicArn must be a topic of ${scope.accountId} in ${scope.region} (alarm actions name a topic of their own region), got "${args.existingTopicArn}"`);
+                throw new Error(
+                    `${where}: existingTopicArn must be a topic of ${scope.accountId} in ${scope.region} (alarm actions name a topic of their own region), got "${args.existingTopicArn}"`,
+                );
             }
-            if (args.email !== undefined) throw new Error(`${where}: email only applies to a topic this component creates; subscribe to ${args.existingTopicArn} where it is managed`);
-            if (args.cloudWatchAlarms !== undefined) throw new Error(`${where}: cloudWatchAlarms writes the policy of a topic this component creates; an existing topic's policy is its owner's`);
+            if (args.email !== undefined)
+                throw new Error(
+                    `${where}: email only applies to a topic this component creates; subscribe to ${args.existingTopicArn} where it is managed`,
+                );
+            if (args.cloudWatchAlarms !== undefined)
+                throw new Error(
+                    `${where}: cloudWatchAlarms writes the policy of a topic this component creates; an existing topic's policy is its owner's`,
+                );
             this.created = false;
             this.topicArn = pulumi.output(args.existingTopicArn);
             this.registerOutputs({ topicArn: this.topicArn });
             return;
         }
 
-        if (!TOPIC_NAME.test(args.topicName)) throw new Error(`${where}: topicName must be 1-256 letters, digits, '-' or '_', got ${JSON.stringify(args.topicName)}`);
-        if (args.displayName !== undefined && args.displayName.length > 100) throw new Error(`${where}: displayName must be at most 100 characters`);
-        if (args.cloudWatchAlarms !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(args.cloudWatchAlarms.alarmNamePrefix)) {
-            throw new Error(`${where}: cloudWatchAlarms.alarmNamePrefix must be letters, digits, '.', '_' or '-', got ${JSON.stringify(args.cloudWatchAlarms.alarmNamePrefix)}`);
+        if (!TOPIC_NAME.test(args.topicName))
+            throw new Error(
+                `${where}: topicName must be 1-256 letters, digits, '-' or '_', got ${JSON.stringify(args.topicName)}`,
+            );
+        if (args.displayName !== undefined && args.displayName.length > 100)
+            throw new Error(`${where}: displayName must be at most 100 characters`);
+        if (
+            args.cloudWatchAlarms !== undefined &&
+            !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(args.cloudWatchAlarms.alarmNamePrefix)
+        ) {
+            throw new Error(
+                `${where}: cloudWatchAlarms.alarmNamePrefix must be letters, digits, '.', '_' or '-', got ${JSON.stringify(args.cloudWatchAlarms.alarmNamePrefix)}`,
+            );
         }
 
         // No kmsMasterKeyId: see the class comment for why this topic is not SSE-KMS encrypted.
-        this.topic = new aws.sns.Topic(name, {
-            name: args.topicName,
-            ...(args.displayName !== undefined ? { displayName: args.displayName } : {}),
-            tags: args.tags,
-        }, { parent: this });
+        this.topic = new aws.sns.Topic(
+            name,
+            {
+                name: args.topicName,
+                ...(args.displayName !== undefined ? { displayName: args.displayName } : {}),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         this.created = true;
         this.topicArn = this.topic.arn;
 
         const alarms = args.cloudWatchAlarms;
         if (alarms !== undefined) {
-            this.policy = new aws.sns.TopicPolicy(name, {
-                arn: this.topic.arn,
-                policy: this.topic.arn.apply((topicArn) => policyDocument([cloudWatchAlarmsPublishStatement(topicArn, scope, alarms.alarmNamePrefix)], `topic policy of AlarmTopic "${name}"`)),
-            }, { parent: this });
+            this.policy = new aws.sns.TopicPolicy(
+                name,
+                {
+                    arn: this.topic.arn,
+                    policy: this.topic.arn.apply((topicArn) =>
+                        policyDocument(
+                            [cloudWatchAlarmsPublishStatement(topicArn, scope, alarms.alarmNamePrefix)],
+                            `topic policy of AlarmTopic "${name}"`,
+                        ),
+                    ),
+                },
+                { parent: this },
+            );
         }
 
         if (args.email !== undefined) {
             // Pending until the recipient follows the confirmation link; SNS removes it if nobody ever does.
-            this.subscription = new aws.sns.TopicSubscription(`${name}-email`, {
-                topic: this.topic.arn,
-                protocol: "email",
-                endpoint: args.email,
-            }, { parent: this });
+            this.subscription = new aws.sns.TopicSubscription(
+                `${name}-email`,
+                {
+                    topic: this.topic.arn,
+                    protocol: "email",
+                    endpoint: args.email,
+                },
+                { parent: this },
+            );
         }
 
         this.registerOutputs({ topicArn: this.topicArn });

@@ -5,7 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
  * and its rule.
  */
 export class ConfigError extends Error {
-    constructor(readonly problems: readonly string[], readonly stackFile = `Pulumi.${pulumi.getStack()}.yaml`) {
+    constructor(
+        readonly problems: readonly string[],
+        readonly stackFile = `Pulumi.${pulumi.getStack()}.yaml`,
+    ) {
         super(`invalid stack configuration in ${stackFile}:\n  - ${problems.join("\n  - ")}`);
         this.name = "ConfigError";
     }
@@ -17,7 +20,11 @@ function editDistance(a: string, b: string): number {
     for (let i = 1; i <= a.length; i++) {
         const current = [i];
         for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            current[j] = Math.min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+            );
         }
         previous = current;
     }
@@ -36,7 +43,8 @@ export function nearestKey(key: string, candidates: Iterable<string>): string | 
 
 const ACCOUNT_ID = /^\d{12}$/;
 /** Commercial, China and GovCloud partitions, e.g. eu-central-1, us-gov-west-1, cn-north-1. */
-const REGION = /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
+const REGION =
+    /^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(north|south|east|west|central|northeast|southeast|northwest|southwest)-\d$/;
 
 interface Bounds {
     readonly min: number;
@@ -54,7 +62,10 @@ export class ConfigReader {
     private readonly knownKeys = new Set<string>();
 
     /** `documentedIn`: the file that documents every key of the namespace (named in unknown-key errors). */
-    constructor(readonly namespace: string, readonly documentedIn: string) {
+    constructor(
+        readonly namespace: string,
+        readonly documentedIn: string,
+    ) {
         this.config = new pulumi.Config(namespace);
     }
 
@@ -68,7 +79,9 @@ export class ConfigReader {
     }
 
     private raw(key: string): string | undefined {
-        this.knownKeys.add(key.includes(":") && key.startsWith(`${this.namespace}:`) ? key.slice(this.namespace.length + 1) : key);
+        this.knownKeys.add(
+            key.includes(":") && key.startsWith(`${this.namespace}:`) ? key.slice(this.namespace.length + 1) : key,
+        );
         if (key.includes(":")) {
             const [namespace, name] = key.split(":");
             return new pulumi.Config(namespace).get(name);
@@ -175,7 +188,11 @@ export class ConfigReader {
             parsed = allowed;
         }
         if (!Array.isArray(parsed) || parsed.length !== 1 || parsed[0] !== accountId) {
-            this.fail("aws:allowedAccountIds", `must be ["${accountId}"], the value of ${this.fullKey(accountIdKey)}, so the AWS provider refuses any other account`, allowed);
+            this.fail(
+                "aws:allowedAccountIds",
+                `must be ["${accountId}"], the value of ${this.fullKey(accountIdKey)}, so the AWS provider refuses any other account`,
+                allowed,
+            );
         }
     }
 
@@ -208,14 +225,21 @@ export class ConfigReader {
         for (const fullKey of Object.keys(pulumi.runtime.allConfig()).sort()) {
             if (!fullKey.startsWith(prefix) || this.knownKeys.has(fullKey.slice(prefix.length))) continue;
             const nearest = nearestKey(fullKey.slice(prefix.length), own);
-            this.problems.push(`${fullKey}: is not a key of this project${nearest ? ` (did you mean ${nearest}?)` : ""}; every key is documented in ${this.documentedIn}`);
+            this.problems.push(
+                `${fullKey}: is not a key of this project${nearest ? ` (did you mean ${nearest}?)` : ""}; every key is documented in ${this.documentedIn}`,
+            );
         }
         if (this.problems.length > 0) throw new ConfigError(this.problems);
     }
 }
 
 /** The short stack name used in resource names; validated so derived AWS names stay within their limits. */
-export const STACK_NAME_RULE = { pattern: /^[a-z][a-z0-9]{0,9}$/, description: "1-10 lowercase letters and digits, starting with a letter" };
+export const STACK_NAME_RULE = {
+    pattern: /^[a-z][a-z0-9]{0,9}$/,
+    description: "1-10 lowercase letters and digits, starting with a letter",
+};
 
 /** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;

@@ -59,7 +59,9 @@ export function metricWidget(title: string, region: string, metrics: MetricLine[
 /** CloudWatch's dashboard-name rule, checked before any resource is registered. */
 function checkDashboardName(component: string, name: string, dashboardName: string): void {
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(dashboardName)) {
-        throw new Error(`${component} ${name}: dashboardName must be 1-255 letters, digits, '-' or '_' (got ${JSON.stringify(dashboardName)})`);
+        throw new Error(
+            `${component} ${name}: dashboardName must be 1-255 letters, digits, '-' or '_' (got ${JSON.stringify(dashboardName)})`,
+        );
     }
 }
 

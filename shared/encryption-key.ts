@@ -35,7 +35,12 @@ export const KEY_ADMINISTRATION_ACTIONS: readonly string[] = [
  * What refreshing an `aws.kms.Key` reads. KMS consults the key policy before any IAM policy, so a role
  * holding these in an IAM policy reads nothing unless the key policy lets IAM decide for it.
  */
-export const KEY_CONFIGURATION_READS: readonly string[] = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"];
+export const KEY_CONFIGURATION_READS: readonly string[] = [
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListResourceTags",
+];
 
 export interface EncryptionKeyArgs {
     /** What the key protects; shown in the KMS console. */
@@ -91,16 +96,22 @@ export class EncryptionKey extends pulumi.ComponentResource {
 
         const admin = ROLE_ARN.exec(args.administratorRoleArn);
         if (!admin) {
-            throw new Error(`EncryptionKey ${name}: administratorRoleArn must be an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>), got "${args.administratorRoleArn}"`);
+            throw new Error(
+                `EncryptionKey ${name}: administratorRoleArn must be an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>), got "${args.administratorRoleArn}"`,
+            );
         }
         const [, partition, account] = admin;
         const deletionWindowInDays = args.deletionWindowInDays ?? 30;
         if (!Number.isInteger(deletionWindowInDays) || deletionWindowInDays < 7 || deletionWindowInDays > 30) {
-            throw new Error(`EncryptionKey ${name}: deletionWindowInDays must be an integer from 7 to 30, got ${deletionWindowInDays}`);
+            throw new Error(
+                `EncryptionKey ${name}: deletionWindowInDays must be an integer from 7 to 30, got ${deletionWindowInDays}`,
+            );
         }
         const rotationPeriodInDays = args.rotationPeriodInDays ?? 365;
         if (!Number.isInteger(rotationPeriodInDays) || rotationPeriodInDays < 90 || rotationPeriodInDays > 2560) {
-            throw new Error(`EncryptionKey ${name}: rotationPeriodInDays must be an integer from 90 to 2560, got ${rotationPeriodInDays}`);
+            throw new Error(
+                `EncryptionKey ${name}: rotationPeriodInDays must be an integer from 90 to 2560, got ${rotationPeriodInDays}`,
+            );
         }
 
         const administration: PolicyStatement = allowPrincipal(
@@ -119,30 +130,46 @@ export class EncryptionKey extends pulumi.ComponentResource {
         const readers = args.readerRoleArns ?? [];
         const foreignReader = readers.find((arn) => ROLE_ARN.exec(arn)?.[2] !== account);
         if (foreignReader !== undefined) {
-            throw new Error(`EncryptionKey ${name}: readerRoleArns must be IAM role ARNs of the key's account ${account}, got "${foreignReader}"`);
+            throw new Error(
+                `EncryptionKey ${name}: readerRoleArns must be IAM role ARNs of the key's account ${account}, got "${foreignReader}"`,
+            );
         }
-        const configurationReads: PolicyStatement[] = readers.length === 0 ? [] : [allowPrincipal(
-            "KeyConfigurationReadByReadOnlyRoles",
-            { AWS: accountRootArn(partition, account) },
-            [...KEY_CONFIGURATION_READS],
-            ["*"],
-            { ArnEquals: { "aws:PrincipalArn": [...readers] } },
-        )];
+        const configurationReads: PolicyStatement[] =
+            readers.length === 0
+                ? []
+                : [
+                      allowPrincipal(
+                          "KeyConfigurationReadByReadOnlyRoles",
+                          { AWS: accountRootArn(partition, account) },
+                          [...KEY_CONFIGURATION_READS],
+                          ["*"],
+                          { ArnEquals: { "aws:PrincipalArn": [...readers] } },
+                      ),
+                  ];
         // policyDocument refuses wildcard services (`kms:*`), duplicate Sids and empty principals/values.
         this.policy = pulumi
             .output(args.policyStatements as pulumi.Input<PolicyStatement[]>)
-            .apply((statements) => policyDocument([administration, recovery, ...configurationReads, ...statements], `key policy of EncryptionKey "${name}"`));
+            .apply((statements) =>
+                policyDocument(
+                    [administration, recovery, ...configurationReads, ...statements],
+                    `key policy of EncryptionKey "${name}"`,
+                ),
+            );
 
-        this.key = new aws.kms.Key(name, {
-            description: args.description,
-            keyUsage: "ENCRYPT_DECRYPT",
-            customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-            enableKeyRotation: true,
-            rotationPeriodInDays,
-            deletionWindowInDays,
-            bypassPolicyLockoutSafetyCheck: false,
-            policy: this.policy,
-        }, { parent: this, protect: args.protect ?? true });
+        this.key = new aws.kms.Key(
+            name,
+            {
+                description: args.description,
+                keyUsage: "ENCRYPT_DECRYPT",
+                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                enableKeyRotation: true,
+                rotationPeriodInDays,
+                deletionWindowInDays,
+                bypassPolicyLockoutSafetyCheck: false,
+                policy: this.policy,
+            },
+            { parent: this, protect: args.protect ?? true },
+        );
 
         const aliasName = args.aliasName.startsWith("alias/") ? args.aliasName : `alias/${args.aliasName}`;
         this.alias = new aws.kms.Alias(name, { name: aliasName, targetKeyId: this.key.keyId }, { parent: this });

@@ -39,31 +39,46 @@ export class EventStream extends pulumi.ComponentResource {
         super("tracking:shared:EventStream", name, {}, opts);
 
         if (!STREAM_NAME.test(args.streamName)) {
-            throw new Error(`EventStream ${name}: streamName must be 1-128 characters from [a-zA-Z0-9_.-] (got ${JSON.stringify(args.streamName)})`);
+            throw new Error(
+                `EventStream ${name}: streamName must be 1-128 characters from [a-zA-Z0-9_.-] (got ${JSON.stringify(args.streamName)})`,
+            );
         }
         if (args.mode === "PROVISIONED") {
-            if (args.shardCount === undefined || !Number.isInteger(args.shardCount) || args.shardCount < 1 || args.shardCount > 500) {
-                throw new Error(`EventStream ${name}: shardCount must be an integer from 1 to 500 with mode PROVISIONED (got ${args.shardCount})`);
+            if (
+                args.shardCount === undefined ||
+                !Number.isInteger(args.shardCount) ||
+                args.shardCount < 1 ||
+                args.shardCount > 500
+            ) {
+                throw new Error(
+                    `EventStream ${name}: shardCount must be an integer from 1 to 500 with mode PROVISIONED (got ${args.shardCount})`,
+                );
             }
         } else if (args.shardCount !== undefined) {
             throw new Error(`EventStream ${name}: shardCount is only valid with mode PROVISIONED`);
         }
         if (!Number.isInteger(args.retentionHours) || args.retentionHours < 24 || args.retentionHours > 8760) {
-            throw new Error(`EventStream ${name}: retentionHours must be an integer from 24 to 8760 (got ${args.retentionHours})`);
+            throw new Error(
+                `EventStream ${name}: retentionHours must be an integer from 24 to 8760 (got ${args.retentionHours})`,
+            );
         }
 
-        this.stream = new aws.kinesis.Stream(name, {
-            name: args.streamName,
-            streamModeDetails: { streamMode: args.mode },
-            // The provider rejects a shard count on an on-demand stream, so it is only sent when provisioned.
-            ...(args.mode === "PROVISIONED" ? { shardCount: args.shardCount } : {}),
-            retentionPeriod: args.retentionHours,
-            encryptionType: "KMS",
-            kmsKeyId: args.kmsKeyArn,
-            // Deleting a stream that still has registered (enhanced fan-out) consumers must be a decision.
-            enforceConsumerDeletion: false,
-            tags: args.tags,
-        }, { parent: this, protect: args.protect ?? true });
+        this.stream = new aws.kinesis.Stream(
+            name,
+            {
+                name: args.streamName,
+                streamModeDetails: { streamMode: args.mode },
+                // The provider rejects a shard count on an on-demand stream, so it is only sent when provisioned.
+                ...(args.mode === "PROVISIONED" ? { shardCount: args.shardCount } : {}),
+                retentionPeriod: args.retentionHours,
+                encryptionType: "KMS",
+                kmsKeyId: args.kmsKeyArn,
+                // Deleting a stream that still has registered (enhanced fan-out) consumers must be a decision.
+                enforceConsumerDeletion: false,
+                tags: args.tags,
+            },
+            { parent: this, protect: args.protect ?? true },
+        );
 
         this.arn = this.stream.arn;
         this.name = this.stream.name;

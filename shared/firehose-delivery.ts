@@ -62,14 +62,18 @@ export function iamScopeOfPrefix(prefix: string): string {
     const fixed = prefix.slice(0, expression);
     const scope = fixed.slice(0, fixed.lastIndexOf("/") + 1);
     if (scope === "") {
-        throw new Error(`Firehose prefix ${JSON.stringify(prefix)} has no fixed folder before its first expression: IAM could only grant the whole bucket`);
+        throw new Error(
+            `Firehose prefix ${JSON.stringify(prefix)} has no fixed folder before its first expression: IAM could only grant the whole bucket`,
+        );
     }
     return scope;
 }
 
 /** The trust policy Firehose documents: its service principal, with `sts:ExternalId` = the account id. */
 export function firehoseTrustPolicy(accountId: string): string {
-    return policyDocument([serviceTrust("firehose.amazonaws.com", { StringEquals: { "sts:ExternalId": accountId } }, "FirehoseAssumeRole")]);
+    return policyDocument([
+        serviceTrust("firehose.amazonaws.com", { StringEquals: { "sts:ExternalId": accountId } }, "FirehoseAssumeRole"),
+    ]);
 }
 
 /** Resolved inputs of `firehoseRoleStatements`. */
@@ -103,21 +107,19 @@ export function firehoseRoleStatements(scope: FirehoseRoleScope): PolicyStatemen
             ["kinesis:DescribeStream", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"],
             [scope.streamArn],
         ),
-        allow(
-            "DecryptSourceStream",
-            ["kms:Decrypt"],
-            [scope.streamKeyArn],
-            {
-                StringEquals: {
-                    "kms:ViaService": `kinesis.${scope.region}.amazonaws.com`,
-                    "kms:EncryptionContext:aws:kinesis:arn": scope.streamArn,
-                },
+        allow("DecryptSourceStream", ["kms:Decrypt"], [scope.streamKeyArn], {
+            StringEquals: {
+                "kms:ViaService": `kinesis.${scope.region}.amazonaws.com`,
+                "kms:EncryptionContext:aws:kinesis:arn": scope.streamArn,
             },
-        ),
+        }),
         ...firehoseRoleS3Statements(
             scope.region,
             scope.dataKeyArn,
-            scope.targets.map((target) => ({ bucketArn: target.bucketArn, folders: target.prefixes.map(iamScopeOfPrefix) })),
+            scope.targets.map((target) => ({
+                bucketArn: target.bucketArn,
+                folders: target.prefixes.map(iamScopeOfPrefix),
+            })),
         ),
         allow("ReportDeliveryErrors", ["logs:PutLogEvents"], [...scope.logStreamArns]),
     ];
@@ -148,33 +150,52 @@ export class FirehoseDelivery extends pulumi.ComponentResource {
 
         const { intervalSeconds, sizeMiB } = args.buffering;
         if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 900) {
-            throw new Error(`FirehoseDelivery ${name}: buffering.intervalSeconds must be an integer from 0 to 900 (got ${intervalSeconds})`);
+            throw new Error(
+                `FirehoseDelivery ${name}: buffering.intervalSeconds must be an integer from 0 to 900 (got ${intervalSeconds})`,
+            );
         }
         if (!Number.isInteger(sizeMiB) || sizeMiB < 1 || sizeMiB > 128) {
-            throw new Error(`FirehoseDelivery ${name}: buffering.sizeMiB must be an integer from 1 to 128 (got ${sizeMiB})`);
+            throw new Error(
+                `FirehoseDelivery ${name}: buffering.sizeMiB must be an integer from 1 to 128 (got ${sizeMiB})`,
+            );
         }
 
-        this.role = new aws.iam.Role(`${name}-firehose`, {
-            name: args.roleName,
-            description: `Firehose ${args.deliveryStreamName}: reads its Kinesis stream, writes its prefix of the landing bucket`,
-            assumeRolePolicy: firehoseTrustPolicy(args.accountId),
-            maxSessionDuration: 3600,
-            ...(args.permissionsBoundaryArn !== undefined ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),
-            tags: pulumi.output(args.tags ?? {}).apply((tags) => ({ ...tags, [PIPELINE_TAG_KEY]: args.pipeline })),
-        }, { parent: this });
+        this.role = new aws.iam.Role(
+            `${name}-firehose`,
+            {
+                name: args.roleName,
+                description: `Firehose ${args.deliveryStreamName}: reads its Kinesis stream, writes its prefix of the landing bucket`,
+                assumeRolePolicy: firehoseTrustPolicy(args.accountId),
+                maxSessionDuration: 3600,
+                ...(args.permissionsBoundaryArn !== undefined
+                    ? { permissionsBoundary: args.permissionsBoundaryArn }
+                    : {}),
+                tags: pulumi.output(args.tags ?? {}).apply((tags) => ({ ...tags, [PIPELINE_TAG_KEY]: args.pipeline })),
+            },
+            { parent: this },
+        );
 
         const logGroupName = `/aws/kinesisfirehose/${args.deliveryStreamName}`;
-        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-firehose`, {
-            name: logGroupName,
-            retentionInDays: args.logRetentionDays,
-            tags: args.tags,
-        }, { parent: this });
+        this.logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-firehose`,
+            {
+                name: logGroupName,
+                retentionInDays: args.logRetentionDays,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         const logStreamNames = [DELIVERY_LOG_STREAM, ...(args.rawBackup ? [RAW_DELIVERY_LOG_STREAM] : [])];
-        const logStreams = logStreamNames.map((logStreamName) =>
-            new aws.cloudwatch.LogStream(`${name}-${logStreamName === DELIVERY_LOG_STREAM ? "delivery" : "raw-delivery"}`, {
-                name: logStreamName,
-                logGroupName: this.logGroup.name,
-            }, { parent: this }),
+        const logStreams = logStreamNames.map(
+            (logStreamName) =>
+                new aws.cloudwatch.LogStream(
+                    `${name}-${logStreamName === DELIVERY_LOG_STREAM ? "delivery" : "raw-delivery"}`,
+                    {
+                        name: logStreamName,
+                        logGroupName: this.logGroup.name,
+                    },
+                    { parent: this },
+                ),
         );
         const logStreamArn = (logStreamName: string) =>
             `arn:${args.partition}:logs:${args.region}:${args.accountId}:log-group:${logGroupName}:log-stream:${logStreamName}`;
@@ -192,49 +213,71 @@ export class FirehoseDelivery extends pulumi.ComponentResource {
                 raw?.prefix ?? "",
                 raw?.errorPrefix ?? "",
             ])
-            .apply(([streamArn, streamKeyArn, dataKeyArn, landingArn, landingPrefix, landingErrorPrefix, rawArn, rawPrefix, rawErrorPrefix]) =>
-                policyDocument(firehoseRoleStatements({
-                    region: args.region,
+            .apply(
+                ([
                     streamArn,
                     streamKeyArn,
                     dataKeyArn,
-                    targets: [
-                        { bucketArn: landingArn, prefixes: [landingPrefix, landingErrorPrefix] },
-                        ...(raw ? [{ bucketArn: rawArn, prefixes: [rawPrefix, rawErrorPrefix] }] : []),
-                    ],
-                    logStreamArns: logStreamNames.map(logStreamArn),
-                }), `role policy delivery of FirehoseDelivery "${name}"`),
+                    landingArn,
+                    landingPrefix,
+                    landingErrorPrefix,
+                    rawArn,
+                    rawPrefix,
+                    rawErrorPrefix,
+                ]) =>
+                    policyDocument(
+                        firehoseRoleStatements({
+                            region: args.region,
+                            streamArn,
+                            streamKeyArn,
+                            dataKeyArn,
+                            targets: [
+                                { bucketArn: landingArn, prefixes: [landingPrefix, landingErrorPrefix] },
+                                ...(raw ? [{ bucketArn: rawArn, prefixes: [rawPrefix, rawErrorPrefix] }] : []),
+                            ],
+                            logStreamArns: logStreamNames.map(logStreamArn),
+                        }),
+                        `role policy delivery of FirehoseDelivery "${name}"`,
+                    ),
             );
-        this.rolePolicy = new aws.iam.RolePolicy(`${name}-firehose`, {
-            name: "delivery",
-            role: this.role.name,
-            policy,
-        }, { parent: this });
+        this.rolePolicy = new aws.iam.RolePolicy(
+            `${name}-firehose`,
+            {
+                name: "delivery",
+                role: this.role.name,
+                policy,
+            },
+            { parent: this },
+        );
 
         // Firehose checks the role's permissions when the stream is created: the policy must exist first.
         const dependsOn = [this.rolePolicy, ...logStreams];
         const deliver = (logicalName: string, streamName: string, target: S3Target, logStreamName: string) =>
-            new aws.kinesis.FirehoseDeliveryStream(logicalName, {
-                name: streamName,
-                destination: "extended_s3",
-                kinesisSourceConfiguration: { kinesisStreamArn: args.source.streamArn, roleArn: this.role.arn },
-                extendedS3Configuration: {
-                    roleArn: this.role.arn,
-                    bucketArn: target.bucketArn,
-                    prefix: target.prefix,
-                    errorOutputPrefix: target.errorPrefix,
-                    bufferingInterval: intervalSeconds,
-                    bufferingSize: sizeMiB,
-                    compressionFormat: args.compression,
-                    kmsKeyArn: args.dataKeyArn,
-                    cloudwatchLoggingOptions: { enabled: true, logGroupName, logStreamName },
-                    // Firehose concatenates records as they came; a newline after each makes every object
-                    // JSON Lines, the framing the Glue job's JSON reader, the crawler and Athena expect.
-                    processingConfiguration: { enabled: true, processors: [{ type: "AppendDelimiterToRecord" }] },
-                    s3BackupMode: "Disabled",
+            new aws.kinesis.FirehoseDeliveryStream(
+                logicalName,
+                {
+                    name: streamName,
+                    destination: "extended_s3",
+                    kinesisSourceConfiguration: { kinesisStreamArn: args.source.streamArn, roleArn: this.role.arn },
+                    extendedS3Configuration: {
+                        roleArn: this.role.arn,
+                        bucketArn: target.bucketArn,
+                        prefix: target.prefix,
+                        errorOutputPrefix: target.errorPrefix,
+                        bufferingInterval: intervalSeconds,
+                        bufferingSize: sizeMiB,
+                        compressionFormat: args.compression,
+                        kmsKeyArn: args.dataKeyArn,
+                        cloudwatchLoggingOptions: { enabled: true, logGroupName, logStreamName },
+                        // Firehose concatenates records as they came; a newline after each makes every object
+                        // JSON Lines, the framing the Glue job's JSON reader, the crawler and Athena expect.
+                        processingConfiguration: { enabled: true, processors: [{ type: "AppendDelimiterToRecord" }] },
+                        s3BackupMode: "Disabled",
+                    },
+                    tags: args.tags,
                 },
-                tags: args.tags,
-            }, { parent: this, dependsOn });
+                { parent: this, dependsOn },
+            );
 
         this.deliveryStream = deliver(name, args.deliveryStreamName, args.landing, DELIVERY_LOG_STREAM);
         if (raw) {

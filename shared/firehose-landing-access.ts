@@ -15,7 +15,11 @@ export const PIPELINE_TAG_KEY = "tracking:pipeline";
 const PIPELINE_OF_CALLER = `\${aws:PrincipalTag/${PIPELINE_TAG_KEY}}`;
 
 /** Bucket-level calls Firehose makes before and while writing. */
-export const FIREHOSE_BUCKET_ACTIONS: readonly string[] = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"];
+export const FIREHOSE_BUCKET_ACTIONS: readonly string[] = [
+    "s3:GetBucketLocation",
+    "s3:ListBucket",
+    "s3:ListBucketMultipartUploads",
+];
 
 /** Object calls Firehose makes under its prefixes (multipart uploads, their abort, reading back). */
 export const FIREHOSE_OBJECT_ACTIONS: readonly string[] = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"];
@@ -50,33 +54,37 @@ export interface FirehoseTarget {
  * the data key only through S3 in this region for its own buckets (the encryption context is the bucket
  * ARN with S3 Bucket Keys on, the object ARN without).
  */
-export function firehoseRoleS3Statements(region: string, dataKeyArn: string, targets: readonly FirehoseTarget[]): PolicyStatement[] {
+export function firehoseRoleS3Statements(
+    region: string,
+    dataKeyArn: string,
+    targets: readonly FirehoseTarget[],
+): PolicyStatement[] {
     const objects = (target: FirehoseTarget) => target.folders.map((folder) => `${target.bucketArn}/${folder}*`);
     const statements: PolicyStatement[] = [
-        allow("LocateBuckets", ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"], targets.map((t) => t.bucketArn)),
+        allow(
+            "LocateBuckets",
+            ["s3:GetBucketLocation", "s3:ListBucketMultipartUploads"],
+            targets.map((t) => t.bucketArn),
+        ),
     ];
     targets.forEach((target, index) => {
         const suffix = index === 0 ? "" : String(index + 1);
         statements.push(
-            allow(
-                `ListOwnPrefixes${suffix}`,
-                ["s3:ListBucket"],
-                [target.bucketArn],
-                { StringLike: { "s3:prefix": target.folders.map((folder) => `${folder}*`) } },
-            ),
+            allow(`ListOwnPrefixes${suffix}`, ["s3:ListBucket"], [target.bucketArn], {
+                StringLike: { "s3:prefix": target.folders.map((folder) => `${folder}*`) },
+            }),
             allow(`WriteOwnPrefixes${suffix}`, [...FIREHOSE_OBJECT_ACTIONS], objects(target)),
             allow(`BucketOwnerAcl${suffix}`, [FIREHOSE_ACL_ACTION], objects(target), FIREHOSE_ACL_CONDITION),
         );
     });
-    statements.push(allow(
-        "EncryptThroughS3",
-        [...FIREHOSE_KEY_ACTIONS],
-        [dataKeyArn],
-        {
+    statements.push(
+        allow("EncryptThroughS3", [...FIREHOSE_KEY_ACTIONS], [dataKeyArn], {
             StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` },
-            StringLike: { "kms:EncryptionContext:aws:s3:arn": targets.flatMap((target) => [target.bucketArn, ...objects(target)]) },
-        },
-    ));
+            StringLike: {
+                "kms:EncryptionContext:aws:s3:arn": targets.flatMap((target) => [target.bucketArn, ...objects(target)]),
+            },
+        }),
+    );
     return statements;
 }
 
@@ -99,15 +107,18 @@ export function firehoseBucketStatements(roles: FirehoseRoles, bucketArn: string
     const onlyFirehoseRoles: Conditions = { ArnLike: { "aws:PrincipalArn": roles.roleArnPattern } };
     const ownFolders = firehoseFolders(PIPELINE_OF_CALLER).map((folder) => `${bucketArn}/${folder}*`);
     return [
-        allowPrincipal("FirehoseWritesOwnFolders", principal, [...FIREHOSE_OBJECT_ACTIONS], ownFolders, onlyFirehoseRoles),
-        allowPrincipal("FirehoseBucketLevel", principal, [...FIREHOSE_BUCKET_ACTIONS], [bucketArn], onlyFirehoseRoles),
         allowPrincipal(
-            "FirehoseBucketOwnerAcl",
+            "FirehoseWritesOwnFolders",
             principal,
-            [FIREHOSE_ACL_ACTION],
+            [...FIREHOSE_OBJECT_ACTIONS],
             ownFolders,
-            { ...FIREHOSE_ACL_CONDITION, ...onlyFirehoseRoles },
+            onlyFirehoseRoles,
         ),
+        allowPrincipal("FirehoseBucketLevel", principal, [...FIREHOSE_BUCKET_ACTIONS], [bucketArn], onlyFirehoseRoles),
+        allowPrincipal("FirehoseBucketOwnerAcl", principal, [FIREHOSE_ACL_ACTION], ownFolders, {
+            ...FIREHOSE_ACL_CONDITION,
+            ...onlyFirehoseRoles,
+        }),
     ];
 }
 
@@ -116,7 +127,11 @@ export function firehoseBucketStatements(roles: FirehoseRoles, bucketArn: string
  * S3 in this region and only for the given buckets (with Bucket Keys the context is the bucket ARN). Which
  * objects a role writes is confined by the bucket policy and its own policy.
  */
-export function firehoseKeyStatement(roles: FirehoseRoles, region: string, bucketArns: readonly string[]): PolicyStatement {
+export function firehoseKeyStatement(
+    roles: FirehoseRoles,
+    region: string,
+    bucketArns: readonly string[],
+): PolicyStatement {
     return allowPrincipal(
         "FirehoseWritesLandingAndRaw",
         { AWS: accountRootArn(roles.partition, roles.engineeringAccountId) },
@@ -124,7 +139,10 @@ export function firehoseKeyStatement(roles: FirehoseRoles, region: string, bucke
         ["*"],
         {
             ArnLike: { "aws:PrincipalArn": roles.roleArnPattern },
-            StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": bucketArns.length === 1 ? bucketArns[0] : [...bucketArns] },
+            StringEquals: {
+                "kms:ViaService": `s3.${region}.amazonaws.com`,
+                "kms:EncryptionContext:aws:s3:arn": bucketArns.length === 1 ? bucketArns[0] : [...bucketArns],
+            },
         },
     );
 }

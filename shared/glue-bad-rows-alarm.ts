@@ -30,26 +30,32 @@ export class GlueBadRowsAlarm extends pulumi.ComponentResource {
         super("tracking:shared:GlueBadRowsAlarm", name, {}, opts);
         const period = args.periodSeconds ?? 900;
         if (!Number.isInteger(period) || period < 60 || period % 60 !== 0) {
-            throw new Error(`GlueBadRowsAlarm ${name}: periodSeconds must be a positive multiple of 60 (got ${period})`);
+            throw new Error(
+                `GlueBadRowsAlarm ${name}: periodSeconds must be a positive multiple of 60 (got ${period})`,
+            );
         }
-        this.alarm = new aws.cloudwatch.MetricAlarm(name, {
-            name: args.alarmName,
-            alarmDescription: pulumi.interpolate`Load job ${args.jobName} set rows aside under _bad-rows/ (reasons per row); the rest loaded. Fix the cause, then replay them (README, Operations).`,
-            namespace: args.namespace,
-            metricName: BAD_ROWS_METRIC,
-            dimensions: { JobName: args.jobName },
-            statistic: "Sum",
-            comparisonOperator: "GreaterThanThreshold",
-            threshold: 0,
-            period,
-            evaluationPeriods: 1,
-            datapointsToAlarm: 1,
-            treatMissingData: "notBreaching",
-            actionsEnabled: true,
-            alarmActions: [args.topicArn],
-            okActions: [args.topicArn],
-            tags: args.tags,
-        }, { parent: this });
+        this.alarm = new aws.cloudwatch.MetricAlarm(
+            name,
+            {
+                name: args.alarmName,
+                alarmDescription: pulumi.interpolate`Load job ${args.jobName} set rows aside under _bad-rows/ (reasons per row); the rest loaded. Fix the cause, then replay them (README, Operations).`,
+                namespace: args.namespace,
+                metricName: BAD_ROWS_METRIC,
+                dimensions: { JobName: args.jobName },
+                statistic: "Sum",
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: 0,
+                period,
+                evaluationPeriods: 1,
+                datapointsToAlarm: 1,
+                treatMissingData: "notBreaching",
+                actionsEnabled: true,
+                alarmActions: [args.topicArn],
+                okActions: [args.topicArn],
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         this.registerOutputs({ alarmName: this.alarm.name });
     }
 }

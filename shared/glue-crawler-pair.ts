@@ -2,7 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { allow, PolicyStatementInput } from "./iam";
 import { GlueColumn } from "./pipeline-codegen/glue-schema";
-import { glueArn, glueCatalogArn, glueLogStatements, GlueRoleScope, GlueServiceRole, glueVpcStatements } from "./glue-service-role";
+import {
+    glueArn,
+    glueCatalogArn,
+    glueLogStatements,
+    GlueRoleScope,
+    GlueServiceRole,
+    glueVpcStatements,
+} from "./glue-service-role";
 
 /** The hourly partitions of the landed data (see shared/pipeline-codegen/s3-prefix.ts), as catalog partition keys. */
 export const LANDING_PARTITION_KEYS: readonly GlueColumn[] = ["year", "month", "day", "hour"].map((name) => ({
@@ -60,7 +67,10 @@ export interface GlueCrawlerPairArgs {
  * Where Glue writes the logs of crawlers that run as `roleName` under a security configuration with
  * CloudWatch encryption: `/aws-glue/crawlers-role/<role name>-<configuration name>`, one stream per crawler.
  */
-export function crawlerLogGroupName(roleName: string, securityConfigurationName: pulumi.Input<string>): pulumi.Output<string> {
+export function crawlerLogGroupName(
+    roleName: string,
+    securityConfigurationName: pulumi.Input<string>,
+): pulumi.Output<string> {
     return pulumi.interpolate`/aws-glue/crawlers-role/${roleName}-${securityConfigurationName}`;
 }
 
@@ -75,7 +85,12 @@ export function jdbcCrawlerName(namePrefix: string): string {
  * names the folder `year=2017` table `year_2017`).
  */
 export function crawlerTableName(folder: string): string {
-    return folder.replace(/\/+$/, "").split("/").pop()!.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+    return folder
+        .replace(/\/+$/, "")
+        .split("/")
+        .pop()!
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, "_");
 }
 
 /**
@@ -103,42 +118,46 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
     constructor(name: string, args: GlueCrawlerPairArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:GlueCrawlerPair", name, {}, opts);
 
-        if (!args.s3.prefix.endsWith("/")) throw new Error(`GlueCrawlerPair ${name}: s3.prefix must end with "/" (got "${args.s3.prefix}")`);
+        if (!args.s3.prefix.endsWith("/"))
+            throw new Error(`GlueCrawlerPair ${name}: s3.prefix must end with "/" (got "${args.s3.prefix}")`);
         const expectedName = crawlerTableName(args.s3.prefix);
         if (args.s3.tableName !== expectedName) {
-            throw new Error(`GlueCrawlerPair ${name}: s3.tableName must be "${expectedName}", the name the S3 crawler gives a table rooted at ${args.s3.prefix} (got "${args.s3.tableName}")`);
+            throw new Error(
+                `GlueCrawlerPair ${name}: s3.tableName must be "${expectedName}", the name the S3 crawler gives a table rooted at ${args.s3.prefix} (got "${args.s3.tableName}")`,
+            );
         }
         const location = pulumi.interpolate`s3://${args.s3.bucketName}/${args.s3.prefix}`;
 
-        this.table = new aws.glue.CatalogTable(name, {
-            name: args.s3.tableName,
-            databaseName: args.s3.databaseName,
-            description: `Landed ${args.s3.prefix} events (JSON lines, hourly partitions by arrival time)`,
-            tableType: "EXTERNAL_TABLE",
-            parameters: { classification: "json", typeOfData: "file" },
-            partitionKeys: LANDING_PARTITION_KEYS.map((column) => ({ ...column })),
-            storageDescriptor: {
-                location,
-                inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
-                outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-                serDeInfo: {
-                    serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
-                    parameters: { paths: args.s3.columns.map((column) => column.name).join(",") },
+        this.table = new aws.glue.CatalogTable(
+            name,
+            {
+                name: args.s3.tableName,
+                databaseName: args.s3.databaseName,
+                description: `Landed ${args.s3.prefix} events (JSON lines, hourly partitions by arrival time)`,
+                tableType: "EXTERNAL_TABLE",
+                parameters: { classification: "json", typeOfData: "file" },
+                partitionKeys: LANDING_PARTITION_KEYS.map((column) => ({ ...column })),
+                storageDescriptor: {
+                    location,
+                    inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+                    outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+                    serDeInfo: {
+                        serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
+                        parameters: { paths: args.s3.columns.map((column) => column.name).join(",") },
+                    },
+                    columns: args.s3.columns.map((column) => ({ ...column })),
                 },
-                columns: args.s3.columns.map((column) => ({ ...column })),
             },
-        }, { parent: this, protect: args.protect });
+            { parent: this, protect: args.protect },
+        );
 
         const landingObjects = pulumi.interpolate`${args.s3.bucketArn}/${args.s3.prefix}*`;
         const statements: PolicyStatementInput[] = [
             allow("ReadLandedObjects", ["s3:GetObject"], [landingObjects]),
             allow("LocateLandingBucket", ["s3:GetBucketLocation"], [args.s3.bucketArn]),
-            allow(
-                "ListLandedPrefix",
-                ["s3:ListBucket"],
-                [args.s3.bucketArn],
-                { StringLike: { "s3:prefix": [args.s3.prefix.replace(/\/$/, ""), `${args.s3.prefix}*`] } },
-            ),
+            allow("ListLandedPrefix", ["s3:ListBucket"], [args.s3.bucketArn], {
+                StringLike: { "s3:prefix": [args.s3.prefix.replace(/\/$/, ""), `${args.s3.prefix}*`] },
+            }),
             allow(
                 "MaintainLandedPartitions",
                 [
@@ -176,60 +195,85 @@ export class GlueCrawlerPair extends pulumi.ComponentResource {
             ),
             // The key policy narrows this to S3 (landing bucket) and Secrets Manager.
             allow("DecryptWithDataKey", ["kms:Decrypt"], [args.kmsKeyArn]),
-            allow("ReadRedshiftSecret", ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], [args.jdbc.secretArn]),
+            allow(
+                "ReadRedshiftSecret",
+                ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+                [args.jdbc.secretArn],
+            ),
             ...glueLogStatements(args.scope),
             ...glueVpcStatements(args.scope),
         ];
-        this.role = new GlueServiceRole(`${name}-crawler`, {
-            roleName: args.roleName,
-            description: `Glue crawlers of ${args.namePrefix}: read ${args.s3.prefix} of the landing bucket, maintain its catalog table, catalog the Redshift table`,
-            statements,
-            permissionsBoundaryArn: args.permissionsBoundaryArn,
-        }, { parent: this });
+        this.role = new GlueServiceRole(
+            `${name}-crawler`,
+            {
+                roleName: args.roleName,
+                description: `Glue crawlers of ${args.namePrefix}: read ${args.s3.prefix} of the landing bucket, maintain its catalog table, catalog the Redshift table`,
+                statements,
+                permissionsBoundaryArn: args.permissionsBoundaryArn,
+            },
+            { parent: this },
+        );
 
         // Glue would create the group at the first crawl, without retention; created here first, it expires
         // and is encrypted with the data key (the key policy lets CloudWatch Logs use it for /aws-glue/*).
-        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-crawlers`, {
-            name: crawlerLogGroupName(args.roleName, args.securityConfigurationName),
-            retentionInDays: args.logRetentionDays ?? 30,
-            kmsKeyId: args.kmsKeyArn,
-        }, { parent: this });
+        this.logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-crawlers`,
+            {
+                name: crawlerLogGroupName(args.roleName, args.securityConfigurationName),
+                retentionInDays: args.logRetentionDays ?? 30,
+                kmsKeyId: args.kmsKeyArn,
+            },
+            { parent: this },
+        );
 
-        this.s3Crawler = new aws.glue.Crawler(`${name}-s3`, {
-            name: `${args.namePrefix}-s3`,
-            description: `Adds new hourly partitions of s3://.../${args.s3.prefix} to the declared catalog table`,
-            role: this.role.arn,
-            databaseName: args.s3.databaseName,
-            s3Targets: [{ path: location }],
-            schedule: args.s3.schedule,
-            recrawlPolicy: { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" },
-            // Incremental crawls require LOG for both; the declared table stays as declared.
-            schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
-            // No partition index: the crawler would create one by default, which needs glue:CreatePartitionIndex,
-            // and the hourly partitions are read by prefix, not filtered ("Generating partition indexes").
-            configuration: JSON.stringify({
-                Version: 1.0,
-                CrawlerOutput: { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } },
-                Grouping: { TableGroupingPolicy: "CombineCompatibleSchemas" },
-                CreatePartitionIndex: false,
-            }),
-            securityConfiguration: args.securityConfigurationName,
-        }, { parent: this, dependsOn: [this.table, this.role.policy, this.logGroup] });
+        this.s3Crawler = new aws.glue.Crawler(
+            `${name}-s3`,
+            {
+                name: `${args.namePrefix}-s3`,
+                description: `Adds new hourly partitions of s3://.../${args.s3.prefix} to the declared catalog table`,
+                role: this.role.arn,
+                databaseName: args.s3.databaseName,
+                s3Targets: [{ path: location }],
+                schedule: args.s3.schedule,
+                recrawlPolicy: { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" },
+                // Incremental crawls require LOG for both; the declared table stays as declared.
+                schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
+                // No partition index: the crawler would create one by default, which needs glue:CreatePartitionIndex,
+                // and the hourly partitions are read by prefix, not filtered ("Generating partition indexes").
+                configuration: JSON.stringify({
+                    Version: 1.0,
+                    CrawlerOutput: { Partitions: { AddOrUpdateBehavior: "InheritFromTable" } },
+                    Grouping: { TableGroupingPolicy: "CombineCompatibleSchemas" },
+                    CreatePartitionIndex: false,
+                }),
+                securityConfiguration: args.securityConfigurationName,
+            },
+            { parent: this, dependsOn: [this.table, this.role.policy, this.logGroup] },
+        );
 
-        this.jdbcCrawler = new aws.glue.Crawler(`${name}-jdbc`, {
-            name: jdbcCrawlerName(args.namePrefix),
-            description: `Catalogs the Redshift table ${args.jdbc.path} as Redshift has it`,
-            role: this.role.arn,
-            databaseName: args.jdbc.databaseName,
-            jdbcTargets: [{ connectionName: args.jdbc.connectionName, path: args.jdbc.path }],
-            schedule: args.jdbc.schedule,
-            schemaChangePolicy: { updateBehavior: "UPDATE_IN_DATABASE", deleteBehavior: "DEPRECATE_IN_DATABASE" },
-            securityConfiguration: args.securityConfigurationName,
-        }, { parent: this, dependsOn: [this.role.policy, this.logGroup, ...(args.jdbc.tableCreatedBy ?? [])] });
+        this.jdbcCrawler = new aws.glue.Crawler(
+            `${name}-jdbc`,
+            {
+                name: jdbcCrawlerName(args.namePrefix),
+                description: `Catalogs the Redshift table ${args.jdbc.path} as Redshift has it`,
+                role: this.role.arn,
+                databaseName: args.jdbc.databaseName,
+                jdbcTargets: [{ connectionName: args.jdbc.connectionName, path: args.jdbc.path }],
+                schedule: args.jdbc.schedule,
+                schemaChangePolicy: { updateBehavior: "UPDATE_IN_DATABASE", deleteBehavior: "DEPRECATE_IN_DATABASE" },
+                securityConfiguration: args.securityConfigurationName,
+            },
+            { parent: this, dependsOn: [this.role.policy, this.logGroup, ...(args.jdbc.tableCreatedBy ?? [])] },
+        );
 
         this.tableName = this.table.name;
         this.s3CrawlerName = this.s3Crawler.name;
         this.jdbcCrawlerName = this.jdbcCrawler.name;
-        this.registerOutputs({ tableName: this.tableName, s3CrawlerName: this.s3CrawlerName, jdbcCrawlerName: this.jdbcCrawlerName, roleArn: this.role.arn });
+        this.registerOutputs({
+            tableName: this.tableName,
+            s3CrawlerName: this.s3CrawlerName,
+            jdbcCrawlerName: this.jdbcCrawlerName,
+            roleArn: this.role.arn,
+        });
     }
 }

@@ -31,7 +31,18 @@ export interface GlueJobFailureAlarmArgs {
 }
 
 const TOPIC_ARN = /^arn:(aws|aws-cn|aws-us-gov):sns:([a-z0-9-]+):(\d{12}):[A-Za-z0-9_-]{1,256}$/;
-const GLUE_STATES = ["STARTING", "RUNNING", "STOPPING", "STOPPED", "SUCCEEDED", "FAILED", "TIMEOUT", "ERROR", "WAITING", "EXPIRED"];
+const GLUE_STATES = [
+    "STARTING",
+    "RUNNING",
+    "STOPPING",
+    "STOPPED",
+    "SUCCEEDED",
+    "FAILED",
+    "TIMEOUT",
+    "ERROR",
+    "WAITING",
+    "EXPIRED",
+];
 
 /** The EventBridge pattern for Glue "Glue Job State Change" events of the given jobs in the given states. */
 export function glueJobStateChangePattern(jobNames: readonly string[], states: readonly string[]): string {
@@ -47,30 +58,35 @@ export function glueJobStateChangePattern(jobNames: readonly string[], states: r
  * condition the EventBridge user guide shows for SNS targets), and optionally CloudWatch alarms of the
  * topic's account. Identity policies in the account keep managing the topic; nothing else may publish.
  */
-export function glueAlarmTopicPolicyStatements(topicArn: string, ruleArn: pulumi.Input<string>, allowCloudWatchAlarms: boolean): PolicyStatementInput[] {
+export function glueAlarmTopicPolicyStatements(
+    topicArn: string,
+    ruleArn: pulumi.Input<string>,
+    allowCloudWatchAlarms: boolean,
+): PolicyStatementInput[] {
     const match = TOPIC_ARN.exec(topicArn);
-    if (!match) throw new Error(`GlueJobFailureAlarm: topicArn must be an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>), got "${topicArn}"`);
+    if (!match)
+        throw new Error(
+            `GlueJobFailureAlarm: topicArn must be an SNS topic ARN (arn:<partition>:sns:<region>:<account>:<name>), got "${topicArn}"`,
+        );
     const [, partition, region, account] = match;
     const statements: PolicyStatementInput[] = [
-        allowPrincipal(
-            "EventBridgeGlueJobFailures",
-            { Service: "events.amazonaws.com" },
-            ["sns:Publish"],
-            [topicArn],
-            { ArnEquals: { "aws:SourceArn": ruleArn } },
-        ),
+        allowPrincipal("EventBridgeGlueJobFailures", { Service: "events.amazonaws.com" }, ["sns:Publish"], [topicArn], {
+            ArnEquals: { "aws:SourceArn": ruleArn },
+        }),
     ];
     if (allowCloudWatchAlarms) {
-        statements.push(allowPrincipal(
-            "CloudWatchAlarmsOfThisAccount",
-            { Service: "cloudwatch.amazonaws.com" },
-            ["sns:Publish"],
-            [topicArn],
-            {
-                ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
-                StringEquals: { "aws:SourceAccount": account },
-            },
-        ));
+        statements.push(
+            allowPrincipal(
+                "CloudWatchAlarmsOfThisAccount",
+                { Service: "cloudwatch.amazonaws.com" },
+                ["sns:Publish"],
+                [topicArn],
+                {
+                    ArnLike: { "aws:SourceArn": `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+                    StringEquals: { "aws:SourceAccount": account },
+                },
+            ),
+        );
     }
     return statements;
 }
@@ -96,12 +112,17 @@ export class GlueJobFailureAlarm extends pulumi.ComponentResource {
         super("tracking:shared:GlueJobFailureAlarm", name, {}, opts);
         const where = `GlueJobFailureAlarm ${name}`;
         if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(args.ruleName)) {
-            throw new Error(`${where}: ruleName must be 1-64 letters, digits, '.', '-' or '_' (EventBridge rule names), got ${JSON.stringify(args.ruleName)}`);
+            throw new Error(
+                `${where}: ruleName must be 1-64 letters, digits, '.', '-' or '_' (EventBridge rule names), got ${JSON.stringify(args.ruleName)}`,
+            );
         }
         const states = args.failureStates ?? DEFAULT_FAILURE_STATES;
         if (states.length === 0) throw new Error(`${where}: failureStates must name at least one state`);
         for (const state of states) {
-            if (!GLUE_STATES.includes(state)) throw new Error(`${where}: failureStates: "${state}" is not a Glue job run state (one of ${GLUE_STATES.join(", ")})`);
+            if (!GLUE_STATES.includes(state))
+                throw new Error(
+                    `${where}: failureStates: "${state}" is not a Glue job run state (one of ${GLUE_STATES.join(", ")})`,
+                );
         }
 
         const pattern = pulumi.output(args.jobNames).apply((jobNames) => {
@@ -128,7 +149,16 @@ export class GlueJobFailureAlarm extends pulumi.ComponentResource {
                     arn: args.topicArn,
                     policy: pulumi
                         .output(args.topicArn)
-                        .apply((topicArn) => policyDocumentOutput(glueAlarmTopicPolicyStatements(topicArn, this.rule.arn, args.allowCloudWatchAlarms ?? true), `topic policy of GlueJobAlarm "${name}"`)),
+                        .apply((topicArn) =>
+                            policyDocumentOutput(
+                                glueAlarmTopicPolicyStatements(
+                                    topicArn,
+                                    this.rule.arn,
+                                    args.allowCloudWatchAlarms ?? true,
+                                ),
+                                `topic policy of GlueJobAlarm "${name}"`,
+                            ),
+                        ),
                 },
                 { parent: this },
             );

@@ -24,7 +24,17 @@ export interface GlueJobDashboardArgs {
  * than that, or an idle interval, shows as a gap rather than a zero.
  */
 function glueMetric(jobName: string, metric: string, stat: string, label: string): MetricLine {
-    return ["Glue", `glue.driver.aggregate.${metric}`, "JobName", jobName, "JobRunId", "ALL", "Type", "count", { stat, label }];
+    return [
+        "Glue",
+        `glue.driver.aggregate.${metric}`,
+        "JobName",
+        jobName,
+        "JobRunId",
+        "ALL",
+        "Type",
+        "count",
+        { stat, label },
+    ];
 }
 
 /**
@@ -32,20 +42,36 @@ function glueMetric(jobName: string, metric: string, stat: string, label: string
  * long it ran, the Spark tasks that failed or were killed (retried within the run, the early sign of a
  * failing load), and - when given - the failure rule's matches and its failed deliveries to the topic.
  */
-export function glueJobDashboardWidgets(names: { region: string; jobName: string; failureRuleName?: string }): MetricWidget[] {
+export function glueJobDashboardWidgets(names: {
+    region: string;
+    jobName: string;
+    failureRuleName?: string;
+}): MetricWidget[] {
     const { region, jobName } = names;
     const widgets = [
         widget(
             "Load job: data read",
             region,
-            [glueMetric(jobName, "recordsRead", "Sum", "records read"), glueMetric(jobName, "bytesRead", "Sum", "bytes read")],
+            [
+                glueMetric(jobName, "recordsRead", "Sum", "records read"),
+                glueMetric(jobName, "bytesRead", "Sum", "bytes read"),
+            ],
             "per 5 min",
         ),
-        widget("Load job: run time (ms)", region, [glueMetric(jobName, "elapsedTime", "Maximum", "elapsed time of the longest run")], "ms"),
+        widget(
+            "Load job: run time (ms)",
+            region,
+            [glueMetric(jobName, "elapsedTime", "Maximum", "elapsed time of the longest run")],
+            "ms",
+        ),
         widget(
             "Load job: failed and killed Spark tasks",
             region,
-            [glueMetric(jobName, "numFailedTasks", "Sum", "failed tasks"), glueMetric(jobName, "numKilledTasks", "Sum", "killed tasks"), glueMetric(jobName, "numCompletedTasks", "Sum", "completed tasks")],
+            [
+                glueMetric(jobName, "numFailedTasks", "Sum", "failed tasks"),
+                glueMetric(jobName, "numKilledTasks", "Sum", "killed tasks"),
+                glueMetric(jobName, "numCompletedTasks", "Sum", "completed tasks"),
+            ],
             "tasks / 5 min",
         ),
     ];
@@ -57,7 +83,12 @@ export function glueJobDashboardWidgets(names: { region: string; jobName: string
                 region,
                 [
                     ["AWS/Events", "TriggeredRules", ...rule, { stat: "Sum", label: "failed runs matched" }],
-                    ["AWS/Events", "FailedInvocations", ...rule, { stat: "Sum", label: "notifications not delivered to SNS" }],
+                    [
+                        "AWS/Events",
+                        "FailedInvocations",
+                        ...rule,
+                        { stat: "Sum", label: "notifications not delivered to SNS" },
+                    ],
                 ],
                 "events / 5 min",
             ),
@@ -77,10 +108,18 @@ export class GlueJobDashboard extends pulumi.ComponentResource {
 
     constructor(name: string, args: GlueJobDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:GlueJobDashboard", name, {}, opts);
-        this.dashboard = componentDashboard(this, "GlueJobDashboard", name, args.dashboardName,
-            pulumi
-                .all([args.jobName, args.failureRuleName])
-                .apply(([jobName, failureRuleName]) => glueJobDashboardWidgets({ region: args.region, jobName, ...(failureRuleName !== undefined ? { failureRuleName } : {}) })),
+        this.dashboard = componentDashboard(
+            this,
+            "GlueJobDashboard",
+            name,
+            args.dashboardName,
+            pulumi.all([args.jobName, args.failureRuleName]).apply(([jobName, failureRuleName]) =>
+                glueJobDashboardWidgets({
+                    region: args.region,
+                    jobName,
+                    ...(failureRuleName !== undefined ? { failureRuleName } : {}),
+                }),
+            ),
         );
         this.dashboardArn = this.dashboard.dashboardArn;
         this.registerOutputs({ dashboardArn: this.dashboardArn });

@@ -32,7 +32,11 @@ export interface GlueJobScriptArgs {
      * The Glue bucket (scripts and TempDirs), in this account, and what the upload waits for: the bucket's
      * default encryption (else the object could be written before SSE-KMS applies) and its policy.
      */
-    readonly bucket: { readonly name: pulumi.Input<string>; readonly arn: pulumi.Input<string>; readonly ready?: pulumi.Resource[] };
+    readonly bucket: {
+        readonly name: pulumi.Input<string>;
+        readonly arn: pulumi.Input<string>;
+        readonly ready?: pulumi.Resource[];
+    };
     /** The script to upload; the repository's load_to_redshift.py by default. */
     readonly scriptPath?: string;
 }
@@ -55,14 +59,19 @@ export class GlueJobScript extends pulumi.ComponentResource {
     constructor(name: string, args: GlueJobScriptArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:GlueJobScript", name, {}, opts);
         const scriptPath = args.scriptPath ?? defaultGlueScriptPath();
-        if (!fs.existsSync(scriptPath)) throw new Error(`GlueJobScript ${name}: scriptPath ${scriptPath} does not exist`);
+        if (!fs.existsSync(scriptPath))
+            throw new Error(`GlueJobScript ${name}: scriptPath ${scriptPath} does not exist`);
         this.key = `${GLUE_SCRIPT_FOLDER}${path.basename(scriptPath)}`;
-        this.object = new aws.s3.BucketObjectv2(name, {
-            bucket: args.bucket.name,
-            key: this.key,
-            source: new pulumi.asset.FileAsset(scriptPath),
-            contentType: "text/x-python",
-        }, { parent: this, dependsOn: args.bucket.ready });
+        this.object = new aws.s3.BucketObjectv2(
+            name,
+            {
+                bucket: args.bucket.name,
+                key: this.key,
+                source: new pulumi.asset.FileAsset(scriptPath),
+                contentType: "text/x-python",
+            },
+            { parent: this, dependsOn: args.bucket.ready },
+        );
         this.s3Uri = pulumi.interpolate`s3://${this.object.bucket}/${this.object.key}`;
         this.objectArn = pulumi.interpolate`${args.bucket.arn}/${this.key}`;
         this.registerOutputs({ key: this.key, s3Uri: this.s3Uri, objectArn: this.objectArn });

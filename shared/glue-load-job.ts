@@ -2,7 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { allow, PolicyStatementInput } from "./iam";
 import { JobColumnMapping } from "./pipeline-codegen/job-mapping";
-import { glueArn, glueCatalogArn, glueLogStatements, GlueRoleScope, GlueServiceRole, glueVpcStatements } from "./glue-service-role";
+import {
+    glueArn,
+    glueCatalogArn,
+    glueLogStatements,
+    GlueRoleScope,
+    GlueServiceRole,
+    glueVpcStatements,
+} from "./glue-service-role";
 
 /**
  * What starts the job: a schedule, or its S3 crawler succeeding (see data-platform/config.ts `JobTrigger`).
@@ -157,19 +164,38 @@ export class GlueLoadJob extends pulumi.ComponentResource {
     constructor(name: string, args: GlueLoadJobArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:GlueLoadJob", name, {}, opts);
 
-        if (!args.source.prefix.endsWith("/")) throw new Error(`GlueLoadJob ${name}: source.prefix must end with "/" (got "${args.source.prefix}")`);
+        if (!args.source.prefix.endsWith("/"))
+            throw new Error(`GlueLoadJob ${name}: source.prefix must end with "/" (got "${args.source.prefix}")`);
         // The same rule the script applies to --source_path: plain folder names, so the listing cannot reach other folders.
-        if (!/^([^/*?[\]{}\s]+\/)+$/.test(args.source.prefix) || args.source.prefix.split("/").some((folder) => folder === "." || folder === "..")) {
-            throw new Error(`GlueLoadJob ${name}: source.prefix must be folder names each ending in "/", without glob characters (*?[]{}), whitespace, "." or ".." (got "${args.source.prefix}")`);
+        if (
+            !/^([^/*?[\]{}\s]+\/)+$/.test(args.source.prefix) ||
+            args.source.prefix.split("/").some((folder) => folder === "." || folder === "..")
+        ) {
+            throw new Error(
+                `GlueLoadJob ${name}: source.prefix must be folder names each ending in "/", without glob characters (*?[]{}), whitespace, "." or ".." (got "${args.source.prefix}")`,
+            );
         }
         if (!args.target.columnMapping.some((column) => column.target === args.target.mergeKey)) {
-            throw new Error(`GlueLoadJob ${name}: target.mergeKey "${args.target.mergeKey}" is not a target column of the column mapping`);
+            throw new Error(
+                `GlueLoadJob ${name}: target.mergeKey "${args.target.mergeKey}" is not a target column of the column mapping`,
+            );
         }
-        if ((args.trigger.kind === "schedule" || args.trigger.kind === "new-data") && !/^cron\(.+\)$/.test(args.trigger.schedule)) {
-            throw new Error(`GlueLoadJob ${name}: trigger.schedule must be a cron(...) expression (got "${args.trigger.schedule}")`);
+        if (
+            (args.trigger.kind === "schedule" || args.trigger.kind === "new-data") &&
+            !/^cron\(.+\)$/.test(args.trigger.schedule)
+        ) {
+            throw new Error(
+                `GlueLoadJob ${name}: trigger.schedule must be a cron(...) expression (got "${args.trigger.schedule}")`,
+            );
         }
-        if (!args.badRowsPrefix.endsWith("/") || args.source.prefix.startsWith(args.badRowsPrefix) || args.badRowsPrefix.startsWith(args.source.prefix)) {
-            throw new Error(`GlueLoadJob ${name}: badRowsPrefix must be a folder ending in "/" outside source.prefix and not containing it (got "${args.badRowsPrefix}")`);
+        if (
+            !args.badRowsPrefix.endsWith("/") ||
+            args.source.prefix.startsWith(args.badRowsPrefix) ||
+            args.badRowsPrefix.startsWith(args.source.prefix)
+        ) {
+            throw new Error(
+                `GlueLoadJob ${name}: badRowsPrefix must be a folder ending in "/" outside source.prefix and not containing it (got "${args.badRowsPrefix}")`,
+            );
         }
 
         this.tempPrefix = `temp/${args.pipeline}/`;
@@ -177,35 +203,42 @@ export class GlueLoadJob extends pulumi.ComponentResource {
         const logPrefix = jobLogGroupPrefix(jobName);
         this.logGroups = ["error", "output"].map(
             (kind) =>
-                new aws.cloudwatch.LogGroup(`${name}-${kind}`, {
-                    name: `${logPrefix}/${kind}`,
-                    retentionInDays: args.logRetentionDays ?? 30,
-                    kmsKeyId: args.kmsKeyArn,
-                }, { parent: this }),
+                new aws.cloudwatch.LogGroup(
+                    `${name}-${kind}`,
+                    {
+                        name: `${logPrefix}/${kind}`,
+                        retentionInDays: args.logRetentionDays ?? 30,
+                        kmsKeyId: args.kmsKeyArn,
+                    },
+                    { parent: this },
+                ),
         );
-        const logGroupArn = (kind: string) => `arn:${args.scope.partition}:logs:${args.scope.region}:${args.scope.accountId}:log-group:${logPrefix}/${kind}`;
+        const logGroupArn = (kind: string) =>
+            `arn:${args.scope.partition}:logs:${args.scope.region}:${args.scope.accountId}:log-group:${logPrefix}/${kind}`;
 
         const precheck = args.trigger.kind === "new-data" ? args.trigger : undefined;
         const landingObjects = pulumi.interpolate`${args.source.bucketArn}/${args.source.prefix}*`;
         const tempObjects = pulumi.interpolate`${args.glueBucket.arn}/${this.tempPrefix}*`;
         const statements: PolicyStatementInput[] = [
             allow("ReadLandedObjects", ["s3:GetObject"], [landingObjects]),
-            allow(
-                "ListLandedPrefix",
-                ["s3:ListBucket"],
-                [args.source.bucketArn],
-                { StringLike: { "s3:prefix": [args.source.prefix.replace(/\/$/, ""), `${args.source.prefix}*`] } },
-            ),
+            allow("ListLandedPrefix", ["s3:ListBucket"], [args.source.bucketArn], {
+                StringLike: { "s3:prefix": [args.source.prefix.replace(/\/$/, ""), `${args.source.prefix}*`] },
+            }),
             // Rows that fail the checks, written with PutObject by the job's own code (boto3), one object per partition.
-            allow("WriteBadRows", ["s3:PutObject"], [pulumi.interpolate`${args.source.bucketArn}/${args.badRowsPrefix}*`]),
-            allow("ReadJobScript", ["s3:GetObject"], [args.script.objectArn, ...(precheck ? [precheck.script.objectArn] : [])]),
-            allow("UseTempDir", ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], [tempObjects]),
             allow(
-                "ListTempDir",
-                ["s3:ListBucket"],
-                [args.glueBucket.arn],
-                { StringLike: { "s3:prefix": [this.tempPrefix.replace(/\/$/, ""), `${this.tempPrefix}*`] } },
+                "WriteBadRows",
+                ["s3:PutObject"],
+                [pulumi.interpolate`${args.source.bucketArn}/${args.badRowsPrefix}*`],
             ),
+            allow(
+                "ReadJobScript",
+                ["s3:GetObject"],
+                [args.script.objectArn, ...(precheck ? [precheck.script.objectArn] : [])],
+            ),
+            allow("UseTempDir", ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], [tempObjects]),
+            allow("ListTempDir", ["s3:ListBucket"], [args.glueBucket.arn], {
+                StringLike: { "s3:prefix": [this.tempPrefix.replace(/\/$/, ""), `${this.tempPrefix}*`] },
+            }),
             allow("LocateBuckets", ["s3:GetBucketLocation"], [args.source.bucketArn, args.glueBucket.arn]),
             allow(
                 "UseRedshiftConnection",
@@ -214,131 +247,190 @@ export class GlueLoadJob extends pulumi.ComponentResource {
             ),
             // Temporary database credentials for its own role, instead of a password (see RedshiftIamAccess).
             args.redshift.kind === "cluster"
-                ? allow("RedshiftIamCredentials", ["redshift:DescribeClusters", "redshift:GetClusterCredentialsWithIAM"], [args.redshift.clusterArn, args.redshift.databaseArn])
-                : allow("RedshiftIamCredentials", ["redshift-serverless:GetCredentials", "redshift-serverless:GetWorkgroup"], [args.redshift.workgroupArn]),
+                ? allow(
+                      "RedshiftIamCredentials",
+                      ["redshift:DescribeClusters", "redshift:GetClusterCredentialsWithIAM"],
+                      [args.redshift.clusterArn, args.redshift.databaseArn],
+                  )
+                : allow(
+                      "RedshiftIamCredentials",
+                      ["redshift-serverless:GetCredentials", "redshift-serverless:GetWorkgroup"],
+                      [args.redshift.workgroupArn],
+                  ),
             // S3 (SSE-KMS with Bucket Keys) and the client-side encrypted bookmarks; the key policy narrows
             // each use (kms:ViaService, encryption context).
             allow("UseDataKey", ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], [args.kmsKeyArn]),
             // PutMetricData has no resource type; the namespace condition is the only narrowing IAM offers. Glue
             // publishes its job metrics (--enable-metrics) into "Glue", the script its bad-row counts into its own.
-            allow("PublishJobMetrics", ["cloudwatch:PutMetricData"], ["*"], { StringEquals: { "cloudwatch:namespace": ["Glue", args.metricsNamespace] } }),
+            allow("PublishJobMetrics", ["cloudwatch:PutMetricData"], ["*"], {
+                StringEquals: { "cloudwatch:namespace": ["Glue", args.metricsNamespace] },
+            }),
             // Its own log groups (--custom-logGroup-prefix); Glue's /aws-glue/ groups stay allowed for what Glue
             // itself logs there.
-            allow("WriteOwnLogs", ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], ["error", "output"].flatMap((kind) => [logGroupArn(kind), `${logGroupArn(kind)}:*`])),
+            allow(
+                "WriteOwnLogs",
+                ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                ["error", "output"].flatMap((kind) => [logGroupArn(kind), `${logGroupArn(kind)}:*`]),
+            ),
             ...glueLogStatements(args.scope),
             ...glueVpcStatements(args.scope),
             ...(precheck
                 ? [
                       // The pre-check runs as this role: it reads the job's runs and starts it ("Job runs" API).
-                      allow("PrecheckStartsLoad", ["glue:GetJobRuns", "glue:StartJobRun"], [glueArn(args.scope, "job", jobName)]),
+                      allow(
+                          "PrecheckStartsLoad",
+                          ["glue:GetJobRuns", "glue:StartJobRun"],
+                          [glueArn(args.scope, "job", jobName)],
+                      ),
                       allow(
                           "PrecheckRegistersPartitions",
                           ["glue:BatchCreatePartition", "glue:GetTable"],
-                          [glueCatalogArn(args.scope), glueArn(args.scope, "database", precheck.table.databaseName), glueArn(args.scope, "table", precheck.table.databaseName, precheck.table.tableName)],
+                          [
+                              glueCatalogArn(args.scope),
+                              glueArn(args.scope, "database", precheck.table.databaseName),
+                              glueArn(args.scope, "table", precheck.table.databaseName, precheck.table.tableName),
+                          ],
                       ),
                   ]
                 : []),
         ];
-        this.role = new GlueServiceRole(`${name}-job`, {
-            roleName: args.roleName,
-            description: `Glue load job of ${args.namePrefix}: read ${args.source.prefix} of the landing bucket, load into ${args.target.table}`,
-            statements,
-            permissionsBoundaryArn: args.permissionsBoundaryArn,
-        }, { parent: this });
-
-        this.job = new aws.glue.Job(name, {
-            name: jobName,
-            description: `Loads landed ${args.source.prefix} data into Redshift ${args.target.table} (staging table + merge on ${args.target.mergeKey})`,
-            roleArn: this.role.arn,
-            command: {
-                name: "glueetl",
-                pythonVersion: "3",
-                scriptLocation: args.script.s3Uri,
+        this.role = new GlueServiceRole(
+            `${name}-job`,
+            {
+                roleName: args.roleName,
+                description: `Glue load job of ${args.namePrefix}: read ${args.source.prefix} of the landing bucket, load into ${args.target.table}`,
+                statements,
+                permissionsBoundaryArn: args.permissionsBoundaryArn,
             },
-            glueVersion: "5.0",
-            workerType: "G.1X",
-            numberOfWorkers: args.workers,
-            timeout: args.timeoutMinutes,
-            maxRetries: args.maxRetries,
-            executionProperty: { maxConcurrentRuns: 1 },
-            // Past the account's concurrent-run quota a queued run waits instead of failing; Glue queues
-            // only runs that are not retried ("AWS Glue job run statuses": WAITING).
-            ...(args.maxRetries === 0 ? { jobRunQueuingEnabled: true } : {}),
-            connections: [args.connection.name],
-            securityConfiguration: args.securityConfigurationName,
-            defaultArguments: {
-                "--job-language": "python",
-                "--job-bookmark-option": "job-bookmark-enable",
-                "--enable-metrics": "true",
-                "--custom-logGroup-prefix": logPrefix,
-                "--TempDir": pulumi.interpolate`s3://${args.glueBucket.name}/${this.tempPrefix}`,
-                "--source_path": pulumi.interpolate`s3://${args.source.bucketName}/${args.source.prefix}`,
-                "--redshift_url": args.redshift.url,
-                "--target_table": args.target.table,
-                "--merge_key": args.target.mergeKey,
-                "--column_mapping": JSON.stringify(args.target.columnMapping),
-                "--bad_rows_path": pulumi.interpolate`s3://${args.source.bucketName}/${args.badRowsPrefix}`,
-                "--metrics_namespace": args.metricsNamespace,
-                // The script's own S3 and CloudWatch calls go to this region's endpoints (the VPC reaches no other).
-                "--aws_region": args.scope.region,
-            },
-        }, { parent: this, dependsOn: [this.role.policy, ...this.logGroups] });
+            { parent: this },
+        );
 
-        const triggerName = `${args.namePrefix}-load`;
-        if (args.trigger.kind === "new-data") {
-            this.precheckJob = new aws.glue.Job(`${name}-precheck`, {
-                name: `${jobName}-precheck`,
-                description: `Starts ${jobName} only when ${args.source.prefix} holds objects written since its last successful run; registers their hour partitions`,
+        this.job = new aws.glue.Job(
+            name,
+            {
+                name: jobName,
+                description: `Loads landed ${args.source.prefix} data into Redshift ${args.target.table} (staging table + merge on ${args.target.mergeKey})`,
                 roleArn: this.role.arn,
-                command: { name: "pythonshell", pythonVersion: "3.9", scriptLocation: args.trigger.script.s3Uri },
-                glueVersion: "3.0",
-                maxCapacity: PRECHECK_MAX_CAPACITY,
-                timeout: 5,
-                maxRetries: 0,
+                command: {
+                    name: "glueetl",
+                    pythonVersion: "3",
+                    scriptLocation: args.script.s3Uri,
+                },
+                glueVersion: "5.0",
+                workerType: "G.1X",
+                numberOfWorkers: args.workers,
+                timeout: args.timeoutMinutes,
+                maxRetries: args.maxRetries,
                 executionProperty: { maxConcurrentRuns: 1 },
-                // Every pipeline's check starts on the same schedule: past the account's concurrent-run quota they wait.
-                jobRunQueuingEnabled: true,
+                // Past the account's concurrent-run quota a queued run waits instead of failing; Glue queues
+                // only runs that are not retried ("AWS Glue job run statuses": WAITING).
+                ...(args.maxRetries === 0 ? { jobRunQueuingEnabled: true } : {}),
+                connections: [args.connection.name],
                 securityConfiguration: args.securityConfigurationName,
                 defaultArguments: {
                     "--job-language": "python",
-                    "--load_job": jobName,
-                    "--bucket": args.source.bucketName,
-                    "--prefix": args.source.prefix,
-                    "--database": args.trigger.table.databaseName,
-                    "--table": args.trigger.table.tableName,
+                    "--job-bookmark-option": "job-bookmark-enable",
+                    "--enable-metrics": "true",
+                    "--custom-logGroup-prefix": logPrefix,
+                    "--TempDir": pulumi.interpolate`s3://${args.glueBucket.name}/${this.tempPrefix}`,
+                    "--source_path": pulumi.interpolate`s3://${args.source.bucketName}/${args.source.prefix}`,
+                    "--redshift_url": args.redshift.url,
+                    "--target_table": args.target.table,
+                    "--merge_key": args.target.mergeKey,
+                    "--column_mapping": JSON.stringify(args.target.columnMapping),
+                    "--bad_rows_path": pulumi.interpolate`s3://${args.source.bucketName}/${args.badRowsPrefix}`,
+                    "--metrics_namespace": args.metricsNamespace,
+                    // The script's own S3 and CloudWatch calls go to this region's endpoints (the VPC reaches no other).
                     "--aws_region": args.scope.region,
                 },
-            }, { parent: this, dependsOn: [this.role.policy] });
+            },
+            { parent: this, dependsOn: [this.role.policy, ...this.logGroups] },
+        );
+
+        const triggerName = `${args.namePrefix}-load`;
+        if (args.trigger.kind === "new-data") {
+            this.precheckJob = new aws.glue.Job(
+                `${name}-precheck`,
+                {
+                    name: `${jobName}-precheck`,
+                    description: `Starts ${jobName} only when ${args.source.prefix} holds objects written since its last successful run; registers their hour partitions`,
+                    roleArn: this.role.arn,
+                    command: { name: "pythonshell", pythonVersion: "3.9", scriptLocation: args.trigger.script.s3Uri },
+                    glueVersion: "3.0",
+                    maxCapacity: PRECHECK_MAX_CAPACITY,
+                    timeout: 5,
+                    maxRetries: 0,
+                    executionProperty: { maxConcurrentRuns: 1 },
+                    // Every pipeline's check starts on the same schedule: past the account's concurrent-run quota they wait.
+                    jobRunQueuingEnabled: true,
+                    securityConfiguration: args.securityConfigurationName,
+                    defaultArguments: {
+                        "--job-language": "python",
+                        "--load_job": jobName,
+                        "--bucket": args.source.bucketName,
+                        "--prefix": args.source.prefix,
+                        "--database": args.trigger.table.databaseName,
+                        "--table": args.trigger.table.tableName,
+                        "--aws_region": args.scope.region,
+                    },
+                },
+                { parent: this, dependsOn: [this.role.policy] },
+            );
         }
         this.trigger =
             args.trigger.kind === "new-data"
-                ? new aws.glue.Trigger(name, {
-                      name: triggerName,
-                      description: `Checks ${args.source.prefix} for new objects on ${args.trigger.schedule}; the check starts ${jobName}`,
-                      type: "SCHEDULED",
-                      schedule: args.trigger.schedule,
-                      actions: [{ jobName: (this.precheckJob as aws.glue.Job).name }],
-                      startOnCreation: true,
-                  }, { parent: this, dependsOn: args.target.tableCreatedBy })
+                ? new aws.glue.Trigger(
+                      name,
+                      {
+                          name: triggerName,
+                          description: `Checks ${args.source.prefix} for new objects on ${args.trigger.schedule}; the check starts ${jobName}`,
+                          type: "SCHEDULED",
+                          schedule: args.trigger.schedule,
+                          actions: [{ jobName: (this.precheckJob as aws.glue.Job).name }],
+                          startOnCreation: true,
+                      },
+                      { parent: this, dependsOn: args.target.tableCreatedBy },
+                  )
                 : args.trigger.kind === "schedule"
-                ? new aws.glue.Trigger(name, {
-                      name: triggerName,
-                      description: `Starts ${args.namePrefix}-load on ${args.trigger.schedule}`,
-                      type: "SCHEDULED",
-                      schedule: args.trigger.schedule,
-                      actions: [{ jobName: this.job.name }],
-                      startOnCreation: true,
-                  }, { parent: this, dependsOn: args.target.tableCreatedBy })
-                : new aws.glue.Trigger(name, {
-                      name: triggerName,
-                      description: `Starts ${args.namePrefix}-load when the S3 crawler succeeded`,
-                      type: "CONDITIONAL",
-                      predicate: { conditions: [{ crawlerName: args.trigger.crawlerName, crawlState: "SUCCEEDED", logicalOperator: "EQUALS" }] },
-                      actions: [{ jobName: this.job.name }],
-                      startOnCreation: true,
-                  }, { parent: this, dependsOn: args.target.tableCreatedBy });
+                  ? new aws.glue.Trigger(
+                        name,
+                        {
+                            name: triggerName,
+                            description: `Starts ${args.namePrefix}-load on ${args.trigger.schedule}`,
+                            type: "SCHEDULED",
+                            schedule: args.trigger.schedule,
+                            actions: [{ jobName: this.job.name }],
+                            startOnCreation: true,
+                        },
+                        { parent: this, dependsOn: args.target.tableCreatedBy },
+                    )
+                  : new aws.glue.Trigger(
+                        name,
+                        {
+                            name: triggerName,
+                            description: `Starts ${args.namePrefix}-load when the S3 crawler succeeded`,
+                            type: "CONDITIONAL",
+                            predicate: {
+                                conditions: [
+                                    {
+                                        crawlerName: args.trigger.crawlerName,
+                                        crawlState: "SUCCEEDED",
+                                        logicalOperator: "EQUALS",
+                                    },
+                                ],
+                            },
+                            actions: [{ jobName: this.job.name }],
+                            startOnCreation: true,
+                        },
+                        { parent: this, dependsOn: args.target.tableCreatedBy },
+                    );
 
         this.jobName = this.job.name;
-        this.registerOutputs({ jobName: this.jobName, triggerName: this.trigger.name, roleArn: this.role.arn, precheckJobName: this.precheckJob?.name });
+        this.registerOutputs({
+            jobName: this.jobName,
+            triggerName: this.trigger.name,
+            roleArn: this.role.arn,
+            precheckJobName: this.precheckJob?.name,
+        });
     }
 }

@@ -57,7 +57,13 @@ export const STREAMING_INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["kinesi
  * endpoints or NAT). None of them calls STS, so without streaming there is no STS endpoint (each interface
  * endpoint costs an hourly charge per AZ, "AWS PrivateLink pricing").
  */
-export const GLUE_INTERFACE_ENDPOINT_SERVICES: readonly string[] = ["glue", "logs", "secretsmanager", "kms", "monitoring"];
+export const GLUE_INTERFACE_ENDPOINT_SERVICES: readonly string[] = [
+    "glue",
+    "logs",
+    "secretsmanager",
+    "kms",
+    "monitoring",
+];
 
 /**
  * Where the Glue connection (and so every job and JDBC crawler that uses it) runs: one subnet, a security
@@ -88,17 +94,21 @@ export class GlueNetwork extends pulumi.ComponentResource {
             this.availabilityZone = pulumi.output(args.existing.availabilityZone);
             routeTableIds = [...args.existing.routeTableIds];
         } else {
-            const vpc = new awsxEc2.Vpc(name, {
-                cidrBlock: args.cidrBlock ?? "10.42.0.0/16",
-                numberOfAvailabilityZones: 3,
-                subnetStrategy: "Auto",
-                subnetSpecs: [{ type: "Isolated", cidrMask: 20 }],
-                natGateways: { strategy: "None" },
-                // Private DNS names of the interface endpoints need both.
-                enableDnsHostnames: true,
-                enableDnsSupport: true,
-                tags: { Name: `${args.namePrefix}-glue` },
-            }, { parent: this });
+            const vpc = new awsxEc2.Vpc(
+                name,
+                {
+                    cidrBlock: args.cidrBlock ?? "10.42.0.0/16",
+                    numberOfAvailabilityZones: 3,
+                    subnetStrategy: "Auto",
+                    subnetSpecs: [{ type: "Isolated", cidrMask: 20 }],
+                    natGateways: { strategy: "None" },
+                    // Private DNS names of the interface endpoints need both.
+                    enableDnsHostnames: true,
+                    enableDnsSupport: true,
+                    tags: { Name: `${args.namePrefix}-glue` },
+                },
+                { parent: this },
+            );
             this.vpcId = vpc.vpcId;
             this.createdSubnetIds = vpc.isolatedSubnetIds;
             this.subnetId = vpc.isolatedSubnetIds.apply((ids) => {
@@ -108,74 +118,116 @@ export class GlueNetwork extends pulumi.ComponentResource {
             // The subnet's own AZ, as AWS reports it: the Glue connection must name the subnet's AZ.
             this.availabilityZone = aws.ec2.getSubnetOutput({ id: this.subnetId }, { parent: this }).availabilityZone;
             // awsx returns the route tables as resources; under the offline mocks they are plain objects.
-            routeTableIds = vpc.routeTables.apply((tables) => pulumi.all(tables.map((table) => table.id as pulumi.Input<string>)));
+            routeTableIds = vpc.routeTables.apply((tables) =>
+                pulumi.all(tables.map((table) => table.id as pulumi.Input<string>)),
+            );
         }
 
-        const securityGroup = new aws.ec2.SecurityGroup(name, {
-            name: `${args.namePrefix}-glue-connection`,
-            description: "Glue connection to Redshift: self-referencing, egress to itself, S3 and Redshift only",
-            vpcId: this.vpcId,
-            // No inline rules: the provider then removes the default allow-all egress, and the rules
-            // below are each their own resource.
-            revokeRulesOnDelete: true,
-            tags: { Name: `${args.namePrefix}-glue-connection` },
-        }, { parent: this });
+        const securityGroup = new aws.ec2.SecurityGroup(
+            name,
+            {
+                name: `${args.namePrefix}-glue-connection`,
+                description: "Glue connection to Redshift: self-referencing, egress to itself, S3 and Redshift only",
+                vpcId: this.vpcId,
+                // No inline rules: the provider then removes the default allow-all egress, and the rules
+                // below are each their own resource.
+                revokeRulesOnDelete: true,
+                tags: { Name: `${args.namePrefix}-glue-connection` },
+            },
+            { parent: this },
+        );
         this.securityGroupId = securityGroup.id;
 
         const tcp = (fromPort: number, toPort = fromPort) => ({ ipProtocol: "tcp", fromPort, toPort });
-        const selfAllTcp = { securityGroupId: securityGroup.id, referencedSecurityGroupId: securityGroup.id, ...tcp(0, 65535) };
-        new aws.vpc.SecurityGroupIngressRule(`${name}-self-ingress`, {
-            ...selfAllTcp,
-            description: "Glue workers talk to each other on any TCP port (required by Glue)",
-        }, { parent: this });
-        new aws.vpc.SecurityGroupEgressRule(`${name}-self-egress`, {
-            ...selfAllTcp,
-            description: "Glue workers, interface endpoints and a Redshift that shares this group",
-        }, { parent: this });
-
-        const s3Endpoint = new aws.ec2.VpcEndpoint(`${name}-s3`, {
-            vpcId: this.vpcId,
-            serviceName: `com.amazonaws.${args.region}.s3`,
-            vpcEndpointType: "Gateway",
-            routeTableIds,
-            tags: { Name: `${args.namePrefix}-s3` },
-        }, { parent: this });
-        this.s3PrefixListId = s3Endpoint.prefixListId;
-        new aws.vpc.SecurityGroupEgressRule(`${name}-s3-egress`, {
+        const selfAllTcp = {
             securityGroupId: securityGroup.id,
-            prefixListId: s3Endpoint.prefixListId,
-            ...tcp(443),
-            description: "HTTPS to S3 through the gateway endpoint",
-        }, { parent: this });
+            referencedSecurityGroupId: securityGroup.id,
+            ...tcp(0, 65535),
+        };
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-self-ingress`,
+            {
+                ...selfAllTcp,
+                description: "Glue workers talk to each other on any TCP port (required by Glue)",
+            },
+            { parent: this },
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-self-egress`,
+            {
+                ...selfAllTcp,
+                description: "Glue workers, interface endpoints and a Redshift that shares this group",
+            },
+            { parent: this },
+        );
+
+        const s3Endpoint = new aws.ec2.VpcEndpoint(
+            `${name}-s3`,
+            {
+                vpcId: this.vpcId,
+                serviceName: `com.amazonaws.${args.region}.s3`,
+                vpcEndpointType: "Gateway",
+                routeTableIds,
+                tags: { Name: `${args.namePrefix}-s3` },
+            },
+            { parent: this },
+        );
+        this.s3PrefixListId = s3Endpoint.prefixListId;
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-s3-egress`,
+            {
+                securityGroupId: securityGroup.id,
+                prefixListId: s3Endpoint.prefixListId,
+                ...tcp(443),
+                description: "HTTPS to S3 through the gateway endpoint",
+            },
+            { parent: this },
+        );
 
         if (args.existing?.redshiftSecurityGroupId) {
             const redshiftGroup = args.existing.redshiftSecurityGroupId;
-            new aws.vpc.SecurityGroupEgressRule(`${name}-redshift-egress`, {
-                securityGroupId: securityGroup.id,
-                referencedSecurityGroupId: redshiftGroup,
-                ...tcp(args.redshiftPort),
-                description: "JDBC to Redshift",
-            }, { parent: this });
-            new aws.vpc.SecurityGroupIngressRule(`${name}-redshift-ingress`, {
-                securityGroupId: redshiftGroup,
-                referencedSecurityGroupId: securityGroup.id,
-                ...tcp(args.redshiftPort),
-                description: `JDBC from the ${args.namePrefix} Glue connection`,
-            }, { parent: this });
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-redshift-egress`,
+                {
+                    securityGroupId: securityGroup.id,
+                    referencedSecurityGroupId: redshiftGroup,
+                    ...tcp(args.redshiftPort),
+                    description: "JDBC to Redshift",
+                },
+                { parent: this },
+            );
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-redshift-ingress`,
+                {
+                    securityGroupId: redshiftGroup,
+                    referencedSecurityGroupId: securityGroup.id,
+                    ...tcp(args.redshiftPort),
+                    description: `JDBC from the ${args.namePrefix} Glue connection`,
+                },
+                { parent: this },
+            );
         }
 
         if (!args.existing) {
-            for (const service of [...GLUE_INTERFACE_ENDPOINT_SERVICES, args.redshiftApi, ...(args.streaming ? STREAMING_INTERFACE_ENDPOINT_SERVICES : [])]) {
-                new aws.ec2.VpcEndpoint(`${name}-${service}`, {
-                    vpcId: this.vpcId,
-                    serviceName: `com.amazonaws.${args.region}.${service}`,
-                    vpcEndpointType: "Interface",
-                    // Only in the Glue subnet: nothing else in this VPC calls these services.
-                    subnetIds: [this.subnetId],
-                    securityGroupIds: [securityGroup.id],
-                    privateDnsEnabled: true,
-                    tags: { Name: `${args.namePrefix}-${service}` },
-                }, { parent: this });
+            for (const service of [
+                ...GLUE_INTERFACE_ENDPOINT_SERVICES,
+                args.redshiftApi,
+                ...(args.streaming ? STREAMING_INTERFACE_ENDPOINT_SERVICES : []),
+            ]) {
+                new aws.ec2.VpcEndpoint(
+                    `${name}-${service}`,
+                    {
+                        vpcId: this.vpcId,
+                        serviceName: `com.amazonaws.${args.region}.${service}`,
+                        vpcEndpointType: "Interface",
+                        // Only in the Glue subnet: nothing else in this VPC calls these services.
+                        subnetIds: [this.subnetId],
+                        securityGroupIds: [securityGroup.id],
+                        privateDnsEnabled: true,
+                        tags: { Name: `${args.namePrefix}-${service}` },
+                    },
+                    { parent: this },
+                );
             }
         }
 

@@ -1,6 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { allow, policyDocument, policyDocumentOutput, PolicyStatement, PolicyStatementInput, unconditionalServiceTrust } from "./iam";
+import {
+    allow,
+    policyDocument,
+    policyDocumentOutput,
+    PolicyStatement,
+    PolicyStatementInput,
+    unconditionalServiceTrust,
+} from "./iam";
 
 /**
  * The trust policy of every Glue job and crawler role: `glue.amazonaws.com` may assume it.
@@ -13,7 +20,11 @@ import { allow, policyDocument, policyDocumentOutput, PolicyStatement, PolicySta
  * crawler that names it, and creating one requires iam:PassRole on the role in this account.
  */
 export const GLUE_TRUST_POLICY: string = policyDocument([
-    unconditionalServiceTrust("glue.amazonaws.com", "Glue's service-role documentation shows no aws:SourceAccount/aws:SourceArn trust condition", "GlueAssumeRole"),
+    unconditionalServiceTrust(
+        "glue.amazonaws.com",
+        "Glue's service-role documentation shows no aws:SourceAccount/aws:SourceArn trust condition",
+        "GlueAssumeRole",
+    ),
 ]);
 
 export interface GlueRoleScope {
@@ -28,8 +39,14 @@ export function glueCatalogArn(scope: GlueRoleScope): string {
 }
 
 /** `arn:<p>:glue:<r>:<a>:<kind>/<path>`, e.g. `table/<database>/<table>`; path parts may be outputs. */
-export function glueArn(scope: GlueRoleScope, kind: "database" | "table" | "connection" | "job" | "crawler", ...path: pulumi.Input<string>[]): pulumi.Output<string> {
-    return pulumi.all(path).apply((parts) => `arn:${scope.partition}:glue:${scope.region}:${scope.accountId}:${kind}/${parts.join("/")}`);
+export function glueArn(
+    scope: GlueRoleScope,
+    kind: "database" | "table" | "connection" | "job" | "crawler",
+    ...path: pulumi.Input<string>[]
+): pulumi.Output<string> {
+    return pulumi
+        .all(path)
+        .apply((parts) => `arn:${scope.partition}:glue:${scope.region}:${scope.accountId}:${kind}/${parts.join("/")}`);
 }
 
 /**
@@ -38,7 +55,13 @@ export function glueArn(scope: GlueRoleScope, kind: "database" | "table" | "conn
  */
 export function glueLogStatements(scope: GlueRoleScope): PolicyStatement[] {
     const groups = `arn:${scope.partition}:logs:${scope.region}:${scope.accountId}:log-group:/aws-glue/*`;
-    return [allow("WriteGlueLogs", ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"], [groups, `${groups}:*`])];
+    return [
+        allow(
+            "WriteGlueLogs",
+            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
+            [groups, `${groups}:*`],
+        ),
+    ];
 }
 
 /**
@@ -53,14 +76,25 @@ export function glueVpcStatements(scope: GlueRoleScope): PolicyStatement[] {
     const ec2 = `arn:${scope.partition}:ec2:${scope.region}:${scope.accountId}`;
     const interfaces = `${ec2}:network-interface/*`;
     return [
-        allow("CreateGlueNetworkInterfaces", ["ec2:CreateNetworkInterface"], [interfaces, `${ec2}:subnet/*`, `${ec2}:security-group/*`]),
+        allow(
+            "CreateGlueNetworkInterfaces",
+            ["ec2:CreateNetworkInterface"],
+            [interfaces, `${ec2}:subnet/*`, `${ec2}:security-group/*`],
+        ),
         allow("DeleteGlueNetworkInterfaces", ["ec2:DeleteNetworkInterface"], [interfaces]),
         allow("TagGlueNetworkInterfaces", ["ec2:CreateTags", "ec2:DeleteTags"], [interfaces], {
             "ForAllValues:StringEquals": { "aws:TagKeys": ["aws-glue-service-resource"] },
         }),
         allow(
             "DescribeGlueNetwork",
-            ["ec2:DescribeNetworkInterfaces", "ec2:DescribeRouteTables", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs"],
+            [
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeRouteTables",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeVpcEndpoints",
+                "ec2:DescribeVpcs",
+            ],
             ["*"],
         ),
         // The one Describe call with a resource type: Glue checks the VPC's DNS attributes.
@@ -90,16 +124,27 @@ export class GlueServiceRole extends pulumi.ComponentResource {
 
     constructor(name: string, args: GlueServiceRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:GlueServiceRole", name, {}, opts);
-        if (args.roleName.length > 64) throw new Error(`GlueServiceRole ${name}: roleName "${args.roleName}" is longer than IAM's 64 characters`);
-        this.role = new aws.iam.Role(name, {
-            name: args.roleName,
-            description: args.description,
-            assumeRolePolicy: GLUE_TRUST_POLICY,
-            maxSessionDuration: 3600,
-            ...(args.permissionsBoundaryArn !== undefined ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),
-        }, { parent: this });
+        if (args.roleName.length > 64)
+            throw new Error(`GlueServiceRole ${name}: roleName "${args.roleName}" is longer than IAM's 64 characters`);
+        this.role = new aws.iam.Role(
+            name,
+            {
+                name: args.roleName,
+                description: args.description,
+                assumeRolePolicy: GLUE_TRUST_POLICY,
+                maxSessionDuration: 3600,
+                ...(args.permissionsBoundaryArn !== undefined
+                    ? { permissionsBoundary: args.permissionsBoundaryArn }
+                    : {}),
+            },
+            { parent: this },
+        );
         this.policyJson = policyDocumentOutput(args.statements, `role policy of GlueServiceRole "${name}"`);
-        this.policy = new aws.iam.RolePolicy(name, { name: "permissions", role: this.role.name, policy: this.policyJson }, { parent: this });
+        this.policy = new aws.iam.RolePolicy(
+            name,
+            { name: "permissions", role: this.role.name, policy: this.policyJson },
+            { parent: this },
+        );
         this.arn = this.role.arn;
         this.name = this.role.name;
         this.registerOutputs({ arn: this.arn, name: this.name });

@@ -32,7 +32,9 @@ export type ConditionOperator =
     | `${"ForAnyValue" | "ForAllValues"}:${"StringEquals" | "StringLike"}`;
 
 /** `{ "StringEquals": { "aws:SourceAccount": "111122223333" } }`: operator -> condition key -> value(s). */
-export type Conditions = Readonly<Partial<Record<ConditionOperator, Readonly<Record<string, string | readonly string[]>>>>>;
+export type Conditions = Readonly<
+    Partial<Record<ConditionOperator, Readonly<Record<string, string | readonly string[]>>>>
+>;
 
 /** Who a resource policy or trust policy applies to. */
 export interface Principal {
@@ -70,10 +72,10 @@ export interface PolicyDocument<S extends PolicyStatement = PolicyStatement> {
 export type DeepInput<T> = T extends string | number | boolean
     ? pulumi.Input<T>
     : T extends readonly (infer U)[]
-        ? pulumi.Input<readonly DeepInput<U>[]>
-        : T extends object
-            ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
-            : pulumi.Input<T>;
+      ? pulumi.Input<readonly DeepInput<U>[]>
+      : T extends object
+        ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
+        : pulumi.Input<T>;
 
 /** A statement whose ARNs, accounts and condition values may still be unresolved outputs. */
 export type PolicyStatementInput = DeepInput<PolicyStatement>;
@@ -90,7 +92,9 @@ function asList(value: string | readonly string[] | undefined): readonly string[
 function checkStatement(statement: PolicyStatement, index: number): void {
     const where = `policy statement ${statement.Sid ?? `#${index + 1}`}`;
     if (statement.Sid !== undefined && !SID.test(statement.Sid)) {
-        throw new Error(`${where}: Sid must contain only ASCII letters and digits (got ${JSON.stringify(statement.Sid)})`);
+        throw new Error(
+            `${where}: Sid must contain only ASCII letters and digits (got ${JSON.stringify(statement.Sid)})`,
+        );
     }
     const hasAction = statement.Action !== undefined;
     const hasNotAction = statement.NotAction !== undefined;
@@ -101,7 +105,9 @@ function checkStatement(statement: PolicyStatement, index: number): void {
         // A service-wide wildcard is what least privilege forbids in a grant; `logs:Describe*`-style prefixes
         // stay legal, and so does a Deny of everything (`s3:*` in a TLS-only deny grants nothing).
         if (statement.Effect === "Allow" && (action === "*" || /^[a-z0-9-]+:\*$/.test(action))) {
-            throw new Error(`${where}: wildcard action ${JSON.stringify(action)} is not allowed; enumerate the actions`);
+            throw new Error(
+                `${where}: wildcard action ${JSON.stringify(action)} is not allowed; enumerate the actions`,
+            );
         }
         if (action !== "*" && !/^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(action)) {
             throw new Error(`${where}: action ${JSON.stringify(action)} must look like service:Action`);
@@ -160,7 +166,7 @@ function callerSourceFile(): string | undefined {
         const file = match[1];
         if (file === __filename || file.includes("node_modules")) continue;
         const inBuild = /[\\/]build[\\/](.+)\.js$/.exec(file);
-        return (inBuild ? `${inBuild[1].split(/[\\/]/).join("/")}.ts` : file);
+        return inBuild ? `${inBuild[1].split(/[\\/]/).join("/")}.ts` : file;
     }
     return undefined;
 }
@@ -182,7 +188,10 @@ export function buildPolicyDocument(statements: readonly PolicyStatement[], wher
         });
     } catch (err) {
         const source = callerSourceFile();
-        throw new Error(`${where ? `${where}: ` : ""}${(err as Error).message}${source ? ` (built in ${source})` : ""}`, { cause: err });
+        throw new Error(
+            `${where ? `${where}: ` : ""}${(err as Error).message}${source ? ` (built in ${source})` : ""}`,
+            { cause: err },
+        );
     }
     return { Version: POLICY_VERSION, Statement: statements.map(normalise) };
 }
@@ -193,23 +202,56 @@ export function policyDocument(statements: readonly PolicyStatement[], where?: s
 }
 
 /** The JSON text of a policy document whose statements may contain `pulumi.Input` values. */
-export function policyDocumentOutput(statements: readonly PolicyStatementInput[], where?: string): pulumi.Output<string> {
-    return pulumi.output(statements as unknown as pulumi.Input<PolicyStatement[]>).apply((resolved) =>
-        policyDocument(resolved as unknown as PolicyStatement[], where),
-    );
+export function policyDocumentOutput(
+    statements: readonly PolicyStatementInput[],
+    where?: string,
+): pulumi.Output<string> {
+    return pulumi
+        .output(statements as unknown as pulumi.Input<PolicyStatement[]>)
+        .apply((resolved) => policyDocument(resolved as unknown as PolicyStatement[], where));
 }
 
 /** `Allow` the actions on the resources, optionally under conditions (values may be outputs). */
-export function allow(sid: string, actions: readonly string[], resources: readonly string[], condition?: Conditions): IdentityStatement;
-export function allow(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput;
-export function allow(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput {
+export function allow(
+    sid: string,
+    actions: readonly string[],
+    resources: readonly string[],
+    condition?: Conditions,
+): IdentityStatement;
+export function allow(
+    sid: string,
+    actions: readonly string[],
+    resources: readonly pulumi.Input<string>[],
+    condition?: DeepInput<Conditions>,
+): PolicyStatementInput;
+export function allow(
+    sid: string,
+    actions: readonly string[],
+    resources: readonly pulumi.Input<string>[],
+    condition?: DeepInput<Conditions>,
+): PolicyStatementInput {
     return statement("Allow", sid, undefined, actions, resources, condition);
 }
 
 /** `Deny` the actions on the resources, optionally under conditions (values may be outputs). */
-export function deny(sid: string, actions: readonly string[], resources: readonly string[], condition?: Conditions): IdentityStatement;
-export function deny(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput;
-export function deny(sid: string, actions: readonly string[], resources: readonly pulumi.Input<string>[], condition?: DeepInput<Conditions>): PolicyStatementInput {
+export function deny(
+    sid: string,
+    actions: readonly string[],
+    resources: readonly string[],
+    condition?: Conditions,
+): IdentityStatement;
+export function deny(
+    sid: string,
+    actions: readonly string[],
+    resources: readonly pulumi.Input<string>[],
+    condition?: DeepInput<Conditions>,
+): PolicyStatementInput;
+export function deny(
+    sid: string,
+    actions: readonly string[],
+    resources: readonly pulumi.Input<string>[],
+    condition?: DeepInput<Conditions>,
+): PolicyStatementInput {
     return statement("Deny", sid, undefined, actions, resources, condition);
 }
 
@@ -222,11 +264,24 @@ function statement(
     resources: readonly pulumi.Input<string>[],
     condition?: DeepInput<Conditions>,
 ): PolicyStatementInput {
-    return { Sid: sid, Effect: effect, ...(principal !== undefined ? { Principal: principal } : {}), Action: actions, Resource: resources, ...(condition !== undefined ? { Condition: condition } : {}) };
+    return {
+        Sid: sid,
+        Effect: effect,
+        ...(principal !== undefined ? { Principal: principal } : {}),
+        Action: actions,
+        Resource: resources,
+        ...(condition !== undefined ? { Condition: condition } : {}),
+    };
 }
 
 /** A resource-policy statement (bucket, key, topic): `Allow` the principal the actions on the resources. */
-export function allowPrincipal(sid: string, principal: Principal, actions: readonly string[], resources: readonly string[], condition?: Conditions): PolicyStatement;
+export function allowPrincipal(
+    sid: string,
+    principal: Principal,
+    actions: readonly string[],
+    resources: readonly string[],
+    condition?: Conditions,
+): PolicyStatement;
 export function allowPrincipal(
     sid: string,
     principal: DeepInput<Principal>,
@@ -248,7 +303,13 @@ export function allowPrincipal(
  * A resource-policy statement (bucket, key) that `Deny`s the principal the actions on the resources, e.g.
  * `{ AWS: "*" }` under a condition: an explicit deny in a resource policy overrides any allow.
  */
-export function denyPrincipal(sid: string, principal: Principal, actions: readonly string[], resources: readonly string[], condition?: Conditions): PolicyStatement {
+export function denyPrincipal(
+    sid: string,
+    principal: Principal,
+    actions: readonly string[],
+    resources: readonly string[],
+    condition?: Conditions,
+): PolicyStatement {
     return statement("Deny", sid, principal, actions, resources, condition) as PolicyStatement;
 }
 
@@ -256,7 +317,12 @@ export function denyPrincipal(sid: string, principal: Principal, actions: readon
  * A trust-policy statement letting an account, role or identity provider assume the role (no Resource: a
  * trust policy is the role's own resource policy), always under a condition that names who may.
  */
-export function allowAssumeRole(sid: string, principal: Principal, action: "sts:AssumeRole" | "sts:AssumeRoleWithWebIdentity", condition: Conditions): PolicyStatement {
+export function allowAssumeRole(
+    sid: string,
+    principal: Principal,
+    action: "sts:AssumeRole" | "sts:AssumeRoleWithWebIdentity",
+    condition: Conditions,
+): PolicyStatement {
     return { Sid: sid, Effect: "Allow", Principal: principal, Action: action, Condition: condition };
 }
 
@@ -320,12 +386,18 @@ export class PolicySizeError extends Error {
  * Packs statements, in order, into as few managed-policy documents as fit the size quota. Order is kept
  * so a small change to the table moves as few statements between policies as possible.
  */
-export function managedPolicyDocuments(statements: readonly IdentityStatement[], role: string, maxChars = MANAGED_POLICY_MAX_CHARS): PolicyDocument<IdentityStatement>[] {
+export function managedPolicyDocuments(
+    statements: readonly IdentityStatement[],
+    role: string,
+    maxChars = MANAGED_POLICY_MAX_CHARS,
+): PolicyDocument<IdentityStatement>[] {
     const documents: IdentityStatement[][] = [];
     let current: IdentityStatement[] = [];
     for (const statement of statements) {
         if (renderDocument(identityDocument([statement])).length > maxChars) {
-            throw new PolicySizeError(`statement ${statement.Sid} of ${role} alone exceeds the ${maxChars}-character managed-policy quota: split it`);
+            throw new PolicySizeError(
+                `statement ${statement.Sid} of ${role} alone exceeds the ${maxChars}-character managed-policy quota: split it`,
+            );
         }
         if (renderDocument(identityDocument([...current, statement])).length > maxChars) {
             documents.push(current);
@@ -335,7 +407,9 @@ export function managedPolicyDocuments(statements: readonly IdentityStatement[],
     }
     if (current.length > 0) documents.push(current);
     if (documents.length > MANAGED_POLICIES_PER_ROLE) {
-        throw new PolicySizeError(`${role} needs ${documents.length} managed policies; a role holds at most ${MANAGED_POLICIES_PER_ROLE}`);
+        throw new PolicySizeError(
+            `${role} needs ${documents.length} managed policies; a role holds at most ${MANAGED_POLICIES_PER_ROLE}`,
+        );
     }
     return documents.map(identityDocument);
 }

@@ -96,22 +96,18 @@ export function apiTrustPolicy(): string {
  * (`kms:ViaService`) and only for the stack's streams (the encryption context is the stream ARN; Kinesis
  * asks only for a stream the role may put into, so a pattern keeps the policy from growing per pipeline).
  */
-export function apiRoleStatements(scope: { region: string; streamArns: readonly string[]; streamArnPattern: string; streamKeyArn: string }): PolicyStatement[] {
+export function apiRoleStatements(scope: {
+    region: string;
+    streamArns: readonly string[];
+    streamArnPattern: string;
+    streamKeyArn: string;
+}): PolicyStatement[] {
     return [
-        allow(
-            "PutIntoPipelineStreams",
-            ["kinesis:PutRecord", "kinesis:PutRecords"],
-            [...scope.streamArns],
-        ),
-        allow(
-            "EncryptThroughKinesis",
-            ["kms:GenerateDataKey"],
-            [scope.streamKeyArn],
-            {
-                StringEquals: { "kms:ViaService": `kinesis.${scope.region}.amazonaws.com` },
-                StringLike: { "kms:EncryptionContext:aws:kinesis:arn": scope.streamArnPattern },
-            },
-        ),
+        allow("PutIntoPipelineStreams", ["kinesis:PutRecord", "kinesis:PutRecords"], [...scope.streamArns]),
+        allow("EncryptThroughKinesis", ["kms:GenerateDataKey"], [scope.streamKeyArn], {
+            StringEquals: { "kms:ViaService": `kinesis.${scope.region}.amazonaws.com` },
+            StringLike: { "kms:EncryptionContext:aws:kinesis:arn": scope.streamArnPattern },
+        }),
     ];
 }
 
@@ -147,13 +143,16 @@ export class IngestionApi extends pulumi.ComponentResource {
     constructor(name: string, args: IngestionApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:IngestionApi", name, {}, opts);
 
-        if (args.routes.length === 0) throw new Error(`IngestionApi ${name}: at least one route (pipeline) is required`);
+        if (args.routes.length === 0)
+            throw new Error(`IngestionApi ${name}: at least one route (pipeline) is required`);
         const names = args.routes.map((route) => route.pipeline.name);
         const duplicate = names.find((pipeline, index) => names.indexOf(pipeline) !== index);
         if (duplicate) throw new Error(`IngestionApi ${name}: pipeline "${duplicate}" is routed twice`);
         const { rateLimit, burstLimit } = args.throttle;
         if (!(rateLimit > 0) || !Number.isInteger(burstLimit) || burstLimit < 1) {
-            throw new Error(`IngestionApi ${name}: throttle.rateLimit must be > 0 and throttle.burstLimit an integer >= 1`);
+            throw new Error(
+                `IngestionApi ${name}: throttle.rateLimit must be > 0 and throttle.burstLimit an integer >= 1`,
+            );
         }
         if (!Number.isInteger(args.quota.limit) || args.quota.limit < 1) {
             throw new Error(`IngestionApi ${name}: quota.limit must be an integer >= 1 (got ${args.quota.limit})`);
@@ -162,45 +161,87 @@ export class IngestionApi extends pulumi.ComponentResource {
         const child = { parent: this };
 
         // --- Execution role: put records into exactly these streams.
-        this.role = new aws.iam.Role(`${name}-api`, {
-            name: args.roleName,
-            description: `API Gateway ${args.apiName}: puts records into the pipeline streams`,
-            assumeRolePolicy: apiTrustPolicy(),
-            maxSessionDuration: 3600,
-            ...(args.permissionsBoundaryArn !== undefined ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),
-            tags: args.tags,
-        }, child);
-        const rolePolicy = new aws.iam.RolePolicy(`${name}-api`, {
-            name: "put-records",
-            role: this.role.name,
-            policy: pulumi
-                .all([pulumi.all(args.routes.map((route) => route.streamArn)), args.streamKeyArn])
-                .apply(([streamArns, streamKeyArn]) => policyDocument(apiRoleStatements({ region: args.region, streamArns, streamArnPattern: args.streamArnPattern, streamKeyArn }), `role policy put-records of IngestionApi "${name}"`)),
-        }, child);
+        this.role = new aws.iam.Role(
+            `${name}-api`,
+            {
+                name: args.roleName,
+                description: `API Gateway ${args.apiName}: puts records into the pipeline streams`,
+                assumeRolePolicy: apiTrustPolicy(),
+                maxSessionDuration: 3600,
+                ...(args.permissionsBoundaryArn !== undefined
+                    ? { permissionsBoundary: args.permissionsBoundaryArn }
+                    : {}),
+                tags: args.tags,
+            },
+            child,
+        );
+        const rolePolicy = new aws.iam.RolePolicy(
+            `${name}-api`,
+            {
+                name: "put-records",
+                role: this.role.name,
+                policy: pulumi
+                    .all([pulumi.all(args.routes.map((route) => route.streamArn)), args.streamKeyArn])
+                    .apply(([streamArns, streamKeyArn]) =>
+                        policyDocument(
+                            apiRoleStatements({
+                                region: args.region,
+                                streamArns,
+                                streamArnPattern: args.streamArnPattern,
+                                streamKeyArn,
+                            }),
+                            `role policy put-records of IngestionApi "${name}"`,
+                        ),
+                    ),
+            },
+            child,
+        );
 
         // --- The API and its routes.
-        this.restApi = new aws.apigateway.RestApi(name, {
-            name: args.apiName,
-            description: "Tracking event ingestion: PUT /streams/<pipeline>/record and /records into Kinesis",
-            endpointConfiguration: { types: "REGIONAL" },
-            apiKeySource: "HEADER",
-            tags: args.tags,
-        }, child);
+        this.restApi = new aws.apigateway.RestApi(
+            name,
+            {
+                name: args.apiName,
+                description: "Tracking event ingestion: PUT /streams/<pipeline>/record and /records into Kinesis",
+                endpointConfiguration: { types: "REGIONAL" },
+                apiKeySource: "HEADER",
+                tags: args.tags,
+            },
+            child,
+        );
         const restApi = this.restApi.id;
 
-        const validator = new aws.apigateway.RequestValidator(`${name}-body`, {
-            restApi,
-            name: "body",
-            validateRequestBody: true,
-            validateRequestParameters: false,
-        }, child);
+        const validator = new aws.apigateway.RequestValidator(
+            `${name}-body`,
+            {
+                restApi,
+                name: "body",
+                validateRequestBody: true,
+                validateRequestParameters: false,
+            },
+            child,
+        );
 
-        const streams = new aws.apigateway.Resource(`${name}-streams`, { restApi, parentId: this.restApi.rootResourceId, pathPart: STREAMS_PATH_PART }, child);
+        const streams = new aws.apigateway.Resource(
+            `${name}-streams`,
+            { restApi, parentId: this.restApi.rootResourceId, pathPart: STREAMS_PATH_PART },
+            child,
+        );
 
         // Everything the deployment must wait for, so it snapshots the complete definition.
         const definition: pulumi.Resource[] = [];
         for (const route of args.routes) {
-            definition.push(...pipelineRouteResources(this, name, route, { restApi, streamsResourceId: streams.id, validatorId: validator.id, roleArn: this.role.arn, rolePolicy, partition: args.partition, region: args.region }));
+            definition.push(
+                ...pipelineRouteResources(this, name, route, {
+                    restApi,
+                    streamsResourceId: streams.id,
+                    validatorId: validator.id,
+                    roleArn: this.role.arn,
+                    rolePolicy,
+                    partition: args.partition,
+                    region: args.region,
+                }),
+            );
         }
         definition.push(...this.gatewayResponses(name, restApi));
 
@@ -213,13 +254,17 @@ export class IngestionApi extends pulumi.ComponentResource {
         // --- Optional custom domain.
         let baseUrl: pulumi.Output<string> = this.stage.invokeUrl;
         if (args.customDomain) {
-            const domain = new ApiCustomDomain(`${name}-domain`, {
-                domainName: args.customDomain.domainName,
-                hostedZoneId: args.customDomain.hostedZoneId,
-                restApiId: this.restApi.id,
-                stageName: this.stage.stageName,
-                tags: args.tags,
-            }, { parent: this });
+            const domain = new ApiCustomDomain(
+                `${name}-domain`,
+                {
+                    domainName: args.customDomain.domainName,
+                    hostedZoneId: args.customDomain.hostedZoneId,
+                    restApiId: this.restApi.id,
+                    stageName: this.stage.stageName,
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
             baseUrl = domain.domainName.apply((domainName) => `https://${domainName}`);
         }
 
@@ -227,90 +272,150 @@ export class IngestionApi extends pulumi.ComponentResource {
         this.invokeUrl = this.stage.invokeUrl;
         this.url = baseUrl;
         const urls = (pathPart: string) =>
-            baseUrl.apply((base) => Object.fromEntries(args.routes.map((route) => [route.pipeline.name, `${base.replace(/\/$/, "")}/streams/${route.pipeline.name}/${pathPart}`])));
+            baseUrl.apply((base) =>
+                Object.fromEntries(
+                    args.routes.map((route) => [
+                        route.pipeline.name,
+                        `${base.replace(/\/$/, "")}/streams/${route.pipeline.name}/${pathPart}`,
+                    ]),
+                ),
+            );
         this.recordUrls = urls("record");
         this.batchUrls = urls("records");
         this.apiKeyId = this.apiKey.id;
         this.apiKeyValue = pulumi.secret(this.apiKey.value);
-        this.registerOutputs({ url: this.url, invokeUrl: this.invokeUrl, recordUrls: this.recordUrls, batchUrls: this.batchUrls, apiKeyId: this.apiKeyId, roleArn: this.roleArn });
+        this.registerOutputs({
+            url: this.url,
+            invokeUrl: this.invokeUrl,
+            recordUrls: this.recordUrls,
+            batchUrls: this.batchUrls,
+            apiKeyId: this.apiKeyId,
+            roleArn: this.roleArn,
+        });
     }
 
     /**
      * The deployment (replaced whenever the definition hash changes), the stage with JSON access logs and
      * its execution log group (owned here for its retention), and the stage's method settings.
      */
-    private deployedStage(name: string, args: IngestionApiArgs, restApi: pulumi.Output<string>, definition: pulumi.Resource[]): aws.apigateway.Stage {
+    private deployedStage(
+        name: string,
+        args: IngestionApiArgs,
+        restApi: pulumi.Output<string>,
+        definition: pulumi.Resource[],
+    ): aws.apigateway.Stage {
         const child = { parent: this };
         const { rateLimit, burstLimit } = args.throttle;
-        const deployment = new aws.apigateway.Deployment(name, {
-            restApi,
-            description: "Managed by Pulumi: replaced whenever the API definition changes",
-            triggers: {
-                definition: apiDefinitionHash(args.routes, { roleName: args.roleName, apiKeyRequired: true, validator: "body" }),
+        const deployment = new aws.apigateway.Deployment(
+            name,
+            {
+                restApi,
+                description: "Managed by Pulumi: replaced whenever the API definition changes",
+                triggers: {
+                    definition: apiDefinitionHash(args.routes, {
+                        roleName: args.roleName,
+                        apiKeyRequired: true,
+                        validator: "body",
+                    }),
+                },
             },
-        }, { parent: this, dependsOn: definition });
+            { parent: this, dependsOn: definition },
+        );
 
-        const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access`, {
-            name: `/aws/apigateway/${args.apiName}/${args.stageName}/access`,
-            retentionInDays: args.logRetentionDays,
-            tags: args.tags,
-        }, child);
+        const accessLogs = new aws.cloudwatch.LogGroup(
+            `${name}-access`,
+            {
+                name: `/aws/apigateway/${args.apiName}/${args.stageName}/access`,
+                retentionInDays: args.logRetentionDays,
+                tags: args.tags,
+            },
+            child,
+        );
         // API Gateway creates this group on first use with no expiry; owning it sets the retention.
-        const executionLogs = new aws.cloudwatch.LogGroup(`${name}-execution`, {
-            name: pulumi.interpolate`API-Gateway-Execution-Logs_${restApi}/${args.stageName}`,
-            retentionInDays: args.logRetentionDays,
-            tags: args.tags,
-        }, child);
-
-        const stage = new aws.apigateway.Stage(name, {
-            restApi,
-            deployment: deployment.id,
-            stageName: args.stageName,
-            description: "Ingestion stage",
-            xrayTracingEnabled: args.tracing,
-            accessLogSettings: {
-                destinationArn: accessLogs.arn,
-                format: JSON.stringify(ACCESS_LOG_FORMAT),
+        const executionLogs = new aws.cloudwatch.LogGroup(
+            `${name}-execution`,
+            {
+                name: pulumi.interpolate`API-Gateway-Execution-Logs_${restApi}/${args.stageName}`,
+                retentionInDays: args.logRetentionDays,
+                tags: args.tags,
             },
-            tags: args.tags,
-        }, { parent: this, dependsOn: [executionLogs] });
+            child,
+        );
 
-        new aws.apigateway.MethodSettings(`${name}-all-methods`, {
-            restApi,
-            stageName: stage.stageName,
-            methodPath: "*/*",
-            settings: {
-                metricsEnabled: true,
-                // Errors only, and never request or response bodies: events carry personal data.
-                loggingLevel: "ERROR",
-                dataTraceEnabled: false,
-                throttlingRateLimit: rateLimit,
-                throttlingBurstLimit: burstLimit,
-                cachingEnabled: false,
+        const stage = new aws.apigateway.Stage(
+            name,
+            {
+                restApi,
+                deployment: deployment.id,
+                stageName: args.stageName,
+                description: "Ingestion stage",
+                xrayTracingEnabled: args.tracing,
+                accessLogSettings: {
+                    destinationArn: accessLogs.arn,
+                    format: JSON.stringify(ACCESS_LOG_FORMAT),
+                },
+                tags: args.tags,
             },
-        }, child);
+            { parent: this, dependsOn: [executionLogs] },
+        );
+
+        new aws.apigateway.MethodSettings(
+            `${name}-all-methods`,
+            {
+                restApi,
+                stageName: stage.stageName,
+                methodPath: "*/*",
+                settings: {
+                    metricsEnabled: true,
+                    // Errors only, and never request or response bodies: events carry personal data.
+                    loggingLevel: "ERROR",
+                    dataTraceEnabled: false,
+                    throttlingRateLimit: rateLimit,
+                    throttlingBurstLimit: burstLimit,
+                    cachingEnabled: false,
+                },
+            },
+            child,
+        );
         return stage;
     }
 
     /** The producers' API key and the usage plan that throttles and caps it on the stage. */
-    private apiKeyAndPlan(name: string, args: IngestionApiArgs, restApi: pulumi.Output<string>, stage: aws.apigateway.Stage): { apiKey: aws.apigateway.ApiKey; usagePlan: aws.apigateway.UsagePlan } {
+    private apiKeyAndPlan(
+        name: string,
+        args: IngestionApiArgs,
+        restApi: pulumi.Output<string>,
+        stage: aws.apigateway.Stage,
+    ): { apiKey: aws.apigateway.ApiKey; usagePlan: aws.apigateway.UsagePlan } {
         const child = { parent: this };
         const { rateLimit, burstLimit } = args.throttle;
-        const apiKey = new aws.apigateway.ApiKey(name, {
-            name: `${args.apiName}-key`,
-            description: "Key for event producers of the tracking ingestion API",
-            enabled: true,
-            tags: args.tags,
-        }, child);
-        const usagePlan = new aws.apigateway.UsagePlan(name, {
-            name: `${args.apiName}-plan`,
-            description: "Throttle and quota for the tracking ingestion API key",
-            apiStages: [{ apiId: restApi, stage: stage.stageName }],
-            throttleSettings: { rateLimit, burstLimit },
-            quotaSettings: { limit: args.quota.limit, period: args.quota.period },
-            tags: args.tags,
-        }, child);
-        new aws.apigateway.UsagePlanKey(name, { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id }, child);
+        const apiKey = new aws.apigateway.ApiKey(
+            name,
+            {
+                name: `${args.apiName}-key`,
+                description: "Key for event producers of the tracking ingestion API",
+                enabled: true,
+                tags: args.tags,
+            },
+            child,
+        );
+        const usagePlan = new aws.apigateway.UsagePlan(
+            name,
+            {
+                name: `${args.apiName}-plan`,
+                description: "Throttle and quota for the tracking ingestion API key",
+                apiStages: [{ apiId: restApi, stage: stage.stageName }],
+                throttleSettings: { rateLimit, burstLimit },
+                quotaSettings: { limit: args.quota.limit, period: args.quota.period },
+                tags: args.tags,
+            },
+            child,
+        );
+        new aws.apigateway.UsagePlanKey(
+            name,
+            { keyId: apiKey.id, keyType: "API_KEY", usagePlanId: usagePlan.id },
+            child,
+        );
         return { apiKey, usagePlan };
     }
 
@@ -318,13 +423,22 @@ export class IngestionApi extends pulumi.ComponentResource {
     private gatewayResponses(name: string, restApi: pulumi.Output<string>): aws.apigateway.Response[] {
         const child = { parent: this };
         const responses: aws.apigateway.Response[] = [];
-        for (const [responseType, response] of Object.entries(gatewayResponseTemplates) as [CustomizedGatewayResponseType, (typeof gatewayResponseTemplates)[CustomizedGatewayResponseType]][]) {
-            responses.push(new aws.apigateway.Response(`${name}-${responseType.toLowerCase().replace(/_/g, "-")}`, {
-                restApiId: restApi,
-                responseType,
-                ...(response.statusCode !== undefined ? { statusCode: response.statusCode } : {}),
-                responseTemplates: { ...response.responseTemplates },
-            }, child));
+        for (const [responseType, response] of Object.entries(gatewayResponseTemplates) as [
+            CustomizedGatewayResponseType,
+            (typeof gatewayResponseTemplates)[CustomizedGatewayResponseType],
+        ][]) {
+            responses.push(
+                new aws.apigateway.Response(
+                    `${name}-${responseType.toLowerCase().replace(/_/g, "-")}`,
+                    {
+                        restApiId: restApi,
+                        responseType,
+                        ...(response.statusCode !== undefined ? { statusCode: response.statusCode } : {}),
+                        responseTemplates: { ...response.responseTemplates },
+                    },
+                    child,
+                ),
+            );
         }
         return responses;
     }

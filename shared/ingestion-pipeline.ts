@@ -51,36 +51,52 @@ export class IngestionPipeline extends pulumi.ComponentResource {
         this.names = pipelineNames(args.stack, pipeline);
         const tags = pulumi.output(args.tags ?? {}).apply((t) => ({ ...t, pipeline }));
 
-        this.stream = new EventStream(pipeline, {
-            streamName: this.names.streamName,
-            mode: args.stream.mode,
-            shardCount: args.stream.shardCount,
-            retentionHours: args.stream.retentionHours,
-            kmsKeyArn: args.stream.kmsKeyArn,
-            tags,
-        }, { parent: this });
-
-        this.delivery = new FirehoseDelivery(pipeline, {
+        this.stream = new EventStream(
             pipeline,
-            roleName: this.names.firehoseRoleName,
-            deliveryStreamName: this.names.deliveryStreamName,
-            accountId: args.accountId,
-            region: args.region,
-            partition: args.partition,
-            source: { streamArn: this.stream.arn, streamKeyArn: args.stream.kmsKeyArn },
-            landing: args.landing,
-            dataKeyArn: args.dataKeyArn,
-            ...(args.rawBackup ? { rawBackup: { ...args.rawBackup, deliveryStreamName: this.names.rawDeliveryStreamName } } : {}),
-            buffering: args.buffering,
-            compression: args.compression,
-            logRetentionDays: args.logRetentionDays,
-            ...(args.permissionsBoundaryArn !== undefined ? { permissionsBoundaryArn: args.permissionsBoundaryArn } : {}),
-            tags,
-        }, { parent: this });
+            {
+                streamName: this.names.streamName,
+                mode: args.stream.mode,
+                shardCount: args.stream.shardCount,
+                retentionHours: args.stream.retentionHours,
+                kmsKeyArn: args.stream.kmsKeyArn,
+                tags,
+            },
+            { parent: this },
+        );
+
+        this.delivery = new FirehoseDelivery(
+            pipeline,
+            {
+                pipeline,
+                roleName: this.names.firehoseRoleName,
+                deliveryStreamName: this.names.deliveryStreamName,
+                accountId: args.accountId,
+                region: args.region,
+                partition: args.partition,
+                source: { streamArn: this.stream.arn, streamKeyArn: args.stream.kmsKeyArn },
+                landing: args.landing,
+                dataKeyArn: args.dataKeyArn,
+                ...(args.rawBackup
+                    ? { rawBackup: { ...args.rawBackup, deliveryStreamName: this.names.rawDeliveryStreamName } }
+                    : {}),
+                buffering: args.buffering,
+                compression: args.compression,
+                logRetentionDays: args.logRetentionDays,
+                ...(args.permissionsBoundaryArn !== undefined
+                    ? { permissionsBoundaryArn: args.permissionsBoundaryArn }
+                    : {}),
+                tags,
+            },
+            { parent: this },
+        );
 
         this.streamArn = this.stream.arn;
         this.firehoseArn = this.delivery.arn;
         this.firehoseRoleArn = this.delivery.roleArn;
-        this.registerOutputs({ streamArn: this.streamArn, firehoseArn: this.firehoseArn, firehoseRoleArn: this.firehoseRoleArn });
+        this.registerOutputs({
+            streamArn: this.streamArn,
+            firehoseArn: this.firehoseArn,
+            firehoseRoleArn: this.firehoseRoleArn,
+        });
     }
 }

@@ -141,7 +141,12 @@ export const STATE_LOCK_PREFIX = `${STATE_OBJECT_PREFIX}locks/`;
  * (`tracking-bootstrap`) is under none of a pipeline project's prefixes: only administrators write it.
  */
 export function stateWritePrefixes(project: string): string[] {
-    return [`${STATE_OBJECT_PREFIX}stacks/${project}/`, `${STATE_OBJECT_PREFIX}history/${project}/`, `${STATE_OBJECT_PREFIX}backups/${project}/`, `${STATE_LOCK_PREFIX}organization/${project}/`];
+    return [
+        `${STATE_OBJECT_PREFIX}stacks/${project}/`,
+        `${STATE_OBJECT_PREFIX}history/${project}/`,
+        `${STATE_OBJECT_PREFIX}backups/${project}/`,
+        `${STATE_LOCK_PREFIX}organization/${project}/`,
+    ];
 }
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";

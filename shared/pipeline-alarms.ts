@@ -124,7 +124,9 @@ export interface AlarmSpec {
 const FIVE_MINUTES = 300;
 
 /** Valid ranges of each threshold, checked when the value is a plain number (and by the stacks' config readers). */
-export const THRESHOLD_RULES: { readonly [K in keyof PipelineAlarmThresholds]: { min: number; max: number; rule: string } } = {
+export const THRESHOLD_RULES: {
+    readonly [K in keyof PipelineAlarmThresholds]: { min: number; max: number; rule: string };
+} = {
     kinesisWriteThrottledRecords: { min: 0, max: Number.MAX_SAFE_INTEGER, rule: "a count of records, 0 or more" },
     iteratorAgeMilliseconds: { min: 1000, max: 7 * 24 * 3600 * 1000, rule: "milliseconds from 1000 to 7 days" },
     firehoseDeliverySuccessRatio: { min: 0.01, max: 1, rule: "a ratio above 0 and at most 1" },
@@ -139,19 +141,29 @@ export function resolveThresholds(
     overrides: PipelineAlarmsArgs["thresholds"],
     firehoseBufferIntervalSeconds?: number,
 ): { readonly [K in keyof PipelineAlarmThresholds]: pulumi.Input<number> } {
-    const resolved: { -readonly [K in keyof PipelineAlarmThresholds]: pulumi.Input<number> } = { ...DEFAULT_THRESHOLDS };
+    const resolved: { -readonly [K in keyof PipelineAlarmThresholds]: pulumi.Input<number> } = {
+        ...DEFAULT_THRESHOLDS,
+    };
     for (const key of Object.keys(overrides ?? {}) as (keyof PipelineAlarmThresholds)[]) {
-        if (!(key in THRESHOLD_RULES)) throw new Error(`${where}: thresholds.${String(key)} is not a known threshold (known: ${Object.keys(THRESHOLD_RULES).join(", ")})`);
+        if (!(key in THRESHOLD_RULES))
+            throw new Error(
+                `${where}: thresholds.${String(key)} is not a known threshold (known: ${Object.keys(THRESHOLD_RULES).join(", ")})`,
+            );
         const value = overrides?.[key];
         if (value === undefined) continue;
         if (typeof value === "number") {
             const { min, max, rule } = THRESHOLD_RULES[key];
-            if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${where}: thresholds.${key} must be ${rule} (got ${value})`);
+            if (!Number.isFinite(value) || value < min || value > max)
+                throw new Error(`${where}: thresholds.${key} must be ${rule} (got ${value})`);
         }
         resolved[key] = value;
     }
     const freshness = resolved.firehoseDataFreshnessSeconds;
-    if (firehoseBufferIntervalSeconds !== undefined && typeof freshness === "number" && freshness <= firehoseBufferIntervalSeconds) {
+    if (
+        firehoseBufferIntervalSeconds !== undefined &&
+        typeof freshness === "number" &&
+        freshness <= firehoseBufferIntervalSeconds
+    ) {
         throw new Error(
             `${where}: thresholds.firehoseDataFreshnessSeconds must exceed the Firehose buffering interval (${firehoseBufferIntervalSeconds} s), ` +
                 `or every healthy buffer would fire it (got ${freshness})`,
@@ -186,7 +198,8 @@ export function pipelineAlarmSpecs(args: PipelineAlarmsArgs, where = "PipelineAl
             evaluationPeriods: 3,
             datapointsToAlarm: 2,
             treatMissingData: "notBreaching",
-            description: "Kinesis is throttling writes (clients get 429) in 2 of the last 3 five-minute periods: traffic grew faster than the stream scales.",
+            description:
+                "Kinesis is throttling writes (clients get 429) in 2 of the last 3 five-minute periods: traffic grew faster than the stream scales.",
         },
         {
             key: "kinesis-iterator-age",
@@ -201,7 +214,8 @@ export function pipelineAlarmSpecs(args: PipelineAlarmsArgs, where = "PipelineAl
             datapointsToAlarm: 1,
             // Firehose calls GetRecords every second even on an idle stream: no datapoint means no consumer.
             treatMissingData: "breaching",
-            description: "Firehose is falling behind the stream (or has stopped reading it): the oldest unread record is older than the threshold.",
+            description:
+                "Firehose is falling behind the stream (or has stopped reading it): the oldest unread record is older than the threshold.",
         },
         {
             key: "firehose-delivery-failing",
@@ -215,7 +229,8 @@ export function pipelineAlarmSpecs(args: PipelineAlarmsArgs, where = "PipelineAl
             evaluationPeriods: 3,
             datapointsToAlarm: 2,
             treatMissingData: "notBreaching",
-            description: "Firehose puts to the landing bucket are failing (bucket policy, KMS key policy or bucket missing); Firehose retries, data waits.",
+            description:
+                "Firehose puts to the landing bucket are failing (bucket policy, KMS key policy or bucket missing); Firehose retries, data waits.",
         },
         {
             key: "firehose-data-stale",
@@ -296,7 +311,9 @@ export class PipelineAlarms extends pulumi.ComponentResource {
         super("tracking:shared:PipelineAlarms", name, {}, opts);
         const where = `PipelineAlarms ${name}`;
         if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(args.namePrefix)) {
-            throw new Error(`${where}: namePrefix must be 1-200 letters, digits, '.', '_' or '-' (got ${JSON.stringify(args.namePrefix)})`);
+            throw new Error(
+                `${where}: namePrefix must be 1-200 letters, digits, '.', '_' or '-' (got ${JSON.stringify(args.namePrefix)})`,
+            );
         }
 
         const alarms: Record<string, aws.cloudwatch.MetricAlarm> = {};

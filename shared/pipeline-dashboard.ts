@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { componentDashboard, DashboardWidget, MetricLine, metricWidget as widget, WIDGET_WIDTH as WIDTH } from "./dashboard-widgets";
+import {
+    componentDashboard,
+    DashboardWidget,
+    MetricLine,
+    metricWidget as widget,
+    WIDGET_WIDTH as WIDTH,
+} from "./dashboard-widgets";
 import { ApiRoute } from "./pipeline-alarms";
 
 export type { DashboardWidget } from "./dashboard-widgets";
@@ -24,7 +30,6 @@ export interface PipelineDashboardArgs {
     readonly alarmArns?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-
 /** Resolved names the widgets are built from. */
 export interface DashboardNames {
     readonly region: string;
@@ -34,7 +39,13 @@ export interface DashboardNames {
     readonly alarmArns: readonly string[];
 }
 
-function metric(namespace: string, name: string, dimensions: Array<[string, string]>, stat: string, label?: string): MetricLine {
+function metric(
+    namespace: string,
+    name: string,
+    dimensions: Array<[string, string]>,
+    stat: string,
+    label?: string,
+): MetricLine {
     return [namespace, name, ...dimensions.flat(), { stat, ...(label ? { label } : {}) }];
 }
 
@@ -49,10 +60,16 @@ export function dashboardWidgets(names: DashboardNames): DashboardWidget[] {
     const delivery: Array<[string, string]> = [["DeliveryStreamName", names.deliveryStreamName]];
     const widgets: DashboardWidget[] = [];
     if (names.api) {
-        const base: Array<[string, string]> = [["ApiName", names.api.apiName], ["Stage", names.api.stageName]];
+        const base: Array<[string, string]> = [
+            ["ApiName", names.api.apiName],
+            ["Stage", names.api.stageName],
+        ];
         const targets: Array<{ label: string; dims: Array<[string, string]> }> =
             names.api.routes.length > 0
-                ? names.api.routes.map((r) => ({ label: `${r.httpMethod} ${r.resourcePath}`, dims: [...base, ["Resource", r.resourcePath], ["Method", r.httpMethod]] }))
+                ? names.api.routes.map((r) => ({
+                      label: `${r.httpMethod} ${r.resourcePath}`,
+                      dims: [...base, ["Resource", r.resourcePath], ["Method", r.httpMethod]],
+                  }))
                 : [{ label: "stage", dims: base }];
         widgets.push(
             widget(
@@ -87,20 +104,31 @@ export function dashboardWidgets(names: DashboardNames): DashboardWidget[] {
             ],
             "records / 5 min",
         ),
-        widget("Kinesis: consumer (Firehose) lag", region, [metric("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", stream, "Maximum", "iterator age max")], "ms"),
         widget(
-            "Firehose: records read and delivered",
+            "Kinesis: consumer (Firehose) lag",
             region,
-            [
-                metric("AWS/Firehose", "DataReadFromKinesisStream.Records", delivery, "Sum", "read from stream"),
-                metric("AWS/Firehose", "DeliveryToS3.Records", delivery, "Sum", "delivered to S3"),
-                metric("AWS/Firehose", "DeliveryToS3.Success", delivery, "Average", "S3 put success ratio"),
-            ],
+            [metric("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds", stream, "Maximum", "iterator age max")],
+            "ms",
         ),
-        widget("Firehose: data freshness (s)", region, [metric("AWS/Firehose", "DeliveryToS3.DataFreshness", delivery, "Maximum", "oldest record age")], "s"),
+        widget("Firehose: records read and delivered", region, [
+            metric("AWS/Firehose", "DataReadFromKinesisStream.Records", delivery, "Sum", "read from stream"),
+            metric("AWS/Firehose", "DeliveryToS3.Records", delivery, "Sum", "delivered to S3"),
+            metric("AWS/Firehose", "DeliveryToS3.Success", delivery, "Average", "S3 put success ratio"),
+        ]),
+        widget(
+            "Firehose: data freshness (s)",
+            region,
+            [metric("AWS/Firehose", "DeliveryToS3.DataFreshness", delivery, "Maximum", "oldest record age")],
+            "s",
+        ),
     );
     if (names.alarmArns.length > 0) {
-        widgets.push({ type: "alarm", width: 2 * WIDTH, height: 4, properties: { title: "Alarms", alarms: [...names.alarmArns] } });
+        widgets.push({
+            type: "alarm",
+            width: 2 * WIDTH,
+            height: 4,
+            properties: { title: "Alarms", alarms: [...names.alarmArns] },
+        });
     }
     return widgets;
 }
@@ -115,7 +143,11 @@ export class PipelineDashboard extends pulumi.ComponentResource {
 
     constructor(name: string, args: PipelineDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:PipelineDashboard", name, {}, opts);
-        this.dashboard = componentDashboard(this, "PipelineDashboard", name, args.dashboardName,
+        this.dashboard = componentDashboard(
+            this,
+            "PipelineDashboard",
+            name,
+            args.dashboardName,
             pulumi
                 .all([
                     args.streamName,

@@ -25,7 +25,14 @@ export interface DataApiTarget {
 
 /** The two Data API calls the provider makes (the subset of @aws-sdk/client-redshift-data it uses). */
 export interface DataApi {
-    executeStatement(input: { Sql: string; Database: string; WorkgroupName?: string; ClusterIdentifier?: string; SecretArn?: string; StatementName?: string }): Promise<{ Id?: string }>;
+    executeStatement(input: {
+        Sql: string;
+        Database: string;
+        WorkgroupName?: string;
+        ClusterIdentifier?: string;
+        SecretArn?: string;
+        StatementName?: string;
+    }): Promise<{ Id?: string }>;
     describeStatement(input: { Id: string }): Promise<{ Status?: string; Error?: string }>;
 }
 
@@ -93,7 +100,12 @@ export function sdkCrawlerApi(region: string): CrawlerApi {
  * runs ("StartCrawler", AWS Glue API), and that crawl may have read the table before the change, so it waits
  * (GetCrawler until the state is READY) and starts again. Returns what happened; throws nothing.
  */
-export async function startCrawlerAfterChange(api: CrawlerApi, name: string, version: string, options: RunOptions = DEFAULT_RUN): Promise<string> {
+export async function startCrawlerAfterChange(
+    api: CrawlerApi,
+    name: string,
+    version: string,
+    options: RunOptions = DEFAULT_RUN,
+): Promise<string> {
     const deadline = Date.now() + options.timeoutMilliseconds;
     try {
         for (;;) {
@@ -104,7 +116,8 @@ export async function startCrawlerAfterChange(api: CrawlerApi, name: string, ver
                 if ((error as { name?: string }).name !== "CrawlerRunningException") throw error;
             }
             for (;;) {
-                if (Date.now() > deadline) return `not started: ${name} was still crawling after ${options.timeoutMilliseconds / 1000} s; start it by hand`;
+                if (Date.now() > deadline)
+                    return `not started: ${name} was still crawling after ${options.timeoutMilliseconds / 1000} s; start it by hand`;
                 await new Promise((resolve) => setTimeout(resolve, options.pollMilliseconds));
                 const state = (await api.getCrawler({ Name: name })).Crawler?.State;
                 if (state === "READY") break;
@@ -125,11 +138,19 @@ function headline(sql: string): string {
  * Runs one statement and waits for its outcome (ExecuteStatement is asynchronous). Each statement runs on
  * its own, so ALTER COLUMN ... TYPE is never inside a transaction block.
  */
-export async function runStatement(api: DataApi, target: DataApiTarget, sql: string, options: RunOptions = DEFAULT_RUN, alreadyDone?: RegExp): Promise<void> {
+export async function runStatement(
+    api: DataApi,
+    target: DataApiTarget,
+    sql: string,
+    options: RunOptions = DEFAULT_RUN,
+    alreadyDone?: RegExp,
+): Promise<void> {
     const started = await api.executeStatement({
         Sql: sql,
         Database: target.database,
-        ...(target.workgroupName !== undefined ? { WorkgroupName: target.workgroupName } : { ClusterIdentifier: target.clusterIdentifier }),
+        ...(target.workgroupName !== undefined
+            ? { WorkgroupName: target.workgroupName }
+            : { ClusterIdentifier: target.clusterIdentifier }),
         SecretArn: target.secretArn,
         StatementName: "tracking-ddl",
     });
@@ -142,15 +163,24 @@ export async function runStatement(api: DataApi, target: DataApiTarget, sql: str
             status = await api.describeStatement({ Id: id });
         } catch (error) {
             const name = (error as { name?: string }).name ?? "";
-            if (name === "ResourceNotFoundException") throw new Error(`Redshift Data API does not know statement ${id} (${headline(sql)}): ${(error as Error).message}`, { cause: error });
+            if (name === "ResourceNotFoundException")
+                throw new Error(
+                    `Redshift Data API does not know statement ${id} (${headline(sql)}): ${(error as Error).message}`,
+                    { cause: error },
+                );
             throw error;
         }
         if (status.Status === "FINISHED") return;
         if (status.Status === "FAILED" && alreadyDone !== undefined && alreadyDone.test(status.Error ?? "")) return;
         if (status.Status === "FAILED" || status.Status === "ABORTED") {
-            throw new Error(`Redshift ${status.Status === "FAILED" ? "refused" : "aborted"} statement ${id} (${headline(sql)}): ${status.Error ?? "no error text"}`);
+            throw new Error(
+                `Redshift ${status.Status === "FAILED" ? "refused" : "aborted"} statement ${id} (${headline(sql)}): ${status.Error ?? "no error text"}`,
+            );
         }
-        if (Date.now() > deadline) throw new Error(`Redshift statement ${id} (${headline(sql)}) still ${status.Status ?? "unknown"} after ${options.timeoutMilliseconds / 1000} s`);
+        if (Date.now() > deadline)
+            throw new Error(
+                `Redshift statement ${id} (${headline(sql)}) still ${status.Status ?? "unknown"} after ${options.timeoutMilliseconds / 1000} s`,
+            );
         await new Promise((resolve) => setTimeout(resolve, options.pollMilliseconds));
     }
 }
@@ -164,7 +194,12 @@ export function createStatements(inputs: RedshiftTableInputs): string[] {
 const ALREADY_EXISTS = /already exists/i;
 
 function sameTarget(a: DataApiTarget, b: DataApiTarget): boolean {
-    return a.database === b.database && a.workgroupName === b.workgroupName && a.clusterIdentifier === b.clusterIdentifier && a.region === b.region;
+    return (
+        a.database === b.database &&
+        a.workgroupName === b.workgroupName &&
+        a.clusterIdentifier === b.clusterIdentifier &&
+        a.region === b.region
+    );
 }
 
 function tableId(declaration: TableDeclaration): string {
@@ -172,21 +207,31 @@ function tableId(declaration: TableDeclaration): string {
 }
 
 /** The provider, over any Data API (tests pass a fake; a deploy, the SDK's). */
-export function redshiftTableProvider(dataApi: (region: string) => DataApi, options: RunOptions = DEFAULT_RUN, crawlerApi: (region: string) => CrawlerApi = sdkCrawlerApi): pulumi.dynamic.ResourceProvider<RedshiftTableInputs, RedshiftTableOutputs> {
+export function redshiftTableProvider(
+    dataApi: (region: string) => DataApi,
+    options: RunOptions = DEFAULT_RUN,
+    crawlerApi: (region: string) => CrawlerApi = sdkCrawlerApi,
+): pulumi.dynamic.ResourceProvider<RedshiftTableInputs, RedshiftTableOutputs> {
     /** `statements`, then the principals and grants of `inputs`, each on its own and in order. */
     const runAll = async (inputs: RedshiftTableInputs, statements: readonly string[]) => {
         const api = dataApi(inputs.target.region);
         for (const sql of statements) await runStatement(api, inputs.target, sql, options);
-        for (const sql of inputs.principalStatements ?? []) await runStatement(api, inputs.target, sql, options, ALREADY_EXISTS);
+        for (const sql of inputs.principalStatements ?? [])
+            await runStatement(api, inputs.target, sql, options, ALREADY_EXISTS);
         for (const sql of inputs.afterStatements) await runStatement(api, inputs.target, sql, options);
     };
-    const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
-    const migration = (olds: RedshiftTableInputs, news: RedshiftTableInputs) => planMigration(olds.declaration, news.declaration);
+    const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+        JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+    const migration = (olds: RedshiftTableInputs, news: RedshiftTableInputs) =>
+        planMigration(olds.declaration, news.declaration);
     return {
         async check(olds, news) {
-            if (olds?.declaration === undefined || olds.target === undefined || !sameTarget(olds.target, news.target)) return { inputs: news };
+            if (olds?.declaration === undefined || olds.target === undefined || !sameTarget(olds.target, news.target))
+                return { inputs: news };
             const { refusals } = migration(olds, news);
-            return refusals.length > 0 ? { inputs: news, failures: refusals.map((reason) => ({ property: "declaration", reason })) } : { inputs: news };
+            return refusals.length > 0
+                ? { inputs: news, failures: refusals.map((reason) => ({ property: "declaration", reason })) }
+                : { inputs: news };
         },
         async diff(_id, olds, news) {
             if (!sameTarget(olds.target, news.target) || tableId(olds.declaration) !== tableId(news.declaration)) {
@@ -196,7 +241,11 @@ export function redshiftTableProvider(dataApi: (region: string) => DataApi, opti
             const { statements, refusals } = migration(olds, news);
             if (refusals.length > 0) throw new Error(refusals.join("\n"));
             // A recorded version that never applied (or another version), SQL to run, or other grants.
-            const changed = olds.appliedVersion !== news.version || statements.length > 0 || !same(olds.afterStatements, news.afterStatements) || !same(olds.principalStatements, news.principalStatements);
+            const changed =
+                olds.appliedVersion !== news.version ||
+                statements.length > 0 ||
+                !same(olds.afterStatements, news.afterStatements) ||
+                !same(olds.principalStatements, news.principalStatements);
             return { changes: changed };
         },
         async create(inputs) {
@@ -213,8 +262,17 @@ export function redshiftTableProvider(dataApi: (region: string) => DataApi, opti
             await runAll(news, statements);
             // The columns changed (migration SQL ran): the catalog's copy of the table is stale until a crawl.
             const crawlerRun =
-                statements.length > 0 && news.crawlerName ? await startCrawlerAfterChange(crawlerApi(news.target.region), news.crawlerName, news.version, options) : olds.crawlerRun;
-            return { outs: { ...news, appliedVersion: news.version, ...(crawlerRun !== undefined ? { crawlerRun } : {}) } };
+                statements.length > 0 && news.crawlerName
+                    ? await startCrawlerAfterChange(
+                          crawlerApi(news.target.region),
+                          news.crawlerName,
+                          news.version,
+                          options,
+                      )
+                    : olds.crawlerRun;
+            return {
+                outs: { ...news, appliedVersion: news.version, ...(crawlerRun !== undefined ? { crawlerRun } : {}) },
+            };
         },
         async delete() {
             // The table holds the loaded events: never dropped by a deploy.
@@ -252,12 +310,16 @@ export interface RedshiftStreamViewOutputs extends RedshiftStreamViewInputs {
  * refresh reads from TRIM_HORIZON, "Streaming ingestion to a materialized view"). Its rows are a copy of
  * the stream's; the batch table is untouched. Deleting the resource drops the view and its schema.
  */
-export function redshiftStreamViewProvider(dataApi: (region: string) => DataApi, options: RunOptions = DEFAULT_RUN): pulumi.dynamic.ResourceProvider<RedshiftStreamViewInputs, RedshiftStreamViewOutputs> {
+export function redshiftStreamViewProvider(
+    dataApi: (region: string) => DataApi,
+    options: RunOptions = DEFAULT_RUN,
+): pulumi.dynamic.ResourceProvider<RedshiftStreamViewInputs, RedshiftStreamViewOutputs> {
     const run = async (inputs: RedshiftStreamViewInputs, statements: readonly string[]) => {
         const api = dataApi(inputs.target.region);
         for (const sql of statements) await runStatement(api, inputs.target, sql, options);
     };
-    const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+    const same = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+        JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
     const recreate = async (inputs: RedshiftStreamViewInputs): Promise<RedshiftStreamViewOutputs> => {
         await run(inputs, [...inputs.dropStatements, ...inputs.createStatements, ...inputs.afterStatements]);
         return { ...inputs, appliedVersion: inputs.version };
@@ -268,7 +330,9 @@ export function redshiftStreamViewProvider(dataApi: (region: string) => DataApi,
                 // Another database or view: create it there; delete then drops the old one.
                 return { changes: true, replaces: ["target"], deleteBeforeReplace: false };
             }
-            return { changes: olds.appliedVersion !== news.version || !same(olds.afterStatements, news.afterStatements) };
+            return {
+                changes: olds.appliedVersion !== news.version || !same(olds.afterStatements, news.afterStatements),
+            };
         },
         async create(inputs) {
             return { id: inputs.view, outs: await recreate(inputs) };

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { randomInt } from "crypto";
-import { disablePasswordStatement, md5PasswordHash, setPasswordStatement } from "./pipeline-codegen/redshift-principals";
+import {
+    disablePasswordStatement,
+    md5PasswordHash,
+    setPasswordStatement,
+} from "./pipeline-codegen/redshift-principals";
 import { DataApi, DataApiTarget, RunOptions, runStatement, sdkDataApi } from "./redshift-data-provider";
 
 /**
@@ -68,13 +72,35 @@ export function userPasswordProvider(
 ): pulumi.dynamic.ResourceProvider<UserPasswordInputs, UserPasswordOutputs> {
     const apply = async (inputs: UserPasswordInputs): Promise<UserPasswordOutputs> => {
         const password = newPassword();
-        const secretString = JSON.stringify({ engine: "redshift", username: inputs.user, password, ...inputs.endpoint, dbname: inputs.endpoint.database });
+        const secretString = JSON.stringify({
+            engine: "redshift",
+            username: inputs.user,
+            password,
+            ...inputs.endpoint,
+            dbname: inputs.endpoint.database,
+        });
         // The secret first: if the ALTER USER then fails, the next deploy writes a new version and retries.
-        const written = await secretsApi(inputs.target.region).putSecretValue({ SecretId: inputs.secretArn, SecretString: secretString });
-        await runStatement(dataApi(inputs.target.region), inputs.target, setPasswordStatement(inputs.user, md5PasswordHash(inputs.user, password)), options);
+        const written = await secretsApi(inputs.target.region).putSecretValue({
+            SecretId: inputs.secretArn,
+            SecretString: secretString,
+        });
+        await runStatement(
+            dataApi(inputs.target.region),
+            inputs.target,
+            setPasswordStatement(inputs.user, md5PasswordHash(inputs.user, password)),
+            options,
+        );
         return { ...inputs, versionId: written.VersionId ?? "" };
     };
-    const key = (inputs: UserPasswordInputs) => JSON.stringify([inputs.user, inputs.secretArn, inputs.target.database, inputs.target.workgroupName, inputs.target.clusterIdentifier, inputs.endpoint]);
+    const key = (inputs: UserPasswordInputs) =>
+        JSON.stringify([
+            inputs.user,
+            inputs.secretArn,
+            inputs.target.database,
+            inputs.target.workgroupName,
+            inputs.target.clusterIdentifier,
+            inputs.endpoint,
+        ]);
     return {
         async diff(_id, olds, news) {
             // Another user, secret, database or endpoint: a new password for it. The admin secret or its key
@@ -92,7 +118,13 @@ export function userPasswordProvider(
             return { outs: await apply(news) };
         },
         async delete(_id, props) {
-            await runStatement(dataApi(props.target.region), props.target, disablePasswordStatement(props.user), options, NO_SUCH_USER);
+            await runStatement(
+                dataApi(props.target.region),
+                props.target,
+                disablePasswordStatement(props.user),
+                options,
+                NO_SUCH_USER,
+            );
         },
     };
 }
@@ -104,7 +136,11 @@ export const USER_PASSWORD_PROVIDER = userPasswordProvider(sdkDataApi, sdkSecret
 export class RedshiftUserPassword extends pulumi.dynamic.Resource {
     declare readonly versionId: pulumi.Output<string>;
 
-    constructor(name: string, inputs: { [K in keyof UserPasswordInputs]: pulumi.Input<UserPasswordInputs[K]> }, opts?: pulumi.CustomResourceOptions) {
+    constructor(
+        name: string,
+        inputs: { [K in keyof UserPasswordInputs]: pulumi.Input<UserPasswordInputs[K]> },
+        opts?: pulumi.CustomResourceOptions,
+    ) {
         super(USER_PASSWORD_PROVIDER, name, { ...inputs, versionId: undefined }, opts, "redshift", "UserPassword");
     }
 }

@@ -34,18 +34,26 @@ export class RedshiftReaderCredentials extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedshiftReaderCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:RedshiftReaderCredentials", name, {}, opts);
-        this.secret = new aws.secretsmanager.Secret(name, {
-            name: args.secretName,
-            description: `Sign-in of the read-only Redshift user ${args.user} (JDBC crawlers); the password is drawn and set at deploy`,
-            kmsKeyId: args.kmsKeyArn,
-            recoveryWindowInDays: 0,
-        }, { parent: this, protect: args.protect });
-        this.password = new RedshiftUserPassword(name, {
-            target: args.target,
-            user: args.user,
-            secretArn: this.secret.arn,
-            endpoint: pulumi.output(args.endpoint),
-        }, { parent: this, dependsOn: args.userCreatedBy });
+        this.secret = new aws.secretsmanager.Secret(
+            name,
+            {
+                name: args.secretName,
+                description: `Sign-in of the read-only Redshift user ${args.user} (JDBC crawlers); the password is drawn and set at deploy`,
+                kmsKeyId: args.kmsKeyArn,
+                recoveryWindowInDays: 0,
+            },
+            { parent: this, protect: args.protect },
+        );
+        this.password = new RedshiftUserPassword(
+            name,
+            {
+                target: args.target,
+                user: args.user,
+                secretArn: this.secret.arn,
+                endpoint: pulumi.output(args.endpoint),
+            },
+            { parent: this, dependsOn: args.userCreatedBy },
+        );
         // The connection reads the secret once it holds the password Redshift has.
         this.secretArn = pulumi.all([this.secret.arn, this.password.versionId]).apply(([arn]) => arn);
         this.registerOutputs({ secretArn: this.secretArn });

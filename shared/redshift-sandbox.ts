@@ -83,51 +83,69 @@ export class RedshiftSandbox extends pulumi.ComponentResource {
     constructor(name: string, args: RedshiftSandboxArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:RedshiftSandbox", name, {}, opts);
         if (!isRedshiftBaseCapacity(args.baseCapacity)) {
-            throw new Error(`RedshiftSandbox ${name}: baseCapacity must be 4, or 8-512 in steps of 8 (got ${args.baseCapacity})`);
+            throw new Error(
+                `RedshiftSandbox ${name}: baseCapacity must be 4, or 8-512 in steps of 8 (got ${args.baseCapacity})`,
+            );
         }
         const limit = args.usageLimit;
         if (limit && !(Number.isInteger(limit.rpuHours) && limit.rpuHours >= 1)) {
-            throw new Error(`RedshiftSandbox ${name}: usageLimit.rpuHours must be a whole number of RPU-hours of at least 1 (got ${limit.rpuHours})`);
+            throw new Error(
+                `RedshiftSandbox ${name}: usageLimit.rpuHours must be a whole number of RPU-hours of at least 1 (got ${limit.rpuHours})`,
+            );
         }
         if (limit && !["log", "emit-metric"].includes(limit.breachAction)) {
-            throw new Error(`RedshiftSandbox ${name}: usageLimit.breachAction must be log or emit-metric (got ${String(limit.breachAction)})`);
+            throw new Error(
+                `RedshiftSandbox ${name}: usageLimit.breachAction must be log or emit-metric (got ${String(limit.breachAction)})`,
+            );
         }
 
-        this.namespace = new aws.redshiftserverless.Namespace(name, {
-            namespaceName: sandboxName(`${args.namePrefix}-`),
-            dbName: args.database,
-            adminUsername: args.adminUsername,
-            manageAdminPassword: true,
-            adminPasswordSecretKmsKeyId: args.secretKmsKeyArn,
-            logExports: ["connectionlog", "userlog", "useractivitylog"],
-            ...(args.iamRoles !== undefined ? { iamRoles: args.iamRoles } : {}),
-        }, { parent: this, protect: args.protect });
+        this.namespace = new aws.redshiftserverless.Namespace(
+            name,
+            {
+                namespaceName: sandboxName(`${args.namePrefix}-`),
+                dbName: args.database,
+                adminUsername: args.adminUsername,
+                manageAdminPassword: true,
+                adminPasswordSecretKmsKeyId: args.secretKmsKeyArn,
+                logExports: ["connectionlog", "userlog", "useractivitylog"],
+                ...(args.iamRoles !== undefined ? { iamRoles: args.iamRoles } : {}),
+            },
+            { parent: this, protect: args.protect },
+        );
 
-        this.workgroup = new aws.redshiftserverless.Workgroup(name, {
-            workgroupName: sandboxName(`${args.namePrefix}-`),
-            namespaceName: this.namespace.namespaceName,
-            baseCapacity: args.baseCapacity,
-            port: args.port,
-            subnetIds: args.subnetIds,
-            securityGroupIds: args.securityGroupIds,
-            publiclyAccessible: false,
-            enhancedVpcRouting: true,
-            // Set at create so the workgroup never accepts plaintext (Security Hub RedshiftServerless.2). The
-            // provider stores every parameter AWS reads back (nine of them), so a list of one would diff on
-            // every preview and refresh (terraform-provider-aws #33692, pulumi-aws #4405): ignored after create.
-            configParameters: [{ parameterKey: "require_ssl", parameterValue: "true" }],
-        }, { parent: this, ignoreChanges: ["configParameters"] });
+        this.workgroup = new aws.redshiftserverless.Workgroup(
+            name,
+            {
+                workgroupName: sandboxName(`${args.namePrefix}-`),
+                namespaceName: this.namespace.namespaceName,
+                baseCapacity: args.baseCapacity,
+                port: args.port,
+                subnetIds: args.subnetIds,
+                securityGroupIds: args.securityGroupIds,
+                publiclyAccessible: false,
+                enhancedVpcRouting: true,
+                // Set at create so the workgroup never accepts plaintext (Security Hub RedshiftServerless.2). The
+                // provider stores every parameter AWS reads back (nine of them), so a list of one would diff on
+                // every preview and refresh (terraform-provider-aws #33692, pulumi-aws #4405): ignored after create.
+                configParameters: [{ parameterKey: "require_ssl", parameterValue: "true" }],
+            },
+            { parent: this, ignoreChanges: ["configParameters"] },
+        );
 
         if (limit) {
             // Every field is read back as written (the provider stores what GetUsageLimit returns), so a
             // refresh plans no change; the limit has no tags of its own.
-            this.usageLimit = new aws.redshiftserverless.UsageLimit(name, {
-                resourceArn: this.workgroup.arn,
-                usageType: "serverless-compute",
-                amount: limit.rpuHours,
-                period: limit.period,
-                breachAction: limit.breachAction,
-            }, { parent: this });
+            this.usageLimit = new aws.redshiftserverless.UsageLimit(
+                name,
+                {
+                    resourceArn: this.workgroup.arn,
+                    usageType: "serverless-compute",
+                    amount: limit.rpuHours,
+                    period: limit.period,
+                    breachAction: limit.breachAction,
+                },
+                { parent: this },
+            );
         }
 
         this.workgroupName = this.workgroup.workgroupName;
@@ -139,10 +157,16 @@ export class RedshiftSandbox extends pulumi.ComponentResource {
         this.port = pulumi.output(args.port);
 
         this.secretArn = this.namespace.adminPasswordSecretArn.apply((arn) => {
-            if (!arn) throw new Error(`RedshiftSandbox ${name}: the namespace reports no admin secret (manageAdminPassword)`);
+            if (!arn)
+                throw new Error(`RedshiftSandbox ${name}: the namespace reports no admin secret (manageAdminPassword)`);
             return arn;
         });
 
-        this.registerOutputs({ workgroupName: this.workgroupName, host: this.host, port: this.port, secretArn: this.secretArn });
+        this.registerOutputs({
+            workgroupName: this.workgroupName,
+            host: this.host,
+            port: this.port,
+            secretArn: this.secretArn,
+        });
     }
 }

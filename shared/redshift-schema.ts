@@ -1,11 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PipelineDefinition } from "./pipeline-codegen/definition";
 import { schemaVersion, tableDeclaration } from "./pipeline-codegen/schema-migration";
-import { DataApiTarget, redshiftStreamViewProvider, RedshiftStreamViewInputs, redshiftTableProvider, RedshiftTableInputs, sdkDataApi } from "./redshift-data-provider";
+import {
+    DataApiTarget,
+    redshiftStreamViewProvider,
+    RedshiftStreamViewInputs,
+    redshiftTableProvider,
+    RedshiftTableInputs,
+    sdkDataApi,
+} from "./redshift-data-provider";
 import { streamViewVersion } from "./pipeline-codegen/redshift-stream";
 
 /** Where the DDL runs: exactly one of a Serverless workgroup or a provisioned cluster. */
-export type RedshiftDdlTarget = { readonly workgroupName: pulumi.Input<string> } | { readonly clusterIdentifier: pulumi.Input<string> };
+export type RedshiftDdlTarget =
+    { readonly workgroupName: pulumi.Input<string> } | { readonly clusterIdentifier: pulumi.Input<string> };
 
 export interface RedshiftSchemaArgs {
     readonly target: RedshiftDdlTarget;
@@ -60,7 +68,11 @@ export const STREAM_VIEW_PROVIDER = redshiftStreamViewProvider(sdkDataApi);
 export class RedshiftStreamView extends pulumi.dynamic.Resource {
     declare readonly appliedVersion: pulumi.Output<string>;
 
-    constructor(name: string, inputs: pulumi.Inputs & { [K in keyof RedshiftStreamViewInputs]: pulumi.Input<RedshiftStreamViewInputs[K]> }, opts?: pulumi.CustomResourceOptions) {
+    constructor(
+        name: string,
+        inputs: pulumi.Inputs & { [K in keyof RedshiftStreamViewInputs]: pulumi.Input<RedshiftStreamViewInputs[K]> },
+        opts?: pulumi.CustomResourceOptions,
+    ) {
         super(STREAM_VIEW_PROVIDER, name, { ...inputs, appliedVersion: undefined }, opts, "redshift", "StreamView");
     }
 }
@@ -74,8 +86,19 @@ export class RedshiftTable extends pulumi.dynamic.Resource {
     declare readonly version: pulumi.Output<string>;
     declare readonly crawlerRun: pulumi.Output<string | undefined>;
 
-    constructor(name: string, inputs: pulumi.Inputs & { [K in keyof RedshiftTableInputs]: pulumi.Input<RedshiftTableInputs[K]> }, opts?: pulumi.CustomResourceOptions) {
-        super(TABLE_PROVIDER, name, { ...inputs, appliedVersion: undefined, crawlerRun: undefined }, opts, "redshift", "Table");
+    constructor(
+        name: string,
+        inputs: pulumi.Inputs & { [K in keyof RedshiftTableInputs]: pulumi.Input<RedshiftTableInputs[K]> },
+        opts?: pulumi.CustomResourceOptions,
+    ) {
+        super(
+            TABLE_PROVIDER,
+            name,
+            { ...inputs, appliedVersion: undefined, crawlerRun: undefined },
+            opts,
+            "redshift",
+            "Table",
+        );
     }
 }
 
@@ -101,17 +124,27 @@ export class RedshiftSchema extends pulumi.ComponentResource {
         super("tracking:shared:RedshiftSchema", name, {}, opts);
         const outside = args.pipelines.filter((def) => def.table.schema !== args.schema);
         if (outside.length > 0) {
-            throw new Error(`RedshiftSchema ${name}: pipelines ${outside.map((def) => `"${def.name}" (schema ${def.table.schema})`).join(", ")} are not in schema ${args.schema}`);
+            throw new Error(
+                `RedshiftSchema ${name}: pipelines ${outside.map((def) => `"${def.name}" (schema ${def.table.schema})`).join(", ")} are not in schema ${args.schema}`,
+            );
         }
         const seen = new Map<string, string>();
         for (const def of args.pipelines) {
             const other = seen.get(def.table.name);
-            if (other) throw new Error(`RedshiftSchema ${name}: pipelines "${other}" and "${def.name}" both load ${args.schema}.${def.table.name}`);
+            if (other)
+                throw new Error(
+                    `RedshiftSchema ${name}: pipelines "${other}" and "${def.name}" both load ${args.schema}.${def.table.name}`,
+                );
             seen.set(def.table.name, def.name);
         }
 
         const target: pulumi.Output<DataApiTarget> = (this.target = pulumi
-            .all([args.database, args.secretArn, "workgroupName" in args.target ? args.target.workgroupName : args.target.clusterIdentifier, args.secretKmsKeyArn])
+            .all([
+                args.database,
+                args.secretArn,
+                "workgroupName" in args.target ? args.target.workgroupName : args.target.clusterIdentifier,
+                args.secretKmsKeyArn,
+            ])
             .apply(([database, secretArn, where, secretKmsKeyArn]) => ({
                 region: args.region,
                 database,
@@ -123,31 +156,45 @@ export class RedshiftSchema extends pulumi.ComponentResource {
         this.tables = {};
         for (const def of args.pipelines) {
             const declaration = tableDeclaration(def);
-            this.tables[def.name] = new RedshiftTable(`${name}-${tableResourceName(def)}`, {
-                target,
-                declaration,
-                version: schemaVersion(declaration),
-                principalStatements: [...(args.principalStatements?.[def.name] ?? [])],
-                afterStatements: [...(args.afterStatements?.[def.name] ?? [])],
-                ...(args.crawlerNames?.[def.name] !== undefined ? { crawlerName: args.crawlerNames[def.name] } : {}),
-            }, { parent: this, protect: args.protect, dependsOn: args.runAfter });
+            this.tables[def.name] = new RedshiftTable(
+                `${name}-${tableResourceName(def)}`,
+                {
+                    target,
+                    declaration,
+                    version: schemaVersion(declaration),
+                    principalStatements: [...(args.principalStatements?.[def.name] ?? [])],
+                    afterStatements: [...(args.afterStatements?.[def.name] ?? [])],
+                    ...(args.crawlerNames?.[def.name] !== undefined
+                        ? { crawlerName: args.crawlerNames[def.name] }
+                        : {}),
+                },
+                { parent: this, protect: args.protect, dependsOn: args.runAfter },
+            );
         }
         this.streamViews = {};
         for (const def of args.pipelines) {
             const statements = args.streamViews?.[def.name];
             if (statements === undefined) continue;
-            this.streamViews[def.name] = new RedshiftStreamView(`${name}-${tableResourceName(def)}-stream`, {
-                target,
-                view: statements.view,
-                dropStatements: [...statements.drop],
-                createStatements: [...statements.create],
-                afterStatements: [...statements.after],
-                version: streamViewVersion(statements.create),
-            }, { parent: this, dependsOn: [this.tables[def.name], ...(statements.runAfter ?? [])] });
+            this.streamViews[def.name] = new RedshiftStreamView(
+                `${name}-${tableResourceName(def)}-stream`,
+                {
+                    target,
+                    view: statements.view,
+                    dropStatements: [...statements.drop],
+                    createStatements: [...statements.create],
+                    afterStatements: [...statements.after],
+                    version: streamViewVersion(statements.create),
+                },
+                { parent: this, dependsOn: [this.tables[def.name], ...(statements.runAfter ?? [])] },
+            );
         }
         this.registerOutputs({
-            tables: Object.fromEntries(Object.entries(this.tables).map(([pipeline, table]) => [pipeline, table.appliedVersion])),
-            streamViews: Object.fromEntries(Object.entries(this.streamViews).map(([pipeline, view]) => [pipeline, view.appliedVersion])),
+            tables: Object.fromEntries(
+                Object.entries(this.tables).map(([pipeline, table]) => [pipeline, table.appliedVersion]),
+            ),
+            streamViews: Object.fromEntries(
+                Object.entries(this.streamViews).map(([pipeline, view]) => [pipeline, view.appliedVersion]),
+            ),
         });
     }
 }

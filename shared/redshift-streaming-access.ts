@@ -3,13 +3,26 @@
  * side (the Redshift streaming role, the stream readers, the stream key's policy, the workload boundaries).
  * The role chain and the AWS sources: docs/design.md, "Redshift streaming ingestion across the accounts".
  */
-import { accountRootArn, allow, allowAssumeRole, allowPrincipal, PolicyStatement, unconditionalServiceTrust } from "./iam";
+import {
+    accountRootArn,
+    allow,
+    allowAssumeRole,
+    allowPrincipal,
+    PolicyStatement,
+    unconditionalServiceTrust,
+} from "./iam";
 
 /**
  * The stream reads the Redshift guide's policy grants on the stream: its description, shards, iterators
  * and records. All take the stream ARN as their resource.
  */
-export const STREAM_READ_ACTIONS: readonly string[] = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"];
+export const STREAM_READ_ACTIONS: readonly string[] = [
+    "kinesis:DescribeStream",
+    "kinesis:DescribeStreamSummary",
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+    "kinesis:ListShards",
+];
 
 /**
  * The guide's policy also grants kinesis:ListStreams, on "*": the action has no resource type (Service
@@ -38,7 +51,10 @@ export function streamReaderStatements(grant: StreamReaderGrant): PolicyStatemen
         allow("ReadOwnStream", STREAM_READ_ACTIONS, [grant.streamArn]),
         allow("ListStreams", [STREAM_LIST_ACTION], ["*"]),
         allow("DecryptOwnStream", [STREAM_KEY_ACTION], [grant.streamKeyArn], {
-            StringEquals: { "kms:ViaService": viaKinesis(grant.region), "kms:EncryptionContext:aws:kinesis:arn": grant.streamArn },
+            StringEquals: {
+                "kms:ViaService": viaKinesis(grant.region),
+                "kms:EncryptionContext:aws:kinesis:arn": grant.streamArn,
+            },
         }),
     ];
 }
@@ -59,9 +75,14 @@ export interface RedshiftStreamingPrincipal {
  */
 export function streamReaderTrustStatements(principal: RedshiftStreamingPrincipal): PolicyStatement[] {
     return [
-        allowAssumeRole("RedshiftChainsFromDataPlatform", { AWS: accountRootArn(principal.partition, principal.dataPlatformAccountId) }, "sts:AssumeRole", {
-            ArnEquals: { "aws:PrincipalArn": principal.roleArn },
-        }),
+        allowAssumeRole(
+            "RedshiftChainsFromDataPlatform",
+            { AWS: accountRootArn(principal.partition, principal.dataPlatformAccountId) },
+            "sts:AssumeRole",
+            {
+                ArnEquals: { "aws:PrincipalArn": principal.roleArn },
+            },
+        ),
     ];
 }
 
@@ -80,11 +101,17 @@ export interface StreamKeyReaders {
  * and only for the stack's streams; which stream a reader reads is its own policy's (one stream each).
  */
 export function streamKeyReaderStatement(readers: StreamKeyReaders): PolicyStatement {
-    return allowPrincipal("StreamReadersDecryptThroughKinesis", { AWS: accountRootArn(readers.partition, readers.accountId) }, [STREAM_KEY_ACTION], ["*"], {
-        StringEquals: { "kms:ViaService": viaKinesis(readers.region), "kms:CallerAccount": readers.accountId },
-        StringLike: { "kms:EncryptionContext:aws:kinesis:arn": readers.streamArnPattern },
-        ArnLike: { "aws:PrincipalArn": readers.readerRoleArnPattern },
-    });
+    return allowPrincipal(
+        "StreamReadersDecryptThroughKinesis",
+        { AWS: accountRootArn(readers.partition, readers.accountId) },
+        [STREAM_KEY_ACTION],
+        ["*"],
+        {
+            StringEquals: { "kms:ViaService": viaKinesis(readers.region), "kms:CallerAccount": readers.accountId },
+            StringLike: { "kms:EncryptionContext:aws:kinesis:arn": readers.streamArnPattern },
+            ArnLike: { "aws:PrincipalArn": readers.readerRoleArnPattern },
+        },
+    );
 }
 
 /** The Redshift role's trust: Redshift (a cluster or a Serverless namespace the role is attached to). */

@@ -27,15 +27,19 @@ export class RedshiftStreamingRole extends pulumi.ComponentResource {
 
     constructor(name: string, args: RedshiftStreamingRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:RedshiftStreamingRole", name, {}, opts);
-        ({ role: this.role, rolePolicy: this.rolePolicy } = roleWithPolicy(name, {
-            roleName: args.roleName,
-            description: "Redshift streaming ingestion: chains to the engineering account's stream readers",
-            assumeRolePolicy: policyDocument(redshiftStreamingTrustStatements()),
-            policyName: "chain-to-stream-readers",
-            policy: policyDocument(redshiftStreamingStatements(args.streamReaderRoleArns)),
-            permissionsBoundaryArn: args.permissionsBoundaryArn,
-            tags: args.tags,
-        }, this));
+        ({ role: this.role, rolePolicy: this.rolePolicy } = roleWithPolicy(
+            name,
+            {
+                roleName: args.roleName,
+                description: "Redshift streaming ingestion: chains to the engineering account's stream readers",
+                assumeRolePolicy: policyDocument(redshiftStreamingTrustStatements()),
+                policyName: "chain-to-stream-readers",
+                policy: policyDocument(redshiftStreamingStatements(args.streamReaderRoleArns)),
+                permissionsBoundaryArn: args.permissionsBoundaryArn,
+                tags: args.tags,
+            },
+            this,
+        ));
         this.roleArn = this.role.arn;
         this.registerOutputs({ roleArn: this.roleArn });
     }

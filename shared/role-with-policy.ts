@@ -18,15 +18,27 @@ export interface RoleWithPolicyArgs {
 }
 
 /** The role and its inline policy, both named `resourceName` and children of `parent`. */
-export function roleWithPolicy(resourceName: string, args: RoleWithPolicyArgs, parent: pulumi.Resource): { role: aws.iam.Role; rolePolicy: aws.iam.RolePolicy } {
-    const role = new aws.iam.Role(resourceName, {
-        name: args.roleName,
-        description: args.description,
-        assumeRolePolicy: args.assumeRolePolicy,
-        maxSessionDuration: 3600,
-        ...(args.permissionsBoundaryArn !== undefined ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),
-        tags: args.tags,
-    }, { parent });
-    const rolePolicy = new aws.iam.RolePolicy(resourceName, { role: role.id, name: args.policyName, policy: args.policy }, { parent });
+export function roleWithPolicy(
+    resourceName: string,
+    args: RoleWithPolicyArgs,
+    parent: pulumi.Resource,
+): { role: aws.iam.Role; rolePolicy: aws.iam.RolePolicy } {
+    const role = new aws.iam.Role(
+        resourceName,
+        {
+            name: args.roleName,
+            description: args.description,
+            assumeRolePolicy: args.assumeRolePolicy,
+            maxSessionDuration: 3600,
+            ...(args.permissionsBoundaryArn !== undefined ? { permissionsBoundary: args.permissionsBoundaryArn } : {}),
+            tags: args.tags,
+        },
+        { parent },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+        resourceName,
+        { role: role.id, name: args.policyName, policy: args.policy },
+        { parent },
+    );
     return { role, rolePolicy };
 }

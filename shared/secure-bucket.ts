@@ -38,13 +38,17 @@ const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
  * every plain-HTTP request, whatever the action (the model refuses a service-wide wildcard only in an Allow).
  */
 export function denyInsecureTransport(bucketArn: string): PolicyStatement {
-    return denyPrincipal("DenyInsecureTransport", { AWS: "*" }, ["s3:*"], [bucketArn, `${bucketArn}/*`], { Bool: { "aws:SecureTransport": "false" } });
+    return denyPrincipal("DenyInsecureTransport", { AWS: "*" }, ["s3:*"], [bucketArn, `${bucketArn}/*`], {
+        Bool: { "aws:SecureTransport": "false" },
+    });
 }
 
 /** The bucket policy JSON: the TLS-only deny, then the grants (all checked by `policyDocument`). */
 export function bucketPolicyJson(bucketArn: string, grants: readonly PolicyStatement[]): string {
     if (grants.some((statement) => statement.Sid === "DenyInsecureTransport")) {
-        throw new Error(`bucket policy of ${bucketArn}: the Sid DenyInsecureTransport is reserved for the TLS-only deny`);
+        throw new Error(
+            `bucket policy of ${bucketArn}: the Sid DenyInsecureTransport is reserved for the TLS-only deny`,
+        );
     }
     return policyDocument([denyInsecureTransport(bucketArn), ...grants], `bucket policy of ${bucketArn}`);
 }
@@ -69,75 +73,112 @@ export class SecureBucket extends pulumi.ComponentResource {
         super("tracking:shared:SecureBucket", name, {}, opts);
 
         if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(args.bucketName) || args.bucketName.includes("..")) {
-            throw new Error(`SecureBucket ${name}: bucketName must be 3-63 lowercase letters, digits, dots and hyphens (got "${args.bucketName}")`);
+            throw new Error(
+                `SecureBucket ${name}: bucketName must be 3-63 lowercase letters, digits, dots and hyphens (got "${args.bucketName}")`,
+            );
         }
         const ids = new Set<string>();
         for (const rule of args.lifecycleRules) {
             if (ids.has(rule.id)) throw new Error(`SecureBucket ${name}: lifecycle rule id "${rule.id}" is used twice`);
             ids.add(rule.id);
-            if (rule.expirationDays !== undefined && (!Number.isInteger(rule.expirationDays) || rule.expirationDays < 1)) {
-                throw new Error(`SecureBucket ${name}: lifecycle rule "${rule.id}": expirationDays must be a positive integer (got ${rule.expirationDays})`);
+            if (
+                rule.expirationDays !== undefined &&
+                (!Number.isInteger(rule.expirationDays) || rule.expirationDays < 1)
+            ) {
+                throw new Error(
+                    `SecureBucket ${name}: lifecycle rule "${rule.id}": expirationDays must be a positive integer (got ${rule.expirationDays})`,
+                );
             }
         }
 
-        this.bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: false }, { parent: this, protect: args.protect ?? true });
+        this.bucket = new aws.s3.Bucket(
+            name,
+            { bucket: args.bucketName, forceDestroy: false },
+            { parent: this, protect: args.protect ?? true },
+        );
         const bucketId = this.bucket.id;
 
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(name, {
-            bucket: bucketId,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, { parent: this });
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            name,
+            {
+                bucket: bucketId,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            { parent: this },
+        );
 
-        new aws.s3.BucketOwnershipControls(name, {
-            bucket: bucketId,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, { parent: this });
+        new aws.s3.BucketOwnershipControls(
+            name,
+            {
+                bucket: bucketId,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            },
+            { parent: this },
+        );
 
-        this.encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, {
-            bucket: bucketId,
-            rules: [{
-                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
-                // One data key per bucket instead of per object: fewer KMS calls, and the encryption
-                // context KMS sees is the bucket ARN (what the key policy's conditions name).
-                bucketKeyEnabled: true,
-            }],
-        }, { parent: this });
+        this.encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+            name,
+            {
+                bucket: bucketId,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+                        // One data key per bucket instead of per object: fewer KMS calls, and the encryption
+                        // context KMS sees is the bucket ARN (what the key policy's conditions name).
+                        bucketKeyEnabled: true,
+                    },
+                ],
+            },
+            { parent: this },
+        );
 
-        const versioning = new aws.s3.BucketVersioning(name, {
-            bucket: bucketId,
-            versioningConfiguration: { status: "Enabled" },
-        }, { parent: this });
+        const versioning = new aws.s3.BucketVersioning(
+            name,
+            {
+                bucket: bucketId,
+                versioningConfiguration: { status: "Enabled" },
+            },
+            { parent: this },
+        );
 
-        new aws.s3.BucketLifecycleConfiguration(name, {
-            bucket: bucketId,
-            rules: [
-                {
-                    id: "noncurrent-versions-and-incomplete-uploads",
-                    status: "Enabled",
-                    filter: { prefix: "" },
-                    noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
-                    abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS },
-                    expiration: { expiredObjectDeleteMarker: true },
-                },
-                ...args.lifecycleRules.map((rule) => ({
-                    id: rule.id,
-                    status: "Enabled",
-                    filter: { prefix: rule.prefix ?? "" },
-                    ...(rule.expirationDays !== undefined ? { expiration: { days: rule.expirationDays } } : {}),
-                })),
-            ],
-        }, { parent: this, dependsOn: [versioning] });
+        new aws.s3.BucketLifecycleConfiguration(
+            name,
+            {
+                bucket: bucketId,
+                rules: [
+                    {
+                        id: "noncurrent-versions-and-incomplete-uploads",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionExpirationDays },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS },
+                        expiration: { expiredObjectDeleteMarker: true },
+                    },
+                    ...args.lifecycleRules.map((rule) => ({
+                        id: rule.id,
+                        status: "Enabled",
+                        filter: { prefix: rule.prefix ?? "" },
+                        ...(rule.expirationDays !== undefined ? { expiration: { days: rule.expirationDays } } : {}),
+                    })),
+                ],
+            },
+            { parent: this, dependsOn: [versioning] },
+        );
 
         this.arn = this.bucket.arn;
         this.bucketName = this.bucket.bucket;
         const grants = pulumi.output((args.policyStatements ?? []) as pulumi.Input<PolicyStatement[]>);
-        this.policy = new aws.s3.BucketPolicy(name, {
-            bucket: bucketId,
-            policy: pulumi.all([this.arn, grants]).apply(([arn, statements]) => bucketPolicyJson(arn, statements)),
-        }, { parent: this, dependsOn: [publicAccessBlock] });
+        this.policy = new aws.s3.BucketPolicy(
+            name,
+            {
+                bucket: bucketId,
+                policy: pulumi.all([this.arn, grants]).apply(([arn, statements]) => bucketPolicyJson(arn, statements)),
+            },
+            { parent: this, dependsOn: [publicAccessBlock] },
+        );
         this.ready = [this.encryption, this.policy];
 
         this.registerOutputs({ bucketName: this.bucketName, arn: this.arn });

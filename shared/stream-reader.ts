@@ -1,7 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "./iam";
-import { RedshiftStreamingPrincipal, streamReaderStatements, streamReaderTrustStatements } from "./redshift-streaming-access";
+import {
+    RedshiftStreamingPrincipal,
+    streamReaderStatements,
+    streamReaderTrustStatements,
+} from "./redshift-streaming-access";
 import { roleWithPolicy } from "./role-with-policy";
 
 export interface StreamReaderArgs {
@@ -31,15 +35,24 @@ export class StreamReader extends pulumi.ComponentResource {
 
     constructor(name: string, args: StreamReaderArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:shared:StreamReader", name, {}, opts);
-        ({ role: this.role, rolePolicy: this.rolePolicy } = roleWithPolicy(`${name}-stream-reader`, {
-            roleName: args.roleName,
-            description: "Redshift streaming ingestion (chained from the data-platform account): reads one Kinesis stream",
-            assumeRolePolicy: policyDocument(streamReaderTrustStatements(args.redshift)),
-            policyName: "read-own-stream",
-            policy: pulumi.all([args.streamArn, args.streamKeyArn]).apply(([streamArn, streamKeyArn]) => policyDocument(streamReaderStatements({ region: args.region, streamArn, streamKeyArn }))),
-            permissionsBoundaryArn: args.permissionsBoundaryArn,
-            tags: args.tags,
-        }, this));
+        ({ role: this.role, rolePolicy: this.rolePolicy } = roleWithPolicy(
+            `${name}-stream-reader`,
+            {
+                roleName: args.roleName,
+                description:
+                    "Redshift streaming ingestion (chained from the data-platform account): reads one Kinesis stream",
+                assumeRolePolicy: policyDocument(streamReaderTrustStatements(args.redshift)),
+                policyName: "read-own-stream",
+                policy: pulumi
+                    .all([args.streamArn, args.streamKeyArn])
+                    .apply(([streamArn, streamKeyArn]) =>
+                        policyDocument(streamReaderStatements({ region: args.region, streamArn, streamKeyArn })),
+                    ),
+                permissionsBoundaryArn: args.permissionsBoundaryArn,
+                tags: args.tags,
+            },
+            this,
+        ));
         this.roleArn = this.role.arn;
         this.registerOutputs({ roleArn: this.roleArn });
     }

@@ -35,14 +35,21 @@ export function syntheticPipelines(count: number) {
 
 async function main(): Promise<void> {
     const target = Number(process.argv[2] ?? pipelines.length);
-    if (!Number.isInteger(target) || target < pipelines.length) throw new Error(`pipelines must be an integer >= ${pipelines.length}`);
+    if (!Number.isInteger(target) || target < pipelines.length)
+        throw new Error(`pipelines must be an integer >= ${pipelines.length}`);
     pipelines.push(...syntheticPipelines(target - pipelines.length));
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "tracking-bench-"));
-    const { result, violations } = await planAndEnforce({ outDir, configOverrides: raisedQuotas(pipelines.length) }).finally(() => fs.rmSync(outDir, { recursive: true, force: true }));
+    const { result, violations } = await planAndEnforce({
+        outDir,
+        configOverrides: raisedQuotas(pipelines.length),
+    }).finally(() => fs.rmSync(outDir, { recursive: true, force: true }));
     const resources = result.plans.reduce((sum, p) => sum + p.resources.length, 0);
     // A count alone does not say why a run fails; the distinct policy names do, in a line that stays short.
     const violatedPolicies = [...new Set(violations.map((v) => v.policy))].sort();
-    process.stdout.write(JSON.stringify({ pipelines: pipelines.length, resources, violations: violations.length, violatedPolicies }) + "\n");
+    process.stdout.write(
+        JSON.stringify({ pipelines: pipelines.length, resources, violations: violations.length, violatedPolicies }) +
+            "\n",
+    );
 }
 
 if (require.main === module) {

@@ -34,7 +34,10 @@ function time(subject: Subject): number {
     const started = process.hrtime.bigint();
     const result = spawnSync(subject.command, subject.args, { cwd: root, encoding: "utf8" });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (result.status !== 0) throw new Error(`${subject.label} failed (${[subject.command, ...subject.args].join(" ")}):\n${result.stderr}${result.stdout}`);
+    if (result.status !== 0)
+        throw new Error(
+            `${subject.label} failed (${[subject.command, ...subject.args].join(" ")}):\n${result.stderr}${result.stdout}`,
+        );
     subject.seconds.push(seconds);
     const last = result.stdout.trim().split("\n").pop() ?? "";
     if (last.startsWith("{")) subject.note = last;
@@ -53,7 +56,8 @@ function parseArgs(argv: string[]): { rounds: number } | "help" {
         if (argv[i] === "--help" || argv[i] === "-h") return "help";
         if (argv[i] === "--rounds") {
             rounds = Number(argv[++i]);
-            if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds needs a whole number >= 1 (got ${argv[i] ?? "nothing"})`);
+            if (!Number.isInteger(rounds) || rounds < 1)
+                throw new Error(`--rounds needs a whole number >= 1 (got ${argv[i] ?? "nothing"})`);
         } else {
             throw new Error(`unknown argument ${argv[i]}\n\n${USAGE}`);
         }
@@ -77,13 +81,42 @@ function main(): number {
     const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "tracking-bench-plan-"));
     const benchPlan = path.join(__dirname, "bench-plan.js");
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const floor: Subject = { label: "floor", command: process.execPath, args: ["-e", "require('@pulumi/aws')"], seconds: [], note: "" };
-    const npmPlan: Subject = { label: "npm run plan", command: npm, args: ["run", "--silent", "plan", "--", "--out", outDir], seconds: [], note: "" };
-    const two: Subject = { label: "plan(2)", command: process.execPath, args: [...PLAN_NODE_FLAGS, benchPlan, "2"], seconds: [], note: "" };
-    const hundred: Subject = { label: "plan(100)", command: process.execPath, args: [...PLAN_NODE_FLAGS, benchPlan, "100"], seconds: [], note: "" };
+    const floor: Subject = {
+        label: "floor",
+        command: process.execPath,
+        args: ["-e", "require('@pulumi/aws')"],
+        seconds: [],
+        note: "",
+    };
+    const npmPlan: Subject = {
+        label: "npm run plan",
+        command: npm,
+        args: ["run", "--silent", "plan", "--", "--out", outDir],
+        seconds: [],
+        note: "",
+    };
+    const two: Subject = {
+        label: "plan(2)",
+        command: process.execPath,
+        args: [...PLAN_NODE_FLAGS, benchPlan, "2"],
+        seconds: [],
+        note: "",
+    };
+    const hundred: Subject = {
+        label: "plan(100)",
+        command: process.execPath,
+        args: [...PLAN_NODE_FLAGS, benchPlan, "100"],
+        seconds: [],
+        note: "",
+    };
     const subjects = [floor, npmPlan, two, hundred];
     try {
-        console.log(`node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+        console.log(
+            `node ${process.version}, ${os.cpus().length} cores, load average ${os
+                .loadavg()
+                .map((l) => l.toFixed(2))
+                .join(" ")}`,
+        );
         // Brings build/ up to date, so every timed `npm run plan` is a rerun with nothing changed.
         console.log("warm-up: npm run plan (builds what changed)");
         time({ ...npmPlan, seconds: [] });
@@ -100,7 +133,9 @@ function main(): number {
 
     console.log("");
     for (const s of subjects) {
-        console.log(`${s.label.padEnd(13)} median ${median(s.seconds).toFixed(3)} s (${Math.min(...s.seconds).toFixed(2)}-${Math.max(...s.seconds).toFixed(2)})  ${s.note}`);
+        console.log(
+            `${s.label.padEnd(13)} median ${median(s.seconds).toFixed(3)} s (${Math.min(...s.seconds).toFixed(2)}-${Math.max(...s.seconds).toFixed(2)})  ${s.note}`,
+        );
     }
     const paired = (a: Subject, b: Subject) => median(a.seconds.map((v, i) => v / b.seconds[i]));
     const goals: Array<[string, number, number]> = [
@@ -110,9 +145,16 @@ function main(): number {
     ];
     console.log("");
     for (const [label, ratio, goal] of goals) {
-        console.log(`${label.padEnd(22)} = ${ratio.toFixed(2)}x  (goal <= ${goal}x)  ${ratio <= goal ? "met" : "NOT met"}`);
+        console.log(
+            `${label.padEnd(22)} = ${ratio.toFixed(2)}x  (goal <= ${goal}x)  ${ratio <= goal ? "met" : "NOT met"}`,
+        );
     }
-    console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    console.log(
+        `load average at the end ${os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(" ")}`,
+    );
     return 0;
 }
 

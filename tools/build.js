@@ -29,7 +29,10 @@ function sources(includeDirs) {
             const full = path.join(dir, entry.name);
             if (entry.isDirectory()) {
                 if (!SKIP_DIRS.has(entry.name)) walk(full);
-            } else if ((entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) || (entry.name.endsWith(".json") && entry.name !== "package.json")) {
+            } else if (
+                (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) ||
+                (entry.name.endsWith(".json") && entry.name !== "package.json")
+            ) {
                 found.push(path.relative(ROOT, full));
             }
         }
@@ -74,7 +77,9 @@ function build({ quiet } = { quiet: false }) {
     const tsconfigText = fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8");
     const tsconfig = JSON.parse(tsconfigText);
     const includeDirs = tsconfig.include;
-    const tsVersion = JSON.parse(fs.readFileSync(require.resolve("typescript/package.json", { paths: [ROOT] }), "utf8")).version;
+    const tsVersion = JSON.parse(
+        fs.readFileSync(require.resolve("typescript/package.json", { paths: [ROOT] }), "utf8"),
+    ).version;
     const settings = hash([tsconfigText, fs.readFileSync(__filename, "utf8"), tsVersion].join("\0"));
 
     const manifest = readManifest();
@@ -85,16 +90,29 @@ function build({ quiet } = { quiet: false }) {
         const text = fs.readFileSync(path.join(ROOT, rel), "utf8");
         const digest = hash(text);
         files[rel] = digest;
-        if (previous[rel] !== digest || !outputsOf(rel).every((o) => fs.existsSync(path.join(OUT, o)))) stale.push({ rel, text });
+        if (previous[rel] !== digest || !outputsOf(rel).every((o) => fs.existsSync(path.join(OUT, o))))
+            stale.push({ rel, text });
     }
 
     if (stale.length > 0) {
         // Loaded only when something changed: TypeScript itself takes longer to load than the check above.
         const ts = require("typescript");
         const { options, errors } = ts.convertCompilerOptionsFromJson(tsconfig.compilerOptions, ROOT);
-        if (errors.length > 0) throw new Error(`tsconfig.json: ${errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, "\n")).join("; ")}`);
+        if (errors.length > 0)
+            throw new Error(
+                `tsconfig.json: ${errors.map((e) => ts.flattenDiagnosticMessageText(e.messageText, "\n")).join("; ")}`,
+            );
         // No "type": "module" in package.json, so every file is CommonJS, as tsc emits it under node20.
-        const compilerOptions = { ...options, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, ignoreDeprecations: "6.0", incremental: false, tsBuildInfoFile: undefined, declaration: false, noEmit: false };
+        const compilerOptions = {
+            ...options,
+            module: ts.ModuleKind.CommonJS,
+            moduleResolution: ts.ModuleResolutionKind.Node10,
+            ignoreDeprecations: "6.0",
+            incremental: false,
+            tsBuildInfoFile: undefined,
+            declaration: false,
+            noEmit: false,
+        };
         for (const { rel, text } of stale) {
             const outFile = path.join(OUT, outputsOf(rel)[0]);
             fs.mkdirSync(path.dirname(outFile), { recursive: true });
@@ -102,13 +120,20 @@ function build({ quiet } = { quiet: false }) {
                 fs.writeFileSync(outFile, text);
                 continue;
             }
-            const result = ts.transpileModule(text, { compilerOptions, fileName: path.join(ROOT, rel), reportDiagnostics: true });
+            const result = ts.transpileModule(text, {
+                compilerOptions,
+                fileName: path.join(ROOT, rel),
+                reportDiagnostics: true,
+            });
             const syntaxErrors = (result.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
             if (syntaxErrors.length > 0) {
                 delete files[rel];
                 const d = syntaxErrors[0];
-                const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-                throw new Error(`${rel}${where ? `:${where.line + 1}:${where.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+                const where =
+                    d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+                throw new Error(
+                    `${rel}${where ? `:${where.line + 1}:${where.character + 1}` : ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`,
+                );
             }
             // The map names its source relative to the output, as tsc writes it.
             const map = JSON.parse(result.sourceMapText);
@@ -125,7 +150,9 @@ function build({ quiet } = { quiet: false }) {
         fs.writeFileSync(MANIFEST, JSON.stringify({ settings, files }, null, 1) + "\n");
     }
     if (!quiet && (stale.length > 0 || removed > 0)) {
-        console.error(`build: ${stale.length} file(s) transpiled${removed > 0 ? `, ${removed} stale output(s) removed` : ""}`);
+        console.error(
+            `build: ${stale.length} file(s) transpiled${removed > 0 ? `, ${removed} stale output(s) removed` : ""}`,
+        );
     }
     return { transpiled: stale.map((s) => s.rel), removed };
 }

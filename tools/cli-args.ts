@@ -38,7 +38,10 @@ export interface ParsedFlags {
 
 export function usageLine(spec: CommandSpec): string {
     const flag = (f: FlagSpec) => `${f.name}${f.value ? ` ${f.value}` : ""}`;
-    const words = [...spec.flags.map((f) => (f.required ? flag(f) : `[${flag(f)}]`)), ...(spec.positional ? [spec.positional.name] : [])];
+    const words = [
+        ...spec.flags.map((f) => (f.required ? flag(f) : `[${flag(f)}]`)),
+        ...(spec.positional ? [spec.positional.name] : []),
+    ];
     // npm hands the tool only what follows `--`.
     return `usage: ${spec.command}${words.length > 0 ? ` -- ${words.join(" ")}` : ""}`;
 }
@@ -50,7 +53,13 @@ export function helpText(spec: CommandSpec): string {
         ["--help, -h", "print this help and exit"],
     ];
     const width = Math.max(...rows.map(([left]) => left.length)) + 2;
-    return [usageLine(spec), "", spec.summary, "", ...rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`)].join("\n");
+    return [
+        usageLine(spec),
+        "",
+        spec.summary,
+        "",
+        ...rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`),
+    ].join("\n");
 }
 
 /** Parses `--flag value`, `--flag=value` and switches; an unknown flag names the nearest known one. */
@@ -65,7 +74,8 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): ParsedFl
             continue;
         }
         if (!arg.startsWith("-")) {
-            if (!spec.positional) throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (this command takes flags only)`);
+            if (!spec.positional)
+                throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (this command takes flags only)`);
             positionals.push(arg);
             continue;
         }
@@ -84,7 +94,8 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): ParsedFl
             continue;
         }
         const value = eq > 0 ? arg.slice(eq + 1) : argv[i + 1];
-        if (value === undefined || value === "" || (eq < 0 && value.startsWith("--"))) throw new UsageError(`${name} needs a value (${flag.value})`);
+        if (value === undefined || value === "" || (eq < 0 && value.startsWith("--")))
+            throw new UsageError(`${name} needs a value (${flag.value})`);
         if (eq < 0) i++;
         values.set(name, value);
     }
@@ -93,6 +104,9 @@ export function parseFlags(spec: CommandSpec, argv: readonly string[]): ParsedFl
 
 /** The stack name rule of every pipeline stack, checked before anything runs. */
 export function checkStackFlag(value: string): string {
-    if (!/^[a-z][a-z0-9]{0,9}$/.test(value)) throw new UsageError(`--stack must be a stack name of 1-10 lowercase letters and digits, starting with a letter (got ${JSON.stringify(value)})`);
+    if (!/^[a-z][a-z0-9]{0,9}$/.test(value))
+        throw new UsageError(
+            `--stack must be a stack name of 1-10 lowercase letters and digits, starting with a letter (got ${JSON.stringify(value)})`,
+        );
     return value;
 }

@@ -13,8 +13,15 @@ import { StackPlan } from "./plan/types";
 
 export const POLICY_COMMAND: CommandSpec = {
     command: "npm run policy",
-    summary: "Runs the policy pack over plan files as `npm run plan` writes them and prints every violation with its stack,\nresource and policy. Exits 1 on a mandatory violation, 2 on a usage error.",
-    flags: [{ name: "--config", value: "FILE", help: `the pack's config (default ${path.relative(process.cwd(), DEFAULT_CONFIG_FILE)})` }],
+    summary:
+        "Runs the policy pack over plan files as `npm run plan` writes them and prints every violation with its stack,\nresource and policy. Exits 1 on a mandatory violation, 2 on a usage error.",
+    flags: [
+        {
+            name: "--config",
+            value: "FILE",
+            help: `the pack's config (default ${path.relative(process.cwd(), DEFAULT_CONFIG_FILE)})`,
+        },
+    ],
     positional: { name: "PLAN.json...", help: "plan files, e.g. plan/*.json" },
 };
 
@@ -25,10 +32,24 @@ function parseArgs(argv: readonly string[]): { configFile: string; planFiles: re
     return { configFile: flags.values.get("--config") ?? DEFAULT_CONFIG_FILE, planFiles: flags.positionals };
 }
 
-function requireField(file: string, where: string, value: unknown, field: string, type: "string" | "object" | "array"): void {
+function requireField(
+    file: string,
+    where: string,
+    value: unknown,
+    field: string,
+    type: "string" | "object" | "array",
+): void {
     const actual = (value as Record<string, unknown>)[field];
-    const ok = type === "array" ? Array.isArray(actual) : type === "object" ? actual !== null && typeof actual === "object" && !Array.isArray(actual) : typeof actual === type;
-    if (!ok) throw new UsageError(`${file}: ${where}${field} must be ${type === "array" ? "an array" : `a${type === "object" ? "n" : ""} ${type}`}`);
+    const ok =
+        type === "array"
+            ? Array.isArray(actual)
+            : type === "object"
+              ? actual !== null && typeof actual === "object" && !Array.isArray(actual)
+              : typeof actual === type;
+    if (!ok)
+        throw new UsageError(
+            `${file}: ${where}${field} must be ${type === "array" ? "an array" : `a${type === "object" ? "n" : ""} ${type}`}`,
+        );
 }
 
 /** Reads a plan file: one StackPlan, or an array of them. Checks the fields the pack reads. */
@@ -43,15 +64,18 @@ function readPlans(file: string): StackPlan[] {
     const plans = Array.isArray(parsed) ? parsed : [parsed];
     plans.forEach((plan, p) => {
         const at = Array.isArray(parsed) ? `[${p}].` : "";
-        if (plan === null || typeof plan !== "object") throw new UsageError(`${file}: ${at || "the file "}must be a stack plan object`);
+        if (plan === null || typeof plan !== "object")
+            throw new UsageError(`${file}: ${at || "the file "}must be a stack plan object`);
         for (const field of ["project", "stack", "account", "region"]) requireField(file, at, plan, field, "string");
         requireField(file, at, plan, "resources", "array");
         (plan as StackPlan).resources.forEach((resource, r) => {
             const where = `${at}resources[${r}].`;
-            if (resource === null || typeof resource !== "object") throw new UsageError(`${file}: ${where.slice(0, -1)} must be an object`);
+            if (resource === null || typeof resource !== "object")
+                throw new UsageError(`${file}: ${where.slice(0, -1)} must be an object`);
             for (const field of ["urn", "type", "name"]) requireField(file, where, resource, field, "string");
             for (const field of ["inputs", "outputs", "options"]) requireField(file, where, resource, field, "object");
-            if (!Array.isArray(resource.options.dependsOn)) throw new UsageError(`${file}: ${where}options.dependsOn must be an array`);
+            if (!Array.isArray(resource.options.dependsOn))
+                throw new UsageError(`${file}: ${where}options.dependsOn must be an array`);
         });
     });
     return plans as StackPlan[];

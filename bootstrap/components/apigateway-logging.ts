@@ -24,20 +24,32 @@ export class ApiGatewayAccountLogging extends pulumi.ComponentResource {
     constructor(name: string, args: ApiGatewayAccountLoggingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("tracking:bootstrap:ApiGatewayAccountLogging", name, {}, opts);
 
-        this.role = new aws.iam.Role(name, {
-            name: APIGATEWAY_LOGS_ROLE_NAME,
-            description: "API Gateway writes execution and access logs of this account's APIs to CloudWatch Logs",
-            assumeRolePolicy: renderDocument(apiGatewayLogsTrust()),
-        }, { parent: this });
+        this.role = new aws.iam.Role(
+            name,
+            {
+                name: APIGATEWAY_LOGS_ROLE_NAME,
+                description: "API Gateway writes execution and access logs of this account's APIs to CloudWatch Logs",
+                assumeRolePolicy: renderDocument(apiGatewayLogsTrust()),
+            },
+            { parent: this },
+        );
         // An inline policy with the four logs actions API Gateway uses, instead of the AWS-managed
         // AmazonAPIGatewayPushToCloudWatchLogs (which also reads every log group of the account).
-        const policy = new aws.iam.RolePolicy(name, {
-            name: "write-api-logs",
-            role: this.role.name,
-            policy: renderDocument(apiGatewayLogsPolicy(args.scope)),
-        }, { parent: this });
+        const policy = new aws.iam.RolePolicy(
+            name,
+            {
+                name: "write-api-logs",
+                role: this.role.name,
+                policy: renderDocument(apiGatewayLogsPolicy(args.scope)),
+            },
+            { parent: this },
+        );
 
-        this.account = new aws.apigateway.Account(name, { cloudwatchRoleArn: this.role.arn }, { parent: this, dependsOn: [policy] });
+        this.account = new aws.apigateway.Account(
+            name,
+            { cloudwatchRoleArn: this.role.arn },
+            { parent: this, dependsOn: [policy] },
+        );
 
         this.registerOutputs({ roleArn: this.role.arn });
     }

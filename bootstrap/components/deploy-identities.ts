@@ -58,45 +58,87 @@ export class DeployIdentities extends pulumi.ComponentResource {
         if (args.existingOidcProviderArn !== undefined) {
             this.oidcProviderArn = args.existingOidcProviderArn;
         } else {
-            provider = new aws.iam.OpenIdConnectProvider(`${name}-github`, {
-                url: `https://${GITHUB_OIDC_HOST}`,
-                clientIdLists: [GITHUB_OIDC_AUDIENCE],
-                // No thumbprints: IAM validates GitHub's certificate against its own trusted CAs.
-            }, { parent: this });
+            provider = new aws.iam.OpenIdConnectProvider(
+                `${name}-github`,
+                {
+                    url: `https://${GITHUB_OIDC_HOST}`,
+                    clientIdLists: [GITHUB_OIDC_AUDIENCE],
+                    // No thumbprints: IAM validates GitHub's certificate against its own trusted CAs.
+                },
+                { parent: this },
+            );
             this.oidcProviderArn = `arn:${scope.partition}:iam::${scope.account}:oidc-provider/${GITHUB_OIDC_HOST}`;
         }
-        const trust: TrustSettings = { ...args.trust, partition: scope.partition, oidcProviderArn: this.oidcProviderArn };
+        const trust: TrustSettings = {
+            ...args.trust,
+            partition: scope.partition,
+            oidcProviderArn: this.oidcProviderArn,
+        };
         const afterProvider = provider ? [provider] : [];
 
-        this.workloadBoundary = new aws.iam.Policy(`${name}-workload-boundary`, {
-            name: WORKLOAD_BOUNDARY_NAME,
-            description: "Permissions boundary of every role the tracking pipeline stacks create",
-            policy: renderDocument(workloadBoundary(scope, args.accountRole)),
-        }, { parent: this });
+        this.workloadBoundary = new aws.iam.Policy(
+            `${name}-workload-boundary`,
+            {
+                name: WORKLOAD_BOUNDARY_NAME,
+                description: "Permissions boundary of every role the tracking pipeline stacks create",
+                policy: renderDocument(workloadBoundary(scope, args.accountRole)),
+            },
+            { parent: this },
+        );
 
-        this.deployerRole = new aws.iam.Role(`${name}-deployer`, {
-            name: DEPLOYER_ROLE_NAME,
-            description: `Deploys the tracking ${args.accountRole} stacks (${scope.stacks.join(", ")}): CI environment ${GITHUB_ENVIRONMENTS.deployer}, administrators of ${args.trust.otherAccountId} with the ExternalId`,
-            assumeRolePolicy: renderDocument(deployerTrust(trust)),
-            maxSessionDuration: 3600,
-        }, { parent: this, dependsOn: afterProvider });
-        this.attachPolicies(`${name}-deployer`, this.deployerRole, deployerPolicies(args.accountRole, scope).map(renderDocument), deployerPolicyName, "deployer");
+        this.deployerRole = new aws.iam.Role(
+            `${name}-deployer`,
+            {
+                name: DEPLOYER_ROLE_NAME,
+                description: `Deploys the tracking ${args.accountRole} stacks (${scope.stacks.join(", ")}): CI environment ${GITHUB_ENVIRONMENTS.deployer}, administrators of ${args.trust.otherAccountId} with the ExternalId`,
+                assumeRolePolicy: renderDocument(deployerTrust(trust)),
+                maxSessionDuration: 3600,
+            },
+            { parent: this, dependsOn: afterProvider },
+        );
+        this.attachPolicies(
+            `${name}-deployer`,
+            this.deployerRole,
+            deployerPolicies(args.accountRole, scope).map(renderDocument),
+            deployerPolicyName,
+            "deployer",
+        );
 
-        this.previewerRole = new aws.iam.Role(`${name}-previewer`, {
-            name: PREVIEWER_ROLE_NAME,
-            description: `Read-only previews of the tracking ${args.accountRole} stacks from reviewed pull requests (CI environment ${GITHUB_ENVIRONMENTS.previewer})`,
-            assumeRolePolicy: renderDocument(previewerTrust(trust)),
-            maxSessionDuration: 3600,
-        }, { parent: this, dependsOn: afterProvider });
-        this.attachPolicies(`${name}-previewer`, this.previewerRole, previewerPolicies(args.accountRole, scope).map(renderDocument), previewerPolicyName, "previewer");
+        this.previewerRole = new aws.iam.Role(
+            `${name}-previewer`,
+            {
+                name: PREVIEWER_ROLE_NAME,
+                description: `Read-only previews of the tracking ${args.accountRole} stacks from reviewed pull requests (CI environment ${GITHUB_ENVIRONMENTS.previewer})`,
+                assumeRolePolicy: renderDocument(previewerTrust(trust)),
+                maxSessionDuration: 3600,
+            },
+            { parent: this, dependsOn: afterProvider },
+        );
+        this.attachPolicies(
+            `${name}-previewer`,
+            this.previewerRole,
+            previewerPolicies(args.accountRole, scope).map(renderDocument),
+            previewerPolicyName,
+            "previewer",
+        );
 
-        this.driftReaderRole = new aws.iam.Role(`${name}-drift-reader`, {
-            name: DRIFT_READER_ROLE_NAME,
-            description: `Read-only drift checks (preview --refresh) of the tracking ${args.accountRole} stacks (CI environment ${GITHUB_ENVIRONMENTS.driftReader})`,
-            assumeRolePolicy: renderDocument(driftReaderTrust(trust)),
-            maxSessionDuration: 3600,
-        }, { parent: this, dependsOn: afterProvider });
-        this.attachPolicies(`${name}-drift-reader`, this.driftReaderRole, driftReaderPolicies(args.accountRole, scope).map(renderDocument), driftReaderPolicyName, "drift reader");
+        this.driftReaderRole = new aws.iam.Role(
+            `${name}-drift-reader`,
+            {
+                name: DRIFT_READER_ROLE_NAME,
+                description: `Read-only drift checks (preview --refresh) of the tracking ${args.accountRole} stacks (CI environment ${GITHUB_ENVIRONMENTS.driftReader})`,
+                assumeRolePolicy: renderDocument(driftReaderTrust(trust)),
+                maxSessionDuration: 3600,
+            },
+            { parent: this, dependsOn: afterProvider },
+        );
+        this.attachPolicies(
+            `${name}-drift-reader`,
+            this.driftReaderRole,
+            driftReaderPolicies(args.accountRole, scope).map(renderDocument),
+            driftReaderPolicyName,
+            "drift reader",
+        );
 
         this.registerOutputs({
             oidcProviderArn: this.oidcProviderArn,
@@ -107,15 +149,29 @@ export class DeployIdentities extends pulumi.ComponentResource {
         });
     }
 
-    private attachPolicies(prefix: string, role: aws.iam.Role, documents: string[], policyName: (index: number) => string, what: string): void {
+    private attachPolicies(
+        prefix: string,
+        role: aws.iam.Role,
+        documents: string[],
+        policyName: (index: number) => string,
+        what: string,
+    ): void {
         documents.forEach((policy, i) => {
             const index = i + 1;
-            const managed = new aws.iam.Policy(`${prefix}-${index}`, {
-                name: policyName(index),
-                description: `Tracking ${what} permissions, part ${index} of ${documents.length}`,
-                policy,
-            }, { parent: this });
-            new aws.iam.RolePolicyAttachment(`${prefix}-${index}`, { role: role.name, policyArn: managed.arn }, { parent: this });
+            const managed = new aws.iam.Policy(
+                `${prefix}-${index}`,
+                {
+                    name: policyName(index),
+                    description: `Tracking ${what} permissions, part ${index} of ${documents.length}`,
+                    policy,
+                },
+                { parent: this },
+            );
+            new aws.iam.RolePolicyAttachment(
+                `${prefix}-${index}`,
+                { role: role.name, policyArn: managed.arn },
+                { parent: this },
+            );
         });
     }
 }

@@ -1,6 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, roleArn, secretsProviderUrl, STATE_KEY_ALIAS, STATE_LOCK_PREFIX, STATE_OBJECT_PREFIX, stateBackendUrl, stateBucketName, stateWritePrefixes } from "../../shared/naming";
+import {
+    DEPLOYER_ROLE_NAME,
+    DRIFT_READER_ROLE_NAME,
+    PREVIEWER_ROLE_NAME,
+    roleArn,
+    secretsProviderUrl,
+    STATE_KEY_ALIAS,
+    STATE_LOCK_PREFIX,
+    STATE_OBJECT_PREFIX,
+    stateBackendUrl,
+    stateBucketName,
+    stateWritePrefixes,
+} from "../../shared/naming";
 import { allowPrincipal, denyPrincipal, policyDocument, PolicyStatement } from "../../shared/iam";
 import { KEY_ADMINISTRATION_ACTIONS } from "../../shared/encryption-key";
 import { SecureBucket } from "../../shared/secure-bucket";
@@ -50,38 +62,72 @@ export class StateBackend extends pulumi.ComponentResource {
         const ownRoot = `arn:${args.partition}:iam::${args.account}:root`;
         const otherRoot = `arn:${args.partition}:iam::${args.otherAccount}:root`;
         const otherDeployer = roleArn(args.partition, args.otherAccount, DEPLOYER_ROLE_NAME);
-        const otherReaders = [PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) => roleArn(args.partition, args.otherAccount, role));
+        const otherReaders = [PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) =>
+            roleArn(args.partition, args.otherAccount, role),
+        );
         const pipelineRoles = [args.account, args.otherAccount].flatMap((account) =>
-            [DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) => roleArn(args.partition, account, role)),
+            [DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME].map((role) =>
+                roleArn(args.partition, account, role),
+            ),
         );
         const admins = [...args.otherAccountAdminRoleArns];
 
         const ownAccount = { AWS: ownRoot };
         const otherAccountRoot = { AWS: otherRoot };
-        const keyPolicy = policyDocument([
-            allowPrincipal("AccountAdministration", ownAccount, [...KEY_ADMINISTRATION, ...KEY_USE_WRITE].filter((a, i, all) => all.indexOf(a) === i).sort(), ["*"]),
-            allowPrincipal("OtherAccountDeployer", otherAccountRoot, KEY_USE_WRITE, ["*"], { ArnEquals: { "aws:PrincipalArn": otherDeployer } }),
-            allowPrincipal("OtherAccountReadOnlyRoles", otherAccountRoot, KEY_USE_READ, ["*"], { ArnEquals: { "aws:PrincipalArn": otherReaders } }),
-            ...(admins.length > 0 ? [allowPrincipal("OtherAccountAdministrators", otherAccountRoot, KEY_USE_WRITE, ["*"], { ArnLike: { "aws:PrincipalArn": admins } })] : []),
-            // The deployers may tag KMS keys on create (tag-based scoping); no role of the pipeline must
-            // ever be able to tag, re-point or retire the backend's key and so take it over.
-            denyPrincipal(
-                "DenyKeyChangesByPipelineRoles",
-                { AWS: "*" },
-                KEY_ADMINISTRATION.filter((a) => !["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"].includes(a)),
-                ["*"],
-                { ArnEquals: { "aws:PrincipalArn": pipelineRoles } },
-            ),
-        ], `key policy of StateBackend "${name}"`);
-        this.key = new aws.kms.Key(name, {
-            description: "Pulumi state bucket encryption and secrets provider of the tracking pipeline",
-            keyUsage: "ENCRYPT_DECRYPT",
-            customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            bypassPolicyLockoutSafetyCheck: false,
-            policy: keyPolicy,
-        }, { parent: this, protect: true });
+        const keyPolicy = policyDocument(
+            [
+                allowPrincipal(
+                    "AccountAdministration",
+                    ownAccount,
+                    [...KEY_ADMINISTRATION, ...KEY_USE_WRITE].filter((a, i, all) => all.indexOf(a) === i).sort(),
+                    ["*"],
+                ),
+                allowPrincipal("OtherAccountDeployer", otherAccountRoot, KEY_USE_WRITE, ["*"], {
+                    ArnEquals: { "aws:PrincipalArn": otherDeployer },
+                }),
+                allowPrincipal("OtherAccountReadOnlyRoles", otherAccountRoot, KEY_USE_READ, ["*"], {
+                    ArnEquals: { "aws:PrincipalArn": otherReaders },
+                }),
+                ...(admins.length > 0
+                    ? [
+                          allowPrincipal("OtherAccountAdministrators", otherAccountRoot, KEY_USE_WRITE, ["*"], {
+                              ArnLike: { "aws:PrincipalArn": admins },
+                          }),
+                      ]
+                    : []),
+                // The deployers may tag KMS keys on create (tag-based scoping); no role of the pipeline must
+                // ever be able to tag, re-point or retire the backend's key and so take it over.
+                denyPrincipal(
+                    "DenyKeyChangesByPipelineRoles",
+                    { AWS: "*" },
+                    KEY_ADMINISTRATION.filter(
+                        (a) =>
+                            ![
+                                "kms:DescribeKey",
+                                "kms:GetKeyPolicy",
+                                "kms:GetKeyRotationStatus",
+                                "kms:ListResourceTags",
+                            ].includes(a),
+                    ),
+                    ["*"],
+                    { ArnEquals: { "aws:PrincipalArn": pipelineRoles } },
+                ),
+            ],
+            `key policy of StateBackend "${name}"`,
+        );
+        this.key = new aws.kms.Key(
+            name,
+            {
+                description: "Pulumi state bucket encryption and secrets provider of the tracking pipeline",
+                keyUsage: "ENCRYPT_DECRYPT",
+                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                bypassPolicyLockoutSafetyCheck: false,
+                policy: keyPolicy,
+            },
+            { parent: this, protect: true },
+        );
         this.alias = new aws.kms.Alias(name, { name: STATE_KEY_ALIAS, targetKeyId: this.key.keyId }, { parent: this });
 
         this.bucketName = stateBucketName(args.account, args.region);
@@ -89,8 +135,20 @@ export class StateBackend extends pulumi.ComponentResource {
         const objects = `${bucketArn}/${STATE_OBJECT_PREFIX}*`;
         const otherAccount = (roles: string[]) => ({ ArnEquals: { "aws:PrincipalArn": roles } });
         const grants: PolicyStatement[] = [
-            allowPrincipal("OtherAccountList", otherAccountRoot, ["s3:GetBucketLocation", "s3:ListBucket"], [bucketArn], otherAccount([otherDeployer, ...otherReaders])),
-            allowPrincipal("OtherAccountRead", otherAccountRoot, ["s3:GetObject"], [objects], otherAccount([otherDeployer, ...otherReaders])),
+            allowPrincipal(
+                "OtherAccountList",
+                otherAccountRoot,
+                ["s3:GetBucketLocation", "s3:ListBucket"],
+                [bucketArn],
+                otherAccount([otherDeployer, ...otherReaders]),
+            ),
+            allowPrincipal(
+                "OtherAccountRead",
+                otherAccountRoot,
+                ["s3:GetObject"],
+                [objects],
+                otherAccount([otherDeployer, ...otherReaders]),
+            ),
             // Its own project's state only; the bootstrap's state is the administrators'.
             allowPrincipal(
                 "OtherAccountWrite",
@@ -100,26 +158,53 @@ export class StateBackend extends pulumi.ComponentResource {
                 otherAccount([otherDeployer]),
             ),
             // Every operation, a preview too (the drift check's refreshing one included), takes the stack's lock object.
-            allowPrincipal("OtherAccountPreviewLock", otherAccountRoot, ["s3:DeleteObject", "s3:PutObject"], [`${bucketArn}/${STATE_LOCK_PREFIX}*`], otherAccount(otherReaders)),
+            allowPrincipal(
+                "OtherAccountPreviewLock",
+                otherAccountRoot,
+                ["s3:DeleteObject", "s3:PutObject"],
+                [`${bucketArn}/${STATE_LOCK_PREFIX}*`],
+                otherAccount(otherReaders),
+            ),
             ...(admins.length > 0
                 ? [
-                      allowPrincipal("OtherAccountAdministratorsList", otherAccountRoot, ["s3:GetBucketLocation", "s3:ListBucket"], [bucketArn], { ArnLike: { "aws:PrincipalArn": admins } }),
-                      allowPrincipal("OtherAccountAdministrators", otherAccountRoot, ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"], [objects], { ArnLike: { "aws:PrincipalArn": admins } }),
+                      allowPrincipal(
+                          "OtherAccountAdministratorsList",
+                          otherAccountRoot,
+                          ["s3:GetBucketLocation", "s3:ListBucket"],
+                          [bucketArn],
+                          { ArnLike: { "aws:PrincipalArn": admins } },
+                      ),
+                      allowPrincipal(
+                          "OtherAccountAdministrators",
+                          otherAccountRoot,
+                          ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+                          [objects],
+                          { ArnLike: { "aws:PrincipalArn": admins } },
+                      ),
                   ]
                 : []),
         ];
-        this.bucket = new SecureBucket(name, {
-            bucketName: this.bucketName,
-            kmsKeyArn: this.key.arn,
-            lifecycleRules: [],
-            // Every `pulumi up` writes a new checkpoint; a quarter of history is enough to roll back.
-            noncurrentVersionExpirationDays: 90,
-            policyStatements: grants,
-            protect: true,
-        }, { parent: this });
+        this.bucket = new SecureBucket(
+            name,
+            {
+                bucketName: this.bucketName,
+                kmsKeyArn: this.key.arn,
+                lifecycleRules: [],
+                // Every `pulumi up` writes a new checkpoint; a quarter of history is enough to roll back.
+                noncurrentVersionExpirationDays: 90,
+                policyStatements: grants,
+                protect: true,
+            },
+            { parent: this },
+        );
 
         this.backendUrl = stateBackendUrl(args.account, args.region);
         this.secretsProvider = secretsProviderUrl(args.partition, args.account, args.region);
-        this.registerOutputs({ bucketName: this.bucketName, keyArn: this.key.arn, backendUrl: this.backendUrl, secretsProvider: this.secretsProvider });
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            keyArn: this.key.arn,
+            backendUrl: this.backendUrl,
+            secretsProvider: this.secretsProvider,
+        });
     }
 }

@@ -15,18 +15,33 @@ import {
 } from "../../shared/naming";
 import { arn, Scope } from "./scope";
 import type { Grant, PermissionTable } from "./tables/grant";
-import { BUCKET_REFRESH_READS, COMMON, MONITORING, passRole, stateBackendGrants, stateBucketArn, stateKeyCondition } from "./tables/common";
+import {
+    BUCKET_REFRESH_READS,
+    COMMON,
+    MONITORING,
+    passRole,
+    stateBackendGrants,
+    stateBucketArn,
+    stateKeyCondition,
+} from "./tables/common";
 import { ENGINEERING } from "./tables/engineering";
 import { DATA_PLATFORM } from "./tables/data-platform";
 
 export type { Grant, PermissionTable } from "./tables/grant";
 
-export const ACCOUNT_TABLES: Readonly<Record<AccountRole, PermissionTable>> = { engineering: ENGINEERING, "data-platform": DATA_PLATFORM };
+export const ACCOUNT_TABLES: Readonly<Record<AccountRole, PermissionTable>> = {
+    engineering: ENGINEERING,
+    "data-platform": DATA_PLATFORM,
+};
 
 /** Every grant of the deployer of one account: the common table, the account's table, the backend. */
 export function deployerGrants(role: AccountRole, scope: Scope): Grant[] {
     const tables = [COMMON, MONITORING, ACCOUNT_TABLES[role]];
-    return [...tables.flatMap((table) => Object.values(table).flatMap((grants) => grants(scope))), passRole(scope, role), ...stateBackendGrants(scope, role)];
+    return [
+        ...tables.flatMap((table) => Object.values(table).flatMap((grants) => grants(scope))),
+        passRole(scope, role),
+        ...stateBackendGrants(scope, role),
+    ];
 }
 
 /**
@@ -56,8 +71,17 @@ function readPartOf(grant: Grant, withRefreshReads: boolean): Grant | undefined 
 function previewOnBackend(scope: Scope): Grant[] {
     if (scope.stateAccount === undefined) return [];
     return [
-        { sid: "StateSecretsDecrypt", deployOnly: ["kms:Decrypt"], resources: [arn(scope, "kms", "key/*", { account: scope.stateAccount })], condition: stateKeyCondition() },
-        { sid: "StateLock", deployOnly: ["s3:PutObject", "s3:DeleteObject"], resources: [`${stateBucketArn(scope, scope.stateAccount)}/${STATE_LOCK_PREFIX}*`] },
+        {
+            sid: "StateSecretsDecrypt",
+            deployOnly: ["kms:Decrypt"],
+            resources: [arn(scope, "kms", "key/*", { account: scope.stateAccount })],
+            condition: stateKeyCondition(),
+        },
+        {
+            sid: "StateLock",
+            deployOnly: ["s3:PutObject", "s3:DeleteObject"],
+            resources: [`${stateBucketArn(scope, scope.stateAccount)}/${STATE_LOCK_PREFIX}*`],
+        },
     ];
 }
 
@@ -91,7 +115,8 @@ export function previewerDenialOf(grant: Grant): Denial | undefined {
     const resources = grant.deniedToPreviewer ?? [];
     if (resources.length === 0) return undefined;
     const actions = grant.refreshOnly ?? [];
-    if (actions.length === 0) throw new Error(`grant ${grant.sid}: deniedToPreviewer needs refreshOnly actions, the only ones it denies`);
+    if (actions.length === 0)
+        throw new Error(`grant ${grant.sid}: deniedToPreviewer needs refreshOnly actions, the only ones it denies`);
     return { sid: `Deny${grant.sid}`, actions, resources };
 }
 
@@ -108,17 +133,40 @@ export function driftReaderGrants(role: AccountRole, scope: Scope): Grant[] {
 /** What refreshing the bootstrap stack reads: its roles, policies, provider, backend and API setting. */
 function bootstrapReads(role: AccountRole, scope: Scope): Grant[] {
     const iam = (resource: string) => arn(scope, "iam", resource, { region: false });
-    const roles = [DEPLOYER_ROLE_NAME, PREVIEWER_ROLE_NAME, DRIFT_READER_ROLE_NAME, ...(role === "engineering" ? [APIGATEWAY_LOGS_ROLE_NAME] : [])].map((r) => iam(`role/${r}`));
+    const roles = [
+        DEPLOYER_ROLE_NAME,
+        PREVIEWER_ROLE_NAME,
+        DRIFT_READER_ROLE_NAME,
+        ...(role === "engineering" ? [APIGATEWAY_LOGS_ROLE_NAME] : []),
+    ].map((r) => iam(`role/${r}`));
     const grants: Grant[] = [
-        { sid: "BootstrapRoles", readOnly: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"], resources: roles },
+        {
+            sid: "BootstrapRoles",
+            readOnly: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies"],
+            resources: roles,
+        },
         {
             sid: "BootstrapPolicies",
             readOnly: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions"],
-            resources: [iam(`policy/${DEPLOYER_ROLE_NAME}-*`), iam(`policy/${PREVIEWER_ROLE_NAME}-*`), iam(`policy/${DRIFT_READER_ROLE_NAME}-*`), iam(`policy/${WORKLOAD_BOUNDARY_NAME}`)],
+            resources: [
+                iam(`policy/${DEPLOYER_ROLE_NAME}-*`),
+                iam(`policy/${PREVIEWER_ROLE_NAME}-*`),
+                iam(`policy/${DRIFT_READER_ROLE_NAME}-*`),
+                iam(`policy/${WORKLOAD_BOUNDARY_NAME}`),
+            ],
         },
-        { sid: "BootstrapOidcProvider", readOnly: ["iam:GetOpenIDConnectProvider"], resources: [iam(`oidc-provider/${GITHUB_OIDC_HOST}`)] },
+        {
+            sid: "BootstrapOidcProvider",
+            readOnly: ["iam:GetOpenIDConnectProvider"],
+            resources: [iam(`oidc-provider/${GITHUB_OIDC_HOST}`)],
+        },
     ];
-    if (role === "engineering") grants.push({ sid: "BootstrapApiGatewayAccount", readOnly: ["apigateway:GET"], resources: [`arn:${scope.partition}:apigateway:${scope.region}::/account`] });
+    if (role === "engineering")
+        grants.push({
+            sid: "BootstrapApiGatewayAccount",
+            readOnly: ["apigateway:GET"],
+            resources: [`arn:${scope.partition}:apigateway:${scope.region}::/account`],
+        });
     if (scope.stateAccount === scope.account) {
         grants.push(
             {
@@ -126,7 +174,12 @@ function bootstrapReads(role: AccountRole, scope: Scope): Grant[] {
                 readOnly: BUCKET_REFRESH_READS,
                 resources: [stateBucketArn(scope, scope.account)],
             },
-            { sid: "BootstrapStateKey", readOnly: ["kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"], resources: [arn(scope, "kms", "key/*")], condition: stateKeyCondition() },
+            {
+                sid: "BootstrapStateKey",
+                readOnly: ["kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"],
+                resources: [arn(scope, "kms", "key/*")],
+                condition: stateKeyCondition(),
+            },
         );
     }
     return grants;

@@ -4,14 +4,30 @@
  * strings computed from configuration alone, so the plan shows them in full and tests read them there.
  */
 import type { AccountRole } from "../config";
-import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, GITHUB_OIDC_HOST, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../../shared/naming";
-import { allow, deny, IdentityStatement, identityDocument, managedPolicyDocuments, PolicyDocument } from "../../shared/iam";
+import {
+    APIGATEWAY_LOGS_ROLE_NAME,
+    DEPLOYER_ROLE_NAME,
+    DRIFT_READER_ROLE_NAME,
+    GITHUB_OIDC_HOST,
+    PREVIEWER_ROLE_NAME,
+    WORKLOAD_BOUNDARY_NAME,
+} from "../../shared/naming";
+import {
+    allow,
+    deny,
+    IdentityStatement,
+    identityDocument,
+    managedPolicyDocuments,
+    PolicyDocument,
+} from "../../shared/iam";
 import { deployerGrants, driftReaderGrants, Grant, previewerDenials, previewerGrants } from "./permissions";
 import { stackLogGroups } from "./tables/common";
 import { arn, Scope } from "./scope";
 
 function statementOf(grant: Grant): IdentityStatement {
-    const actions = [...new Set([...(grant.readOnly ?? []), ...(grant.refreshOnly ?? []), ...(grant.deployOnly ?? [])])].sort();
+    const actions = [
+        ...new Set([...(grant.readOnly ?? []), ...(grant.refreshOnly ?? []), ...(grant.deployOnly ?? [])]),
+    ].sort();
     return allow(grant.sid, actions, [...grant.resources], grant.condition);
 }
 
@@ -21,7 +37,10 @@ function statementOf(grant: Grant): IdentityStatement {
  */
 function bootstrapIdentitiesDeny(scope: Scope): IdentityStatement {
     const iam = (resource: string) => arn(scope, "iam", resource, { region: false });
-    return deny("DenyBootstrapIdentities", ["iam:*"], [
+    return deny(
+        "DenyBootstrapIdentities",
+        ["iam:*"],
+        [
             iam(`role/${DEPLOYER_ROLE_NAME}`),
             iam(`role/${PREVIEWER_ROLE_NAME}`),
             iam(`role/${DRIFT_READER_ROLE_NAME}`),
@@ -30,13 +49,19 @@ function bootstrapIdentitiesDeny(scope: Scope): IdentityStatement {
             iam(`policy/${PREVIEWER_ROLE_NAME}-*`),
             iam(`policy/${DRIFT_READER_ROLE_NAME}-*`),
             iam(`policy/${WORKLOAD_BOUNDARY_NAME}`),
-        iam(`oidc-provider/${GITHUB_OIDC_HOST}`),
-    ]);
+            iam(`oidc-provider/${GITHUB_OIDC_HOST}`),
+        ],
+    );
 }
 
 /** The deployer's statements, in table order, before they are split into managed policies. */
 export function deployerStatements(role: AccountRole, scope: Scope): IdentityStatement[] {
-    return [...deployerGrants(role, scope).map(statementOf).filter((s) => s.Action.length > 0), bootstrapIdentitiesDeny(scope)];
+    return [
+        ...deployerGrants(role, scope)
+            .map(statementOf)
+            .filter((s) => s.Action.length > 0),
+        bootstrapIdentitiesDeny(scope),
+    ];
 }
 
 /**
@@ -71,7 +96,11 @@ export function driftReaderPolicies(role: AccountRole, scope: Scope): PolicyDocu
 export function apiGatewayLogsPolicy(scope: Scope): PolicyDocument<IdentityStatement> {
     const groups = [arn(scope, "logs", "log-group:API-Gateway-Execution-Logs_*"), ...stackLogGroups(scope)];
     return identityDocument([
-        allow("WriteApiLogs", ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], groups),
+        allow(
+            "WriteApiLogs",
+            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            groups,
+        ),
         allow("DescribeLogGroups", ["logs:DescribeLogGroups"], ["*"]),
     ]);
 }

@@ -42,7 +42,12 @@ export function namePrefixes(scope: Scope, separator = "-"): string[] {
 }
 
 /** `arn:<partition>:<service>:<region>:<account>:<resource>` */
-export function arn(scope: Scope, service: string, resource: string, where: { region?: boolean; account?: string | null } = {}): string {
+export function arn(
+    scope: Scope,
+    service: string,
+    resource: string,
+    where: { region?: boolean; account?: string | null } = {},
+): string {
     const region = where.region === false ? "" : scope.region;
     const account = where.account === null ? "" : (where.account ?? scope.account);
     return `arn:${scope.partition}:${service}:${region}:${account}:${resource}`;

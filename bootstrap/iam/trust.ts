@@ -6,10 +6,25 @@
  */
 import type { BootstrapConfig } from "../config";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../shared/naming";
-import { allowAssumeRole, unconditionalServiceTrust, type PolicyDocument, type PolicyStatement } from "../../shared/iam";
+import {
+    allowAssumeRole,
+    unconditionalServiceTrust,
+    type PolicyDocument,
+    type PolicyStatement,
+} from "../../shared/iam";
 
 /** The bootstrap settings the trust policies admit by, and the OIDC provider they name. */
-export type TrustSettings = Pick<BootstrapConfig, "partition" | "otherAccountId" | "externalId" | "requireMfa" | "githubRepository" | "deployBranch" | "otherAccountAdminRoleArns" | "legacyOidcSubjects"> & {
+export type TrustSettings = Pick<
+    BootstrapConfig,
+    | "partition"
+    | "otherAccountId"
+    | "externalId"
+    | "requireMfa"
+    | "githubRepository"
+    | "deployBranch"
+    | "otherAccountAdminRoleArns"
+    | "legacyOidcSubjects"
+> & {
     readonly oidcProviderArn: string;
 };
 
@@ -61,14 +76,25 @@ function subjectsOf(settings: TrustSettings, environment: string, legacy: string
 }
 
 export function deployerTrust(settings: TrustSettings): TrustPolicy {
-    const github = githubStatement("GitHubDeployEnvironment", settings, subjectsOf(settings, GITHUB_ENVIRONMENTS.deployer, [branchSubject(settings.githubRepository, settings.deployBranch)]));
+    const github = githubStatement(
+        "GitHubDeployEnvironment",
+        settings,
+        subjectsOf(settings, GITHUB_ENVIRONMENTS.deployer, [
+            branchSubject(settings.githubRepository, settings.deployBranch),
+        ]),
+    );
     if (settings.otherAccountAdminRoleArns.length === 0) return { Version: "2012-10-17", Statement: [github] };
     // The named administrator roles only, not any session of the account that has MFA.
-    const people = allowAssumeRole("AdministratorsOfOtherAccount", { AWS: `arn:${settings.partition}:iam::${settings.otherAccountId}:root` }, "sts:AssumeRole", {
-        StringEquals: { "sts:ExternalId": settings.externalId },
-        ArnLike: { "aws:PrincipalArn": [...settings.otherAccountAdminRoleArns] },
-        ...(settings.requireMfa ? { Bool: { "aws:MultiFactorAuthPresent": "true" } } : {}),
-    });
+    const people = allowAssumeRole(
+        "AdministratorsOfOtherAccount",
+        { AWS: `arn:${settings.partition}:iam::${settings.otherAccountId}:root` },
+        "sts:AssumeRole",
+        {
+            StringEquals: { "sts:ExternalId": settings.externalId },
+            ArnLike: { "aws:PrincipalArn": [...settings.otherAccountAdminRoleArns] },
+            ...(settings.requireMfa ? { Bool: { "aws:MultiFactorAuthPresent": "true" } } : {}),
+        },
+    );
     return { Version: "2012-10-17", Statement: [github, people] };
 }
 
@@ -77,8 +103,20 @@ export function deployerTrust(settings: TrustSettings): TrustPolicy {
  * with the backend's key, so no token a pull request gets without a reviewer's approval may assume it.
  */
 export function previewerTrust(settings: TrustSettings): TrustPolicy {
-    const legacy = [pullRequestSubject(settings.githubRepository), branchSubject(settings.githubRepository, settings.deployBranch)];
-    return { Version: "2012-10-17", Statement: [githubStatement("GitHubPreviewEnvironment", settings, subjectsOf(settings, GITHUB_ENVIRONMENTS.previewer, legacy))] };
+    const legacy = [
+        pullRequestSubject(settings.githubRepository),
+        branchSubject(settings.githubRepository, settings.deployBranch),
+    ];
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            githubStatement(
+                "GitHubPreviewEnvironment",
+                settings,
+                subjectsOf(settings, GITHUB_ENVIRONMENTS.previewer, legacy),
+            ),
+        ],
+    };
 }
 
 /**
@@ -87,11 +125,26 @@ export function previewerTrust(settings: TrustSettings): TrustPolicy {
  * not reach the refresh-only reads (scripts, the sandbox's secret, the API key). No person either.
  */
 export function driftReaderTrust(settings: TrustSettings): TrustPolicy {
-    return { Version: "2012-10-17", Statement: [githubStatement("GitHubDriftEnvironment", settings, subjectsOf(settings, GITHUB_ENVIRONMENTS.driftReader, [branchSubject(settings.githubRepository, settings.deployBranch)]))] };
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            githubStatement(
+                "GitHubDriftEnvironment",
+                settings,
+                subjectsOf(settings, GITHUB_ENVIRONMENTS.driftReader, [
+                    branchSubject(settings.githubRepository, settings.deployBranch),
+                ]),
+            ),
+        ],
+    };
 }
 
 /** API Gateway's account-level CloudWatch role. */
 export function apiGatewayLogsTrust(): TrustPolicy {
-    const reason = "API Gateway's documentation for this role shows no aws:SourceAccount/aws:SourceArn condition; one on a key the service does not send would lock it out of logging";
-    return { Version: "2012-10-17", Statement: [unconditionalServiceTrust("apigateway.amazonaws.com", reason, "ApiGateway")] };
+    const reason =
+        "API Gateway's documentation for this role shows no aws:SourceAccount/aws:SourceArn condition; one on a key the service does not send would lock it out of logging";
+    return {
+        Version: "2012-10-17",
+        Statement: [unconditionalServiceTrust("apigateway.amazonaws.com", reason, "ApiGateway")],
+    };
 }

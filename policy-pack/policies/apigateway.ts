@@ -30,7 +30,8 @@ export const apiGatewayAccessLogging = resourcePolicy({
         for (const field of ["destinationArn", "format"]) {
             const value = object[field];
             if (isUnknown(value)) context.undetermined.note(`accessLogSettings.${field}`);
-            else if (typeof value !== "string" || value.trim() === "") context.report(`Stage accessLogSettings has no ${field}.`);
+            else if (typeof value !== "string" || value.trim() === "")
+                context.report(`Stage accessLogSettings has no ${field}.`);
         }
     },
 });
@@ -46,7 +47,10 @@ function stageWideSettings(stage: StackResource, resources: readonly StackResour
         const pathValue = candidate.props.methodPath;
         const byDependency = (candidate.propertyDependencies.stageName ?? []).includes(stage.urn);
         const byValue =
-            stageName !== undefined && restApi !== undefined && candidate.props.stageName === stageName && candidate.props.restApi === restApi;
+            stageName !== undefined &&
+            restApi !== undefined &&
+            candidate.props.stageName === stageName &&
+            candidate.props.restApi === restApi;
         if (byDependency || byValue) {
             if (isUnknown(pathValue)) unresolved = true;
             else if (pathValue === ALL_METHODS) matched.push(candidate);
@@ -65,7 +69,10 @@ function settingsOf(methodSettings: StackResource): Record<string, Plain> | Unkn
 
 function forEachStage(
     context: StackContext<object>,
-    judge: (stage: StackResource, settings: Array<{ readonly resource: StackResource; readonly settings: Record<string, Plain> }>) => void,
+    judge: (
+        stage: StackResource,
+        settings: Array<{ readonly resource: StackResource; readonly settings: Record<string, Plain> }>,
+    ) => void,
 ): void {
     for (const stage of context.resources.filter((r) => r.type === STAGE)) {
         const wide = stageWideSettings(stage, context.resources);
@@ -87,21 +94,29 @@ const LOGGING_LEVELS = ["ERROR", "INFO"];
 
 export const apiGatewayExecutionLogging = stackPolicy({
     name: "apigateway-execution-logging",
-    description: 'Every API Gateway stage has stage-wide method settings ("*/*") with loggingLevel ERROR or INFO, so integration failures are logged.',
+    description:
+        'Every API Gateway stage has stage-wide method settings ("*/*") with loggingLevel ERROR or INFO, so integration failures are logged.',
     control: { id: "APIGateway.1", title: "API Gateway REST and WebSocket API execution logging should be enabled" },
     severity: "medium",
-    remediation: 'Add an aws.apigateway.MethodSettings for the stage with methodPath "*/*" and settings.loggingLevel "ERROR" (or "INFO").',
+    remediation:
+        'Add an aws.apigateway.MethodSettings for the stage with methodPath "*/*" and settings.loggingLevel "ERROR" (or "INFO").',
     types: [STAGE, METHOD_SETTINGS],
     check: (context) => {
         forEachStage(context, (stage, settings) => {
             if (settings.length === 0) {
-                context.report(stage, 'Stage has no stage-wide MethodSettings (methodPath "*/*"), so execution logging is off.');
+                context.report(
+                    stage,
+                    'Stage has no stage-wide MethodSettings (methodPath "*/*"), so execution logging is off.',
+                );
                 return;
             }
             for (const { resource, settings: s } of settings) {
                 if (isUnknown(s.loggingLevel)) context.undetermined.note(`${resource.name}.settings.loggingLevel`);
                 else if (!LOGGING_LEVELS.includes(asString(s.loggingLevel) ?? "OFF")) {
-                    context.report(stage, `MethodSettings "${resource.name}" sets loggingLevel ${JSON.stringify(s.loggingLevel ?? "OFF")}; execution logging needs ERROR or INFO.`);
+                    context.report(
+                        stage,
+                        `MethodSettings "${resource.name}" sets loggingLevel ${JSON.stringify(s.loggingLevel ?? "OFF")}; execution logging needs ERROR or INFO.`,
+                    );
                 }
             }
         });
@@ -119,15 +134,24 @@ export const apiGatewayThrottling = stackPolicy({
         "throttlingBurstLimit above 0) below the account limit, and every usage plan on the stage sets throttleSettings: " +
         "one client cannot exhaust the Kinesis shards or the account's request quota.",
     severity: "medium",
-    remediation: 'Set settings.throttlingRateLimit and settings.throttlingBurstLimit on the stage\'s "*/*" MethodSettings.',
+    remediation:
+        'Set settings.throttlingRateLimit and settings.throttlingBurstLimit on the stage\'s "*/*" MethodSettings.',
     types: [STAGE, METHOD_SETTINGS, USAGE_PLAN],
     check: (context) => {
         forEachStage(context, (stage, settings) => {
-            const throttled = settings.some(({ settings: s }) => positive(s.throttlingRateLimit) && positive(s.throttlingBurstLimit));
-            const unknown = settings.some(({ settings: s }) => isUnknown(s.throttlingRateLimit) || isUnknown(s.throttlingBurstLimit));
+            const throttled = settings.some(
+                ({ settings: s }) => positive(s.throttlingRateLimit) && positive(s.throttlingBurstLimit),
+            );
+            const unknown = settings.some(
+                ({ settings: s }) => isUnknown(s.throttlingRateLimit) || isUnknown(s.throttlingBurstLimit),
+            );
             if (!throttled) {
                 if (unknown) context.undetermined.note(`throttling of ${stage.name}`);
-                else context.report(stage, 'Stage has no stage-wide throttling (MethodSettings "*/*" with throttlingRateLimit and throttlingBurstLimit > 0).');
+                else
+                    context.report(
+                        stage,
+                        'Stage has no stage-wide throttling (MethodSettings "*/*" with throttlingRateLimit and throttlingBurstLimit > 0).',
+                    );
             }
             const stageName = asString(stage.props.stageName);
             const restApi = asString(stage.props.restApi);
@@ -140,8 +164,14 @@ export const apiGatewayThrottling = stackPolicy({
                 });
                 if (!onThisStage) continue;
                 const planThrottle = asObject(plan.props.throttleSettings);
-                if (!isUnknown(plan.props.throttleSettings) && !(positive(planThrottle?.rateLimit ?? null) && positive(planThrottle?.burstLimit ?? null))) {
-                    context.report(stage, `Usage plan "${plan.name}" on this stage sets no throttleSettings (rateLimit and burstLimit > 0).`);
+                if (
+                    !isUnknown(plan.props.throttleSettings) &&
+                    !(positive(planThrottle?.rateLimit ?? null) && positive(planThrottle?.burstLimit ?? null))
+                ) {
+                    context.report(
+                        stage,
+                        `Usage plan "${plan.name}" on this stage sets no throttleSettings (rateLimit and burstLimit > 0).`,
+                    );
                 }
             }
         });

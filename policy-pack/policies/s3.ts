@@ -73,14 +73,24 @@ export const s3BlockPublicAccess = stackPolicy({
     types: [...BUCKET_TYPES, ...PUBLIC_ACCESS_BLOCK_TYPES],
     check: (context) => {
         const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
-        forEachBucket(context, PUBLIC_ACCESS_BLOCK_TYPES, "Bucket has no BucketPublicAccessBlock.", (facts, companions) => {
-            // Several blocks for one bucket would fight; the strictest reading is that each must be complete.
-            for (const block of companions) {
-                const off = settings.filter((s) => block.props[s] !== true && !isUnknown(block.props[s]));
-                if (settings.some((s) => isUnknown(block.props[s]))) context.undetermined.note(`${block.name} settings`);
-                if (off.length > 0) context.report(facts.bucket, `BucketPublicAccessBlock "${block.name}" leaves ${off.join(", ")} off.`);
-            }
-        });
+        forEachBucket(
+            context,
+            PUBLIC_ACCESS_BLOCK_TYPES,
+            "Bucket has no BucketPublicAccessBlock.",
+            (facts, companions) => {
+                // Several blocks for one bucket would fight; the strictest reading is that each must be complete.
+                for (const block of companions) {
+                    const off = settings.filter((s) => block.props[s] !== true && !isUnknown(block.props[s]));
+                    if (settings.some((s) => isUnknown(block.props[s])))
+                        context.undetermined.note(`${block.name} settings`);
+                    if (off.length > 0)
+                        context.report(
+                            facts.bucket,
+                            `BucketPublicAccessBlock "${block.name}" leaves ${off.join(", ")} off.`,
+                        );
+                }
+            },
+        );
     },
 });
 
@@ -95,7 +105,9 @@ function sseAlgorithms(rules: Plain): (string | Unknown)[] {
 }
 
 function kmsKeyIds(rules: Plain): Plain[] {
-    return asArray(rules).map((rule) => asObject(asObject(rule as Plain)?.applyServerSideEncryptionByDefault as Plain)?.kmsMasterKeyId);
+    return asArray(rules).map(
+        (rule) => asObject(asObject(rule as Plain)?.applyServerSideEncryptionByDefault as Plain)?.kmsMasterKeyId,
+    );
 }
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
@@ -107,13 +119,17 @@ export const s3SseKms = stackPolicy({
         "(kmsMasterKeyId), so the key policy controls who can read the data, across accounts too.",
     control: { id: "S3.17", title: "S3 general purpose buckets should be encrypted at rest with AWS KMS keys" },
     severity: "high",
-    remediation: 'Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and kmsMasterKeyId set to the key ARN.',
+    remediation:
+        'Add an aws.s3.BucketServerSideEncryptionConfiguration with sseAlgorithm "aws:kms" and kmsMasterKeyId set to the key ARN.',
     types: [...BUCKET_TYPES, ...ENCRYPTION_TYPES],
     check: (context) => {
         const inlineKms = (bucket: StackResource) => {
             const rule = asObject(asObject(bucket.props.serverSideEncryptionConfiguration)?.rule as Plain);
             const byDefault = asObject(rule?.applyServerSideEncryptionByDefault as Plain);
-            return KMS_ALGORITHMS.includes(asString(byDefault?.sseAlgorithm as Plain) ?? "") && typeof byDefault?.kmsMasterKeyId === "string";
+            return (
+                KMS_ALGORITHMS.includes(asString(byDefault?.sseAlgorithm as Plain) ?? "") &&
+                typeof byDefault?.kmsMasterKeyId === "string"
+            );
         };
         forEachBucket(
             context,
@@ -123,15 +139,23 @@ export const s3SseKms = stackPolicy({
                 for (const config of companions) {
                     const algorithms = sseAlgorithms(config.props.rules);
                     if (algorithms.some(isUnknown)) context.undetermined.note(`${config.name}.rules`);
-                    const notKms = algorithms.filter((a): a is string => typeof a === "string" && !KMS_ALGORITHMS.includes(a));
+                    const notKms = algorithms.filter(
+                        (a): a is string => typeof a === "string" && !KMS_ALGORITHMS.includes(a),
+                    );
                     if (algorithms.length === 0 || notKms.length > 0) {
-                        context.report(facts.bucket, `Default encryption "${config.name}" uses ${notKms.length > 0 ? notKms.join(", ") : "no algorithm"}, not SSE-KMS.`);
+                        context.report(
+                            facts.bucket,
+                            `Default encryption "${config.name}" uses ${notKms.length > 0 ? notKms.join(", ") : "no algorithm"}, not SSE-KMS.`,
+                        );
                         continue;
                     }
                     const keys = kmsKeyIds(config.props.rules);
                     if (keys.some(isUnknown)) context.undetermined.note(`${config.name}.rules kmsMasterKeyId`);
                     if (keys.some((k) => k === undefined || k === null || k === "")) {
-                        context.report(facts.bucket, `Default encryption "${config.name}" uses SSE-KMS without kmsMasterKeyId (the AWS-managed aws/s3 key cannot be shared across accounts or governed by a key policy).`);
+                        context.report(
+                            facts.bucket,
+                            `Default encryption "${config.name}" uses SSE-KMS without kmsMasterKeyId (the AWS-managed aws/s3 key cannot be shared across accounts or governed by a key policy).`,
+                        );
                     }
                 }
             },
@@ -142,7 +166,8 @@ export const s3SseKms = stackPolicy({
 
 export const s3Versioning = stackPolicy({
     name: "s3-versioning",
-    description: "Every S3 bucket has versioning Enabled (a BucketVersioning resource), so an overwritten or deleted landing object can be recovered.",
+    description:
+        "Every S3 bucket has versioning Enabled (a BucketVersioning resource), so an overwritten or deleted landing object can be recovered.",
     control: { id: "S3.14", title: "S3 general purpose buckets should have versioning enabled" },
     severity: "medium",
     remediation: 'Add an aws.s3.BucketVersioning with versioningConfiguration.status "Enabled".',
@@ -156,8 +181,13 @@ export const s3Versioning = stackPolicy({
                 for (const versioning of companions) {
                     const configuration = versioning.props.versioningConfiguration;
                     const status = isUnknown(configuration) ? UNKNOWN : asObject(configuration)?.status;
-                    if (isUnknown(status)) context.undetermined.note(`${versioning.name}.versioningConfiguration.status`);
-                    else if (status !== "Enabled") context.report(facts.bucket, `BucketVersioning "${versioning.name}" has status ${JSON.stringify(status ?? null)}, not "Enabled".`);
+                    if (isUnknown(status))
+                        context.undetermined.note(`${versioning.name}.versioningConfiguration.status`);
+                    else if (status !== "Enabled")
+                        context.report(
+                            facts.bucket,
+                            `BucketVersioning "${versioning.name}" has status ${JSON.stringify(status ?? null)}, not "Enabled".`,
+                        );
                 }
             },
             (bucket) => asObject(bucket.props.versioning)?.enabled === true,
@@ -167,20 +197,30 @@ export const s3Versioning = stackPolicy({
 
 export const s3OwnershipEnforced = stackPolicy({
     name: "s3-ownership-enforced",
-    description: "Every S3 bucket has BucketOwnershipControls with objectOwnership BucketOwnerEnforced: ACLs are disabled and the bucket owner owns every object, including those written by another account.",
+    description:
+        "Every S3 bucket has BucketOwnershipControls with objectOwnership BucketOwnerEnforced: ACLs are disabled and the bucket owner owns every object, including those written by another account.",
     control: { id: "S3.12", title: "ACLs should not be used to manage user access to S3 general purpose buckets" },
     severity: "medium",
     remediation: 'Add an aws.s3.BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced".',
     types: [...BUCKET_TYPES, ...OWNERSHIP_TYPES],
     check: (context) => {
-        forEachBucket(context, OWNERSHIP_TYPES, "Bucket has no BucketOwnershipControls (BucketOwnerEnforced).", (facts, companions) => {
-            for (const ownership of companions) {
-                const rule = ownership.props.rule;
-                const setting = isUnknown(rule) ? UNKNOWN : asObject(rule)?.objectOwnership;
-                if (isUnknown(setting)) context.undetermined.note(`${ownership.name}.rule.objectOwnership`);
-                else if (setting !== "BucketOwnerEnforced") context.report(facts.bucket, `BucketOwnershipControls "${ownership.name}" sets ${JSON.stringify(setting ?? null)}, not "BucketOwnerEnforced".`);
-            }
-        });
+        forEachBucket(
+            context,
+            OWNERSHIP_TYPES,
+            "Bucket has no BucketOwnershipControls (BucketOwnerEnforced).",
+            (facts, companions) => {
+                for (const ownership of companions) {
+                    const rule = ownership.props.rule;
+                    const setting = isUnknown(rule) ? UNKNOWN : asObject(rule)?.objectOwnership;
+                    if (isUnknown(setting)) context.undetermined.note(`${ownership.name}.rule.objectOwnership`);
+                    else if (setting !== "BucketOwnerEnforced")
+                        context.report(
+                            facts.bucket,
+                            `BucketOwnershipControls "${ownership.name}" sets ${JSON.stringify(setting ?? null)}, not "BucketOwnerEnforced".`,
+                        );
+                }
+            },
+        );
     },
 });
 
@@ -194,7 +234,10 @@ function coversAllS3(statement: Statement): boolean {
 
 function requiresSecureTransport(statement: Statement): boolean {
     return conditionsOn(statement, "aws:SecureTransport").some(
-        (c) => /^Bool(IfExists)?$/.test(c.operator) && c.values.length > 0 && c.values.every((v) => typeof v === "string" && v.toLowerCase() === "false"),
+        (c) =>
+            /^Bool(IfExists)?$/.test(c.operator) &&
+            c.values.length > 0 &&
+            c.values.every((v) => typeof v === "string" && v.toLowerCase() === "false"),
     );
 }
 
@@ -202,7 +245,8 @@ function requiresSecureTransport(statement: Statement): boolean {
 function coversBucketAndObjects(statement: Statement, bucketName: string): boolean {
     const resources = (statement.resources ?? []).filter((r): r is string => typeof r === "string");
     const bucketArn = `arn:aws:s3:::${bucketName}`;
-    const covers = (arn: string) => resources.some((pattern) => globMatches(pattern.replace(/^arn:aws[a-z-]*:/, "arn:aws:"), arn));
+    const covers = (arn: string) =>
+        resources.some((pattern) => globMatches(pattern.replace(/^arn:aws[a-z-]*:/, "arn:aws:"), arn));
     return covers(bucketArn) && covers(`${bucketArn}/any/object/key`);
 }
 
@@ -211,7 +255,9 @@ function tlsOnlyState(policy: Plain, bucketName: string | undefined): "present" 
     const document = parseDocument(policy);
     if (document.state === "unknown") return UNKNOWN;
     if (document.state === "invalid") return "absent";
-    const candidates = document.statements.filter((s) => deniesEveryone(s) && coversAllS3(s) && requiresSecureTransport(s));
+    const candidates = document.statements.filter(
+        (s) => deniesEveryone(s) && coversAllS3(s) && requiresSecureTransport(s),
+    );
     if (candidates.length === 0) return "absent";
     if (bucketName === undefined) return UNKNOWN;
     return candidates.some((s) => coversBucketAndObjects(s, bucketName)) ? "present" : "partial";
@@ -230,17 +276,33 @@ export const s3TlsOnly = stackPolicy({
     types: [...BUCKET_TYPES, ...BUCKET_POLICY_TYPES],
     check: (context) => {
         for (const facts of buckets(context.resources)) {
-            const companions = companionsOf(facts.bucket, facts.identities, context.resources, BUCKET_POLICY_TYPES, "bucket");
+            const companions = companionsOf(
+                facts.bucket,
+                facts.identities,
+                context.resources,
+                BUCKET_POLICY_TYPES,
+                "bucket",
+            );
             if (isUnknown(companions)) {
                 context.undetermined.note(`bucket of the bucket policies of ${facts.bucket.name}`);
                 continue;
             }
-            const documents: Array<{ readonly source: string; readonly policy: Plain }> = companions.map((c) => ({ source: `bucket policy "${c.name}"`, policy: c.props.policy }));
-            if (facts.bucket.props.policy !== undefined && facts.bucket.props.policy !== null && facts.bucket.props.policy !== "") {
+            const documents: Array<{ readonly source: string; readonly policy: Plain }> = companions.map((c) => ({
+                source: `bucket policy "${c.name}"`,
+                policy: c.props.policy,
+            }));
+            if (
+                facts.bucket.props.policy !== undefined &&
+                facts.bucket.props.policy !== null &&
+                facts.bucket.props.policy !== ""
+            ) {
                 documents.push({ source: "the bucket's inline policy", policy: facts.bucket.props.policy });
             }
             if (documents.length === 0) {
-                context.report(facts.bucket, "Bucket has no bucket policy, so nothing denies requests without TLS (aws:SecureTransport = false).");
+                context.report(
+                    facts.bucket,
+                    "Bucket has no bucket policy, so nothing denies requests without TLS (aws:SecureTransport = false).",
+                );
                 continue;
             }
             const states = documents.map((d) => ({ ...d, state: tlsOnlyState(d.policy, facts.name) }));

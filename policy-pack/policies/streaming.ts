@@ -18,11 +18,14 @@ export const kinesisStreamEncrypted = resourcePolicy({
         const { encryptionType, kmsKeyId } = context.props;
         if (isUnknown(encryptionType)) return context.undetermined.note("encryptionType");
         if (encryptionType !== "KMS") {
-            context.report(`Stream is not encrypted at rest (encryptionType ${JSON.stringify(encryptionType ?? "NONE")}, not "KMS").`);
+            context.report(
+                `Stream is not encrypted at rest (encryptionType ${JSON.stringify(encryptionType ?? "NONE")}, not "KMS").`,
+            );
             return;
         }
         if (isUnknown(kmsKeyId)) return context.undetermined.note("kmsKeyId");
-        if (typeof kmsKeyId !== "string" || kmsKeyId === "") context.report('encryptionType is "KMS" but kmsKeyId is not set.');
+        if (typeof kmsKeyId !== "string" || kmsKeyId === "")
+            context.report('encryptionType is "KMS" but kmsKeyId is not set.');
     },
 });
 
@@ -40,9 +43,15 @@ export const kinesisStreamRetention = resourcePolicy<RetentionConfig>({
         "default; Kinesis itself defaults to 24), so a delivery outage longer than a day loses nothing.",
     control: { id: "Kinesis.3", title: "Kinesis streams should have an adequate data retention period" },
     severity: "medium",
-    remediation: "Raise retentionPeriod, or set minimumRetentionHours for this policy in the pack config (documented, not silent).",
+    remediation:
+        "Raise retentionPeriod, or set minimumRetentionHours for this policy in the pack config (documented, not silent).",
     configProperties: {
-        minimumRetentionHours: { type: "integer", minimum: 24, maximum: 8760, default: DEFAULT_MINIMUM_RETENTION_HOURS },
+        minimumRetentionHours: {
+            type: "integer",
+            minimum: 24,
+            maximum: 8760,
+            default: DEFAULT_MINIMUM_RETENTION_HOURS,
+        },
     },
     types: [STREAM],
     check: (context) => {
@@ -50,7 +59,10 @@ export const kinesisStreamRetention = resourcePolicy<RetentionConfig>({
         const retention = context.props.retentionPeriod;
         if (isUnknown(retention)) return context.undetermined.note("retentionPeriod");
         const hours = typeof retention === "number" ? retention : 24;
-        if (hours < minimum) context.report(`Stream keeps records ${hours} h${typeof retention === "number" ? "" : " (the default)"}; the minimum is ${minimum} h.`);
+        if (hours < minimum)
+            context.report(
+                `Stream keeps records ${hours} h${typeof retention === "number" ? "" : " (the default)"}; the minimum is ${minimum} h.`,
+            );
     },
 });
 
@@ -69,27 +81,37 @@ export const firehoseEncrypted = resourcePolicy({
         "source stream's encryption (kinesis-stream-encrypted) and the destination bucket's SSE-KMS (s3-sse-kms).",
     control: { id: "DataFirehose.1", title: "Firehose delivery streams should be encrypted at rest" },
     severity: "high",
-    remediation: 'Direct PUT: serverSideEncryption { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn }. Kinesis source: remove serverSideEncryption.',
+    remediation:
+        'Direct PUT: serverSideEncryption { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn }. Kinesis source: remove serverSideEncryption.',
     types: [FIREHOSE],
     check: (context) => {
         const sse = context.props.serverSideEncryption;
         if (isUnknown(sse)) return context.undetermined.note("serverSideEncryption");
         const settings = asObject(sse);
-        if (settings !== undefined && isUnknown(settings.enabled)) return context.undetermined.note("serverSideEncryption.enabled");
+        if (settings !== undefined && isUnknown(settings.enabled))
+            return context.undetermined.note("serverSideEncryption.enabled");
         const enabled = settings?.enabled === true;
         if (isUnknown(context.props.kinesisSourceConfiguration) || isUnknown(context.props.mskSourceConfiguration)) {
             return context.undetermined.note("kinesisSourceConfiguration");
         }
         const source = sourceOf(context.props);
         if (source !== "direct-put") {
-            if (enabled) context.report(`serverSideEncryption is enabled on a ${source === "kinesis" ? "Kinesis" : "MSK"}-sourced delivery stream; AWS accepts it only for Direct PUT, so the create fails.`);
+            if (enabled)
+                context.report(
+                    `serverSideEncryption is enabled on a ${source === "kinesis" ? "Kinesis" : "MSK"}-sourced delivery stream; AWS accepts it only for Direct PUT, so the create fails.`,
+                );
             return;
         }
         if (!enabled) {
-            context.report("Direct PUT delivery stream has no server-side encryption (serverSideEncryption.enabled is not true).");
+            context.report(
+                "Direct PUT delivery stream has no server-side encryption (serverSideEncryption.enabled is not true).",
+            );
             return;
         }
-        if (settings?.keyType === "CUSTOMER_MANAGED_CMK" && (typeof settings.keyArn !== "string" || settings.keyArn === "")) {
+        if (
+            settings?.keyType === "CUSTOMER_MANAGED_CMK" &&
+            (typeof settings.keyArn !== "string" || settings.keyArn === "")
+        ) {
             if (isUnknown(settings.keyArn)) context.undetermined.note("serverSideEncryption.keyArn");
             else context.report('serverSideEncryption.keyType is "CUSTOMER_MANAGED_CMK" but keyArn is not set.');
         }
@@ -116,15 +138,27 @@ export const firehoseErrorOutputPrefix = resourcePolicy({
         if (isUnknown(errorPrefix)) return context.undetermined.note("extendedS3Configuration.errorOutputPrefix");
         const prefix = asString(s3.prefix) ?? "";
         if (typeof errorPrefix !== "string" || errorPrefix.trim() === "") {
-            const why = prefix.includes("!{") ? " (the prefix uses !{...} expressions, so AWS refuses the stream without one)" : "";
+            const why = prefix.includes("!{")
+                ? " (the prefix uses !{...} expressions, so AWS refuses the stream without one)"
+                : "";
             context.report(`extendedS3Configuration has no errorOutputPrefix${why}.`);
             return;
         }
-        if (!errorPrefix.includes(ERROR_OUTPUT_TYPE)) context.report(`errorOutputPrefix "${errorPrefix}" does not contain ${ERROR_OUTPUT_TYPE}, so failures of every kind land together.`);
+        if (!errorPrefix.includes(ERROR_OUTPUT_TYPE))
+            context.report(
+                `errorOutputPrefix "${errorPrefix}" does not contain ${ERROR_OUTPUT_TYPE}, so failures of every kind land together.`,
+            );
         if (prefix !== "" && errorPrefix.startsWith(prefix.split("!{")[0]) && prefix.split("!{")[0] !== "") {
-            context.report(`errorOutputPrefix "${errorPrefix}" lies under the data prefix "${prefix}": failed records would be crawled and loaded as data.`);
+            context.report(
+                `errorOutputPrefix "${errorPrefix}" lies under the data prefix "${prefix}": failed records would be crawled and loaded as data.`,
+            );
         }
     },
 });
 
-export const streamingPolicies = [kinesisStreamEncrypted, kinesisStreamRetention, firehoseEncrypted, firehoseErrorOutputPrefix];
+export const streamingPolicies = [
+    kinesisStreamEncrypted,
+    kinesisStreamRetention,
+    firehoseEncrypted,
+    firehoseErrorOutputPrefix,
+];

@@ -32,8 +32,22 @@ export interface RouteKind {
 }
 
 export const ROUTE_KINDS: readonly RouteKind[] = [
-    { pathPart: "record", action: "PutRecord", modelKind: "record", requestTemplate: putRecordRequestTemplate, responses: putRecordResponseTemplates, model: recordRequestModel },
-    { pathPart: "records", action: "PutRecords", modelKind: "batch", requestTemplate: putRecordsRequestTemplate, responses: putRecordsResponseTemplates, model: batchRequestModel },
+    {
+        pathPart: "record",
+        action: "PutRecord",
+        modelKind: "record",
+        requestTemplate: putRecordRequestTemplate,
+        responses: putRecordResponseTemplates,
+        model: recordRequestModel,
+    },
+    {
+        pathPart: "records",
+        action: "PutRecords",
+        modelKind: "batch",
+        requestTemplate: putRecordsRequestTemplate,
+        responses: putRecordsResponseTemplates,
+        model: batchRequestModel,
+    },
 ];
 
 /**
@@ -55,7 +69,10 @@ export const ROUTE_HTTP_METHOD = "PUT";
  * (per-method) metrics, e.g. `{ resourcePath: "/streams/user-events/record", httpMethod: "PUT" }`.
  */
 export function pipelineRoutes(pipeline: string): { resourcePath: string; httpMethod: string }[] {
-    return ROUTE_KINDS.map((kind) => ({ resourcePath: `/${STREAMS_PATH_PART}/${pipeline}/${kind.pathPart}`, httpMethod: ROUTE_HTTP_METHOD }));
+    return ROUTE_KINDS.map((kind) => ({
+        resourcePath: `/${STREAMS_PATH_PART}/${pipeline}/${kind.pathPart}`,
+        httpMethod: ROUTE_HTTP_METHOD,
+    }));
 }
 
 /**
@@ -63,7 +80,10 @@ export function pipelineRoutes(pipeline: string): { resourcePath: string; httpMe
  * changes, the hash changes, the Deployment is replaced and the stage serves the new definition (a
  * Deployment is otherwise frozen at creation and edits would never go live).
  */
-export function apiDefinitionHash(routes: readonly { pipeline: PipelineDefinition; streamName: string }[], extra: Record<string, unknown>): string {
+export function apiDefinitionHash(
+    routes: readonly { pipeline: PipelineDefinition; streamName: string }[],
+    extra: Record<string, unknown>,
+): string {
     const definition = {
         routes: routes.map(({ pipeline, streamName }) => ({
             pipeline: pipeline.name,
@@ -102,63 +122,105 @@ export interface RouteContext {
  * Kinesis integration and their responses, children of `parent`. Returns what the deployment must
  * wait for.
  */
-export function pipelineRouteResources(parent: pulumi.Resource, name: string, route: ApiRoute, ctx: RouteContext): pulumi.Resource[] {
+export function pipelineRouteResources(
+    parent: pulumi.Resource,
+    name: string,
+    route: ApiRoute,
+    ctx: RouteContext,
+): pulumi.Resource[] {
     const child = { parent };
     const { restApi } = ctx;
     const definition: pulumi.Resource[] = [];
     const pipeline = route.pipeline.name;
-    const pipelineResource = new aws.apigateway.Resource(`${name}-${pipeline}`, { restApi, parentId: ctx.streamsResourceId, pathPart: pipeline }, child);
+    const pipelineResource = new aws.apigateway.Resource(
+        `${name}-${pipeline}`,
+        { restApi, parentId: ctx.streamsResourceId, pathPart: pipeline },
+        child,
+    );
     for (const kind of ROUTE_KINDS) {
         const routeName = `${name}-${pipeline}-${kind.pathPart}`;
-        const resource = new aws.apigateway.Resource(routeName, { restApi, parentId: pipelineResource.id, pathPart: kind.pathPart }, child);
-        const model = new aws.apigateway.Model(routeName, {
-            restApi,
-            name: requestModelName(route.pipeline, kind.modelKind),
-            description: `${kind.action} body for pipeline ${pipeline}`,
-            contentType: MAPPING_TEMPLATE_CONTENT_TYPE,
-            schema: JSON.stringify(kind.model(route.pipeline)),
-        }, child);
-        const method = new aws.apigateway.Method(routeName, {
-            restApi,
-            resourceId: resource.id,
-            httpMethod: ROUTE_HTTP_METHOD,
-            authorization: "NONE",
-            apiKeyRequired: true,
-            requestValidatorId: ctx.validatorId,
-            requestModels: { [MAPPING_TEMPLATE_CONTENT_TYPE]: model.name },
-            operationName: `${kind.action}${requestModelName(route.pipeline, kind.modelKind)}`,
-        }, child);
-        const integration = new aws.apigateway.Integration(routeName, {
-            restApi,
-            resourceId: resource.id,
-            httpMethod: method.httpMethod,
-            type: "AWS",
-            integrationHttpMethod: "POST",
-            uri: `arn:${ctx.partition}:apigateway:${ctx.region}:kinesis:action/${kind.action}`,
-            credentials: ctx.roleArn,
-            requestParameters: { ...KINESIS_INTEGRATION_REQUEST_PARAMETERS },
-            requestTemplates: { [MAPPING_TEMPLATE_CONTENT_TYPE]: kind.requestTemplate(route.streamName, route.pipeline.partitionKeyField) },
-            passthroughBehavior: "NEVER",
-            timeoutMilliseconds: 29000,
-        }, { parent, dependsOn: [ctx.rolePolicy] });
-        const methodResponses = methodResponseStatusCodes(kind.responses).map((statusCode) =>
-            new aws.apigateway.MethodResponse(`${routeName}-${statusCode}`, {
-                restApi,
-                resourceId: resource.id,
-                httpMethod: method.httpMethod,
-                statusCode,
-                responseModels: { [MAPPING_TEMPLATE_CONTENT_TYPE]: "Empty" },
-            }, child),
+        const resource = new aws.apigateway.Resource(
+            routeName,
+            { restApi, parentId: pipelineResource.id, pathPart: kind.pathPart },
+            child,
         );
-        const integrationResponses = kind.responses.map((response) =>
-            new aws.apigateway.IntegrationResponse(`${routeName}-${response.statusCode}`, {
+        const model = new aws.apigateway.Model(
+            routeName,
+            {
+                restApi,
+                name: requestModelName(route.pipeline, kind.modelKind),
+                description: `${kind.action} body for pipeline ${pipeline}`,
+                contentType: MAPPING_TEMPLATE_CONTENT_TYPE,
+                schema: JSON.stringify(kind.model(route.pipeline)),
+            },
+            child,
+        );
+        const method = new aws.apigateway.Method(
+            routeName,
+            {
+                restApi,
+                resourceId: resource.id,
+                httpMethod: ROUTE_HTTP_METHOD,
+                authorization: "NONE",
+                apiKeyRequired: true,
+                requestValidatorId: ctx.validatorId,
+                requestModels: { [MAPPING_TEMPLATE_CONTENT_TYPE]: model.name },
+                operationName: `${kind.action}${requestModelName(route.pipeline, kind.modelKind)}`,
+            },
+            child,
+        );
+        const integration = new aws.apigateway.Integration(
+            routeName,
+            {
                 restApi,
                 resourceId: resource.id,
                 httpMethod: method.httpMethod,
-                statusCode: response.statusCode,
-                ...(response.selectionPattern !== undefined ? { selectionPattern: response.selectionPattern } : {}),
-                responseTemplates: { ...response.responseTemplates },
-            }, { parent, dependsOn: [integration, ...methodResponses] }),
+                type: "AWS",
+                integrationHttpMethod: "POST",
+                uri: `arn:${ctx.partition}:apigateway:${ctx.region}:kinesis:action/${kind.action}`,
+                credentials: ctx.roleArn,
+                requestParameters: { ...KINESIS_INTEGRATION_REQUEST_PARAMETERS },
+                requestTemplates: {
+                    [MAPPING_TEMPLATE_CONTENT_TYPE]: kind.requestTemplate(
+                        route.streamName,
+                        route.pipeline.partitionKeyField,
+                    ),
+                },
+                passthroughBehavior: "NEVER",
+                timeoutMilliseconds: 29000,
+            },
+            { parent, dependsOn: [ctx.rolePolicy] },
+        );
+        const methodResponses = methodResponseStatusCodes(kind.responses).map(
+            (statusCode) =>
+                new aws.apigateway.MethodResponse(
+                    `${routeName}-${statusCode}`,
+                    {
+                        restApi,
+                        resourceId: resource.id,
+                        httpMethod: method.httpMethod,
+                        statusCode,
+                        responseModels: { [MAPPING_TEMPLATE_CONTENT_TYPE]: "Empty" },
+                    },
+                    child,
+                ),
+        );
+        const integrationResponses = kind.responses.map(
+            (response) =>
+                new aws.apigateway.IntegrationResponse(
+                    `${routeName}-${response.statusCode}`,
+                    {
+                        restApi,
+                        resourceId: resource.id,
+                        httpMethod: method.httpMethod,
+                        statusCode: response.statusCode,
+                        ...(response.selectionPattern !== undefined
+                            ? { selectionPattern: response.selectionPattern }
+                            : {}),
+                        responseTemplates: { ...response.responseTemplates },
+                    },
+                    { parent, dependsOn: [integration, ...methodResponses] },
+                ),
         );
         definition.push(method, integration, ...methodResponses, ...integrationResponses);
     }

@@ -282,7 +282,10 @@ export type CustomizedGatewayResponseType =
     | "DEFAULT_4XX"
     | "DEFAULT_5XX";
 
-function jsonGatewayResponse(statusCode: string | undefined, fields: readonly (readonly [string, string])[]): GatewayResponseTemplate {
+function jsonGatewayResponse(
+    statusCode: string | undefined,
+    fields: readonly (readonly [string, string])[],
+): GatewayResponseTemplate {
     const body = ["{", fields.map(([name, value]) => `  "${name}": ${value}`).join(",\n"), "}", ""].join("\n");
     return {
         ...(statusCode === undefined ? {} : { statusCode }),
@@ -294,7 +297,10 @@ const REQUEST_ID: readonly [string, string] = ["requestId", `"$context.requestId
 
 const NO_SUCH_STREAM = jsonGatewayResponse("404", [
     ["message", `"no such stream"`],
-    ["detail", `"only declared pipelines are routable: PUT /streams/{pipeline}/record or PUT /streams/{pipeline}/records"`],
+    [
+        "detail",
+        `"only declared pipelines are routable: PUT /streams/{pipeline}/record or PUT /streams/{pipeline}/records"`,
+    ],
     REQUEST_ID,
 ]);
 
@@ -324,10 +330,7 @@ export const gatewayResponseTemplates: Readonly<Record<CustomizedGatewayResponse
         ["message", `"too many requests: retry with exponential backoff"`],
         REQUEST_ID,
     ]),
-    QUOTA_EXCEEDED: jsonGatewayResponse("429", [
-        ["message", `"usage plan quota exceeded"`],
-        REQUEST_ID,
-    ]),
+    QUOTA_EXCEEDED: jsonGatewayResponse("429", [["message", `"usage plan quota exceeded"`], REQUEST_ID]),
     REQUEST_TOO_LARGE: jsonGatewayResponse("413", [
         ["message", `"request body too large: split the batch"`],
         REQUEST_ID,
@@ -344,12 +347,6 @@ export const gatewayResponseTemplates: Readonly<Record<CustomizedGatewayResponse
         ["message", `"the stream did not answer in time: retry with exponential backoff"`],
         REQUEST_ID,
     ]),
-    DEFAULT_4XX: jsonGatewayResponse(undefined, [
-        ["message", `"$context.error.message"`],
-        REQUEST_ID,
-    ]),
-    DEFAULT_5XX: jsonGatewayResponse(undefined, [
-        ["message", `"$context.error.message"`],
-        REQUEST_ID,
-    ]),
+    DEFAULT_4XX: jsonGatewayResponse(undefined, [["message", `"$context.error.message"`], REQUEST_ID]),
+    DEFAULT_5XX: jsonGatewayResponse(undefined, [["message", `"$context.error.message"`], REQUEST_ID]),
 };

@@ -19,7 +19,20 @@ export type ColumnType =
     | "decimal";
 
 /** Redshift column compression encodings (ENCODE ...). */
-export type ColumnEncoding = "raw" | "az64" | "bytedict" | "delta" | "delta32k" | "lzo" | "mostly8" | "mostly16" | "mostly32" | "runlength" | "text255" | "text32k" | "zstd";
+export type ColumnEncoding =
+    | "raw"
+    | "az64"
+    | "bytedict"
+    | "delta"
+    | "delta32k"
+    | "lzo"
+    | "mostly8"
+    | "mostly16"
+    | "mostly32"
+    | "runlength"
+    | "text255"
+    | "text32k"
+    | "zstd";
 
 export interface ColumnDefinition {
     /** Column name in Redshift and field name in the event's `Data` object. */

@@ -46,6 +46,10 @@ export function glueColumns(def: PipelineDefinition): GlueColumn[] {
     return def.columns.map((column) => ({
         name: column.name,
         type: hiveType(column),
-        comment: `Redshift ${def.table.schema}.${def.table.name}.${column.name} ${redshiftColumnType(column)}${column.nullable ? "" : " not null"}`.slice(0, 255),
+        comment:
+            `Redshift ${def.table.schema}.${def.table.name}.${column.name} ${redshiftColumnType(column)}${column.nullable ? "" : " not null"}`.slice(
+                0,
+                255,
+            ),
     }));
 }

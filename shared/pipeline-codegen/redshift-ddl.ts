@@ -44,7 +44,13 @@ export const GRAMMAR_QUOTED_WORDS: ReadonlySet<string> = new Set(["location", "n
  * these names is quoted so it can never be read as the clause, by Redshift or by
  * {@link stripRedshiftOnlyClauses}.
  */
-export const REDSHIFT_CLAUSE_WORDS: ReadonlySet<string> = new Set(["sortkey", "distkey", "diststyle", "compound", "interleaved"]);
+export const REDSHIFT_CLAUSE_WORDS: ReadonlySet<string> = new Set([
+    "sortkey",
+    "distkey",
+    "diststyle",
+    "compound",
+    "interleaved",
+]);
 
 const PLAIN_IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -165,7 +171,8 @@ function tokenize(sql: string): Token[] {
 export function stripRedshiftOnlyClauses(sql: string): string {
     const tokens = tokenize(sql);
     const output: Token[] = [];
-    const isInsignificant = (token: Token | undefined) => token !== undefined && (token.kind === "space" || token.kind === "comment");
+    const isInsignificant = (token: Token | undefined) =>
+        token !== undefined && (token.kind === "space" || token.kind === "comment");
     const nextSignificant = (from: number): number => {
         let index = from;
         while (isInsignificant(tokens[index])) {
@@ -173,7 +180,8 @@ export function stripRedshiftOnlyClauses(sql: string): string {
         }
         return index;
     };
-    const upperWord = (index: number): string | undefined => (tokens[index]?.kind === "word" ? tokens[index].text.toUpperCase() : undefined);
+    const upperWord = (index: number): string | undefined =>
+        tokens[index]?.kind === "word" ? tokens[index].text.toUpperCase() : undefined;
     /** Index just past the parenthesised list starting at `open`. */
     const pastParentheses = (open: number): number => {
         let depth = 0;
@@ -205,7 +213,8 @@ export function stripRedshiftOnlyClauses(sql: string): string {
     let index = 0;
     while (index < tokens.length) {
         const before = previousSignificant();
-        const startsColumn = before !== undefined && before.kind === "symbol" && (before.text === "(" || before.text === ",");
+        const startsColumn =
+            before !== undefined && before.kind === "symbol" && (before.text === "(" || before.text === ",");
         const word = startsColumn ? undefined : upperWord(index);
         const next = nextSignificant(index + 1);
         let resumeAt: number | undefined;

@@ -51,7 +51,10 @@ export function disablePasswordStatement(user: string): string {
 
 /** `CREATE USER`s: each fails with "already exists" on a rerun, which the provider tolerates. */
 export function createPrincipalStatements(principals: PipelinePrincipals): string[] {
-    return [`CREATE USER ${quoteIdentifier(principals.loader)} PASSWORD DISABLE`, `CREATE USER ${quoteIdentifier(principals.reader)} PASSWORD DISABLE`];
+    return [
+        `CREATE USER ${quoteIdentifier(principals.loader)} PASSWORD DISABLE`,
+        `CREATE USER ${quoteIdentifier(principals.reader)} PASSWORD DISABLE`,
+    ];
 }
 
 /** The staging table the Glue job's connector writes (data-platform/glue/load_to_redshift.py, `STAGING_SUFFIX`). */

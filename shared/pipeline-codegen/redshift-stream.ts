@@ -28,7 +28,11 @@ export const KINESIS_METADATA_COLUMNS: ReadonlyArray<{ readonly name: string; re
 export const KINESIS_DATA_COLUMN = "kinesis_data";
 
 /** Column names the view takes for itself: a declared column of one of these names would clash. */
-export const STREAM_RESERVED_COLUMNS: readonly string[] = [...KINESIS_METADATA_COLUMNS.map((c) => c.name), KINESIS_DATA_COLUMN, "refresh_time"];
+export const STREAM_RESERVED_COLUMNS: readonly string[] = [
+    ...KINESIS_METADATA_COLUMNS.map((c) => c.name),
+    KINESIS_DATA_COLUMN,
+    "refresh_time",
+];
 
 /** `events_stream` for `tracking.events`. */
 export function streamViewName(def: Pick<PipelineDefinition, "table">): string {
@@ -60,7 +64,9 @@ function literal(text: string): string {
  */
 export function createStreamSchemaSql(def: Pick<PipelineDefinition, "table">, roleChain: readonly string[]): string {
     if (roleChain.length === 0 || roleChain.some((arn) => !/^arn:[a-z-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn))) {
-        throw new Error(`createStreamSchemaSql: the IAM_ROLE chain must be role ARNs (got ${JSON.stringify(roleChain)})`);
+        throw new Error(
+            `createStreamSchemaSql: the IAM_ROLE chain must be role ARNs (got ${JSON.stringify(roleChain)})`,
+        );
     }
     return `CREATE EXTERNAL SCHEMA IF NOT EXISTS ${quoteIdentifier(streamSchemaName(def))}\nFROM KINESIS\nIAM_ROLE ${literal(roleChain.join(","))}`;
 }
@@ -80,14 +86,18 @@ const INTEGER_DIGITS = { smallint: 4, integer: 9, bigint: 18 } as const;
  */
 export function regexLiteral(pattern: string): string {
     const plain = pattern.replace(/\\\./g, "[.]");
-    if (plain.includes("\\")) throw new Error(`regexLiteral: pattern ${pattern} needs a backslash, which Redshift and PostgreSQL read differently`);
+    if (plain.includes("\\"))
+        throw new Error(
+            `regexLiteral: pattern ${pattern} needs a backslash, which Redshift and PostgreSQL read differently`,
+        );
     return literal(plain);
 }
 
 /** The guard and the conversion of one declared column from the record's JSON text. */
 function columnExpression(column: ColumnDefinition, json: string): string {
     const value = `JSON_EXTRACT_PATH_TEXT(${json}, ${literal(column.name)}, TRUE)`;
-    const guarded = (pattern: string, converted: string) => `CASE WHEN ${value} ~ ${regexLiteral(pattern)} THEN ${converted} END`;
+    const guarded = (pattern: string, converted: string) =>
+        `CASE WHEN ${value} ~ ${regexLiteral(pattern)} THEN ${converted} END`;
     switch (column.type) {
         case "varchar":
             return `CAST(${value} AS VARCHAR(${column.length}))`;
@@ -99,7 +109,10 @@ function columnExpression(column: ColumnDefinition, json: string): string {
         case "smallint":
         case "integer":
         case "bigint":
-            return guarded(`^-?[0-9]{1,${INTEGER_DIGITS[column.type]}}$`, `CAST(${value} AS ${column.type.toUpperCase()})`);
+            return guarded(
+                `^-?[0-9]{1,${INTEGER_DIGITS[column.type]}}$`,
+                `CAST(${value} AS ${column.type.toUpperCase()})`,
+            );
         case "decimal": {
             const whole = (column.precision ?? 18) - (column.scale ?? 0);
             const pattern = whole > 0 ? `^-?[0-9]{1,${whole}}([.][0-9]+)?$` : "^-?0?[.][0-9]+$";
@@ -109,7 +122,10 @@ function columnExpression(column: ColumnDefinition, json: string): string {
             // Within REAL's range whatever the digits: at most 28 before and 20 after the point, no exponent.
             return guarded("^-?[0-9]{1,28}([.][0-9]{1,20})?$", `CAST(${value} AS REAL)`);
         case "double":
-            return guarded("^-?[0-9]{1,38}([.][0-9]{1,38})?([eE][-+]?[0-9]{1,2})?$", `CAST(${value} AS DOUBLE PRECISION)`);
+            return guarded(
+                "^-?[0-9]{1,38}([.][0-9]{1,38})?([eE][-+]?[0-9]{1,2})?$",
+                `CAST(${value} AS DOUBLE PRECISION)`,
+            );
         case "date":
             return guarded(DATE_PATTERN, `CAST(${value} AS DATE)`);
         case "timestamp":
@@ -154,5 +170,8 @@ export function streamViewVersion(statements: readonly string[]): string {
 
 /** The stack's read-only user may read the view, as it reads the table (shared/pipeline-codegen/redshift-principals.ts). */
 export function streamViewGrantStatements(def: Pick<PipelineDefinition, "table">, reader: string): string[] {
-    return [`GRANT USAGE ON SCHEMA ${quoteIdentifier(def.table.schema)} TO ${quoteIdentifier(reader)}`, `GRANT SELECT ON ${qualifiedStreamViewName(def)} TO ${quoteIdentifier(reader)}`];
+    return [
+        `GRANT USAGE ON SCHEMA ${quoteIdentifier(def.table.schema)} TO ${quoteIdentifier(reader)}`,
+        `GRANT SELECT ON ${qualifiedStreamViewName(def)} TO ${quoteIdentifier(reader)}`,
+    ];
 }

@@ -28,7 +28,12 @@ export const NO_ALTER_TYPE_ENCODINGS: readonly ColumnEncoding[] = ["bytedict", "
 
 /** The table-shaping part of a pipeline declaration, with only the fields that shape it. */
 export function tableDeclaration(def: PipelineDefinition): TableDeclaration {
-    return normalise({ pipeline: def.name, table: def.table, columns: def.columns, eventTimeField: def.eventTimeField });
+    return normalise({
+        pipeline: def.name,
+        table: def.table,
+        columns: def.columns,
+        eventTimeField: def.eventTimeField,
+    });
 }
 
 /** Only the fields that shape the table, in one order, with no undefined values (state and hashes stay stable). */
@@ -62,7 +67,10 @@ export function schemaVersion(declaration: TableDeclaration): string {
                         .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
                 )
               : value;
-    return createHash("sha256").update(JSON.stringify(canonical(normalise(declaration)))).digest("hex").slice(0, 16);
+    return createHash("sha256")
+        .update(JSON.stringify(canonical(normalise(declaration))))
+        .digest("hex")
+        .slice(0, 16);
 }
 
 /** `ALTER TABLE ... ADD COLUMN <column>`: the same column text as CREATE TABLE. */
@@ -92,11 +100,15 @@ export function planMigration(applied: TableDeclaration, declared: TableDeclarat
     const manual = (step: string) => `${step}, then remove the table's recorded version (README, "Changing a table")`;
 
     if (applied.table.schema !== declared.table.schema || applied.table.name !== declared.table.name) {
-        refusals.push(`${where}: table ${qualifiedTableName(applied)} renamed to ${table}: not applied automatically; ${manual(`rename it by hand (ALTER TABLE ${qualifiedTableName(applied)} RENAME TO ...) or keep the old name`)}`);
+        refusals.push(
+            `${where}: table ${qualifiedTableName(applied)} renamed to ${table}: not applied automatically; ${manual(`rename it by hand (ALTER TABLE ${qualifiedTableName(applied)} RENAME TO ...) or keep the old name`)}`,
+        );
         return { statements, refusals };
     }
     if (applied.eventTimeField !== declared.eventTimeField) {
-        refusals.push(`${where}: sort key changed from ${applied.eventTimeField ?? "none"} to ${declared.eventTimeField ?? "none"}: not applied automatically; ${manual(`ALTER TABLE ${table} ALTER SORTKEY (...) by hand`)}`);
+        refusals.push(
+            `${where}: sort key changed from ${applied.eventTimeField ?? "none"} to ${declared.eventTimeField ?? "none"}: not applied automatically; ${manual(`ALTER TABLE ${table} ALTER SORTKEY (...) by hand`)}`,
+        );
     }
 
     const declaredByName = new Map(declared.columns.map((column) => [column.name, column]));
@@ -105,14 +117,20 @@ export function planMigration(applied: TableDeclaration, declared: TableDeclarat
         const column = declaredByName.get(old.name);
         const at = `${where}, column "${old.name}"`;
         if (column === undefined) {
-            refusals.push(`${at}: removed (or renamed): dropping or renaming a column is not applied automatically; ${manual(`keep it in the declaration, or run ALTER TABLE ${table} DROP COLUMN ${quoteIdentifier(old.name)} (or RENAME COLUMN) by hand`)}`);
+            refusals.push(
+                `${at}: removed (or renamed): dropping or renaming a column is not applied automatically; ${manual(`keep it in the declaration, or run ALTER TABLE ${table} DROP COLUMN ${quoteIdentifier(old.name)} (or RENAME COLUMN) by hand`)}`,
+            );
             continue;
         }
         if (old.type === "varchar" && column.type === "varchar" && (column.length ?? 0) > (old.length ?? 0)) {
             if (old.encoding !== undefined && NO_ALTER_TYPE_ENCODINGS.includes(old.encoding)) {
-                refusals.push(`${at}: VARCHAR(${old.length}) -> VARCHAR(${column.length}) with ENCODE ${old.encoding}: Redshift cannot alter the type of a column with that encoding; ${manual(`add a new column, copy the values over and drop the old one by hand`)}`);
+                refusals.push(
+                    `${at}: VARCHAR(${old.length}) -> VARCHAR(${column.length}) with ENCODE ${old.encoding}: Redshift cannot alter the type of a column with that encoding; ${manual(`add a new column, copy the values over and drop the old one by hand`)}`,
+                );
             } else if (old.encoding !== column.encoding || old.nullable !== column.nullable) {
-                refusals.push(`${at}: widened together with another change (${columnText(old)} -> ${columnText(column)}): only the length may change in one step`);
+                refusals.push(
+                    `${at}: widened together with another change (${columnText(old)} -> ${columnText(column)}): only the length may change in one step`,
+                );
             } else {
                 statements.push(widenColumnSql(declared, column));
             }
@@ -120,12 +138,20 @@ export function planMigration(applied: TableDeclaration, declared: TableDeclarat
         }
         if (columnText(old) !== columnText(column)) {
             const kind =
-                old.type !== column.type ? "a type change" :
-                (column.length ?? 0) < (old.length ?? 0) ? "a shorter length" :
-                old.nullable && !column.nullable ? "NOT NULL on an existing column" :
-                !old.nullable && column.nullable ? "dropping NOT NULL" :
-                old.encoding !== column.encoding ? "an encoding change" : "a type change";
-            refusals.push(`${at}: ${columnText(old)} -> ${columnText(column)} is ${kind}, not applied automatically; ${manual(`keep ${columnText(old)} in the declaration, or change the column by hand (add a new column, copy, drop the old one)`)}`);
+                old.type !== column.type
+                    ? "a type change"
+                    : (column.length ?? 0) < (old.length ?? 0)
+                      ? "a shorter length"
+                      : old.nullable && !column.nullable
+                        ? "NOT NULL on an existing column"
+                        : !old.nullable && column.nullable
+                          ? "dropping NOT NULL"
+                          : old.encoding !== column.encoding
+                            ? "an encoding change"
+                            : "a type change";
+            refusals.push(
+                `${at}: ${columnText(old)} -> ${columnText(column)} is ${kind}, not applied automatically; ${manual(`keep ${columnText(old)} in the declaration, or change the column by hand (add a new column, copy, drop the old one)`)}`,
+            );
         }
     }
 
@@ -133,15 +159,21 @@ export function planMigration(applied: TableDeclaration, declared: TableDeclarat
     const kept = declared.columns.filter((column) => appliedNames.includes(column.name)).map((column) => column.name);
     const stillApplied = appliedNames.filter((name) => declaredByName.has(name));
     if (kept.join(",") !== stillApplied.join(",")) {
-        refusals.push(`${where}: columns reordered (${stillApplied.join(", ")} -> ${kept.join(", ")}): Redshift cannot reorder columns; keep the existing order`);
+        refusals.push(
+            `${where}: columns reordered (${stillApplied.join(", ")} -> ${kept.join(", ")}): Redshift cannot reorder columns; keep the existing order`,
+        );
     }
     const firstNew = declared.columns.findIndex((column) => !appliedNames.includes(column.name));
     if (firstNew !== -1 && declared.columns.slice(firstNew).some((column) => appliedNames.includes(column.name))) {
-        refusals.push(`${where}, column "${declared.columns[firstNew].name}": a new column must come after every existing one (ADD COLUMN appends it); move it to the end of columns`);
+        refusals.push(
+            `${where}, column "${declared.columns[firstNew].name}": a new column must come after every existing one (ADD COLUMN appends it); move it to the end of columns`,
+        );
     }
     for (const column of declared.columns.filter((c) => !appliedNames.includes(c.name))) {
         if (!column.nullable) {
-            refusals.push(`${where}, column "${column.name}": a new column must be nullable (the rows already loaded have no value for it); declare it nullable: true`);
+            refusals.push(
+                `${where}, column "${column.name}": a new column must be nullable (the rows already loaded have no value for it); declare it nullable: true`,
+            );
         } else {
             statements.push(addColumnSql(declared, column));
         }

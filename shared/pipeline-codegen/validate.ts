@@ -57,7 +57,17 @@ export const MAX_DECIMAL_PRECISION = 38;
 export const MAX_PARTITION_KEY_LENGTH = 256;
 
 const COLUMN_TYPES: readonly ColumnType[] = [
-    "char", "varchar", "timestamp", "date", "boolean", "smallint", "integer", "bigint", "real", "double", "decimal",
+    "char",
+    "varchar",
+    "timestamp",
+    "date",
+    "boolean",
+    "smallint",
+    "integer",
+    "bigint",
+    "real",
+    "double",
+    "decimal",
 ];
 
 /**
@@ -122,7 +132,10 @@ function pipelineSubject(def: PipelineDefinition, index?: number): string {
 
 function checkIdentifier(problems: ProblemList, path: string, kind: string, value: unknown): void {
     if (typeof value !== "string" || !REDSHIFT_IDENTIFIER_PATTERN.test(value)) {
-        problems.add(path, `${kind} must match ${REDSHIFT_IDENTIFIER_PATTERN.source} (lowercase letters, digits, underscores; not starting with a digit) (got ${shown(value)})`);
+        problems.add(
+            path,
+            `${kind} must match ${REDSHIFT_IDENTIFIER_PATTERN.source} (lowercase letters, digits, underscores; not starting with a digit) (got ${shown(value)})`,
+        );
         return;
     }
     if (utf8Bytes(value) > MAX_REDSHIFT_IDENTIFIER_BYTES) {
@@ -149,33 +162,57 @@ function checkColumn(problems: ProblemList, column: ColumnDefinition, index: num
     if (column.type === "char" || column.type === "varchar") {
         const max = column.type === "char" ? MAX_CHAR_BYTES : MAX_VARCHAR_BYTES;
         if (!isIntegerInRange(column.length, 1, max)) {
-            problems.add(`${at}.length`, `${column.type} length must be an integer from 1 to ${max} bytes (got ${shown(column.length)})`);
+            problems.add(
+                `${at}.length`,
+                `${column.type} length must be an integer from 1 to ${max} bytes (got ${shown(column.length)})`,
+            );
         }
     } else if (column.length !== undefined) {
-        problems.add(`${at}.length`, `length applies only to char and varchar columns, not ${column.type} (got ${shown(column.length)})`);
+        problems.add(
+            `${at}.length`,
+            `length applies only to char and varchar columns, not ${column.type} (got ${shown(column.length)})`,
+        );
     }
 
     if (column.type === "decimal") {
         if (!isIntegerInRange(column.precision, 1, MAX_DECIMAL_PRECISION)) {
-            problems.add(`${at}.precision`, `decimal precision must be an integer from 1 to ${MAX_DECIMAL_PRECISION} (got ${shown(column.precision)})`);
+            problems.add(
+                `${at}.precision`,
+                `decimal precision must be an integer from 1 to ${MAX_DECIMAL_PRECISION} (got ${shown(column.precision)})`,
+            );
         } else if (column.scale !== undefined && !isIntegerInRange(column.scale, 0, column.precision)) {
-            problems.add(`${at}.scale`, `decimal scale must be an integer from 0 to the precision ${column.precision} (got ${shown(column.scale)})`);
+            problems.add(
+                `${at}.scale`,
+                `decimal scale must be an integer from 0 to the precision ${column.precision} (got ${shown(column.scale)})`,
+            );
         }
     } else {
         if (column.precision !== undefined) {
-            problems.add(`${at}.precision`, `precision applies only to decimal columns, not ${column.type} (got ${shown(column.precision)})`);
+            problems.add(
+                `${at}.precision`,
+                `precision applies only to decimal columns, not ${column.type} (got ${shown(column.precision)})`,
+            );
         }
         if (column.scale !== undefined) {
-            problems.add(`${at}.scale`, `scale applies only to decimal columns, not ${column.type} (got ${shown(column.scale)})`);
+            problems.add(
+                `${at}.scale`,
+                `scale applies only to decimal columns, not ${column.type} (got ${shown(column.scale)})`,
+            );
         }
     }
 
     if (column.encoding !== undefined) {
         const accepted = ENCODING_TYPES[column.encoding];
         if (accepted === undefined) {
-            problems.add(`${at}.encoding`, `encoding must be one of ${Object.keys(ENCODING_TYPES).join(", ")} (got ${shown(column.encoding)})`);
+            problems.add(
+                `${at}.encoding`,
+                `encoding must be one of ${Object.keys(ENCODING_TYPES).join(", ")} (got ${shown(column.encoding)})`,
+            );
         } else if (accepted !== "all" && !accepted.includes(column.type)) {
-            problems.add(`${at}.encoding`, `encoding ${column.encoding} does not support ${column.type} columns (Redshift accepts it for ${accepted.join(", ")})`);
+            problems.add(
+                `${at}.encoding`,
+                `encoding ${column.encoding} does not support ${column.type} columns (Redshift accepts it for ${accepted.join(", ")})`,
+            );
         }
     }
 
@@ -183,9 +220,15 @@ function checkColumn(problems: ProblemList, column: ColumnDefinition, index: num
         if (column.format !== "uuid" && column.format !== "none") {
             problems.add(`${at}.format`, `format must be "uuid" or "none" (got ${shown(column.format)})`);
         } else if (!STRING_TYPES.includes(column.type)) {
-            problems.add(`${at}.format`, `format applies only to char and varchar columns, not ${column.type} (got ${shown(column.format)})`);
+            problems.add(
+                `${at}.format`,
+                `format applies only to char and varchar columns, not ${column.type} (got ${shown(column.format)})`,
+            );
         } else if (column.format === "uuid" && typeof column.length === "number" && column.length < 36) {
-            problems.add(`${at}.format`, `format "uuid" needs a length of at least 36 bytes (got length ${column.length})`);
+            problems.add(
+                `${at}.format`,
+                `format "uuid" needs a length of at least 36 bytes (got length ${column.length})`,
+            );
         }
     }
 }
@@ -212,9 +255,15 @@ function checkOne(def: PipelineDefinition, index?: number): string[] {
     }
 
     if (typeof def.name !== "string" || !PIPELINE_NAME_PATTERN.test(def.name)) {
-        problems.add("name", `pipeline name must match ${PIPELINE_NAME_PATTERN.source} (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen), as it names the Kinesis stream, Firehose stream, Glue resources, S3 prefix and API path (got ${shown(def.name)})`);
+        problems.add(
+            "name",
+            `pipeline name must match ${PIPELINE_NAME_PATTERN.source} (lowercase letters, digits and hyphens, starting with a letter, not ending with a hyphen), as it names the Kinesis stream, Firehose stream, Glue resources, S3 prefix and API path (got ${shown(def.name)})`,
+        );
     } else if (def.name.length > MAX_PIPELINE_NAME_LENGTH) {
-        problems.add("name", `pipeline name must be at most ${MAX_PIPELINE_NAME_LENGTH} characters so derived IAM role names stay under 64 (got ${def.name.length})`);
+        problems.add(
+            "name",
+            `pipeline name must be at most ${MAX_PIPELINE_NAME_LENGTH} characters so derived IAM role names stay under 64 (got ${def.name.length})`,
+        );
     }
 
     if (def.table == null || typeof def.table !== "object") {
@@ -225,11 +274,17 @@ function checkOne(def: PipelineDefinition, index?: number): string[] {
     }
 
     if (!Array.isArray(def.columns) || def.columns.length === 0) {
-        problems.add("columns", `a pipeline needs at least one column (got ${Array.isArray(def.columns) ? 0 : shown(def.columns)})`);
+        problems.add(
+            "columns",
+            `a pipeline needs at least one column (got ${Array.isArray(def.columns) ? 0 : shown(def.columns)})`,
+        );
         return problems.problems;
     }
     if (def.columns.length > MAX_REDSHIFT_COLUMNS) {
-        problems.add("columns", `a Redshift table has at most ${MAX_REDSHIFT_COLUMNS} columns (got ${def.columns.length})`);
+        problems.add(
+            "columns",
+            `a Redshift table has at most ${MAX_REDSHIFT_COLUMNS} columns (got ${def.columns.length})`,
+        );
     }
 
     const firstIndexByName = new Map<string, number>();
@@ -250,23 +305,39 @@ function checkOne(def: PipelineDefinition, index?: number): string[] {
     const partitionKey = referencedColumn(problems, def, "partitionKeyField");
     if (partitionKey !== undefined) {
         if (partitionKey.nullable) {
-            problems.add("partitionKeyField", `partitionKeyField column ${shown(partitionKey.name)} must be NOT NULL (nullable: false): the API falls back to it when a record has no PartitionKey`);
+            problems.add(
+                "partitionKeyField",
+                `partitionKeyField column ${shown(partitionKey.name)} must be NOT NULL (nullable: false): the API falls back to it when a record has no PartitionKey`,
+            );
         }
-        if (STRING_TYPES.includes(partitionKey.type) && typeof partitionKey.length === "number" && partitionKey.length > MAX_PARTITION_KEY_LENGTH) {
-            problems.add("partitionKeyField", `partitionKeyField column ${shown(partitionKey.name)} may hold up to ${partitionKey.length} bytes but a Kinesis partition key is at most ${MAX_PARTITION_KEY_LENGTH} characters`);
+        if (
+            STRING_TYPES.includes(partitionKey.type) &&
+            typeof partitionKey.length === "number" &&
+            partitionKey.length > MAX_PARTITION_KEY_LENGTH
+        ) {
+            problems.add(
+                "partitionKeyField",
+                `partitionKeyField column ${shown(partitionKey.name)} may hold up to ${partitionKey.length} bytes but a Kinesis partition key is at most ${MAX_PARTITION_KEY_LENGTH} characters`,
+            );
         }
     }
 
     if (def.eventTimeField !== undefined) {
         const eventTime = referencedColumn(problems, def, "eventTimeField");
         if (eventTime !== undefined && !EVENT_TIME_TYPES.includes(eventTime.type)) {
-            problems.add("eventTimeField", `eventTimeField column ${shown(eventTime.name)} must be of type timestamp or date (got ${shown(eventTime.type)})`);
+            problems.add(
+                "eventTimeField",
+                `eventTimeField column ${shown(eventTime.name)} must be of type timestamp or date (got ${shown(eventTime.type)})`,
+            );
         }
     }
 
     const mergeKey = referencedColumn(problems, def, "mergeKey");
     if (mergeKey !== undefined && mergeKey.nullable) {
-        problems.add("mergeKey", `mergeKey column ${shown(mergeKey.name)} must be NOT NULL (nullable: false): rows are matched on it, and NULL never matches`);
+        problems.add(
+            "mergeKey",
+            `mergeKey column ${shown(mergeKey.name)} must be NOT NULL (nullable: false): rows are matched on it, and NULL never matches`,
+        );
     }
 
     if (def.streaming !== undefined && typeof def.streaming !== "boolean") {
@@ -275,13 +346,22 @@ function checkOne(def: PipelineDefinition, index?: number): string[] {
         // The view keeps the stream's metadata columns beside the declared ones (shared/pipeline-codegen/redshift-stream.ts).
         def.columns.forEach((column, index) => {
             if (STREAM_RESERVED_COLUMNS.includes(column?.name)) {
-                problems.add(`columns[${index}].name`, `with streaming: true, column ${shown(column.name)} would clash with the Kinesis metadata column of that name in the stream view (reserved: ${STREAM_RESERVED_COLUMNS.join(", ")})`);
+                problems.add(
+                    `columns[${index}].name`,
+                    `with streaming: true, column ${shown(column.name)} would clash with the Kinesis metadata column of that name in the stream view (reserved: ${STREAM_RESERVED_COLUMNS.join(", ")})`,
+                );
             }
         });
         if (def.table != null && typeof def.table.name === "string" && typeof def.table.schema === "string") {
-            for (const [what, name] of [["stream view name", streamViewName(def)], ["stream schema name", streamSchemaName(def)]] as const) {
+            for (const [what, name] of [
+                ["stream view name", streamViewName(def)],
+                ["stream schema name", streamSchemaName(def)],
+            ] as const) {
                 if (utf8Bytes(name) > MAX_REDSHIFT_IDENTIFIER_BYTES) {
-                    problems.add("table.name", `with streaming: true, the ${what} ${shown(name)} must be at most ${MAX_REDSHIFT_IDENTIFIER_BYTES} bytes (got ${utf8Bytes(name)}): shorten table.name or table.schema`);
+                    problems.add(
+                        "table.name",
+                        `with streaming: true, the ${what} ${shown(name)} must be at most ${MAX_REDSHIFT_IDENTIFIER_BYTES} bytes (got ${utf8Bytes(name)}): shorten table.name or table.schema`,
+                    );
                 }
             }
         }
@@ -304,7 +384,9 @@ export function validatePipeline(def: PipelineDefinition): void {
  */
 export function validatePipelines(defs: readonly PipelineDefinition[]): void {
     if (!Array.isArray(defs) || defs.length === 0) {
-        throw new PipelineDefinitionError([`pipelines: at least one pipeline must be declared (got ${Array.isArray(defs) ? 0 : shown(defs)})`]);
+        throw new PipelineDefinitionError([
+            `pipelines: at least one pipeline must be declared (got ${Array.isArray(defs) ? 0 : shown(defs)})`,
+        ]);
     }
     const problems: string[] = [];
     const firstIndexByName = new Map<string, number>();
@@ -321,21 +403,29 @@ export function validatePipelines(defs: readonly PipelineDefinition[]): void {
             if (earlier === undefined) {
                 firstIndexByName.set(def.name, index);
             } else {
-                problems.push(`${subject}: name: duplicate pipeline name (pipelines[${earlier}] and pipelines[${index}] share it)`);
+                problems.push(
+                    `${subject}: name: duplicate pipeline name (pipelines[${earlier}] and pipelines[${index}] share it)`,
+                );
             }
         }
         if (def.table != null && typeof def.table.schema === "string" && typeof def.table.name === "string") {
             const table = `${def.table.schema}.${def.table.name}`;
-            const views = defs.filter((other) => other?.streaming === true && other.table?.schema === def.table.schema).map((other) => [other, `${other.table.schema}.${streamViewName(other)}`] as const);
+            const views = defs
+                .filter((other) => other?.streaming === true && other.table?.schema === def.table.schema)
+                .map((other) => [other, `${other.table.schema}.${streamViewName(other)}`] as const);
             const clash = views.find(([, view]) => view === table);
             if (clash !== undefined) {
-                problems.push(`${subject}: table: target table ${table} is the stream view of ${pipelineSubject(clash[0], defs.indexOf(clash[0]))} (streaming: true): rename one of them`);
+                problems.push(
+                    `${subject}: table: target table ${table} is the stream view of ${pipelineSubject(clash[0], defs.indexOf(clash[0]))} (streaming: true): rename one of them`,
+                );
             }
             const earlier = firstIndexByTable.get(table);
             if (earlier === undefined) {
                 firstIndexByTable.set(table, index);
             } else {
-                problems.push(`${subject}: table: duplicate target table ${table} (also the target of ${pipelineSubject(defs[earlier], earlier)})`);
+                problems.push(
+                    `${subject}: table: duplicate target table ${table} (also the target of ${pipelineSubject(defs[earlier], earlier)})`,
+                );
             }
         }
     });

@@ -1,6 +1,12 @@
 import { ColumnDefinition, PipelineDefinition } from "../pipeline-codegen/definition";
 
-const utmField = (name: string, nullable: boolean): ColumnDefinition => ({ name, type: "varchar", length: 255, nullable, encoding: "zstd" });
+const utmField = (name: string, nullable: boolean): ColumnDefinition => ({
+    name,
+    type: "varchar",
+    length: 255,
+    nullable,
+    encoding: "zstd",
+});
 
 /** Campaign attribution (UTM parameters) per request, loaded into `tracking.utm`. */
 export const userUtm: PipelineDefinition = {

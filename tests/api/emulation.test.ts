@@ -70,8 +70,15 @@ describe("API Gateway emulation: $input (developer guide examples)", () => {
     });
 
     it("$input.params(x) searches path, then query string, then header", () => {
-        const params = { path: { name: "from-path" }, querystring: { name: "from-query", q: "query" }, header: { "X-Only": "header" } };
-        const { output } = renderMappingTemplate(`$input.params('name')|$input.params('q')|$input.params('x-only')`, { body: "{}", params });
+        const params = {
+            path: { name: "from-path" },
+            querystring: { name: "from-query", q: "query" },
+            header: { "X-Only": "header" },
+        };
+        const { output } = renderMappingTemplate(`$input.params('name')|$input.params('q')|$input.params('x-only')`, {
+            body: "{}",
+            params,
+        });
         expect(output).to.equal("from-path|query|header");
     });
 
@@ -104,10 +111,13 @@ describe("API Gateway emulation: $util (developer guide examples)", () => {
     });
 
     it("$util.base64Encode encodes UTF-8 and $util.base64Decode reverses it", () => {
-        const text = "汉字 😀 \"q\"";
-        const { output } = renderMappingTemplate("$util.base64Decode($util.base64Encode($input.path('$.t')))|$util.base64Encode($input.path('$.t'))", {
-            body: JSON.stringify({ t: text }),
-        });
+        const text = '汉字 😀 "q"';
+        const { output } = renderMappingTemplate(
+            "$util.base64Decode($util.base64Encode($input.path('$.t')))|$util.base64Encode($input.path('$.t'))",
+            {
+                body: JSON.stringify({ t: text }),
+            },
+        );
         expect(output).to.equal(`${text}|${Buffer.from(text, "utf8").toString("base64")}`);
     });
 
@@ -117,7 +127,9 @@ describe("API Gateway emulation: $util (developer guide examples)", () => {
     });
 
     it("refuses Java String methods whose JavaScript namesakes differ", () => {
-        expect(() => renderMappingTemplate(`$input.path('$.s').replaceAll("\\\\'", "'")`, { body: '{"s": "x"}' })).to.throw(/Java semantics/);
+        expect(() =>
+            renderMappingTemplate(`$input.path('$.s').replaceAll("\\\\'", "'")`, { body: '{"s": "x"}' }),
+        ).to.throw(/Java semantics/);
     });
 });
 
@@ -147,8 +159,10 @@ describe("API Gateway emulation: $context overrides and response selection", () 
     it("gateway responses are substitution only: directives and $util are refused", () => {
         expect(() => renderGatewayResponse('#set($x = 1){"a": 1}', {})).to.throw(/not Velocity/);
         expect(() => renderGatewayResponse('{"a": "$util.escapeJavaScript(x)"}', {})).to.throw(/cannot use/);
-        expect(renderGatewayResponse('{"m": $context.error.messageString}', { error: { message: "Missing Authentication Token" } })).to.equal(
-            '{"m": "Missing Authentication Token"}',
-        );
+        expect(
+            renderGatewayResponse('{"m": $context.error.messageString}', {
+                error: { message: "Missing Authentication Token" },
+            }),
+        ).to.equal('{"m": "Missing Authentication Token"}');
     });
 });

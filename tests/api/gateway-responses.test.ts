@@ -3,7 +3,11 @@
  * what a gateway response can do (simple substitution, no Velocity).
  */
 import { expect } from "chai";
-import { CustomizedGatewayResponseType, gatewayResponseTemplates, MAPPING_TEMPLATE_CONTENT_TYPE } from "../../shared/api/templates";
+import {
+    CustomizedGatewayResponseType,
+    gatewayResponseTemplates,
+    MAPPING_TEMPLATE_CONTENT_TYPE,
+} from "../../shared/api/templates";
 import { ContextValues, renderGatewayResponse } from "./support/api-gateway-emulation";
 
 const REQUEST_ID = "9a8b7c6d-0000-4111-8222-333344445555";
@@ -78,8 +82,17 @@ describe("API gateway responses", () => {
             const templates = gatewayResponseTemplates[type].responseTemplates;
             expect(Object.keys(templates), type).to.deep.equal([MAPPING_TEMPLATE_CONTENT_TYPE]);
             const template = templates[MAPPING_TEMPLATE_CONTENT_TYPE] ?? "";
-            const variables = [...template.matchAll(/\$([A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_])/g)].map((match) => match[1]);
-            expect(variables.every((name) => ["context.requestId", "context.error.message", "context.error.validationErrorString"].includes(name)), `${type}: ${variables.join(", ")}`).to.equal(true);
+            const variables = [...template.matchAll(/\$([A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_])/g)].map(
+                (match) => match[1],
+            );
+            expect(
+                variables.every((name) =>
+                    ["context.requestId", "context.error.message", "context.error.validationErrorString"].includes(
+                        name,
+                    ),
+                ),
+                `${type}: ${variables.join(", ")}`,
+            ).to.equal(true);
             render(type, { validationErrorString: '[object has missing required properties (["Data"])]' });
         }
     });

@@ -17,7 +17,15 @@ import { userEvents } from "../../shared/pipelines/user-events";
 import { userUtm } from "../../shared/pipelines/user-utm";
 import { SAMPLE_USER_EVENTS_BODY, SAMPLE_USER_UTM_BODY } from "../support/sample-bodies";
 import { MethodResponse, renderMappingTemplate, respond } from "./support/api-gateway-emulation";
-import { callKinesis, createStream, KinesisReply, LocalKinesis, readAllRecords, startLocalKinesis, StoredRecord } from "./support/kinesis";
+import {
+    callKinesis,
+    createStream,
+    KinesisReply,
+    LocalKinesis,
+    readAllRecords,
+    startLocalKinesis,
+    StoredRecord,
+} from "./support/kinesis";
 
 const EVENTS_STREAM = "tracking-test-user-events";
 const UTM_STREAM = "tracking-test-user-utm";
@@ -49,7 +57,9 @@ interface ApiCall {
 }
 
 /** The Content-Type the integration's request parameters send, without the static-value quotes. */
-const integrationContentType = KINESIS_INTEGRATION_REQUEST_PARAMETERS["integration.request.header.Content-Type"].replace(/^'|'$/g, "");
+const integrationContentType = KINESIS_INTEGRATION_REQUEST_PARAMETERS[
+    "integration.request.header.Content-Type"
+].replace(/^'|'$/g, "");
 
 async function callRoute(
     kinesis: LocalKinesis,
@@ -63,12 +73,34 @@ async function callRoute(
     return { kinesis: reply, client: respond(responses, reply) };
 }
 
-function putRecord(kinesis: LocalKinesis, streamName: string, partitionKeyField: string, clientBody: string): Promise<ApiCall> {
-    return callRoute(kinesis, "PutRecord", putRecordRequestTemplate(streamName, partitionKeyField), putRecordResponseTemplates, clientBody);
+function putRecord(
+    kinesis: LocalKinesis,
+    streamName: string,
+    partitionKeyField: string,
+    clientBody: string,
+): Promise<ApiCall> {
+    return callRoute(
+        kinesis,
+        "PutRecord",
+        putRecordRequestTemplate(streamName, partitionKeyField),
+        putRecordResponseTemplates,
+        clientBody,
+    );
 }
 
-function putRecords(kinesis: LocalKinesis, streamName: string, partitionKeyField: string, clientBody: string): Promise<ApiCall> {
-    return callRoute(kinesis, "PutRecords", putRecordsRequestTemplate(streamName, partitionKeyField), putRecordsResponseTemplates, clientBody);
+function putRecords(
+    kinesis: LocalKinesis,
+    streamName: string,
+    partitionKeyField: string,
+    clientBody: string,
+): Promise<ApiCall> {
+    return callRoute(
+        kinesis,
+        "PutRecords",
+        putRecordsRequestTemplate(streamName, partitionKeyField),
+        putRecordsResponseTemplates,
+        clientBody,
+    );
 }
 
 async function storedBySequenceNumber(kinesis: LocalKinesis, streamName: string): Promise<Map<string, StoredRecord>> {
@@ -77,7 +109,13 @@ async function storedBySequenceNumber(kinesis: LocalKinesis, streamName: string)
 }
 
 /** Asserts a successful PutRecord: 200 to the client, and the stored record equals the sent Data. */
-async function expectStored(kinesis: LocalKinesis, streamName: string, call: ApiCall, sentData: unknown, partitionKey: string): Promise<void> {
+async function expectStored(
+    kinesis: LocalKinesis,
+    streamName: string,
+    call: ApiCall,
+    sentData: unknown,
+    partitionKey: string,
+): Promise<void> {
     expect(call.kinesis.status, call.kinesis.body).to.equal(200);
     expect(call.client.status).to.equal(200);
     const response = JSON.parse(call.client.body) as PutRecordClientResponse;
@@ -122,7 +160,8 @@ describe("API -> Kinesis round trip (kinesalite)", function () {
                 request_timestamp: "2024-02-29 23:59:59.999999",
                 cookie_id: "0b7a4c1e-5f7d-4e8b-9a3c-2d1e0f9a8b7c",
                 topic: "国际化.テスト.한국어 😀🚀 \u00e9\u0301",
-                message: 'He said "hi" \\ then left\nsecond line\ttab \'single\' </script> \u2028 $context.requestId #set($x = 1)',
+                message:
+                    "He said \"hi\" \\ then left\nsecond line\ttab 'single' </script> \u2028 $context.requestId #set($x = 1)",
                 environment: "prod",
                 website_id: null,
                 user_account_id: null,
@@ -131,18 +170,39 @@ describe("API -> Kinesis round trip (kinesalite)", function () {
                 referrer: "",
             };
             const partitionKey = 'pk "quoted" \\ 鍵 🔑';
-            const call = await putRecord(kinesis, EVENTS_STREAM, "cookie_id", JSON.stringify({ Data: data, PartitionKey: partitionKey }));
+            const call = await putRecord(
+                kinesis,
+                EVENTS_STREAM,
+                "cookie_id",
+                JSON.stringify({ Data: data, PartitionKey: partitionKey }),
+            );
             await expectStored(kinesis, EVENTS_STREAM, call, data, partitionKey);
         });
 
         it("partitions by the pipeline's partition-key field when the request has no PartitionKey", async () => {
             const sent = JSON.parse(SAMPLE_USER_EVENTS_BODY) as { Data: JsonObject };
-            const call = await putRecord(kinesis, EVENTS_STREAM, userEvents.partitionKeyField, JSON.stringify({ Data: sent.Data }));
-            await expectStored(kinesis, EVENTS_STREAM, call, sent.Data, String(sent.Data[userEvents.partitionKeyField]));
+            const call = await putRecord(
+                kinesis,
+                EVENTS_STREAM,
+                userEvents.partitionKeyField,
+                JSON.stringify({ Data: sent.Data }),
+            );
+            await expectStored(
+                kinesis,
+                EVENTS_STREAM,
+                call,
+                sent.Data,
+                String(sent.Data[userEvents.partitionKeyField]),
+            );
         });
 
         it("answers 400 with Kinesis' reason when the record breaks a Kinesis limit (partition key over 256 characters)", async () => {
-            const call = await putRecord(kinesis, EVENTS_STREAM, "cookie_id", JSON.stringify({ Data: { cookie_id: "c" }, PartitionKey: "k".repeat(257) }));
+            const call = await putRecord(
+                kinesis,
+                EVENTS_STREAM,
+                "cookie_id",
+                JSON.stringify({ Data: { cookie_id: "c" }, PartitionKey: "k".repeat(257) }),
+            );
             expect(call.kinesis.status).to.equal(400);
             expect(call.client.status).to.equal(400);
             const body = JSON.parse(call.client.body) as ErrorClientResponse;
@@ -151,7 +211,12 @@ describe("API -> Kinesis round trip (kinesalite)", function () {
         });
 
         it("answers 500, without Kinesis' message, when the route's stream does not exist (our configuration)", async () => {
-            const call = await putRecord(kinesis, "tracking-test-not-created", "cookie_id", JSON.stringify({ Data: { cookie_id: "c" } }));
+            const call = await putRecord(
+                kinesis,
+                "tracking-test-not-created",
+                "cookie_id",
+                JSON.stringify({ Data: { cookie_id: "c" } }),
+            );
             expect(JSON.parse(call.kinesis.body)).to.have.property("__type", "ResourceNotFoundException");
             expect(call.client.status).to.equal(500);
             const body = JSON.parse(call.client.body) as ErrorClientResponse;
@@ -183,7 +248,12 @@ describe("API -> Kinesis round trip (kinesalite)", function () {
                 // Every third record relies on the cookie_id fallback.
                 return index % 3 === 0 ? { Data: data } : { Data: data, PartitionKey: `explicit-${index}-ключ` };
             });
-            const call = await putRecords(kinesis, EVENTS_STREAM, userEvents.partitionKeyField, JSON.stringify({ Records: records }));
+            const call = await putRecords(
+                kinesis,
+                EVENTS_STREAM,
+                userEvents.partitionKeyField,
+                JSON.stringify({ Records: records }),
+            );
             expect(call.kinesis.status, call.kinesis.body).to.equal(200);
             expect(call.client.status).to.equal(200);
 
@@ -195,7 +265,9 @@ describe("API -> Kinesis round trip (kinesalite)", function () {
                 const record = stored.get(result.SequenceNumber ?? "");
                 expect(record, `record ${index}`).to.not.equal(undefined);
                 expect(JSON.parse(record?.data ?? "null"), `record ${index}`).to.deep.equal(records[index].Data);
-                expect(record?.partitionKey, `record ${index}`).to.equal(records[index].PartitionKey ?? records[index].Data.cookie_id);
+                expect(record?.partitionKey, `record ${index}`).to.equal(
+                    records[index].PartitionKey ?? records[index].Data.cookie_id,
+                );
                 expect(record?.shardId, `record ${index}`).to.equal(result.ShardId);
             });
         });

@@ -32,8 +32,13 @@ function examples(): Example[] {
     for (const block of codeBlocks(section, "sh")) {
         for (const [, name, route, body] of block.text.matchAll(curl)) {
             const pipeline = pipelines.find((def) => def.name === name);
-            if (!pipeline) throw new Error(`README "Send your first event" sends to ${name}, which is not a declared pipeline`);
-            found.push({ pipeline, route: route as Example["route"], body: JSON.parse(body) as Record<string, unknown> });
+            if (!pipeline)
+                throw new Error(`README "Send your first event" sends to ${name}, which is not a declared pipeline`);
+            found.push({
+                pipeline,
+                route: route as Example["route"],
+                body: JSON.parse(body) as Record<string, unknown>,
+            });
         }
     }
     return found;
@@ -47,21 +52,35 @@ describe("README: Send your first event", () => {
 
     it("shows one event and one batch, with curl and the API key header", () => {
         expect(all.map((e) => e.route).sort()).to.deep.equal(["record", "records"]);
-        expect(section).to.include("pulumi stack output apiUrl").and.include("aws apigateway get-api-key").and.include("--include-value");
+        expect(section)
+            .to.include("pulumi stack output apiUrl")
+            .and.include("aws apigateway get-api-key")
+            .and.include("--include-value");
     });
 
     for (const { pipeline, route, body } of all) {
         it(`${route}: the body passes ${pipeline.name}'s request model`, () => {
-            const validate = ajv().compile(route === "record" ? recordRequestModel(pipeline) : batchRequestModel(pipeline));
+            const validate = ajv().compile(
+                route === "record" ? recordRequestModel(pipeline) : batchRequestModel(pipeline),
+            );
             expect(validate(body), JSON.stringify(validate.errors)).to.equal(true);
         });
 
         it(`${route}: the mapping template sends Kinesis exactly its events, keyed as documented`, () => {
             const stream = `tracking-dev-${pipeline.name}`;
-            const template = route === "record" ? putRecordRequestTemplate(stream, pipeline.partitionKeyField) : putRecordsRequestTemplate(stream, pipeline.partitionKeyField);
-            const request = JSON.parse(renderMappingTemplate(template, { body: JSON.stringify(body) }).output) as { StreamName: string; Records?: KinesisRecord[] } & Partial<KinesisRecord>;
+            const template =
+                route === "record"
+                    ? putRecordRequestTemplate(stream, pipeline.partitionKeyField)
+                    : putRecordsRequestTemplate(stream, pipeline.partitionKeyField);
+            const request = JSON.parse(renderMappingTemplate(template, { body: JSON.stringify(body) }).output) as {
+                StreamName: string;
+                Records?: KinesisRecord[];
+            } & Partial<KinesisRecord>;
             expect(request.StreamName).to.equal(stream);
-            const sent = route === "record" ? [body as { Data: Data; PartitionKey?: string }] : (body.Records as Array<{ Data: Data; PartitionKey?: string }>);
+            const sent =
+                route === "record"
+                    ? [body as { Data: Data; PartitionKey?: string }]
+                    : (body.Records as Array<{ Data: Data; PartitionKey?: string }>);
             const records = route === "record" ? [request as KinesisRecord] : request.Records!;
             expect(records).to.have.length(sent.length);
             records.forEach((record, i) => {
@@ -80,15 +99,23 @@ describe("README: Send your first event", () => {
         delete data[field!];
         const validate = ajv().compile(recordRequestModel(single.pipeline));
         expect(validate({ ...single.body, Data: data })).to.equal(false);
-        expect(validate.errors?.map((e) => [e.keyword, (e.params as { missingProperty?: string }).missingProperty])).to.deep.include(["required", field]);
+        expect(
+            validate.errors?.map((e) => [e.keyword, (e.params as { missingProperty?: string }).missingProperty]),
+        ).to.deep.include(["required", field]);
     });
 
     it("names the S3 prefix the event lands under and the table the query reads, with the event's id", () => {
         const single = all.find((e) => e.route === "record")!;
         const def = single.pipeline;
-        expect(firehosePrefix(def)).to.match(/year=!\{timestamp:yyyy\}\/month=!\{timestamp:MM\}\/day=!\{timestamp:dd\}\/hour=!\{timestamp:HH\}\/$/);
+        expect(firehosePrefix(def)).to.match(
+            /year=!\{timestamp:yyyy\}\/month=!\{timestamp:MM\}\/day=!\{timestamp:dd\}\/hour=!\{timestamp:HH\}\/$/,
+        );
         expect(section).to.include(`s3://<landingBucketName>/${landingPrefix(def)}year=YYYY/month=MM/day=DD/hour=HH/`);
-        const sql = codeBlocks(section, "sql").map((b) => b.text).join("\n");
-        expect(sql).to.include(`FROM ${qualifiedTableName(def)} WHERE request_id = '${String((single.body.Data as Data).request_id)}'`);
+        const sql = codeBlocks(section, "sql")
+            .map((b) => b.text)
+            .join("\n");
+        expect(sql).to.include(
+            `FROM ${qualifiedTableName(def)} WHERE request_id = '${String((single.body.Data as Data).request_id)}'`,
+        );
     });
 });

@@ -24,13 +24,19 @@ interface PutRecordsBody {
     requestId: string;
 }
 
-const kinesisError = (type: string, message: string, status = 400) => ({ status, body: JSON.stringify({ __type: type, message }) });
+const kinesisError = (type: string, message: string, status = 400) => ({
+    status,
+    body: JSON.stringify({ __type: type, message }),
+});
 
 /** The PutRecords partial-failure response of the Kinesis API reference, with its record entries. */
 function putRecordsReply(entries: ("ok" | "ProvisionedThroughputExceededException" | "InternalFailure")[]) {
     const records = entries.map((entry, index) =>
         entry === "ok"
-            ? { SequenceNumber: `4954346307654800757710509270303956035997522851839501268${index}`, ShardId: `shardId-00000000000${index % 4}` }
+            ? {
+                  SequenceNumber: `4954346307654800757710509270303956035997522851839501268${index}`,
+                  ShardId: `shardId-00000000000${index % 4}`,
+              }
             : {
                   ErrorCode: entry,
                   ErrorMessage:
@@ -46,9 +52,16 @@ function putRecordsReply(entries: ("ok" | "ProvisionedThroughputExceededExceptio
 }
 
 describe("API response templates: PutRecord errors (documented Kinesis error bodies)", () => {
-    for (const throttling of ["ProvisionedThroughputExceededException", "KMSThrottlingException", "LimitExceededException"]) {
+    for (const throttling of [
+        "ProvisionedThroughputExceededException",
+        "KMSThrottlingException",
+        "LimitExceededException",
+    ]) {
         it(`answers 429 for ${throttling}, without Kinesis' message (it names the account)`, () => {
-            const reply = kinesisError(throttling, `Rate exceeded for shard shardId-000000000001 in stream exampleStreamName under account ${ACCOUNT}.`);
+            const reply = kinesisError(
+                throttling,
+                `Rate exceeded for shard shardId-000000000001 in stream exampleStreamName under account ${ACCOUNT}.`,
+            );
             const response = respond(putRecordResponseTemplates, reply, { requestId: REQUEST_ID });
             expect(response.status).to.equal(429);
             const body = JSON.parse(response.body) as ErrorBody;
@@ -70,9 +83,18 @@ describe("API response templates: PutRecord errors (documented Kinesis error bod
         expect(JSON.parse(response.body)).to.include({ error: "InvalidArgumentException", detail: message });
     });
 
-    for (const configurationError of ["AccessDeniedException", "KMSAccessDeniedException", "KMSDisabledException", "ResourceNotFoundException", "SerializationException"]) {
+    for (const configurationError of [
+        "AccessDeniedException",
+        "KMSAccessDeniedException",
+        "KMSDisabledException",
+        "ResourceNotFoundException",
+        "SerializationException",
+    ]) {
         it(`answers 500 for ${configurationError}: our configuration, not the client's request`, () => {
-            const response = respond(putRecordResponseTemplates, kinesisError(configurationError, `arn:aws:kinesis:eu-central-1:${ACCOUNT}:stream/x`));
+            const response = respond(
+                putRecordResponseTemplates,
+                kinesisError(configurationError, `arn:aws:kinesis:eu-central-1:${ACCOUNT}:stream/x`),
+            );
             expect(response.status).to.equal(500);
             const body = JSON.parse(response.body) as ErrorBody;
             expect(body.error).to.equal(configurationError);
@@ -93,7 +115,9 @@ describe("API response templates: PutRecord errors (documented Kinesis error bod
     ] as const) {
         it(`answers 502 for Kinesis ${status} ${type}`, () => {
             for (const responses of [putRecordResponseTemplates, putRecordsResponseTemplates]) {
-                const response = respond(responses, kinesisError(type, "Internal service failure.", status), { requestId: REQUEST_ID });
+                const response = respond(responses, kinesisError(type, "Internal service failure.", status), {
+                    requestId: REQUEST_ID,
+                });
                 expect(response.status).to.equal(502);
                 expect(JSON.parse(response.body)).to.include({ requestId: REQUEST_ID });
             }
@@ -128,7 +152,12 @@ describe("API response templates: PutRecords partial failures (documented respon
     });
 
     it("answers 429 when every failed record was throttled, so the client backs off and resends those", () => {
-        const reply = putRecordsReply(["ProvisionedThroughputExceededException", "ok", "ProvisionedThroughputExceededException", "ok"]);
+        const reply = putRecordsReply([
+            "ProvisionedThroughputExceededException",
+            "ok",
+            "ProvisionedThroughputExceededException",
+            "ok",
+        ]);
         const response = respond(putRecordsResponseTemplates, reply);
         expect(response.status).to.equal(429);
         const body = JSON.parse(response.body) as PutRecordsBody;
@@ -142,7 +171,10 @@ describe("API response templates: PutRecords partial failures (documented respon
     });
 
     it("answers 429 when the whole batch was throttled", () => {
-        const response = respond(putRecordsResponseTemplates, putRecordsReply(["ProvisionedThroughputExceededException", "ProvisionedThroughputExceededException"]));
+        const response = respond(
+            putRecordsResponseTemplates,
+            putRecordsReply(["ProvisionedThroughputExceededException", "ProvisionedThroughputExceededException"]),
+        );
         expect(response.status).to.equal(429);
     });
 
@@ -157,7 +189,8 @@ describe("API response templates: PutRecords partial failures (documented respon
     });
 
     it("answers 400 with Kinesis' reason when the whole batch is invalid", () => {
-        const message = "1 validation error detected: Value '[...]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500";
+        const message =
+            "1 validation error detected: Value '[...]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500";
         const response = respond(putRecordsResponseTemplates, kinesisError("ValidationException", message));
         expect(response.status).to.equal(400);
         expect(JSON.parse(response.body)).to.include({ error: "ValidationException", detail: message });

@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { APIGATEWAY_LOGS_ROLE_NAME, DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, STACK_TAG_KEY, STATE_KEY_ALIAS, stateBucketName, WORKLOAD_BOUNDARY_NAME } from "../../shared/naming";
+import {
+    APIGATEWAY_LOGS_ROLE_NAME,
+    DEPLOYER_ROLE_NAME,
+    DRIFT_READER_ROLE_NAME,
+    PREVIEWER_ROLE_NAME,
+    STACK_TAG_KEY,
+    STATE_KEY_ALIAS,
+    stateBucketName,
+    WORKLOAD_BOUNDARY_NAME,
+} from "../../shared/naming";
 import { applicable } from "./support/context";
 import { AccountView, accounts, PolicyDocument } from "./support/plans";
 import { samplesFor } from "./support/samples";
@@ -33,10 +42,27 @@ describe("bootstrap: what the deployer cannot do", function () {
         views = await accounts();
     });
 
-    function deployerRequest(view: AccountView, action: string, resource: string, context: Record<string, string | string[]> = {}): Request {
-        return { principal: view.deployer.arn, action, resource, resourceAccount: resourceAccountOf(resource, view), context };
+    function deployerRequest(
+        view: AccountView,
+        action: string,
+        resource: string,
+        context: Record<string, string | string[]> = {},
+    ): Request {
+        return {
+            principal: view.deployer.arn,
+            action,
+            resource,
+            resourceAccount: resourceAccountOf(resource, view),
+            context,
+        };
     }
-    async function asDeployer(view: AccountView, action: string, resource: string, context: Record<string, string | string[]> = {}, resourcePolicy?: unknown): Promise<Decision> {
+    async function asDeployer(
+        view: AccountView,
+        action: string,
+        resource: string,
+        context: Record<string, string | string[]> = {},
+        resourcePolicy?: unknown,
+    ): Promise<Decision> {
         return decide(deployerRequest(view, action, resource, context), view.deployer.policies, resourcePolicy);
     }
 
@@ -47,19 +73,30 @@ describe("bootstrap: what the deployer cannot do", function () {
             const other = foreignStack(view);
             for (const grant of view.deployer.policies.flatMap((p) => allowGrants(p.policy as PolicyDocument))) {
                 for (const stack of stacksOf(view)) {
-                    const named = grant.resources.filter((r) => r.includes(`tracking-${stack}-`) || r.includes(`tracking_${stack}_`));
+                    const named = grant.resources.filter(
+                        (r) => r.includes(`tracking-${stack}-`) || r.includes(`tracking_${stack}_`),
+                    );
                     const renamed = named.flatMap((r) => [
-                        r.replace(`tracking-${stack}-`, `tracking-${other}-`).replace(`tracking_${stack}_`, `tracking_${other}_`),
-                        r.replace(`tracking-${stack}-`, `acme-${stack}-`).replace(`tracking_${stack}_`, `acme_${stack}_`),
+                        r
+                            .replace(`tracking-${stack}-`, `tracking-${other}-`)
+                            .replace(`tracking_${stack}_`, `tracking_${other}_`),
+                        r
+                            .replace(`tracking-${stack}-`, `acme-${stack}-`)
+                            .replace(`tracking_${stack}_`, `acme_${stack}_`),
                     ]);
                     for (const pattern of renamed) {
                         for (const action of grant.actions) {
                             for (const sample of await samplesFor(action, pattern)) {
                                 const context = await applicable(action, sample, contextSatisfying(grant.condition));
-                                const decision = await decideSample(deployerRequest(view, action, sample, context), view.deployer.policies, resourcePolicyFor(sample, grant.condition, view, views));
+                                const decision = await decideSample(
+                                    deployerRequest(view, action, sample, context),
+                                    view.deployer.policies,
+                                    resourcePolicyFor(sample, grant.condition, view, views),
+                                );
                                 if (decision === undefined) continue;
                                 checked++;
-                                if (decision === "Allowed") allowed.push(`${view.bootstrapStack} ${grant.sid}: ${action} on ${sample}`);
+                                if (decision === "Allowed")
+                                    allowed.push(`${view.bootstrapStack} ${grant.sid}: ${action} on ${sample}`);
                             }
                         }
                     }
@@ -75,7 +112,9 @@ describe("bootstrap: what the deployer cannot do", function () {
         let checked = 0;
         for (const view of views) {
             const other = foreignStack(view);
-            for (const grant of view.deployer.policies.flatMap((p) => allowGrants(p.policy as PolicyDocument)).filter(tagConditioned)) {
+            for (const grant of view.deployer.policies
+                .flatMap((p) => allowGrants(p.policy as PolicyDocument))
+                .filter(tagConditioned)) {
                 const satisfying = contextSatisfying(grant.condition);
                 const tagKeys = Object.keys(satisfying).filter((k) => k.endsWith(`Tag/${STACK_TAG_KEY}`));
                 const variants = [
@@ -87,10 +126,17 @@ describe("bootstrap: what the deployer cannot do", function () {
                         for (const sample of await samplesFor(action, resource)) {
                             for (const variant of variants) {
                                 const context = await applicable(action, sample, variant);
-                                const decision = await decideSample(deployerRequest(view, action, sample, context), view.deployer.policies, resourcePolicyFor(sample, grant.condition, view, views));
+                                const decision = await decideSample(
+                                    deployerRequest(view, action, sample, context),
+                                    view.deployer.policies,
+                                    resourcePolicyFor(sample, grant.condition, view, views),
+                                );
                                 if (decision === undefined) continue;
                                 checked++;
-                                if (decision === "Allowed") allowed.push(`${view.bootstrapStack} ${grant.sid}: ${action} on ${sample} with ${JSON.stringify(context)}`);
+                                if (decision === "Allowed")
+                                    allowed.push(
+                                        `${view.bootstrapStack} ${grant.sid}: ${action} on ${sample} with ${JSON.stringify(context)}`,
+                                    );
                             }
                         }
                     }
@@ -113,7 +159,10 @@ describe("bootstrap: what the deployer cannot do", function () {
                 ["iam:AddUserToGroup", iam("group/tracking-dev-admins")],
                 ["iam:CreateGroup", iam("group/tracking-dev-admins")],
             ];
-            for (const [action, resource] of attempts) expect(await asDeployer(view, action, resource), `${view.bootstrapStack} ${action}`).to.not.equal("Allowed");
+            for (const [action, resource] of attempts)
+                expect(await asDeployer(view, action, resource), `${view.bootstrapStack} ${action}`).to.not.equal(
+                    "Allowed",
+                );
         }
     });
 
@@ -121,16 +170,34 @@ describe("bootstrap: what the deployer cannot do", function () {
         for (const view of views) {
             const role = (name: string) => `arn:${view.partition}:iam::${view.account}:role/${name}`;
             const stack = stacksOf(view)[0];
-            const service = view.config["tracking-bootstrap:accountRole"] === "engineering" ? "firehose.amazonaws.com" : "glue.amazonaws.com";
+            const service =
+                view.config["tracking-bootstrap:accountRole"] === "engineering"
+                    ? "firehose.amazonaws.com"
+                    : "glue.amazonaws.com";
             // The positive control: without it the denials below would prove nothing.
-            expect(await asDeployer(view, "iam:PassRole", role(`tracking-${stack}-pipeline`), { "iam:PassedToService": service })).to.equal("Allowed");
+            expect(
+                await asDeployer(view, "iam:PassRole", role(`tracking-${stack}-pipeline`), {
+                    "iam:PassedToService": service,
+                }),
+            ).to.equal("Allowed");
             const denied = [
                 await asDeployer(view, "iam:PassRole", role("unrelated-admin"), { "iam:PassedToService": service }),
-                await asDeployer(view, "iam:PassRole", role(`tracking-${foreignStack(view)}-pipeline`), { "iam:PassedToService": service }),
+                await asDeployer(view, "iam:PassRole", role(`tracking-${foreignStack(view)}-pipeline`), {
+                    "iam:PassedToService": service,
+                }),
                 await asDeployer(view, "iam:PassRole", role(DEPLOYER_ROLE_NAME), { "iam:PassedToService": service }),
-                await asDeployer(view, "iam:PassRole", role(`tracking-${stack}-pipeline`), { "iam:PassedToService": "ec2.amazonaws.com" }),
-                await asDeployer(view, "iam:PassRole", role(`tracking-${stack}-pipeline`), { "iam:PassedToService": "lambda.amazonaws.com" }),
-                await asDeployer(view, "iam:PassRole", `arn:${view.partition}:iam::${THIRD_ACCOUNT}:role/tracking-${stack}-pipeline`, { "iam:PassedToService": service }),
+                await asDeployer(view, "iam:PassRole", role(`tracking-${stack}-pipeline`), {
+                    "iam:PassedToService": "ec2.amazonaws.com",
+                }),
+                await asDeployer(view, "iam:PassRole", role(`tracking-${stack}-pipeline`), {
+                    "iam:PassedToService": "lambda.amazonaws.com",
+                }),
+                await asDeployer(
+                    view,
+                    "iam:PassRole",
+                    `arn:${view.partition}:iam::${THIRD_ACCOUNT}:role/tracking-${stack}-pipeline`,
+                    { "iam:PassedToService": service },
+                ),
             ];
             expect(denied, view.bootstrapStack).to.not.include("Allowed");
         }
@@ -141,13 +208,19 @@ describe("bootstrap: what the deployer cannot do", function () {
             const stackRole = `arn:${view.partition}:iam::${view.account}:role/tracking-${stacksOf(view)[0]}-worker`;
             const ours = { "iam:PermissionsBoundary": view.boundaryArn };
             const another = { "iam:PermissionsBoundary": `arn:${view.partition}:iam::aws:policy/AdministratorAccess` };
-            expect(await asDeployer(view, "iam:CreateRole", stackRole, ours), "control: with the boundary").to.equal("Allowed");
-            expect(await asDeployer(view, "iam:PutRolePolicy", stackRole, ours), "control: with the boundary").to.equal("Allowed");
+            expect(await asDeployer(view, "iam:CreateRole", stackRole, ours), "control: with the boundary").to.equal(
+                "Allowed",
+            );
+            expect(await asDeployer(view, "iam:PutRolePolicy", stackRole, ours), "control: with the boundary").to.equal(
+                "Allowed",
+            );
             const denied = [
                 await asDeployer(view, "iam:CreateRole", stackRole),
                 await asDeployer(view, "iam:CreateRole", stackRole, another),
                 await asDeployer(view, "iam:PutRolePolicy", stackRole),
-                await asDeployer(view, "iam:AttachRolePolicy", stackRole, { "iam:PolicyARN": `arn:${view.partition}:iam::aws:policy/AdministratorAccess` }),
+                await asDeployer(view, "iam:AttachRolePolicy", stackRole, {
+                    "iam:PolicyARN": `arn:${view.partition}:iam::aws:policy/AdministratorAccess`,
+                }),
                 await asDeployer(view, "iam:PutRolePermissionsBoundary", stackRole, another),
                 await asDeployer(view, "iam:DeleteRolePermissionsBoundary", stackRole, ours),
             ];
@@ -172,9 +245,17 @@ describe("bootstrap: what the deployer cannot do", function () {
                 ["iam:AttachRolePolicy", iam(`role/${DRIFT_READER_ROLE_NAME}`), boundary],
                 ["iam:CreatePolicyVersion", iam(`policy/${DRIFT_READER_ROLE_NAME}-1`), {}],
                 ["iam:DeleteOpenIDConnectProvider", iam("oidc-provider/token.actions.githubusercontent.com"), {}],
-                ["iam:UpdateOpenIDConnectProviderThumbprint", iam("oidc-provider/token.actions.githubusercontent.com"), {}],
+                [
+                    "iam:UpdateOpenIDConnectProviderThumbprint",
+                    iam("oidc-provider/token.actions.githubusercontent.com"),
+                    {},
+                ],
             ];
-            for (const [action, resource, context] of attempts) expect(await asDeployer(view, action, resource, context), `${view.bootstrapStack} ${action} on ${resource}`).to.not.equal("Allowed");
+            for (const [action, resource, context] of attempts)
+                expect(
+                    await asDeployer(view, action, resource, context),
+                    `${view.bootstrapStack} ${action} on ${resource}`,
+                ).to.not.equal("Allowed");
         }
     });
 
@@ -183,20 +264,49 @@ describe("bootstrap: what the deployer cannot do", function () {
         expect(owner, "a bootstrap stack creates the state backend").to.not.equal(undefined);
         if (owner === undefined) return;
         const bucket = `arn:${owner.partition}:s3:::${stateBucketName(owner.account, owner.region)}`;
-        const keyPolicy = resourcePolicyFor(`arn:${owner.partition}:kms:${owner.region}:${owner.account}:key/x`, { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [STATE_KEY_ALIAS] } }, owner, views);
+        const keyPolicy = resourcePolicyFor(
+            `arn:${owner.partition}:kms:${owner.region}:${owner.account}:key/x`,
+            { "ForAnyValue:StringEquals": { "kms:ResourceAliases": [STATE_KEY_ALIAS] } },
+            owner,
+            views,
+        );
         const bucketPolicy = resourcePolicyFor(bucket, {}, owner, views);
         const key = `arn:${owner.partition}:kms:${owner.region}:${owner.account}:key/0b0b0b0b-0000-4000-8000-000000000000`;
         for (const view of views) {
-            for (const action of ["s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutLifecycleConfiguration"]) {
-                expect(await asDeployer(view, action, bucket, {}, bucketPolicy), `${view.bootstrapStack} ${action}`).to.not.equal("Allowed");
+            for (const action of [
+                "s3:DeleteBucket",
+                "s3:PutBucketPolicy",
+                "s3:DeleteBucketPolicy",
+                "s3:PutBucketVersioning",
+                "s3:PutLifecycleConfiguration",
+            ]) {
+                expect(
+                    await asDeployer(view, action, bucket, {}, bucketPolicy),
+                    `${view.bootstrapStack} ${action}`,
+                ).to.not.equal("Allowed");
             }
             // Even if the key carried a stack tag (the deployer may tag keys on create), its policy refuses.
-            const tagged = { "kms:ResourceAliases": [STATE_KEY_ALIAS], [`aws:ResourceTag/${STACK_TAG_KEY}`]: stacksOf(view)[0] };
-            for (const action of ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy", "kms:DisableKey", "kms:TagResource", "kms:UntagResource"]) {
-                expect(await asDeployer(view, action, key, tagged, keyPolicy), `${view.bootstrapStack} ${action}`).to.not.equal("Allowed");
+            const tagged = {
+                "kms:ResourceAliases": [STATE_KEY_ALIAS],
+                [`aws:ResourceTag/${STACK_TAG_KEY}`]: stacksOf(view)[0],
+            };
+            for (const action of [
+                "kms:ScheduleKeyDeletion",
+                "kms:PutKeyPolicy",
+                "kms:DisableKey",
+                "kms:TagResource",
+                "kms:UntagResource",
+            ]) {
+                expect(
+                    await asDeployer(view, action, key, tagged, keyPolicy),
+                    `${view.bootstrapStack} ${action}`,
+                ).to.not.equal("Allowed");
             }
             // ...while it can use the key for the stacks' state, which is what it is for.
-            expect(await asDeployer(view, "kms:Decrypt", key, { "kms:ResourceAliases": [STATE_KEY_ALIAS] }, keyPolicy), `${view.bootstrapStack} control`).to.equal("Allowed");
+            expect(
+                await asDeployer(view, "kms:Decrypt", key, { "kms:ResourceAliases": [STATE_KEY_ALIAS] }, keyPolicy),
+                `${view.bootstrapStack} control`,
+            ).to.equal("Allowed");
         }
     });
 });

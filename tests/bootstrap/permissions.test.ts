@@ -6,7 +6,14 @@ import { applicable } from "./support/context";
 import { AccountView, accounts, list, parseDocument, PolicyDocument } from "./support/plans";
 import { decideSample, IdentityPolicy } from "./support/simulate";
 import { samplesFor } from "./support/samples";
-import { accessLevelOf, allowGrants, contextSatisfying, isReadLevel, resourceAccountOf, resourcePolicyFor } from "./support/statements";
+import {
+    accessLevelOf,
+    allowGrants,
+    contextSatisfying,
+    isReadLevel,
+    resourceAccountOf,
+    resourcePolicyFor,
+} from "./support/statements";
 
 /**
  * The bootstrap's planned IAM documents, judged on their own: within IAM's size quotas, no broad
@@ -26,11 +33,31 @@ interface Judged {
 
 function judged(views: AccountView[]): Judged[] {
     return views.flatMap((view) => [
-        { view, label: `${view.bootstrapStack} deployer`, principal: view.deployer.arn, documents: view.deployer.policies },
-        { view, label: `${view.bootstrapStack} previewer`, principal: view.previewer.arn, documents: view.previewer.policies },
-        { view, label: `${view.bootstrapStack} drift reader`, principal: view.driftReader.arn, documents: view.driftReader.policies },
+        {
+            view,
+            label: `${view.bootstrapStack} deployer`,
+            principal: view.deployer.arn,
+            documents: view.deployer.policies,
+        },
+        {
+            view,
+            label: `${view.bootstrapStack} previewer`,
+            principal: view.previewer.arn,
+            documents: view.previewer.policies,
+        },
+        {
+            view,
+            label: `${view.bootstrapStack} drift reader`,
+            principal: view.driftReader.arn,
+            documents: view.driftReader.policies,
+        },
         // The boundary caps the pipeline stacks' roles; judged as if a role held it as its policy.
-        { view, label: `${view.bootstrapStack} workload boundary`, principal: `arn:${view.partition}:iam::${view.account}:role/tracking-dev-boundary-probe`, documents: [{ name: "boundary", policy: view.boundary }] },
+        {
+            view,
+            label: `${view.bootstrapStack} workload boundary`,
+            principal: `arn:${view.partition}:iam::${view.account}:role/tracking-dev-boundary-probe`,
+            documents: [{ name: "boundary", policy: view.boundary }],
+        },
     ]);
 }
 
@@ -50,8 +77,13 @@ describe("bootstrap: the deployer's, previewer's and drift reader's policies", f
                 expect(text.length, `${view.bootstrapStack} ${policy.name}`).to.be.at.most(MANAGED_POLICY_MAX_CHARS);
             }
             for (const role of [view.deployer, view.previewer, view.driftReader]) {
-                expect(role.policies.length, `${role.name} managed policies`).to.be.within(1, MANAGED_POLICIES_PER_ROLE);
-                expect(JSON.stringify(role.trust).length, `${role.name} trust policy`).to.be.at.most(TRUST_POLICY_MAX_CHARS);
+                expect(role.policies.length, `${role.name} managed policies`).to.be.within(
+                    1,
+                    MANAGED_POLICIES_PER_ROLE,
+                );
+                expect(JSON.stringify(role.trust).length, `${role.name} trust policy`).to.be.at.most(
+                    TRUST_POLICY_MAX_CHARS,
+                );
             }
         }
     });
@@ -63,14 +95,21 @@ describe("bootstrap: the deployer's, previewer's and drift reader's policies", f
                     const where = `${label} ${statement.Sid}`;
                     expect(statement.NotAction, where).to.equal(undefined);
                     expect(statement.NotResource, where).to.equal(undefined);
-                    for (const action of list(statement.Action)) expect(action, where).to.match(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+                    for (const action of list(statement.Action))
+                        expect(action, where).to.match(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
                 }
             }
         }
         for (const view of views) {
             const roles = [view.deployer, view.previewer, view.driftReader];
-            expect(roles.flatMap((r) => r.unplannedPolicyArns), "policies attached but not written here").to.deep.equal([]);
-            expect(roles.flatMap((r) => r.unknownPolicies), "documents known at plan time").to.deep.equal([]);
+            expect(
+                roles.flatMap((r) => r.unplannedPolicyArns),
+                "policies attached but not written here",
+            ).to.deep.equal([]);
+            expect(
+                roles.flatMap((r) => r.unknownPolicies),
+                "documents known at plan time",
+            ).to.deep.equal([]);
         }
     });
 
@@ -80,7 +119,8 @@ describe("bootstrap: the deployer's, previewer's and drift reader's policies", f
             for (const { policy } of documents) {
                 for (const grant of allowGrants(policy as PolicyDocument)) {
                     const onStar = grant.resources.includes("*");
-                    if (onStar && grant.resources.length > 1) problems.push(`${label} ${grant.sid}: '*' mixed with ARNs`);
+                    if (onStar && grant.resources.length > 1)
+                        problems.push(`${label} ${grant.sid}: '*' mixed with ARNs`);
                     for (const action of grant.actions) {
                         const [service, name] = action.split(":");
                         if (!(await iamActionExists(service, name))) {
@@ -91,8 +131,12 @@ describe("bootstrap: the deployer's, previewer's and drift reader's policies", f
                         // Callable without naming a resource: no resource type, or only optional ones
                         // (cloudwatch:PutMetricData's dataset), the call itself being authorized on "*".
                         const callableOnStar = details.resourceTypes.every((t) => !t.required);
-                        if (onStar && !callableOnStar) problems.push(`${label} ${grant.sid}: ${action} has resource types but is granted on '*'`);
-                        if (!onStar && details.resourceTypes.length === 0) problems.push(`${label} ${grant.sid}: ${action} has no resource type, so an ARN grants it nothing`);
+                        if (onStar && !callableOnStar)
+                            problems.push(`${label} ${grant.sid}: ${action} has resource types but is granted on '*'`);
+                        if (!onStar && details.resourceTypes.length === 0)
+                            problems.push(
+                                `${label} ${grant.sid}: ${action} has no resource type, so an ARN grants it nothing`,
+                            );
                     }
                 }
             }
@@ -112,7 +156,13 @@ describe("bootstrap: the deployer's, previewer's and drift reader's policies", f
                             for (const sample of await samplesFor(action, resource)) {
                                 const context = await applicable(action, sample, contextSatisfying(grant.condition));
                                 const decision = await decideSample(
-                                    { principal, action, resource: sample, resourceAccount: resourceAccountOf(sample, view), context },
+                                    {
+                                        principal,
+                                        action,
+                                        resource: sample,
+                                        resourceAccount: resourceAccountOf(sample, view),
+                                        context,
+                                    },
                                     documents,
                                     resourcePolicyFor(sample, grant.condition, view, views),
                                 );
@@ -122,9 +172,13 @@ describe("bootstrap: the deployer's, previewer's and drift reader's policies", f
                                 }
                             }
                         }
-                        if (!allowed) dead.push(`${label} ${grant.sid}: ${action} is allowed on none of ${grant.resources.join(", ")}`);
+                        if (!allowed)
+                            dead.push(
+                                `${label} ${grant.sid}: ${action} is allowed on none of ${grant.resources.join(", ")}`,
+                            );
                     }
-                    for (const resource of grant.resources.filter((r) => !resourcesUsed.has(r))) dead.push(`${label} ${grant.sid}: no action applies to ${resource}`);
+                    for (const resource of grant.resources.filter((r) => !resourcesUsed.has(r)))
+                        dead.push(`${label} ${grant.sid}: no action applies to ${resource}`);
                 }
             }
         }
@@ -140,11 +194,16 @@ describe("bootstrap: the deployer's, previewer's and drift reader's policies", f
                     const where = `${view.bootstrapStack} previewer ${grant.sid} holds ${level} action ${action}`;
                     if (action === "kms:Decrypt") {
                         // `pulumi preview` decrypts the stack's secrets; that key's alias is the only one allowed.
-                        expect(grant.condition, where).to.deep.equal({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": [STATE_KEY_ALIAS] } });
+                        expect(grant.condition, where).to.deep.equal({
+                            "ForAnyValue:StringEquals": { "kms:ResourceAliases": [STATE_KEY_ALIAS] },
+                        });
                     } else {
                         // ...and takes the stack's lock in the self-managed backend: lock objects only.
                         expect(["s3:PutObject", "s3:DeleteObject"], where).to.include(action);
-                        for (const resource of grant.resources) expect(resource, where).to.match(/^arn:aws[a-z-]*:s3:::tracking-state-\d{12}-[a-z0-9-]+\/\.pulumi\/locks\/\*$/);
+                        for (const resource of grant.resources)
+                            expect(resource, where).to.match(
+                                /^arn:aws[a-z-]*:s3:::tracking-state-\d{12}-[a-z0-9-]+\/\.pulumi\/locks\/\*$/,
+                            );
                     }
                 }
             }
@@ -162,22 +221,34 @@ describe("bootstrap: the deployer's, previewer's and drift reader's policies", f
                     const keys = Object.values(grant.condition).flatMap((entries) => Object.keys(entries));
                     if (action === "kms:Decrypt" && keys.includes("kms:ResourceAliases")) {
                         // Like every preview: the stack's secrets, with the backend's key only.
-                        expect(grant.condition, where).to.deep.equal({ "ForAnyValue:StringEquals": { "kms:ResourceAliases": [STATE_KEY_ALIAS] } });
+                        expect(grant.condition, where).to.deep.equal({
+                            "ForAnyValue:StringEquals": { "kms:ResourceAliases": [STATE_KEY_ALIAS] },
+                        });
                     } else if (action === "kms:Decrypt") {
                         // A refresh read's decryption: one service, one encryption context, the stacks' keys.
                         expect(grant.actions, where).to.deep.equal(["kms:Decrypt"]);
                         expect(keys, where).to.include.members(["kms:ViaService", `aws:ResourceTag/${STACK_TAG_KEY}`]);
-                        expect(keys.filter((k) => k.startsWith("kms:EncryptionContext:")), where).to.have.length(1);
-                        for (const service of list(grant.condition.StringEquals?.["kms:ViaService"])) expect(service, where).to.match(/^(s3|secretsmanager)\.[a-z0-9-]+\.amazonaws\.com$/);
+                        expect(
+                            keys.filter((k) => k.startsWith("kms:EncryptionContext:")),
+                            where,
+                        ).to.have.length(1);
+                        for (const service of list(grant.condition.StringEquals?.["kms:ViaService"]))
+                            expect(service, where).to.match(/^(s3|secretsmanager)\.[a-z0-9-]+\.amazonaws\.com$/);
                         pinned++;
                     } else {
                         expect(["s3:PutObject", "s3:DeleteObject"], where).to.include(action);
-                        for (const resource of grant.resources) expect(resource, where).to.match(/^arn:aws[a-z-]*:s3:::tracking-state-\d{12}-[a-z0-9-]+\/\.pulumi\/locks\/\*$/);
+                        for (const resource of grant.resources)
+                            expect(resource, where).to.match(
+                                /^arn:aws[a-z-]*:s3:::tracking-state-\d{12}-[a-z0-9-]+\/\.pulumi\/locks\/\*$/,
+                            );
                     }
                 }
             }
         }
-        expect(pinned, "refresh decryptions (the data-platform account's scripts and sandbox secret)").to.be.greaterThan(0);
+        expect(
+            pinned,
+            "refresh decryptions (the data-platform account's scripts and sandbox secret)",
+        ).to.be.greaterThan(0);
     });
 
     it("keep data out of pull-request previews: no secret values, no objects outside the state backend", function () {
@@ -185,7 +256,10 @@ describe("bootstrap: the deployer's, previewer's and drift reader's policies", f
             const grants = view.previewer.policies.flatMap((p) => allowGrants(p.policy as PolicyDocument));
             expect(grants.flatMap((g) => g.actions)).not.to.include("secretsmanager:GetSecretValue");
             for (const grant of grants.filter((g) => g.actions.includes("s3:GetObject"))) {
-                for (const resource of grant.resources) expect(resource, `${view.bootstrapStack} previewer ${grant.sid}`).to.match(/:s3:::tracking-state-\d{12}-[a-z0-9-]+\/\.pulumi\/\*$/);
+                for (const resource of grant.resources)
+                    expect(resource, `${view.bootstrapStack} previewer ${grant.sid}`).to.match(
+                        /:s3:::tracking-state-\d{12}-[a-z0-9-]+\/\.pulumi\/\*$/,
+                    );
             }
         }
     });
@@ -193,8 +267,12 @@ describe("bootstrap: the deployer's, previewer's and drift reader's policies", f
     it("are planned from the stack files' own values (no unknowns), with the API Gateway logging role in the engineering account only", function () {
         for (const view of views) {
             const account = view.bootstrap.resources.filter((r) => r.type === "aws:apigateway/account:Account");
-            expect(account.length, view.bootstrapStack).to.equal(view.config["tracking-bootstrap:accountRole"] === "engineering" ? 1 : 0);
-            for (const r of view.bootstrap.resources.filter((x) => ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy"].includes(x.type))) {
+            expect(account.length, view.bootstrapStack).to.equal(
+                view.config["tracking-bootstrap:accountRole"] === "engineering" ? 1 : 0,
+            );
+            for (const r of view.bootstrap.resources.filter((x) =>
+                ["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy"].includes(x.type),
+            )) {
                 expect(() => parseDocument(r.inputs.policy, r.name), r.name).not.to.throw();
             }
         }

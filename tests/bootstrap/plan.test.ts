@@ -41,7 +41,9 @@ describe("bootstrap: in the plan", function () {
         const result = await plans();
         const bootstrap = result.plans.filter((p) => p.project === BOOTSTRAP_PROJECT);
         const evaluation = evaluatePlansDetailed(bootstrap);
-        expect(evaluation.violations.map((v) => `${v.policy} (${v.enforcementLevel}) ${v.urn}: ${v.message}`)).to.deep.equal([]);
+        expect(
+            evaluation.violations.map((v) => `${v.policy} (${v.enforcementLevel}) ${v.urn}: ${v.message}`),
+        ).to.deep.equal([]);
         expect(evaluation.undetermined.map((u) => `${u.policy} ${u.urn}: ${u.message}`)).to.deep.equal([]);
     });
 });

@@ -29,7 +29,12 @@ async function ask(role: RoleView, request: Ask): Promise<Decision> {
 
 /** apigateway:GET on a planned API Gateway path, with the tags AWS evaluates there. */
 function apiGet(plan: StackPlan, path: string, tags: Record<string, string>): Ask {
-    return { action: "apigateway:GET", resource: apiGatewayArn(plan, path), resourceAccount: plan.account, context: tagContext(tags, "resource") };
+    return {
+        action: "apigateway:GET",
+        resource: apiGatewayArn(plan, path),
+        resourceAccount: plan.account,
+        context: tagContext(tags, "resource"),
+    };
 }
 
 function plannedOf(plan: StackPlan, type: string): PlannedResource[] {
@@ -48,8 +53,13 @@ describe("bootstrap: the previewer cannot change anything", function () {
         for (const view of views) {
             for (const asked of await deployerChangeRequests(view, views)) {
                 checked++;
-                const asPreviewer = await decide({ ...asked.request, principal: view.previewer.arn }, view.previewer.policies, asked.resourcePolicy);
-                if (asPreviewer === "Allowed" && !decryptsState(asked) && !takesLock(asked)) leaks.push(`${view.bootstrapStack}: ${asked.action} on ${asked.sample}`);
+                const asPreviewer = await decide(
+                    { ...asked.request, principal: view.previewer.arn },
+                    view.previewer.policies,
+                    asked.resourcePolicy,
+                );
+                if (asPreviewer === "Allowed" && !decryptsState(asked) && !takesLock(asked))
+                    leaks.push(`${view.bootstrapStack}: ${asked.action} on ${asked.sample}`);
             }
         }
         expect(leaks, "non-read requests the previewer is allowed").to.deep.equal([]);
@@ -67,8 +77,13 @@ describe("bootstrap: the previewer cannot change anything", function () {
         for (const view of views) {
             const state = stateAccountOf(view);
             if (state === undefined) continue;
-            expect(views.find((v) => v.account === state), `bootstrap of the state account ${state}`).to.not.equal(undefined);
-            expect(await backendAccess(view, views, view.previewer, state), view.bootstrapStack).to.deep.equal(READ_ONLY_BACKEND);
+            expect(
+                views.find((v) => v.account === state),
+                `bootstrap of the state account ${state}`,
+            ).to.not.equal(undefined);
+            expect(await backendAccess(view, views, view.previewer, state), view.bootstrapStack).to.deep.equal(
+                READ_ONLY_BACKEND,
+            );
             checked++;
         }
         expect(checked, "bootstrap stacks using the shared backend").to.be.greaterThan(0);
@@ -82,8 +97,17 @@ describe("bootstrap: the previewer cannot change anything", function () {
             for (const plan of view.pipelines) {
                 for (const read of refreshReads(plan)) {
                     checked++;
-                    const request = { ...read.request, principal: view.previewer.arn, context: await applicable(read.request.action, read.request.resource, read.request.context ?? {}) };
-                    if ((await decide(request, view.previewer.policies, read.resourcePolicy)) === "Allowed") allowed.push(read.label);
+                    const request = {
+                        ...read.request,
+                        principal: view.previewer.arn,
+                        context: await applicable(
+                            read.request.action,
+                            read.request.resource,
+                            read.request.context ?? {},
+                        ),
+                    };
+                    if ((await decide(request, view.previewer.policies, read.resourcePolicy)) === "Allowed")
+                        allowed.push(read.label);
                 }
             }
         }
@@ -112,7 +136,8 @@ describe("bootstrap: the previewer cannot change anything", function () {
                 ];
                 for (const request of valueReads) {
                     keyReads++;
-                    if ((await ask(view.previewer, request)) === "Allowed") leaks.push(`${plan.project}: ${request.action} on ${request.resource}`);
+                    if ((await ask(view.previewer, request)) === "Allowed")
+                        leaks.push(`${plan.project}: ${request.action} on ${request.resource}`);
                 }
                 const configuration = [
                     ...apis.map((api) => apiGet(plan, `/restapis/${api.id}`, effectiveTags(plan, api))),
@@ -120,20 +145,27 @@ describe("bootstrap: the previewer cannot change anything", function () {
                         const api = apis.find((a) => a.id === stage.inputs.restApi);
                         if (!api) throw new Error(`${plan.project}: stage ${stage.name} names no planned REST API`);
                         // A stage inherits its API's tags; its own take precedence.
-                        return apiGet(plan, `/restapis/${api.id}/stages/${String(stage.inputs.stageName)}`, { ...effectiveTags(plan, api), ...effectiveTags(plan, stage) });
+                        return apiGet(plan, `/restapis/${api.id}/stages/${String(stage.inputs.stageName)}`, {
+                            ...effectiveTags(plan, api),
+                            ...effectiveTags(plan, stage),
+                        });
                     }),
                     ...usagePlans.map((u) => apiGet(plan, `/usageplans/${u.id}`, effectiveTags(plan, u))),
                 ];
                 for (const request of configuration) {
                     configurationReads++;
                     const decision = await ask(view.previewer, request);
-                    if (decision !== "Allowed") missing.push(`${plan.project}: ${request.action} on ${request.resource} (${decision})`);
+                    if (decision !== "Allowed")
+                        missing.push(`${plan.project}: ${request.action} on ${request.resource} (${decision})`);
                 }
             }
         }
         expect(leaks, "API key values the previewer can read").to.deep.equal([]);
         expect(missing, "configuration reads the previewer lost").to.deep.equal([]);
-        expect(keyReads, "key-value reads of the planned engineering stack (key, usage plan key, both lists)").to.be.at.least(4);
+        expect(
+            keyReads,
+            "key-value reads of the planned engineering stack (key, usage plan key, both lists)",
+        ).to.be.at.least(4);
         expect(configurationReads, "REST API, stage and usage plan reads").to.be.at.least(3);
     });
 });
@@ -143,13 +175,33 @@ describe("bootstrap: a grant's deniedToPreviewer", function () {
 
     it("denies the previewer the grant's refresh-only actions, and none of its other actions", function () {
         const scripts = "arn:aws:s3:::tracking-dev-glue/scripts/*";
-        const denial = previewerDenialOf({ sid: "Scripts", readOnly: ["s3:GetObjectAcl"], refreshOnly: ["s3:GetObject", "s3:GetObjectTagging"], deployOnly: ["s3:PutObject"], resources: [scripts], deniedToPreviewer: [scripts] });
-        expect(denial).to.deep.equal({ sid: "DenyScripts", actions: ["s3:GetObject", "s3:GetObjectTagging"], resources: [scripts] });
-        expect(previewerDenialOf({ sid: "Keys", refreshOnly: ["apigateway:GET"], resources: [keys] })).to.equal(undefined);
+        const denial = previewerDenialOf({
+            sid: "Scripts",
+            readOnly: ["s3:GetObjectAcl"],
+            refreshOnly: ["s3:GetObject", "s3:GetObjectTagging"],
+            deployOnly: ["s3:PutObject"],
+            resources: [scripts],
+            deniedToPreviewer: [scripts],
+        });
+        expect(denial).to.deep.equal({
+            sid: "DenyScripts",
+            actions: ["s3:GetObject", "s3:GetObjectTagging"],
+            resources: [scripts],
+        });
+        expect(previewerDenialOf({ sid: "Keys", refreshOnly: ["apigateway:GET"], resources: [keys] })).to.equal(
+            undefined,
+        );
     });
 
     it("refuses a grant with nothing refresh-only to deny, naming the grant and the field", function () {
-        expect(() => previewerDenialOf({ sid: "Keys", readOnly: ["apigateway:GET"], resources: [keys], deniedToPreviewer: [keys] })).to.throw(/^grant Keys: deniedToPreviewer needs refreshOnly actions/);
+        expect(() =>
+            previewerDenialOf({
+                sid: "Keys",
+                readOnly: ["apigateway:GET"],
+                resources: [keys],
+                deniedToPreviewer: [keys],
+            }),
+        ).to.throw(/^grant Keys: deniedToPreviewer needs refreshOnly actions/);
     });
 });
 
@@ -165,11 +217,26 @@ describe("bootstrap: the previewer on what a streaming pipeline adds to the plan
         expect(streamingAdditionsMissing(added.flatMap((a) => a.calls))).to.deep.equal([]);
         // Reads a refresh makes, but not the refresh-only ones (scripts, secret values, API keys), which are the drift reader's.
         const refreshOnly: readonly string[] = Object.values(REFRESH_READ_TYPES);
-        const previewReads = (call: PlannedCall) => call.requirement.notOnRefresh === undefined && !refreshOnly.includes(call.resource.type);
-        const judged = await Promise.all(added.map(({ view, calls }) => judgeReadOnly(view.previewer, calls, previewReads)));
-        expect(judged.flatMap((j) => j.allowedChanges), "added changes allowed to the previewer").to.deep.equal([]);
-        expect(judged.flatMap((j) => j.refusedReads), "added reads refused to the previewer").to.deep.equal([]);
-        expect(judged.reduce((sum, j) => sum + j.changes, 0), "added changes (creates, deletes, the view's SQL)").to.be.greaterThan(5);
-        expect(judged.reduce((sum, j) => sum + j.reads, 0), "added reads (roles, policies, endpoints)").to.be.greaterThan(5);
+        const previewReads = (call: PlannedCall) =>
+            call.requirement.notOnRefresh === undefined && !refreshOnly.includes(call.resource.type);
+        const judged = await Promise.all(
+            added.map(({ view, calls }) => judgeReadOnly(view.previewer, calls, previewReads)),
+        );
+        expect(
+            judged.flatMap((j) => j.allowedChanges),
+            "added changes allowed to the previewer",
+        ).to.deep.equal([]);
+        expect(
+            judged.flatMap((j) => j.refusedReads),
+            "added reads refused to the previewer",
+        ).to.deep.equal([]);
+        expect(
+            judged.reduce((sum, j) => sum + j.changes, 0),
+            "added changes (creates, deletes, the view's SQL)",
+        ).to.be.greaterThan(5);
+        expect(
+            judged.reduce((sum, j) => sum + j.reads, 0),
+            "added reads (roles, policies, endpoints)",
+        ).to.be.greaterThan(5);
     });
 });

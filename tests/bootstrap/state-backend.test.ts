@@ -18,7 +18,21 @@ const administrator: IdentityPolicy[] = [
         name: "administrator",
         policy: {
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], Resource: "*" }],
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Action: [
+                        "s3:GetObject",
+                        "s3:PutObject",
+                        "s3:DeleteObject",
+                        "s3:ListBucket",
+                        "kms:Decrypt",
+                        "kms:Encrypt",
+                        "kms:GenerateDataKey",
+                    ],
+                    Resource: "*",
+                },
+            ],
         },
     },
 ];
@@ -42,31 +56,65 @@ describe("bootstrap: the shared state backend", function () {
         const name = stateBucketName(owner.account, owner.region);
         bucket = `arn:${owner.partition}:s3:::${name}`;
         object = `${bucket}/.pulumi/stacks/tracking-data-platform/dev.json`;
-        const policy = owner.bootstrap.resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.inputs.bucket === name);
+        const policy = owner.bootstrap.resources.find(
+            (r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.inputs.bucket === name,
+        );
         const planKey = owner.bootstrap.resources.find((r) => r.type === "aws:kms/key:Key");
         bucketPolicy = parseDocument(policy?.inputs.policy, "state bucket policy");
         keyPolicy = parseDocument(planKey?.inputs.policy, "state key policy");
         key = String(planKey?.outputs.arn);
     });
 
-    async function s3(principal: string, identity: readonly IdentityPolicy[], action: string, resource: string, context: Record<string, string> = {}): Promise<Decision> {
-        return decide({ principal, action, resource, resourceAccount: owner.account, context: { "aws:SecureTransport": "true", ...context } }, identity, bucketPolicy);
+    async function s3(
+        principal: string,
+        identity: readonly IdentityPolicy[],
+        action: string,
+        resource: string,
+        context: Record<string, string> = {},
+    ): Promise<Decision> {
+        return decide(
+            {
+                principal,
+                action,
+                resource,
+                resourceAccount: owner.account,
+                context: { "aws:SecureTransport": "true", ...context },
+            },
+            identity,
+            bucketPolicy,
+        );
     }
 
     async function kms(principal: string, identity: readonly IdentityPolicy[], action: string): Promise<Decision> {
-        return decide({ principal, action, resource: key, resourceAccount: owner.account, context: { "kms:ResourceAliases": [STATE_KEY_ALIAS] } }, identity, keyPolicy);
+        return decide(
+            {
+                principal,
+                action,
+                resource: key,
+                resourceAccount: owner.account,
+                context: { "kms:ResourceAliases": [STATE_KEY_ALIAS] },
+            },
+            identity,
+            keyPolicy,
+        );
     }
 
     it("is the engineering bootstrap's, and the other bootstrap points at it", function () {
         expect(other.config["tracking-bootstrap:stateAccountId"]).to.equal(owner.account);
-        expect(owner.bootstrap.outputs.stateBackendUrl).to.equal(`s3://${stateBucketName(owner.account, owner.region)}?region=${owner.region}`);
-        expect(owner.bootstrap.outputs.secretsProvider).to.equal(`awskms://arn:${owner.partition}:kms:${owner.region}:${owner.account}:${STATE_KEY_ALIAS}?region=${owner.region}`);
+        expect(owner.bootstrap.outputs.stateBackendUrl).to.equal(
+            `s3://${stateBucketName(owner.account, owner.region)}?region=${owner.region}`,
+        );
+        expect(owner.bootstrap.outputs.secretsProvider).to.equal(
+            `awskms://arn:${owner.partition}:kms:${owner.region}:${owner.account}:${STATE_KEY_ALIAS}?region=${owner.region}`,
+        );
     });
 
     it("lets the other account's deployer read and write state, with the key", async function () {
-        for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]) expect(await s3(other.deployer.arn, other.deployer.policies, action, object), action).to.equal("Allowed");
+        for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
+            expect(await s3(other.deployer.arn, other.deployer.policies, action, object), action).to.equal("Allowed");
         expect(await s3(other.deployer.arn, other.deployer.policies, "s3:ListBucket", bucket)).to.equal("Allowed");
-        for (const action of ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]) expect(await kms(other.deployer.arn, other.deployer.policies, action), action).to.equal("Allowed");
+        for (const action of ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"])
+            expect(await kms(other.deployer.arn, other.deployer.policies, action), action).to.equal("Allowed");
     });
 
     it("lets the other account's previewer and drift reader read state, decrypt and take the lock, but not write state or encrypt", async function () {
@@ -87,7 +135,8 @@ describe("bootstrap: the shared state backend", function () {
         const patterns = JSON.parse(owner.config["tracking-bootstrap:otherAccountAdminRoleArns"] ?? "[]") as string[];
         expect(patterns.length, "the sample names the other account's administrators").to.be.greaterThan(0);
         const admin = patterns[0].replace(/\*/g, "x");
-        for (const action of ["s3:GetObject", "s3:PutObject"]) expect(await s3(admin, administrator, action, object), action).to.equal("Allowed");
+        for (const action of ["s3:GetObject", "s3:PutObject"])
+            expect(await s3(admin, administrator, action, object), action).to.equal("Allowed");
         expect(await kms(admin, administrator, "kms:Encrypt")).to.equal("Allowed");
         const someoneElse = `arn:${other.partition}:iam::${other.account}:role/data-analyst`;
         expect(await s3(someoneElse, administrator, "s3:GetObject", object)).to.not.equal("Allowed");
@@ -98,6 +147,10 @@ describe("bootstrap: the shared state backend", function () {
         const stranger = `arn:${owner.partition}:iam::${THIRD_ACCOUNT}:role/tracking-deployer`;
         expect(await s3(stranger, administrator, "s3:GetObject", object)).to.not.equal("Allowed");
         expect(await kms(stranger, administrator, "kms:Decrypt")).to.not.equal("Allowed");
-        expect(await s3(other.deployer.arn, other.deployer.policies, "s3:GetObject", object, { "aws:SecureTransport": "false" })).to.equal("ExplicitlyDenied");
+        expect(
+            await s3(other.deployer.arn, other.deployer.policies, "s3:GetObject", object, {
+                "aws:SecureTransport": "false",
+            }),
+        ).to.equal("ExplicitlyDenied");
     });
 });

@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import { GITHUB_OIDC_AUDIENCE, GITHUB_OIDC_HOST } from "../../shared/naming";
-import { deployerTrust, driftReaderTrust, GITHUB_ENVIRONMENTS, previewerTrust, TrustSettings } from "../../bootstrap/iam/trust";
+import {
+    deployerTrust,
+    driftReaderTrust,
+    GITHUB_ENVIRONMENTS,
+    previewerTrust,
+    TrustSettings,
+} from "../../bootstrap/iam/trust";
 import { AccountView, accounts } from "./support/plans";
 import { Decision, decideAssume, IdentityPolicy } from "./support/simulate";
 
@@ -16,7 +22,10 @@ const THIRD_ACCOUNT = "999999999999";
 
 /** A person's own account lets them call sts:AssumeRole; the trust policy is what is being tested. */
 const mayAssumeRoles: IdentityPolicy[] = [
-    { name: "may-assume-roles", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] } },
+    {
+        name: "may-assume-roles",
+        policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" }] },
+    },
 ];
 
 function claims(sub: string, aud = GITHUB_OIDC_AUDIENCE): Record<string, string> {
@@ -64,12 +73,25 @@ describe("bootstrap: who may assume the deployer, the previewer and the drift re
     function viaGitHub(view: AccountView, role: Role, sub: string, aud?: string, provider?: string): Decision {
         const target = view[role];
         const principal = provider ?? settingOf(view).provider;
-        return decideAssume({ principal, action: "sts:AssumeRoleWithWebIdentity", resource: target.arn, resourceAccount: view.account, context: claims(sub, aud) }, target.trust);
+        return decideAssume(
+            {
+                principal,
+                action: "sts:AssumeRoleWithWebIdentity",
+                resource: target.arn,
+                resourceAccount: view.account,
+                context: claims(sub, aud),
+            },
+            target.trust,
+        );
     }
 
     function asPerson(view: AccountView, role: Role, principal: string, context: Record<string, string>): Decision {
         const target = view[role];
-        return decideAssume({ principal, action: "sts:AssumeRole", resource: target.arn, resourceAccount: view.account, context }, target.trust, mayAssumeRoles);
+        return decideAssume(
+            { principal, action: "sts:AssumeRole", resource: target.arn, resourceAccount: view.account, context },
+            target.trust,
+            mayAssumeRoles,
+        );
     }
 
     it("each role: only its own environment's jobs of the repository, through this account's GitHub provider", function () {
@@ -81,7 +103,9 @@ describe("bootstrap: who may assume the deployer, the previewer and the drift re
                 expect(viaGitHub(view, role, own), `${view.bootstrapStack} ${role}`).to.equal("Allowed");
                 const denied = [
                     // Another role's environment: the roles are told apart by it, not by the branch.
-                    ...ROLES.filter((r) => r !== role).map((r) => viaGitHub(view, role, `repo:${s.repository}:environment:${GITHUB_ENVIRONMENTS[r]}`)),
+                    ...ROLES.filter((r) => r !== role).map((r) =>
+                        viaGitHub(view, role, `repo:${s.repository}:environment:${GITHUB_ENVIRONMENTS[r]}`),
+                    ),
                     // Jobs without an environment: any workflow on the branch, any pull request.
                     viaGitHub(view, role, `repo:${s.repository}:ref:refs/heads/${s.branch}`),
                     viaGitHub(view, role, `repo:${s.repository}:pull_request`),
@@ -90,7 +114,13 @@ describe("bootstrap: who may assume the deployer, the previewer and the drift re
                     viaGitHub(view, role, `repo:${owner}/${repo}-fork:environment:${GITHUB_ENVIRONMENTS[role]}`),
                     viaGitHub(view, role, `repo:someone-else/${repo}:environment:${GITHUB_ENVIRONMENTS[role]}`),
                     viaGitHub(view, role, own, "api://other-audience"),
-                    viaGitHub(view, role, own, undefined, `arn:${view.partition}:iam::${THIRD_ACCOUNT}:oidc-provider/${GITHUB_OIDC_HOST}`),
+                    viaGitHub(
+                        view,
+                        role,
+                        own,
+                        undefined,
+                        `arn:${view.partition}:iam::${THIRD_ACCOUNT}:oidc-provider/${GITHUB_OIDC_HOST}`,
+                    ),
                 ];
                 expect(denied, `${view.bootstrapStack} ${role}`).to.deep.equal(denied.map(() => "ImplicitlyDenied"));
             }
@@ -103,7 +133,10 @@ describe("bootstrap: who may assume the deployer, the previewer and the drift re
             const s = settingOf(view);
             const mfa: Record<string, string> = s.requireMfa ? { "aws:MultiFactorAuthPresent": "true" } : {};
             for (const pattern of s.admins) {
-                expect(asPerson(view, "deployer", adminArn(pattern), { "sts:ExternalId": s.externalId, ...mfa }), `${view.bootstrapStack} ${pattern}`).to.equal("Allowed");
+                expect(
+                    asPerson(view, "deployer", adminArn(pattern), { "sts:ExternalId": s.externalId, ...mfa }),
+                    `${view.bootstrapStack} ${pattern}`,
+                ).to.equal("Allowed");
                 asked++;
             }
         }
@@ -114,14 +147,29 @@ describe("bootstrap: who may assume the deployer, the previewer and the drift re
         for (const view of views) {
             const s = settingOf(view);
             const mfa = { "aws:MultiFactorAuthPresent": "true" };
-            const admin = s.admins.length > 0 ? adminArn(s.admins[0]) : `arn:${view.partition}:iam::${s.otherAccount}:role/admin`;
+            const admin =
+                s.admins.length > 0 ? adminArn(s.admins[0]) : `arn:${view.partition}:iam::${s.otherAccount}:role/admin`;
             const denied = [
-                asPerson(view, "deployer", `arn:${view.partition}:iam::${s.otherAccount}:role/engineer`, { "sts:ExternalId": s.externalId, ...mfa }),
+                asPerson(view, "deployer", `arn:${view.partition}:iam::${s.otherAccount}:role/engineer`, {
+                    "sts:ExternalId": s.externalId,
+                    ...mfa,
+                }),
                 asPerson(view, "deployer", admin, { "sts:ExternalId": `${s.externalId}x`, ...mfa }),
                 asPerson(view, "deployer", admin, { "sts:ExternalId": s.externalId.slice(0, -1), ...mfa }),
                 asPerson(view, "deployer", admin, { ...mfa }),
-                asPerson(view, "deployer", admin.replace(`::${s.otherAccount}:`, `::${THIRD_ACCOUNT}:`), { "sts:ExternalId": s.externalId, ...mfa }),
-                ...(s.requireMfa ? [asPerson(view, "deployer", admin, { "sts:ExternalId": s.externalId, "aws:MultiFactorAuthPresent": "false" }), asPerson(view, "deployer", admin, { "sts:ExternalId": s.externalId })] : []),
+                asPerson(view, "deployer", admin.replace(`::${s.otherAccount}:`, `::${THIRD_ACCOUNT}:`), {
+                    "sts:ExternalId": s.externalId,
+                    ...mfa,
+                }),
+                ...(s.requireMfa
+                    ? [
+                          asPerson(view, "deployer", admin, {
+                              "sts:ExternalId": s.externalId,
+                              "aws:MultiFactorAuthPresent": "false",
+                          }),
+                          asPerson(view, "deployer", admin, { "sts:ExternalId": s.externalId }),
+                      ]
+                    : []),
             ];
             expect(denied, view.bootstrapStack).to.deep.equal(denied.map(() => "ImplicitlyDenied"));
         }
@@ -130,12 +178,23 @@ describe("bootstrap: who may assume the deployer, the previewer and the drift re
     it("the previewer and the drift reader: no person, not even an administrator with the deployer's ExternalId and MFA", function () {
         for (const view of views) {
             const s = settingOf(view);
-            const admin = s.admins.length > 0 ? adminArn(s.admins[0]) : `arn:${view.partition}:iam::${s.otherAccount}:role/admin`;
+            const admin =
+                s.admins.length > 0 ? adminArn(s.admins[0]) : `arn:${view.partition}:iam::${s.otherAccount}:role/admin`;
             for (const role of ["previewer", "driftReader"] as const) {
-                expect(asPerson(view, role, admin, { "sts:ExternalId": s.externalId, "aws:MultiFactorAuthPresent": "true" }), `${view.bootstrapStack} ${role}`).to.equal("ImplicitlyDenied");
+                expect(
+                    asPerson(view, role, admin, {
+                        "sts:ExternalId": s.externalId,
+                        "aws:MultiFactorAuthPresent": "true",
+                    }),
+                    `${view.bootstrapStack} ${role}`,
+                ).to.equal("ImplicitlyDenied");
                 // One statement, one subject: nothing beyond the role's environment could be admitted by a condition this test does not try.
-                const subjects = view[role].trust.Statement.map((st) => st.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`]);
-                expect(subjects, `${view.bootstrapStack} ${role}`).to.deep.equal([`repo:${s.repository}:environment:${GITHUB_ENVIRONMENTS[role]}`]);
+                const subjects = view[role].trust.Statement.map(
+                    (st) => st.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`],
+                );
+                expect(subjects, `${view.bootstrapStack} ${role}`).to.deep.equal([
+                    `repo:${s.repository}:environment:${GITHUB_ENVIRONMENTS[role]}`,
+                ]);
             }
         }
     });
@@ -152,10 +211,21 @@ describe("bootstrap: who may assume the deployer, the previewer and the drift re
             legacyOidcSubjects: true,
             oidcProviderArn: `arn:aws:iam::111111111111:oidc-provider/${GITHUB_OIDC_HOST}`,
         };
-        const subjects = (policy: ReturnType<typeof deployerTrust>) => policy.Statement.flatMap((st) => st.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`] ?? []);
-        expect(subjects(deployerTrust(settings))).to.deep.equal(["repo:o/r:environment:tracking-deploy", "repo:o/r:ref:refs/heads/main"]);
-        expect(subjects(previewerTrust(settings))).to.deep.equal(["repo:o/r:environment:tracking-preview", "repo:o/r:pull_request", "repo:o/r:ref:refs/heads/main"]);
-        expect(subjects(driftReaderTrust(settings))).to.deep.equal(["repo:o/r:environment:tracking-drift", "repo:o/r:ref:refs/heads/main"]);
+        const subjects = (policy: ReturnType<typeof deployerTrust>) =>
+            policy.Statement.flatMap((st) => st.Condition?.StringEquals?.[`${GITHUB_OIDC_HOST}:sub`] ?? []);
+        expect(subjects(deployerTrust(settings))).to.deep.equal([
+            "repo:o/r:environment:tracking-deploy",
+            "repo:o/r:ref:refs/heads/main",
+        ]);
+        expect(subjects(previewerTrust(settings))).to.deep.equal([
+            "repo:o/r:environment:tracking-preview",
+            "repo:o/r:pull_request",
+            "repo:o/r:ref:refs/heads/main",
+        ]);
+        expect(subjects(driftReaderTrust(settings))).to.deep.equal([
+            "repo:o/r:environment:tracking-drift",
+            "repo:o/r:ref:refs/heads/main",
+        ]);
         const after = { ...settings, legacyOidcSubjects: false };
         expect([deployerTrust(after), previewerTrust(after), driftReaderTrust(after)].map(subjects)).to.deep.equal([
             ["repo:o/r:environment:tracking-deploy"],
@@ -167,7 +237,9 @@ describe("bootstrap: who may assume the deployer, the previewer and the drift re
     it("trusts the provider the stack creates, or the one the stack file names", function () {
         for (const view of views) {
             const configured = view.config["tracking-bootstrap:githubOidcProviderArn"];
-            const created = view.bootstrap.resources.filter((r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+            const created = view.bootstrap.resources.filter(
+                (r) => r.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+            );
             expect(created.length, view.bootstrapStack).to.equal(configured ? 0 : 1);
             for (const provider of created) {
                 expect(provider.inputs.url).to.equal(`https://${GITHUB_OIDC_HOST}`);

@@ -17,7 +17,10 @@ const jobScript = path.join(glueDir, "load_to_redshift.py");
 
 function python(args: string[], input?: string, cacheDir?: string): SpawnSyncReturns<string> {
     // Bytecode goes to a temporary prefix so running the tests leaves no __pycache__ in the tree.
-    const env = { ...process.env, PYTHONPYCACHEPREFIX: cacheDir ?? path.join(os.tmpdir(), "tracking-pipeline-pycache") };
+    const env = {
+        ...process.env,
+        PYTHONPYCACHEPREFIX: cacheDir ?? path.join(os.tmpdir(), "tracking-pipeline-pycache"),
+    };
     return spawnSync("python3", args, { cwd: repoRoot, input, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
 }
 
@@ -56,7 +59,12 @@ json.dump({
 `;
 
 function generateLoadSql(def: PipelineDefinition, mapping: JobColumnMapping[], files: Row[][]): LoadSql {
-    const request = { targetTable: `${def.table.schema}.${def.table.name}`, mergeKey: def.mergeKey, columnMapping: mapping, files };
+    const request = {
+        targetTable: `${def.table.schema}.${def.table.name}`,
+        mergeKey: def.mergeKey,
+        columnMapping: mapping,
+        files,
+    };
     const result = python(["-c", PYTHON_DRIVER, glueDir], JSON.stringify(request));
     expect(result.status, result.stderr).to.equal(0);
     return JSON.parse(result.stdout) as LoadSql;
@@ -93,12 +101,17 @@ async function loadLikeTheConnector(db: PGlite, sql: LoadSql, rows: Row[], conne
         if (connectorTransaction) {
             await db.exec("BEGIN");
         }
-        await db.exec(`CREATE TABLE IF NOT EXISTS ${staging} (${sql.columns.map((column) => `"${column}" TEXT`).join(", ")})`);
+        await db.exec(
+            `CREATE TABLE IF NOT EXISTS ${staging} (${sql.columns.map((column) => `"${column}" TEXT`).join(", ")})`,
+        );
         for (const statement of splitLikeTheConnector(sql.preactions)) {
             await db.exec(statement);
         }
         for (const row of rows) {
-            await db.query(`INSERT INTO ${staging} (${columnList}) VALUES (${placeholders})`, sql.columns.map((column) => row[column]));
+            await db.query(
+                `INSERT INTO ${staging} (${columnList}) VALUES (${placeholders})`,
+                sql.columns.map((column) => row[column]),
+            );
         }
         for (const statement of splitLikeTheConnector(sql.postactions)) {
             await db.exec(statement);
@@ -120,7 +133,9 @@ async function createTarget(db: PGlite, def: PipelineDefinition): Promise<void> 
 /** Every column as text (timestamps in `YYYY-MM-DD HH:MI:SS` form), ordered by the merge key. */
 async function tableRows(db: PGlite, def: PipelineDefinition, table = def.table.name): Promise<Row[]> {
     const columns = def.columns.map((column) => `"${column.name}"::text AS "${column.name}"`).join(", ");
-    const result = await db.query<Row>(`SELECT ${columns} FROM "${def.table.schema}"."${table}" ORDER BY "${def.mergeKey}"`);
+    const result = await db.query<Row>(
+        `SELECT ${columns} FROM "${def.table.schema}"."${table}" ORDER BY "${def.mergeKey}"`,
+    );
     return result.rows;
 }
 
@@ -135,14 +150,17 @@ function expectedRow(def: PipelineDefinition, event: Row): Row {
     for (const column of def.columns) {
         const value = event[column.name] ?? null;
         // PostgreSQL prints a timestamp without trailing fractional zeros: ".250000" -> ".25", ".000000" -> "".
-        row[column.name] = column.type === "timestamp" && value !== null ? value.replace(/0+$/, "").replace(/\.$/, "") : value;
+        row[column.name] =
+            column.type === "timestamp" && value !== null ? value.replace(/0+$/, "").replace(/\.$/, "") : value;
     }
     return row;
 }
 
 function byKey(def: PipelineDefinition, events: Row[]): Row[] {
     const key = def.mergeKey;
-    return [...events].sort((a, b) => String(a[key]).localeCompare(String(b[key]))).map((event) => expectedRow(def, event));
+    return [...events]
+        .sort((a, b) => String(a[key]).localeCompare(String(b[key])))
+        .map((event) => expectedRow(def, event));
 }
 
 function utf8Bytes(value: string): number {
@@ -153,7 +171,11 @@ describe("Glue job load_to_redshift.py", function () {
     it("compiles with python3 -m py_compile", function () {
         const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), "py-compile-"));
         try {
-            const result = python(["-m", "py_compile", jobScript, path.join(glueDir, "load_precheck.py")], undefined, cacheDir);
+            const result = python(
+                ["-m", "py_compile", jobScript, path.join(glueDir, "load_precheck.py")],
+                undefined,
+                cacheDir,
+            );
             expect(result.status, result.stderr).to.equal(0);
         } finally {
             fs.rmSync(cacheDir, { recursive: true, force: true });
@@ -177,7 +199,8 @@ describe("Glue job staging/merge SQL on a real PostgreSQL engine (PGlite)", func
             request_timestamp: "2020-06-01 00:00:24.000000",
             cookie_id: "a09c4ca3-d142-4312-ba78-029c3355b8ef",
             topic: "dolphin_cms.wizard.step.color_palette.set",
-            message: '{"isAffiliate":false,"language":"es","isRecommendedPalette":true,"color":"#6d8d79","paletteIndex":"0"}',
+            message:
+                '{"isAffiliate":false,"language":"es","isRecommendedPalette":true,"color":"#6d8d79","paletteIndex":"0"}',
             environment: "dolphin_cms",
             website_id: null,
             user_account_id: "0f36f200-df29-4fbf-8625-39a88b7f778c",
@@ -204,7 +227,11 @@ describe("Glue job staging/merge SQL on a real PostgreSQL engine (PGlite)", func
             message: longMessage,
             referrer: longReferrer,
         };
-        const eventTwice: Row = { ...eventA, request_id: "e1d2c3b4-a596-4788-9a0b-1c2d3e4f5a6b", topic: "delivered.twice" };
+        const eventTwice: Row = {
+            ...eventA,
+            request_id: "e1d2c3b4-a596-4788-9a0b-1c2d3e4f5a6b",
+            topic: "delivered.twice",
+        };
 
         const fileOne = [eventA, eventB, eventLong];
         const fileWithADuplicate = [eventTwice, eventA, eventTwice];
@@ -251,7 +278,12 @@ describe("Glue job staging/merge SQL on a real PostgreSQL engine (PGlite)", func
         it("replaces the connector's TEXT staging table with one LIKE the target", async function () {
             const columnTypes = async (table: string) =>
                 (
-                    await db.query<{ column_name: string; data_type: string; character_maximum_length: number | null; is_nullable: string }>(
+                    await db.query<{
+                        column_name: string;
+                        data_type: string;
+                        character_maximum_length: number | null;
+                        is_nullable: string;
+                    }>(
                         `SELECT column_name, data_type, character_maximum_length, is_nullable FROM information_schema.columns
                          WHERE table_schema = 'tracking' AND table_name = $1 ORDER BY ordinal_position`,
                         [table],
@@ -261,7 +293,9 @@ describe("Glue job staging/merge SQL on a real PostgreSQL engine (PGlite)", func
         });
 
         it("truncates text over the Redshift byte length to the longest prefix on a character boundary", async function () {
-            const [row] = (await tableRows(db, def)).filter((candidate) => candidate.request_id === eventLong.request_id);
+            const [row] = (await tableRows(db, def)).filter(
+                (candidate) => candidate.request_id === eventLong.request_id,
+            );
             const message = row.message as string;
             const referrer = row.referrer as string;
             // The database's own byte count, not the job's.
@@ -275,7 +309,11 @@ describe("Glue job staging/merge SQL on a real PostgreSQL engine (PGlite)", func
             expect(utf8Bytes(longMessage.slice(0, message.length + 1))).to.be.greaterThan(3128);
             expect(utf8Bytes(longReferrer.slice(0, referrer.length + 1))).to.be.greaterThan(500);
             // The other columns arrive untouched.
-            expect({ ...row, message: null, referrer: null }).to.deep.equal({ ...expectedRow(def, eventLong), message: null, referrer: null });
+            expect({ ...row, message: null, referrer: null }).to.deep.equal({
+                ...expectedRow(def, eventLong),
+                message: null,
+                referrer: null,
+            });
         });
 
         it("an event delivered twice in one file is loaded once, and a reload of that file changes nothing", async function () {
@@ -286,8 +324,12 @@ describe("Glue job staging/merge SQL on a real PostgreSQL engine (PGlite)", func
 
             expect(afterSecond).to.deep.equal(afterFirst);
             expect(afterSecond).to.have.length(4);
-            expect(afterSecond.filter((row) => row.request_id === eventTwice.request_id)).to.deep.equal([expectedRow(def, eventTwice)]);
-            expect(afterSecond.filter((row) => row.request_id === eventA.request_id)).to.deep.equal([expectedRow(def, eventA)]);
+            expect(afterSecond.filter((row) => row.request_id === eventTwice.request_id)).to.deep.equal([
+                expectedRow(def, eventTwice),
+            ]);
+            expect(afterSecond.filter((row) => row.request_id === eventA.request_id)).to.deep.equal([
+                expectedRow(def, eventA),
+            ]);
             expect(await count(db, `"tracking"."events_staging"`)).to.equal(0);
         });
 
@@ -307,7 +349,9 @@ describe("Glue job staging/merge SQL on a real PostgreSQL engine (PGlite)", func
                     END $$;
                     CREATE TRIGGER refuse_marked_rows BEFORE INSERT ON tracking.events
                         FOR EACH ROW EXECUTE FUNCTION tracking.refuse_marked_rows();`);
-                const retried = preparedFileOne.map((row) => (row.request_id === eventB.request_id ? { ...row, topic: "refused" } : row));
+                const retried = preparedFileOne.map((row) =>
+                    row.request_id === eventB.request_id ? { ...row, topic: "refused" } : row,
+                );
 
                 let failure: unknown;
                 try {
@@ -341,7 +385,13 @@ describe("Glue job staging/merge SQL on a real PostgreSQL engine (PGlite)", func
             testgroup: null,
             device: "c",
         };
-        const other: Row = { ...click, request_id: "c0ffee00-1234-4abc-9def-0123456789ab", network: "s", device: "m", campaign: "Campagne été" };
+        const other: Row = {
+            ...click,
+            request_id: "c0ffee00-1234-4abc-9def-0123456789ab",
+            network: "s",
+            device: "m",
+            campaign: "Campagne été",
+        };
         const file = [click, other, click];
 
         it("loads each event once across a duplicate in the file and a reload, reserved-word columns included", async function () {
@@ -354,7 +404,9 @@ describe("Glue job staging/merge SQL on a real PostgreSQL engine (PGlite)", func
                 await loadLikeTheConnector(db, sql, sql.files[0]);
 
                 expect(await tableRows(db, def)).to.deep.equal(byKey(def, [click, other]));
-                const networks = await db.query<{ network: string }>(`SELECT "network" FROM "tracking"."utm" ORDER BY "network"`);
+                const networks = await db.query<{ network: string }>(
+                    `SELECT "network" FROM "tracking"."utm" ORDER BY "network"`,
+                );
                 expect(networks.rows.map((row) => row.network)).to.deep.equal(["g", "s"]);
                 expect(await count(db, `"tracking"."utm_staging"`)).to.equal(0);
             } finally {

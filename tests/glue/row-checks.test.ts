@@ -47,10 +47,38 @@ function casesFor(def: PipelineDefinition): Case[] {
     const typed = def.columns[0];
     return [
         { line: record(def), good: true },
-        ...(dated ? [{ line: record(def, { [dated.name]: dated.type === "date" ? "2023-02-29" : "2024-02-30 00:00:00" }), good: false, reason: new RegExp(`^${dated.name}: .* is not a calendar-valid`) }] : []),
-        ...(required ? [{ line: record(def, { [required.name]: null }), good: false, reason: new RegExp(`^${required.name}: null in NOT NULL column`) }] : []),
-        { line: record(def, { [typed.name]: typed.type === "char" || typed.type === "varchar" ? 42 : "42" }), good: false, reason: new RegExp(`^${typed.name}: expected .* got JSON`) },
-        ...(text ? [{ line: record(def, { [text.name]: "\u00e9".repeat(text.length ?? 1) }), good: true, truncated: text.name }] : []),
+        ...(dated
+            ? [
+                  {
+                      line: record(def, { [dated.name]: dated.type === "date" ? "2023-02-29" : "2024-02-30 00:00:00" }),
+                      good: false,
+                      reason: new RegExp(`^${dated.name}: .* is not a calendar-valid`),
+                  },
+              ]
+            : []),
+        ...(required
+            ? [
+                  {
+                      line: record(def, { [required.name]: null }),
+                      good: false,
+                      reason: new RegExp(`^${required.name}: null in NOT NULL column`),
+                  },
+              ]
+            : []),
+        {
+            line: record(def, { [typed.name]: typed.type === "char" || typed.type === "varchar" ? 42 : "42" }),
+            good: false,
+            reason: new RegExp(`^${typed.name}: expected .* got JSON`),
+        },
+        ...(text
+            ? [
+                  {
+                      line: record(def, { [text.name]: "\u00e9".repeat(text.length ?? 1) }),
+                      good: true,
+                      truncated: text.name,
+                  },
+              ]
+            : []),
         { line: "{not json", good: false, reason: /^not valid JSON/ },
     ];
 }
@@ -59,7 +87,9 @@ function casesFor(def: PipelineDefinition): Case[] {
 function validValue(column: ColumnDefinition): unknown {
     switch (column.type) {
         case "char":
-            return columnHoldsUuid(column) ? "0b7e6f4e-3c2a-4d0e-9a65-2f1d8e7c6b5a" : "A".repeat(Math.min(column.length ?? 1, 2));
+            return columnHoldsUuid(column)
+                ? "0b7e6f4e-3c2a-4d0e-9a65-2f1d8e7c6b5a"
+                : "A".repeat(Math.min(column.length ?? 1, 2));
         case "varchar":
             return "ok";
         case "timestamp":
@@ -100,7 +130,11 @@ describe("Glue job row checks on the declared pipelines' column mappings", funct
             cases[index].forEach((expected, i) => {
                 const row = rows[i];
                 expect(row.good, `${expected.line}: ${row.reasons.join("; ")}`).to.equal(expected.good);
-                if (expected.reason) expect(row.reasons.some((r) => expected.reason!.test(r)), `${row.reasons.join("; ")} names ${expected.reason}`).to.equal(true);
+                if (expected.reason)
+                    expect(
+                        row.reasons.some((r) => expected.reason!.test(r)),
+                        `${row.reasons.join("; ")} names ${expected.reason}`,
+                    ).to.equal(true);
                 expect(row.truncated).to.deep.equal(expected.truncated ? [expected.truncated] : []);
             });
         });

@@ -86,17 +86,28 @@ function plannedPipelines(eng: StackPlan): PlannedPipeline[] {
     const rootId = str(api.outputs.rootResourceId);
     return ofType(eng, TYPES.stream).map((stream) => {
         const streamName = str(stream.outputs.name);
-        const readers = ofType(eng, TYPES.firehose).filter((f) => (f.inputs.kinesisSourceConfiguration as { kinesisStreamArn?: string } | undefined)?.kinesisStreamArn === stream.outputs.arn);
+        const readers = ofType(eng, TYPES.firehose).filter(
+            (f) =>
+                (f.inputs.kinesisSourceConfiguration as { kinesisStreamArn?: string } | undefined)?.kinesisStreamArn ===
+                stream.outputs.arn,
+        );
         expect(readers, `the Firehose reading ${streamName}`).to.have.length(1);
         // A route belongs to the pipeline whose stream its Kinesis integration writes (the template fixes it).
-        const writers = ofType(eng, TYPES.integration).filter((i) => Object.values((i.inputs.requestTemplates as Record<string, string>) ?? {}).some((t) => t.includes(`"StreamName": "${streamName}"`)));
+        const writers = ofType(eng, TYPES.integration).filter((i) =>
+            Object.values((i.inputs.requestTemplates as Record<string, string>) ?? {}).some((t) =>
+                t.includes(`"StreamName": "${streamName}"`),
+            ),
+        );
         expect(writers.length, `routes writing ${streamName}`).to.be.greaterThan(0);
         return {
             streamName,
             deliveryStreamName: str(readers[0].outputs.name),
             apiName: str(api.outputs.name),
             stageName: str(stage.inputs.stageName),
-            routes: writers.map((i) => ({ resourcePath: resourcePath(eng, rootId, str(i.inputs.resourceId)), httpMethod: str(i.inputs.httpMethod) })),
+            routes: writers.map((i) => ({
+                resourcePath: resourcePath(eng, rootId, str(i.inputs.resourceId)),
+                httpMethod: str(i.inputs.httpMethod),
+            })),
         };
     });
 }
@@ -110,15 +121,36 @@ interface ExpectedAlarm {
 /** The alarms each pipeline gets: throttling and iterator age, delivery success and freshness, 5xx and latency per route. */
 function expectedAlarms(p: PlannedPipeline): ExpectedAlarm[] {
     return [
-        { namespace: "AWS/Kinesis", metricName: "WriteProvisionedThroughputExceeded", dimensions: { StreamName: p.streamName } },
-        { namespace: "AWS/Kinesis", metricName: "GetRecords.IteratorAgeMilliseconds", dimensions: { StreamName: p.streamName } },
-        { namespace: "AWS/Firehose", metricName: "DeliveryToS3.Success", dimensions: { DeliveryStreamName: p.deliveryStreamName } },
-        { namespace: "AWS/Firehose", metricName: "DeliveryToS3.DataFreshness", dimensions: { DeliveryStreamName: p.deliveryStreamName } },
+        {
+            namespace: "AWS/Kinesis",
+            metricName: "WriteProvisionedThroughputExceeded",
+            dimensions: { StreamName: p.streamName },
+        },
+        {
+            namespace: "AWS/Kinesis",
+            metricName: "GetRecords.IteratorAgeMilliseconds",
+            dimensions: { StreamName: p.streamName },
+        },
+        {
+            namespace: "AWS/Firehose",
+            metricName: "DeliveryToS3.Success",
+            dimensions: { DeliveryStreamName: p.deliveryStreamName },
+        },
+        {
+            namespace: "AWS/Firehose",
+            metricName: "DeliveryToS3.DataFreshness",
+            dimensions: { DeliveryStreamName: p.deliveryStreamName },
+        },
         ...p.routes.flatMap((route) =>
             ["5XXError", "Latency"].map((metricName) => ({
                 namespace: "AWS/ApiGateway",
                 metricName,
-                dimensions: { ApiName: p.apiName, Stage: p.stageName, Resource: route.resourcePath, Method: route.httpMethod },
+                dimensions: {
+                    ApiName: p.apiName,
+                    Stage: p.stageName,
+                    Resource: route.resourcePath,
+                    Method: route.httpMethod,
+                },
             })),
         ),
     ];
@@ -126,14 +158,22 @@ function expectedAlarms(p: PlannedPipeline): ExpectedAlarm[] {
 
 function alarmFor(eng: StackPlan, expected: ExpectedAlarm): PlannedResource {
     const found = ofType(eng, TYPES.alarm).filter(
-        (a) => a.inputs.namespace === expected.namespace && a.inputs.metricName === expected.metricName && JSON.stringify(sorted(a.inputs.dimensions)) === JSON.stringify(sorted(expected.dimensions)),
+        (a) =>
+            a.inputs.namespace === expected.namespace &&
+            a.inputs.metricName === expected.metricName &&
+            JSON.stringify(sorted(a.inputs.dimensions)) === JSON.stringify(sorted(expected.dimensions)),
     );
-    expect(found, `one ${expected.namespace} ${expected.metricName} alarm on ${JSON.stringify(expected.dimensions)}`).to.have.length(1);
+    expect(
+        found,
+        `one ${expected.namespace} ${expected.metricName} alarm on ${JSON.stringify(expected.dimensions)}`,
+    ).to.have.length(1);
     return found[0];
 }
 
 function sorted(value: unknown): Record<string, unknown> {
-    return Object.fromEntries(Object.entries((value as Record<string, unknown>) ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries(
+        Object.entries((value as Record<string, unknown>) ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+    );
 }
 
 type MetricLine = Array<string | Record<string, unknown>>;
@@ -144,10 +184,16 @@ interface DashboardBody {
 const bodyOf = (dashboard: PlannedResource) => JSON.parse(str(dashboard.inputs.dashboardBody)) as DashboardBody;
 const linesOf = (body: DashboardBody) => body.widgets.flatMap((w) => w.properties.metrics ?? []);
 /** Whether a metric line carries the dimension `name` = `value`. */
-const hasDimension = (line: MetricLine, name: string, value: string) => line.some((v, i) => i >= 2 && v === name && line[i + 1] === value);
+const hasDimension = (line: MetricLine, name: string, value: string) =>
+    line.some((v, i) => i >= 2 && v === name && line[i + 1] === value);
 
 /** sns:Publish as a service principal, decided by iam-simulate over the planned topic policy. */
-async function publish(policy: unknown, topicArn: string, service: string, context: Record<string, string>): Promise<string> {
+async function publish(
+    policy: unknown,
+    topicArn: string,
+    service: string,
+    context: Record<string, string>,
+): Promise<string> {
     const account = topicArn.split(":")[4];
     const result = await runSimulation(
         {
@@ -155,7 +201,12 @@ async function publish(policy: unknown, topicArn: string, service: string, conte
             serviceControlPolicies: [],
             resourceControlPolicies: [],
             resourcePolicy: policy,
-            request: { principal: service, action: "sns:Publish", resource: { resource: topicArn, accountId: account }, contextVariables: context },
+            request: {
+                principal: service,
+                action: "sns:Publish",
+                resource: { resource: topicArn, accountId: account },
+                contextVariables: context,
+            },
         },
         {},
     );
@@ -186,7 +237,10 @@ describe("alarms wiring: every pipeline's alarms and dashboards in the plan", fu
         it("plans, per pipeline, one alarm per metric on that pipeline's stream, Firehose and routes, and no other alarm", () => {
             let expectedTotal = 0;
             for (const p of pipelines) {
-                expect(p.routes.map((r) => r.httpMethod), `${p.streamName}: record and batch routes`).to.have.length(2);
+                expect(
+                    p.routes.map((r) => r.httpMethod),
+                    `${p.streamName}: record and batch routes`,
+                ).to.have.length(2);
                 const expected = expectedAlarms(p);
                 expectedTotal += expected.length;
                 for (const alarm of expected) alarmFor(eng, alarm);
@@ -199,7 +253,11 @@ describe("alarms wiring: every pipeline's alarms and dashboards in the plan", fu
             expect(topic.inputs.name).to.equal(`tracking-${eng.stack}-alarms`);
             expect(eng.outputs.alarmTopicArn).to.equal(topic.outputs.arn);
             for (const alarm of ofType(eng, TYPES.alarm)) {
-                expect(alarm.inputs, str(alarm.inputs.name)).to.deep.include({ actionsEnabled: true, alarmActions: [topic.outputs.arn], okActions: [topic.outputs.arn] });
+                expect(alarm.inputs, str(alarm.inputs.name)).to.deep.include({
+                    actionsEnabled: true,
+                    alarmActions: [topic.outputs.arn],
+                    okActions: [topic.outputs.arn],
+                });
             }
         });
 
@@ -208,33 +266,70 @@ describe("alarms wiring: every pipeline's alarms and dashboards in the plan", fu
             const policy = policyOfTopic(eng, topicArn);
             const own = { "aws:SourceAccount": eng.account };
             for (const alarm of ofType(eng, TYPES.alarm)) {
-                expect(await publish(policy, topicArn, "cloudwatch.amazonaws.com", { ...own, "aws:SourceArn": str(alarm.outputs.arn) }), str(alarm.inputs.name)).to.equal("Allowed");
+                expect(
+                    await publish(policy, topicArn, "cloudwatch.amazonaws.com", {
+                        ...own,
+                        "aws:SourceArn": str(alarm.outputs.arn),
+                    }),
+                    str(alarm.inputs.name),
+                ).to.equal("Allowed");
             }
             const elsewhere = `arn:aws:cloudwatch:${eng.region}:${OTHER_ACCOUNT}:alarm:tracking-${eng.stack}-x`;
-            expect(await publish(policy, topicArn, "cloudwatch.amazonaws.com", { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": elsewhere })).to.equal("ImplicitlyDenied");
+            expect(
+                await publish(policy, topicArn, "cloudwatch.amazonaws.com", {
+                    "aws:SourceAccount": OTHER_ACCOUNT,
+                    "aws:SourceArn": elsewhere,
+                }),
+            ).to.equal("ImplicitlyDenied");
             const notOurs = `arn:aws:cloudwatch:${eng.region}:${eng.account}:alarm:billing-alarm`;
-            expect(await publish(policy, topicArn, "cloudwatch.amazonaws.com", { ...own, "aws:SourceArn": notOurs }), "another alarm of the account").to.equal("ImplicitlyDenied");
+            expect(
+                await publish(policy, topicArn, "cloudwatch.amazonaws.com", { ...own, "aws:SourceArn": notOurs }),
+                "another alarm of the account",
+            ).to.equal("ImplicitlyDenied");
             const rule = `arn:aws:events:${eng.region}:${eng.account}:rule/tracking-${eng.stack}-x`;
-            expect(await publish(policy, topicArn, "events.amazonaws.com", { ...own, "aws:SourceArn": rule }), "EventBridge has no business here").to.equal("ImplicitlyDenied");
+            expect(
+                await publish(policy, topicArn, "events.amazonaws.com", { ...own, "aws:SourceArn": rule }),
+                "EventBridge has no business here",
+            ).to.equal("ImplicitlyDenied");
         });
 
         it("plans one dashboard per pipeline, graphing that pipeline's resources and showing exactly its alarms", () => {
             const dashboards = ofType(eng, TYPES.dashboard);
             expect(dashboards).to.have.length(pipelines.length);
             for (const p of pipelines) {
-                const mine = dashboards.filter((d) => linesOf(bodyOf(d)).some((l) => hasDimension(l, "StreamName", p.streamName)));
+                const mine = dashboards.filter((d) =>
+                    linesOf(bodyOf(d)).some((l) => hasDimension(l, "StreamName", p.streamName)),
+                );
                 expect(mine, `the dashboard of ${p.streamName}`).to.have.length(1);
                 const body = bodyOf(mine[0]);
                 const lines = linesOf(body);
-                expect(lines.some((l) => hasDimension(l, "DeliveryStreamName", p.deliveryStreamName)), "its Firehose").to.equal(true);
+                expect(
+                    lines.some((l) => hasDimension(l, "DeliveryStreamName", p.deliveryStreamName)),
+                    "its Firehose",
+                ).to.equal(true);
                 for (const route of p.routes) {
-                    expect(lines.some((l) => hasDimension(l, "ApiName", p.apiName) && hasDimension(l, "Stage", p.stageName) && hasDimension(l, "Resource", route.resourcePath) && hasDimension(l, "Method", route.httpMethod)), route.resourcePath).to.equal(true);
+                    expect(
+                        lines.some(
+                            (l) =>
+                                hasDimension(l, "ApiName", p.apiName) &&
+                                hasDimension(l, "Stage", p.stageName) &&
+                                hasDimension(l, "Resource", route.resourcePath) &&
+                                hasDimension(l, "Method", route.httpMethod),
+                        ),
+                        route.resourcePath,
+                    ).to.equal(true);
                 }
                 for (const other of pipelines.filter((o) => o !== p)) {
-                    expect(JSON.stringify(lines), `no line of ${other.streamName}`).to.not.include(`"${other.streamName}"`);
+                    expect(JSON.stringify(lines), `no line of ${other.streamName}`).to.not.include(
+                        `"${other.streamName}"`,
+                    );
                 }
                 const alarms = body.widgets.filter((w) => w.type === "alarm").flatMap((w) => w.properties.alarms ?? []);
-                expect(alarms.sort()).to.deep.equal(expectedAlarms(p).map((a) => str(alarmFor(eng, a).outputs.arn)).sort());
+                expect(alarms.sort()).to.deep.equal(
+                    expectedAlarms(p)
+                        .map((a) => str(alarmFor(eng, a).outputs.arn))
+                        .sort(),
+                );
                 // Nothing across accounts: every line is a metric of this account's services.
                 for (const line of lines) expect(["AWS/ApiGateway", "AWS/Kinesis", "AWS/Firehose"]).to.include(line[0]);
             }
@@ -243,8 +338,12 @@ describe("alarms wiring: every pipeline's alarms and dashboards in the plan", fu
 
     describe("data-platform", () => {
         it("notifies failed, timed-out and errored runs of every planned Glue job through one rule to the stack's topic", () => {
-            const jobs = ofType(dp, TYPES.job).map((j) => str(j.outputs.name)).sort();
-            const spark = ofType(dp, TYPES.job).filter((j) => (j.inputs.command as { name: string }).name === "glueetl");
+            const jobs = ofType(dp, TYPES.job)
+                .map((j) => str(j.outputs.name))
+                .sort();
+            const spark = ofType(dp, TYPES.job).filter(
+                (j) => (j.inputs.command as { name: string }).name === "glueetl",
+            );
             expect(spark, "a load job per pipeline").to.have.length(pipelines.length);
             // Each load job's pre-check too: when it fails, nothing loads.
             expect(jobs.length - spark.length, "a pre-check per pipeline").to.equal(pipelines.length);
@@ -265,26 +364,50 @@ describe("alarms wiring: every pipeline's alarms and dashboards in the plan", fu
             const ruleArn = str(only(dp, TYPES.rule).outputs.arn);
             const policy = policyOfTopic(dp, topicArn);
             const own = { "aws:SourceAccount": dp.account };
-            expect(await publish(policy, topicArn, "events.amazonaws.com", { ...own, "aws:SourceArn": ruleArn })).to.equal("Allowed");
-            expect(await publish(policy, topicArn, "events.amazonaws.com", { ...own, "aws:SourceArn": ruleArn.replace(/rule\/.*$/, "rule/another-rule") })).to.equal("ImplicitlyDenied");
+            expect(
+                await publish(policy, topicArn, "events.amazonaws.com", { ...own, "aws:SourceArn": ruleArn }),
+            ).to.equal("Allowed");
+            expect(
+                await publish(policy, topicArn, "events.amazonaws.com", {
+                    ...own,
+                    "aws:SourceArn": ruleArn.replace(/rule\/.*$/, "rule/another-rule"),
+                }),
+            ).to.equal("ImplicitlyDenied");
             const alarm = `arn:aws:cloudwatch:${dp.region}:${dp.account}:alarm:any`;
-            expect(await publish(policy, topicArn, "cloudwatch.amazonaws.com", { ...own, "aws:SourceArn": alarm })).to.equal("Allowed");
-            expect(await publish(policy, topicArn, "cloudwatch.amazonaws.com", { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": alarm.replace(dp.account, OTHER_ACCOUNT) })).to.equal("ImplicitlyDenied");
+            expect(
+                await publish(policy, topicArn, "cloudwatch.amazonaws.com", { ...own, "aws:SourceArn": alarm }),
+            ).to.equal("Allowed");
+            expect(
+                await publish(policy, topicArn, "cloudwatch.amazonaws.com", {
+                    "aws:SourceAccount": OTHER_ACCOUNT,
+                    "aws:SourceArn": alarm.replace(dp.account, OTHER_ACCOUNT),
+                }),
+            ).to.equal("ImplicitlyDenied");
         });
 
         it("plans one dashboard per load job, on that job's Glue metrics and the failure rule", () => {
             const rule = only(dp, TYPES.rule);
             const dashboards = ofType(dp, TYPES.dashboard);
-            const loadJobs = ofType(dp, TYPES.job).filter((j) => (j.inputs.command as { name: string }).name === "glueetl");
+            const loadJobs = ofType(dp, TYPES.job).filter(
+                (j) => (j.inputs.command as { name: string }).name === "glueetl",
+            );
             expect(dashboards).to.have.length(loadJobs.length);
             for (const job of loadJobs) {
                 const name = str(job.outputs.name);
-                const mine = dashboards.filter((d) => linesOf(bodyOf(d)).some((l) => l[0] === "Glue" && hasDimension(l, "JobName", name)));
+                const mine = dashboards.filter((d) =>
+                    linesOf(bodyOf(d)).some((l) => l[0] === "Glue" && hasDimension(l, "JobName", name)),
+                );
                 expect(mine, `the dashboard of ${name}`).to.have.length(1);
                 const lines = linesOf(bodyOf(mine[0]));
                 const glue = lines.filter((l) => l[0] === "Glue");
-                for (const line of glue) expect(hasDimension(line, "JobName", name) && hasDimension(line, "JobRunId", "ALL"), JSON.stringify(line)).to.equal(true);
-                expect(lines.some((l) => l[0] === "AWS/Events" && hasDimension(l, "RuleName", str(rule.outputs.name)))).to.equal(true);
+                for (const line of glue)
+                    expect(
+                        hasDimension(line, "JobName", name) && hasDimension(line, "JobRunId", "ALL"),
+                        JSON.stringify(line),
+                    ).to.equal(true);
+                expect(
+                    lines.some((l) => l[0] === "AWS/Events" && hasDimension(l, "RuleName", str(rule.outputs.name))),
+                ).to.equal(true);
             }
         });
     });
@@ -300,7 +423,10 @@ describe("alarms wiring: every pipeline's alarms and dashboards in the plan", fu
                 configOverrides: {
                     [ENGINEERING]: {
                         [`${ENGINEERING}:alarmEmail`]: EMAIL,
-                        [`${ENGINEERING}:alarmThresholds`]: JSON.stringify({ api5xxErrorRate: 0.05, iteratorAgeMilliseconds: 120000 }),
+                        [`${ENGINEERING}:alarmThresholds`]: JSON.stringify({
+                            api5xxErrorRate: 0.05,
+                            iteratorAgeMilliseconds: 120000,
+                        }),
                     },
                     [DATA_PLATFORM]: { [`${DATA_PLATFORM}:alarmEmail`]: EMAIL },
                 },
@@ -310,28 +436,57 @@ describe("alarms wiring: every pipeline's alarms and dashboards in the plan", fu
         it("takes the thresholds from alarmThresholds, the documented defaults elsewhere", () => {
             const plan = planOf(configured.plans, ENGINEERING);
             const alarms = ofType(plan, TYPES.alarm);
-            for (const alarm of alarms.filter((a) => a.inputs.metricName === "5XXError")) expect(alarm.inputs.threshold).to.equal(0.05);
-            for (const alarm of alarms.filter((a) => a.inputs.metricName === "GetRecords.IteratorAgeMilliseconds")) expect(alarm.inputs.threshold).to.equal(120000);
-            for (const alarm of alarms.filter((a) => a.inputs.metricName === "Latency")) expect(alarm.inputs.threshold).to.equal(1000);
+            for (const alarm of alarms.filter((a) => a.inputs.metricName === "5XXError"))
+                expect(alarm.inputs.threshold).to.equal(0.05);
+            for (const alarm of alarms.filter((a) => a.inputs.metricName === "GetRecords.IteratorAgeMilliseconds"))
+                expect(alarm.inputs.threshold).to.equal(120000);
+            for (const alarm of alarms.filter((a) => a.inputs.metricName === "Latency"))
+                expect(alarm.inputs.threshold).to.equal(1000);
             // The dev plan, without the key, keeps the defaults.
-            for (const alarm of ofType(eng, TYPES.alarm).filter((a) => a.inputs.metricName === "5XXError")) expect(alarm.inputs.threshold).to.equal(0.01);
+            for (const alarm of ofType(eng, TYPES.alarm).filter((a) => a.inputs.metricName === "5XXError"))
+                expect(alarm.inputs.threshold).to.equal(0.01);
         });
 
         it("subscribes alarmEmail to each stack's topic, and the deployer may make every call that takes", async () => {
             for (const project of [ENGINEERING, DATA_PLATFORM]) {
                 const plan = planOf(configured.plans, project);
                 const subscription = only(plan, TYPES.subscription);
-                expect(subscription.inputs).to.deep.include({ topic: only(plan, TYPES.topic).outputs.arn, protocol: "email", endpoint: EMAIL });
-                const bootstrap = configured.plans.find((p) => p.project === "tracking-bootstrap" && p.account === plan.account);
+                expect(subscription.inputs).to.deep.include({
+                    topic: only(plan, TYPES.topic).outputs.arn,
+                    protocol: "email",
+                    endpoint: EMAIL,
+                });
+                const bootstrap = configured.plans.find(
+                    (p) => p.project === "tracking-bootstrap" && p.account === plan.account,
+                );
                 if (!bootstrap) throw new Error(`no bootstrap plan for ${plan.account}`);
                 const deployer = roleView(bootstrap, DEPLOYER_ROLE_NAME);
                 const tags = effectiveTags(plan, subscription);
-                const requirements = REQUIREMENTS[TYPES.subscription]({ resource: subscription, plan, partition: "aws", region: plan.region, account: plan.account, tags });
+                const requirements = REQUIREMENTS[TYPES.subscription]({
+                    resource: subscription,
+                    plan,
+                    partition: "aws",
+                    region: plan.region,
+                    account: plan.account,
+                    tags,
+                });
                 expect(requirements.map((r) => r.action)).to.include.members(["sns:Subscribe", "sns:Unsubscribe"]);
                 for (const requirement of requirements) {
-                    const context = await applicable(requirement.action, requirement.resource, tagContext(tags, requirement.tags));
-                    const request = { principal: deployer.arn, action: requirement.action, resource: requirement.resource, resourceAccount: plan.account, context };
-                    expect(await decide(request, deployer.policies), `${project} ${requirement.action}`).to.equal("Allowed");
+                    const context = await applicable(
+                        requirement.action,
+                        requirement.resource,
+                        tagContext(tags, requirement.tags),
+                    );
+                    const request = {
+                        principal: deployer.arn,
+                        action: requirement.action,
+                        resource: requirement.resource,
+                        resourceAccount: plan.account,
+                        context,
+                    };
+                    expect(await decide(request, deployer.policies), `${project} ${requirement.action}`).to.equal(
+                        "Allowed",
+                    );
                 }
             }
             expect(ofType(eng, TYPES.subscription), "no subscription unless alarmEmail is set").to.deep.equal([]);
@@ -351,11 +506,15 @@ describe("alarms wiring: every pipeline's alarms and dashboards in the plan", fu
             const dataPlatform = planOf(result.plans, DATA_PLATFORM);
             for (const plan of [engineering, dataPlatform]) {
                 expect(ofType(plan, TYPES.topic), `${plan.project}: no topic of its own`).to.deep.equal([]);
-                expect(ofType(plan, TYPES.topicPolicy), `${plan.project}: the existing topic's policy is untouched`).to.deep.equal([]);
+                expect(
+                    ofType(plan, TYPES.topicPolicy),
+                    `${plan.project}: the existing topic's policy is untouched`,
+                ).to.deep.equal([]);
                 expect(plan.outputs.alarmTopicArn).to.equal(existing(plan.account));
             }
             expect(ofType(engineering, TYPES.alarm).length).to.equal(ofType(eng, TYPES.alarm).length);
-            for (const alarm of ofType(engineering, TYPES.alarm)) expect(alarm.inputs.alarmActions).to.deep.equal([existing(eng.account)]);
+            for (const alarm of ofType(engineering, TYPES.alarm))
+                expect(alarm.inputs.alarmActions).to.deep.equal([existing(eng.account)]);
             expect(only(dataPlatform, TYPES.target).inputs.arn).to.equal(existing(dp.account));
         });
     });

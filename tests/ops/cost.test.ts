@@ -63,7 +63,10 @@ describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, docum
         expect(line(e, "Glue crawlers").monthlyUsd).to.be.closeTo(2.549, 0.001);
         // The schedules before the pre-check registered partitions: S3 hourly (730 runs per pipeline), JDBC daily
         // (30.42): 1,520.83 runs x 2 DPU x 600 s / 3,600 = 506.94 DPU-h x $0.44 = 223.06
-        const hourly = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...defaults, s3CrawlerSchedule: "cron(15 * * * ? *)", jdbcCrawlerSchedule: "cron(0 3 * * ? *)" });
+        const hourly = estimate(
+            { eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 },
+            { ...defaults, s3CrawlerSchedule: "cron(15 * * * ? *)", jdbcCrawlerSchedule: "cron(0 3 * * ? *)" },
+        );
         expect(line(hourly, "Glue crawlers").monthlyUsd).to.be.closeTo(223.06, 0.01);
     });
 
@@ -115,16 +118,27 @@ describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, docum
         // p99: only the gated part is left: 0.275 x F(60,990; t - 210) = 0.99 - 0.725 -> F = 0.96364,
         //   in the flat part (t' - 30)/990 = 0.96364 -> t' = 984.0 -> t = 1,194.0
         // A job started on the schedule itself, with the S3 crawler registering the hours hourly.
-        const throughCatalog: PlannedSettings = { ...defaults, jobTrigger: "schedule", s3CrawlerSchedule: "cron(15 * * * ? *)", jobReadsThroughCatalog: true };
+        const throughCatalog: PlannedSettings = {
+            ...defaults,
+            jobTrigger: "schedule",
+            s3CrawlerSchedule: "cron(15 * * * ? *)",
+            jobReadsThroughCatalog: true,
+        };
         const gated = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, throughCatalog);
         expect(gated.latency.partitionGate).to.equal(true);
         expect(gated.latency.p50Seconds - gated.latency.fixedSeconds).to.be.closeTo(230, 0.01);
         expect(gated.latency.p99Seconds - gated.latency.fixedSeconds).to.be.closeTo(1194, 0.01);
         // Partition projection (partitions not registered by the crawler) would remove the gate as well.
-        const projected = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...throughCatalog, partitionsRegisteredByCrawler: false });
+        const projected = estimate(
+            { eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 },
+            { ...throughCatalog, partitionsRegisteredByCrawler: false },
+        );
         expect(projected.latency.partitionGate).to.equal(false);
         // With jobTrigger "crawler" the job runs after each crawl, so there is no separate gate: it waits for the crawl itself.
-        const afterCrawl = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...throughCatalog, jobTrigger: "crawler" });
+        const afterCrawl = estimate(
+            { eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 },
+            { ...throughCatalog, jobTrigger: "crawler" },
+        );
         expect(afterCrawl.latency.partitionGate).to.equal(false);
     });
 
@@ -132,14 +146,20 @@ describe("cost model: --events-per-second 1000 (1 KiB events, 2 pipelines, docum
         // Runs start 90 s (the crawl) after each hourly crawl: one run an hour, so the wait is U(0, 3,600) on top of
         // the crawl, whether or not the job reads S3 directly.
         for (const jobReadsThroughCatalog of [false, true]) {
-            const afterCrawl = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...defaults, jobTrigger: "crawler", s3CrawlerSchedule: "cron(15 * * * ? *)", jobReadsThroughCatalog });
+            const afterCrawl = estimate(
+                { eventsPerSecond: 1000, eventBytes: 1024, batch: 1, pipelines: 2 },
+                { ...defaults, jobTrigger: "crawler", s3CrawlerSchedule: "cron(15 * * * ? *)", jobReadsThroughCatalog },
+            );
             expect([...new Set(afterCrawl.latency.jobGapsSeconds)]).to.deep.equal([3600]);
             expect(afterCrawl.latency.p99Seconds, "after-crawl p99 is most of an hour").to.be.greaterThan(55 * 60);
         }
     });
 
     it("the total is the sum of the lines, and each line says whether a us-east-1 rate stands in", () => {
-        expect(e.totalMonthlyUsd).to.be.closeTo(e.lines.reduce((s, l) => s + l.monthlyUsd, 0), 1e-9);
+        expect(e.totalMonthlyUsd).to.be.closeTo(
+            e.lines.reduce((s, l) => s + l.monthlyUsd, 0),
+            1e-9,
+        );
         // The first API tier is a confirmed Frankfurt rate, the later ones are not.
         expect(line(e, "API Gateway").standInPrice).to.equal(true);
         expect(line(e, "S3 storage").standInPrice).to.equal(false);
@@ -150,7 +170,10 @@ describe("cost model: other configurations", () => {
     it("provisioned Kinesis: shards sized to the load, PUT payload units in 25 KB", () => {
         // 10 ev/s, batch 100: 5 ev/s per stream -> 1 shard each; 2 x 1 x 730 x $0.015 = 21.90
         // PUT units: 10 x 2,628,000 = 26,280,000 records x 1 unit (1,060 B < 25 KB) x $0.014/M = 0.368
-        const e = estimate({ eventsPerSecond: 10, eventBytes: 1024, batch: 100, pipelines: 2, shardMode: "PROVISIONED" }, defaults);
+        const e = estimate(
+            { eventsPerSecond: 10, eventBytes: 1024, batch: 100, pipelines: 2, shardMode: "PROVISIONED" },
+            defaults,
+        );
         expect(line(e, "Kinesis Data Streams (provisioned)").monthlyUsd).to.be.closeTo(21.9 + 0.36792, 0.0001);
         // 262,800 requests, all in the first tier: 0.2628 M x $3.70 = 0.97236
         expect(line(e, "API Gateway").monthlyUsd).to.be.closeTo(0.97236, 0.00001);
@@ -159,7 +182,10 @@ describe("cost model: other configurations", () => {
 
     it("an undersized configured shard count is flagged", () => {
         // 5,000 ev/s of 1,060 B per stream = 5.05 MiB/s -> needs 6 shards (5,000 records/s needs 5).
-        const e = estimate({ eventsPerSecond: 5000, eventBytes: 1024, batch: 10, pipelines: 1, shardMode: "PROVISIONED" }, { ...defaults, shardCount: 2 });
+        const e = estimate(
+            { eventsPerSecond: 5000, eventBytes: 1024, batch: 10, pipelines: 1, shardMode: "PROVISIONED" },
+            { ...defaults, shardCount: 2 },
+        );
         expect(line(e, "Kinesis").detail).to.match(/UNDER-PROVISIONED: the load needs 6/);
     });
 
@@ -181,17 +207,29 @@ describe("cost model: other configurations", () => {
     });
 
     it("refuses a load the job can never catch up with, naming jobWorkers", () => {
-        expect(() => estimate({ eventsPerSecond: 40000, eventBytes: 1024, batch: 10, pipelines: 1 }, defaults)).to.throw(/jobWorkers: 2 G\.1X workers .*\(raise jobWorkers\)/);
+        expect(() =>
+            estimate({ eventsPerSecond: 40000, eventBytes: 1024, batch: 10, pipelines: 1 }, defaults),
+        ).to.throw(/jobWorkers: 2 G\.1X workers .*\(raise jobWorkers\)/);
     });
 
     it("a Redshift Serverless sandbox adds one 60-second active period per trigger that loads something", () => {
         // Every trigger loads at 1 event/s (P(no event in 300 s) = e^-300): 8,760 x 60 s x 4 RPU / 3,600 = 584 RPU-h x $0.375 = 219.00
-        const e = estimate({ eventsPerSecond: 1, eventBytes: 500, batch: 1, pipelines: 2 }, { ...defaults, redshiftMode: "sandbox" });
+        const e = estimate(
+            { eventsPerSecond: 1, eventBytes: 500, batch: 1, pipelines: 2 },
+            { ...defaults, redshiftMode: "sandbox" },
+        );
         expect(line(e, "Redshift Serverless").monthlyUsd).to.be.closeTo(219, 1e-6);
         // At 8 RPU, started on the schedule whatever landed: 8,760 x 60 s x 8 RPU / 3,600 = 1,168 RPU-h x $0.375 = 438.00
-        const eight = estimate({ eventsPerSecond: 1, eventBytes: 500, batch: 1, pipelines: 2 }, { ...defaults, jobTrigger: "schedule", redshiftBaseCapacity: 8, redshiftMode: "sandbox" });
+        const eight = estimate(
+            { eventsPerSecond: 1, eventBytes: 500, batch: 1, pipelines: 2 },
+            { ...defaults, jobTrigger: "schedule", redshiftBaseCapacity: 8, redshiftMode: "sandbox" },
+        );
         expect(line(eight, "Redshift Serverless").monthlyUsd).to.be.closeTo(438, 1e-9);
-        expect(estimate({ eventsPerSecond: 1, eventBytes: 500, batch: 1, pipelines: 2 }, defaults).lines.some((l) => l.component.startsWith("Redshift"))).to.equal(false);
+        expect(
+            estimate({ eventsPerSecond: 1, eventBytes: 500, batch: 1, pipelines: 2 }, defaults).lines.some((l) =>
+                l.component.startsWith("Redshift"),
+            ),
+        ).to.equal(false);
     });
 });
 
@@ -206,7 +244,10 @@ describe("cost model: loads that follow traffic (jobTrigger new-data)", () => {
         expect(line(idle, "API Gateway").monthlyUsd).to.equal(0);
         expect(line(idle, "KMS").monthlyUsd).to.equal(0);
         // Started on the schedule instead, the same idle pipeline pays a load and a Redshift minute per trigger.
-        const scheduled = estimate({ eventsPerSecond: 0, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...sandbox, jobTrigger: "schedule" });
+        const scheduled = estimate(
+            { eventsPerSecond: 0, eventBytes: 1024, batch: 1, pipelines: 2 },
+            { ...sandbox, jobTrigger: "schedule" },
+        );
         expect(line(scheduled, "Glue load jobs").monthlyUsd).to.be.closeTo(256.96, 0.005);
         expect(line(scheduled, "Redshift Serverless").monthlyUsd).to.be.closeTo(219, 1e-6);
         expect(scheduled.lines.some((l) => l.component === "Glue load pre-checks")).to.equal(false);
@@ -220,7 +261,10 @@ describe("cost model: loads that follow traffic (jobTrigger new-data)", () => {
         expect(line(sparse, "Glue load jobs").monthlyUsd).to.be.closeTo(115.94, 0.01);
         expect(line(sparse, "Redshift Serverless").monthlyUsd).to.be.closeTo(153.04, 0.01);
         // The latency is the schedule's: the Spark run lists its prefix after it starts, whatever started it.
-        const scheduled = estimate({ eventsPerSecond: 0.004, eventBytes: 1024, batch: 1, pipelines: 2 }, { ...sandbox, jobTrigger: "schedule" });
+        const scheduled = estimate(
+            { eventsPerSecond: 0.004, eventBytes: 1024, batch: 1, pipelines: 2 },
+            { ...sandbox, jobTrigger: "schedule" },
+        );
         expect(sparse.latency.p99Seconds).to.equal(scheduled.latency.p99Seconds);
     });
 });
@@ -236,25 +280,41 @@ describe("cost model: what sets the figure, and the sandbox's usage limit", () =
         expect(steady.loadMinimums.glueUsd + steady.loadMinimums.redshiftUsd).to.be.closeTo(0.054333, 1e-6);
         const [setBy, loads, flex] = whatSetsIt(steady);
         // $475.96 of $579.00, and the streams ($59.00, 10.2%): the lines of a tenth or more at 1 event/s.
-        expect(setBy).to.equal("What sets it: the loads (Glue load jobs + Redshift Serverless) $475.96 (82%), Kinesis Data Streams (on-demand) $59.00 (10%).");
+        expect(setBy).to.equal(
+            "What sets it: the loads (Glue load jobs + Redshift Serverless) $475.96 (82%), Kinesis Data Streams (on-demand) $59.00 (10%).",
+        );
         expect(loads).to.include("8.8k triggers a month load something, each paying at least $0.0543");
         // Flex: $256.96 x (1 - 0.29 / 0.44) = $87.60, named with the reason it is not applied.
         expect(flex).to.include("would save $87.60").and.include("start and completion times may vary");
         // At 1,000 events/s in batches of 100 the streams and Firehose come first: Kinesis $659.90, Firehose $363.41.
         const busy = estimate({ eventsPerSecond: 1000, eventBytes: 1024, batch: 100, pipelines: 2 }, sandbox);
-        expect(whatSetsIt(busy)[0]).to.match(/^What sets it: Kinesis Data Streams \(on-demand\) \$659\.90 \(40%\), the loads \(Glue load jobs \+ Redshift Serverless\) \$475\.96 \(29%\), Firehose \(ingestion from Kinesis\) \$363\.41 \(22%\)\.$/);
+        expect(whatSetsIt(busy)[0]).to.match(
+            /^What sets it: Kinesis Data Streams \(on-demand\) \$659\.90 \(40%\), the loads \(Glue load jobs \+ Redshift Serverless\) \$475\.96 \(29%\), Firehose \(ingestion from Kinesis\) \$363\.41 \(22%\)\.$/,
+        );
         // Idle, no trigger loads: only the floor's lines of a tenth or more (of $82.68; the pre-checks' $8.03 is 9.7%).
         const idle = whatSetsIt(estimate({ eventsPerSecond: 0, eventBytes: 1024, batch: 1, pipelines: 2 }, sandbox));
-        expect(idle).to.deep.equal(["What sets it: Kinesis Data Streams (on-demand) $58.40 (71%), CloudWatch alarms, dashboards, API metrics $13.60 (16%)."]);
+        expect(idle).to.deep.equal([
+            "What sets it: Kinesis Data Streams (on-demand) $58.40 (71%), CloudWatch alarms, dashboards, API metrics $13.60 (16%).",
+        ]);
     });
 
     it("states what the usage limit caps a month and whether the loads alone reach it; it lowers no figure", () => {
         // The default: 720 RPU-h a month = $270.00, above the loads' 584.
-        expect(line(steady, "Redshift Serverless").detail).to.include("usage limit 720 RPU-h monthly (720 RPU-h = $270.00 a month), emit-metric").and.not.include("REACHED");
+        expect(line(steady, "Redshift Serverless").detail)
+            .to.include("usage limit 720 RPU-h monthly (720 RPU-h = $270.00 a month), emit-metric")
+            .and.not.include("REACHED");
         // 10 RPU-h a day: 10 x 730 / 24 = 304 RPU-h = $114.06 a month; the loads use 584 / 30.42 = 19 RPU-h a day.
-        const daily = estimate(steady.workload, { ...sandbox, redshiftUsageLimitRpuHours: 10, redshiftUsageLimitPeriod: "daily" });
-        expect(line(daily, "Redshift Serverless").detail).to.include("(304 RPU-h = $114.06 a month)").and.include("REACHED by the loads alone (19 RPU-h a period)");
-        expect(line(daily, "Redshift Serverless").monthlyUsd, "neither breach action stops a query").to.equal(line(steady, "Redshift Serverless").monthlyUsd);
+        const daily = estimate(steady.workload, {
+            ...sandbox,
+            redshiftUsageLimitRpuHours: 10,
+            redshiftUsageLimitPeriod: "daily",
+        });
+        expect(line(daily, "Redshift Serverless").detail)
+            .to.include("(304 RPU-h = $114.06 a month)")
+            .and.include("REACHED by the loads alone (19 RPU-h a period)");
+        expect(line(daily, "Redshift Serverless").monthlyUsd, "neither breach action stops a query").to.equal(
+            line(steady, "Redshift Serverless").monthlyUsd,
+        );
         expect(usageLimitNote(584, { ...sandbox, redshiftUsageLimitRpuHours: 0 })).to.equal("no usage limit");
     });
 });
@@ -271,7 +331,8 @@ describe("cost: --compare, the cheapest configuration meeting a p99", () => {
         expect(best!.estimate.totalMonthlyUsd).to.be.at.most(today.totalMonthlyUsd);
         for (const settings of candidates(planned)) {
             const e = estimate(workload, settings);
-            if (e.totalMonthlyUsd < best!.estimate.totalMonthlyUsd - 1e-9) expect(e.latency.p99Seconds, settings.jobSchedule).to.be.greaterThan(today.latency.p99Seconds);
+            if (e.totalMonthlyUsd < best!.estimate.totalMonthlyUsd - 1e-9)
+                expect(e.latency.p99Seconds, settings.jobSchedule).to.be.greaterThan(today.latency.p99Seconds);
         }
     });
 
@@ -281,16 +342,30 @@ describe("cost: --compare, the cheapest configuration meeting a p99", () => {
         expect(loose.estimate.totalMonthlyUsd).to.be.lessThan(best.estimate.totalMonthlyUsd);
         expect(loose.estimate.latency.jobGapsSeconds[0]).to.be.greaterThan(best.estimate.latency.jobGapsSeconds[0]);
         expect(cheapestMeeting(workload, planned, 30)).to.equal(undefined);
-        expect(formatComparison(today, undefined, 30)).to.match(/none of the \d+ candidate configurations reaches p99 <= 0\.5 min/);
-        expect(formatComparison(today, best, today.latency.p99Seconds)).to.match(/^\s+Total\s+\$[\d,.]+\s+\$[\d,.]+$/m).and.match(/Changes: |is the cheapest/);
+        expect(formatComparison(today, undefined, 30)).to.match(
+            /none of the \d+ candidate configurations reaches p99 <= 0\.5 min/,
+        );
+        expect(formatComparison(today, best, today.latency.p99Seconds))
+            .to.match(/^\s+Total\s+\$[\d,.]+\s+\$[\d,.]+$/m)
+            .and.match(/Changes: |is the cheapest/);
     });
 
     it("parses --compare and --p99", () => {
-        expect(parseCostArgs(["--events-per-second", "1", "--compare"], 2).compare).to.deep.equal({ p99Seconds: undefined });
-        expect(parseCostArgs(["--events-per-second", "1", "--compare", "--p99", "6.6"], 2).compare?.p99Seconds).to.be.closeTo(396, 1e-9);
+        expect(parseCostArgs(["--events-per-second", "1", "--compare"], 2).compare).to.deep.equal({
+            p99Seconds: undefined,
+        });
+        expect(
+            parseCostArgs(["--events-per-second", "1", "--compare", "--p99", "6.6"], 2).compare?.p99Seconds,
+        ).to.be.closeTo(396, 1e-9);
         expect(parseCostArgs(["--events-per-second", "1"], 2).compare).to.equal(undefined);
-        expect(() => parseCostArgs(["--events-per-second", "1", "--p99", "6"], 2)).to.throw(UsageError, /--p99 only applies with --compare/);
-        expect(() => parseCostArgs(["--events-per-second", "1", "--compare", "--p99", "0"], 2)).to.throw(UsageError, /--p99 must be a number of minutes above 0/);
+        expect(() => parseCostArgs(["--events-per-second", "1", "--p99", "6"], 2)).to.throw(
+            UsageError,
+            /--p99 only applies with --compare/,
+        );
+        expect(() => parseCostArgs(["--events-per-second", "1", "--compare", "--p99", "0"], 2)).to.throw(
+            UsageError,
+            /--p99 must be a number of minutes above 0/,
+        );
     });
 });
 
@@ -323,20 +398,39 @@ describe("cost model: building blocks", () => {
         expect(() => runsPerMonth("cron(0 3 1 * ? *)", 730)).to.throw(/Day-of-month must be \* or \?/);
         expect(() => dailyTriggerMinutes("rate(5 minutes)")).to.throw(/must be a Glue cron expression/);
         // Every 5 minutes with 400-s runs: every other trigger is refused.
-        expect([...new Set(effectiveGapsSeconds(dailyTriggerMinutes("cron(0/5 * * * ? *)"), 400))]).to.deep.equal([600]);
+        expect([...new Set(effectiveGapsSeconds(dailyTriggerMinutes("cron(0/5 * * * ? *)"), 400))]).to.deep.equal([
+            600,
+        ]);
     });
 
     it("reads the stack files where a key is set and the documented default elsewhere", () => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "cost-"));
         fs.mkdirSync(path.join(root, "engineering"));
         fs.mkdirSync(path.join(root, "data-platform"));
-        fs.writeFileSync(path.join(root, "engineering", "Pulumi.dev.yaml"), "config:\n  tracking-engineering:firehoseBufferSeconds: 120\n  tracking-engineering:streamMode: PROVISIONED\n  tracking-engineering:shardCount: 3\n");
-        fs.writeFileSync(path.join(root, "data-platform", "Pulumi.dev.yaml"), "config:\n  tracking-data-platform:jobSchedule: cron(0/10 * * * ? *)\n  tracking-data-platform:jobWorkers: \"4\"\n");
+        fs.writeFileSync(
+            path.join(root, "engineering", "Pulumi.dev.yaml"),
+            "config:\n  tracking-engineering:firehoseBufferSeconds: 120\n  tracking-engineering:streamMode: PROVISIONED\n  tracking-engineering:shardCount: 3\n",
+        );
+        fs.writeFileSync(
+            path.join(root, "data-platform", "Pulumi.dev.yaml"),
+            'config:\n  tracking-data-platform:jobSchedule: cron(0/10 * * * ? *)\n  tracking-data-platform:jobWorkers: "4"\n',
+        );
         const settings = readPlannedSettings(root);
-        expect(settings).to.include({ firehoseBufferSeconds: 120, streamMode: "PROVISIONED", shardCount: 3, jobSchedule: "cron(0/10 * * * ? *)", jobWorkers: 4 });
+        expect(settings).to.include({
+            firehoseBufferSeconds: 120,
+            streamMode: "PROVISIONED",
+            shardCount: 3,
+            jobSchedule: "cron(0/10 * * * ? *)",
+            jobWorkers: 4,
+        });
         expect(settings.firehoseBufferMiB).to.equal(DOCUMENTED_DEFAULTS.firehoseBufferMiB);
-        fs.writeFileSync(path.join(root, "engineering", "Pulumi.dev.yaml"), "config:\n  tracking-engineering:streamMode: SOMETIMES\n");
-        expect(() => readPlannedSettings(root)).to.throw(/tracking-engineering:streamMode must be one of ON_DEMAND, PROVISIONED/);
+        fs.writeFileSync(
+            path.join(root, "engineering", "Pulumi.dev.yaml"),
+            "config:\n  tracking-engineering:streamMode: SOMETIMES\n",
+        );
+        expect(() => readPlannedSettings(root)).to.throw(
+            /tracking-engineering:streamMode must be one of ON_DEMAND, PROVISIONED/,
+        );
         fs.rmSync(root, { recursive: true });
     });
 
@@ -349,9 +443,33 @@ describe("cost model: building blocks", () => {
 
 describe("npm run cost: arguments", () => {
     it("parses every flag, with defaults", () => {
-        const args = parseCostArgs(["--events-per-second", "1000", "--event-bytes=700", "--batch", "50", "--pipelines", "3", "--shard-mode", "provisioned"], 2);
-        expect(args.workload).to.deep.equal({ eventsPerSecond: 1000, eventBytes: 700, batch: 50, pipelines: 3, shardMode: "PROVISIONED" });
-        expect(parseCostArgs(["--events-per-second", "0.5"], 2).workload).to.include({ eventBytes: 1024, batch: 1, pipelines: 2, shardMode: undefined });
+        const args = parseCostArgs(
+            [
+                "--events-per-second",
+                "1000",
+                "--event-bytes=700",
+                "--batch",
+                "50",
+                "--pipelines",
+                "3",
+                "--shard-mode",
+                "provisioned",
+            ],
+            2,
+        );
+        expect(args.workload).to.deep.equal({
+            eventsPerSecond: 1000,
+            eventBytes: 700,
+            batch: 50,
+            pipelines: 3,
+            shardMode: "PROVISIONED",
+        });
+        expect(parseCostArgs(["--events-per-second", "0.5"], 2).workload).to.include({
+            eventBytes: 1024,
+            batch: 1,
+            pipelines: 2,
+            shardMode: undefined,
+        });
     });
 
     const cases: Array<[string[], RegExp]> = [
@@ -359,10 +477,19 @@ describe("npm run cost: arguments", () => {
         [["--events-per-second", "abc"], /--events-per-second must be a number of at least 0 \(got "abc"\)/],
         [["--events-per-second", "-5"], /--events-per-second must be a number of at least 0/],
         [["--events-per-second"], /--events-per-second needs a value/],
-        [["--events-per-second", "10", "--batch", "501"], /--batch must be an integer from 1 to 500 \(PutRecords takes at most 500 records\) \(got "501"\)/],
-        [["--events-per-second", "10", "--event-bytes", "2000000"], /--event-bytes must be an integer from 1 to 1048576/],
+        [
+            ["--events-per-second", "10", "--batch", "501"],
+            /--batch must be an integer from 1 to 500 \(PutRecords takes at most 500 records\) \(got "501"\)/,
+        ],
+        [
+            ["--events-per-second", "10", "--event-bytes", "2000000"],
+            /--event-bytes must be an integer from 1 to 1048576/,
+        ],
         [["--events-per-second", "10", "--pipelines", "1.5"], /--pipelines must be an integer/],
-        [["--events-per-second", "10", "--shard-mode", "auto"], /--shard-mode must be on-demand or provisioned \(got "auto"\)/],
+        [
+            ["--events-per-second", "10", "--shard-mode", "auto"],
+            /--shard-mode must be on-demand or provisioned \(got "auto"\)/,
+        ],
         [["--events-per-second", "10", "--eps", "1"], /unknown flag --eps/],
         [["--events-per-second", "10", "--batch", "2", "--batch", "3"], /--batch is given twice/],
     ];
@@ -376,15 +503,24 @@ describe("npm run cost: arguments", () => {
         const cli = path.join(repoRoot(), "build", "tools", "cost", "cli.js");
         const bad = spawnSync(process.execPath, [cli, "--events-per-second", "ten"], { encoding: "utf8" });
         expect(bad.status).to.equal(2);
-        expect(bad.stderr).to.match(/cost: --events-per-second must be a number of at least 0 \(got "ten"\)/).and.match(/usage: npm run cost/);
+        expect(bad.stderr)
+            .to.match(/cost: --events-per-second must be a number of at least 0 \(got "ten"\)/)
+            .and.match(/usage: npm run cost/);
         const good = spawnSync(process.execPath, [cli, "--events-per-second", "1000"], { encoding: "utf8" });
         expect(good.status, good.stderr).to.equal(0);
-        expect(good.stdout).to.match(/^Total\s+\$[\d,]+\.\d\d$/m).and.match(/Latency API -> Redshift \(modeled\): p50/).and.match(/Baseline: Firehose 300 s, load every 5 min/);
+        expect(good.stdout)
+            .to.match(/^Total\s+\$[\d,]+\.\d\d$/m)
+            .and.match(/Latency API -> Redshift \(modeled\): p50/)
+            .and.match(/Baseline: Firehose 300 s, load every 5 min/);
         expect(good.stdout, "only an idle workload prints the idle floor").to.not.match(/Idle floor/);
-        expect(good.stdout).to.match(/^Streaming tier: /m).and.match(/Latency API -> stream view \(modeled\): p50 \d+ s, p99 \d+ s, against the batch table's p50/);
+        expect(good.stdout)
+            .to.match(/^Streaming tier: /m)
+            .and.match(/Latency API -> stream view \(modeled\): p50 \d+ s, p99 \d+ s, against the batch table's p50/);
         const idle = spawnSync(process.execPath, [cli, "--events-per-second", "0"], { encoding: "utf8" });
         expect(idle.status, idle.stderr).to.equal(0);
-        expect(idle.stdout).to.match(/^Idle floor: \$[\d,]+\.\d\d\/month with no traffic, set by Kinesis Data Streams/m);
+        expect(idle.stdout).to.match(
+            /^Idle floor: \$[\d,]+\.\d\d\/month with no traffic, set by Kinesis Data Streams/m,
+        );
     });
 });
 
@@ -400,10 +536,16 @@ describe("cost model: the streaming tier (stream views, AUTO REFRESH)", () => {
         const loads = batch.lines.find((l) => l.component.startsWith("Redshift Serverless"))!.monthlyUsd;
         const refresh = st.lines.find((l) => l.component.startsWith("Redshift Serverless kept refreshing"))!;
         // 730 h x 8 RPU x $0.375 = $2,190, less the loads' own charge.
-        expect(refresh.monthlyUsd).to.be.closeTo(HOURS_PER_MONTH * 8 * PRICES.redshiftServerless.rpuHour.usd - loads, 0.01);
+        expect(refresh.monthlyUsd).to.be.closeTo(
+            HOURS_PER_MONTH * 8 * PRICES.redshiftServerless.rpuHour.usd - loads,
+            0.01,
+        );
         // On demand, the view reads every record a second time: 500/s x 2,628,000 s x 1,060 B / 2^30 GB x $0.04.
         const retrievals = st.lines.find((l) => l.component.startsWith("Kinesis retrievals"))!;
-        expect(retrievals.monthlyUsd).to.be.closeTo(((500 * 2628000 * 1060) / 1024 ** 3) * PRICES.kinesis.onDemandRetrievalPerGB.usd, 0.01);
+        expect(retrievals.monthlyUsd).to.be.closeTo(
+            ((500 * 2628000 * 1060) / 1024 ** 3) * PRICES.kinesis.onDemandRetrievalPerGB.usd,
+            0.01,
+        );
     });
 
     it("costs what the minutes with a record cost at a trickle, and nothing without traffic", () => {
@@ -411,7 +553,12 @@ describe("cost model: the streaming tier (stream views, AUTO REFRESH)", () => {
         const st = streamingEstimate(trickle, sandbox, estimate(trickle, sandbox), 1);
         // One record every 20 minutes into the streaming pipeline: P(a minute holds one) = 1 - e^(-60/1200).
         expect(st.busyFraction).to.be.closeTo(1 - Math.exp(-60 / 1200), 1e-12);
-        const idle = streamingEstimate({ ...workload, eventsPerSecond: 0 }, sandbox, estimate({ ...workload, eventsPerSecond: 0 }, sandbox), 1);
+        const idle = streamingEstimate(
+            { ...workload, eventsPerSecond: 0 },
+            sandbox,
+            estimate({ ...workload, eventsPerSecond: 0 }, sandbox),
+            1,
+        );
         expect(idle.busyFraction).to.equal(0);
         expect(idle.lines.find((l) => l.component.startsWith("Redshift Serverless"))!.monthlyUsd).to.equal(0);
     });
@@ -422,7 +569,12 @@ describe("cost model: the streaming tier (stream views, AUTO REFRESH)", () => {
         expect(st.latency.p99Seconds).to.be.closeTo(KINESIS_PROPAGATION_SECONDS + 1.99 * ASSUMED_REFRESH_SECONDS, 1e-9);
         expect(st.latency.p99Seconds).to.be.lessThan(batch.latency.p50Seconds);
         // A provisioned cluster pays nothing more for its refreshes; a provisioned stream no per-GB reads.
-        const cluster = streamingEstimate({ ...workload, shardMode: "PROVISIONED" }, { ...sandbox, redshiftMode: "cluster" }, batch, 1);
+        const cluster = streamingEstimate(
+            { ...workload, shardMode: "PROVISIONED" },
+            { ...sandbox, redshiftMode: "cluster" },
+            batch,
+            1,
+        );
         expect(cluster.totalMonthlyUsd).to.equal(0);
     });
 });
@@ -437,7 +589,11 @@ describe("cost: fixed monthly charges counted from the plan", function () {
         const f = fixedCosts(plans);
         expect(f.unclassified, "add each to tools/cost/fixed.ts").to.deep.equal([]);
         const types = new Set(plans.flatMap((p) => p.resources.filter((r) => r.custom).map((r) => r.type)));
-        const accounted = [...f.lines.map((l) => l.type), ...f.inTrafficModel.map((t) => t.type), ...f.leftOut.map((t) => t.type)];
+        const accounted = [
+            ...f.lines.map((l) => l.type),
+            ...f.inTrafficModel.map((t) => t.type),
+            ...f.leftOut.map((t) => t.type),
+        ];
         expect(accounted.sort()).to.deep.equal([...types].sort());
         for (const t of f.leftOut) expect(t.reason, t.type).to.match(/\w{4,}/);
     });
@@ -445,16 +601,30 @@ describe("cost: fixed monthly charges counted from the plan", function () {
     it("prices each interface VPC endpoint per AZ-hour and each secret per month; a gateway endpoint is free", () => {
         const f = fixedCosts(plans);
         const endpoints = plans.flatMap((p) => p.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint"));
-        const azHours = endpoints.filter((r) => r.inputs.vpcEndpointType === "Interface").reduce((sum, r) => sum + Math.max(1, (r.inputs.subnetIds as unknown[] | undefined)?.length ?? 0) * 730, 0);
+        const azHours = endpoints
+            .filter((r) => r.inputs.vpcEndpointType === "Interface")
+            .reduce((sum, r) => sum + Math.max(1, (r.inputs.subnetIds as unknown[] | undefined)?.length ?? 0) * 730, 0);
         const endpointLine = f.lines.find((l) => l.type === "aws:ec2/vpcEndpoint:VpcEndpoint");
-        if (endpoints.length > 0) expect(endpointLine?.monthlyUsd).to.be.closeTo(azHours * PRICES.vpc.interfaceEndpointAzHour.usd, 1e-9);
-        const secrets = plans.flatMap((p) => p.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret")).length;
-        expect(f.lines.find((l) => l.type === "aws:secretsmanager/secret:Secret")?.monthlyUsd ?? 0).to.be.closeTo(secrets * 0.4, 1e-9);
-        expect(f.totalMonthlyUsd).to.be.closeTo(f.lines.reduce((s, l) => s + l.monthlyUsd, 0), 1e-9);
+        if (endpoints.length > 0)
+            expect(endpointLine?.monthlyUsd).to.be.closeTo(azHours * PRICES.vpc.interfaceEndpointAzHour.usd, 1e-9);
+        const secrets = plans.flatMap((p) =>
+            p.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret"),
+        ).length;
+        expect(f.lines.find((l) => l.type === "aws:secretsmanager/secret:Secret")?.monthlyUsd ?? 0).to.be.closeTo(
+            secrets * 0.4,
+            1e-9,
+        );
+        expect(f.totalMonthlyUsd).to.be.closeTo(
+            f.lines.reduce((s, l) => s + l.monthlyUsd, 0),
+            1e-9,
+        );
     });
 
     it("a type nobody classified is reported, not priced at zero silently", () => {
-        const plan = { ...plans[0], resources: [{ ...plans[0].resources.find((r) => r.custom)!, type: "aws:zz/fixture:Unpriced" }] };
+        const plan = {
+            ...plans[0],
+            resources: [{ ...plans[0].resources.find((r) => r.custom)!, type: "aws:zz/fixture:Unpriced" }],
+        };
         expect(fixedCosts([plan]).unclassified).to.deep.equal(["aws:zz/fixture:Unpriced"]);
     });
 });

@@ -14,12 +14,23 @@ const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
     optionalDependencies?: Record<string, string>;
 };
 const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
-    packages: Record<string, { version?: string; os?: string[] | string; cpu?: string[] | string; optional?: boolean; bin?: Record<string, string> }>;
+    packages: Record<
+        string,
+        {
+            version?: string;
+            os?: string[] | string;
+            cpu?: string[] | string;
+            optional?: boolean;
+            bin?: Record<string, string>;
+        }
+    >;
 };
 const targetMajor = Number(fs.readFileSync(path.join(ROOT, ".nvmrc"), "utf8").trim());
 
 /** The Node binaries the project ships through npm: optional dependencies that each install only on their own os and cpu. */
-const bundledNodes = Object.entries(pkg.optionalDependencies ?? {}).filter(([name]) => /^node-(linux|darwin|win|bin-darwin)-/.test(name));
+const bundledNodes = Object.entries(pkg.optionalDependencies ?? {}).filter(([name]) =>
+    /^node-(linux|darwin|win|bin-darwin)-/.test(name),
+);
 
 describe("toolchain: one Node major", () => {
     it(".nvmrc and .node-version name the same major, which package.json engines admits", () => {
@@ -37,13 +48,18 @@ describe("toolchain: one Node major", () => {
             return [entry?.os].flat().includes(process.platform) && [entry?.cpu].flat().includes(process.arch);
         });
         if (bundled) expect(running, `node ${process.version} runs the tests`).to.equal(targetMajor);
-        else expect(running, `node ${process.version} runs the tests`).to.be.at.least(Number(/\d+/.exec(pkg.engines.node)![0]));
+        else
+            expect(running, `node ${process.version} runs the tests`).to.be.at.least(
+                Number(/\d+/.exec(pkg.engines.node)![0]),
+            );
     });
 
     it("every workflow's setup-node step reads .nvmrc", () => {
         const steps = readWorkflows(path.join(ROOT, ".github", "workflows")).flatMap((w) =>
             Object.entries(w.jobs).flatMap(([job, j]) =>
-                (j.steps ?? []).filter((s) => s.uses?.startsWith("actions/setup-node@")).map((s) => ({ where: `${path.basename(w.file)} job ${job}`, with: s.with ?? {} })),
+                (j.steps ?? [])
+                    .filter((s) => s.uses?.startsWith("actions/setup-node@"))
+                    .map((s) => ({ where: `${path.basename(w.file)} job ${job}`, with: s.with ?? {} })),
             ),
         );
         expect(steps.length, "workflows that install Node").to.be.greaterThan(0);

@@ -5,7 +5,13 @@ import { ColumnDefinition, PipelineDefinition } from "../../shared/pipeline-code
 import { glueColumns } from "../../shared/pipeline-codegen/glue-schema";
 import { jobColumnMapping } from "../../shared/pipeline-codegen/job-mapping";
 import { createSchemaSql, createTableSql, stripRedshiftOnlyClauses } from "../../shared/pipeline-codegen/redshift-ddl";
-import { firehoseErrorPrefix, firehosePrefix, landingPrefix, rawBackupErrorPrefix, rawBackupPrefix } from "../../shared/pipeline-codegen/s3-prefix";
+import {
+    firehoseErrorPrefix,
+    firehosePrefix,
+    landingPrefix,
+    rawBackupErrorPrefix,
+    rawBackupPrefix,
+} from "../../shared/pipeline-codegen/s3-prefix";
 import { MAX_PIPELINE_NAME_LENGTH } from "../../shared/pipeline-codegen/validate";
 import { pipelines } from "../../shared/pipelines";
 import { userEvents } from "../../shared/pipelines/user-events";
@@ -103,7 +109,9 @@ describe("Glue job column mapping", () => {
                 expect(mapping[i].target).to.equal(column.name);
                 expect(mapping[i].sourceType).to.equal(catalog[i].type);
                 expect(mapping[i].nullable).to.equal(column.nullable);
-                expect(mapping[i].maxBytes).to.equal(column.type === "char" || column.type === "varchar" ? column.length : undefined);
+                expect(mapping[i].maxBytes).to.equal(
+                    column.type === "char" || column.type === "varchar" ? column.length : undefined,
+                );
                 expect("maxBytes" in mapping[i]).to.equal(column.type === "char" || column.type === "varchar");
             });
         });
@@ -120,11 +128,19 @@ describe("Glue job column mapping", () => {
                 new Parser().astify(staging, { database: "redshift" });
                 await db.exec(staging);
                 const describe = async (table: string) =>
-                    (await db.query<{ column_name: string; data_type: string; character_maximum_length: number | null; numeric_precision: number | null; numeric_scale: number | null }>(
-                        `SELECT column_name, data_type, character_maximum_length, numeric_precision, numeric_scale
+                    (
+                        await db.query<{
+                            column_name: string;
+                            data_type: string;
+                            character_maximum_length: number | null;
+                            numeric_precision: number | null;
+                            numeric_scale: number | null;
+                        }>(
+                            `SELECT column_name, data_type, character_maximum_length, numeric_precision, numeric_scale
                          FROM information_schema.columns WHERE table_schema = 'tracking' AND table_name = $1 ORDER BY ordinal_position`,
-                        [table],
-                    )).rows.map((row) => ({ ...row }));
+                            [table],
+                        )
+                    ).rows.map((row) => ({ ...row }));
                 expect(await describe(`${def.table.name}_staging`)).to.deep.equal(await describe(def.table.name));
             }
         } finally {
@@ -138,7 +154,12 @@ describe("Glue job column mapping", () => {
  * arrival time and error type, checking its semantic rules on the way. Only the pattern letters these
  * prefixes use are supported; anything else fails the test rather than passing unnoticed.
  */
-function evaluatePrefix(prefix: string, kind: "Prefix" | "ErrorOutputPrefix", arrival: Date, errorType: string): string {
+function evaluatePrefix(
+    prefix: string,
+    kind: "Prefix" | "ErrorOutputPrefix",
+    arrival: Date,
+    errorType: string,
+): string {
     const pad = (value: number, width: number) => String(value).padStart(width, "0");
     const fields: Record<string, string> = {
         yyyy: pad(arrival.getUTCFullYear(), 4),
@@ -166,9 +187,15 @@ describe("S3 prefixes", () => {
 
     it("lands each pipeline under its own name, in Hive-style hourly partitions of the arrival time", () => {
         expect(landingPrefix(userEvents)).to.equal("user-events/");
-        expect(firehosePrefix(userEvents)).to.equal("user-events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/");
-        expect(evaluatePrefix(firehosePrefix(userUtm), "Prefix", arrival, "")).to.equal("user-utm/year=2020/month=06/day=01/hour=07/");
-        expect(evaluatePrefix(rawBackupPrefix(userEvents), "Prefix", arrival, "")).to.equal("user-events/year=2020/month=06/day=01/hour=07/");
+        expect(firehosePrefix(userEvents)).to.equal(
+            "user-events/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/",
+        );
+        expect(evaluatePrefix(firehosePrefix(userUtm), "Prefix", arrival, "")).to.equal(
+            "user-utm/year=2020/month=06/day=01/hour=07/",
+        );
+        expect(evaluatePrefix(rawBackupPrefix(userEvents), "Prefix", arrival, "")).to.equal(
+            "user-events/year=2020/month=06/day=01/hour=07/",
+        );
     });
 
     it("gives an error prefix with the error type whenever the data prefix uses expressions", () => {
@@ -176,24 +203,38 @@ describe("S3 prefixes", () => {
             expect(firehosePrefix(def)).to.include("!{");
             expect(firehoseErrorPrefix(def)).to.include("!{firehose:error-output-type}");
             expect(rawBackupErrorPrefix(def)).to.include("!{firehose:error-output-type}");
-            expect(evaluatePrefix(firehoseErrorPrefix(def), "ErrorOutputPrefix", arrival, "processing-failed")).to.equal(
-                `_firehose-errors/${def.name}/processing-failed/year=2020/month=06/day=01/hour=07/`,
-            );
+            expect(
+                evaluatePrefix(firehoseErrorPrefix(def), "ErrorOutputPrefix", arrival, "processing-failed"),
+            ).to.equal(`_firehose-errors/${def.name}/processing-failed/year=2020/month=06/day=01/hour=07/`);
         }
     });
 
     it("keeps every pipeline's errors and data out of every other pipeline's landing prefix, whatever the names", () => {
         // Names chosen to collide if prefixes were naive: one is a prefix of another, one looks like a folder of errors.
-        const names = ["user-events", "user-events-errors", "user", "errors", "firehose-errors", "a".repeat(MAX_PIPELINE_NAME_LENGTH)];
+        const names = [
+            "user-events",
+            "user-events-errors",
+            "user",
+            "errors",
+            "firehose-errors",
+            "a".repeat(MAX_PIPELINE_NAME_LENGTH),
+        ];
         const defs = names.map((name) => ({ ...userEvents, name }));
         for (const def of defs) {
-            for (const prefix of [firehosePrefix(def), rawBackupPrefix(def), firehoseErrorPrefix(def), rawBackupErrorPrefix(def)]) {
+            for (const prefix of [
+                firehosePrefix(def),
+                rawBackupPrefix(def),
+                firehoseErrorPrefix(def),
+                rawBackupErrorPrefix(def),
+            ]) {
                 const kind = prefix.includes("firehose:error-output-type") ? "ErrorOutputPrefix" : "Prefix";
                 const key = evaluatePrefix(prefix, kind, arrival, "processing-failed");
                 for (const other of defs) {
                     const inside = key.startsWith(landingPrefix(other));
                     const expected = kind === "Prefix" && other.name === def.name;
-                    expect(inside, `${key} ${inside ? "is" : "is not"} under ${landingPrefix(other)}`).to.equal(expected);
+                    expect(inside, `${key} ${inside ? "is" : "is not"} under ${landingPrefix(other)}`).to.equal(
+                        expected,
+                    );
                 }
             }
         }

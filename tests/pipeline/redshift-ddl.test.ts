@@ -100,7 +100,10 @@ function encodingsOf(sql: string): Map<string, string | undefined> {
     const encodings = new Map<string, string | undefined>();
     for (const definition of definitions) {
         const name = /^\s*("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_]*)/.exec(definition)?.[1] ?? "";
-        encodings.set(name.replace(/^"|"$/g, "").toLowerCase(), /\bENCODE\s+([A-Za-z0-9]+)/i.exec(definition)?.[1]?.toLowerCase());
+        encodings.set(
+            name.replace(/^"|"$/g, "").toLowerCase(),
+            /\bENCODE\s+([A-Za-z0-9]+)/i.exec(definition)?.[1]?.toLowerCase(),
+        );
     }
     return encodings;
 }
@@ -171,7 +174,9 @@ describe("Redshift DDL", () => {
         it("quotes every word PostgreSQL reserves (asked of the real engine), so the same DDL runs in PGlite", async () => {
             const db = await PGlite.create();
             try {
-                const result = await db.query<{ word: string }>("SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')");
+                const result = await db.query<{ word: string }>(
+                    "SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')",
+                );
                 expect(result.rows.length).to.be.greaterThan(50);
                 const bare = result.rows.map((row) => row.word).filter((word) => quoteIdentifier(word) === word);
                 expect(bare, "reserved in PostgreSQL but left unquoted").to.deep.equal([]);
@@ -195,7 +200,8 @@ describe("Redshift DDL", () => {
             expect(createSchemaSql("tracking")).to.equal("CREATE SCHEMA IF NOT EXISTS tracking");
         });
 
-        it("the test pipeline with every type and reserved-word columns is itself valid", () => validatePipeline(awkward));
+        it("the test pipeline with every type and reserved-word columns is itself valid", () =>
+            validatePipeline(awkward));
 
         for (const def of [...pipelines, awkward]) {
             it(`${def.name}: stripped DDL parses with node-sql-parser and declares exactly the pipeline's columns`, () => {
@@ -221,7 +227,7 @@ describe("Redshift DDL", () => {
                 '    "encode" VARCHAR(10) NOT NULL ENCODE zstd DISTKEY,',
                 "    b INTEGER ENCODE az64 SORTKEY,",
                 "    c VARCHAR(20) DEFAULT 'ENCODE lzo SORTKEY(c)' encode   LZO",
-                ") BACKUP NO DISTSTYLE KEY DISTKEY (b) COMPOUND SORTKEY (b, \"encode\") ENCODE AUTO",
+                ') BACKUP NO DISTSTYLE KEY DISTKEY (b) COMPOUND SORTKEY (b, "encode") ENCODE AUTO',
             ].join("\n");
             const stripped = stripRedshiftOnlyClauses(sql);
             expect(stripped).to.equal(
@@ -236,18 +242,27 @@ describe("Redshift DDL", () => {
         });
 
         it("keeps a bare column that happens to be named like a clause", () => {
-            expect(stripRedshiftOnlyClauses("CREATE TABLE t (sortkey DATE ENCODE delta32k, distkey BOOLEAN DISTKEY, compound INT) SORTKEY (sortkey)")).to.equal(
-                "CREATE TABLE t (sortkey DATE, distkey BOOLEAN, compound INT)",
-            );
+            expect(
+                stripRedshiftOnlyClauses(
+                    "CREATE TABLE t (sortkey DATE ENCODE delta32k, distkey BOOLEAN DISTKEY, compound INT) SORTKEY (sortkey)",
+                ),
+            ).to.equal("CREATE TABLE t (sortkey DATE, distkey BOOLEAN, compound INT)");
         });
 
         it("handles INTERLEAVED and AUTO sort keys", () => {
-            expect(stripRedshiftOnlyClauses("CREATE TABLE t (a INT) INTERLEAVED SORTKEY (a)")).to.equal("CREATE TABLE t (a INT)");
-            expect(stripRedshiftOnlyClauses("CREATE TABLE t (a INT) DISTSTYLE AUTO SORTKEY AUTO")).to.equal("CREATE TABLE t (a INT)");
+            expect(stripRedshiftOnlyClauses("CREATE TABLE t (a INT) INTERLEAVED SORTKEY (a)")).to.equal(
+                "CREATE TABLE t (a INT)",
+            );
+            expect(stripRedshiftOnlyClauses("CREATE TABLE t (a INT) DISTSTYLE AUTO SORTKEY AUTO")).to.equal(
+                "CREATE TABLE t (a INT)",
+            );
         });
 
         it("leaves SQL without such clauses untouched", () => {
-            const sql = createTableSql({ ...userUtm, columns: userUtm.columns.map(({ encoding: _encoding, ...column }) => column) });
+            const sql = createTableSql({
+                ...userUtm,
+                columns: userUtm.columns.map(({ encoding: _encoding, ...column }) => column),
+            });
             expect(stripRedshiftOnlyClauses(sql)).to.equal(sql);
         });
     });
@@ -275,14 +290,25 @@ describe("Redshift DDL", () => {
 
         it("creates the schema and every table, and running the DDL again changes nothing", async () => {
             await createAll([...pipelines, awkward]);
-            const tables = await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'tracking' ORDER BY table_name");
-            const declared = [...pipelines, awkward].filter((def) => def.table.schema === "tracking").map((def) => def.table.name);
+            const tables = await db.query<{ table_name: string }>(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'tracking' ORDER BY table_name",
+            );
+            const declared = [...pipelines, awkward]
+                .filter((def) => def.table.schema === "tracking")
+                .map((def) => def.table.name);
             expect(tables.rows.map((row) => row.table_name).sort()).to.deep.equal([...declared].sort());
         });
 
         for (const def of [...pipelines, awkward]) {
             it(`${def.name}: the created columns have the declared names, types, lengths and nullability`, async () => {
-                const result = await db.query<{ column_name: string; data_type: string; character_maximum_length: number | null; numeric_precision: number | null; numeric_scale: number | null; is_nullable: string }>(
+                const result = await db.query<{
+                    column_name: string;
+                    data_type: string;
+                    character_maximum_length: number | null;
+                    numeric_precision: number | null;
+                    numeric_scale: number | null;
+                    is_nullable: string;
+                }>(
                     `SELECT column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, is_nullable
                      FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
                     [def.table.schema, def.table.name],
@@ -305,7 +331,9 @@ describe("Redshift DDL", () => {
                         name: row.column_name,
                         type: row.data_type,
                         length: row.character_maximum_length,
-                        ...(row.data_type === "numeric" ? { precision: row.numeric_precision, scale: row.numeric_scale } : {}),
+                        ...(row.data_type === "numeric"
+                            ? { precision: row.numeric_precision, scale: row.numeric_scale }
+                            : {}),
                         nullable: row.is_nullable === "YES",
                     })),
                 ).to.deep.equal(
@@ -325,7 +353,10 @@ describe("Redshift DDL", () => {
         }
 
         it("loads the sample bodies, reserved-word columns included, and reads them back", async () => {
-            for (const [def, body] of [[userEvents, SAMPLE_USER_EVENTS_BODY], [userUtm, SAMPLE_USER_UTM_BODY]] as const) {
+            for (const [def, body] of [
+                [userEvents, SAMPLE_USER_EVENTS_BODY],
+                [userUtm, SAMPLE_USER_UTM_BODY],
+            ] as const) {
                 const data = (JSON.parse(body) as { Data: Record<string, unknown> }).Data;
                 const names = def.columns.map((column) => column.name);
                 await db.query(
@@ -339,14 +370,18 @@ describe("Redshift DDL", () => {
             expect(events.rows).to.have.length(1);
             expect(events.rows[0].location).to.equal("https://cms.data.com/wizard/color-palette/");
             expect(events.rows[0].website_id).to.equal(null);
-            const utm = await db.query<{ network: string; content: string | null }>('SELECT "network", content FROM tracking.utm');
+            const utm = await db.query<{ network: string; content: string | null }>(
+                'SELECT "network", content FROM tracking.utm',
+            );
             expect(utm.rows).to.deep.equal([{ network: "g", content: null }]);
         });
 
         it("refuses NULL in a NOT NULL column, as Redshift would", async () => {
             let failure: unknown;
             try {
-                await db.query("INSERT INTO tracking.events (request_id) VALUES ('fc417c2b-fe7a-4737-afe2-bec49c0ebd6f')");
+                await db.query(
+                    "INSERT INTO tracking.events (request_id) VALUES ('fc417c2b-fe7a-4737-afe2-bec49c0ebd6f')",
+                );
             } catch (error) {
                 failure = error;
             }
@@ -357,7 +392,12 @@ describe("Redshift DDL", () => {
             const reserved: PipelineDefinition = {
                 name: "reserved",
                 table: { schema: "tracking", name: "reserved_words" },
-                columns: [...REDSHIFT_RESERVED_WORDS].map((word, i) => ({ name: word, type: "varchar", length: 8, nullable: i > 0 })),
+                columns: [...REDSHIFT_RESERVED_WORDS].map((word, i) => ({
+                    name: word,
+                    type: "varchar",
+                    length: 8,
+                    nullable: i > 0,
+                })),
                 partitionKeyField: [...REDSHIFT_RESERVED_WORDS][0],
                 mergeKey: [...REDSHIFT_RESERVED_WORDS][0],
             };
@@ -365,7 +405,9 @@ describe("Redshift DDL", () => {
             const sql = stripRedshiftOnlyClauses(createTableSql(reserved));
             expect(parseCreateTable(sql).columns.map((c) => c.name)).to.deep.equal([...REDSHIFT_RESERVED_WORDS]);
             await db.exec(sql);
-            const count = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'tracking' AND table_name = 'reserved_words'");
+            const count = await db.query<{ n: number }>(
+                "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'tracking' AND table_name = 'reserved_words'",
+            );
             expect(count.rows[0].n).to.equal(REDSHIFT_RESERVED_WORDS.size);
         });
     });

@@ -56,7 +56,10 @@ const everyType: PipelineDefinition = {
 };
 
 const STREAM = "tracking-dev-zz-every-type";
-const ROLES = ["arn:aws:iam::222222222222:role/tracking-dev-redshift-streaming", "arn:aws:iam::111111111111:role/tracking-dev-zz-every-type-stream-reader"];
+const ROLES = [
+    "arn:aws:iam::222222222222:role/tracking-dev-redshift-streaming",
+    "arn:aws:iam::111111111111:role/tracking-dev-zz-every-type-stream-reader",
+];
 
 /** PostgreSQL has no `AUTO REFRESH` clause; everything else of the statement runs as generated. */
 function forPostgres(sql: string): string {
@@ -77,22 +80,41 @@ describe("stream view SQL (streaming: true)", () => {
         expect(streamViewName(everyType)).to.equal("zz_every_type_stream");
         expect(qualifiedStreamViewName(everyType)).to.equal("tracking.zz_every_type_stream");
         const schema = createStreamSchemaSql(everyType, ROLES);
-        expect(schema).to.equal(`CREATE EXTERNAL SCHEMA IF NOT EXISTS tracking_zz_every_type_kinesis\nFROM KINESIS\nIAM_ROLE '${ROLES.join(",")}'`);
-        expect(() => createStreamSchemaSql(everyType, ["tracking-dev-redshift-streaming"])).to.throw(/must be role ARNs/);
+        expect(schema).to.equal(
+            `CREATE EXTERNAL SCHEMA IF NOT EXISTS tracking_zz_every_type_kinesis\nFROM KINESIS\nIAM_ROLE '${ROLES.join(",")}'`,
+        );
+        expect(() => createStreamSchemaSql(everyType, ["tracking-dev-redshift-streaming"])).to.throw(
+            /must be role ARNs/,
+        );
         expect(() => createStreamSchemaSql(everyType, [`${ROLES[0]}' --`])).to.throw(/must be role ARNs/);
         const view = createStreamViewSql(everyType, STREAM);
-        expect(view.split("\n").slice(0, 3)).to.deep.equal(["CREATE MATERIALIZED VIEW tracking.zz_every_type_stream", "AUTO REFRESH YES", "AS"]);
+        expect(view.split("\n").slice(0, 3)).to.deep.equal([
+            "CREATE MATERIALIZED VIEW tracking.zz_every_type_stream",
+            "AUTO REFRESH YES",
+            "AS",
+        ]);
         expect(view).to.include(`FROM tracking_zz_every_type_kinesis."${STREAM}"`);
     });
 
     it("parses with node-sql-parser's Redshift grammar, selecting the metadata and then every declared column in order", () => {
         const parser = new Parser();
         for (const def of [...pipelines, everyType]) {
-            const ast = parser.astify(streamViewSelectSql(def, streamRelation(def, `tracking-dev-${def.name}`)), { database: "redshift" });
-            const select = (Array.isArray(ast) ? ast[0] : ast) as unknown as { type: string; columns: Array<{ as: string | null; expr: { column?: string | { expr: { value: string } } } }>; from: Array<{ db: string; table: string }> };
+            const ast = parser.astify(streamViewSelectSql(def, streamRelation(def, `tracking-dev-${def.name}`)), {
+                database: "redshift",
+            });
+            const select = (Array.isArray(ast) ? ast[0] : ast) as unknown as {
+                type: string;
+                columns: Array<{ as: string | null; expr: { column?: string | { expr: { value: string } } } }>;
+                from: Array<{ db: string; table: string }>;
+            };
             expect(select.type).to.equal("select");
-            const names = select.columns.map((c) => c.as ?? (typeof c.expr.column === "string" ? c.expr.column : c.expr.column?.expr.value));
-            expect(names, def.name).to.deep.equal([...KINESIS_METADATA_COLUMNS.map((c) => c.name), ...def.columns.map((c) => c.name)]);
+            const names = select.columns.map(
+                (c) => c.as ?? (typeof c.expr.column === "string" ? c.expr.column : c.expr.column?.expr.value),
+            );
+            expect(names, def.name).to.deep.equal([
+                ...KINESIS_METADATA_COLUMNS.map((c) => c.name),
+                ...def.columns.map((c) => c.name),
+            ]);
             expect(select.from[0].db).to.equal(streamSchemaName(def));
             expect(select.from[0].table).to.equal(`tracking-dev-${def.name}`);
         }
@@ -107,7 +129,10 @@ describe("stream view SQL (streaming: true)", () => {
         let db: PGlite;
         const source = streamRelation(everyType, STREAM);
         const put = (data: string | Buffer, sequence: string) =>
-            db.query(`INSERT INTO ${source} VALUES ($1, now()::timestamp, 'pk', 'shardId-000000000000', $2)`, [typeof data === "string" ? Buffer.from(data, "utf8") : data, sequence]);
+            db.query(`INSERT INTO ${source} VALUES ($1, now()::timestamp, 'pk', 'shardId-000000000000', $2)`, [
+                typeof data === "string" ? Buffer.from(data, "utf8") : data,
+                sequence,
+            ]);
 
         before(async () => {
             db = await PGlite.create();
@@ -123,7 +148,8 @@ describe("stream view SQL (streaming: true)", () => {
         });
 
         type Row = Record<string, unknown>;
-        const rows = async (): Promise<Row[]> => (await db.query<Row>(`SELECT * FROM ${qualifiedStreamViewName(everyType)} ORDER BY sequence_number`)).rows;
+        const rows = async (): Promise<Row[]> =>
+            (await db.query<Row>(`SELECT * FROM ${qualifiedStreamViewName(everyType)} ORDER BY sequence_number`)).rows;
 
         it("turns a well-formed record into typed columns after a refresh, with its Kinesis metadata", async () => {
             await put(
@@ -149,7 +175,15 @@ describe("stream view SQL (streaming: true)", () => {
             expect((row.seen_at as Date).toISOString()).to.equal("2026-12-04T10:00:00.000Z");
             expect((row.seen_on as Date).toISOString().slice(0, 10)).to.equal("2024-02-29");
             expect(row.label, "cut to the declared length").to.equal("longer t");
-            expect(row).to.include({ flag: true, small: 12, count: -7, ratio: 0.5, score: 1.5e10, partition_key: "pk", sequence_number: "1" });
+            expect(row).to.include({
+                flag: true,
+                small: 12,
+                count: -7,
+                ratio: 0.5,
+                score: 1.5e10,
+                partition_key: "pk",
+                sequence_number: "1",
+            });
             expect(String(row.big)).to.equal("900000000000");
             expect(String(row.price)).to.equal("1234.56");
             expect(row.shard_id).to.equal("shardId-000000000000");
@@ -183,7 +217,10 @@ describe("stream view SQL (streaming: true)", () => {
         });
 
         it("keeps a record Kinesis delivered twice twice: the view is not deduplicated (the batch table is)", async () => {
-            const payload = JSON.stringify({ request_id: "1b4e28ba-2fa1-41d2-883f-0016d3cca427", seen_at: "2026-12-04 10:00:01" });
+            const payload = JSON.stringify({
+                request_id: "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
+                seen_at: "2026-12-04 10:00:01",
+            });
             await put(payload, "5");
             await put(payload, "6");
             await db.exec(`REFRESH MATERIALIZED VIEW ${qualifiedStreamViewName(everyType)}`);

@@ -18,10 +18,40 @@ import { SAMPLE_USER_EVENTS_BODY, SAMPLE_USER_UTM_BODY } from "../support/sample
 
 /** Every keyword JSON Schema draft 4 defines (validation and metadata); anything else is draft-06+ or invented. */
 const DRAFT_04_KEYWORDS = new Set([
-    "$schema", "id", "$ref", "title", "description", "default", "definitions", "type", "enum", "allOf", "anyOf", "oneOf",
-    "not", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength", "minLength",
-    "pattern", "additionalItems", "items", "maxItems", "minItems", "uniqueItems", "maxProperties", "minProperties",
-    "required", "additionalProperties", "properties", "patternProperties", "dependencies", "format",
+    "$schema",
+    "id",
+    "$ref",
+    "title",
+    "description",
+    "default",
+    "definitions",
+    "type",
+    "enum",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "multipleOf",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "additionalItems",
+    "items",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "maxProperties",
+    "minProperties",
+    "required",
+    "additionalProperties",
+    "properties",
+    "patternProperties",
+    "dependencies",
+    "format",
 ]);
 
 /** Keyword paths of a schema, descending only into sub-schemas (not into `required` lists or `properties` names). */
@@ -54,16 +84,25 @@ function describeErrors(errors: ErrorObject[] | null | undefined): string {
 }
 
 /** Asserts the body is rejected with an error at `instancePath` of the given keyword (and params, if given). */
-function expectRejected(validate: ValidateFunction, body: unknown, expected: { instancePath: string; keyword: string; params?: Record<string, unknown> }): void {
+function expectRejected(
+    validate: ValidateFunction,
+    body: unknown,
+    expected: { instancePath: string; keyword: string; params?: Record<string, unknown> },
+): void {
     const valid = validate(body);
     expect(valid, "expected the body to be rejected").to.equal(false);
     const match = (validate.errors ?? []).find(
         (error) =>
             error.instancePath === expected.instancePath &&
             error.keyword === expected.keyword &&
-            Object.entries(expected.params ?? {}).every(([key, value]) => (error.params as Record<string, unknown>)[key] === value),
+            Object.entries(expected.params ?? {}).every(
+                ([key, value]) => (error.params as Record<string, unknown>)[key] === value,
+            ),
     );
-    expect(match, `no ${expected.keyword} error at "${expected.instancePath}"; got ${describeErrors(validate.errors)}`).to.not.equal(undefined);
+    expect(
+        match,
+        `no ${expected.keyword} error at "${expected.instancePath}"; got ${describeErrors(validate.errors)}`,
+    ).to.not.equal(undefined);
 }
 
 function expectAccepted(validate: ValidateFunction, body: unknown): void {
@@ -86,14 +125,23 @@ function eventsBodyWith(change: (body: Body) => void): Body {
 describe("API request models (JSON Schema draft 4)", () => {
     describe("schema form", () => {
         for (const def of pipelines) {
-            for (const [kind, schema] of [["record", recordRequestModel(def)], ["batch", batchRequestModel(def)]] as const) {
+            for (const [kind, schema] of [
+                ["record", recordRequestModel(def)],
+                ["batch", batchRequestModel(def)],
+            ] as const) {
                 it(`${def.name} ${kind} model is valid draft 4 with only draft-04 keywords and no format`, () => {
                     expect(schema.$schema).to.equal(JSON_SCHEMA_DRAFT_04);
-                    expect(schema.title).to.match(/^[A-Za-z0-9]+$/, "the title doubles as the API Gateway model name, which must be alphanumeric");
+                    expect(schema.title).to.match(
+                        /^[A-Za-z0-9]+$/,
+                        "the title doubles as the API Gateway model name, which must be alphanumeric",
+                    );
                     const ajv = newAjv();
                     expect(ajv.validateSchema(schema), describeErrors(ajv.errors)).to.equal(true);
                     for (const { path, keyword } of keywordsOf(schema)) {
-                        expect(DRAFT_04_KEYWORDS.has(keyword), `${path}: "${keyword}" is not a draft-04 keyword`).to.equal(true);
+                        expect(
+                            DRAFT_04_KEYWORDS.has(keyword),
+                            `${path}: "${keyword}" is not a draft-04 keyword`,
+                        ).to.equal(true);
                         expect(keyword, `${path}: API Gateway does not enforce "format"`).to.not.equal("format");
                     }
                     // Draft 4 forbids an empty "required" list, and its exclusive bounds are booleans.
@@ -128,10 +176,20 @@ describe("API request models (JSON Schema draft 4)", () => {
         });
 
         it("are accepted inside a batch, and each is rejected by the other pipeline's model", () => {
-            expectAccepted(compile(batchRequestModel(userEvents)), { Records: [sampleEventsBody(), sampleEventsBody()] });
+            expectAccepted(compile(batchRequestModel(userEvents)), {
+                Records: [sampleEventsBody(), sampleEventsBody()],
+            });
             expectAccepted(compile(batchRequestModel(userUtm)), { Records: [sampleUtmBody()] });
-            expectRejected(compile(recordRequestModel(userUtm)), sampleEventsBody(), { instancePath: "/Data", keyword: "additionalProperties", params: { additionalProperty: "topic" } });
-            expectRejected(compile(recordRequestModel(userEvents)), sampleUtmBody(), { instancePath: "/Data", keyword: "required", params: { missingProperty: "cookie_id" } });
+            expectRejected(compile(recordRequestModel(userUtm)), sampleEventsBody(), {
+                instancePath: "/Data",
+                keyword: "additionalProperties",
+                params: { additionalProperty: "topic" },
+            });
+            expectRejected(compile(recordRequestModel(userEvents)), sampleUtmBody(), {
+                instancePath: "/Data",
+                keyword: "required",
+                params: { missingProperty: "cookie_id" },
+            });
         });
 
         it("accepts a record without PartitionKey and with nullable fields omitted", () => {
@@ -146,31 +204,158 @@ describe("API request models (JSON Schema draft 4)", () => {
 
     describe("bad user-events payloads", () => {
         const validate = compile(recordRequestModel(userEvents));
-        const cases: Array<{ name: string; body: unknown; instancePath: string; keyword: string; params?: Record<string, unknown> }> = [
-            { name: "missing required field", body: eventsBodyWith((b) => delete b.Data.cookie_id), instancePath: "/Data", keyword: "required", params: { missingProperty: "cookie_id" } },
-            { name: "missing Data", body: { PartitionKey: "k" }, instancePath: "", keyword: "required", params: { missingProperty: "Data" } },
-            { name: "null in a NOT NULL column", body: eventsBodyWith((b) => (b.Data.topic = null)), instancePath: "/Data/topic", keyword: "type" },
-            { name: "null in a NOT NULL timestamp", body: eventsBodyWith((b) => (b.Data.request_timestamp = null)), instancePath: "/Data/request_timestamp", keyword: "type" },
-            { name: "over-length varchar", body: eventsBodyWith((b) => (b.Data.environment = "e".repeat(31))), instancePath: "/Data/environment", keyword: "maxLength", params: { limit: 30 } },
-            { name: "over-length location", body: eventsBodyWith((b) => (b.Data.location = "l".repeat(5001))), instancePath: "/Data/location", keyword: "maxLength", params: { limit: 5000 } },
-            { name: "number for a string", body: eventsBodyWith((b) => (b.Data.topic = 42)), instancePath: "/Data/topic", keyword: "type" },
-            { name: "object for a string", body: eventsBodyWith((b) => (b.Data.message = { isAffiliate: false })), instancePath: "/Data/message", keyword: "type" },
-            { name: "malformed UUID", body: eventsBodyWith((b) => (b.Data.request_id = "fc417c2b-fe7a-4737-afe2-bec49c0ebd6")), instancePath: "/Data/request_id", keyword: "pattern" },
-            { name: "36 characters that are not a UUID", body: eventsBodyWith((b) => (b.Data.cookie_id = "zz417c2b-fe7a-4737-afe2-bec49c0ebd6f")), instancePath: "/Data/cookie_id", keyword: "pattern" },
-            { name: "malformed UUID in a nullable column", body: eventsBodyWith((b) => (b.Data.website_id = "n/a")), instancePath: "/Data/website_id", keyword: "pattern" },
-            { name: "timestamp with month 13", body: eventsBodyWith((b) => (b.Data.request_timestamp = "2020-13-01 00:00:24.000000")), instancePath: "/Data/request_timestamp", keyword: "pattern" },
-            { name: "timestamp in another format", body: eventsBodyWith((b) => (b.Data.request_timestamp = "01/06/2020 00:00:24")), instancePath: "/Data/request_timestamp", keyword: "pattern" },
-            { name: "timestamp with a numeric offset", body: eventsBodyWith((b) => (b.Data.request_timestamp = "2020-06-01T02:00:24+02:00")), instancePath: "/Data/request_timestamp", keyword: "pattern" },
-            { name: "timestamp finer than microseconds", body: eventsBodyWith((b) => (b.Data.request_timestamp = "2020-06-01 00:00:24.0000001")), instancePath: "/Data/request_timestamp", keyword: "pattern" },
-            { name: "date without time", body: eventsBodyWith((b) => (b.Data.request_timestamp = "2020-06-01")), instancePath: "/Data/request_timestamp", keyword: "pattern" },
-            { name: "Data a string", body: { Data: JSON.stringify(sampleEventsBody().Data), PartitionKey: "k" }, instancePath: "/Data", keyword: "type" },
-            { name: "Data an array", body: { Data: [sampleEventsBody().Data] }, instancePath: "/Data", keyword: "type" },
+        const cases: Array<{
+            name: string;
+            body: unknown;
+            instancePath: string;
+            keyword: string;
+            params?: Record<string, unknown>;
+        }> = [
+            {
+                name: "missing required field",
+                body: eventsBodyWith((b) => delete b.Data.cookie_id),
+                instancePath: "/Data",
+                keyword: "required",
+                params: { missingProperty: "cookie_id" },
+            },
+            {
+                name: "missing Data",
+                body: { PartitionKey: "k" },
+                instancePath: "",
+                keyword: "required",
+                params: { missingProperty: "Data" },
+            },
+            {
+                name: "null in a NOT NULL column",
+                body: eventsBodyWith((b) => (b.Data.topic = null)),
+                instancePath: "/Data/topic",
+                keyword: "type",
+            },
+            {
+                name: "null in a NOT NULL timestamp",
+                body: eventsBodyWith((b) => (b.Data.request_timestamp = null)),
+                instancePath: "/Data/request_timestamp",
+                keyword: "type",
+            },
+            {
+                name: "over-length varchar",
+                body: eventsBodyWith((b) => (b.Data.environment = "e".repeat(31))),
+                instancePath: "/Data/environment",
+                keyword: "maxLength",
+                params: { limit: 30 },
+            },
+            {
+                name: "over-length location",
+                body: eventsBodyWith((b) => (b.Data.location = "l".repeat(5001))),
+                instancePath: "/Data/location",
+                keyword: "maxLength",
+                params: { limit: 5000 },
+            },
+            {
+                name: "number for a string",
+                body: eventsBodyWith((b) => (b.Data.topic = 42)),
+                instancePath: "/Data/topic",
+                keyword: "type",
+            },
+            {
+                name: "object for a string",
+                body: eventsBodyWith((b) => (b.Data.message = { isAffiliate: false })),
+                instancePath: "/Data/message",
+                keyword: "type",
+            },
+            {
+                name: "malformed UUID",
+                body: eventsBodyWith((b) => (b.Data.request_id = "fc417c2b-fe7a-4737-afe2-bec49c0ebd6")),
+                instancePath: "/Data/request_id",
+                keyword: "pattern",
+            },
+            {
+                name: "36 characters that are not a UUID",
+                body: eventsBodyWith((b) => (b.Data.cookie_id = "zz417c2b-fe7a-4737-afe2-bec49c0ebd6f")),
+                instancePath: "/Data/cookie_id",
+                keyword: "pattern",
+            },
+            {
+                name: "malformed UUID in a nullable column",
+                body: eventsBodyWith((b) => (b.Data.website_id = "n/a")),
+                instancePath: "/Data/website_id",
+                keyword: "pattern",
+            },
+            {
+                name: "timestamp with month 13",
+                body: eventsBodyWith((b) => (b.Data.request_timestamp = "2020-13-01 00:00:24.000000")),
+                instancePath: "/Data/request_timestamp",
+                keyword: "pattern",
+            },
+            {
+                name: "timestamp in another format",
+                body: eventsBodyWith((b) => (b.Data.request_timestamp = "01/06/2020 00:00:24")),
+                instancePath: "/Data/request_timestamp",
+                keyword: "pattern",
+            },
+            {
+                name: "timestamp with a numeric offset",
+                body: eventsBodyWith((b) => (b.Data.request_timestamp = "2020-06-01T02:00:24+02:00")),
+                instancePath: "/Data/request_timestamp",
+                keyword: "pattern",
+            },
+            {
+                name: "timestamp finer than microseconds",
+                body: eventsBodyWith((b) => (b.Data.request_timestamp = "2020-06-01 00:00:24.0000001")),
+                instancePath: "/Data/request_timestamp",
+                keyword: "pattern",
+            },
+            {
+                name: "date without time",
+                body: eventsBodyWith((b) => (b.Data.request_timestamp = "2020-06-01")),
+                instancePath: "/Data/request_timestamp",
+                keyword: "pattern",
+            },
+            {
+                name: "Data a string",
+                body: { Data: JSON.stringify(sampleEventsBody().Data), PartitionKey: "k" },
+                instancePath: "/Data",
+                keyword: "type",
+            },
+            {
+                name: "Data an array",
+                body: { Data: [sampleEventsBody().Data] },
+                instancePath: "/Data",
+                keyword: "type",
+            },
             { name: "Data null", body: { Data: null }, instancePath: "/Data", keyword: "type" },
-            { name: "unknown field in Data", body: eventsBodyWith((b) => (b.Data.session_id = "s")), instancePath: "/Data", keyword: "additionalProperties", params: { additionalProperty: "session_id" } },
-            { name: "unknown top-level field", body: eventsBodyWith((b) => (b.ExplicitHashKey = "1")), instancePath: "", keyword: "additionalProperties", params: { additionalProperty: "ExplicitHashKey" } },
-            { name: "empty PartitionKey", body: eventsBodyWith((b) => (b.PartitionKey = "")), instancePath: "/PartitionKey", keyword: "minLength" },
-            { name: "PartitionKey over 256 characters", body: eventsBodyWith((b) => (b.PartitionKey = "k".repeat(257))), instancePath: "/PartitionKey", keyword: "maxLength" },
-            { name: "PartitionKey not a string", body: eventsBodyWith((b) => (b.PartitionKey = 7)), instancePath: "/PartitionKey", keyword: "type" },
+            {
+                name: "unknown field in Data",
+                body: eventsBodyWith((b) => (b.Data.session_id = "s")),
+                instancePath: "/Data",
+                keyword: "additionalProperties",
+                params: { additionalProperty: "session_id" },
+            },
+            {
+                name: "unknown top-level field",
+                body: eventsBodyWith((b) => (b.ExplicitHashKey = "1")),
+                instancePath: "",
+                keyword: "additionalProperties",
+                params: { additionalProperty: "ExplicitHashKey" },
+            },
+            {
+                name: "empty PartitionKey",
+                body: eventsBodyWith((b) => (b.PartitionKey = "")),
+                instancePath: "/PartitionKey",
+                keyword: "minLength",
+            },
+            {
+                name: "PartitionKey over 256 characters",
+                body: eventsBodyWith((b) => (b.PartitionKey = "k".repeat(257))),
+                instancePath: "/PartitionKey",
+                keyword: "maxLength",
+            },
+            {
+                name: "PartitionKey not a string",
+                body: eventsBodyWith((b) => (b.PartitionKey = 7)),
+                instancePath: "/PartitionKey",
+                keyword: "type",
+            },
         ];
         for (const { name, body, ...expected } of cases) {
             it(`rejects: ${name}`, () => expectRejected(validate, body, expected));
@@ -184,18 +369,47 @@ describe("API request models (JSON Schema draft 4)", () => {
             });
             expect(validate(body)).to.equal(false);
             const where = (validate.errors ?? []).map((e) => `${e.instancePath}:${e.keyword}`);
-            expect(where).to.include.members(["/Data:required", "/Data/cookie_id:pattern", "/Data:additionalProperties"]);
+            expect(where).to.include.members([
+                "/Data:required",
+                "/Data/cookie_id:pattern",
+                "/Data:additionalProperties",
+            ]);
         });
     });
 
     describe("timestamps", () => {
         const validate = compile(recordRequestModel(userEvents));
-        for (const accepted of ["2020-06-01 00:00:24.000000", "2020-06-01 00:00:24", "2020-06-01 23:59:59.5", "2020-06-01T00:00:24", "2020-06-01T00:00:24.123Z", "2020-06-01 00:00:24Z", "2020-12-31T23:59:59.999999Z"]) {
-            it(`accepts ${accepted}`, () => expectAccepted(validate, eventsBodyWith((b) => (b.Data.request_timestamp = accepted))));
+        for (const accepted of [
+            "2020-06-01 00:00:24.000000",
+            "2020-06-01 00:00:24",
+            "2020-06-01 23:59:59.5",
+            "2020-06-01T00:00:24",
+            "2020-06-01T00:00:24.123Z",
+            "2020-06-01 00:00:24Z",
+            "2020-12-31T23:59:59.999999Z",
+        ]) {
+            it(`accepts ${accepted}`, () =>
+                expectAccepted(
+                    validate,
+                    eventsBodyWith((b) => (b.Data.request_timestamp = accepted)),
+                ));
         }
-        for (const rejected of ["2020-06-01 24:00:00", "2020-06-32 00:00:00", "2020-06-01 00:60:00", "2020-06-01 00:00:24.", "2020-06-01 00:00:24z", "2020-06-01T00:00:24-05:00", " 2020-06-01 00:00:24", "2020-6-1 0:0:24"]) {
+        for (const rejected of [
+            "2020-06-01 24:00:00",
+            "2020-06-32 00:00:00",
+            "2020-06-01 00:60:00",
+            "2020-06-01 00:00:24.",
+            "2020-06-01 00:00:24z",
+            "2020-06-01T00:00:24-05:00",
+            " 2020-06-01 00:00:24",
+            "2020-6-1 0:0:24",
+        ]) {
             it(`rejects ${JSON.stringify(rejected)}`, () =>
-                expectRejected(validate, eventsBodyWith((b) => (b.Data.request_timestamp = rejected)), { instancePath: "/Data/request_timestamp", keyword: "pattern" }));
+                expectRejected(
+                    validate,
+                    eventsBodyWith((b) => (b.Data.request_timestamp = rejected)),
+                    { instancePath: "/Data/request_timestamp", keyword: "pattern" },
+                ));
         }
         it("accepts exactly the calendar's dates: 29 February only in leap years, no 31st in 30-day months, no year 0", () => {
             const pad = (n: number, width: number) => String(n).padStart(width, "0");
@@ -210,7 +424,8 @@ describe("API request models (JSON Schema draft 4)", () => {
                     for (let day = 1; day <= 31; day++) {
                         const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)} 00:00:00`;
                         const accepted = validate(eventsBodyWith((b) => (b.Data.request_timestamp = text)));
-                        if (accepted !== (year > 0 && isCalendarDate(year, month, day))) wrong.push(`${text}: ${accepted ? "accepted" : "rejected"}`);
+                        if (accepted !== (year > 0 && isCalendarDate(year, month, day)))
+                            wrong.push(`${text}: ${accepted ? "accepted" : "rejected"}`);
                     }
                 }
             }
@@ -225,13 +440,25 @@ describe("API request models (JSON Schema draft 4)", () => {
             expectAccepted(validate, { Records: Array.from({ length: MAX_BATCH_RECORDS }, sampleEventsBody) });
         });
         it("rejects 501 records", () => {
-            expectRejected(validate, { Records: Array.from({ length: MAX_BATCH_RECORDS + 1 }, sampleEventsBody) }, { instancePath: "/Records", keyword: "maxItems", params: { limit: 500 } });
+            expectRejected(
+                validate,
+                { Records: Array.from({ length: MAX_BATCH_RECORDS + 1 }, sampleEventsBody) },
+                { instancePath: "/Records", keyword: "maxItems", params: { limit: 500 } },
+            );
         });
         it("rejects an empty batch", () => {
-            expectRejected(validate, { Records: [] }, { instancePath: "/Records", keyword: "minItems", params: { limit: 1 } });
+            expectRejected(
+                validate,
+                { Records: [] },
+                { instancePath: "/Records", keyword: "minItems", params: { limit: 1 } },
+            );
         });
         it("rejects a batch without Records, or with Records not an array", () => {
-            expectRejected(validate, {}, { instancePath: "", keyword: "required", params: { missingProperty: "Records" } });
+            expectRejected(
+                validate,
+                {},
+                { instancePath: "", keyword: "required", params: { missingProperty: "Records" } },
+            );
             expectRejected(validate, { Records: sampleEventsBody() }, { instancePath: "/Records", keyword: "type" });
         });
         it("names the bad record and field inside a batch", () => {
@@ -239,7 +466,11 @@ describe("API request models (JSON Schema draft 4)", () => {
             expectRejected(validate, { Records: records }, { instancePath: "/Records/2/Data/topic", keyword: "type" });
         });
         it("rejects a record whose Data is not an object inside a batch", () => {
-            expectRejected(validate, { Records: [{ Data: "x" }] }, { instancePath: "/Records/0/Data", keyword: "type" });
+            expectRejected(
+                validate,
+                { Records: [{ Data: "x" }] },
+                { instancePath: "/Records/0/Data", keyword: "type" },
+            );
         });
     });
 
@@ -249,16 +480,30 @@ describe("API request models (JSON Schema draft 4)", () => {
 
         it("accepts 3,128 characters of a multi-byte script, and the job mapping carries maxBytes 3128 to truncate it", () => {
             const text = "日".repeat(3128);
-            expect(Buffer.byteLength(text, "utf8")).to.be.greaterThan(3128, "the case under test is a string over the byte limit");
-            expectAccepted(validate, eventsBodyWith((b) => (b.Data.message = text)));
+            expect(Buffer.byteLength(text, "utf8")).to.be.greaterThan(
+                3128,
+                "the case under test is a string over the byte limit",
+            );
+            expectAccepted(
+                validate,
+                eventsBodyWith((b) => (b.Data.message = text)),
+            );
             const mapping = jobColumnMapping(userEvents).find((m) => m.target === "message");
             expect(mapping?.maxBytes).to.equal(3128);
             expect(mapping?.maxBytes).to.equal(message?.length);
         });
 
         it("rejects 3,129 characters, which can never fit 3,128 bytes", () => {
-            expectRejected(validate, eventsBodyWith((b) => (b.Data.message = "日".repeat(3129))), { instancePath: "/Data/message", keyword: "maxLength", params: { limit: 3128 } });
-            expectRejected(validate, eventsBodyWith((b) => (b.Data.message = "a".repeat(3129))), { instancePath: "/Data/message", keyword: "maxLength", params: { limit: 3128 } });
+            expectRejected(
+                validate,
+                eventsBodyWith((b) => (b.Data.message = "日".repeat(3129))),
+                { instancePath: "/Data/message", keyword: "maxLength", params: { limit: 3128 } },
+            );
+            expectRejected(
+                validate,
+                eventsBodyWith((b) => (b.Data.message = "a".repeat(3129))),
+                { instancePath: "/Data/message", keyword: "maxLength", params: { limit: 3128 } },
+            );
         });
     });
 
@@ -285,13 +530,31 @@ describe("API request models (JSON Schema draft 4)", () => {
         };
         const validate = compile(recordRequestModel(everyType));
         const body = (data: Record<string, unknown>) => ({ Data: { code: "AB12", ...data } });
-        const rejectedAt = (data: Record<string, unknown>, field: string, keyword: string) => expectRejected(validate, body(data), { instancePath: `/Data/${field}`, keyword });
+        const rejectedAt = (data: Record<string, unknown>, field: string, keyword: string) =>
+            expectRejected(validate, body(data), { instancePath: `/Data/${field}`, keyword });
 
         before(() => validatePipeline(everyType));
 
         it("accepts values inside every type's range", () => {
-            expectAccepted(validate, body({ legacy_id: "not-a-uuid", trace_id: "FC417C2B-FE7A-4737-AFE2-BEC49C0EBD6F", visit_date: "2020-02-29", consented: false, small: -32768, medium: 2147483647, large: -9007199254740991, ratio: 1.5, score: -1e300, amount: -999.99 }));
-            expectAccepted(validate, body({ small: 32767, medium: -2147483648, amount: 999.99, large: 9007199254740991 }));
+            expectAccepted(
+                validate,
+                body({
+                    legacy_id: "not-a-uuid",
+                    trace_id: "FC417C2B-FE7A-4737-AFE2-BEC49C0EBD6F",
+                    visit_date: "2020-02-29",
+                    consented: false,
+                    small: -32768,
+                    medium: 2147483647,
+                    large: -9007199254740991,
+                    ratio: 1.5,
+                    score: -1e300,
+                    amount: -999.99,
+                }),
+            );
+            expectAccepted(
+                validate,
+                body({ small: 32767, medium: -2147483648, amount: 999.99, large: 9007199254740991 }),
+            );
         });
         it("restricts CHAR without a UUID format to printable ASCII (single-byte), bounded by its length", () => {
             rejectedAt({ code: "ÄB12" }, "code", "pattern");
@@ -299,8 +562,10 @@ describe("API request models (JSON Schema draft 4)", () => {
             rejectedAt({ code: "ABCDEFGHI" }, "code", "maxLength");
             rejectedAt({ legacy_id: "ümlaut" }, "legacy_id", "pattern");
         });
-        it("refuses an empty partition key field (Kinesis refuses empty keys)", () => rejectedAt({ code: "" }, "code", "minLength"));
-        it("applies the UUID pattern where format is uuid, even on varchar", () => rejectedAt({ trace_id: "trace-1" }, "trace_id", "pattern"));
+        it("refuses an empty partition key field (Kinesis refuses empty keys)", () =>
+            rejectedAt({ code: "" }, "code", "minLength"));
+        it("applies the UUID pattern where format is uuid, even on varchar", () =>
+            rejectedAt({ trace_id: "trace-1" }, "trace_id", "pattern"));
         it("checks dates", () => {
             rejectedAt({ visit_date: "2020-02-29 00:00:00" }, "visit_date", "pattern");
             rejectedAt({ visit_date: "20200229" }, "visit_date", "pattern");
@@ -343,11 +608,21 @@ describe("API request models (JSON Schema draft 4)", () => {
             expectAccepted(validate, { Data: { request_id: "gclid-123", source: "adwords", medium: "cpc" } });
         });
         it("bounds it to 56 and refuses it empty, as it is the partition key field", () => {
-            expectRejected(validate, { Data: { request_id: "r".repeat(57), source: "adwords", medium: "cpc" } }, { instancePath: "/Data/request_id", keyword: "maxLength" });
-            expectRejected(validate, { Data: { request_id: "", source: "adwords", medium: "cpc" } }, { instancePath: "/Data/request_id", keyword: "minLength" });
+            expectRejected(
+                validate,
+                { Data: { request_id: "r".repeat(57), source: "adwords", medium: "cpc" } },
+                { instancePath: "/Data/request_id", keyword: "maxLength" },
+            );
+            expectRejected(
+                validate,
+                { Data: { request_id: "", source: "adwords", medium: "cpc" } },
+                { instancePath: "/Data/request_id", keyword: "minLength" },
+            );
         });
         it("lets multi-byte text through within the character limit", () => {
-            expectAccepted(validate, { Data: { request_id: "r", source: "ñandú", medium: "cpc", campaign: "キャンペーン" } });
+            expectAccepted(validate, {
+                Data: { request_id: "r", source: "ñandú", medium: "cpc", campaign: "キャンペーン" },
+            });
         });
     });
 });

@@ -21,8 +21,13 @@ const ROOT = path.resolve(__dirname, "..", "..", "..");
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const PROVIDER_URN = "urn:pulumi:dev::p::pulumi:providers:aws::default_7_48_0";
 
-function call<Request, Response>(method: (request: Request, callback: (error: grpc.ServiceError | null, response: Response) => void) => unknown, request: Request): Promise<Response> {
-    return new Promise((resolve, reject) => method(request, (error, response) => (error ? reject(error) : resolve(response))));
+function call<Request, Response>(
+    method: (request: Request, callback: (error: grpc.ServiceError | null, response: Response) => void) => unknown,
+    request: Request,
+): Promise<Response> {
+    return new Promise((resolve, reject) =>
+        method(request, (error, response) => (error ? reject(error) : resolve(response))),
+    );
 }
 
 function options(protect = false): analyzer.AnalyzerResourceOptions {
@@ -48,7 +53,12 @@ function analyzeRequest(type: string, name: string, properties: Record<string, u
         .setProvider(provider());
 }
 
-function stackResource(type: string, name: string, properties: Record<string, unknown>, protect = true): analyzer.AnalyzerResource {
+function stackResource(
+    type: string,
+    name: string,
+    properties: Record<string, unknown>,
+    protect = true,
+): analyzer.AnalyzerResource {
     return new analyzer.AnalyzerResource()
         .setType(type)
         .setName(name)
@@ -66,7 +76,12 @@ interface Diagnostic {
 }
 
 function diagnostics(response: analyzer.AnalyzeResponse): Diagnostic[] {
-    return response.getDiagnosticsList().map((d) => ({ policy: d.getPolicyname(), level: d.getEnforcementlevel(), message: d.getMessage(), urn: d.getUrn() }));
+    return response.getDiagnosticsList().map((d) => ({
+        policy: d.getPolicyname(),
+        level: d.getEnforcementlevel(),
+        message: d.getMessage(),
+        urn: d.getUrn(),
+    }));
 }
 
 describe("policy pack inside the real CrossGuard analyzer (gRPC)", function () {
@@ -75,7 +90,10 @@ describe("policy pack inside the real CrossGuard analyzer (gRPC)", function () {
 
     before(async function () {
         // The pack reads its version from package.json in its working directory, as under `pulumi`.
-        const child = spawn(process.execPath, [path.join(ROOT, "build", "policy-pack", "index.js")], { cwd: path.join(ROOT, "policy-pack"), stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [path.join(ROOT, "build", "policy-pack", "index.js")], {
+            cwd: path.join(ROOT, "policy-pack"),
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         server = child;
         const port = await new Promise<string>((resolve, reject) => {
             let stderr = "";
@@ -99,14 +117,21 @@ describe("policy pack inside the real CrossGuard analyzer (gRPC)", function () {
         expect(announced).to.have.members(policies.map((p) => p.name));
         const wildcard = info.getPoliciesList().find((p) => p.getName() === "iam-no-wildcard-actions");
         expect(wildcard?.getEnforcementlevel()).to.equal(analyzer.EnforcementLevel.MANDATORY);
-        expect(Object.keys(wildcard?.getConfigschema()?.getProperties()?.toJavaScript() ?? {})).to.include("exceptions");
+        expect(Object.keys(wildcard?.getConfigschema()?.getProperties()?.toJavaScript() ?? {})).to.include(
+            "exceptions",
+        );
         const initial = info.getInitialconfigMap().get("iam-service-trust-confused-deputy");
         expect(JSON.stringify(initial?.getProperties()?.toJavaScript())).to.include("glue.amazonaws.com");
     });
 
     it("reports a wildcard identity policy as mandatory, with the pack's message", async () => {
-        const request = analyzeRequest("aws:iam/rolePolicy:RolePolicy", "wide", { role: "r", policy: policyDocument(allow("Everything", ["*"], ["*"])) });
-        const found = diagnostics(await call(client.analyze.bind(client), request)).filter((d) => d.policy === "iam-no-wildcard-actions");
+        const request = analyzeRequest("aws:iam/rolePolicy:RolePolicy", "wide", {
+            role: "r",
+            policy: policyDocument(allow("Everything", ["*"], ["*"])),
+        });
+        const found = diagnostics(await call(client.analyze.bind(client), request)).filter(
+            (d) => d.policy === "iam-no-wildcard-actions",
+        );
         expect(found).to.have.length(1);
         expect(found[0].level).to.equal(analyzer.EnforcementLevel.MANDATORY);
         expect(found[0].message).to.include('allows every action ("*")');
@@ -114,17 +139,34 @@ describe("policy pack inside the real CrossGuard analyzer (gRPC)", function () {
 
     it("reads the account from the default provider: cross-account trust without ExternalId is refused, own account is not", async () => {
         // No condition: the model's allowAssumeRole requires one, and this trust is the unguarded form under test.
-        const trust = (principal: string) => policyDocument({ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" });
-        const foreign = diagnostics(await call(client.analyze.bind(client), analyzeRequest("aws:iam/role:Role", "cross", { assumeRolePolicy: trust(`arn:aws:iam::${OTHER_ACCOUNT}:root`) })));
+        const trust = (principal: string) =>
+            policyDocument({ Effect: "Allow", Principal: { AWS: principal }, Action: "sts:AssumeRole" });
+        const foreign = diagnostics(
+            await call(
+                client.analyze.bind(client),
+                analyzeRequest("aws:iam/role:Role", "cross", {
+                    assumeRolePolicy: trust(`arn:aws:iam::${OTHER_ACCOUNT}:root`),
+                }),
+            ),
+        );
         expect(foreign.filter((d) => d.policy === "iam-cross-account-trust")).to.have.length(1);
-        const own = diagnostics(await call(client.analyze.bind(client), analyzeRequest("aws:iam/role:Role", "own", { assumeRolePolicy: trust(`arn:aws:iam::${ACCOUNT}:role/ci`) })));
+        const own = diagnostics(
+            await call(
+                client.analyze.bind(client),
+                analyzeRequest("aws:iam/role:Role", "own", {
+                    assumeRolePolicy: trust(`arn:aws:iam::${ACCOUNT}:role/ci`),
+                }),
+            ),
+        );
         expect(own.filter((d) => d.policy === "iam-cross-account-trust")).to.deep.equal([]);
     });
 
     it("during preview, an unknown document is 'cannot judge' (advisory), never a mandatory violation or a crash", async () => {
         const request = analyzeRequest("aws:iam/role:Role", "pending", {
             assumeRolePolicy: UNKNOWN,
-            inlinePolicies: [{ name: "wide", policy: policyDocument(allow("AllObjectActions", ["s3:*"], ["arn:aws:s3:::b/*"])) }],
+            inlinePolicies: [
+                { name: "wide", policy: policyDocument(allow("AllObjectActions", ["s3:*"], ["arn:aws:s3:::b/*"])) },
+            ],
         });
         const found = diagnostics(await call(client.analyze.bind(client), request));
         const trust = found.filter((d) => d.policy === "iam-cross-account-trust");
@@ -132,40 +174,79 @@ describe("policy pack inside the real CrossGuard analyzer (gRPC)", function () {
         expect(trust[0].level).to.equal(analyzer.EnforcementLevel.ADVISORY);
         expect(trust[0].message).to.include("during preview").and.to.include("assumeRolePolicy");
         // The known inline policy is still judged.
-        const wildcard = found.filter((d) => d.policy === "iam-no-wildcard-actions" && d.level === analyzer.EnforcementLevel.MANDATORY);
+        const wildcard = found.filter(
+            (d) => d.policy === "iam-no-wildcard-actions" && d.level === analyzer.EnforcementLevel.MANDATORY,
+        );
         expect(wildcard).to.have.length(1);
         expect(wildcard[0].message).to.include('"s3:*"');
     });
 
     it("applies config the engine sends: an advisory level, and an exception with a reason", async () => {
         const config = new analyzer.ConfigureAnalyzerRequest();
-        config.getPolicyconfigMap().set("iam-no-wildcard-actions", new analyzer.PolicyConfig().setEnforcementlevel(analyzer.EnforcementLevel.ADVISORY).setProperties(Struct.fromJavaScript({})));
         config
             .getPolicyconfigMap()
             .set(
-                "kms-key-rotation",
-                new analyzer.PolicyConfig().setEnforcementlevel(analyzer.EnforcementLevel.MANDATORY).setProperties(Struct.fromJavaScript({ exceptions: [{ name: "legacy", reason: "imported key, rotated by hand" }] })),
+                "iam-no-wildcard-actions",
+                new analyzer.PolicyConfig()
+                    .setEnforcementlevel(analyzer.EnforcementLevel.ADVISORY)
+                    .setProperties(Struct.fromJavaScript({})),
             );
+        config.getPolicyconfigMap().set(
+            "kms-key-rotation",
+            new analyzer.PolicyConfig().setEnforcementlevel(analyzer.EnforcementLevel.MANDATORY).setProperties(
+                Struct.fromJavaScript({
+                    exceptions: [{ name: "legacy", reason: "imported key, rotated by hand" }],
+                }),
+            ),
+        );
         await call(client.configure.bind(client), config);
 
-        const wide = diagnostics(await call(client.analyze.bind(client), analyzeRequest("aws:iam/rolePolicy:RolePolicy", "wide", { role: "r", policy: policyDocument(allow("Everything", ["*"], ["*"])) })));
-        expect(wide.find((d) => d.policy === "iam-no-wildcard-actions")?.level).to.equal(analyzer.EnforcementLevel.ADVISORY);
-        const legacy = diagnostics(await call(client.analyze.bind(client), analyzeRequest("aws:kms/key:Key", "legacy", {})));
+        const wide = diagnostics(
+            await call(
+                client.analyze.bind(client),
+                analyzeRequest("aws:iam/rolePolicy:RolePolicy", "wide", {
+                    role: "r",
+                    policy: policyDocument(allow("Everything", ["*"], ["*"])),
+                }),
+            ),
+        );
+        expect(wide.find((d) => d.policy === "iam-no-wildcard-actions")?.level).to.equal(
+            analyzer.EnforcementLevel.ADVISORY,
+        );
+        const legacy = diagnostics(
+            await call(client.analyze.bind(client), analyzeRequest("aws:kms/key:Key", "legacy", {})),
+        );
         expect(legacy.filter((d) => d.policy === "kms-key-rotation")).to.deep.equal([]);
-        const fresh = diagnostics(await call(client.analyze.bind(client), analyzeRequest("aws:kms/key:Key", "fresh", {})));
+        const fresh = diagnostics(
+            await call(client.analyze.bind(client), analyzeRequest("aws:kms/key:Key", "fresh", {})),
+        );
         expect(fresh.filter((d) => d.policy === "kms-key-rotation")).to.have.length(1);
     });
 
     it("runs the stack policies over outputs and blames the bucket; pairs companions through property dependencies while names are unknown", async () => {
-        const bare = new analyzer.AnalyzeStackRequest().setResourcesList([stackResource("aws:s3/bucket:Bucket", "bare", { bucket: "bare-bucket", id: "bare-bucket" })]);
-        const bareFound = diagnostics(await call(client.analyzeStack.bind(client), bare)).filter((d) => d.policy === "s3-versioning");
+        const bare = new analyzer.AnalyzeStackRequest().setResourcesList([
+            stackResource("aws:s3/bucket:Bucket", "bare", { bucket: "bare-bucket", id: "bare-bucket" }),
+        ]);
+        const bareFound = diagnostics(await call(client.analyzeStack.bind(client), bare)).filter(
+            (d) => d.policy === "s3-versioning",
+        );
         expect(bareFound).to.have.length(1);
         expect(bareFound[0].urn).to.equal("urn:pulumi:dev::p::aws:s3/bucket:Bucket::bare");
 
         const bucket = stackResource("aws:s3/bucket:Bucket", "pending", { bucket: UNKNOWN, id: UNKNOWN });
-        const versioning = stackResource("aws:s3/bucketVersioning:BucketVersioning", "pending-versioning", { bucket: UNKNOWN, versioningConfiguration: { status: "Enabled" } });
-        versioning.getPropertydependenciesMap().set("bucket", new analyzer.AnalyzerPropertyDependencies().setUrnsList([bucket.getUrn()]));
-        const paired = diagnostics(await call(client.analyzeStack.bind(client), new analyzer.AnalyzeStackRequest().setResourcesList([bucket, versioning])));
+        const versioning = stackResource("aws:s3/bucketVersioning:BucketVersioning", "pending-versioning", {
+            bucket: UNKNOWN,
+            versioningConfiguration: { status: "Enabled" },
+        });
+        versioning
+            .getPropertydependenciesMap()
+            .set("bucket", new analyzer.AnalyzerPropertyDependencies().setUrnsList([bucket.getUrn()]));
+        const paired = diagnostics(
+            await call(
+                client.analyzeStack.bind(client),
+                new analyzer.AnalyzeStackRequest().setResourcesList([bucket, versioning]),
+            ),
+        );
         expect(paired.filter((d) => d.policy === "s3-versioning")).to.deep.equal([]);
     });
 });

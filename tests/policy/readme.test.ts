@@ -10,7 +10,11 @@ describe("policy pack: README", () => {
     before(() => {
         for (const line of fs.readFileSync(README, "utf8").split("\n")) {
             const match = /^\| `([a-z0-9-]+)` \|(.*)\|\s*$/.exec(line);
-            if (match) rows.set(match[1], match[2].split("|").map((cell) => cell.trim()));
+            if (match)
+                rows.set(
+                    match[1],
+                    match[2].split("|").map((cell) => cell.trim()),
+                );
         }
     });
 

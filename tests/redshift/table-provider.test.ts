@@ -5,12 +5,23 @@ import * as fs from "fs";
 import * as path from "path";
 import { ColumnDefinition, PipelineDefinition } from "../../shared/pipeline-codegen/definition";
 import { schemaVersion, tableDeclaration, TableDeclaration } from "../../shared/pipeline-codegen/schema-migration";
-import { CrawlerApi, DataApiTarget, redshiftTableProvider, RedshiftTableInputs, RedshiftTableOutputs } from "../../shared/redshift-data-provider";
+import {
+    CrawlerApi,
+    DataApiTarget,
+    redshiftTableProvider,
+    RedshiftTableInputs,
+    RedshiftTableOutputs,
+} from "../../shared/redshift-data-provider";
 import { pipelines } from "../../shared/pipelines";
 import { TABLE_PROVIDER } from "../../shared/redshift-schema";
 import { PgliteDataApi } from "../support/pglite-data-api";
 
-const TARGET: DataApiTarget = { region: "eu-central-1", database: "dev", workgroupName: "analytics", secretArn: "arn:aws:secretsmanager:eu-central-1:222222222222:secret:admin-AbCdEf" };
+const TARGET: DataApiTarget = {
+    region: "eu-central-1",
+    database: "dev",
+    workgroupName: "analytics",
+    secretArn: "arn:aws:secretsmanager:eu-central-1:222222222222:secret:admin-AbCdEf",
+};
 const FAST = { pollMilliseconds: 1, timeoutMilliseconds: 5000 };
 
 /** A pipeline of its own, so the tests stay true whatever pipelines the repository declares. */
@@ -30,14 +41,26 @@ const PAGE_VIEWS: PipelineDefinition = {
 
 function inputs(def: PipelineDefinition, afterStatements: string[] = []): RedshiftTableInputs {
     const declaration = tableDeclaration(def);
-    return { target: TARGET, declaration, version: schemaVersion(declaration), principalStatements: [], afterStatements };
+    return {
+        target: TARGET,
+        declaration,
+        version: schemaVersion(declaration),
+        principalStatements: [],
+        afterStatements,
+    };
 }
 
-function withColumns(def: PipelineDefinition, change: (columns: ColumnDefinition[]) => ColumnDefinition[]): PipelineDefinition {
+function withColumns(
+    def: PipelineDefinition,
+    change: (columns: ColumnDefinition[]) => ColumnDefinition[],
+): PipelineDefinition {
     return { ...def, columns: change(def.columns.map((column) => ({ ...column }))) };
 }
 
-async function columnsOf(db: PGlite, declaration: TableDeclaration): Promise<Array<{ column_name: string; data_type: string; character_maximum_length: number | null }>> {
+async function columnsOf(
+    db: PGlite,
+    declaration: TableDeclaration,
+): Promise<Array<{ column_name: string; data_type: string; character_maximum_length: number | null }>> {
     const result = await db.query<{ column_name: string; data_type: string; character_maximum_length: number | null }>(
         "SELECT column_name, data_type, character_maximum_length FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
         [declaration.table.schema, declaration.table.name],
@@ -77,7 +100,9 @@ describe("Redshift tables through the Data API (dynamic provider, on PGlite)", f
             const created = await provider.create(inputs(def));
             expect(created.id).to.equal(`${def.table.schema}.${def.table.name}`);
             expect((created.outs as RedshiftTableOutputs).appliedVersion).to.equal(inputs(def).version);
-            expect((await columnsOf(db, tableDeclaration(def))).map((c) => c.column_name)).to.deep.equal(def.columns.map((c) => c.name));
+            expect((await columnsOf(db, tableDeclaration(def))).map((c) => c.column_name)).to.deep.equal(
+                def.columns.map((c) => c.name),
+            );
         }
     });
 
@@ -99,27 +124,48 @@ describe("Redshift tables through the Data API (dynamic provider, on PGlite)", f
 
     it("adds a nullable column: ALTER TABLE ... ADD COLUMN, rows intact, the new column null; a rerun changes nothing", async () => {
         const outs = await deployedWithRows(PAGE_VIEWS);
-        const next = withColumns(PAGE_VIEWS, (columns) => [...columns, { name: "duration_ms", type: "integer", nullable: true, encoding: "az64" }]);
+        const next = withColumns(PAGE_VIEWS, (columns) => [
+            ...columns,
+            { name: "duration_ms", type: "integer", nullable: true, encoding: "az64" },
+        ]);
         expect((await provider.check!(inputs(PAGE_VIEWS), inputs(next))).failures ?? []).to.deep.equal([]);
         expect((await provider.diff!("migrations.page_views", outs, inputs(next))).changes).to.equal(true);
         const ran = api.executed.length;
-        const updated = (await provider.update!("migrations.page_views", outs, inputs(next))).outs as RedshiftTableOutputs;
-        expect(api.executed.slice(ran)).to.deep.equal(["ALTER TABLE migrations.page_views ADD COLUMN duration_ms INTEGER ENCODE az64"]);
-        const rows = await db.query<{ request_id: string; url: string; duration_ms: number | null }>("SELECT request_id, url, duration_ms FROM migrations.page_views ORDER BY request_id");
-        expect(rows.rows.map((r) => [r.url, r.duration_ms])).to.deep.equal([["https://example.com/a", null], ["https://example.com/b", null]]);
+        const updated = (await provider.update!("migrations.page_views", outs, inputs(next)))
+            .outs as RedshiftTableOutputs;
+        expect(api.executed.slice(ran)).to.deep.equal([
+            "ALTER TABLE migrations.page_views ADD COLUMN duration_ms INTEGER ENCODE az64",
+        ]);
+        const rows = await db.query<{ request_id: string; url: string; duration_ms: number | null }>(
+            "SELECT request_id, url, duration_ms FROM migrations.page_views ORDER BY request_id",
+        );
+        expect(rows.rows.map((r) => [r.url, r.duration_ms])).to.deep.equal([
+            ["https://example.com/a", null],
+            ["https://example.com/b", null],
+        ]);
         expect(updated.appliedVersion).to.equal(inputs(next).version);
         expect((await provider.diff!("migrations.page_views", updated, inputs(next))).changes, "rerun").to.equal(false);
     });
 
     it("widens a VARCHAR: ALTER COLUMN ... TYPE VARCHAR(n) on its own, rows intact", async () => {
         const outs = await deployedWithRows(PAGE_VIEWS);
-        const next = withColumns(PAGE_VIEWS, (columns) => columns.map((c) => (c.name === "url" ? { ...c, length: 2048 } : c)));
+        const next = withColumns(PAGE_VIEWS, (columns) =>
+            columns.map((c) => (c.name === "url" ? { ...c, length: 2048 } : c)),
+        );
         const ran = api.executed.length;
         await provider.update!("migrations.page_views", outs, inputs(next));
-        expect(api.executed.slice(ran)).to.deep.equal(["ALTER TABLE migrations.page_views ALTER COLUMN url TYPE VARCHAR(2048)"]);
-        expect((await columnsOf(db, tableDeclaration(next))).find((c) => c.column_name === "url")?.character_maximum_length).to.equal(2048);
+        expect(api.executed.slice(ran)).to.deep.equal([
+            "ALTER TABLE migrations.page_views ALTER COLUMN url TYPE VARCHAR(2048)",
+        ]);
+        expect(
+            (await columnsOf(db, tableDeclaration(next))).find((c) => c.column_name === "url")
+                ?.character_maximum_length,
+        ).to.equal(2048);
         const long = "https://example.com/" + "x".repeat(100);
-        await db.query("INSERT INTO migrations.page_views (request_id, viewed_at, url) VALUES ('00000000-0000-4000-8000-000000000003', '2026-01-01 10:02:00', $1)", [long]);
+        await db.query(
+            "INSERT INTO migrations.page_views (request_id, viewed_at, url) VALUES ('00000000-0000-4000-8000-000000000003', '2026-01-01 10:02:00', $1)",
+            [long],
+        );
         expect((await db.query("SELECT count(*)::int AS n FROM migrations.page_views")).rows).to.deep.equal([{ n: 3 }]);
     });
 
@@ -132,7 +178,10 @@ describe("Redshift tables through the Data API (dynamic provider, on PGlite)", f
             async startCrawler({ Name }) {
                 calls.push(`start ${Name} after ${api.executed.length} statements`);
                 if (startError) throw Object.assign(new Error(`${startError} for ${Name}`), { name: startError });
-                if (running > 0) throw Object.assign(new Error(`Crawler with name ${Name} has already started`), { name: "CrawlerRunningException" });
+                if (running > 0)
+                    throw Object.assign(new Error(`Crawler with name ${Name} has already started`), {
+                        name: "CrawlerRunningException",
+                    });
                 return {};
             },
             async getCrawler({ Name }) {
@@ -145,59 +194,135 @@ describe("Redshift tables through the Data API (dynamic provider, on PGlite)", f
 
     it("starts the table's JDBC crawler after a migration's SQL ran, and no crawler on a create or a change without SQL", async () => {
         const crawler = fakeCrawler();
-        provider = redshiftTableProvider(() => api, FAST, () => crawler);
-        const withCrawler = (def: PipelineDefinition, after: string[] = []) => ({ ...inputs(def, after), crawlerName: "tracking-dev-page-views-redshift" });
+        provider = redshiftTableProvider(
+            () => api,
+            FAST,
+            () => crawler,
+        );
+        const withCrawler = (def: PipelineDefinition, after: string[] = []) => ({
+            ...inputs(def, after),
+            crawlerName: "tracking-dev-page-views-redshift",
+        });
         const created = (await provider.create(withCrawler(PAGE_VIEWS))).outs as RedshiftTableOutputs;
         // Grants only: statements run, the columns stay, the catalog is still right.
-        const granted = (await provider.update!("migrations.page_views", created, withCrawler(PAGE_VIEWS, ["SELECT 1"]))).outs as RedshiftTableOutputs;
+        const granted = (
+            await provider.update!("migrations.page_views", created, withCrawler(PAGE_VIEWS, ["SELECT 1"]))
+        ).outs as RedshiftTableOutputs;
         expect(crawler.calls, "no crawl without a column change").to.deep.equal([]);
         expect(granted.crawlerRun).to.equal(undefined);
-        const next = withColumns(PAGE_VIEWS, (columns) => [...columns, { name: "duration_ms", type: "integer", nullable: true }]);
+        const next = withColumns(PAGE_VIEWS, (columns) => [
+            ...columns,
+            { name: "duration_ms", type: "integer", nullable: true },
+        ]);
         const ran = api.executed.length;
-        const updated = (await provider.update!("migrations.page_views", granted, withCrawler(next, ["SELECT 1"]))).outs as RedshiftTableOutputs;
+        const updated = (await provider.update!("migrations.page_views", granted, withCrawler(next, ["SELECT 1"])))
+            .outs as RedshiftTableOutputs;
         expect(api.executed.length, "the migration and the grants ran").to.equal(ran + 2);
         expect(crawler.calls).to.deep.equal([`start tracking-dev-page-views-redshift after ${ran + 2} statements`]);
         expect(updated.crawlerRun).to.equal(`started tracking-dev-page-views-redshift for ${inputs(next).version}`);
         // Without a crawler name (a stack whose tables name none) nothing is started.
-        const bare = redshiftTableProvider(() => api, FAST, () => crawler);
-        const again = withColumns(next, (columns) => [...columns, { name: "referrer", type: "varchar", length: 64, nullable: true }]);
+        const bare = redshiftTableProvider(
+            () => api,
+            FAST,
+            () => crawler,
+        );
+        const again = withColumns(next, (columns) => [
+            ...columns,
+            { name: "referrer", type: "varchar", length: 64, nullable: true },
+        ]);
         await bare.update!("migrations.page_views", { ...updated, crawlerName: undefined }, inputs(again));
         expect(crawler.calls.length).to.equal(1);
     });
 
     it("waits out a crawl already running (it may have read the old columns) and starts another; a crawler it cannot start fails nothing and says so", async () => {
         const busy = fakeCrawler(2);
-        provider = redshiftTableProvider(() => api, FAST, () => busy);
+        provider = redshiftTableProvider(
+            () => api,
+            FAST,
+            () => busy,
+        );
         const outs = await deployedWithRows(PAGE_VIEWS);
-        const next = withColumns(PAGE_VIEWS, (columns) => [...columns, { name: "duration_ms", type: "integer", nullable: true }]);
-        const updated = (await provider.update!("migrations.page_views", outs, { ...inputs(next), crawlerName: "c" })).outs as RedshiftTableOutputs;
+        const next = withColumns(PAGE_VIEWS, (columns) => [
+            ...columns,
+            { name: "duration_ms", type: "integer", nullable: true },
+        ]);
+        const updated = (await provider.update!("migrations.page_views", outs, { ...inputs(next), crawlerName: "c" }))
+            .outs as RedshiftTableOutputs;
         expect(busy.calls.map((c) => c.split(" after")[0])).to.deep.equal(["start c", "get c", "get c", "start c"]);
         expect(updated.crawlerRun).to.match(/^started c for /);
         expect(updated.appliedVersion).to.equal(inputs(next).version);
 
         const missing = fakeCrawler(0, "EntityNotFoundException");
-        provider = redshiftTableProvider(() => api, FAST, () => missing);
-        const again = withColumns(next, (columns) => [...columns, { name: "referrer", type: "varchar", length: 64, nullable: true }]);
-        const kept = (await provider.update!("migrations.page_views", updated, { ...inputs(again), crawlerName: "c" })).outs as RedshiftTableOutputs;
+        provider = redshiftTableProvider(
+            () => api,
+            FAST,
+            () => missing,
+        );
+        const again = withColumns(next, (columns) => [
+            ...columns,
+            { name: "referrer", type: "varchar", length: 64, nullable: true },
+        ]);
+        const kept = (await provider.update!("migrations.page_views", updated, { ...inputs(again), crawlerName: "c" }))
+            .outs as RedshiftTableOutputs;
         expect(kept.appliedVersion, "the migration is recorded as applied").to.equal(inputs(again).version);
         expect(kept.crawlerRun).to.match(/^not started: EntityNotFoundException: .*start c by hand$/);
 
         const stuck = fakeCrawler(1_000_000);
-        provider = redshiftTableProvider(() => api, { pollMilliseconds: 1, timeoutMilliseconds: 30 }, () => stuck);
-        const third = withColumns(again, (columns) => [...columns, { name: "device", type: "varchar", length: 16, nullable: true }]);
-        const waited = (await provider.update!("migrations.page_views", kept, { ...inputs(third), crawlerName: "c" })).outs as RedshiftTableOutputs;
+        provider = redshiftTableProvider(
+            () => api,
+            { pollMilliseconds: 1, timeoutMilliseconds: 30 },
+            () => stuck,
+        );
+        const third = withColumns(again, (columns) => [
+            ...columns,
+            { name: "device", type: "varchar", length: 16, nullable: true },
+        ]);
+        const waited = (await provider.update!("migrations.page_views", kept, { ...inputs(third), crawlerName: "c" }))
+            .outs as RedshiftTableOutputs;
         expect(waited.crawlerRun).to.match(/^not started: c was still crawling after/);
     });
 
     const refused: Array<[string, (columns: ColumnDefinition[]) => ColumnDefinition[], RegExp]> = [
-        ["a dropped column", (c) => c.filter((x) => x.name !== "url"), /column "url": removed \(or renamed\).*DROP COLUMN url/],
-        ["a renamed column", (c) => c.map((x) => (x.name === "url" ? { ...x, name: "page_url" } : x)), /column "url": removed \(or renamed\)/],
-        ["a type change", (c) => c.map((x) => (x.name === "url" ? { ...x, type: "char" as const } : x)), /column "url": VARCHAR\(64\) NOT NULL ENCODE zstd -> CHAR\(64\) NOT NULL ENCODE zstd is a type change/],
-        ["a shorter length", (c) => c.map((x) => (x.name === "url" ? { ...x, length: 32 } : x)), /column "url": .* is a shorter length/],
-        ["NOT NULL on an existing column", (c) => c.map((x) => (x.name === "title" ? { ...x, nullable: false } : x)), /column "title": .* is NOT NULL on an existing column/],
-        ["widening a BYTEDICT column", (c) => c.map((x) => (x.name === "title" ? { ...x, length: 64 } : x)), /column "title": VARCHAR\(16\) -> VARCHAR\(64\) with ENCODE bytedict: Redshift cannot alter/],
-        ["a new NOT NULL column", (c) => [...c, { name: "duration_ms", type: "integer", nullable: false }], /column "duration_ms": a new column must be nullable/],
-        ["a new column before existing ones", (c) => [{ name: "duration_ms", type: "integer", nullable: true }, ...c], /column "duration_ms": a new column must come after every existing one/],
+        [
+            "a dropped column",
+            (c) => c.filter((x) => x.name !== "url"),
+            /column "url": removed \(or renamed\).*DROP COLUMN url/,
+        ],
+        [
+            "a renamed column",
+            (c) => c.map((x) => (x.name === "url" ? { ...x, name: "page_url" } : x)),
+            /column "url": removed \(or renamed\)/,
+        ],
+        [
+            "a type change",
+            (c) => c.map((x) => (x.name === "url" ? { ...x, type: "char" as const } : x)),
+            /column "url": VARCHAR\(64\) NOT NULL ENCODE zstd -> CHAR\(64\) NOT NULL ENCODE zstd is a type change/,
+        ],
+        [
+            "a shorter length",
+            (c) => c.map((x) => (x.name === "url" ? { ...x, length: 32 } : x)),
+            /column "url": .* is a shorter length/,
+        ],
+        [
+            "NOT NULL on an existing column",
+            (c) => c.map((x) => (x.name === "title" ? { ...x, nullable: false } : x)),
+            /column "title": .* is NOT NULL on an existing column/,
+        ],
+        [
+            "widening a BYTEDICT column",
+            (c) => c.map((x) => (x.name === "title" ? { ...x, length: 64 } : x)),
+            /column "title": VARCHAR\(16\) -> VARCHAR\(64\) with ENCODE bytedict: Redshift cannot alter/,
+        ],
+        [
+            "a new NOT NULL column",
+            (c) => [...c, { name: "duration_ms", type: "integer", nullable: false }],
+            /column "duration_ms": a new column must be nullable/,
+        ],
+        [
+            "a new column before existing ones",
+            (c) => [{ name: "duration_ms", type: "integer", nullable: true }, ...c],
+            /column "duration_ms": a new column must come after every existing one/,
+        ],
     ];
     for (const [what, change, message] of refused) {
         it(`refuses ${what} in preview (check and diff) and in update, naming pipeline, column and the manual step, running no SQL`, async () => {
@@ -205,7 +330,9 @@ describe("Redshift tables through the Data API (dynamic provider, on PGlite)", f
             const next = inputs(withColumns(PAGE_VIEWS, change));
             const ran = api.executed.length;
             const failures = (await provider.check!(inputs(PAGE_VIEWS), next)).failures ?? [];
-            expect(failures.map((f) => f.reason).join("\n")).to.match(/^pipeline "page-views"/).and.to.match(message);
+            expect(failures.map((f) => f.reason).join("\n"))
+                .to.match(/^pipeline "page-views"/)
+                .and.to.match(message);
             expect(failures.map((f) => f.reason).join("\n")).to.match(/by hand|keep|declare it|move it/);
             await provider.diff!("migrations.page_views", outs, next).then(
                 () => expect.fail("diff accepted a refused change"),
@@ -225,7 +352,10 @@ describe("Redshift tables through the Data API (dynamic provider, on PGlite)", f
         expect((await provider.diff!("migrations.page_views", outs, next)).changes).to.equal(true);
         await provider.update!("migrations.page_views", outs, next).then(
             () => expect.fail("a failed statement was reported as applied"),
-            (error: Error) => expect(error.message).to.match(/^Redshift refused statement [0-9a-f-]+ \(GRANT SELECT ON migrations\.page_views TO nobody_here\): ERROR: role "nobody_here" does not exist/),
+            (error: Error) =>
+                expect(error.message).to.match(
+                    /^Redshift refused statement [0-9a-f-]+ \(GRANT SELECT ON migrations\.page_views TO nobody_here\): ERROR: role "nobody_here" does not exist/,
+                ),
         );
     });
 
@@ -233,14 +363,20 @@ describe("Redshift tables through the Data API (dynamic provider, on PGlite)", f
         api.forgetIssued = true;
         await provider.create(inputs(PAGE_VIEWS)).then(
             () => expect.fail("create succeeded without knowing the outcome"),
-            (error: Error) => expect(error.message).to.match(/Redshift Data API does not know statement [0-9a-f-]+ \(CREATE SCHEMA IF NOT EXISTS migrations\)/),
+            (error: Error) =>
+                expect(error.message).to.match(
+                    /Redshift Data API does not know statement [0-9a-f-]+ \(CREATE SCHEMA IF NOT EXISTS migrations\)/,
+                ),
         );
     });
 
     it("another database or workgroup replaces the record (the table is created there); delete runs no SQL", async () => {
         const outs = await deployedWithRows(PAGE_VIEWS);
         const moved = { ...inputs(PAGE_VIEWS), target: { ...TARGET, workgroupName: "other" } };
-        expect(await provider.diff!("migrations.page_views", outs, moved)).to.deep.include({ changes: true, replaces: ["target"] });
+        expect(await provider.diff!("migrations.page_views", outs, moved)).to.deep.include({
+            changes: true,
+            replaces: ["target"],
+        });
         const before = api.calls;
         await provider.delete!("migrations.page_views", outs);
         expect(api.calls).to.equal(before);
@@ -250,7 +386,10 @@ describe("Redshift tables through the Data API (dynamic provider, on PGlite)", f
     it("as Pulumi stores it (serialized into the state), the deployed provider checks, diffs and reads without any AWS call", async () => {
         // The provider the stacks register, over the real SDK: any Data API call here would fail for want
         // of credentials (the SDK's error), so passing means read, check and diff called nothing.
-        const serialized = await pulumi.runtime.serializeFunction(() => TABLE_PROVIDER, { isFactoryFunction: true, allowSecrets: false });
+        const serialized = await pulumi.runtime.serializeFunction(() => TABLE_PROVIDER, {
+            isFactoryFunction: true,
+            allowSecrets: false,
+        });
         // Loaded from under the repository, as the dynamic provider host loads it beside the program.
         const file = path.join(__dirname, `serialized-provider-${process.pid}.js`);
         fs.writeFileSync(file, serialized.text);
@@ -259,10 +398,14 @@ describe("Redshift tables through the Data API (dynamic provider, on PGlite)", f
             const stored = (require(file) as Record<string, pulumi.dynamic.ResourceProvider>)[serialized.exportName];
             const outs = { ...inputs(PAGE_VIEWS), appliedVersion: inputs(PAGE_VIEWS).version };
             expect((await stored.read!("migrations.page_views", outs)).props).to.deep.equal(outs);
-            const widened = inputs(withColumns(PAGE_VIEWS, (c) => c.map((x) => (x.name === "url" ? { ...x, length: 128 } : x))));
+            const widened = inputs(
+                withColumns(PAGE_VIEWS, (c) => c.map((x) => (x.name === "url" ? { ...x, length: 128 } : x))),
+            );
             expect((await stored.diff!("migrations.page_views", outs, widened)).changes).to.equal(true);
             const dropped = inputs(withColumns(PAGE_VIEWS, (c) => c.slice(0, 3)));
-            expect(((await stored.check!(inputs(PAGE_VIEWS), dropped)).failures ?? []).map((f) => f.reason).join()).to.match(/column "title": removed/);
+            expect(
+                ((await stored.check!(inputs(PAGE_VIEWS), dropped)).failures ?? []).map((f) => f.reason).join(),
+            ).to.match(/column "title": removed/);
         } finally {
             fs.rmSync(file, { force: true });
         }

@@ -17,7 +17,13 @@ export interface LabelledRequest {
 export interface RuntimeSimulator {
     readonly lookup: ReturnType<typeof policyLookup>;
     /** The request as the planned principal sends it: its tags, the resource's account. */
-    readonly requestOf: (principal: string, account: string, action: string, resource: string, context?: Record<string, string | string[]>) => Request;
+    readonly requestOf: (
+        principal: string,
+        account: string,
+        action: string,
+        resource: string,
+        context?: Record<string, string | string[]>,
+    ) => Request;
     readonly ask: (request: Request) => Promise<Decision>;
 }
 
@@ -33,17 +39,35 @@ export function runtimeSimulator(views: readonly AccountView[]): RuntimeSimulato
             resourceAccount: lookup.resourceAccount(resource, account),
             ...(context ? { context } : {}),
         }),
-        ask: (request) => decide(request, { identity: lookup.identity(request.principal), boundary: lookup.boundary(request.principal), resource: lookup.resourcePolicy(request.resource) }),
+        ask: (request) =>
+            decide(request, {
+                identity: lookup.identity(request.principal),
+                boundary: lookup.boundary(request.principal),
+                resource: lookup.resourcePolicy(request.resource),
+            }),
     };
 }
 
 /** Every row that applies to the caller, as the request its role sends. */
-export function rowRequests<W extends { readonly roleArn: string; readonly account: string }>(simulator: RuntimeSimulator, caller: Caller<W>, rows: readonly CallRow<W>[]): LabelledRequest[] {
+export function rowRequests<W extends { readonly roleArn: string; readonly account: string }>(
+    simulator: RuntimeSimulator,
+    caller: Caller<W>,
+    rows: readonly CallRow<W>[],
+): LabelledRequest[] {
     return rows
         .filter((row) => row.when === undefined || row.when(caller.world))
         .map((row) => {
             const resource = row.resource(caller.world);
-            return { label: `${caller.label}: ${row.action} on ${resource} (${row.call})`, request: simulator.requestOf(caller.world.roleArn, caller.world.account, row.action, resource, row.context?.(caller.world)) };
+            return {
+                label: `${caller.label}: ${row.action} on ${resource} (${row.call})`,
+                request: simulator.requestOf(
+                    caller.world.roleArn,
+                    caller.world.account,
+                    row.action,
+                    resource,
+                    row.context?.(caller.world),
+                ),
+            };
         });
 }
 
@@ -61,7 +85,11 @@ export function aimedAtNeighbour<W extends { readonly roleArn: string; readonly 
 ): LabelledRequest[] {
     const swaps = new Map(fields.map((field) => [String(caller.world[field]), String(neighbour[field])]));
     const swap = (value: string): string => swaps.get(value) ?? value;
-    const names = (request: Request) => swaps.has(request.resource) || Object.values(request.context ?? {}).flat().some((value) => swaps.has(value));
+    const names = (request: Request) =>
+        swaps.has(request.resource) ||
+        Object.values(request.context ?? {})
+            .flat()
+            .some((value) => swaps.has(value));
     return rowRequests(simulator, caller, rows)
         .filter(({ request }) => names(request))
         .map(({ label, request }) => ({
@@ -70,7 +98,16 @@ export function aimedAtNeighbour<W extends { readonly roleArn: string; readonly 
                 ...request,
                 resource: swap(request.resource),
                 resourceAccount: simulator.lookup.resourceAccount(swap(request.resource), caller.world.account),
-                ...(request.context ? { context: Object.fromEntries(Object.entries(request.context).map(([key, value]) => [key, Array.isArray(value) ? value.map(swap) : swap(value)])) } : {}),
+                ...(request.context
+                    ? {
+                          context: Object.fromEntries(
+                              Object.entries(request.context).map(([key, value]) => [
+                                  key,
+                                  Array.isArray(value) ? value.map(swap) : swap(value),
+                              ]),
+                          ),
+                      }
+                    : {}),
             },
         }));
 }

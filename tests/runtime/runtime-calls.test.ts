@@ -1,7 +1,17 @@
 import { expect } from "chai";
 import { AccountView, accounts } from "../bootstrap/support/plans";
 import { decide, Decision, Request } from "../support/iam-decision";
-import { API_GATEWAY_CALLS, CallRow, DEPLOY_DDL_CALLS, FIREHOSE_CALLS, GLUE_JOB_CALLS, JDBC_CRAWLER_CALLS, PRECHECK_CALLS, REDSHIFT_COPY_CALLS, S3_CRAWLER_CALLS } from "./calls";
+import {
+    API_GATEWAY_CALLS,
+    CallRow,
+    DEPLOY_DDL_CALLS,
+    FIREHOSE_CALLS,
+    GLUE_JOB_CALLS,
+    JDBC_CRAWLER_CALLS,
+    PRECHECK_CALLS,
+    REDSHIFT_COPY_CALLS,
+    S3_CRAWLER_CALLS,
+} from "./calls";
 import { Caller, plannedServices, PlannedServices, policyLookup } from "./world";
 
 /** One row of the table on one planned service: the request AWS would authorize. */
@@ -11,7 +21,11 @@ interface Instance {
     readonly request: Request;
 }
 
-function instantiate<W extends { readonly roleArn: string; readonly account: string }>(callers: Caller<W>[], rows: CallRow<W>[], lookup: ReturnType<typeof policyLookup>): Instance[] {
+function instantiate<W extends { readonly roleArn: string; readonly account: string }>(
+    callers: Caller<W>[],
+    rows: CallRow<W>[],
+    lookup: ReturnType<typeof policyLookup>,
+): Instance[] {
     return callers.flatMap((caller) =>
         rows
             .filter((row) => row.when === undefined || row.when(caller.world))
@@ -63,7 +77,14 @@ describe("runtime calls: every call the services make at run time is allowed on 
     const ask = (request: Request): Promise<Decision> => {
         const key = JSON.stringify(request);
         if (!decisions.has(key)) {
-            decisions.set(key, decide(request, { identity: lookup.identity(request.principal), boundary: lookup.boundary(request.principal), resource: lookup.resourcePolicy(request.resource) }));
+            decisions.set(
+                key,
+                decide(request, {
+                    identity: lookup.identity(request.principal),
+                    boundary: lookup.boundary(request.principal),
+                    resource: lookup.resourcePolicy(request.resource),
+                }),
+            );
         }
         return decisions.get(key)!;
     };
@@ -75,8 +96,19 @@ describe("runtime calls: every call the services make at run time is allowed on 
     });
 
     it("cites an AWS documentation page for every row", () => {
-        const rows = [API_GATEWAY_CALLS, FIREHOSE_CALLS, GLUE_JOB_CALLS, REDSHIFT_COPY_CALLS, PRECHECK_CALLS, S3_CRAWLER_CALLS, JDBC_CRAWLER_CALLS, DEPLOY_DDL_CALLS].flat() as CallRow<never>[];
-        const unsourced = rows.filter((row) => !/^https:\/\/docs\.aws\.amazon\.com\//.test(row.source.url) || row.source.title.trim() === "");
+        const rows = [
+            API_GATEWAY_CALLS,
+            FIREHOSE_CALLS,
+            GLUE_JOB_CALLS,
+            REDSHIFT_COPY_CALLS,
+            PRECHECK_CALLS,
+            S3_CRAWLER_CALLS,
+            JDBC_CRAWLER_CALLS,
+            DEPLOY_DDL_CALLS,
+        ].flat() as CallRow<never>[];
+        const unsourced = rows.filter(
+            (row) => !/^https:\/\/docs\.aws\.amazon\.com\//.test(row.source.url) || row.source.title.trim() === "",
+        );
         expect(unsourced.map((row) => `${row.action}: ${row.call}`)).to.deep.equal([]);
     });
 
@@ -84,16 +116,35 @@ describe("runtime calls: every call the services make at run time is allowed on 
         const plans = views.flatMap((v) => v.pipelines);
         const principals = new Set(instances.map((i) => i.request.principal));
         const resources = instances.map((i) => i.request.resource);
-        const roles = plans.flatMap((p) => p.resources.filter((r) => r.type === "aws:iam/role:Role").map((r) => String(r.outputs.arn)));
-        const keys = plans.flatMap((p) => p.resources.filter((r) => r.type === "aws:kms/key:Key").map((r) => String(r.outputs.arn)));
-        const buckets = plans.flatMap((p) => p.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => String(r.outputs.arn)));
+        const roles = plans.flatMap((p) =>
+            p.resources.filter((r) => r.type === "aws:iam/role:Role").map((r) => String(r.outputs.arn)),
+        );
+        const keys = plans.flatMap((p) =>
+            p.resources.filter((r) => r.type === "aws:kms/key:Key").map((r) => String(r.outputs.arn)),
+        );
+        const buckets = plans.flatMap((p) =>
+            p.resources.filter((r) => r.type === "aws:s3/bucket:Bucket").map((r) => String(r.outputs.arn)),
+        );
         // A bucket is used by a service when a service resource's configuration names it (a delivery stream's
         // bucketArn, a job's s3:// arguments, a crawler's target).
-        const services = plans.flatMap((p) => p.resources.filter((r) => /firehoseDeliveryStream|glue\/job:Job|glue\/crawler:Crawler/.test(r.type)));
-        const used = buckets.filter((arn) => services.some((s) => JSON.stringify(s.inputs).includes(arn.split(":::")[1])));
-        expect(roles.filter((arn) => !principals.has(arn)), "roles no row calls as").to.deep.equal([]);
-        expect(keys.filter((arn) => !resources.includes(arn)), "keys no row uses").to.deep.equal([]);
-        expect(used.filter((arn) => !resources.some((r) => r === arn || r.startsWith(`${arn}/`))), "buckets no row touches").to.deep.equal([]);
+        const services = plans.flatMap((p) =>
+            p.resources.filter((r) => /firehoseDeliveryStream|glue\/job:Job|glue\/crawler:Crawler/.test(r.type)),
+        );
+        const used = buckets.filter((arn) =>
+            services.some((s) => JSON.stringify(s.inputs).includes(arn.split(":::")[1])),
+        );
+        expect(
+            roles.filter((arn) => !principals.has(arn)),
+            "roles no row calls as",
+        ).to.deep.equal([]);
+        expect(
+            keys.filter((arn) => !resources.includes(arn)),
+            "keys no row uses",
+        ).to.deep.equal([]);
+        expect(
+            used.filter((arn) => !resources.some((r) => r === arn || r.startsWith(`${arn}/`))),
+            "buckets no row touches",
+        ).to.deep.equal([]);
         expect(used.length, "the landing and Glue buckets at least").to.be.at.least(2);
     });
 
@@ -103,7 +154,9 @@ describe("runtime calls: every call the services make at run time is allowed on 
         for (const instance of instances) {
             const decision = await ask(instance.request);
             if (decision !== "Allowed") {
-                refused.push(`${instance.caller}: ${instance.request.action} on ${instance.request.resource} (${instance.row.call}; ${instance.row.source.title}): ${decision}`);
+                refused.push(
+                    `${instance.caller}: ${instance.request.action} on ${instance.request.resource} (${instance.row.call}; ${instance.row.source.title}): ${decision}`,
+                );
             }
         }
         expect(refused).to.deep.equal([]);
@@ -113,8 +166,12 @@ describe("runtime calls: every call the services make at run time is allowed on 
     it("can refuse: the same writes with another canned ACL, or into another pipeline's folder, are denied", async () => {
         const acl = instances.find((i) => i.request.action === "s3:PutObjectAcl");
         expect(acl, "a PutObjectAcl row").to.not.equal(undefined);
-        expect(await ask({ ...acl!.request, context: { ...acl!.request.context, "s3:x-amz-acl": "public-read" } })).to.not.equal("Allowed");
-        const badRows = instances.filter((i) => i.request.action === "s3:PutObject" && i.request.resource.includes("/_bad-rows/"));
+        expect(
+            await ask({ ...acl!.request, context: { ...acl!.request.context, "s3:x-amz-acl": "public-read" } }),
+        ).to.not.equal("Allowed");
+        const badRows = instances.filter(
+            (i) => i.request.action === "s3:PutObject" && i.request.resource.includes("/_bad-rows/"),
+        );
         expect(badRows.length, "a bad-rows write per job").to.be.at.least(2);
         const [mine, theirs] = badRows;
         expect(await ask({ ...mine.request, resource: theirs.request.resource })).to.not.equal("Allowed");
@@ -123,17 +180,43 @@ describe("runtime calls: every call the services make at run time is allowed on 
         expect(starts.length, "a pre-check per pipeline").to.be.at.least(2);
         expect(await ask({ ...starts[0].request, resource: starts[1].request.resource })).to.not.equal("Allowed");
         // Only the JDBC crawlers read the reader secret: a load job (IAM sign-in) may not decrypt it.
-        const crawlerSecret = instances.find((i) => i.request.action === "kms:Decrypt" && i.caller.startsWith("JDBC crawler") && i.request.context?.["kms:ViaService"]?.includes("secretsmanager"));
+        const crawlerSecret = instances.find(
+            (i) =>
+                i.request.action === "kms:Decrypt" &&
+                i.caller.startsWith("JDBC crawler") &&
+                i.request.context?.["kms:ViaService"]?.includes("secretsmanager"),
+        );
         const jobRole = instances.find((i) => i.caller.startsWith("Glue job"))?.request.principal;
         expect(crawlerSecret, "a JDBC crawler's decrypt of the reader secret").to.not.equal(undefined);
         // The key policy decides here: with an identity policy allowing everything, the crawler passes and the job does not.
         const keyPolicyOnly = (principal: string) =>
-            decide({ ...crawlerSecret!.request, principal, principalTags: lookup.principalTags(principal) }, { identity: [{ name: "everything", policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] } }], resource: lookup.resourcePolicy(crawlerSecret!.request.resource) });
+            decide(
+                { ...crawlerSecret!.request, principal, principalTags: lookup.principalTags(principal) },
+                {
+                    identity: [
+                        {
+                            name: "everything",
+                            policy: {
+                                Version: "2012-10-17",
+                                Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+                            },
+                        },
+                    ],
+                    resource: lookup.resourcePolicy(crawlerSecret!.request.resource),
+                },
+            );
         expect(await keyPolicyOnly(crawlerSecret!.request.principal)).to.equal("Allowed");
         expect(await keyPolicyOnly(jobRole!)).to.not.equal("Allowed");
         // The deployer decrypts a Redshift admin secret's key only through Secrets Manager.
-        const secretDecrypt = instances.find((i) => i.request.action === "kms:Decrypt" && i.row.call.includes("admin secret"));
+        const secretDecrypt = instances.find(
+            (i) => i.request.action === "kms:Decrypt" && i.row.call.includes("admin secret"),
+        );
         expect(secretDecrypt, "a deploy-time decrypt of an admin secret").to.not.equal(undefined);
-        expect(await ask({ ...secretDecrypt!.request, context: { ...secretDecrypt!.request.context, "kms:ViaService": `s3.${views[0].region}.amazonaws.com` } })).to.not.equal("Allowed");
+        expect(
+            await ask({
+                ...secretDecrypt!.request,
+                context: { ...secretDecrypt!.request.context, "kms:ViaService": `s3.${views[0].region}.amazonaws.com` },
+            }),
+        ).to.not.equal("Allowed");
     });
 });

@@ -25,7 +25,10 @@ function sampleOf(synthetic: readonly PipelineDefinition[]): PipelineDefinition[
 }
 
 /** The sampled callers, in sample order; fails when one is not planned. */
-function sampled<W extends { readonly roleName: string }>(callers: readonly Caller<W>[], roleNames: readonly string[]): Caller<W>[] {
+function sampled<W extends { readonly roleName: string }>(
+    callers: readonly Caller<W>[],
+    roleNames: readonly string[],
+): Caller<W>[] {
     return roleNames.map((name) => {
         const caller = callers.find((c) => c.world.roleName === name);
         if (!caller) throw new Error(`no planned caller with role ${name}`);
@@ -62,7 +65,11 @@ describe(`scale: ${PIPELINES} pipelines per stack, a sample of them streaming`, 
         const streaming = sampleOf(synthetic).map((def) => ({ ...def, streaming: true }));
         pipelines.push(...synthetic.map((def) => streaming.find((s) => s.name === def.name) ?? def));
         try {
-            ({ result, violations } = await planAndEnforce({ stack: STACK, write: false, configOverrides: raisedQuotas(PIPELINES) }));
+            ({ result, violations } = await planAndEnforce({
+                stack: STACK,
+                write: false,
+                configOverrides: raisedQuotas(PIPELINES),
+            }));
         } finally {
             pipelines.splice(declared, pipelines.length - declared);
         }
@@ -75,14 +82,32 @@ describe(`scale: ${PIPELINES} pipelines per stack, a sample of them streaming`, 
         const engineering = result.plans.find((p) => p.project === "tracking-engineering" && p.stack === STACK)!;
         expect(engineering.resources.filter((r) => r.type === "aws:kinesis/stream:Stream")).to.have.length(PIPELINES);
         expect(plannedStreaming(views).readers, "stream views").to.have.length(3);
-        expect(violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => `${v.policy}: ${v.urn}: ${v.message}`)).to.deep.equal([]);
+        expect(
+            violations
+                .filter((v) => v.enforcementLevel === "mandatory")
+                .map((v) => `${v.policy}: ${v.urn}: ${v.message}`),
+        ).to.deep.equal([]);
     });
 
     it("lets each sampled Firehose role read its stream and write its folders, and refuses it the same calls on its neighbour's", async function () {
-        const firehose = sampled(plannedServices(views).firehose, sample.map((def) => firehoseRoleName(STACK, def.name)));
-        expect(await refusedOf(simulator, firehose.flatMap((caller) => rowRequests(simulator, caller, FIREHOSE_CALLS)))).to.deep.equal([]);
+        const firehose = sampled(
+            plannedServices(views).firehose,
+            sample.map((def) => firehoseRoleName(STACK, def.name)),
+        );
+        expect(
+            await refusedOf(
+                simulator,
+                firehose.flatMap((caller) => rowRequests(simulator, caller, FIREHOSE_CALLS)),
+            ),
+        ).to.deep.equal([]);
         const trespasses = firehose.flatMap((caller, index) =>
-            aimedAtNeighbour(simulator, caller, firehose[(index + 1) % firehose.length].world, FIREHOSE_CALLS, ["streamArn", "dataFolder", "dataObject", "errorObject", "logStreamArn"]),
+            aimedAtNeighbour(simulator, caller, firehose[(index + 1) % firehose.length].world, FIREHOSE_CALLS, [
+                "streamArn",
+                "dataFolder",
+                "dataObject",
+                "errorObject",
+                "logStreamArn",
+            ]),
         );
         expect(await allowedOf(simulator, trespasses)).to.deep.equal([]);
         const writes = trespasses.filter(({ request }) => request.action === "s3:PutObject");
@@ -91,15 +116,25 @@ describe(`scale: ${PIPELINES} pipelines per stack, a sample of them streaming`, 
 
     it("lets each streaming pipeline's reader read its stream for Redshift, and refuses it its neighbour's", async function () {
         const streaming = plannedStreaming(views);
-        const readers = sampled(streaming.readers, sample.filter((def) => def.streaming === true).map((def) => streamReaderRoleName(STACK, def.name)));
+        const readers = sampled(
+            streaming.readers,
+            sample.filter((def) => def.streaming === true).map((def) => streamReaderRoleName(STACK, def.name)),
+        );
         expect(readers, "the sampled streaming pipelines' readers").to.have.length(3);
         const own = [
             ...readers.flatMap((caller) => rowRequests(simulator, caller, STREAM_READER_CALLS)),
             ...streaming.redshift.flatMap((caller) => rowRequests(simulator, caller, REDSHIFT_STREAMING_CALLS)),
         ];
         expect(await refusedOf(simulator, own)).to.deep.equal([]);
-        const trespasses = readers.flatMap((caller, index) => aimedAtNeighbour(simulator, caller, readers[(index + 1) % readers.length].world, STREAM_READER_CALLS, ["streamArn"]));
+        const trespasses = readers.flatMap((caller, index) =>
+            aimedAtNeighbour(simulator, caller, readers[(index + 1) % readers.length].world, STREAM_READER_CALLS, [
+                "streamArn",
+            ]),
+        );
         expect(await allowedOf(simulator, trespasses)).to.deep.equal([]);
-        expect(trespasses.filter(({ request }) => request.action === "kinesis:GetRecords"), "a record read aimed at each neighbour").to.have.length(readers.length);
+        expect(
+            trespasses.filter(({ request }) => request.action === "kinesis:GetRecords"),
+            "a record read aimed at each neighbour",
+        ).to.have.length(readers.length);
     });
 });

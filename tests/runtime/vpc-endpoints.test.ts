@@ -1,7 +1,14 @@
 import { expect } from "chai";
 import { AccountView, accounts } from "../bootstrap/support/plans";
 import { streamingViews } from "../bootstrap/support/streaming";
-import { CallRow, GLUE_JOB_CALLS, JDBC_CRAWLER_CALLS, REDSHIFT_COPY_CALLS, REDSHIFT_STREAMING_CALLS, STREAM_READER_CALLS } from "./calls";
+import {
+    CallRow,
+    GLUE_JOB_CALLS,
+    JDBC_CRAWLER_CALLS,
+    REDSHIFT_COPY_CALLS,
+    REDSHIFT_STREAMING_CALLS,
+    STREAM_READER_CALLS,
+} from "./calls";
 import { Caller, plannedServices, plannedStreaming } from "./world";
 
 /**
@@ -48,7 +55,9 @@ function createdVpcDifferences(views: readonly AccountView[]): { created: number
     let created = 0;
     const differences: string[] = [];
     for (const stack of stacks) {
-        const dp = views.flatMap((v) => v.pipelines).find((p) => p.project === "tracking-data-platform" && p.stack === stack);
+        const dp = views
+            .flatMap((v) => v.pipelines)
+            .find((p) => p.project === "tracking-data-platform" && p.stack === stack);
         if (!dp || !dp.resources.some((r) => r.type === "awsx:ec2:Vpc" || r.type === "aws:ec2/vpc:Vpc")) continue; // a configured VPC: its owner provides the routes
         created++;
         const ofStack = views.map((v) => ({ ...v, pipelines: v.pipelines.filter((p) => p.stack === stack) }));
@@ -56,21 +65,33 @@ function createdVpcDifferences(views: readonly AccountView[]): { created: number
         // Redshift streaming ingestion reads Kinesis through the workgroup's VPC (enhanced VPC routing).
         const streaming = plannedStreaming(ofStack);
         if (services.glueJobs.length === 0) differences.push(`stack ${stack}: no load job planned`);
-        const called = new Set([
-            ...calledFromVpc(services.glueJobs, GLUE_JOB_CALLS),
-            ...calledFromVpc(services.glueJobs, REDSHIFT_COPY_CALLS),
-            ...calledFromVpc(services.jdbcCrawlers, JDBC_CRAWLER_CALLS),
-            ...calledFromVpc(streaming.redshift, REDSHIFT_STREAMING_CALLS),
-            ...calledFromVpc(streaming.readers, STREAM_READER_CALLS),
-        ].filter((service) => !CONTROL_PLANE_SERVICES.has(service)));
+        const called = new Set(
+            [
+                ...calledFromVpc(services.glueJobs, GLUE_JOB_CALLS),
+                ...calledFromVpc(services.glueJobs, REDSHIFT_COPY_CALLS),
+                ...calledFromVpc(services.jdbcCrawlers, JDBC_CRAWLER_CALLS),
+                ...calledFromVpc(streaming.redshift, REDSHIFT_STREAMING_CALLS),
+                ...calledFromVpc(streaming.readers, STREAM_READER_CALLS),
+            ].filter((service) => !CONTROL_PLANE_SERVICES.has(service)),
+        );
         const endpoints = dp.resources.filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint");
-        const name = (r: (typeof endpoints)[number]) => String(r.inputs.serviceName).replace(`com.amazonaws.${dp.region}.`, "");
-        const interfaces = endpoints.filter((r) => r.inputs.vpcEndpointType === "Interface").map(name).sort();
-        const gateways = endpoints.filter((r) => r.inputs.vpcEndpointType === "Gateway").map(name).sort();
+        const name = (r: (typeof endpoints)[number]) =>
+            String(r.inputs.serviceName).replace(`com.amazonaws.${dp.region}.`, "");
+        const interfaces = endpoints
+            .filter((r) => r.inputs.vpcEndpointType === "Interface")
+            .map(name)
+            .sort();
+        const gateways = endpoints
+            .filter((r) => r.inputs.vpcEndpointType === "Gateway")
+            .map(name)
+            .sort();
         const wanted = [...called].filter((s) => s !== "s3").sort();
-        for (const service of wanted.filter((s) => !interfaces.includes(s))) differences.push(`stack ${stack}: ${service} is called from the VPC but has no interface endpoint`);
-        for (const service of interfaces.filter((s) => !wanted.includes(s))) differences.push(`stack ${stack}: interface endpoint ${service} serves no run-time call`);
-        if (JSON.stringify(gateways) !== JSON.stringify(called.has("s3") ? ["s3"] : [])) differences.push(`stack ${stack}: gateway endpoints ${gateways.join(", ")}`);
+        for (const service of wanted.filter((s) => !interfaces.includes(s)))
+            differences.push(`stack ${stack}: ${service} is called from the VPC but has no interface endpoint`);
+        for (const service of interfaces.filter((s) => !wanted.includes(s)))
+            differences.push(`stack ${stack}: interface endpoint ${service} serves no run-time call`);
+        if (JSON.stringify(gateways) !== JSON.stringify(called.has("s3") ? ["s3"] : []))
+            differences.push(`stack ${stack}: gateway endpoints ${gateways.join(", ")}`);
     }
     return { created, differences };
 }
@@ -93,9 +114,24 @@ describe("VPC endpoints: a created VPC has an endpoint for exactly the services 
     });
 
     it("can fail: a call to a service without an endpoint, or an endpoint without a call, is a difference", () => {
-        const rows: CallRow<{ readonly x: string }>[] = [{ call: "c", action: "cloudwatch:PutMetricData", resource: () => "*", source: { title: "t", url: "u" } }];
+        const rows: CallRow<{ readonly x: string }>[] = [
+            { call: "c", action: "cloudwatch:PutMetricData", resource: () => "*", source: { title: "t", url: "u" } },
+        ];
         expect(calledFromVpc([{ label: "l", world: { x: "" } }], rows)).to.deep.equal(["monitoring"]);
-        expect(calledFromVpc([{ label: "l", world: { x: "" } }], [{ ...rows[0], when: () => false }])).to.deep.equal([]);
-        expect(calledFromVpc([{ label: "l", world: { x: "" } }], [{ ...rows[0], action: "kms:Decrypt", context: () => ({ "kms:ViaService": "s3.eu-central-1.amazonaws.com" }) }])).to.deep.equal([]);
+        expect(calledFromVpc([{ label: "l", world: { x: "" } }], [{ ...rows[0], when: () => false }])).to.deep.equal(
+            [],
+        );
+        expect(
+            calledFromVpc(
+                [{ label: "l", world: { x: "" } }],
+                [
+                    {
+                        ...rows[0],
+                        action: "kms:Decrypt",
+                        context: () => ({ "kms:ViaService": "s3.eu-central-1.amazonaws.com" }),
+                    },
+                ],
+            ),
+        ).to.deep.equal([]);
     });
 });

@@ -60,7 +60,9 @@ export interface GlueJobWorld extends GlueBase {
     readonly metricsNamespace: string;
     readonly connectionArn: string;
     /** Where the job's temporary Redshift credentials come from, found from its `--redshift_url` and the stack's Redshift. */
-    readonly redshift: { readonly kind: "cluster"; readonly clusterArn: string; readonly databaseArn: string } | { readonly kind: "workgroup"; readonly workgroupArn: string };
+    readonly redshift:
+        | { readonly kind: "cluster"; readonly clusterArn: string; readonly databaseArn: string }
+        | { readonly kind: "workgroup"; readonly workgroupArn: string };
 }
 
 /** A load job's pre-check (a Python shell job run as the load job's role). */
@@ -135,7 +137,8 @@ export interface PlannedServices {
 }
 
 const str = (value: unknown, what: string): string => {
-    if (typeof value !== "string" || value === "" || value.includes("<unknown>")) throw new Error(`${what}: expected a planned string, got ${JSON.stringify(value)}`);
+    if (typeof value !== "string" || value === "" || value.includes("<unknown>"))
+        throw new Error(`${what}: expected a planned string, got ${JSON.stringify(value)}`);
     return value;
 };
 
@@ -165,7 +168,13 @@ function fixedFolder(prefix: string): string {
 
 /** An object key Firehose writes under a prefix: its `!{...}` expressions filled in as Firehose would. */
 function firehoseObjectKey(prefix: string): string {
-    const values: Record<string, string> = { "timestamp:yyyy": "2026", "timestamp:MM": "01", "timestamp:dd": "02", "timestamp:HH": "03", "firehose:error-output-type": "processing-failed" };
+    const values: Record<string, string> = {
+        "timestamp:yyyy": "2026",
+        "timestamp:MM": "01",
+        "timestamp:dd": "02",
+        "timestamp:HH": "03",
+        "firehose:error-output-type": "processing-failed",
+    };
     return `${prefix.replace(/!\{([^}]+)\}/g, (_, expression: string) => values[expression] ?? "x")}tracking-dev-delivery-1-2026-01-02-03-04-05-abc.gz`;
 }
 
@@ -193,19 +202,33 @@ function jobRedshiftOf(dp: StackPlan, url: string): GlueJobWorld["redshift"] {
     const partition = dp.region.startsWith("cn-") ? "aws-cn" : dp.region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
     if (host.endsWith(".redshift-serverless.amazonaws.com")) {
         const workgroup = host.split(".")[0];
-        const planned = ofType(dp, "aws:redshiftserverless/workgroup:Workgroup").find((w) => w.outputs.workgroupName === workgroup);
-        return { kind: "workgroup", workgroupArn: planned ? str(planned.outputs.arn, "workgroup arn") : `arn:${partition}:redshift-serverless:${dp.region}:${dp.account}:workgroup/0b7c8a5e-3d1f-4c2a-9e6b-5f4d3c2b1a09` };
+        const planned = ofType(dp, "aws:redshiftserverless/workgroup:Workgroup").find(
+            (w) => w.outputs.workgroupName === workgroup,
+        );
+        return {
+            kind: "workgroup",
+            workgroupArn: planned
+                ? str(planned.outputs.arn, "workgroup arn")
+                : `arn:${partition}:redshift-serverless:${dp.region}:${dp.account}:workgroup/0b7c8a5e-3d1f-4c2a-9e6b-5f4d3c2b1a09`,
+        };
     }
     const cluster = host.split(".")[0];
     const redshift = (resource: string) => `arn:${partition}:redshift:${dp.region}:${dp.account}:${resource}`;
-    return { kind: "cluster", clusterArn: redshift(`cluster:${cluster}`), databaseArn: redshift(`dbname:${cluster}/${database}`) };
+    return {
+        kind: "cluster",
+        clusterArn: redshift(`cluster:${cluster}`),
+        databaseArn: redshift(`dbname:${cluster}/${database}`),
+    };
 }
 
 /**
  * Redshift streaming ingestion of every planned stream view: the role chain is what its external schema's
  * `IAM_ROLE '<first>,<second>'` says, the stream what its view selects from (`<schema>."<stream>"`).
  */
-export function plannedStreaming(views: readonly AccountView[]): { redshift: Caller<RedshiftStreamingWorld>[]; readers: Caller<StreamReaderWorld>[] } {
+export function plannedStreaming(views: readonly AccountView[]): {
+    redshift: Caller<RedshiftStreamingWorld>[];
+    readers: Caller<StreamReaderWorld>[];
+} {
     const pipelinePlans = views.flatMap((v) => v.pipelines);
     const redshift: Caller<RedshiftStreamingWorld>[] = [];
     const readers: Caller<StreamReaderWorld>[] = [];
@@ -216,13 +239,24 @@ export function plannedStreaming(views: readonly AccountView[]): { redshift: Cal
             const sql = (view.inputs.createStatements as string[]).join("\n");
             const chain = /IAM_ROLE '([^']+)'/.exec(sql)?.[1]?.split(",") ?? [];
             const streamName = /FROM [^\s]+\."([^"]+)"/.exec(sql)?.[1];
-            if (chain.length !== 2) throw new Error(`stream view ${view.name}: expected a chain of two roles, got ${JSON.stringify(chain)}`);
+            if (chain.length !== 2)
+                throw new Error(
+                    `stream view ${view.name}: expected a chain of two roles, got ${JSON.stringify(chain)}`,
+                );
             const stream = ofType(eng, "aws:kinesis/stream:Stream").find((s) => s.outputs.name === streamName);
             if (!stream) throw new Error(`stream view ${view.name}: no planned stream ${String(streamName)}`);
-            redshift.push({ label: `Redshift streaming (${view.name})`, world: { ...roleBase(chain[0]), region: dp.region, chainedRoleArn: chain[1] } });
+            redshift.push({
+                label: `Redshift streaming (${view.name})`,
+                world: { ...roleBase(chain[0]), region: dp.region, chainedRoleArn: chain[1] },
+            });
             readers.push({
                 label: `stream reader (${view.name})`,
-                world: { ...roleBase(chain[1]), region: eng.region, streamArn: str(stream.outputs.arn, "stream arn"), streamKeyArn: str(stream.inputs.kmsKeyId, "stream kmsKeyId") },
+                world: {
+                    ...roleBase(chain[1]),
+                    region: eng.region,
+                    streamArn: str(stream.outputs.arn, "stream arn"),
+                    streamKeyArn: str(stream.inputs.kmsKeyId, "stream kmsKeyId"),
+                },
             });
         }
     }
@@ -233,7 +267,15 @@ export function plannedStreaming(views: readonly AccountView[]): { redshift: Cal
 export function plannedServices(views: readonly AccountView[]): PlannedServices {
     const pipelinePlans = views.flatMap((v) => v.pipelines);
     const stacks = [...new Set(pipelinePlans.map((p) => p.stack))].sort();
-    const all: PlannedServices = { api: [], firehose: [], glueJobs: [], prechecks: [], s3Crawlers: [], jdbcCrawlers: [], deployDdl: [] };
+    const all: PlannedServices = {
+        api: [],
+        firehose: [],
+        glueJobs: [],
+        prechecks: [],
+        s3Crawlers: [],
+        jdbcCrawlers: [],
+        deployDdl: [],
+    };
     for (const stack of stacks) {
         const eng = pipelinePlans.find((p) => p.project === "tracking-engineering" && p.stack === stack);
         const dp = pipelinePlans.find((p) => p.project === "tracking-data-platform" && p.stack === stack);
@@ -241,7 +283,8 @@ export function plannedServices(views: readonly AccountView[]): PlannedServices 
         const deployer = views.find((v) => v.account === dp.account)?.deployer;
         if (!deployer) throw new Error(`stack ${stack}: no bootstrap plan for the data-platform account ${dp.account}`);
         const services = stackServices(eng, dp, deployer.arn);
-        for (const key of Object.keys(all) as (keyof PlannedServices)[]) (all[key] as Caller<unknown>[]).push(...services[key]);
+        for (const key of Object.keys(all) as (keyof PlannedServices)[])
+            (all[key] as Caller<unknown>[]).push(...services[key]);
     }
     return all;
 }
@@ -251,46 +294,60 @@ function stackServices(eng: StackPlan, dp: StackPlan, deployerArn: string): Plan
     const streamByName = (name: string) => {
         const stream = streams.find((s) => s.outputs.name === name);
         if (!stream) throw new Error(`no planned stream ${name}`);
-        return { arn: str(stream.outputs.arn, `stream ${name} arn`), keyArn: str(stream.inputs.kmsKeyId, `stream ${name} kmsKeyId`) };
+        return {
+            arn: str(stream.outputs.arn, `stream ${name} arn`),
+            keyArn: str(stream.inputs.kmsKeyId, `stream ${name} kmsKeyId`),
+        };
     };
-    const streamByArn = (arn: string) => streamByName(str(streams.find((s) => s.outputs.arn === arn)?.outputs.name, `stream ${arn}`));
+    const streamByArn = (arn: string) =>
+        streamByName(str(streams.find((s) => s.outputs.arn === arn)?.outputs.name, `stream ${arn}`));
 
     const api = ofType(eng, "aws:apigateway/integration:Integration").map((integration): Caller<ApiWorld> => {
-        const template = Object.values((integration.inputs.requestTemplates ?? {}) as Record<string, string>).join("\n");
+        const template = Object.values((integration.inputs.requestTemplates ?? {}) as Record<string, string>).join(
+            "\n",
+        );
         const streamName = /"StreamName":\s*"([^"]+)"/.exec(template)?.[1];
         const stream = streamByName(str(streamName, `stream of integration ${integration.name}`));
         const base = roleBase(str(integration.inputs.credentials, `credentials of integration ${integration.name}`));
-        return { label: `API Gateway (${integration.name})`, world: { ...base, region: eng.region, streamArn: stream.arn, streamKeyArn: stream.keyArn } };
-    });
-
-    const firehose = ofType(eng, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").map((delivery): Caller<FirehoseWorld> => {
-        const s3 = delivery.inputs.extendedS3Configuration as Record<string, unknown>;
-        const source = delivery.inputs.kinesisSourceConfiguration as Record<string, unknown>;
-        const stream = streamByArn(str(source.kinesisStreamArn, "kinesisStreamArn"));
-        const logging = s3.cloudwatchLoggingOptions as { logGroupName: string; logStreamName: string };
-        const bucketArn = str(s3.bucketArn, "bucketArn");
-        const prefix = str(s3.prefix, "prefix");
-        const errorPrefix = str(s3.errorOutputPrefix, "errorOutputPrefix");
         return {
-            label: `Firehose ${String(delivery.outputs.name)}`,
-            world: {
-                ...roleBase(str(s3.roleArn, "roleArn")),
-                region: eng.region,
-                streamArn: stream.arn,
-                streamKeyArn: stream.keyArn,
-                bucketArn,
-                dataFolder: fixedFolder(prefix),
-                dataObject: `${bucketArn}/${firehoseObjectKey(prefix)}`,
-                errorObject: `${bucketArn}/${firehoseObjectKey(errorPrefix)}`,
-                dataKeyArn: str(s3.kmsKeyArn, "kmsKeyArn"),
-                logStreamArn: `arn:${roleBase(String(s3.roleArn)).partition}:logs:${eng.region}:${eng.account}:log-group:${logging.logGroupName}:log-stream:${logging.logStreamName}`,
-            },
+            label: `API Gateway (${integration.name})`,
+            world: { ...base, region: eng.region, streamArn: stream.arn, streamKeyArn: stream.keyArn },
         };
     });
 
+    const firehose = ofType(eng, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").map(
+        (delivery): Caller<FirehoseWorld> => {
+            const s3 = delivery.inputs.extendedS3Configuration as Record<string, unknown>;
+            const source = delivery.inputs.kinesisSourceConfiguration as Record<string, unknown>;
+            const stream = streamByArn(str(source.kinesisStreamArn, "kinesisStreamArn"));
+            const logging = s3.cloudwatchLoggingOptions as { logGroupName: string; logStreamName: string };
+            const bucketArn = str(s3.bucketArn, "bucketArn");
+            const prefix = str(s3.prefix, "prefix");
+            const errorPrefix = str(s3.errorOutputPrefix, "errorOutputPrefix");
+            return {
+                label: `Firehose ${String(delivery.outputs.name)}`,
+                world: {
+                    ...roleBase(str(s3.roleArn, "roleArn")),
+                    region: eng.region,
+                    streamArn: stream.arn,
+                    streamKeyArn: stream.keyArn,
+                    bucketArn,
+                    dataFolder: fixedFolder(prefix),
+                    dataObject: `${bucketArn}/${firehoseObjectKey(prefix)}`,
+                    errorObject: `${bucketArn}/${firehoseObjectKey(errorPrefix)}`,
+                    dataKeyArn: str(s3.kmsKeyArn, "kmsKeyArn"),
+                    logStreamArn: `arn:${roleBase(String(s3.roleArn)).partition}:logs:${eng.region}:${eng.account}:log-group:${logging.logGroupName}:log-stream:${logging.logStreamName}`,
+                },
+            };
+        },
+    );
+
     const securityKey = (name: unknown) => {
-        const config = ofType(dp, "aws:glue/securityConfiguration:SecurityConfiguration").find((c) => c.inputs.name === name);
-        const encryption = config?.inputs.encryptionConfiguration as { s3Encryption?: { kmsKeyArn?: string } } | undefined;
+        const config = ofType(dp, "aws:glue/securityConfiguration:SecurityConfiguration").find(
+            (c) => c.inputs.name === name,
+        );
+        const encryption = config?.inputs.encryptionConfiguration as
+            { s3Encryption?: { kmsKeyArn?: string } } | undefined;
         return str(encryption?.s3Encryption?.kmsKeyArn, `key of security configuration ${String(name)}`);
     };
     const glueBase = (roleArn: string, logGroup: string, logStream: string): GlueBase => {
@@ -308,69 +365,90 @@ function stackServices(eng: StackPlan, dp: StackPlan, deployerArn: string): Plan
     const glueArn = (base: GlueBase, path: string) => base.catalogArn.replace(/:catalog$/, `:${path}`);
 
     const isPythonShell = (job: PlannedResource) => (job.inputs.command as { name?: string }).name === "pythonshell";
-    const glueJobs = ofType(dp, "aws:glue/job:Job").filter((job) => !isPythonShell(job)).map((job): Caller<GlueJobWorld> => {
-        const args = job.inputs.defaultArguments as Record<string, string>;
-        const roleArn = str(job.inputs.roleArn, "job roleArn");
-        // Glue 5.0 writes to `<--custom-logGroup-prefix>/error` and `/output` ("Logging for AWS Glue jobs");
-        // without one, under a security configuration, to `/aws-glue/jobs-<role>-<configuration>/...` (JobRun LogGroupName).
-        const custom = args["--custom-logGroup-prefix"];
-        const logGroup = custom ? `${custom}/output` : `/aws-glue/jobs-${roleBase(roleArn).roleName}-${String(job.inputs.securityConfiguration)}/output`;
-        const base = glueBase(roleArn, logGroup, "jr_0123456789abcdef-driver");
-        const source = s3Uri(str(args["--source_path"], "--source_path"));
-        const temp = s3Uri(str(args["--TempDir"], "--TempDir"));
-        const badRows = s3Uri(str(args["--bad_rows_path"], "--bad_rows_path"));
-        const script = s3Uri(str((job.inputs.command as { scriptLocation: string }).scriptLocation, "scriptLocation"));
-        const s3 = (bucket: string) => `arn:${roleBase(roleArn).partition}:s3:::${bucket}`;
-        return {
-            label: `Glue job ${String(job.outputs.name)}`,
-            world: {
-                ...base,
-                landingBucketArn: s3(source.bucket),
-                sourcePrefix: source.key,
-                landedObject: `${s3(source.bucket)}/${source.key}year=2026/month=01/day=02/hour=03/delivery-1.gz`,
-                badRowsObject: `${s3(badRows.bucket)}/${badRows.key}2026/01/02/jr_0123456789abcdef/part-00000.jsonl`,
-                glueBucketArn: s3(temp.bucket),
-                tempPrefix: temp.key,
-                tempObject: `${s3(temp.bucket)}/${temp.key}run-1/part-0000.csv.gz`,
-                scriptArn: `${s3(script.bucket)}/${script.key}`,
-                dataKeyArn: securityKey(job.inputs.securityConfiguration),
-                metricsNamespace: str(args["--metrics_namespace"], "--metrics_namespace"),
-                connectionArn: glueArn(base, `connection/${str((job.inputs.connections as string[])[0], "connection")}`),
-                redshift: jobRedshiftOf(dp, str(args["--redshift_url"], "--redshift_url")),
-            },
-        };
-    });
+    const glueJobs = ofType(dp, "aws:glue/job:Job")
+        .filter((job) => !isPythonShell(job))
+        .map((job): Caller<GlueJobWorld> => {
+            const args = job.inputs.defaultArguments as Record<string, string>;
+            const roleArn = str(job.inputs.roleArn, "job roleArn");
+            // Glue 5.0 writes to `<--custom-logGroup-prefix>/error` and `/output` ("Logging for AWS Glue jobs");
+            // without one, under a security configuration, to `/aws-glue/jobs-<role>-<configuration>/...` (JobRun LogGroupName).
+            const custom = args["--custom-logGroup-prefix"];
+            const logGroup = custom
+                ? `${custom}/output`
+                : `/aws-glue/jobs-${roleBase(roleArn).roleName}-${String(job.inputs.securityConfiguration)}/output`;
+            const base = glueBase(roleArn, logGroup, "jr_0123456789abcdef-driver");
+            const source = s3Uri(str(args["--source_path"], "--source_path"));
+            const temp = s3Uri(str(args["--TempDir"], "--TempDir"));
+            const badRows = s3Uri(str(args["--bad_rows_path"], "--bad_rows_path"));
+            const script = s3Uri(
+                str((job.inputs.command as { scriptLocation: string }).scriptLocation, "scriptLocation"),
+            );
+            const s3 = (bucket: string) => `arn:${roleBase(roleArn).partition}:s3:::${bucket}`;
+            return {
+                label: `Glue job ${String(job.outputs.name)}`,
+                world: {
+                    ...base,
+                    landingBucketArn: s3(source.bucket),
+                    sourcePrefix: source.key,
+                    landedObject: `${s3(source.bucket)}/${source.key}year=2026/month=01/day=02/hour=03/delivery-1.gz`,
+                    badRowsObject: `${s3(badRows.bucket)}/${badRows.key}2026/01/02/jr_0123456789abcdef/part-00000.jsonl`,
+                    glueBucketArn: s3(temp.bucket),
+                    tempPrefix: temp.key,
+                    tempObject: `${s3(temp.bucket)}/${temp.key}run-1/part-0000.csv.gz`,
+                    scriptArn: `${s3(script.bucket)}/${script.key}`,
+                    dataKeyArn: securityKey(job.inputs.securityConfiguration),
+                    metricsNamespace: str(args["--metrics_namespace"], "--metrics_namespace"),
+                    connectionArn: glueArn(
+                        base,
+                        `connection/${str((job.inputs.connections as string[])[0], "connection")}`,
+                    ),
+                    redshift: jobRedshiftOf(dp, str(args["--redshift_url"], "--redshift_url")),
+                },
+            };
+        });
 
     // Each pre-check: a Python shell job; under a security configuration it logs to
     // `/aws-glue/python-jobs-<role>-<configuration>/...` (JobRun LogGroupName).
-    const prechecks = ofType(dp, "aws:glue/job:Job").filter(isPythonShell).map((job): Caller<PrecheckWorld> => {
-        const args = job.inputs.defaultArguments as Record<string, string>;
-        const roleArn = str(job.inputs.roleArn, "pre-check roleArn");
-        const base = glueBase(roleArn, `/aws-glue/python-jobs-${roleBase(roleArn).roleName}-${String(job.inputs.securityConfiguration)}/output`, "jr_0123456789abcdef");
-        const script = s3Uri(str((job.inputs.command as { scriptLocation: string }).scriptLocation, "scriptLocation"));
-        const s3 = (bucket: string) => `arn:${roleBase(roleArn).partition}:s3:::${bucket}`;
-        const database = str(args["--database"], "--database");
-        return {
-            label: `Glue pre-check ${String(job.outputs.name)}`,
-            world: {
-                ...base,
-                landingBucketArn: s3(str(args["--bucket"], "--bucket")),
-                sourcePrefix: str(args["--prefix"], "--prefix"),
-                scriptArn: `${s3(script.bucket)}/${script.key}`,
-                glueBucketArn: s3(script.bucket),
-                dataKeyArn: securityKey(job.inputs.securityConfiguration),
-                loadJobArn: glueArn(base, `job/${str(args["--load_job"], "--load_job")}`),
-                databaseArn: glueArn(base, `database/${database}`),
-                tableArn: glueArn(base, `table/${database}/${str(args["--table"], "--table")}`),
-            },
-        };
-    });
+    const prechecks = ofType(dp, "aws:glue/job:Job")
+        .filter(isPythonShell)
+        .map((job): Caller<PrecheckWorld> => {
+            const args = job.inputs.defaultArguments as Record<string, string>;
+            const roleArn = str(job.inputs.roleArn, "pre-check roleArn");
+            const base = glueBase(
+                roleArn,
+                `/aws-glue/python-jobs-${roleBase(roleArn).roleName}-${String(job.inputs.securityConfiguration)}/output`,
+                "jr_0123456789abcdef",
+            );
+            const script = s3Uri(
+                str((job.inputs.command as { scriptLocation: string }).scriptLocation, "scriptLocation"),
+            );
+            const s3 = (bucket: string) => `arn:${roleBase(roleArn).partition}:s3:::${bucket}`;
+            const database = str(args["--database"], "--database");
+            return {
+                label: `Glue pre-check ${String(job.outputs.name)}`,
+                world: {
+                    ...base,
+                    landingBucketArn: s3(str(args["--bucket"], "--bucket")),
+                    sourcePrefix: str(args["--prefix"], "--prefix"),
+                    scriptArn: `${s3(script.bucket)}/${script.key}`,
+                    glueBucketArn: s3(script.bucket),
+                    dataKeyArn: securityKey(job.inputs.securityConfiguration),
+                    loadJobArn: glueArn(base, `job/${str(args["--load_job"], "--load_job")}`),
+                    databaseArn: glueArn(base, `database/${database}`),
+                    tableArn: glueArn(base, `table/${database}/${str(args["--table"], "--table")}`),
+                },
+            };
+        });
 
     const crawlers = ofType(dp, "aws:glue/crawler:Crawler");
     // With a security configuration, crawlers log to `/aws-glue/crawlers-role/<role>-<configuration>`.
     const crawlerBase = (crawler: PlannedResource) => {
         const roleArn = str(crawler.inputs.role, "crawler role");
-        return glueBase(roleArn, `/aws-glue/crawlers-role/${roleBase(roleArn).roleName}-${String(crawler.inputs.securityConfiguration)}`, String(crawler.inputs.name));
+        return glueBase(
+            roleArn,
+            `/aws-glue/crawlers-role/${roleBase(roleArn).roleName}-${String(crawler.inputs.securityConfiguration)}`,
+            String(crawler.inputs.name),
+        );
     };
     const s3Crawlers = crawlers
         .filter((c) => c.inputs.s3Targets !== undefined)
@@ -378,7 +456,9 @@ function stackServices(eng: StackPlan, dp: StackPlan, deployerArn: string): Plan
             const base = crawlerBase(crawler);
             const path = str((crawler.inputs.s3Targets as { path: string }[])[0].path, "s3Targets.path");
             const target = s3Uri(path);
-            const table = ofType(dp, "aws:glue/catalogTable:CatalogTable").find((t) => (t.inputs.storageDescriptor as { location?: string } | undefined)?.location === path);
+            const table = ofType(dp, "aws:glue/catalogTable:CatalogTable").find(
+                (t) => (t.inputs.storageDescriptor as { location?: string } | undefined)?.location === path,
+            );
             const database = str(crawler.inputs.databaseName, "databaseName");
             const bucketArn = `arn:${roleBase(base.roleArn).partition}:s3:::${target.bucket}`;
             return {
@@ -413,22 +493,53 @@ function stackServices(eng: StackPlan, dp: StackPlan, deployerArn: string): Plan
                 },
             };
         });
-    const deployDdl = [...ofType(dp, "pulumi-nodejs:dynamic/redshift:Table"), ...ofType(dp, "pulumi-nodejs:dynamic/redshift:UserPassword")].map((resource): Caller<DeployDdlWorld> => {
-        const target = resource.inputs.target as { workgroupName?: string; clusterIdentifier?: string; database: string; secretArn: string; secretKmsKeyArn?: string };
-        const redshift = target.workgroupName !== undefined
-            ? jobRedshiftOf(dp, `jdbc:redshift:iam://${target.workgroupName}.${dp.account}.${dp.region}.redshift-serverless.amazonaws.com:5439/${target.database}`)
-            : jobRedshiftOf(dp, `jdbc:redshift:iam://${str(target.clusterIdentifier, "clusterIdentifier")}.c0.${dp.region}.redshift.amazonaws.com:5439/${target.database}`);
+    const deployDdl = [
+        ...ofType(dp, "pulumi-nodejs:dynamic/redshift:Table"),
+        ...ofType(dp, "pulumi-nodejs:dynamic/redshift:UserPassword"),
+    ].map((resource): Caller<DeployDdlWorld> => {
+        const target = resource.inputs.target as {
+            workgroupName?: string;
+            clusterIdentifier?: string;
+            database: string;
+            secretArn: string;
+            secretKmsKeyArn?: string;
+        };
+        const redshift =
+            target.workgroupName !== undefined
+                ? jobRedshiftOf(
+                      dp,
+                      `jdbc:redshift:iam://${target.workgroupName}.${dp.account}.${dp.region}.redshift-serverless.amazonaws.com:5439/${target.database}`,
+                  )
+                : jobRedshiftOf(
+                      dp,
+                      `jdbc:redshift:iam://${str(target.clusterIdentifier, "clusterIdentifier")}.c0.${dp.region}.redshift.amazonaws.com:5439/${target.database}`,
+                  );
         const readerSecretArn = resource.inputs.secretArn;
-        const readerKey = ofType(dp, "aws:secretsmanager/secret:Secret").find((s) => s.outputs.arn === readerSecretArn)?.inputs.kmsKeyId;
+        const readerKey = ofType(dp, "aws:secretsmanager/secret:Secret").find((s) => s.outputs.arn === readerSecretArn)
+            ?.inputs.kmsKeyId;
         return {
             label: `deploy-time DDL ${resource.name} (deployer)`,
             world: {
                 ...roleBase(deployerArn),
                 region: dp.region,
                 targetArn: redshift.kind === "workgroup" ? redshift.workgroupArn : redshift.clusterArn,
-                adminSecret: { arn: str(target.secretArn, "target.secretArn"), ...(target.secretKmsKeyArn !== undefined ? { keyArn: target.secretKmsKeyArn } : {}) },
-                ...(typeof readerSecretArn === "string" ? { readerSecret: { arn: readerSecretArn, ...(typeof readerKey === "string" ? { keyArn: readerKey } : {}) } } : {}),
-                ...(typeof resource.inputs.crawlerName === "string" ? { crawlerArn: `arn:${roleBase(deployerArn).partition}:glue:${dp.region}:${dp.account}:crawler/${resource.inputs.crawlerName}` } : {}),
+                adminSecret: {
+                    arn: str(target.secretArn, "target.secretArn"),
+                    ...(target.secretKmsKeyArn !== undefined ? { keyArn: target.secretKmsKeyArn } : {}),
+                },
+                ...(typeof readerSecretArn === "string"
+                    ? {
+                          readerSecret: {
+                              arn: readerSecretArn,
+                              ...(typeof readerKey === "string" ? { keyArn: readerKey } : {}),
+                          },
+                      }
+                    : {}),
+                ...(typeof resource.inputs.crawlerName === "string"
+                    ? {
+                          crawlerArn: `arn:${roleBase(deployerArn).partition}:glue:${dp.region}:${dp.account}:crawler/${resource.inputs.crawlerName}`,
+                      }
+                    : {}),
             },
         };
     });
@@ -438,7 +549,18 @@ function stackServices(eng: StackPlan, dp: StackPlan, deployerArn: string): Plan
 /** AWS's default key policy: the key's account may grant its use with IAM policies ("Default key policy", KMS developer guide). */
 function defaultKeyPolicy(keyArn: string): unknown {
     const [, partition, , , account] = keyArn.split(":");
-    return { Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] };
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "Enable IAM User Permissions",
+                Effect: "Allow",
+                Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+        ],
+    };
 }
 
 /** The planned policies a request meets: the caller's identity policies and boundary, the resource's policy. */
@@ -456,7 +578,9 @@ export interface PolicyLookup {
 export function policyLookup(views: readonly AccountView[]): PolicyLookup {
     const pipelinePlans = views.flatMap((v) => v.pipelines);
     const planOfRole = (roleArn: string) => {
-        const plan = pipelinePlans.find((p) => p.resources.some((r) => r.type === "aws:iam/role:Role" && r.outputs.arn === roleArn));
+        const plan = pipelinePlans.find((p) =>
+            p.resources.some((r) => r.type === "aws:iam/role:Role" && r.outputs.arn === roleArn),
+        );
         if (!plan) throw new Error(`no planned role ${roleArn}`);
         return plan;
     };
@@ -465,13 +589,18 @@ export function policyLookup(views: readonly AccountView[]): PolicyLookup {
     // The bootstrap deployer runs the deploy-time DDL: its policies are in the bootstrap plan, and it has no boundary.
     const deployerOf = (roleArn: string) => views.find((v) => v.deployer.arn === roleArn);
     return {
-        identity: (roleArn) => (deployerOf(roleArn)?.deployer ?? roleView(planOfRole(roleArn), roleBase(roleArn).roleName)).policies.map((p) => ({ name: p.name, policy: p.policy })),
+        identity: (roleArn) =>
+            (deployerOf(roleArn)?.deployer ?? roleView(planOfRole(roleArn), roleBase(roleArn).roleName)).policies.map(
+                (p) => ({ name: p.name, policy: p.policy }),
+            ),
         principalTags: (roleArn) => {
             const view = deployerOf(roleArn);
             return roleTagsOf(view ? view.bootstrap : planOfRole(roleArn), roleBase(roleArn).roleName);
         },
         resourceTags: (arn) => {
-            const tagged = all.find(({ r }) => /^aws:(kms\/key:Key|secretsmanager\/secret:Secret)$/.test(r.type) && r.outputs.arn === arn);
+            const tagged = all.find(
+                ({ r }) => /^aws:(kms\/key:Key|secretsmanager\/secret:Secret)$/.test(r.type) && r.outputs.arn === arn,
+            );
             return tagged ? effectiveTags(tagged.plan, tagged.r) : {};
         },
         boundary: (roleArn) => {
@@ -487,7 +616,9 @@ export function policyLookup(views: readonly AccountView[]): PolicyLookup {
                 return role ? JSON.parse(String(role.r.inputs.assumeRolePolicy)) : undefined;
             }
             if (arn.startsWith("arn:") && arn.split(":")[2] === "s3") {
-                const policy = all.find(({ r }) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.inputs.bucket === bucketOf(arn));
+                const policy = all.find(
+                    ({ r }) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.inputs.bucket === bucketOf(arn),
+                );
                 return policy ? JSON.parse(String(policy.r.inputs.policy)) : undefined;
             }
             if (arn.includes(":kms:") && arn.includes(":key/")) {
@@ -495,7 +626,8 @@ export function policyLookup(views: readonly AccountView[]): PolicyLookup {
                 if (key) return JSON.parse(String(key.r.inputs.policy));
                 // An existing Redshift secret's key the bootstrap names (redshiftSecretKmsKeyArns): its policy is
                 // its owner's; the README asks for one that defers to IAM, as AWS's default key policy does.
-                if (views.some((v) => Object.values(v.config).some((value) => value.includes(arn)))) return defaultKeyPolicy(arn);
+                if (views.some((v) => Object.values(v.config).some((value) => value.includes(arn))))
+                    return defaultKeyPolicy(arn);
                 throw new Error(`no planned key ${arn}`);
             }
             return undefined;
@@ -503,7 +635,9 @@ export function policyLookup(views: readonly AccountView[]): PolicyLookup {
         resourceAccount: (arn, callerAccount) => {
             if (arn === "*") return callerAccount;
             if (arn.split(":")[2] === "s3") {
-                const bucket = all.find(({ r }) => r.type === "aws:s3/bucket:Bucket" && r.outputs.bucket === bucketOf(arn));
+                const bucket = all.find(
+                    ({ r }) => r.type === "aws:s3/bucket:Bucket" && r.outputs.bucket === bucketOf(arn),
+                );
                 if (!bucket) throw new Error(`no planned bucket for ${arn}`);
                 return bucket.plan.account;
             }

@@ -29,6 +29,7 @@ export async function allStacksPlan(): Promise<PlanResult> {
 /** The bootstrap stacks and the dev environment stack of that plan: what `npm run plan -- --stack dev` plans. */
 export async function devPlan(): Promise<PlanResult> {
     const all = await allStacksPlan();
-    const isDev = (plan: { project: string; stack: string }) => plan.project === "tracking-bootstrap" || plan.stack === DEV_STACK;
+    const isDev = (plan: { project: string; stack: string }) =>
+        plan.project === "tracking-bootstrap" || plan.stack === DEV_STACK;
     return { plans: all.plans.filter(isDev), passes: all.passes.filter((pass) => isDev(pass.plan)) };
 }

@@ -32,7 +32,12 @@ export interface Policies {
  * AWS needs both sides to allow, so with this the decision is exactly the identity policy's.
  */
 export function allowEverythingTo(principal: string): unknown {
-    return { Version: "2012-10-17", Statement: [{ Sid: "TestOnlyAllowAll", Effect: "Allow", Principal: { AWS: principal }, Action: "*", Resource: "*" }] };
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "TestOnlyAllowAll", Effect: "Allow", Principal: { AWS: principal }, Action: "*", Resource: "*" },
+        ],
+    };
 }
 
 const ROLE_ARN = /^arn:[a-z-]+:iam::(\d{12}):role\//;
@@ -48,8 +53,12 @@ export async function decide(request: Request, policies: Policies): Promise<Deci
         ...(account ? { "aws:PrincipalArn": request.principal, "aws:PrincipalAccount": account } : {}),
         // AWS sets aws:ResourceAccount on every request to a resource of an account.
         ...(/^\d{12}$/.test(request.resourceAccount) ? { "aws:ResourceAccount": request.resourceAccount } : {}),
-        ...Object.fromEntries(Object.entries(request.principalTags ?? {}).map(([key, value]) => [`aws:PrincipalTag/${key}`, value])),
-        ...Object.fromEntries(Object.entries(request.resourceTags ?? {}).map(([key, value]) => [`aws:ResourceTag/${key}`, value])),
+        ...Object.fromEntries(
+            Object.entries(request.principalTags ?? {}).map(([key, value]) => [`aws:PrincipalTag/${key}`, value]),
+        ),
+        ...Object.fromEntries(
+            Object.entries(request.resourceTags ?? {}).map(([key, value]) => [`aws:ResourceTag/${key}`, value]),
+        ),
         ...(request.context ?? {}),
     };
     const simulation: Simulation = {
@@ -63,26 +72,40 @@ export async function decide(request: Request, policies: Policies): Promise<Deci
         serviceControlPolicies: [],
         resourceControlPolicies: [],
         ...(policies.resource !== undefined ? { resourcePolicy: policies.resource } : {}),
-        ...(policies.boundary !== undefined ? { permissionBoundaryPolicies: [{ name: "boundary", policy: policies.boundary }] } : {}),
+        ...(policies.boundary !== undefined
+            ? { permissionBoundaryPolicies: [{ name: "boundary", policy: policies.boundary }] }
+            : {}),
     };
     const result = await runSimulation(simulation, {});
     if (result.resultType === "error") {
-        throw new Error(`iam-simulate could not evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`);
+        throw new Error(
+            `iam-simulate could not evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`,
+        );
     }
     // "*" for an action without a resource type (ec2:Describe*, cloudwatch:PutMetricData) is simulated as a wildcard request.
     if (result.resultType === "wildcard" && request.resource === "*") return result.overallResult as Decision;
-    if (result.resultType !== "single") throw new Error(`expected one resource, got a ${result.resultType} simulation for ${request.resource}`);
+    if (result.resultType !== "single")
+        throw new Error(`expected one resource, got a ${result.resultType} simulation for ${request.resource}`);
     const ignored = result.result.ignoredContextKeys ?? [];
     const notApplicable = ignored.filter((key) => !ENCRYPTION_CONTEXT_KEY.test(key));
     if (notApplicable.length > 0) {
-        throw new Error(`context keys ${notApplicable.join(", ")} do not apply to ${request.action}: the test request is wrong`);
+        throw new Error(
+            `context keys ${notApplicable.join(", ")} do not apply to ${request.action}: the test request is wrong`,
+        );
     }
     if (ignored.length === 0) return result.overallResult as Decision;
     // iam-simulate (0.1.x) recognises variable condition keys only in the `prefix/name` form (aws:PrincipalTag/x),
     // so it filters out KMS's `kms:EncryptionContext:<name>` keys, and a statement conditioned on them could
     // never match. The request has been validated above; evaluate it again with the context as given (the
     // unvalidated entry point loads the resource policy without a name unless it comes pre-validated).
-    const resourcePolicy = policies.resource !== undefined ? { resourcePolicy: createValidatedPolicy(policies.resource, validateResourcePolicy, { name: "resource-policy" }) } : {};
+    const resourcePolicy =
+        policies.resource !== undefined
+            ? {
+                  resourcePolicy: createValidatedPolicy(policies.resource, validateResourcePolicy, {
+                      name: "resource-policy",
+                  }),
+              }
+            : {};
     return runUnsafeSimulation({ ...simulation, ...resourcePolicy }, {}) as Decision;
 }
 

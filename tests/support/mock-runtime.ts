@@ -24,7 +24,12 @@ class RecordingMocks implements pulumi.runtime.Mocks {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         if (!args.custom) return { id: undefined, state: {} };
         const mocked = mockResource(args.type, args.name, args.inputs as Record<string, unknown>, this.ctx);
-        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, state: mocked.state });
+        this.resources.push({
+            type: args.type,
+            name: args.name,
+            inputs: args.inputs as Record<string, unknown>,
+            state: mocked.state,
+        });
         return mocked;
     }
 

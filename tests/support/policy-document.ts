@@ -9,7 +9,8 @@ export type Statement = PolicyStatement;
 
 /** IAM documents are planned as JSON text; `where` names the resource in the error. */
 export function parseDocument(value: unknown, where = "policy"): PolicyDocument {
-    if (typeof value !== "string") throw new Error(`${where}: expected a policy document as JSON text, got ${JSON.stringify(value)}`);
+    if (typeof value !== "string")
+        throw new Error(`${where}: expected a policy document as JSON text, got ${JSON.stringify(value)}`);
     return JSON.parse(value) as PolicyDocument;
 }
 

@@ -22,14 +22,26 @@ export const COST_COMMAND: CommandSpec = {
         "Prints the monthly list-price cost per component of the planned configuration at a given traffic, and the\n" +
         "modelled end-to-end latency (API -> Redshift) next to a 5-minute baseline's. --events-per-second is required.",
     flags: [
-        { name: "--events-per-second", value: "N", help: "events per second into the API, all pipelines together (required; 0 shows the idle floor)", required: true },
+        {
+            name: "--events-per-second",
+            value: "N",
+            help: "events per second into the API, all pipelines together (required; 0 shows the idle floor)",
+            required: true,
+        },
         { name: "--event-bytes", value: "B", help: "bytes of one event (default 1024)" },
         { name: "--batch", value: "K", help: "events per request, 1-500 (default 1: PutRecord)" },
         { name: "--pipelines", value: "P", help: "pipelines sharing the traffic (default: the declared ones)" },
         { name: "--shard-mode", value: "on-demand|provisioned", help: "overrides the stack's streamMode" },
         { name: "--stack", value: "NAME", help: "the stacks whose Pulumi.<stack>.yaml files are priced (default dev)" },
-        { name: "--compare", help: "also print the cheapest configuration (job cadence, Firehose buffer, stream mode, trigger, base capacity) meeting the p99" },
-        { name: "--p99", value: "MINUTES", help: "with --compare: the p99 latency to meet (default: the planned configuration's)" },
+        {
+            name: "--compare",
+            help: "also print the cheapest configuration (job cadence, Firehose buffer, stream mode, trigger, base capacity) meeting the p99",
+        },
+        {
+            name: "--p99",
+            value: "MINUTES",
+            help: "with --compare: the p99 latency to meet (default: the planned configuration's)",
+        },
     ],
 };
 
@@ -46,19 +58,22 @@ export { UsageError };
 
 function nonNegativeNumber(flag: string, raw: string): number {
     const value = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(value) || value < 0) throw new UsageError(`${flag} must be a number of at least 0 (got "${raw}")`);
+    if (raw.trim() === "" || !Number.isFinite(value) || value < 0)
+        throw new UsageError(`${flag} must be a number of at least 0 (got "${raw}")`);
     return value;
 }
 
 function positiveMinutes(flag: string, raw: string): number {
     const value = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a number of minutes above 0 (got "${raw}")`);
+    if (raw.trim() === "" || !Number.isFinite(value) || value <= 0)
+        throw new UsageError(`${flag} must be a number of minutes above 0 (got "${raw}")`);
     return value;
 }
 
 function integerIn(flag: string, raw: string, min: number, max: number, why: string): number {
     const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}${why} (got "${raw}")`);
+    if (!/^\d+$/.test(raw) || value < min || value > max)
+        throw new UsageError(`${flag} must be an integer from ${min} to ${max}${why} (got "${raw}")`);
     return value;
 }
 
@@ -74,16 +89,36 @@ export function parseCostArgs(argv: readonly string[], defaultPipelines = pipeli
     const stack = checkStackFlag(values.get("--stack") ?? "dev");
     if (values.has("--p99") && !values.has("--compare")) throw new UsageError("--p99 only applies with --compare");
     const p99 = values.get("--p99");
-    const compare = values.has("--compare") ? { p99Seconds: p99 === undefined ? undefined : positiveMinutes("--p99", p99) * 60 } : undefined;
+    const compare = values.has("--compare")
+        ? { p99Seconds: p99 === undefined ? undefined : positiveMinutes("--p99", p99) * 60 }
+        : undefined;
     const modes: Record<string, StreamMode> = { "on-demand": "ON_DEMAND", provisioned: "PROVISIONED" };
     return {
         stack,
         ...(compare ? { compare } : {}),
         workload: {
             eventsPerSecond: nonNegativeNumber("--events-per-second", eps),
-            eventBytes: values.has("--event-bytes") ? integerIn("--event-bytes", values.get("--event-bytes") as string, 1, 1048576, " (a Kinesis record is at most 1 MiB)") : 1024,
-            batch: values.has("--batch") ? integerIn("--batch", values.get("--batch") as string, 1, 500, " (PutRecords takes at most 500 records)") : 1,
-            pipelines: values.has("--pipelines") ? integerIn("--pipelines", values.get("--pipelines") as string, 1, 1000, "") : defaultPipelines,
+            eventBytes: values.has("--event-bytes")
+                ? integerIn(
+                      "--event-bytes",
+                      values.get("--event-bytes") as string,
+                      1,
+                      1048576,
+                      " (a Kinesis record is at most 1 MiB)",
+                  )
+                : 1024,
+            batch: values.has("--batch")
+                ? integerIn(
+                      "--batch",
+                      values.get("--batch") as string,
+                      1,
+                      500,
+                      " (PutRecords takes at most 500 records)",
+                  )
+                : 1,
+            pipelines: values.has("--pipelines")
+                ? integerIn("--pipelines", values.get("--pipelines") as string, 1, 1000, "")
+                : defaultPipelines,
             shardMode: shardMode === undefined ? undefined : modes[shardMode],
         },
     };
@@ -105,14 +140,21 @@ export function formatEstimate(e: Estimate, stack: string): string {
         "",
         `${"Component".padEnd(width)}${"USD/month".padStart(14)}  Basis`,
     );
-    for (const line of e.lines) out.push(`${line.component.padEnd(width)}${usd(line.monthlyUsd).padStart(14)}${line.standInPrice ? "*" : " "} ${line.detail}`);
+    for (const line of e.lines)
+        out.push(
+            `${line.component.padEnd(width)}${usd(line.monthlyUsd).padStart(14)}${line.standInPrice ? "*" : " "} ${line.detail}`,
+        );
     out.push(`${"Total".padEnd(width)}${usd(e.totalMonthlyUsd).padStart(14)}`);
     if (w.eventsPerSecond === 0) {
         const setters = [...e.lines].filter((l) => l.monthlyUsd >= 0.005).sort((a, b) => b.monthlyUsd - a.monthlyUsd);
-        out.push(`Idle floor: ${usd(e.totalMonthlyUsd)}/month with no traffic, set by ${setters.map((l) => `${l.component} ${usd(l.monthlyUsd)}`).join(", ")} (plus the fixed charges below).`);
+        out.push(
+            `Idle floor: ${usd(e.totalMonthlyUsd)}/month with no traffic, set by ${setters.map((l) => `${l.component} ${usd(l.monthlyUsd)}`).join(", ")} (plus the fixed charges below).`,
+        );
     }
     out.push(...whatSetsIt(e));
-    out.push(`S3 storage once landing objects expire (${s.landingExpirationDays} d): ${usd(e.steadyStateStorageUsd)}/month instead of the first month's figure.`);
+    out.push(
+        `S3 storage once landing objects expire (${s.landingExpirationDays} d): ${usd(e.steadyStateStorageUsd)}/month instead of the first month's figure.`,
+    );
     out.push("");
     const l = e.latency;
     const gaps = [...new Set(l.jobGapsSeconds)].map((g) => duration(g)).join("/");
@@ -140,7 +182,10 @@ export function formatStreaming(st: StreamingEstimate, batch: Estimate): string 
             ? `Streaming tier: ${st.streamingPipelines} pipeline(s) declare streaming: true (stream views over their Kinesis streams, AUTO REFRESH), on top of the batch path:`
             : "Streaming tier: no pipeline declares streaming: true; what one stream view (AUTO REFRESH) would add on top of the batch path:",
     ];
-    for (const line of st.lines) out.push(`  ${line.component.padEnd(width)}${usd(line.monthlyUsd).padStart(12)}${line.standInPrice ? "*" : " "} ${line.detail}`);
+    for (const line of st.lines)
+        out.push(
+            `  ${line.component.padEnd(width)}${usd(line.monthlyUsd).padStart(12)}${line.standInPrice ? "*" : " "} ${line.detail}`,
+        );
     out.push(`  ${"Streaming total".padEnd(width)}${usd(st.totalMonthlyUsd).padStart(12)}`);
     const l = st.latency;
     out.push(
@@ -163,10 +208,15 @@ export function whatSetsIt(e: Estimate): string[] {
     const LOADS = ["Glue load jobs", "Redshift Serverless (loads only)"];
     const loads = e.lines.filter((l) => LOADS.includes(l.component)).reduce((sum, l) => sum + l.monthlyUsd, 0);
     // The loads as one item (their minimums are paid together, per trigger), every other line on its own.
-    const items = [{ what: "the loads (Glue load jobs + Redshift Serverless)", usd: loads }, ...e.lines.filter((l) => !LOADS.includes(l.component)).map((l) => ({ what: l.component, usd: l.monthlyUsd }))]
+    const items = [
+        { what: "the loads (Glue load jobs + Redshift Serverless)", usd: loads },
+        ...e.lines.filter((l) => !LOADS.includes(l.component)).map((l) => ({ what: l.component, usd: l.monthlyUsd })),
+    ]
         .filter((item) => item.usd >= 0.1 * e.totalMonthlyUsd)
         .sort((a, b) => b.usd - a.usd);
-    const out = [`What sets it: ${items.map((item) => `${item.what} ${usd(item.usd)} (${share(item.usd)})`).join(", ")}.`];
+    const out = [
+        `What sets it: ${items.map((item) => `${item.what} ${usd(item.usd)} (${share(item.usd)})`).join(", ")}.`,
+    ];
     const m = e.loadMinimums;
     if (m.triggersPerMonth > 0) {
         const s = e.settings;
@@ -174,32 +224,44 @@ export function whatSetsIt(e: Estimate): string[] {
         out.push(
             `  the loads: ${count(m.triggersPerMonth)} triggers a month load something, each paying at least ${cents(m.glueUsd + m.redshiftUsd)} ` +
                 `(${e.workload.pipelines} Spark run(s) x ${s.jobWorkers} DPU x the 1-minute minimum ${cents(m.glueUsd)}` +
-                (m.redshiftUsd > 0 ? ` + Redshift's 60-second minimum x ${s.redshiftBaseCapacity} RPU ${cents(m.redshiftUsd)}` : "") +
+                (m.redshiftUsd > 0
+                    ? ` + Redshift's 60-second minimum x ${s.redshiftBaseCapacity} RPU ${cents(m.redshiftUsd)}`
+                    : "") +
                 `); fewer triggers (a slower cadence) is the lever, at the p99's expense (--compare).`,
         );
     }
     const glue = e.lines.find((l) => l.component === "Glue load jobs")?.monthlyUsd ?? 0;
     if (glue > 0) {
         const flex = glue * (1 - PRICES.glue.flexEtlDpuHour.usd / PRICES.glue.etlDpuHour.usd);
-        out.push(`  not applied: Glue Flex for the load job would save ${usd(flex)}, but AWS bounds no Flex start ("start and completion times may vary"), so the p99 could not be stated.`);
+        out.push(
+            `  not applied: Glue Flex for the load job would save ${usd(flex)}, but AWS bounds no Flex start ("start and completion times may vary"), so the p99 could not be stated.`,
+        );
     }
     return out;
 }
 
-const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
+const count = (n: number) =>
+    n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0);
 
 /** The plan-counted part of the report: fixed charges the traffic model leaves out, and what is left out. */
 export function formatFixedCosts(f: FixedCosts, trafficTotalUsd: number): string {
-    const out: string[] = ["", "Fixed monthly charges of the planned resources (every stack of the plan, counted there; not in the lines above):"];
+    const out: string[] = [
+        "",
+        "Fixed monthly charges of the planned resources (every stack of the plan, counted there; not in the lines above):",
+    ];
     const width = Math.max(...f.lines.map((l) => l.type.length), 10) + 2;
-    for (const l of f.lines) out.push(`  ${l.type.padEnd(width)}${String(l.count).padStart(4)}${usd(l.monthlyUsd).padStart(12)}${l.price.region === "eu-central-1" ? " " : "*"} ${l.detail}`);
+    for (const l of f.lines)
+        out.push(
+            `  ${l.type.padEnd(width)}${String(l.count).padStart(4)}${usd(l.monthlyUsd).padStart(12)}${l.price.region === "eu-central-1" ? " " : "*"} ${l.detail}`,
+        );
     out.push(`Total with fixed charges: ${usd(trafficTotalUsd + f.totalMonthlyUsd)}`);
     out.push(`Priced by the lines above: ${f.inTrafficModel.map((t) => `${t.count} ${t.type}`).join(", ")}.`);
     const reasons = new Map<string, string[]>();
     for (const t of f.leftOut) reasons.set(t.reason, [...(reasons.get(t.reason) ?? []), `${t.type} (${t.count})`]);
     out.push("Left out, with no charge of their own while idle:");
     for (const [reason, types] of reasons) out.push(`  ${reason}: ${types.join(", ")}`);
-    if (f.unclassified.length > 0) out.push(`NOT PRICED (unknown to tools/cost/fixed.ts): ${f.unclassified.join(", ")}`);
+    if (f.unclassified.length > 0)
+        out.push(`NOT PRICED (unknown to tools/cost/fixed.ts): ${f.unclassified.join(", ")}`);
     return out.join("\n");
 }
 
@@ -218,9 +280,27 @@ async function main(): Promise<number> {
     try {
         const settings = readPlannedSettings(repoRoot(), args.stack);
         const e = estimate(args.workload, settings);
-        const { plans } = await runPlan({ stack: args.stack, write: false, onPass: (pass) => console.error(passLine(pass)) });
-        const streaming = streamingEstimate(args.workload, settings, e, pipelines.filter((def) => def.streaming === true).length);
-        console.log(formatEstimate(e, args.stack) + "\n" + formatStreaming(streaming, e) + "\n" + formatFixedCosts(fixedCosts(plans), e.totalMonthlyUsd + (streaming.declared ? streaming.totalMonthlyUsd : 0)));
+        const { plans } = await runPlan({
+            stack: args.stack,
+            write: false,
+            onPass: (pass) => console.error(passLine(pass)),
+        });
+        const streaming = streamingEstimate(
+            args.workload,
+            settings,
+            e,
+            pipelines.filter((def) => def.streaming === true).length,
+        );
+        console.log(
+            formatEstimate(e, args.stack) +
+                "\n" +
+                formatStreaming(streaming, e) +
+                "\n" +
+                formatFixedCosts(
+                    fixedCosts(plans),
+                    e.totalMonthlyUsd + (streaming.declared ? streaming.totalMonthlyUsd : 0),
+                ),
+        );
         if (args.compare) {
             const p99 = args.compare.p99Seconds ?? e.latency.p99Seconds;
             console.log(formatComparison(e, cheapestMeeting(args.workload, settings, p99), p99));

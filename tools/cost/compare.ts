@@ -23,7 +23,9 @@ export interface Candidate {
 
 /** What differs between two configurations, as `key: a -> b`. */
 export function settingsDiff(a: PlannedSettings, b: PlannedSettings): string[] {
-    return (Object.keys(a) as (keyof PlannedSettings)[]).filter((k) => a[k] !== b[k]).map((k) => `${k}: ${String(a[k])} -> ${String(b[k])}`);
+    return (Object.keys(a) as (keyof PlannedSettings)[])
+        .filter((k) => a[k] !== b[k])
+        .map((k) => `${k}: ${String(a[k])} -> ${String(b[k])}`);
 }
 
 /** Every candidate configuration: the planned one with cadence, buffer, stream mode, trigger, tracing and base capacity varied. */
@@ -51,7 +53,11 @@ export function candidates(planned: PlannedSettings): PlannedSettings[] {
 }
 
 /** The cheapest candidate whose p99 is at most `p99Seconds`, or undefined when none is. */
-export function cheapestMeeting(workload: Workload, planned: PlannedSettings, p99Seconds: number): Candidate | undefined {
+export function cheapestMeeting(
+    workload: Workload,
+    planned: PlannedSettings,
+    p99Seconds: number,
+): Candidate | undefined {
     let best: Candidate | undefined;
     for (const settings of candidates(planned)) {
         let e: Estimate;
@@ -61,7 +67,8 @@ export function cheapestMeeting(workload: Workload, planned: PlannedSettings, p9
             continue; // a cadence the workers cannot keep up with
         }
         if (e.latency.p99Seconds > p99Seconds) continue;
-        if (best === undefined || e.totalMonthlyUsd < best.estimate.totalMonthlyUsd - 1e-9) best = { settings, estimate: e };
+        if (best === undefined || e.totalMonthlyUsd < best.estimate.totalMonthlyUsd - 1e-9)
+            best = { settings, estimate: e };
     }
     return best;
 }
@@ -71,18 +78,28 @@ const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
 
 /** Today's configuration and the cheapest one meeting the p99, line by line. */
 export function formatComparison(today: Estimate, best: Candidate | undefined, p99Seconds: number): string {
-    const out = ["", `Compared: the planned configuration and the cheapest one with p99 <= ${minutes(p99Seconds)} (traffic lines; the fixed charges are the same):`];
+    const out = [
+        "",
+        `Compared: the planned configuration and the cheapest one with p99 <= ${minutes(p99Seconds)} (traffic lines; the fixed charges are the same):`,
+    ];
     if (best === undefined) {
-        out.push(`  none of the ${candidates(today.settings).length} candidate configurations reaches p99 <= ${minutes(p99Seconds)}.`);
+        out.push(
+            `  none of the ${candidates(today.settings).length} candidate configurations reaches p99 <= ${minutes(p99Seconds)}.`,
+        );
         return out.join("\n");
     }
     const components = [...new Set([...today.lines, ...best.estimate.lines].map((l) => l.component))];
     const width = Math.max(...components.map((c) => c.length), "Total".length) + 2;
     out.push(`  ${"Component".padEnd(width)}${"planned".padStart(14)}${"cheapest".padStart(14)}`);
     const of = (e: Estimate, c: string) => e.lines.find((l) => l.component === c)?.monthlyUsd ?? 0;
-    for (const c of components) out.push(`  ${c.padEnd(width)}${usd(of(today, c)).padStart(14)}${usd(of(best.estimate, c)).padStart(14)}`);
-    out.push(`  ${"Total".padEnd(width)}${usd(today.totalMonthlyUsd).padStart(14)}${usd(best.estimate.totalMonthlyUsd).padStart(14)}`);
-    out.push(`  ${"p99 latency".padEnd(width)}${minutes(today.latency.p99Seconds).padStart(14)}${minutes(best.estimate.latency.p99Seconds).padStart(14)}`);
+    for (const c of components)
+        out.push(`  ${c.padEnd(width)}${usd(of(today, c)).padStart(14)}${usd(of(best.estimate, c)).padStart(14)}`);
+    out.push(
+        `  ${"Total".padEnd(width)}${usd(today.totalMonthlyUsd).padStart(14)}${usd(best.estimate.totalMonthlyUsd).padStart(14)}`,
+    );
+    out.push(
+        `  ${"p99 latency".padEnd(width)}${minutes(today.latency.p99Seconds).padStart(14)}${minutes(best.estimate.latency.p99Seconds).padStart(14)}`,
+    );
     const diff = settingsDiff(today.settings, best.settings);
     out.push(diff.length === 0 ? "  The planned configuration is the cheapest." : `  Changes: ${diff.join("; ")}`);
     return out.join("\n");

@@ -22,11 +22,26 @@ export const FIXED: Readonly<Record<string, FixedRule>> = {
         price: PRICES.vpc.interfaceEndpointAzHour,
         // A gateway endpoint (S3) is free; an interface endpoint is billed per AZ (one ENI per subnet) per hour.
         units: (r) => (isInterfaceEndpoint(r) ? Math.max(1, list(r.inputs.subnetIds).length) * HOURS_PER_MONTH : 0),
-        basis: (r) => (isInterfaceEndpoint(r) ? `interface, ${Math.max(1, list(r.inputs.subnetIds).length)} AZ x ${HOURS_PER_MONTH} h` : "gateway: free"),
+        basis: (r) =>
+            isInterfaceEndpoint(r)
+                ? `interface, ${Math.max(1, list(r.inputs.subnetIds).length)} AZ x ${HOURS_PER_MONTH} h`
+                : "gateway: free",
     },
-    "aws:ec2/natGateway:NatGateway": { price: PRICES.vpc.natGatewayHour, units: () => HOURS_PER_MONTH, basis: () => `${HOURS_PER_MONTH} h` },
-    "aws:ec2/eip:Eip": { price: PRICES.vpc.publicIpv4Hour, units: () => HOURS_PER_MONTH, basis: () => `public IPv4, ${HOURS_PER_MONTH} h` },
-    "aws:secretsmanager/secret:Secret": { price: PRICES.secretsManager.secretMonth, units: () => 1, basis: () => "secret-month" },
+    "aws:ec2/natGateway:NatGateway": {
+        price: PRICES.vpc.natGatewayHour,
+        units: () => HOURS_PER_MONTH,
+        basis: () => `${HOURS_PER_MONTH} h`,
+    },
+    "aws:ec2/eip:Eip": {
+        price: PRICES.vpc.publicIpv4Hour,
+        units: () => HOURS_PER_MONTH,
+        basis: () => `public IPv4, ${HOURS_PER_MONTH} h`,
+    },
+    "aws:secretsmanager/secret:Secret": {
+        price: PRICES.secretsManager.secretMonth,
+        units: () => 1,
+        basis: () => "secret-month",
+    },
     "aws:kms/key:Key": { price: PRICES.kms.keyMonth, units: () => 1, basis: () => "customer managed key-month" },
 };
 
@@ -35,7 +50,8 @@ export const IN_TRAFFIC_MODEL: Readonly<Record<string, string>> = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": "CloudWatch alarms, dashboards, API metrics",
     "aws:cloudwatch/dashboard:Dashboard": "CloudWatch alarms, dashboards, API metrics",
     "aws:kinesis/stream:Stream": "Kinesis Data Streams (stream-hours or shard-hours)",
-    "aws:redshiftserverless/usageLimit:UsageLimit": "Redshift Serverless (loads only): what the limit caps, and whether the loads reach it",
+    "aws:redshiftserverless/usageLimit:UsageLimit":
+        "Redshift Serverless (loads only): what the limit caps, and whether the loads reach it",
 };
 
 /** Types with no charge of their own while idle, and why. */
@@ -63,7 +79,8 @@ export const NO_FIXED_CHARGE: Readonly<Record<string, string>> = {
     "aws:route53/record:Record": "records are free; queries are billed by use",
     "aws:cloudwatch/eventRule:EventRule": "EventBridge does not bill rules on AWS service events",
     "aws:cloudwatch/eventTarget:EventTarget": "free",
-    "aws:cloudwatch/logGroup:LogGroup": "billed by ingestion and storage (the API access logs are priced by the traffic model)",
+    "aws:cloudwatch/logGroup:LogGroup":
+        "billed by ingestion and storage (the API access logs are priced by the traffic model)",
     "aws:cloudwatch/logStream:LogStream": "free",
     "aws:ec2/securityGroup:SecurityGroup": "free",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "free",
@@ -89,17 +106,22 @@ export const NO_FIXED_CHARGE: Readonly<Record<string, string>> = {
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": "billed per GB ingested (priced by the traffic model)",
     "aws:kms/alias:Alias": "free",
     "pulumi-nodejs:dynamic/redshift:Table": "its DDL runs on the Redshift it targets",
-    "pulumi-nodejs:dynamic/redshift:StreamView": "its auto refresh keeps the Redshift it targets running (priced in the streaming tier's lines)",
-    "pulumi-nodejs:dynamic/redshift:UserPassword": "a password set at deploy: one statement on the Redshift it targets, one secret version (the secret is priced as a secret)",
-    "aws:redshiftserverless/namespace:Namespace": "Redshift Serverless bills RPU-hours while queries run, and managed storage by use (and its Redshift-managed admin secret, a Secrets Manager secret)",
-    "aws:redshiftserverless/workgroup:Workgroup": "Redshift Serverless bills RPU-hours while queries run (the loads are priced by the traffic model)",
+    "pulumi-nodejs:dynamic/redshift:StreamView":
+        "its auto refresh keeps the Redshift it targets running (priced in the streaming tier's lines)",
+    "pulumi-nodejs:dynamic/redshift:UserPassword":
+        "a password set at deploy: one statement on the Redshift it targets, one secret version (the secret is priced as a secret)",
+    "aws:redshiftserverless/namespace:Namespace":
+        "Redshift Serverless bills RPU-hours while queries run, and managed storage by use (and its Redshift-managed admin secret, a Secrets Manager secret)",
+    "aws:redshiftserverless/workgroup:Workgroup":
+        "Redshift Serverless bills RPU-hours while queries run (the loads are priced by the traffic model)",
     "aws:s3/bucket:Bucket": "billed by storage and requests (priced by the traffic model)",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "free",
     "aws:s3/bucketObjectv2:BucketObjectv2": "a few KB of storage",
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "free",
     "aws:s3/bucketPolicy:BucketPolicy": "free",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "free",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "free (its KMS requests are priced by the traffic model)",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+        "free (its KMS requests are priced by the traffic model)",
     "aws:s3/bucketVersioning:BucketVersioning": "free (noncurrent versions are storage)",
     "aws:secretsmanager/secretVersion:SecretVersion": "included in the secret's monthly charge",
     "aws:sns/topic:Topic": "billed per notification delivered",
@@ -132,7 +154,8 @@ export interface FixedCosts {
 /** Classifies and prices every custom resource of the plans. */
 export function fixedCosts(plans: readonly StackPlan[]): FixedCosts {
     const byType = new Map<string, PlannedResource[]>();
-    for (const r of plans.flatMap((p) => p.resources.filter((resource) => resource.custom))) byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
+    for (const r of plans.flatMap((p) => p.resources.filter((resource) => resource.custom)))
+        byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
     const lines: FixedCostLine[] = [];
     const inTrafficModel: Array<{ type: string; count: number; line: string }> = [];
     const leftOut: Array<{ type: string; count: number; reason: string }> = [];
@@ -144,7 +167,13 @@ export function fixedCosts(plans: readonly StackPlan[]): FixedCosts {
             const bases = new Map<string, number>();
             for (const r of resources) bases.set(rule.basis(r), (bases.get(rule.basis(r)) ?? 0) + 1);
             const detail = [...bases.entries()].map(([basis, n]) => `${n} x ${basis}`).join(", ");
-            lines.push({ type, count: resources.length, monthlyUsd: units * rule.price.usd, detail, price: rule.price });
+            lines.push({
+                type,
+                count: resources.length,
+                monthlyUsd: units * rule.price.usd,
+                detail,
+                price: rule.price,
+            });
         } else if (IN_TRAFFIC_MODEL[type]) {
             inTrafficModel.push({ type, count: resources.length, line: IN_TRAFFIC_MODEL[type] });
         } else if (NO_FIXED_CHARGE[type]) {
@@ -153,5 +182,11 @@ export function fixedCosts(plans: readonly StackPlan[]): FixedCosts {
             unclassified.push(type);
         }
     }
-    return { lines, totalMonthlyUsd: lines.reduce((sum, l) => sum + l.monthlyUsd, 0), inTrafficModel, leftOut, unclassified };
+    return {
+        lines,
+        totalMonthlyUsd: lines.reduce((sum, l) => sum + l.monthlyUsd, 0),
+        inTrafficModel,
+        leftOut,
+        unclassified,
+    };
 }

@@ -15,7 +15,8 @@ function expandField(field: string, min: number, max: number, what: string): num
         const start = m[1] === "*" ? min : Number(m[1]);
         const end = m[2] !== undefined ? Number(m[2]) : m[1] === "*" || m[3] !== undefined ? max : start;
         const step = m[3] !== undefined ? Number(m[3]) : 1;
-        if (start < min || end > max || start > end || step < 1) throw new Error(`${what} field "${part}" is out of range ${min}-${max}`);
+        if (start < min || end > max || start > end || step < 1)
+            throw new Error(`${what} field "${part}" is out of range ${min}-${max}`);
         for (let v = start; v <= end; v += step) values.add(v);
     }
     return [...values].sort((a, b) => a - b);
@@ -24,12 +25,26 @@ function expandField(field: string, min: number, max: number, what: string): num
 /** Minutes after midnight (UTC) at which a daily-repeating Glue cron schedule fires, ascending. */
 export function dailyTriggerMinutes(expression: string): number[] {
     const inner = CRON.exec(expression.trim())?.[1];
-    if (!inner) throw new Error(`schedule "${expression}" must be a Glue cron expression, cron(Minutes Hours Day-of-month Month Day-of-week Year)`);
+    if (!inner)
+        throw new Error(
+            `schedule "${expression}" must be a Glue cron expression, cron(Minutes Hours Day-of-month Month Day-of-week Year)`,
+        );
     const fields = inner.trim().split(/\s+/);
-    if (fields.length !== 6) throw new Error(`schedule "${expression}" needs 6 fields (Minutes Hours Day-of-month Month Day-of-week Year), got ${fields.length}`);
+    if (fields.length !== 6)
+        throw new Error(
+            `schedule "${expression}" needs 6 fields (Minutes Hours Day-of-month Month Day-of-week Year), got ${fields.length}`,
+        );
     const [minutes, hours, dom, month, dow, year] = fields;
-    for (const [name, value] of [["Day-of-month", dom], ["Month", month], ["Day-of-week", dow], ["Year", year]] as const) {
-        if (value !== "*" && value !== "?") throw new Error(`schedule "${expression}": the model covers schedules that repeat daily; ${name} must be * or ? (got "${value}")`);
+    for (const [name, value] of [
+        ["Day-of-month", dom],
+        ["Month", month],
+        ["Day-of-week", dow],
+        ["Year", year],
+    ] as const) {
+        if (value !== "*" && value !== "?")
+            throw new Error(
+                `schedule "${expression}": the model covers schedules that repeat daily; ${name} must be * or ? (got "${value}")`,
+            );
     }
     const mins = expandField(minutes, 0, 59, `schedule "${expression}": Minutes`);
     const hrs = expandField(hours, 0, 23, `schedule "${expression}": Hours`);
@@ -46,10 +61,18 @@ const WEEKDAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 export function runsPerMonth(expression: string, hoursPerMonth: number): number {
     const inner = CRON.exec(expression.trim())?.[1];
     const fields = inner?.trim().split(/\s+/) ?? [];
-    if (fields.length === 6 && fields[2] === "?" && fields[4] !== "*" && fields[4] !== "?" && fields[3] === "*" && fields[5] === "*") {
+    if (
+        fields.length === 6 &&
+        fields[2] === "?" &&
+        fields[4] !== "*" &&
+        fields[4] !== "?" &&
+        fields[3] === "*" &&
+        fields[5] === "*"
+    ) {
         const dow = fields[4].toUpperCase().replace(/[A-Z]{3}/g, (day) => {
             const i = WEEKDAYS.indexOf(day);
-            if (i < 0) throw new Error(`schedule "${expression}": Day-of-week "${day}" is not one of ${WEEKDAYS.join(", ")}`);
+            if (i < 0)
+                throw new Error(`schedule "${expression}": Day-of-week "${day}" is not one of ${WEEKDAYS.join(", ")}`);
             return String(i + 1);
         });
         const days = expandField(dow, 1, 7, `schedule "${expression}": Day-of-week`);
@@ -94,13 +117,18 @@ export function effectiveGapsSeconds(triggerMinutes: readonly number[], runSecon
  * for no gate). Between consecutive breakpoints (runs, hour starts, registrations) the run that loads an
  * object is the same one, so each such interval (x0, x1] is one uniform component of the wait.
  */
-export function jobWaitComponents(runStarts: readonly number[], registration?: (hourStart: number) => number): WaitComponent[] {
+export function jobWaitComponents(
+    runStarts: readonly number[],
+    registration?: (hourStart: number) => number,
+): WaitComponent[] {
     const day = 24 * 3600;
     const runs = [0, 1, 2].flatMap((d) => runStarts.map((t) => t + d * day));
     const firstRunAtOrAfter = (x: number) => runs.find((t) => t >= x) as number;
     const hours = Array.from({ length: 24 }, (_, h) => h * 3600);
     const gate = new Map(hours.map((h) => [h, registration ? registration(h) : -Infinity]));
-    const breaks = [...new Set([0, day, ...runStarts, ...hours, ...[...gate.values()].filter((r) => r > 0 && r < day)])].sort((a, b) => a - b);
+    const breaks = [
+        ...new Set([0, day, ...runStarts, ...hours, ...[...gate.values()].filter((r) => r > 0 && r < day)]),
+    ].sort((a, b) => a - b);
     const components: WaitComponent[] = [];
     for (let i = 0; i + 1 < breaks.length; i++) {
         const [x0, x1] = [breaks[i], breaks[i + 1]];

@@ -81,7 +81,10 @@ export const DOCUMENTED_DEFAULTS: PlannedSettings = {
 type Config = Record<string, unknown>;
 
 function readConfig(file: string): Config {
-    if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(process.cwd(), file) || file} (\`--stack\` names a stack with Pulumi.<stack>.yaml in engineering/ and data-platform/)`);
+    if (!fs.existsSync(file))
+        throw new Error(
+            `no stack file ${path.relative(process.cwd(), file) || file} (\`--stack\` names a stack with Pulumi.<stack>.yaml in engineering/ and data-platform/)`,
+        );
     const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Config };
     return doc.config ?? {};
 }
@@ -94,7 +97,8 @@ function num(config: Config, namespace: string, key: string, fallback: number): 
     const raw = get(config, namespace, key);
     if (raw === undefined || raw === null || raw === "") return fallback;
     const value = Number(raw);
-    if (!Number.isFinite(value)) throw new Error(`cost: ${namespace}:${key} must be a number (got ${JSON.stringify(raw)})`);
+    if (!Number.isFinite(value))
+        throw new Error(`cost: ${namespace}:${key} must be a number (got ${JSON.stringify(raw)})`);
     return value;
 }
 
@@ -102,7 +106,8 @@ function str<T extends string>(config: Config, namespace: string, key: string, f
     const raw = get(config, namespace, key);
     if (raw === undefined || raw === null || raw === "") return fallback;
     const value = String(raw) as T;
-    if (allowed && !allowed.includes(value)) throw new Error(`cost: ${namespace}:${key} must be one of ${allowed.join(", ")} (got ${JSON.stringify(raw)})`);
+    if (allowed && !allowed.includes(value))
+        throw new Error(`cost: ${namespace}:${key} must be one of ${allowed.join(", ")} (got ${JSON.stringify(raw)})`);
     return value;
 }
 
@@ -127,22 +132,42 @@ export function readPlannedSettings(root: string, stack = "dev"): PlannedSetting
         streamRetentionHours: num(eng, E, "streamRetentionHours", d.streamRetentionHours),
         firehoseBufferSeconds: num(eng, E, "firehoseBufferSeconds", d.firehoseBufferSeconds),
         firehoseBufferMiB: num(eng, E, "firehoseBufferMiB", d.firehoseBufferMiB),
-        firehoseCompression: str<Compression>(eng, E, "firehoseCompression", d.firehoseCompression, ["GZIP", "HADOOP_SNAPPY", "UNCOMPRESSED"]),
+        firehoseCompression: str<Compression>(eng, E, "firehoseCompression", d.firehoseCompression, [
+            "GZIP",
+            "HADOOP_SNAPPY",
+            "UNCOMPRESSED",
+        ]),
         rawBackup: bool(eng, E, "rawBackup", d.rawBackup),
         apiTracing: bool(eng, E, "apiTracing", d.apiTracing),
         logRetentionDays: num(eng, E, "logRetentionDays", d.logRetentionDays),
         jobTrigger: str<JobTrigger>(dp, D, "jobTrigger", d.jobTrigger, ["new-data", "schedule", "crawler"]),
         jobSchedule: str(dp, D, "jobSchedule", d.jobSchedule),
-        s3CrawlerSchedule: str(dp, D, "s3CrawlerSchedule", str(dp, D, "jobTrigger", d.jobTrigger) === "new-data" ? d.s3CrawlerSchedule : "cron(15 * * * ? *)"),
+        s3CrawlerSchedule: str(
+            dp,
+            D,
+            "s3CrawlerSchedule",
+            str(dp, D, "jobTrigger", d.jobTrigger) === "new-data" ? d.s3CrawlerSchedule : "cron(15 * * * ? *)",
+        ),
         jdbcCrawlerSchedule: str(dp, D, "jdbcCrawlerSchedule", d.jdbcCrawlerSchedule),
         jobWorkers: num(dp, D, "jobWorkers", d.jobWorkers),
         landingExpirationDays: num(dp, D, "landingExpirationDays", d.landingExpirationDays),
-        redshiftMode: redshiftMode === undefined ? undefined : str<RedshiftMode>(dp, D, "redshiftMode", "cluster", ["serverless", "cluster", "sandbox"]),
+        redshiftMode:
+            redshiftMode === undefined
+                ? undefined
+                : str<RedshiftMode>(dp, D, "redshiftMode", "cluster", ["serverless", "cluster", "sandbox"]),
         redshiftBaseCapacity: num(dp, D, "redshiftBaseCapacity", d.redshiftBaseCapacity),
         // Only the sandbox's limit is the stack's: an existing workgroup's limits are its owner's.
-        redshiftUsageLimitRpuHours: redshiftMode === "sandbox" ? num(dp, D, "redshiftUsageLimitRpuHours", d.redshiftUsageLimitRpuHours) : 0,
-        redshiftUsageLimitPeriod: str(dp, D, "redshiftUsageLimitPeriod", d.redshiftUsageLimitPeriod, ["daily", "weekly", "monthly"]),
-        redshiftUsageLimitBreachAction: str(dp, D, "redshiftUsageLimitBreachAction", d.redshiftUsageLimitBreachAction, ["log", "emit-metric"]),
+        redshiftUsageLimitRpuHours:
+            redshiftMode === "sandbox" ? num(dp, D, "redshiftUsageLimitRpuHours", d.redshiftUsageLimitRpuHours) : 0,
+        redshiftUsageLimitPeriod: str(dp, D, "redshiftUsageLimitPeriod", d.redshiftUsageLimitPeriod, [
+            "daily",
+            "weekly",
+            "monthly",
+        ]),
+        redshiftUsageLimitBreachAction: str(dp, D, "redshiftUsageLimitBreachAction", d.redshiftUsageLimitBreachAction, [
+            "log",
+            "emit-metric",
+        ]),
         partitionsRegisteredByCrawler: d.partitionsRegisteredByCrawler,
         jobReadsThroughCatalog: d.jobReadsThroughCatalog,
     };

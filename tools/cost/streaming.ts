@@ -33,7 +33,12 @@ export interface StreamingEstimate {
     readonly totalMonthlyUsd: number;
     /** Share of the month Redshift is kept running by refreshes. */
     readonly busyFraction: number;
-    readonly latency: { readonly p50Seconds: number; readonly p99Seconds: number; readonly propagationSeconds: number; readonly refreshSeconds: number };
+    readonly latency: {
+        readonly p50Seconds: number;
+        readonly p99Seconds: number;
+        readonly propagationSeconds: number;
+        readonly refreshSeconds: number;
+    };
 }
 
 /** The q-quantile of propagation + R + U(0, R). */
@@ -45,7 +50,12 @@ export function streamingLatencyQuantile(q: number, refreshSeconds = ASSUMED_REF
  * The streaming tier's monthly cost at the workload, with `streamingPipelines` of the workload's pipelines
  * streaming (traffic spread evenly, as in the batch model), and the batch estimate it comes on top of.
  */
-export function streamingEstimate(w: Workload, s: PlannedSettings, batch: Estimate, declaredStreaming: number): StreamingEstimate {
+export function streamingEstimate(
+    w: Workload,
+    s: PlannedSettings,
+    batch: Estimate,
+    declaredStreaming: number,
+): StreamingEstimate {
     const streamingPipelines = Math.max(1, Math.min(declaredStreaming, w.pipelines));
     const share = streamingPipelines / w.pipelines;
     const recordsPerSecond = w.eventsPerSecond * share;
@@ -67,15 +77,30 @@ export function streamingEstimate(w: Workload, s: PlannedSettings, batch: Estima
             rpu,
         );
     } else {
-        add("Redshift cluster refreshes", 0, "a provisioned cluster is billed per node-hour anyway; the refreshes use its capacity", PRICES.redshiftServerless.rpuHour);
+        add(
+            "Redshift cluster refreshes",
+            0,
+            "a provisioned cluster is billed per node-hour anyway; the refreshes use its capacity",
+            PRICES.redshiftServerless.rpuHour,
+        );
     }
 
     const mode = w.shardMode ?? s.streamMode;
     const gbRead = (recordsPerSecond * SECONDS_PER_MONTH * (w.eventBytes + PARTITION_KEY_BYTES)) / GB;
     if (mode === "ON_DEMAND") {
-        add("Kinesis retrievals by the stream views", gbRead * PRICES.kinesis.onDemandRetrievalPerGB.usd, `${gbRead.toFixed(2)} GB read a second time (on demand bills each consumer's reads)`, PRICES.kinesis.onDemandRetrievalPerGB);
+        add(
+            "Kinesis retrievals by the stream views",
+            gbRead * PRICES.kinesis.onDemandRetrievalPerGB.usd,
+            `${gbRead.toFixed(2)} GB read a second time (on demand bills each consumer's reads)`,
+            PRICES.kinesis.onDemandRetrievalPerGB,
+        );
     } else {
-        add("Kinesis retrievals by the stream views", 0, "provisioned shards serve a second reader within their 2 MB/s read throughput, shared with Firehose", PRICES.kinesis.provisionedShardHour);
+        add(
+            "Kinesis retrievals by the stream views",
+            0,
+            "provisioned shards serve a second reader within their 2 MB/s read throughput, shared with Firehose",
+            PRICES.kinesis.provisionedShardHour,
+        );
     }
     const endpoint = PRICES.vpc.interfaceEndpointAzHour;
     // Once a pipeline streams, the plan holds the endpoint and its fixed charges count it.

@@ -22,7 +22,8 @@ export const COMPONENTS_SECTION = "components";
 
 export const DIAGRAM_COMMAND: CommandSpec = {
     command: "npm run diagram",
-    summary: "Regenerates the diagram in docs/architecture.md from the offline plans of the dev stacks, and docs/components.md\nfrom the component library (shared/*.ts).",
+    summary:
+        "Regenerates the diagram in docs/architecture.md from the offline plans of the dev stacks, and docs/components.md\nfrom the component library (shared/*.ts).",
     flags: [{ name: "--check", help: "write nothing; exit 1 naming each stale file" }],
 };
 
@@ -31,7 +32,8 @@ export function architectureSection(plans: readonly StackPlan[]): string {
     const graph = buildGraph(plans);
     const lines = ["```mermaid", renderMermaid(graph), "```"];
     lines.push("", `Derived from ${plans.map((p) => `\`plan/${p.project}.${p.stack}.json\``).join(", ")}.`);
-    if (graph.problems.length > 0) lines.push("", "References that lead nowhere:", "", ...graph.problems.map((p) => `- ${p}`));
+    if (graph.problems.length > 0)
+        lines.push("", "References that lead nowhere:", "", ...graph.problems.map((p) => `- ${p}`));
     return lines.join("\n");
 }
 
@@ -89,7 +91,8 @@ async function main(): Promise<number> {
     const root = repoRoot();
     let plans: StackPlan[];
     try {
-        plans = (await runPlan({ stack: "dev", write: false, root, onPass: (pass) => console.error(passLine(pass)) })).plans;
+        plans = (await runPlan({ stack: "dev", write: false, root, onPass: (pass) => console.error(passLine(pass)) }))
+            .plans;
     } catch (err) {
         const known = err instanceof PlanError || err instanceof StackFileError;
         console.error(`diagram: the plan failed: ${known ? (err as Error).message : (err as Error).stack}`);

@@ -58,18 +58,29 @@ function interfaceDoc(node: ts.InterfaceDeclaration, source: ts.SourceFile): Int
     const fields: FieldDoc[] = [];
     for (const member of node.members) {
         if (!ts.isPropertySignature(member) || !member.name) continue;
-        fields.push({ name: member.name.getText(source), type: typeText(member.type, source), optional: member.questionToken !== undefined, doc: docOf(member) });
+        fields.push({
+            name: member.name.getText(source),
+            type: typeText(member.type, source),
+            optional: member.questionToken !== undefined,
+            doc: docOf(member),
+        });
     }
     const heritage = (node.heritageClauses ?? []).flatMap((h) => h.types.map((t) => t.getText(source)));
     return { name: node.name.text, doc: docOf(node), fields, extends: heritage };
 }
 
 function extendsComponentResource(node: ts.ClassDeclaration, source: ts.SourceFile): boolean {
-    return (node.heritageClauses ?? []).some((h) => h.token === ts.SyntaxKind.ExtendsKeyword && h.types.some((t) => /ComponentResource$/.test(t.expression.getText(source))));
+    return (node.heritageClauses ?? []).some(
+        (h) =>
+            h.token === ts.SyntaxKind.ExtendsKeyword &&
+            h.types.some((t) => /ComponentResource$/.test(t.expression.getText(source))),
+    );
 }
 
 function isExported(node: ts.Node): boolean {
-    return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    return (
+        ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+    );
 }
 
 /** Every identifier in a type's text, to find the interfaces a field refers to. */
@@ -86,7 +97,8 @@ export function componentsOfFile(file: string, text: string): ComponentDoc[] {
     });
     const components: ComponentDoc[] = [];
     source.forEachChild((node) => {
-        if (!ts.isClassDeclaration(node) || !node.name || !isExported(node) || !extendsComponentResource(node, source)) return;
+        if (!ts.isClassDeclaration(node) || !node.name || !isExported(node) || !extendsComponentResource(node, source))
+            return;
         const ctor = node.members.find(ts.isConstructorDeclaration);
         const argsParam = ctor?.parameters[1];
         const argsTypeName = argsParam?.type ? argsParam.type.getText(source) : undefined;
@@ -112,14 +124,30 @@ export function componentsOfFile(file: string, text: string): ComponentDoc[] {
         for (const member of node.members) {
             if (!ts.isPropertyDeclaration(member) || !member.name) continue;
             const modifiers = ts.getModifiers(member) ?? [];
-            const hidden = modifiers.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword || m.kind === ts.SyntaxKind.StaticKeyword);
+            const hidden = modifiers.some(
+                (m) =>
+                    m.kind === ts.SyntaxKind.PrivateKeyword ||
+                    m.kind === ts.SyntaxKind.ProtectedKeyword ||
+                    m.kind === ts.SyntaxKind.StaticKeyword,
+            );
             if (hidden || ts.isPrivateIdentifier(member.name)) continue;
-            outputs.push({ name: member.name.getText(source), type: typeText(member.type, source), optional: member.questionToken !== undefined, doc: docOf(member) });
+            outputs.push({
+                name: member.name.getText(source),
+                type: typeText(member.type, source),
+                optional: member.questionToken !== undefined,
+                doc: docOf(member),
+            });
         }
 
         let typeToken: string | undefined;
         ctor?.body?.forEachChild(function find(child) {
-            if (ts.isCallExpression(child) && child.expression.kind === ts.SyntaxKind.SuperKeyword && child.arguments[0] && ts.isStringLiteral(child.arguments[0])) typeToken = child.arguments[0].text;
+            if (
+                ts.isCallExpression(child) &&
+                child.expression.kind === ts.SyntaxKind.SuperKeyword &&
+                child.arguments[0] &&
+                ts.isStringLiteral(child.arguments[0])
+            )
+                typeToken = child.arguments[0].text;
             else child.forEachChild(find);
         });
         components.push({ file, className: node.name.text, typeToken, doc: docOf(node), args, nested, outputs });
@@ -141,7 +169,9 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function fieldTable(fields: readonly FieldDoc[], requiredColumn: boolean): string[] {
     if (fields.length === 0) return ["_(none)_"];
-    const header = requiredColumn ? ["| Input | Type | Required | Description |", "| --- | --- | --- | --- |"] : ["| Output | Type | Description |", "| --- | --- | --- |"];
+    const header = requiredColumn
+        ? ["| Input | Type | Required | Description |", "| --- | --- | --- | --- |"]
+        : ["| Output | Type | Description |", "| --- | --- | --- |"];
     return [
         ...header,
         ...fields.map((f) =>
@@ -156,15 +186,21 @@ function fieldTable(fields: readonly FieldDoc[], requiredColumn: boolean): strin
 export function renderComponentsDoc(components: readonly ComponentDoc[]): string {
     const out: string[] = [];
     out.push("| Component | Type token | File |", "| --- | --- | --- |");
-    for (const c of components) out.push(`| [${c.className}](#${c.className.toLowerCase()}) | \`${c.typeToken ?? "?"}\` | \`${c.file}\` |`);
+    for (const c of components)
+        out.push(`| [${c.className}](#${c.className.toLowerCase()}) | \`${c.typeToken ?? "?"}\` | \`${c.file}\` |`);
     for (const c of components) {
         out.push("", `### ${c.className}`, "", `\`${c.file}\`${c.doc ? ` - ${c.doc}` : ""}`, "");
         if (c.args) {
-            out.push(`Inputs: \`${c.args.name}\`${c.args.extends.length > 0 ? ` (extends ${c.args.extends.map((e) => `\`${e}\``).join(", ")})` : ""}`, "", ...fieldTable(c.args.fields, true));
+            out.push(
+                `Inputs: \`${c.args.name}\`${c.args.extends.length > 0 ? ` (extends ${c.args.extends.map((e) => `\`${e}\``).join(", ")})` : ""}`,
+                "",
+                ...fieldTable(c.args.fields, true),
+            );
         } else {
             out.push("Inputs: _the constructor takes no documented `...Args` interface_");
         }
-        for (const n of c.nested) out.push("", `\`${n.name}\`${n.doc ? ` - ${cell(n.doc)}` : ""}`, "", ...fieldTable(n.fields, true));
+        for (const n of c.nested)
+            out.push("", `\`${n.name}\`${n.doc ? ` - ${cell(n.doc)}` : ""}`, "", ...fieldTable(n.fields, true));
         out.push("", "Outputs", "", ...fieldTable(c.outputs, false));
     }
     return out.join("\n");

@@ -42,12 +42,16 @@ export interface ArchitectureGraph {
 type Outputs = Record<string, unknown>;
 
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
-const obj = (value: unknown): Outputs => (value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Outputs) : {});
+const obj = (value: unknown): Outputs =>
+    value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Outputs) : {};
 const list = (value: unknown): Outputs[] => (Array.isArray(value) ? value.map(obj) : []);
 
 /** A Mermaid-safe node id from a kind and a resource name. */
 function nodeId(kind: NodeKind, name: string): string {
-    return `${kind}_${name.replace(/^s3:\/\//, "").replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "")}`;
+    return `${kind}_${name
+        .replace(/^s3:\/\//, "")
+        .replace(/[^A-Za-z0-9]+/g, "_")
+        .replace(/^_+|_+$/g, "")}`;
 }
 
 /** The fixed part of a Firehose prefix, before its first `!{...}` expression: `user-events/year=!{...}` -> `user-events/`. */
@@ -69,13 +73,17 @@ interface Located<T> {
 export const REDSHIFT_TABLE_TYPE = "pulumi-nodejs:dynamic/redshift:Table";
 
 function byType(plans: readonly StackPlan[], type: string): Located<PlannedResource>[] {
-    return plans.flatMap((plan) => plan.resources.filter((r) => r.custom && r.type === type).map((resource) => ({ plan, resource })));
+    return plans.flatMap((plan) =>
+        plan.resources.filter((r) => r.custom && r.type === type).map((resource) => ({ plan, resource })),
+    );
 }
 
 /** The table a Redshift table resource (shared/redshift-data-provider.ts) keeps: `schema.table`. */
 function keptTable(outputs: Record<string, unknown>): string | undefined {
     const table = (obj(outputs.declaration).table ?? {}) as { schema?: unknown; name?: unknown };
-    return typeof table.schema === "string" && typeof table.name === "string" ? `${table.schema}.${table.name}`.toLowerCase() : undefined;
+    return typeof table.schema === "string" && typeof table.name === "string"
+        ? `${table.schema}.${table.name}`.toLowerCase()
+        : undefined;
 }
 
 export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
@@ -84,7 +92,8 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
     const problems: string[] = [];
     const addNode = (kind: NodeKind, name: string, label: string, plan: StackPlan): string => {
         const id = nodeId(kind, name);
-        if (!nodes.has(id)) nodes.set(id, { id, kind, label, account: plan.account, stack: `${plan.project}/${plan.stack}` });
+        if (!nodes.has(id))
+            nodes.set(id, { id, kind, label, account: plan.account, stack: `${plan.project}/${plan.stack}` });
         return id;
     };
     const addEdge = (edge: GraphEdge) => {
@@ -115,7 +124,9 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
         const path = fullPath(str(o.restApi) ?? "", str(o.resourceId) ?? "");
         const method = str(o.httpMethod) ?? "?";
         if (!path) {
-            problems.push(`integration ${resource.name}: its resource ${String(o.resourceId)} is not in the API's resource tree`);
+            problems.push(
+                `integration ${resource.name}: its resource ${String(o.resourceId)} is not in the API's resource tree`,
+            );
             continue;
         }
         const templates = Object.values(obj(o.requestTemplates)).map(String).join("\n");
@@ -125,7 +136,12 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
             problems.push(`route ${method} ${path}: its request template names no planned Kinesis stream`);
             continue;
         }
-        const stream = addNode("stream", String(target.resource.outputs.name), `Kinesis ${String(target.resource.outputs.name)}`, target.plan);
+        const stream = addNode(
+            "stream",
+            String(target.resource.outputs.name),
+            `Kinesis ${String(target.resource.outputs.name)}`,
+            target.plan,
+        );
         addEdge({ from: route, to: stream, label: action });
     }
 
@@ -145,8 +161,7 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
         if (stream) {
             const streamName = String(stream.resource.outputs.name);
             addEdge({ from: addNode("stream", streamName, `Kinesis ${streamName}`, stream.plan), to: firehose });
-        }
-        else problems.push(`Firehose ${name}: reads ${String(source)}, which no plan creates`);
+        } else problems.push(`Firehose ${name}: reads ${String(source)}, which no plan creates`);
         const destinations: Array<[Outputs, string]> = [[s3, "delivers"]];
         if (str(s3.s3BackupMode) === "Enabled") destinations.push([obj(s3.s3BackupConfiguration), "raw copy"]);
         for (const [destination, edgeLabel] of destinations) {
@@ -180,10 +195,16 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
         for (const target of list(o.s3Targets)) {
             const prefix = prefixNodes.find((p) => p.url === str(target.path));
             if (!prefix) continue;
-            const crawler = addNode("crawler", String(o.name), `S3 crawler ${String(o.name)}<br/>${String(o.schedule ?? "on demand")}`, plan);
+            const crawler = addNode(
+                "crawler",
+                String(o.name),
+                `S3 crawler ${String(o.name)}<br/>${String(o.schedule ?? "on demand")}`,
+                plan,
+            );
             addEdge({ from: prefix.id, to: crawler, label: "crawls", dotted: true });
             for (const table of catalogOf.values()) {
-                if (table.database === o.databaseName && table.location.startsWith(String(target.path))) addEdge({ from: crawler, to: table.id, label: "updates", dotted: true });
+                if (table.database === o.databaseName && table.location.startsWith(String(target.path)))
+                    addEdge({ from: crawler, to: table.id, label: "updates", dotted: true });
             }
         }
     }
@@ -204,9 +225,11 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
         const catalog = catalogOf.get(`${String(args["--catalog_database"])}.${String(args["--catalog_table"])}`)?.id;
         if (!direct && !catalog) continue; // not a load job of a landing prefix
         const name = String(o.name);
-        const trigger = triggers.find((t) => list(t.resource.outputs.actions).some((a) => a.jobName === name))?.resource.outputs;
+        const trigger = triggers.find((t) => list(t.resource.outputs.actions).some((a) => a.jobName === name))?.resource
+            .outputs;
         const when = trigger ? (str(trigger.schedule) ?? `after ${String(trigger.type).toLowerCase()}`) : "no trigger";
-        const workers = o.numberOfWorkers !== undefined ? `, ${String(o.numberOfWorkers)} x ${String(o.workerType)}` : "";
+        const workers =
+            o.numberOfWorkers !== undefined ? `, ${String(o.numberOfWorkers)} x ${String(o.workerType)}` : "";
         const job = addNode("job", name, `Glue job ${name}<br/>${when}${workers}`, plan);
         const landing = direct ?? prefixNodes.find((p) => edges.some((e) => e.from === p.id && e.to === catalog));
         if (landing) addEdge({ from: landing.id, to: job, label: "reads new objects" });
@@ -214,7 +237,9 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
         const targetTable = String(args["--target_table"] ?? "").toLowerCase();
         const created = redshiftTables.get(targetTable);
         if (!created) {
-            problems.push(`Glue job ${name}: writes ${targetTable || "no --target_table"}, which no planned Redshift table keeps`);
+            problems.push(
+                `Glue job ${name}: writes ${targetTable || "no --target_table"}, which no planned Redshift table keeps`,
+            );
             continue;
         }
         const table = addNode("table", targetTable, `Redshift ${targetTable}`, created.plan);
@@ -225,15 +250,29 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
     for (const { plan, resource } of byType(plans, "aws:glue/crawler:Crawler")) {
         const o = resource.outputs;
         for (const target of list(o.jdbcTargets)) {
-            const [, schema, table] = String(target.path ?? "").toLowerCase().split("/");
+            const [, schema, table] = String(target.path ?? "")
+                .toLowerCase()
+                .split("/");
             const key = `${schema}.${table}`;
             const created = redshiftTables.get(key);
             if (!created) {
-                problems.push(`JDBC crawler ${String(o.name)}: crawls ${String(target.path)}, which no planned statement creates`);
+                problems.push(
+                    `JDBC crawler ${String(o.name)}: crawls ${String(target.path)}, which no planned statement creates`,
+                );
                 continue;
             }
-            const crawler = addNode("crawler", String(o.name), `JDBC crawler ${String(o.name)}<br/>${String(o.schedule ?? "on demand")}`, plan);
-            addEdge({ from: addNode("table", key, `Redshift ${key}`, created.plan), to: crawler, label: "crawls", dotted: true });
+            const crawler = addNode(
+                "crawler",
+                String(o.name),
+                `JDBC crawler ${String(o.name)}<br/>${String(o.schedule ?? "on demand")}`,
+                plan,
+            );
+            addEdge({
+                from: addNode("table", key, `Redshift ${key}`, created.plan),
+                to: crawler,
+                label: "crawls",
+                dotted: true,
+            });
         }
     }
 
@@ -250,7 +289,8 @@ export function buildGraph(plans: readonly StackPlan[]): ArchitectureGraph {
                 queue.push(e.to);
             }
         }
-        if (![...reached].some((id) => nodes.get(id)?.kind === "table")) problems.push(`route ${node.label}: no data path to a Redshift table`);
+        if (![...reached].some((id) => nodes.get(id)?.kind === "table"))
+            problems.push(`route ${node.label}: no data path to a Redshift table`);
     }
 
     const accounts = [...new Set([...nodes.values()].map((n) => n.account))].map((account) => ({

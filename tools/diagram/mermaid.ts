@@ -36,7 +36,8 @@ export function renderMermaid(graph: ArchitectureGraph): string {
     const lines = ["flowchart LR"];
     graph.accounts.forEach((group, index) => {
         lines.push(`    subgraph account${index}["${group.stacks.join(", ")} - account ${group.account}"]`);
-        for (const node of graph.nodes.filter((n) => n.account === group.account).sort(compare)) lines.push(`        ${node.id}${shape(node)}`);
+        for (const node of graph.nodes.filter((n) => n.account === group.account).sort(compare))
+            lines.push(`        ${node.id}${shape(node)}`);
         lines.push("    end");
     });
     const rank = new Map(graph.nodes.map((n) => [n.id, n]));

@@ -16,7 +16,12 @@ import type {
     ResourceValidationArgs,
     StackValidationArgs,
 } from "@pulumi/policy";
-import { isStackPolicy, PACK_ENFORCEMENT_LEVEL, PackPolicy, policies as packPolicies } from "../../policy-pack/policies";
+import {
+    isStackPolicy,
+    PACK_ENFORCEMENT_LEVEL,
+    PackPolicy,
+    policies as packPolicies,
+} from "../../policy-pack/policies";
 import { isUnknownValueError, policyProxy } from "../../policy-pack/policies/support/plain";
 import { PlannedResource, SECRET, StackPlan, UNKNOWN } from "../plan/types";
 
@@ -62,7 +67,8 @@ export function loadPackConfig(file: string = DEFAULT_CONFIG_FILE): PolicyPackCo
     } catch (error) {
         throw new PolicyConfigError([`${file}: ${(error as Error).message}`]);
     }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new PolicyConfigError([`${file}: must be a JSON object keyed by policy name`]);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+        throw new PolicyConfigError([`${file}: must be a JSON object keyed by policy name`]);
     return parsed as PolicyPackConfig;
 }
 
@@ -81,7 +87,10 @@ function configValidators(policies: readonly PackPolicy[]): Map<string, Validate
     for (const policy of policies) {
         const schema = {
             type: "object",
-            properties: { enforcementLevel: { enum: [...ENFORCEMENT_LEVELS] }, ...(policy.configSchema?.properties ?? {}) },
+            properties: {
+                enforcementLevel: { enum: [...ENFORCEMENT_LEVELS] },
+                ...(policy.configSchema?.properties ?? {}),
+            },
             required: policy.configSchema?.required ?? [],
             additionalProperties: false,
         };
@@ -111,7 +120,10 @@ export function validatePackConfig(config: PolicyPackConfig, policies: readonly 
         if (!validate(object)) {
             for (const error of validate.errors ?? []) {
                 const at = error.instancePath === "" ? "" : error.instancePath.slice(1).replace(/\//g, ".");
-                const detail = error.keyword === "additionalProperties" ? `unknown field "${String(error.params.additionalProperty)}"` : error.message;
+                const detail =
+                    error.keyword === "additionalProperties"
+                        ? `unknown field "${String(error.params.additionalProperty)}"`
+                        : error.message;
                 problems.push(`"${name}"${at ? `.${at}` : ""}: ${detail}`);
             }
         }
@@ -119,7 +131,10 @@ export function validatePackConfig(config: PolicyPackConfig, policies: readonly 
     return problems;
 }
 
-function normalizedConfig(config: PolicyPackConfig, name: string): { level?: EnforcementLevel; properties: Record<string, unknown> } {
+function normalizedConfig(
+    config: PolicyPackConfig,
+    name: string,
+): { level?: EnforcementLevel; properties: Record<string, unknown> } {
     const value = config[name];
     if (value === undefined) return { properties: {} };
     if (typeof value === "string") return { level: value, properties: {} };
@@ -132,7 +147,9 @@ function withSentinels(value: unknown): unknown {
     if (value === UNKNOWN || value === SECRET) return policyProxy.unknownStringValue;
     if (Array.isArray(value)) return value.map(withSentinels);
     if (value !== null && typeof value === "object") {
-        return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withSentinels(v)]));
+        return Object.fromEntries(
+            Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, withSentinels(v)]),
+        );
     }
     return value;
 }
@@ -140,7 +157,8 @@ function withSentinels(value: unknown): unknown {
 function holdsUnknown(value: unknown): boolean {
     if (value === UNKNOWN || value === SECRET) return true;
     if (Array.isArray(value)) return value.some(holdsUnknown);
-    if (value !== null && typeof value === "object") return Object.values(value as Record<string, unknown>).some(holdsUnknown);
+    if (value !== null && typeof value === "object")
+        return Object.values(value as Record<string, unknown>).some(holdsUnknown);
     return false;
 }
 
@@ -167,17 +185,29 @@ function options(resource: PlannedResource): PolicyResourceOptions {
 }
 
 /** The provider a resource uses, with the account the plan deploys into when the provider does not name one. */
-function providerOf(plan: StackPlan, resource: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>): PolicyProviderResource | undefined {
+function providerOf(
+    plan: StackPlan,
+    resource: PlannedResource,
+    byUrn: ReadonlyMap<string, PlannedResource>,
+): PolicyProviderResource | undefined {
     if (!resource.custom || resource.type.startsWith("pulumi:providers:")) return undefined;
     const reference = resource.options.provider;
-    const providerUrn = reference !== undefined && reference.includes("::") ? reference.slice(0, reference.lastIndexOf("::")) : reference;
+    const providerUrn =
+        reference !== undefined && reference.includes("::")
+            ? reference.slice(0, reference.lastIndexOf("::"))
+            : reference;
     const explicit = providerUrn !== undefined ? byUrn.get(providerUrn) : undefined;
     const inputs: Record<string, unknown> = { region: plan.region, ...(explicit?.inputs ?? {}) };
     if (inputs.allowedAccountIds === undefined && inputs.assumeRole === undefined && inputs.assumeRoles === undefined) {
         inputs.allowedAccountIds = [plan.account];
     }
     const type = explicit?.type ?? `pulumi:providers:${resource.type.split(":")[0]}`;
-    return { type, props: proxied(inputs), urn: providerUrn ?? `urn:pulumi:${plan.stack}::${plan.project}::${type}::default`, name: explicit?.name ?? "default" };
+    return {
+        type,
+        props: proxied(inputs),
+        urn: providerUrn ?? `urn:pulumi:${plan.stack}::${plan.project}::${type}::default`,
+        name: explicit?.name ?? "default",
+    };
 }
 
 class NotApplicable extends Error {}
@@ -188,7 +218,9 @@ function typeMatcher(type: string) {
 
 function stackUrn(plan: StackPlan): string {
     const stack = plan.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    return stack?.urn ?? `urn:pulumi:${plan.stack}::${plan.project}::pulumi:pulumi:Stack::${plan.project}-${plan.stack}`;
+    return (
+        stack?.urn ?? `urn:pulumi:${plan.stack}::${plan.project}::pulumi:pulumi:Stack::${plan.project}-${plan.stack}`
+    );
 }
 
 function assertSynchronous(result: unknown, policy: string): void {
@@ -207,9 +239,13 @@ function run(policy: string, urn: string, sink: Sink, validate: () => unknown): 
     try {
         assertSynchronous(validate(), policy);
     } catch (error) {
-        if (isUnknownValueError(error)) sink.undetermined(urn, `cannot judge during preview: ${(error as Error).message}`);
+        if (isUnknownValueError(error))
+            sink.undetermined(urn, `cannot judge during preview: ${(error as Error).message}`);
         else if (error instanceof NotApplicable) return;
-        else throw new Error(`policy "${policy}" failed on ${urn}: ${(error as Error).stack ?? String(error)}`, { cause: error });
+        else
+            throw new Error(`policy "${policy}" failed on ${urn}: ${(error as Error).stack ?? String(error)}`, {
+                cause: error,
+            });
     }
 }
 
@@ -221,14 +257,24 @@ interface ResourceView {
     readonly provider: PolicyProviderResource | undefined;
 }
 
-function evaluatePlan(plan: StackPlan, config: PolicyPackConfig, policies: readonly PackPolicy[], result: PolicyEvaluation): void {
+function evaluatePlan(
+    plan: StackPlan,
+    config: PolicyPackConfig,
+    policies: readonly PackPolicy[],
+    result: PolicyEvaluation,
+): void {
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     const notApplicable = (reason?: string): never => {
         throw new NotApplicable(reason);
     };
     let views: ResourceView[] | undefined;
     const resourceViews = (): ResourceView[] =>
-        (views ??= plan.resources.map((resource) => ({ resource, props: proxied(resource.inputs), opts: options(resource), provider: providerOf(plan, resource, byUrn) })));
+        (views ??= plan.resources.map((resource) => ({
+            resource,
+            props: proxied(resource.inputs),
+            opts: options(resource),
+            provider: providerOf(plan, resource, byUrn),
+        })));
     let stackView: PolicyResource[] | undefined;
     const stackResources = (): PolicyResource[] => (stackView ??= buildStackResources());
     const buildStackResources = (): PolicyResource[] => {
@@ -245,13 +291,16 @@ function evaluatePlan(plan: StackPlan, config: PolicyPackConfig, policies: reado
                 dependencies: [],
                 propertyDependencies: {},
                 isType: typeMatcher(resource.type),
-                asType: ((resourceClass: unknown) => (typeMatcher(resource.type)(resourceClass) ? props : undefined)) as PolicyResource["asType"],
+                asType: ((resourceClass: unknown) =>
+                    typeMatcher(resource.type)(resourceClass) ? props : undefined) as PolicyResource["asType"],
             });
         }
         for (const resource of plan.resources) {
             const entry = built.get(resource.urn) as PolicyResource;
             if (resource.parent) entry.parent = built.get(resource.parent);
-            entry.dependencies = resource.options.dependsOn.map((urn) => built.get(urn)).filter((r): r is PolicyResource => r !== undefined);
+            entry.dependencies = resource.options.dependsOn
+                .map((urn) => built.get(urn))
+                .filter((r): r is PolicyResource => r !== undefined);
         }
         return [...built.values()];
     };
@@ -264,14 +313,36 @@ function evaluatePlan(plan: StackPlan, config: PolicyPackConfig, policies: reado
         const enforcementLevel = level;
         const getConfig = <T extends object>() => ({ ...properties }) as T;
         const sink: Sink = {
-            violation: (urn, message) => result.violations.push({ policy: policy.name, enforcementLevel, project: plan.project, stack: plan.stack, urn, message }),
-            undetermined: (urn, message) => result.undetermined.push({ policy: policy.name, project: plan.project, stack: plan.stack, urn, message }),
+            violation: (urn, message) =>
+                result.violations.push({
+                    policy: policy.name,
+                    enforcementLevel,
+                    project: plan.project,
+                    stack: plan.stack,
+                    urn,
+                    message,
+                }),
+            undetermined: (urn, message) =>
+                result.undetermined.push({
+                    policy: policy.name,
+                    project: plan.project,
+                    stack: plan.stack,
+                    urn,
+                    message,
+                }),
         };
 
         if (isStackPolicy(policy)) {
-            const args: StackValidationArgs = { resources: stackResources(), stackTags: new Map(), getConfig, notApplicable };
+            const args: StackValidationArgs = {
+                resources: stackResources(),
+                stackTags: new Map(),
+                getConfig,
+                notApplicable,
+            };
             const fallbackUrn = stackUrn(plan);
-            run(policy.name, fallbackUrn, sink, () => policy.validateStack(args, (message, urn) => sink.violation(urn ?? fallbackUrn, message)));
+            run(policy.name, fallbackUrn, sink, () =>
+                policy.validateStack(args, (message, urn) => sink.violation(urn ?? fallbackUrn, message)),
+            );
             continue;
         }
         const validations: ResourceValidation[] = Array.isArray(policy.validateResource)
@@ -289,13 +360,16 @@ function evaluatePlan(plan: StackPlan, config: PolicyPackConfig, policies: reado
                 provider,
                 stackTags: new Map(),
                 isType: typeMatcher(resource.type),
-                asType: ((resourceClass: unknown) => (typeMatcher(resource.type)(resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
+                asType: ((resourceClass: unknown) =>
+                    typeMatcher(resource.type)(resourceClass) ? props : undefined) as ResourceValidationArgs["asType"],
                 getConfig,
                 notApplicable,
             };
             for (const validate of validations) {
                 // The resource's URN is always the one reported, as the analyzer does for resource policies.
-                run(policy.name, resource.urn, sink, () => validate(args, (message) => sink.violation(resource.urn, message)));
+                run(policy.name, resource.urn, sink, () =>
+                    validate(args, (message) => sink.violation(resource.urn, message)),
+                );
             }
         }
     }

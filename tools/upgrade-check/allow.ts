@@ -33,9 +33,14 @@ export function parseAllowFile(text: string, file = ALLOW_FILE): AllowEntry[] {
         const pattern = (hash < 0 ? line : line.slice(0, hash)).trim();
         const reason = hash < 0 ? "" : line.slice(hash + 1).trim();
         if (!pattern.startsWith("urn:pulumi:") || /\s/.test(pattern)) {
-            throw new AllowFileError(`${file}:${index + 1}: an entry is one URN or URN pattern (urn:pulumi:<stack>::<project>::<type>::<name>, * for any run of characters), then # and the reason`);
+            throw new AllowFileError(
+                `${file}:${index + 1}: an entry is one URN or URN pattern (urn:pulumi:<stack>::<project>::<type>::<name>, * for any run of characters), then # and the reason`,
+            );
         }
-        if (reason === "") throw new AllowFileError(`${file}:${index + 1}: ${pattern}: give the reason after # (it is what the reviewer approves)`);
+        if (reason === "")
+            throw new AllowFileError(
+                `${file}:${index + 1}: ${pattern}: give the reason after # (it is what the reviewer approves)`,
+            );
         entries.push({ line: index + 1, pattern, reason });
     });
     return entries;
@@ -48,11 +53,20 @@ export function readAllowFile(root: string): AllowEntry[] {
 }
 
 function matcher(pattern: string): RegExp {
-    return new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "s");
+    return new RegExp(
+        `^${pattern
+            .split("*")
+            .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+        "s",
+    );
 }
 
 /** Which findings an entry allows (by the old URN), and the entries that allow none. */
-export function applyAllowList(findings: readonly Finding[], entries: readonly AllowEntry[]): { allowed: Map<Finding, AllowEntry>; unused: AllowEntry[] } {
+export function applyAllowList(
+    findings: readonly Finding[],
+    entries: readonly AllowEntry[],
+): { allowed: Map<Finding, AllowEntry>; unused: AllowEntry[] } {
     const allowed = new Map<Finding, AllowEntry>();
     const used = new Set<AllowEntry>();
     const compiled = entries.map((entry) => ({ entry, regex: matcher(entry.pattern) }));

@@ -22,8 +22,16 @@ export const UPGRADE_CHECK_COMMAND: CommandSpec = {
         "without `aliases`, or a change to an input that forces replacement). Exits 1 on such a finding, unless an entry\n" +
         "of upgrade-check.allow (URN or pattern, # reason) allows it.",
     flags: [
-        { name: "--from", value: "REF", help: "the deployed commit (default: the merge base with main, or HEAD~1 on main)" },
-        { name: "--from-plans", value: "DIR", help: "compare with plan files already made for the deployed commit instead of planning one" },
+        {
+            name: "--from",
+            value: "REF",
+            help: "the deployed commit (default: the merge base with main, or HEAD~1 on main)",
+        },
+        {
+            name: "--from-plans",
+            value: "DIR",
+            help: "compare with plan files already made for the deployed commit instead of planning one",
+        },
         { name: "--keep", help: "keep the exported commit and its plans (the folder is printed)" },
     ],
 };
@@ -56,15 +64,23 @@ export function report(
     allowEntries: readonly AllowEntry[] = [],
 ): { text: string; failed: number } {
     const lines: string[] = [];
-    const stateful = compared.oldPlans.reduce((n, p) => n + p.resources.filter((r) => r.custom && STATEFUL_TYPES[r.type]).length, 0);
-    const stacks = compared.oldPlans.filter((o) => compared.newPlans.some((n) => n.project === o.project && n.stack === o.stack)).map((p) => `${p.project}.${p.stack}`);
+    const stateful = compared.oldPlans.reduce(
+        (n, p) => n + p.resources.filter((r) => r.custom && STATEFUL_TYPES[r.type]).length,
+        0,
+    );
+    const stacks = compared.oldPlans
+        .filter((o) => compared.newPlans.some((n) => n.project === o.project && n.stack === o.stack))
+        .map((p) => `${p.project}.${p.stack}`);
     const { allowed, unused } = applyAllowList(failing(findings), allowEntries);
     for (const f of findings) {
         const entry = allowed.get(f);
         if (entry) lines.push(`allowed by ${ALLOW_FILE}:${entry.line} (${entry.reason}): ${f.message}`);
         else lines.push(`${f.kind === "unknown" ? "note" : "FAIL"}: ${f.message}`);
     }
-    for (const entry of unused) lines.push(`note: ${ALLOW_FILE}:${entry.line} matches nothing: remove it once the change it allowed is deployed`);
+    for (const entry of unused)
+        lines.push(
+            `note: ${ALLOW_FILE}:${entry.line} matches nothing: remove it once the change it allowed is deployed`,
+        );
     const failedFindings = failing(findings).filter((f) => !allowed.has(f));
     const failed = failedFindings.length;
     const refused = failedFindings.filter((f) => f.kind === "refused").length;
@@ -87,7 +103,8 @@ export async function main(argv: readonly string[], root = repoRoot()): Promise<
             console.log(helpText(UPGRADE_CHECK_COMMAND));
             return 0;
         }
-        if (flags.values.has("--from") && flags.values.has("--from-plans")) throw new Error("give --from or --from-plans, not both");
+        if (flags.values.has("--from") && flags.values.has("--from-plans"))
+            throw new Error("give --from or --from-plans, not both");
     } catch (err) {
         console.error(`upgrade-check: ${(err as Error).message}\n${usageLine(UPGRADE_CHECK_COMMAND)}`);
         return 2;
@@ -118,7 +135,12 @@ export async function main(argv: readonly string[], root = repoRoot()): Promise<
         console.log(text);
         return failed > 0 ? 1 : 0;
     } catch (err) {
-        if (err instanceof OldRefError || err instanceof PlanError || err instanceof StackFileError || err instanceof AllowFileError) {
+        if (
+            err instanceof OldRefError ||
+            err instanceof PlanError ||
+            err instanceof StackFileError ||
+            err instanceof AllowFileError
+        ) {
             console.error(`upgrade-check: ${err.message}`);
             return 2;
         }

@@ -22,7 +22,12 @@ export const STATEFUL_TYPES: Readonly<Record<string, readonly string[]>> = {
     // internal/service/kinesis/stream.go: name.
     "aws:kinesis/stream:Stream": ["name"],
     // internal/service/firehose/delivery_stream.go: name, destination and the source configurations.
-    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": ["name", "destination", "kinesisSourceConfiguration", "mskSourceConfiguration"],
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": [
+        "name",
+        "destination",
+        "kinesisSourceConfiguration",
+        "mskSourceConfiguration",
+    ],
     // internal/service/dynamodb/table.go: name.
     "aws:dynamodb/table:Table": ["name"],
     // internal/service/secretsmanager/secret.go: name, name_prefix.
@@ -45,9 +50,21 @@ export const STATEFUL_TYPES: Readonly<Record<string, readonly string[]>> = {
     // The API's custom domain: clients address it, and its DNS alias targets the regional name it was created with;
     // a replacement must delete the name before it can be created again (one domain name per account and region).
     // internal/service/apigateway/domain_name.go: domain_name, certificate_body, certificate_chain, certificate_private_key.
-    "aws:apigateway/domainName:DomainName": ["domainName", "certificateBody", "certificateChain", "certificatePrivateKey"],
+    "aws:apigateway/domainName:DomainName": [
+        "domainName",
+        "certificateBody",
+        "certificateChain",
+        "certificatePrivateKey",
+    ],
     // shared/redshift-data-provider.ts: its diff replaces on another database or table.
-    "pulumi-nodejs:dynamic/redshift:Table": ["target.database", "target.workgroupName", "target.clusterIdentifier", "target.region", "declaration.table.schema", "declaration.table.name"],
+    "pulumi-nodejs:dynamic/redshift:Table": [
+        "target.database",
+        "target.workgroupName",
+        "target.clusterIdentifier",
+        "target.region",
+        "declaration.table.schema",
+        "declaration.table.name",
+    ],
 };
 
 const TABLE_TYPE = "pulumi-nodejs:dynamic/redshift:Table";
@@ -79,7 +96,13 @@ function urnParts(urn: string): { stack: string; project: string; qualifiedType:
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** The engine's `resource.CreateURN`: a parent's qualified type prefixes the type, except the root stack's. */
-export function createUrn(name: string, type: string, parentUrn: string | undefined, project: string, stack: string): string {
+export function createUrn(
+    name: string,
+    type: string,
+    parentUrn: string | undefined,
+    project: string,
+    stack: string,
+): string {
     const parentType = parentUrn ? urnParts(parentUrn).qualifiedType : "";
     const qualified = parentType && parentType !== ROOT_STACK_TYPE ? `${parentType}$${type}` : type;
     return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
@@ -89,15 +112,29 @@ export function createUrn(name: string, type: string, parentUrn: string | undefi
 function aliasUrn(resource: PlannedResource, alias: PlannedAlias, plan: StackPlan): string {
     if ("urn" in alias) return alias.urn;
     const parent = alias.noParent ? undefined : (alias.parentUrn ?? resource.parent);
-    return createUrn(alias.name ?? resource.name, alias.type ?? resource.type, parent, alias.project ?? plan.project, alias.stack ?? plan.stack);
+    return createUrn(
+        alias.name ?? resource.name,
+        alias.type ?? resource.type,
+        parent,
+        alias.project ?? plan.project,
+        alias.stack ?? plan.stack,
+    );
 }
 
 /**
  * The engine's `inheritedChildAlias`: a child whose name starts with its parent's name (`<parent>-role`)
  * is looked for under the parent's old name too.
  */
-function inheritedChildAlias(childType: string, childName: string, parentName: string, parentAlias: string, plan: StackPlan): string {
-    const aliasName = childName.startsWith(parentName) ? urnParts(parentAlias).name + childName.slice(parentName.length) : childName;
+function inheritedChildAlias(
+    childType: string,
+    childName: string,
+    parentName: string,
+    parentAlias: string,
+    plan: StackPlan,
+): string {
+    const aliasName = childName.startsWith(parentName)
+        ? urnParts(parentAlias).name + childName.slice(parentName.length)
+        : childName;
     return createUrn(aliasName, childType, parentAlias, plan.project, plan.stack);
 }
 
@@ -181,7 +218,8 @@ function suggestedAlias(old: PlannedResource, renamed: PlannedResource): string 
     const parts: string[] = [];
     if (old.name !== renamed.name) parts.push(`name: ${JSON.stringify(old.name)}`);
     if (old.type !== renamed.type) parts.push(`type: ${JSON.stringify(old.type)}`);
-    if (old.parent !== renamed.parent) parts.push(old.parent ? `parent: <the resource ${old.parent}>` : "parent: pulumi.rootStackResource");
+    if (old.parent !== renamed.parent)
+        parts.push(old.parent ? `parent: <the resource ${old.parent}>` : "parent: pulumi.rootStackResource");
     return `aliases: [{ ${parts.join(", ")} }]`;
 }
 
@@ -220,17 +258,45 @@ export function compareStack(oldPlan: StackPlan, newPlan: StackPlan): Finding[] 
             // A renamed component loses its children with it: the alias belongs on the topmost resource
             // nothing took over (the engine carries a parent's aliases to its children).
             let renamed = old;
-            for (let p = oldByUrn.get(old.parent ?? ""); p && !taken(p.urn); p = oldByUrn.get(p.parent ?? "")) renamed = p;
-            const candidates = newPlan.resources.filter((r) => r.type === renamed.type && r.custom === renamed.custom && !takesOver.has(r));
+            for (let p = oldByUrn.get(old.parent ?? ""); p && !taken(p.urn); p = oldByUrn.get(p.parent ?? ""))
+                renamed = p;
+            const candidates = newPlan.resources.filter(
+                (r) => r.type === renamed.type && r.custom === renamed.custom && !takesOver.has(r),
+            );
             const subject = renamed === old ? "it" : `its ${renamed.type} ${renamed.urn}`;
-            const hint = candidates.length > 0 ? `; if ${subject} became ${candidates.map((c) => c.urn).join(" or ")}, give that resource ${suggestedAlias(renamed, candidates[0])}` : "";
-            findings.push({ kind: "deleted", stack, type: old.type, oldUrn: old.urn, message: `${stack}: ${old.type} ${old.urn} would be deleted: no resource of the current code has that URN or an alias for it${hint}` });
+            const hint =
+                candidates.length > 0
+                    ? `; if ${subject} became ${candidates.map((c) => c.urn).join(" or ")}, give that resource ${suggestedAlias(renamed, candidates[0])}`
+                    : "";
+            findings.push({
+                kind: "deleted",
+                stack,
+                type: old.type,
+                oldUrn: old.urn,
+                message: `${stack}: ${old.type} ${old.urn} would be deleted: no resource of the current code has that URN or an alias for it${hint}`,
+            });
             continue;
         }
         // A table's declaration: what the deployed one recorded against what the current code declares.
-        if (old.type === TABLE_TYPE && successor.type === TABLE_TYPE && old.inputs.declaration !== undefined && successor.inputs.declaration !== undefined) {
-            const { refusals } = planMigration(old.inputs.declaration as TableDeclaration, successor.inputs.declaration as TableDeclaration);
-            for (const refusal of refusals) findings.push({ kind: "refused", stack, type: old.type, oldUrn: old.urn, newUrn: successor.urn, message: `${stack}: ${refusal}` });
+        if (
+            old.type === TABLE_TYPE &&
+            successor.type === TABLE_TYPE &&
+            old.inputs.declaration !== undefined &&
+            successor.inputs.declaration !== undefined
+        ) {
+            const { refusals } = planMigration(
+                old.inputs.declaration as TableDeclaration,
+                successor.inputs.declaration as TableDeclaration,
+            );
+            for (const refusal of refusals)
+                findings.push({
+                    kind: "refused",
+                    stack,
+                    type: old.type,
+                    oldUrn: old.urn,
+                    newUrn: successor.urn,
+                    message: `${stack}: ${refusal}`,
+                });
         }
         const forceNewNow = STATEFUL_TYPES[successor.type] ?? forceNew;
         for (const input of forceNewNow) {
@@ -239,9 +305,23 @@ export function compareStack(oldPlan: StackPlan, newPlan: StackPlan): Finding[] 
             if (canonical(before) === canonical(after)) continue;
             const where = successor.urn === old.urn ? old.urn : `${old.urn} (now ${successor.urn})`;
             if (containsUnknown(before) || containsUnknown(after)) {
-                findings.push({ kind: "unknown", stack, type: old.type, oldUrn: old.urn, newUrn: successor.urn, message: `${stack}: ${old.type} ${where}: ${input} is not known until deploy (${show(before)} -> ${show(after)}); a change would replace it` });
+                findings.push({
+                    kind: "unknown",
+                    stack,
+                    type: old.type,
+                    oldUrn: old.urn,
+                    newUrn: successor.urn,
+                    message: `${stack}: ${old.type} ${where}: ${input} is not known until deploy (${show(before)} -> ${show(after)}); a change would replace it`,
+                });
             } else {
-                findings.push({ kind: "replaced", stack, type: old.type, oldUrn: old.urn, newUrn: successor.urn, message: `${stack}: ${old.type} ${where} would be replaced: ${input} changes from ${show(before)} to ${show(after)}, which the provider cannot change in place` });
+                findings.push({
+                    kind: "replaced",
+                    stack,
+                    type: old.type,
+                    oldUrn: old.urn,
+                    newUrn: successor.urn,
+                    message: `${stack}: ${old.type} ${where} would be replaced: ${input} changes from ${show(before)} to ${show(after)}, which the provider cannot change in place`,
+                });
             }
         }
     }

@@ -18,7 +18,12 @@ export class OldRefError extends Error {
     }
 }
 
-function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
+function run(
+    command: string,
+    args: readonly string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv = process.env,
+): SpawnSyncReturns<string> {
     return spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
 }
 
@@ -36,7 +41,8 @@ export function git(root: string, args: readonly string[]): string {
 /** The commit a ref names, or an error naming the ref. */
 export function resolveCommit(root: string, ref: string): string {
     const result = run("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], root);
-    if (result.status !== 0 || !result.stdout.trim()) throw new OldRefError(`--from ${ref}: no such commit in this repository`);
+    if (result.status !== 0 || !result.stdout.trim())
+        throw new OldRefError(`--from ${ref}: no such commit in this repository`);
     return result.stdout.trim();
 }
 
@@ -73,7 +79,14 @@ function childEnv(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env)) {
         const lower = key.toLowerCase();
-        if (lower.startsWith("npm_package_") || lower.startsWith("npm_lifecycle_") || lower === "npm_config_local_prefix" || lower === "npm_config_prefix" || lower === "init_cwd") continue;
+        if (
+            lower.startsWith("npm_package_") ||
+            lower.startsWith("npm_lifecycle_") ||
+            lower === "npm_config_local_prefix" ||
+            lower === "npm_config_prefix" ||
+            lower === "init_cwd"
+        )
+            continue;
         env[key] = value;
     }
     return env;
@@ -89,25 +102,42 @@ export interface OldPlans {
  * Exports `commit`, installs it and plans each environment stack there (`npm run plan -- --stack <s>
  * --out <dir>`); returns every plan written (the bootstrap stacks once). `log` receives progress lines.
  */
-export function planCommit(root: string, commit: string, stacks: readonly string[], log: (line: string) => void, keep = false): OldPlans {
+export function planCommit(
+    root: string,
+    commit: string,
+    stacks: readonly string[],
+    log: (line: string) => void,
+    keep = false,
+): OldPlans {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tracking-upgrade-check-"));
     const tree = path.join(dir, "tree");
     try {
         fs.mkdirSync(tree);
         log(`upgrade-check: exporting ${commit.slice(0, 12)} to ${tree}`);
-        const archive = run("sh", ["-c", `git -C "$1" archive --format=tar "$2" | tar -x -C "$3"`, "sh", root, commit, tree], root);
+        const archive = run(
+            "sh",
+            ["-c", `git -C "$1" archive --format=tar "$2" | tar -x -C "$3"`, "sh", root, commit, tree],
+            root,
+        );
         if (archive.status !== 0) throw new OldRefError(`git archive ${commit} failed:\n${tail(archive.stderr)}`);
-        if (!fs.existsSync(path.join(tree, "package-lock.json"))) throw new OldRefError(`${commit.slice(0, 12)} has no package-lock.json: it cannot be installed as it was deployed`);
+        if (!fs.existsSync(path.join(tree, "package-lock.json")))
+            throw new OldRefError(
+                `${commit.slice(0, 12)} has no package-lock.json: it cannot be installed as it was deployed`,
+            );
         log("upgrade-check: npm ci (its own lockfile)");
         const env = childEnv();
         const install = run("npm", ["ci", "--prefer-offline", "--no-audit", "--no-fund"], tree, env);
-        if (install.status !== 0) throw new OldRefError(`npm ci in ${commit.slice(0, 12)} failed:\n${tail(install.stdout + install.stderr)}`);
+        if (install.status !== 0)
+            throw new OldRefError(`npm ci in ${commit.slice(0, 12)} failed:\n${tail(install.stdout + install.stderr)}`);
         const plans = new Map<string, StackPlan>();
         for (const stack of stacks) {
             const out = path.join(dir, "plans", stack);
             log(`upgrade-check: planning ${commit.slice(0, 12)} stack ${stack}`);
             const plan = run("npm", ["run", "--silent", "plan", "--", "--stack", stack, "--out", out], tree, env);
-            if (plan.status !== 0) throw new OldRefError(`npm run plan -- --stack ${stack} in ${commit.slice(0, 12)} failed:\n${tail(plan.stdout + plan.stderr)}`);
+            if (plan.status !== 0)
+                throw new OldRefError(
+                    `npm run plan -- --stack ${stack} in ${commit.slice(0, 12)} failed:\n${tail(plan.stdout + plan.stderr)}`,
+                );
             for (const file of readPlanDir(out)) plans.set(`${file.project}.${file.stack}`, file);
         }
         return { plans: [...plans.values()], dir };
@@ -119,7 +149,10 @@ export function planCommit(root: string, commit: string, stacks: readonly string
 /** Every `<project>.<stack>.json` in a folder, checked for the fields the comparison reads. */
 export function readPlanDir(dir: string): StackPlan[] {
     if (!fs.existsSync(dir)) throw new OldRefError(`${dir}: no such folder of plan files`);
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+    const files = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".json"))
+        .sort();
     if (files.length === 0) throw new OldRefError(`${dir}: no plan files (<project>.<stack>.json)`);
     return files.map((f) => {
         const file = path.join(dir, f);
@@ -128,7 +161,8 @@ export function readPlanDir(dir: string): StackPlan[] {
             throw new OldRefError(`${file}: not a plan file (needs project, stack and resources)`);
         }
         for (const r of plan.resources) {
-            if (typeof r.urn !== "string" || typeof r.type !== "string" || typeof r.inputs !== "object") throw new OldRefError(`${file}: a resource without urn, type or inputs`);
+            if (typeof r.urn !== "string" || typeof r.type !== "string" || typeof r.inputs !== "object")
+                throw new OldRefError(`${file}: a resource without urn, type or inputs`);
         }
         return plan as StackPlan;
     });

@@ -28,7 +28,8 @@ export function boundaryArn(scope: Scope): string {
 }
 
 export const roleArns = (scope: Scope) => perStack(scope, (p) => arn(scope, "iam", `role/${p}*`, { region: false }));
-export const stackPolicyArns = (scope: Scope) => perStack(scope, (p) => arn(scope, "iam", `policy/${p}*`, { region: false }));
+export const stackPolicyArns = (scope: Scope) =>
+    perStack(scope, (p) => arn(scope, "iam", `policy/${p}*`, { region: false }));
 
 /**
  * What refreshing an S3 bucket reads: the bucket's own configuration (policy, tags, ACL, CORS, website,
@@ -61,11 +62,25 @@ export const COMMON: PermissionTable = {
     iam: (scope): Grant[] => [
         {
             sid: "StackRoles",
-            readOnly: ["iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags", "iam:ListInstanceProfilesForRole"],
+            readOnly: [
+                "iam:GetRole",
+                "iam:GetRolePolicy",
+                "iam:ListRolePolicies",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListRoleTags",
+                "iam:ListInstanceProfilesForRole",
+            ],
             // Removing permissions is always safe; adding them is the next grants', under the boundary.
             // No iam:UpdateAssumeRolePolicy: a stack role's trust is set by CreateRole, and changing it
             // later would let the deployer make a workload role assumable by itself.
-            deployOnly: ["iam:DeleteRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:TagRole", "iam:UntagRole", "iam:DeleteRolePolicy"],
+            deployOnly: [
+                "iam:DeleteRole",
+                "iam:UpdateRole",
+                "iam:UpdateRoleDescription",
+                "iam:TagRole",
+                "iam:UntagRole",
+                "iam:DeleteRolePolicy",
+            ],
             resources: roleArns(scope),
         },
         {
@@ -83,27 +98,64 @@ export const COMMON: PermissionTable = {
             sid: "StackRolesStackPolicies",
             deployOnly: ["iam:AttachRolePolicy"],
             resources: roleArns(scope),
-            condition: { StringEquals: { "iam:PermissionsBoundary": boundaryArn(scope) }, ArnLike: { "iam:PolicyARN": stackPolicyArns(scope) } },
+            condition: {
+                StringEquals: { "iam:PermissionsBoundary": boundaryArn(scope) },
+                ArnLike: { "iam:PolicyARN": stackPolicyArns(scope) },
+            },
         },
-        { sid: "StackRolesDetachStackPolicies", deployOnly: ["iam:DetachRolePolicy"], resources: roleArns(scope), condition: { ArnLike: { "iam:PolicyARN": stackPolicyArns(scope) } } },
+        {
+            sid: "StackRolesDetachStackPolicies",
+            deployOnly: ["iam:DetachRolePolicy"],
+            resources: roleArns(scope),
+            condition: { ArnLike: { "iam:PolicyARN": stackPolicyArns(scope) } },
+        },
         {
             sid: "StackPolicies",
-            readOnly: ["iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:ListPolicyTags", "iam:ListEntitiesForPolicy"],
-            deployOnly: ["iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
+            readOnly: [
+                "iam:GetPolicy",
+                "iam:GetPolicyVersion",
+                "iam:ListPolicyVersions",
+                "iam:ListPolicyTags",
+                "iam:ListEntitiesForPolicy",
+            ],
+            deployOnly: [
+                "iam:CreatePolicy",
+                "iam:DeletePolicy",
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicyVersion",
+                "iam:SetDefaultPolicyVersion",
+                "iam:TagPolicy",
+                "iam:UntagPolicy",
+            ],
             resources: stackPolicyArns(scope),
         },
     ],
     kms: (scope) => {
         const keys = [arn(scope, "kms", "key/*")];
         return [
-            { sid: "KmsCreateTaggedKeys", deployOnly: ["kms:CreateKey"], resources: ["*"], condition: requestTagged(scope) },
+            {
+                sid: "KmsCreateTaggedKeys",
+                deployOnly: ["kms:CreateKey"],
+                resources: ["*"],
+                condition: requestTagged(scope),
+            },
             // KMS: "to add tags while creating a KMS key, the principal must have kms:TagResource in an
             // IAM policy that isn't restricted to particular KMS keys", and no condition key tells a create
             // from a later call. So this grant can tag any key of the account; no grant depends on a key's
             // tag, so a tag gives nothing: the stacks' key policies name the deployer (shared/encryption-key.ts).
-            { sid: "KmsTagOnCreate", deployOnly: ["kms:TagResource"], resources: keys, condition: requestTagged(scope) },
+            {
+                sid: "KmsTagOnCreate",
+                deployOnly: ["kms:TagResource"],
+                resources: keys,
+                condition: requestTagged(scope),
+            },
             // Reads only: key administration is granted by each stack key's own policy, to the deployer by ARN.
-            { sid: "KmsStackKeys", readOnly: [...KEY_CONFIGURATION_READS], resources: keys, condition: resourceTagged(scope) },
+            {
+                sid: "KmsStackKeys",
+                readOnly: [...KEY_CONFIGURATION_READS],
+                resources: keys,
+                condition: resourceTagged(scope),
+            },
             {
                 // Creating encrypted resources (Glue script objects, secrets) calls KMS as the caller, through
                 // the service; never a direct Encrypt/Decrypt, so a key the deployer could tag decrypts nothing
@@ -111,7 +163,12 @@ export const COMMON: PermissionTable = {
                 sid: "KmsUseThroughStackServices",
                 deployOnly: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
                 resources: keys,
-                condition: { StringEquals: { ...resourceTagEquals(scope), "kms:ViaService": KMS_USED_THROUGH.map((service) => `${service}.${scope.region}.amazonaws.com`) } },
+                condition: {
+                    StringEquals: {
+                        ...resourceTagEquals(scope),
+                        "kms:ViaService": KMS_USED_THROUGH.map((service) => `${service}.${scope.region}.amazonaws.com`),
+                    },
+                },
             },
             {
                 // Redshift Serverless and Secrets Manager create grants on the caller's behalf.
@@ -120,7 +177,11 @@ export const COMMON: PermissionTable = {
                 resources: keys,
                 condition: { ...resourceTagged(scope), Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
-            { sid: "KmsStackAliases", deployOnly: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"], resources: perStack(scope, (p) => arn(scope, "kms", `alias/${p}*`)) },
+            {
+                sid: "KmsStackAliases",
+                deployOnly: ["kms:CreateAlias", "kms:UpdateAlias", "kms:DeleteAlias"],
+                resources: perStack(scope, (p) => arn(scope, "kms", `alias/${p}*`)),
+            },
             { sid: "KmsListAliases", readOnly: ["kms:ListAliases"], resources: ["*"] },
         ];
     },
@@ -153,7 +214,10 @@ export const COMMON: PermissionTable = {
  * (`/aws/kinesisfirehose/tracking-<stack>-...`, `/aws/apigateway/tracking-<stack>-...`).
  */
 export function stackLogGroups(scope: Scope): string[] {
-    return [...perStack(scope, (p) => arn(scope, "logs", `log-group:${p}*`)), ...perStack(scope, (p) => arn(scope, "logs", `log-group:/aws/*/${p}*`))];
+    return [
+        ...perStack(scope, (p) => arn(scope, "logs", `log-group:${p}*`)),
+        ...perStack(scope, (p) => arn(scope, "logs", `log-group:/aws/*/${p}*`)),
+    ];
 }
 
 /** The log groups Glue writes crawlers running as a stack's role to, which the stacks create with retention. */
@@ -167,7 +231,12 @@ export const MONITORING: PermissionTable = {
         {
             sid: "CloudWatchStackAlarms",
             readOnly: ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"],
-            deployOnly: ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource"],
+            deployOnly: [
+                "cloudwatch:PutMetricAlarm",
+                "cloudwatch:DeleteAlarms",
+                "cloudwatch:TagResource",
+                "cloudwatch:UntagResource",
+            ],
             resources: perStack(scope, (p) => arn(scope, "cloudwatch", `alarm:${p}*`)),
         },
         {
@@ -181,16 +250,38 @@ export const MONITORING: PermissionTable = {
         {
             sid: "EventsStackRules",
             readOnly: ["events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource"],
-            deployOnly: ["events:PutRule", "events:DeleteRule", "events:EnableRule", "events:DisableRule", "events:PutTargets", "events:RemoveTargets", "events:TagResource", "events:UntagResource"],
+            deployOnly: [
+                "events:PutRule",
+                "events:DeleteRule",
+                "events:EnableRule",
+                "events:DisableRule",
+                "events:PutTargets",
+                "events:RemoveTargets",
+                "events:TagResource",
+                "events:UntagResource",
+            ],
             resources: perStack(scope, (p) => arn(scope, "events", `rule/${p}*`)),
         },
     ],
     sns: (scope) => [
         {
             sid: "SnsStackTopics",
-            readOnly: ["sns:GetTopicAttributes", "sns:ListTagsForResource", "sns:ListSubscriptionsByTopic", "sns:GetSubscriptionAttributes"],
+            readOnly: [
+                "sns:GetTopicAttributes",
+                "sns:ListTagsForResource",
+                "sns:ListSubscriptionsByTopic",
+                "sns:GetSubscriptionAttributes",
+            ],
             // Subscribe/Unsubscribe: the optional email subscription (alarmEmail) of the stack's alarm topic.
-            deployOnly: ["sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource", "sns:Subscribe", "sns:Unsubscribe"],
+            deployOnly: [
+                "sns:CreateTopic",
+                "sns:DeleteTopic",
+                "sns:SetTopicAttributes",
+                "sns:TagResource",
+                "sns:UntagResource",
+                "sns:Subscribe",
+                "sns:Unsubscribe",
+            ],
             // `tracking-<stack>-*` also covers the subscriptions' ARNs (`<topic ARN>:<id>`).
             resources: perStack(scope, (p) => arn(scope, "sns", `${p}*`)),
         },
@@ -198,7 +289,10 @@ export const MONITORING: PermissionTable = {
 };
 
 /** The Pulumi project whose stacks each account's deployer deploys (its Pulumi.yaml `name`). */
-export const PIPELINE_PROJECTS: Readonly<Record<AccountRole, string>> = { engineering: "tracking-engineering", "data-platform": "tracking-data-platform" };
+export const PIPELINE_PROJECTS: Readonly<Record<AccountRole, string>> = {
+    engineering: "tracking-engineering",
+    "data-platform": "tracking-data-platform",
+};
 
 /**
  * The shared Pulumi backend (state objects and the secrets provider's key), when there is one. The
@@ -212,7 +306,11 @@ export function stateBackendGrants(scope: Scope, role: AccountRole): Grant[] {
     return [
         { sid: "StateBucketList", readOnly: ["s3:ListBucket", "s3:GetBucketLocation"], resources: [bucket] },
         { sid: "StateObjects", readOnly: ["s3:GetObject"], resources: [`${bucket}/${STATE_OBJECT_PREFIX}*`] },
-        { sid: "StateObjectsOfProject", deployOnly: ["s3:PutObject", "s3:DeleteObject"], resources: stateWritePrefixes(PIPELINE_PROJECTS[role]).map((prefix) => `${bucket}/${prefix}*`) },
+        {
+            sid: "StateObjectsOfProject",
+            deployOnly: ["s3:PutObject", "s3:DeleteObject"],
+            resources: stateWritePrefixes(PIPELINE_PROJECTS[role]).map((prefix) => `${bucket}/${prefix}*`),
+        },
         {
             // The key's id is generated; its alias is not, and KMS evaluates kms:ResourceAliases on Decrypt.
             sid: "StateSecretsKey",

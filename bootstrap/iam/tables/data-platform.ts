@@ -1,15 +1,20 @@
 /** The deployer's grants for the data-platform stacks: S3, Glue, EC2 network, Secrets Manager, Redshift. */
-import {
-    GLUE_SCRIPT_FOLDER,
-    glueBucketName,
-    sandboxSecretPrefix,
-} from "../../../shared/naming";
+import { GLUE_SCRIPT_FOLDER, glueBucketName, sandboxSecretPrefix } from "../../../shared/naming";
 import { arn, glueNamePrefixes, perStack, requestTagged, resourceTagEquals, resourceTagged, Scope } from "../scope";
 import { BUCKET_REFRESH_READS } from "./common";
 import type { Grant, PermissionTable } from "./grant";
 
 /** EC2 resource types the data-platform network consists of (awsx VPC, endpoints, security groups). */
-const EC2_TAGGED_TYPES = ["vpc", "subnet", "route-table", "internet-gateway", "natgateway", "elastic-ip", "security-group", "vpc-endpoint"];
+const EC2_TAGGED_TYPES = [
+    "vpc",
+    "subnet",
+    "route-table",
+    "internet-gateway",
+    "natgateway",
+    "elastic-ip",
+    "security-group",
+    "vpc-endpoint",
+];
 /** Each create call of the network, and the one resource type it creates. */
 const EC2_CREATES: ReadonlyArray<readonly [string, string]> = [
     ["ec2:CreateVpc", "vpc"],
@@ -64,9 +69,20 @@ function configuredRedshiftSecrets(scope: Scope): Grant[] {
     const existing = scope.existingRedshift;
     if (existing === undefined || existing.secretArns.length === 0) return [];
     return [
-        { sid: "SecretsExistingRedshift", deployOnly: ["secretsmanager:GetSecretValue"], resources: existing.secretArns },
+        {
+            sid: "SecretsExistingRedshift",
+            deployOnly: ["secretsmanager:GetSecretValue"],
+            resources: existing.secretArns,
+        },
         ...(existing.secretKmsKeyArns.length > 0
-            ? [{ sid: "KmsExistingRedshiftSecrets", deployOnly: ["kms:Decrypt"], resources: existing.secretKmsKeyArns, condition: { StringEquals: { "kms:ViaService": `secretsmanager.${scope.region}.amazonaws.com` } } }]
+            ? [
+                  {
+                      sid: "KmsExistingRedshiftSecrets",
+                      deployOnly: ["kms:Decrypt"],
+                      resources: existing.secretKmsKeyArns,
+                      condition: { StringEquals: { "kms:ViaService": `secretsmanager.${scope.region}.amazonaws.com` } },
+                  },
+              ]
             : []),
     ];
 }
@@ -77,7 +93,14 @@ export const DATA_PLATFORM: PermissionTable = {
         return [
             {
                 sid: "S3StackBuckets",
-                readOnly: ["s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucketLocation", "s3:GetBucketPolicyStatus", "s3:GetBucketNotification", ...BUCKET_REFRESH_READS],
+                readOnly: [
+                    "s3:ListBucket",
+                    "s3:ListBucketVersions",
+                    "s3:GetBucketLocation",
+                    "s3:GetBucketPolicyStatus",
+                    "s3:GetBucketNotification",
+                    ...BUCKET_REFRESH_READS,
+                ],
                 deployOnly: [
                     "s3:CreateBucket",
                     "s3:DeleteBucket",
@@ -99,7 +122,14 @@ export const DATA_PLATFORM: PermissionTable = {
                 // backup and the jobs' TempDir are the workloads', never the deployer's to overwrite or
                 // delete (no object version is ever deleted). Reading them is deploy-only as well.
                 sid: "S3StackObjects",
-                deployOnly: ["s3:PutObject", "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObject"],
+                deployOnly: [
+                    "s3:PutObject",
+                    "s3:GetObject",
+                    "s3:GetObjectVersion",
+                    "s3:GetObjectTagging",
+                    "s3:PutObjectTagging",
+                    "s3:DeleteObject",
+                ],
                 resources: glueScriptObjects(scope),
             },
             {
@@ -124,7 +154,11 @@ export const DATA_PLATFORM: PermissionTable = {
                 refreshOnly: ["kms:Decrypt"],
                 resources: keys,
                 condition: {
-                    StringEquals: { ...resourceTagEquals(scope), "kms:ViaService": `s3.${scope.region}.amazonaws.com`, "kms:EncryptionContext:aws:s3:arn": glueBucketArns(scope) },
+                    StringEquals: {
+                        ...resourceTagEquals(scope),
+                        "kms:ViaService": `s3.${scope.region}.amazonaws.com`,
+                        "kms:EncryptionContext:aws:s3:arn": glueBucketArns(scope),
+                    },
                 },
             },
         ];
@@ -139,12 +173,29 @@ export const DATA_PLATFORM: PermissionTable = {
             {
                 sid: "GlueStackCatalog",
                 readOnly: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartitions"],
-                deployOnly: ["glue:CreateDatabase", "glue:UpdateDatabase", "glue:DeleteDatabase", "glue:CreateTable", "glue:UpdateTable", "glue:DeleteTable"],
+                deployOnly: [
+                    "glue:CreateDatabase",
+                    "glue:UpdateDatabase",
+                    "glue:DeleteDatabase",
+                    "glue:CreateTable",
+                    "glue:UpdateTable",
+                    "glue:DeleteTable",
+                ],
                 resources: [catalog, ...databases, ...tables],
             },
             // No resource type: the crawler is created by name, and its tags are the guard.
-            { sid: "GlueCreateTaggedCrawlers", deployOnly: ["glue:CreateCrawler"], resources: ["*"], condition: requestTagged(scope) },
-            { sid: "GlueSecurityConfigurations", readOnly: ["glue:GetSecurityConfiguration"], deployOnly: ["glue:CreateSecurityConfiguration", "glue:DeleteSecurityConfiguration"], resources: ["*"] },
+            {
+                sid: "GlueCreateTaggedCrawlers",
+                deployOnly: ["glue:CreateCrawler"],
+                resources: ["*"],
+                condition: requestTagged(scope),
+            },
+            {
+                sid: "GlueSecurityConfigurations",
+                readOnly: ["glue:GetSecurityConfiguration"],
+                deployOnly: ["glue:CreateSecurityConfiguration", "glue:DeleteSecurityConfiguration"],
+                resources: ["*"],
+            },
             {
                 // CreateConnection's only resource is the catalog.
                 sid: "GlueStackConnections",
@@ -153,19 +204,41 @@ export const DATA_PLATFORM: PermissionTable = {
                 resources: [catalog, ...named("connection")],
             },
             // StartCrawler: the Redshift table resource runs its JDBC crawler after a migration (shared/redshift-data-provider.ts).
-            { sid: "GlueStackCrawlers", readOnly: ["glue:GetCrawler"], deployOnly: ["glue:UpdateCrawler", "glue:DeleteCrawler", "glue:StopCrawler", "glue:StartCrawler"], resources: named("crawler") },
-            { sid: "GlueStackJobs", readOnly: ["glue:GetJob"], deployOnly: ["glue:CreateJob", "glue:UpdateJob", "glue:DeleteJob"], resources: named("job") },
+            {
+                sid: "GlueStackCrawlers",
+                readOnly: ["glue:GetCrawler"],
+                deployOnly: ["glue:UpdateCrawler", "glue:DeleteCrawler", "glue:StopCrawler", "glue:StartCrawler"],
+                resources: named("crawler"),
+            },
+            {
+                sid: "GlueStackJobs",
+                readOnly: ["glue:GetJob"],
+                deployOnly: ["glue:CreateJob", "glue:UpdateJob", "glue:DeleteJob"],
+                resources: named("job"),
+            },
             {
                 sid: "GlueStackTriggers",
                 readOnly: ["glue:GetTrigger"],
-                deployOnly: ["glue:CreateTrigger", "glue:UpdateTrigger", "glue:DeleteTrigger", "glue:StartTrigger", "glue:StopTrigger"],
+                deployOnly: [
+                    "glue:CreateTrigger",
+                    "glue:UpdateTrigger",
+                    "glue:DeleteTrigger",
+                    "glue:StartTrigger",
+                    "glue:StopTrigger",
+                ],
                 resources: named("trigger"),
             },
             {
                 sid: "GlueStackTags",
                 readOnly: ["glue:GetTags"],
                 deployOnly: ["glue:TagResource", "glue:UntagResource"],
-                resources: [...databases, ...named("connection"), ...named("crawler"), ...named("job"), ...named("trigger")],
+                resources: [
+                    ...databases,
+                    ...named("connection"),
+                    ...named("crawler"),
+                    ...named("job"),
+                    ...named("trigger"),
+                ],
             },
         ];
     },
@@ -196,10 +269,20 @@ export const DATA_PLATFORM: PermissionTable = {
                 ],
                 resources: ["*"],
             },
-            { sid: "Ec2StackVpcAttributes", readOnly: ["ec2:DescribeVpcAttribute"], resources: [arn(scope, "ec2", "vpc/*")], condition: resourceTagged(scope) },
+            {
+                sid: "Ec2StackVpcAttributes",
+                readOnly: ["ec2:DescribeVpcAttribute"],
+                resources: [arn(scope, "ec2", "vpc/*")],
+                condition: resourceTagged(scope),
+            },
             // Each create carries the stack tag on the resource it creates, and on nothing else: the parents
             // it names (the VPC of a subnet, the subnets of an endpoint) need the tag already (Ec2StackNetwork).
-            ...EC2_CREATES.map(([action, type]) => ({ sid: `Ec2${action.slice(4)}Tagged`, deployOnly: [action], resources: [arn(scope, "ec2", `${type}/*`)], condition: requestTagged(scope) })),
+            ...EC2_CREATES.map(([action, type]) => ({
+                sid: `Ec2${action.slice(4)}Tagged`,
+                deployOnly: [action],
+                resources: [arn(scope, "ec2", `${type}/*`)],
+                condition: requestTagged(scope),
+            })),
             {
                 // Tags in a create request are authorized as CreateTags with the create call's name.
                 sid: "Ec2TagOnCreate",
@@ -252,23 +335,38 @@ export const DATA_PLATFORM: PermissionTable = {
             {
                 // A new rule's id names no parent; the parent security group is checked by the grant above.
                 sid: "Ec2SecurityGroupRules",
-                deployOnly: ["ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress", "ec2:ModifySecurityGroupRules"],
+                deployOnly: [
+                    "ec2:AuthorizeSecurityGroupIngress",
+                    "ec2:AuthorizeSecurityGroupEgress",
+                    "ec2:ModifySecurityGroupRules",
+                ],
                 resources: rules,
             },
         ];
     },
     "redshift-serverless": (scope) => {
-        const generated = [arn(scope, "redshift-serverless", "namespace/*"), arn(scope, "redshift-serverless", "workgroup/*")];
+        const generated = [
+            arn(scope, "redshift-serverless", "namespace/*"),
+            arn(scope, "redshift-serverless", "workgroup/*"),
+        ];
         return [
             {
                 sid: "RedshiftCreateTagged",
-                deployOnly: ["redshift-serverless:CreateNamespace", "redshift-serverless:CreateWorkgroup", "redshift-serverless:TagResource"],
+                deployOnly: [
+                    "redshift-serverless:CreateNamespace",
+                    "redshift-serverless:CreateWorkgroup",
+                    "redshift-serverless:TagResource",
+                ],
                 resources: generated,
                 condition: requestTagged(scope),
             },
             {
                 sid: "RedshiftStackServerless",
-                readOnly: ["redshift-serverless:GetNamespace", "redshift-serverless:GetWorkgroup", "redshift-serverless:ListTagsForResource"],
+                readOnly: [
+                    "redshift-serverless:GetNamespace",
+                    "redshift-serverless:GetWorkgroup",
+                    "redshift-serverless:ListTagsForResource",
+                ],
                 deployOnly: [
                     "redshift-serverless:UpdateNamespace",
                     "redshift-serverless:UpdateWorkgroup",
@@ -288,7 +386,11 @@ export const DATA_PLATFORM: PermissionTable = {
                 // workgroups: a residual risk the README lists.
                 sid: "RedshiftUsageLimits",
                 readOnly: ["redshift-serverless:GetUsageLimit"],
-                deployOnly: ["redshift-serverless:CreateUsageLimit", "redshift-serverless:UpdateUsageLimit", "redshift-serverless:DeleteUsageLimit"],
+                deployOnly: [
+                    "redshift-serverless:CreateUsageLimit",
+                    "redshift-serverless:UpdateUsageLimit",
+                    "redshift-serverless:DeleteUsageLimit",
+                ],
                 resources: ["*"],
             },
         ];
@@ -300,7 +402,12 @@ export const DATA_PLATFORM: PermissionTable = {
         {
             sid: "RedshiftDataStatements",
             deployOnly: ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"],
-            resources: [arn(scope, "redshift-serverless", "workgroup/*"), ...(scope.existingRedshift?.clusterIdentifiers ?? []).map((id) => arn(scope, "redshift", `cluster:${id}`))],
+            resources: [
+                arn(scope, "redshift-serverless", "workgroup/*"),
+                ...(scope.existingRedshift?.clusterIdentifiers ?? []).map((id) =>
+                    arn(scope, "redshift", `cluster:${id}`),
+                ),
+            ],
         },
         // Only the deploy waits on statements: the tables' refresh reads the recorded state and calls nothing.
         { sid: "RedshiftDataDescribe", deployOnly: ["redshift-data:DescribeStatement"], resources: ["*"] },
@@ -308,7 +415,11 @@ export const DATA_PLATFORM: PermissionTable = {
     secretsmanager: (scope) => [
         {
             sid: "SecretsStackSecrets",
-            readOnly: ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds"],
+            readOnly: [
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetResourcePolicy",
+                "secretsmanager:ListSecretVersionIds",
+            ],
             deployOnly: [
                 "secretsmanager:CreateSecret",
                 "secretsmanager:DeleteSecret",
@@ -348,7 +459,11 @@ export const DATA_PLATFORM: PermissionTable = {
             // Redshift Serverless needs its service-linked role the first time a workgroup is created.
             sid: "RedshiftServiceLinkedRole",
             deployOnly: ["iam:CreateServiceLinkedRole"],
-            resources: [arn(scope, "iam", "role/aws-service-role/redshift.amazonaws.com/AWSServiceRoleForRedshift", { region: false })],
+            resources: [
+                arn(scope, "iam", "role/aws-service-role/redshift.amazonaws.com/AWSServiceRoleForRedshift", {
+                    region: false,
+                }),
+            ],
             condition: { StringEquals: { "iam:AWSServiceName": "redshift.amazonaws.com" } },
         },
     ],

@@ -8,7 +8,14 @@ export const ENGINEERING: PermissionTable = {
     kinesis: (scope) => [
         {
             sid: "KinesisStackStreams",
-            readOnly: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListTagsForStream", "kinesis:ListTagsForResource", "kinesis:ListShards", "kinesis:GetResourcePolicy"],
+            readOnly: [
+                "kinesis:DescribeStream",
+                "kinesis:DescribeStreamSummary",
+                "kinesis:ListTagsForStream",
+                "kinesis:ListTagsForResource",
+                "kinesis:ListShards",
+                "kinesis:GetResourcePolicy",
+            ],
             deployOnly: [
                 "kinesis:CreateStream",
                 "kinesis:DeleteStream",
@@ -27,7 +34,11 @@ export const ENGINEERING: PermissionTable = {
         },
         // The capacity settings the stack file holds (stream mode, shard count). IAM knows no resource
         // type for these two, so they cannot be narrowed to the stacks' streams.
-        { sid: "KinesisCapacity", deployOnly: ["kinesis:UpdateShardCount", "kinesis:UpdateStreamMode"], resources: ["*"] },
+        {
+            sid: "KinesisCapacity",
+            deployOnly: ["kinesis:UpdateShardCount", "kinesis:UpdateStreamMode"],
+            resources: ["*"],
+        },
     ],
     firehose: (scope) => [
         {
@@ -53,8 +64,19 @@ export const ENGINEERING: PermissionTable = {
         const configuration = collections.filter((c) => c !== "/apikeys");
         const changes = ["apigateway:POST", "apigateway:PUT", "apigateway:PATCH", "apigateway:DELETE"];
         return [
-            { sid: "ApiGatewayCreateTagged", deployOnly: ["apigateway:POST"], resources: collections.map((c) => apigatewayArn(scope, c)), condition: requestTagged(scope) },
-            { sid: "ApiGatewayStackApis", readOnly: ["apigateway:GET"], deployOnly: changes, resources: configuration.map((c) => apigatewayArn(scope, `${c}/*`)), condition: resourceTagged(scope) },
+            {
+                sid: "ApiGatewayCreateTagged",
+                deployOnly: ["apigateway:POST"],
+                resources: collections.map((c) => apigatewayArn(scope, c)),
+                condition: requestTagged(scope),
+            },
+            {
+                sid: "ApiGatewayStackApis",
+                readOnly: ["apigateway:GET"],
+                deployOnly: changes,
+                resources: configuration.map((c) => apigatewayArn(scope, `${c}/*`)),
+                condition: resourceTagged(scope),
+            },
             {
                 // Reading an API key returns its value (the provider's GetApiKey asks includeValue=true;
                 // GetApiKeys takes includeValues): a refresh of aws.apigateway.ApiKey reads it, a preview
@@ -75,11 +97,19 @@ export const ENGINEERING: PermissionTable = {
                 refreshOnly: ["apigateway:GET"],
                 resources: [apigatewayArn(scope, "/usageplans/*/keys/*")],
                 condition: resourceTagged(scope),
-                deniedToPreviewer: [apigatewayArn(scope, "/usageplans/*/keys"), apigatewayArn(scope, "/usageplans/*/keys/*")],
+                deniedToPreviewer: [
+                    apigatewayArn(scope, "/usageplans/*/keys"),
+                    apigatewayArn(scope, "/usageplans/*/keys/*"),
+                ],
             },
             // Tags set with (or after) a create: the request must carry the stack tag. No untagging: the
             // tags resource accepts no aws:ResourceTag condition, so it could not be scoped to the stacks.
-            { sid: "ApiGatewayTagOnCreate", deployOnly: ["apigateway:PUT"], resources: [apigatewayArn(scope, "/tags/*")], condition: requestTagged(scope) },
+            {
+                sid: "ApiGatewayTagOnCreate",
+                deployOnly: ["apigateway:PUT"],
+                resources: [apigatewayArn(scope, "/tags/*")],
+                condition: requestTagged(scope),
+            },
         ];
     },
     "logs-apigateway": (scope) => {
@@ -87,11 +117,26 @@ export const ENGINEERING: PermissionTable = {
         // Gateway does; its name holds the generated API id, so the stack tag scopes it.
         const executionLogs = [arn(scope, "logs", "log-group:API-Gateway-Execution-Logs_*")];
         return [
-            { sid: "LogsCreateTaggedApiGroups", deployOnly: ["logs:CreateLogGroup", "logs:TagResource", "logs:TagLogGroup"], resources: executionLogs, condition: requestTagged(scope) },
+            {
+                sid: "LogsCreateTaggedApiGroups",
+                deployOnly: ["logs:CreateLogGroup", "logs:TagResource", "logs:TagLogGroup"],
+                resources: executionLogs,
+                condition: requestTagged(scope),
+            },
             {
                 sid: "LogsStackApiGroups",
                 readOnly: ["logs:ListTagsForResource", "logs:ListTagsLogGroup", "logs:DescribeLogStreams"],
-                deployOnly: ["logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource", "logs:UntagResource", "logs:TagLogGroup", "logs:UntagLogGroup", "logs:AssociateKmsKey", "logs:DisassociateKmsKey"],
+                deployOnly: [
+                    "logs:DeleteLogGroup",
+                    "logs:PutRetentionPolicy",
+                    "logs:DeleteRetentionPolicy",
+                    "logs:TagResource",
+                    "logs:UntagResource",
+                    "logs:TagLogGroup",
+                    "logs:UntagLogGroup",
+                    "logs:AssociateKmsKey",
+                    "logs:DisassociateKmsKey",
+                ],
                 resources: executionLogs,
                 condition: resourceTagged(scope),
             },
@@ -101,8 +146,18 @@ export const ENGINEERING: PermissionTable = {
         if (scope.hostedZoneId === undefined) return [];
         const certificates = [arn(scope, "acm", "certificate/*")];
         return [
-            { sid: "AcmRequestTagged", deployOnly: ["acm:RequestCertificate"], resources: ["*"], condition: requestTagged(scope) },
-            { sid: "AcmTagOnCreate", deployOnly: ["acm:AddTagsToCertificate"], resources: certificates, condition: requestTagged(scope) },
+            {
+                sid: "AcmRequestTagged",
+                deployOnly: ["acm:RequestCertificate"],
+                resources: ["*"],
+                condition: requestTagged(scope),
+            },
+            {
+                sid: "AcmTagOnCreate",
+                deployOnly: ["acm:AddTagsToCertificate"],
+                resources: certificates,
+                condition: requestTagged(scope),
+            },
             {
                 sid: "AcmStackCertificates",
                 readOnly: ["acm:DescribeCertificate", "acm:ListTagsForCertificate", "acm:GetCertificate"],
@@ -114,11 +169,16 @@ export const ENGINEERING: PermissionTable = {
     },
     route53: (scope) => {
         if (scope.hostedZoneId === undefined) return [];
-        if (scope.customDomainName === undefined) throw new Error("route53: a hosted zone needs customDomainName, the record names the deployer may change");
+        if (scope.customDomainName === undefined)
+            throw new Error("route53: a hosted zone needs customDomainName, the record names the deployer may change");
         const hostedZone = `arn:${scope.partition}:route53:::hostedzone/${scope.hostedZoneId}`;
         const domain = scope.customDomainName;
         return [
-            { sid: "Route53DomainZone", readOnly: ["route53:GetHostedZone", "route53:ListResourceRecordSets"], resources: [hostedZone] },
+            {
+                sid: "Route53DomainZone",
+                readOnly: ["route53:GetHostedZone", "route53:ListResourceRecordSets"],
+                resources: [hostedZone],
+            },
             {
                 // The API's alias record and its certificate's DNS validation record (`_<token>.<domain>`),
                 // nothing else of the zone (Route 53: "...NormalizedRecordNames": lowercase, no trailing dot).
@@ -126,11 +186,17 @@ export const ENGINEERING: PermissionTable = {
                 deployOnly: ["route53:ChangeResourceRecordSets"],
                 resources: [hostedZone],
                 condition: {
-                    "ForAllValues:StringLike": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [domain, `_*.${domain}`] },
+                    "ForAllValues:StringLike": {
+                        "route53:ChangeResourceRecordSetsNormalizedRecordNames": [domain, `_*.${domain}`],
+                    },
                     "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["A", "CNAME"] },
                 },
             },
-            { sid: "Route53Changes", readOnly: ["route53:GetChange"], resources: [`arn:${scope.partition}:route53:::change/*`] },
+            {
+                sid: "Route53Changes",
+                readOnly: ["route53:GetChange"],
+                resources: [`arn:${scope.partition}:route53:::change/*`],
+            },
         ];
     },
 };

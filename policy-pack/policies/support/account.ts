@@ -50,6 +50,8 @@ export function ownAccountFromProvider(providerProps: PlainObject | undefined): 
         .map((entry) => asObject(decoded(entry as Plain))?.roleArn)
         .filter((arn) => arn !== undefined);
     if (roleArns.some(isUnknown)) return UNKNOWN;
-    const accounts = new Set(roleArns.map((arn) => accountOfArnOrId(asString(arn as Plain) ?? "")).filter((a) => a !== undefined));
+    const accounts = new Set(
+        roleArns.map((arn) => accountOfArnOrId(asString(arn as Plain) ?? "")).filter((a) => a !== undefined),
+    );
     return accounts.size === 1 ? [...accounts][0] : undefined;
 }

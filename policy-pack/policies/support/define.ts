@@ -173,10 +173,12 @@ export function stackPolicy<C extends object = object>(
             const report = exceptionAwareReporter(spec.name, config, reportViolation);
             const undetermined = new Undetermined();
             // Only the types the check reads are copied: copying every resource for every policy is most of the cost.
-            const resources: StackResource[] = args.resources.filter((resource) => types.has(resource.type)).map((resource) => ({
-                ...checkedResource(resource),
-                propertyDependencies: dependencyUrns(resource),
-            }));
+            const resources: StackResource[] = args.resources
+                .filter((resource) => types.has(resource.type))
+                .map((resource) => ({
+                    ...checkedResource(resource),
+                    propertyDependencies: dependencyUrns(resource),
+                }));
             spec.check({
                 resources,
                 config,

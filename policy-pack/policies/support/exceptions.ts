@@ -46,7 +46,11 @@ export const EXCEPTIONS_SCHEMA: PolicyConfigJSONSchema = {
         properties: {
             urn: { type: "string", minLength: 1, description: "URN pattern of the excepted resource." },
             name: { type: "string", minLength: 1, description: "Logical-name pattern of the excepted resource." },
-            statement: { type: "string", minLength: 1, description: "Sid pattern of the excepted IAM statement (IAM document policies)." },
+            statement: {
+                type: "string",
+                minLength: 1,
+                description: "Sid pattern of the excepted IAM statement (IAM document policies).",
+            },
             reason: { type: "string", minLength: 1, pattern: "\\S", description: "Why this resource is excepted." },
         },
         required: ["reason"],
@@ -65,7 +69,11 @@ function matches(exception: PolicyException, target: ViolationTarget): boolean {
     if (exception.urn === undefined && exception.name === undefined) return false;
     if (exception.urn !== undefined && !patternToRegExp(exception.urn).test(target.urn)) return false;
     if (exception.name !== undefined && !patternToRegExp(exception.name).test(target.name)) return false;
-    if (exception.statement !== undefined && (target.sid === undefined || !patternToRegExp(exception.statement).test(target.sid))) return false;
+    if (
+        exception.statement !== undefined &&
+        (target.sid === undefined || !patternToRegExp(exception.statement).test(target.sid))
+    )
+        return false;
     return true;
 }
 
@@ -73,7 +81,10 @@ function hasReason(exception: PolicyException): boolean {
     return typeof exception.reason === "string" && exception.reason.trim() !== "";
 }
 
-export type ExceptionMatch = { readonly kind: "none" } | { readonly kind: "excepted"; readonly reason: string } | { readonly kind: "reasonless"; readonly index: number };
+export type ExceptionMatch =
+    | { readonly kind: "none" }
+    | { readonly kind: "excepted"; readonly reason: string }
+    | { readonly kind: "reasonless"; readonly index: number };
 
 /** Whether config excepts the resource; an entry without a reason is reported, never honored. */
 export function findException(config: BaseConfig, target: ViolationTarget): ExceptionMatch {

@@ -103,7 +103,8 @@ function stringList(value: unknown): (string | Unknown)[] {
 function parsePrincipal(value: unknown): Principal {
     if (value === "*") return { everyone: true, aws: [], service: [], federated: [], canonicalUser: [] };
     const principal = (value !== null && typeof value === "object" ? value : {}) as Record<string, unknown>;
-    const get = (key: string) => stringList(principal[Object.keys(principal).find((k) => k.toLowerCase() === key) ?? ""]);
+    const get = (key: string) =>
+        stringList(principal[Object.keys(principal).find((k) => k.toLowerCase() === key) ?? ""]);
     const aws = get("aws");
     return {
         everyone: aws.includes("*"),
@@ -191,7 +192,8 @@ export function documentsOf(type: string, props: PlainObject): LocatedDocument[]
     for (const location of DOCUMENT_LOCATIONS[type] ?? []) {
         const found: Array<{ path: string; value: Plain }> = [];
         collect(props, location.path, "", found);
-        for (const { path, value } of found) located.push({ kind: location.kind, path, document: parseDocument(value) });
+        for (const { path, value } of found)
+            located.push({ kind: location.kind, path, document: parseDocument(value) });
     }
     return located;
 }

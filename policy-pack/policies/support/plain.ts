@@ -87,12 +87,14 @@ export function toPlain(value: unknown): Plain {
         const items: Plain[] = [];
         const length = readProperty(value as unknown as Record<string, unknown>, "length");
         if (typeof length !== "number") return UNKNOWN;
-        for (let i = 0; i < length; i++) items.push(toPlain(readProperty(value as unknown as Record<number, unknown>, i)));
+        for (let i = 0; i < length; i++)
+            items.push(toPlain(readProperty(value as unknown as Record<number, unknown>, i)));
         return items;
     }
     if (typeof value === "object") {
         const result: PlainObject = {};
-        for (const key of Object.keys(value)) result[key] = toPlain(readProperty(value as Record<string, unknown>, key));
+        for (const key of Object.keys(value))
+            result[key] = toPlain(readProperty(value as Record<string, unknown>, key));
         return result;
     }
     // Functions, symbols, bigints: nothing a resource property can legitimately hold.

@@ -59,7 +59,9 @@ export function parseJsonPath(expression: string): PathSegment[] {
         } else if ((match = rest.match(/^\['([^'\\]*)'\]/)) || (match = rest.match(/^\["([^"\\]*)"\]/))) {
             segments.push(match[1]);
         } else {
-            throw new Error(`JSONPath ${JSON.stringify(expression)}: ${JSON.stringify(rest)} is outside the emulated subset`);
+            throw new Error(
+                `JSONPath ${JSON.stringify(expression)}: ${JSON.stringify(rest)} is outside the emulated subset`,
+            );
         }
         rest = rest.slice(match[0].length);
     }
@@ -76,7 +78,12 @@ export function evaluateJsonPath(document: JsonValue, expression: string): JsonV
             }
             current = current[segment];
         } else {
-            if (current === null || typeof current !== "object" || Array.isArray(current) || !Object.prototype.hasOwnProperty.call(current, segment)) {
+            if (
+                current === null ||
+                typeof current !== "object" ||
+                Array.isArray(current) ||
+                !Object.prototype.hasOwnProperty.call(current, segment)
+            ) {
                 throw new Error(`JSONPath ${expression}: no member ${JSON.stringify(segment)}`);
             }
             current = current[segment];
@@ -142,7 +149,11 @@ export interface ContextValues {
     readonly resourcePath?: string;
     readonly path?: string;
     readonly stage?: string;
-    readonly error?: { readonly message?: string; readonly validationErrorString?: string; readonly responseType?: string };
+    readonly error?: {
+        readonly message?: string;
+        readonly validationErrorString?: string;
+        readonly responseType?: string;
+    };
 }
 
 export interface RenderInput {
@@ -326,9 +337,14 @@ export interface IntegrationResponseLike {
  * API Gateway's integration-response selection for AWS-service integrations: the first response whose
  * `selectionPattern` matches the whole backend status code, else the one without a pattern (the default).
  */
-export function selectIntegrationResponse<T extends IntegrationResponseLike>(responses: readonly T[], backendStatus: number): T {
+export function selectIntegrationResponse<T extends IntegrationResponseLike>(
+    responses: readonly T[],
+    backendStatus: number,
+): T {
     const matched = responses.find(
-        (response) => response.selectionPattern !== undefined && new RegExp(`^(?:${response.selectionPattern})$`).test(String(backendStatus)),
+        (response) =>
+            response.selectionPattern !== undefined &&
+            new RegExp(`^(?:${response.selectionPattern})$`).test(String(backendStatus)),
     );
     const selected = matched ?? responses.find((response) => response.selectionPattern === undefined);
     if (selected === undefined) {
@@ -369,7 +385,11 @@ export function respond(
  *   for `"$context.error.validationErrorString"` templates (`[... ([\"name\"])]`); the guide does not
  *   state it, and it can only be confirmed on a deployed API.
  */
-export function renderGatewayResponse(template: string, context: ContextValues, stageVariables: Record<string, string> = {}): string {
+export function renderGatewayResponse(
+    template: string,
+    context: ContextValues,
+    stageVariables: Record<string, string> = {},
+): string {
     if (/(^|[^\\])#[a-zA-Z{]/.test(template)) {
         throw new Error("gateway response templates are not Velocity: directives are not evaluated");
     }
@@ -384,7 +404,9 @@ export function renderGatewayResponse(template: string, context: ContextValues, 
         "context.error.messageString": error.message === undefined ? undefined : `"${error.message}"`,
         "context.error.responseType": error.responseType,
         "context.error.validationErrorString":
-            error.validationErrorString === undefined ? undefined : JSON.stringify(error.validationErrorString).slice(1, -1),
+            error.validationErrorString === undefined
+                ? undefined
+                : JSON.stringify(error.validationErrorString).slice(1, -1),
         ...Object.fromEntries(Object.entries(stageVariables).map(([name, value]) => [`stageVariables.${name}`, value])),
     };
     const reference = /\$!?(?:\{([A-Za-z][A-Za-z0-9_.]*)\}|([A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]))/g;
@@ -392,7 +414,9 @@ export function renderGatewayResponse(template: string, context: ContextValues, 
         const name = braced ?? bare ?? "";
         const value = values[name];
         if (value === undefined) {
-            throw new Error(`gateway response template uses $${name}, which this request does not define or a gateway response cannot use`);
+            throw new Error(
+                `gateway response template uses $${name}, which this request does not define or a gateway response cannot use`,
+            );
         }
         return value;
     });

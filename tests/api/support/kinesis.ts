@@ -95,8 +95,17 @@ function hmac(key: string | Buffer, data: string): Buffer {
  * Credential, SignedHeaders and Signature and that X-Amz-Date is present (it does not verify the
  * signature); a real signature is computed anyway so the request is the one AWS would accept.
  */
-function signedHeaders(host: string, target: string, contentType: string, body: Buffer, now: Date): Record<string, string> {
-    const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+function signedHeaders(
+    host: string,
+    target: string,
+    contentType: string,
+    body: Buffer,
+    now: Date,
+): Record<string, string> {
+    const amzDate = now
+        .toISOString()
+        .replace(/[-:]/g, "")
+        .replace(/\.\d{3}/, "");
     const dateStamp = amzDate.slice(0, 8);
     const headers: Record<string, string> = {
         "content-type": contentType,
@@ -146,14 +155,22 @@ export async function callKinesis(
 ): Promise<KinesisReply> {
     const body = Buffer.from(renderedBody, "utf8");
     const host = `127.0.0.1:${kinesis.port}`;
-    const headers = { ...signedHeaders(host, `Kinesis_20131202.${action}`, contentType, body, new Date()), "content-length": String(body.length) };
+    const headers = {
+        ...signedHeaders(host, `Kinesis_20131202.${action}`, contentType, body, new Date()),
+        "content-length": String(body.length),
+    };
     return new Promise<KinesisReply>((resolve, reject) => {
-        const outgoing = request({ host: "127.0.0.1", port: kinesis.port, method: "POST", path: "/", headers }, (response) => {
-            const chunks: Buffer[] = [];
-            response.on("data", (chunk: Buffer) => chunks.push(chunk));
-            response.on("end", () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-            response.on("error", reject);
-        });
+        const outgoing = request(
+            { host: "127.0.0.1", port: kinesis.port, method: "POST", path: "/", headers },
+            (response) => {
+                const chunks: Buffer[] = [];
+                response.on("data", (chunk: Buffer) => chunks.push(chunk));
+                response.on("end", () =>
+                    resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+                );
+                response.on("error", reject);
+            },
+        );
         outgoing.on("error", reject);
         outgoing.end(body);
     });
@@ -174,11 +191,17 @@ export async function readAllRecords(kinesis: LocalKinesis, streamName: string):
     for (const shard of shards.Shards ?? []) {
         const shardId = shard.ShardId ?? "";
         const iterator = await kinesis.client.send(
-            new GetShardIteratorCommand({ StreamName: streamName, ShardId: shardId, ShardIteratorType: "TRIM_HORIZON" }),
+            new GetShardIteratorCommand({
+                StreamName: streamName,
+                ShardId: shardId,
+                ShardIteratorType: "TRIM_HORIZON",
+            }),
         );
         let shardIterator = iterator.ShardIterator;
         while (shardIterator !== undefined) {
-            const page = await kinesis.client.send(new GetRecordsCommand({ ShardIterator: shardIterator, Limit: 10000 }));
+            const page = await kinesis.client.send(
+                new GetRecordsCommand({ ShardIterator: shardIterator, Limit: 10000 }),
+            );
             for (const record of page.Records ?? []) {
                 records.push({
                     shardId,

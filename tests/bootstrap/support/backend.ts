@@ -19,16 +19,34 @@ export interface BackendAccess {
 
 /** The backend account of a bootstrap stack's view, or undefined when it uses none. */
 export function stateAccountOf(view: AccountView): string | undefined {
-    return view.config["tracking-bootstrap:stateAccountId"] ?? (view.config["tracking-bootstrap:stateBackend"] === "true" ? view.account : undefined);
+    return (
+        view.config["tracking-bootstrap:stateAccountId"] ??
+        (view.config["tracking-bootstrap:stateBackend"] === "true" ? view.account : undefined)
+    );
 }
 
 /** The role's decisions on a pipeline stack's state object and lock object in the shared backend. */
-export async function backendAccess(view: AccountView, views: readonly AccountView[], role: RoleView, state: string): Promise<BackendAccess> {
+export async function backendAccess(
+    view: AccountView,
+    views: readonly AccountView[],
+    role: RoleView,
+    state: string,
+): Promise<BackendAccess> {
     const bucket = `arn:${view.partition}:s3:::tracking-state-${state}-${view.region}`;
     const object = `${bucket}/${STATE_OBJECT_PREFIX}stacks/tracking-engineering/dev.json`;
     const lock = `${bucket}/${STATE_LOCK_PREFIX}organization/tracking-engineering/dev/0f8fad5b-d9cb-469f-a165-70867728950e.json`;
     const ask = (action: string, resource: string) =>
-        decide({ principal: role.arn, action, resource, resourceAccount: state, context: { "aws:SecureTransport": "true" } }, role.policies, resourcePolicyFor(resource, {}, view, views));
+        decide(
+            {
+                principal: role.arn,
+                action,
+                resource,
+                resourceAccount: state,
+                context: { "aws:SecureTransport": "true" },
+            },
+            role.policies,
+            resourcePolicyFor(resource, {}, view, views),
+        );
     return {
         readState: await ask("s3:GetObject", object),
         listBucket: await ask("s3:ListBucket", bucket),

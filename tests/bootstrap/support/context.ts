@@ -79,7 +79,8 @@ export async function applicable(action: string, resource: string, context: Cont
 export function tagContext(tags: Record<string, string>, kind: "request" | "resource" | "none"): Context {
     if (kind === "none") return {};
     const out: Context = {};
-    for (const [key, value] of Object.entries(tags)) out[`aws:${kind === "request" ? "Request" : "Resource"}Tag/${key}`] = value;
+    for (const [key, value] of Object.entries(tags))
+        out[`aws:${kind === "request" ? "Request" : "Resource"}Tag/${key}`] = value;
     if (kind === "request" && Object.keys(tags).length > 0) out["aws:TagKeys"] = Object.keys(tags);
     return out;
 }

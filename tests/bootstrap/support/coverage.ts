@@ -19,8 +19,16 @@ export function plannedCalls(view: AccountView): PlannedCall[] {
     const calls: PlannedCall[] = [];
     for (const plan of view.pipelines) {
         for (const resource of plan.resources.filter((x) => x.custom && REQUIREMENTS[x.type] !== undefined)) {
-            const requirements = REQUIREMENTS[resource.type]({ resource, plan, partition: view.partition, region: plan.region, account: plan.account, tags: effectiveTags(plan, resource) });
-            for (const requirement of requirements) calls.push({ plan, resource, requirement, tags: effectiveTags(plan, requirement.tagsOf ?? resource) });
+            const requirements = REQUIREMENTS[resource.type]({
+                resource,
+                plan,
+                partition: view.partition,
+                region: plan.region,
+                account: plan.account,
+                tags: effectiveTags(plan, resource),
+            });
+            for (const requirement of requirements)
+                calls.push({ plan, resource, requirement, tags: effectiveTags(plan, requirement.tagsOf ?? resource) });
         }
     }
     return calls;
@@ -38,7 +46,13 @@ export async function denialOf(role: RoleView, call: PlannedCall): Promise<strin
         ...(requirement.context ?? {}),
     };
     try {
-        const request = { principal: role.arn, action: requirement.action, resource: requirement.resource, resourceAccount: plan.account, context };
+        const request = {
+            principal: role.arn,
+            action: requirement.action,
+            resource: requirement.resource,
+            resourceAccount: plan.account,
+            context,
+        };
         const decision = requirement.simulatorGap
             ? decideUnvalidated(request, role.policies, requirement.resourcePolicy)
             : await decide(request, role.policies, requirement.resourcePolicy);
@@ -75,7 +89,11 @@ export interface ReadOnlyJudgement {
  * Asks `role` each call: a Read or List call for which `reads` holds must be allowed, a call of any other
  * access level refused (iam-simulate, with the planned resource policy).
  */
-export async function judgeReadOnly(role: RoleView, calls: readonly PlannedCall[], reads: (call: PlannedCall) => boolean): Promise<ReadOnlyJudgement> {
+export async function judgeReadOnly(
+    role: RoleView,
+    calls: readonly PlannedCall[],
+    reads: (call: PlannedCall) => boolean,
+): Promise<ReadOnlyJudgement> {
     const refusedReads: string[] = [];
     const allowedChanges: string[] = [];
     let readsAsked = 0;
@@ -88,7 +106,10 @@ export async function judgeReadOnly(role: RoleView, calls: readonly PlannedCall[
             if (refused) refusedReads.push(refused);
         } else {
             changesAsked++;
-            if ((await denialOf(role, call)) === undefined) allowedChanges.push(`${call.plan.project} ${call.resource.type} ${call.resource.name}: ${call.requirement.action} on ${call.requirement.resource}`);
+            if ((await denialOf(role, call)) === undefined)
+                allowedChanges.push(
+                    `${call.plan.project} ${call.resource.type} ${call.resource.name}: ${call.requirement.action} on ${call.requirement.resource}`,
+                );
         }
     }
     return { refusedReads, allowedChanges, reads: readsAsked, changes: changesAsked };

@@ -7,7 +7,12 @@ import { PlanResult, repoRoot } from "../../../tools/plan/runner";
 import { allStacksPlan } from "../../support/dev-plan";
 import { readProjectFile, readStackConfig } from "../../../tools/plan/stack-files";
 import { PlannedResource, StackPlan } from "../../../tools/plan/types";
-import { DEPLOYER_ROLE_NAME, DRIFT_READER_ROLE_NAME, PREVIEWER_ROLE_NAME, WORKLOAD_BOUNDARY_NAME } from "../../../shared/naming";
+import {
+    DEPLOYER_ROLE_NAME,
+    DRIFT_READER_ROLE_NAME,
+    PREVIEWER_ROLE_NAME,
+    WORKLOAD_BOUNDARY_NAME,
+} from "../../../shared/naming";
 import type { IdentityPolicy } from "./simulate";
 import { list, parseDocument, PolicyDocument } from "../../support/policy-document";
 
@@ -49,20 +54,29 @@ export function roleView(plan: StackPlan, roleName: string): RoleView {
         if (document === UNKNOWN) unknown.push(name);
         else policies.push({ name, policy: parseDocument(document, where) });
     };
-    const managedByArn = new Map(plan.resources.filter((r) => r.type === "aws:iam/policy:Policy").map((p) => [String(p.outputs.arn), p]));
+    const managedByArn = new Map(
+        plan.resources.filter((r) => r.type === "aws:iam/policy:Policy").map((p) => [String(p.outputs.arn), p]),
+    );
     const attach = (policyArn: string, via: string) => {
         const managed = managedByArn.get(policyArn);
         if (managed) add(String(managed.outputs.name), managed.inputs.policy, `${via} ${policyArn}`);
         else unplanned.push(policyArn);
     };
-    for (const attachment of plan.resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.inputs.role === roleName)) {
+    for (const attachment of plan.resources.filter(
+        (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && r.inputs.role === roleName,
+    )) {
         attach(String(attachment.inputs.policyArn), `attachment ${attachment.name}`);
     }
-    for (const arn of list(role.inputs.managedPolicyArns as string[] | undefined)) attach(arn, `role ${roleName} managedPolicyArns`);
-    for (const inline of plan.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === roleName)) {
+    for (const arn of list(role.inputs.managedPolicyArns as string[] | undefined))
+        attach(arn, `role ${roleName} managedPolicyArns`);
+    for (const inline of plan.resources.filter(
+        (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === roleName,
+    )) {
         add(String(inline.outputs.name ?? inline.name), inline.inputs.policy, `inline policy ${inline.name}`);
     }
-    for (const [i, inline] of ((role.inputs.inlinePolicies as { name?: string; policy?: string }[] | undefined) ?? []).entries()) {
+    for (const [i, inline] of (
+        (role.inputs.inlinePolicies as { name?: string; policy?: string }[] | undefined) ?? []
+    ).entries()) {
         if (inline.policy) add(inline.name ?? `inline-${i}`, inline.policy, `role ${roleName} inlinePolicies[${i}]`);
     }
     return {
@@ -107,7 +121,9 @@ export async function accounts(planned?: PlanResult): Promise<AccountView[]> {
     return result.plans
         .filter((p) => p.project === BOOTSTRAP_PROJECT)
         .map((bootstrap) => {
-            const boundary = bootstrap.resources.find((r) => r.type === "aws:iam/policy:Policy" && r.outputs.name === WORKLOAD_BOUNDARY_NAME);
+            const boundary = bootstrap.resources.find(
+                (r) => r.type === "aws:iam/policy:Policy" && r.outputs.name === WORKLOAD_BOUNDARY_NAME,
+            );
             if (!boundary) throw new Error(`bootstrap ${bootstrap.stack}: no ${WORKLOAD_BOUNDARY_NAME} policy`);
             return {
                 account: bootstrap.account,
@@ -121,7 +137,9 @@ export async function accounts(planned?: PlanResult): Promise<AccountView[]> {
                 driftReader: roleView(bootstrap, DRIFT_READER_ROLE_NAME),
                 boundary: parseDocument(boundary.inputs.policy, WORKLOAD_BOUNDARY_NAME),
                 boundaryArn: String(boundary.outputs.arn),
-                pipelines: result.plans.filter((p) => p.project !== BOOTSTRAP_PROJECT && p.account === bootstrap.account),
+                pipelines: result.plans.filter(
+                    (p) => p.project !== BOOTSTRAP_PROJECT && p.account === bootstrap.account,
+                ),
             };
         });
 }

@@ -51,29 +51,51 @@ export function bucketPolicyOf(plan: StackPlan, bucket: string): unknown {
 
 /** The planned key (and its policy) behind a key ARN or id. */
 export function keyOf(plan: StackPlan, keyRef: string): { arn: string; resource: PlannedResource; policy: unknown } {
-    const key = find(plan, "aws:kms/key:Key", (r) => r.outputs.arn === keyRef || r.outputs.keyId === keyRef || r.id === keyRef);
+    const key = find(
+        plan,
+        "aws:kms/key:Key",
+        (r) => r.outputs.arn === keyRef || r.outputs.keyId === keyRef || r.id === keyRef,
+    );
     if (!key) throw new Error(`${plan.project}/${plan.stack}: no planned KMS key ${keyRef}`);
-    return { arn: String(key.outputs.arn), resource: key, policy: parseDocument(key.inputs.policy, `key policy of ${key.name}`) };
+    return {
+        arn: String(key.outputs.arn),
+        resource: key,
+        policy: parseDocument(key.inputs.policy, `key policy of ${key.name}`),
+    };
 }
 
 /** The KMS key and S3 Bucket Key setting of a bucket's planned default encryption. */
 export function bucketEncryptionOf(plan: StackPlan, bucket: string): { keyArn: string; bucketKey: boolean } {
-    const sse = find(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", (r) => r.inputs.bucket === bucket);
+    const sse = find(
+        plan,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        (r) => r.inputs.bucket === bucket,
+    );
     const rule = ((sse?.inputs.rules as Record<string, unknown>[] | undefined) ?? [])[0];
-    const keyArn = str((rule?.applyServerSideEncryptionByDefault as Record<string, unknown> | undefined)?.kmsMasterKeyId);
+    const keyArn = str(
+        (rule?.applyServerSideEncryptionByDefault as Record<string, unknown> | undefined)?.kmsMasterKeyId,
+    );
     if (keyArn === "") throw new Error(`${plan.project}/${plan.stack}: bucket ${bucket} has no planned SSE-KMS key`);
     return { keyArn, bucketKey: rule?.bucketKeyEnabled === true };
 }
 
 /** kms:Decrypt of a planned key as `service` calls it, with the key's tags and the given encryption context. */
-export function decryptVia(plan: StackPlan, keyRef: string, service: string, encryptionContext: Record<string, string>): Omit<RefreshRead, "label"> {
+export function decryptVia(
+    plan: StackPlan,
+    keyRef: string,
+    service: string,
+    encryptionContext: Record<string, string>,
+): Omit<RefreshRead, "label"> {
     const key = keyOf(plan, keyRef);
     const context: Context = {
         ...tagContext(effectiveTags(plan, key.resource), "resource"),
         "kms:ViaService": `${service}.${plan.region}.amazonaws.com`,
         ...Object.fromEntries(Object.entries(encryptionContext).map(([k, v]) => [`kms:EncryptionContext:${k}`, v])),
     };
-    return { request: { action: "kms:Decrypt", resource: key.arn, resourceAccount: plan.account, context }, resourcePolicy: key.policy };
+    return {
+        request: { action: "kms:Decrypt", resource: key.arn, resourceAccount: plan.account, context },
+        resourcePolicy: key.policy,
+    };
 }
 
 /** `arn:<partition>:apigateway:<region>::<path>`: API Gateway's ARNs name no account. */
@@ -86,14 +108,33 @@ export function apiKeyReads(plan: StackPlan): RefreshRead[] {
     const reads: RefreshRead[] = [];
     for (const key of plan.resources.filter((r) => r.type === REFRESH_READ_TYPES.apiKey)) {
         const arn = apiGatewayArn(plan, `/apikeys/${key.id}`);
-        reads.push({ label: `${plan.project} ${key.name}: apigateway:GET on ${arn}`, request: { action: "apigateway:GET", resource: arn, resourceAccount: plan.account, context: tagContext(effectiveTags(plan, key), "resource") } });
+        reads.push({
+            label: `${plan.project} ${key.name}: apigateway:GET on ${arn}`,
+            request: {
+                action: "apigateway:GET",
+                resource: arn,
+                resourceAccount: plan.account,
+                context: tagContext(effectiveTags(plan, key), "resource"),
+            },
+        });
     }
     for (const planKey of plan.resources.filter((r) => r.type === REFRESH_READ_TYPES.usagePlanKey)) {
         const usagePlanId = str(planKey.inputs.usagePlanId);
         const usagePlan = find(plan, "aws:apigateway/usagePlan:UsagePlan", (r) => r.id === usagePlanId);
-        if (!usagePlan) throw new Error(`${plan.project}/${plan.stack}: usage plan key ${planKey.name} names no planned usage plan (${usagePlanId})`);
+        if (!usagePlan)
+            throw new Error(
+                `${plan.project}/${plan.stack}: usage plan key ${planKey.name} names no planned usage plan (${usagePlanId})`,
+            );
         const arn = apiGatewayArn(plan, `/usageplans/${usagePlanId}/keys/${str(planKey.inputs.keyId)}`);
-        reads.push({ label: `${plan.project} ${planKey.name}: apigateway:GET on ${arn}`, request: { action: "apigateway:GET", resource: arn, resourceAccount: plan.account, context: tagContext(effectiveTags(plan, usagePlan), "resource") } });
+        reads.push({
+            label: `${plan.project} ${planKey.name}: apigateway:GET on ${arn}`,
+            request: {
+                action: "apigateway:GET",
+                resource: arn,
+                resourceAccount: plan.account,
+                context: tagContext(effectiveTags(plan, usagePlan), "resource"),
+            },
+        });
     }
     return reads;
 }
@@ -109,22 +150,49 @@ export function refreshReads(plan: StackPlan): RefreshRead[] {
         for (const action of ["s3:GetObject", "s3:GetObjectTagging"]) {
             reads.push({
                 label: `${where}: ${action} on ${arn}`,
-                request: { action, resource: arn, resourceAccount: plan.account, context: { "aws:SecureTransport": "true" } },
+                request: {
+                    action,
+                    resource: arn,
+                    resourceAccount: plan.account,
+                    context: { "aws:SecureTransport": "true" },
+                },
                 ...(policy !== undefined ? { resourcePolicy: policy } : {}),
             });
         }
         const encryption = bucketEncryptionOf(plan, bucket);
         const context = { "aws:s3:arn": encryption.bucketKey ? `arn:${partitionOf(plan.region)}:s3:::${bucket}` : arn };
-        reads.push({ label: `${where}: kms:Decrypt through S3 for ${context["aws:s3:arn"]}`, ...decryptVia(plan, encryption.keyArn, "s3", context) });
+        reads.push({
+            label: `${where}: kms:Decrypt through S3 for ${context["aws:s3:arn"]}`,
+            ...decryptVia(plan, encryption.keyArn, "s3", context),
+        });
     }
     for (const version of plan.resources.filter((r) => r.type === REFRESH_READ_TYPES.secretVersion)) {
         const secretArn = str(version.inputs.secretId);
-        const secret = find(plan, "aws:secretsmanager/secret:Secret", (r) => r.outputs.arn === secretArn || r.id === secretArn);
-        if (!secret) throw new Error(`${plan.project}/${plan.stack}: secret version ${version.name} names no planned secret (${secretArn})`);
+        const secret = find(
+            plan,
+            "aws:secretsmanager/secret:Secret",
+            (r) => r.outputs.arn === secretArn || r.id === secretArn,
+        );
+        if (!secret)
+            throw new Error(
+                `${plan.project}/${plan.stack}: secret version ${version.name} names no planned secret (${secretArn})`,
+            );
         const where = `${plan.project} ${version.name}`;
-        reads.push({ label: `${where}: secretsmanager:GetSecretValue on ${secretArn}`, request: { action: "secretsmanager:GetSecretValue", resource: secretArn, resourceAccount: plan.account, context: tagContext(effectiveTags(plan, secret), "resource") } });
+        reads.push({
+            label: `${where}: secretsmanager:GetSecretValue on ${secretArn}`,
+            request: {
+                action: "secretsmanager:GetSecretValue",
+                resource: secretArn,
+                resourceAccount: plan.account,
+                context: tagContext(effectiveTags(plan, secret), "resource"),
+            },
+        });
         const keyRef = str(secret.inputs.kmsKeyId);
-        if (keyRef !== "") reads.push({ label: `${where}: kms:Decrypt through Secrets Manager for ${secretArn}`, ...decryptVia(plan, keyRef, "secretsmanager", { SecretARN: secretArn }) });
+        if (keyRef !== "")
+            reads.push({
+                label: `${where}: kms:Decrypt through Secrets Manager for ${secretArn}`,
+                ...decryptVia(plan, keyRef, "secretsmanager", { SecretARN: secretArn }),
+            });
     }
     reads.push(...apiKeyReads(plan));
     return reads;

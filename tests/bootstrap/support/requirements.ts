@@ -44,7 +44,8 @@ export interface ResourceFacts {
 }
 
 const str = (value: unknown): string => (typeof value === "string" ? value : "");
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
+const strings = (value: unknown): string[] =>
+    Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 const hasTags = (f: ResourceFacts): boolean => Object.keys(f.tags).length > 0;
 
 function find(plan: StackPlan, type: string, match: (r: PlannedResource) => boolean): PlannedResource | undefined {
@@ -57,7 +58,11 @@ function roleArn(f: ResourceFacts, nameOrArn: string): string {
 
 /** The planned key policy of a key ARN (resource-based: KMS evaluates it as well as IAM). */
 function keyPolicyOf(plan: StackPlan, keyArn: string): unknown {
-    const key = find(plan, "aws:kms/key:Key", (r) => r.outputs.arn === keyArn || r.outputs.keyId === keyArn || r.id === keyArn);
+    const key = find(
+        plan,
+        "aws:kms/key:Key",
+        (r) => r.outputs.arn === keyArn || r.outputs.keyId === keyArn || r.id === keyArn,
+    );
     const policy = key?.inputs.policy;
     return typeof policy === "string" ? JSON.parse(policy) : undefined;
 }
@@ -69,7 +74,18 @@ function keyPolicyOf(plan: StackPlan, keyArn: string): unknown {
  */
 function defaultKeyPolicy(partition: string, keyArn: string): unknown {
     const account = keyArn.split(":")[4];
-    return { Version: "2012-10-17", Statement: [{ Sid: "Enable IAM User Permissions", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] };
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "Enable IAM User Permissions",
+                Effect: "Allow",
+                Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+        ],
+    };
 }
 
 function keyArnOf(f: ResourceFacts, keyRef: string): string {
@@ -81,11 +97,19 @@ function keyArnOf(f: ResourceFacts, keyRef: string): string {
     return keyRef;
 }
 
-function kmsUse(f: ResourceFacts, keyRef: string, actions: string[], viaService: string, encryptionContext: Record<string, string> = {}): Requirement[] {
+function kmsUse(
+    f: ResourceFacts,
+    keyRef: string,
+    actions: string[],
+    viaService: string,
+    encryptionContext: Record<string, string> = {},
+): Requirement[] {
     if (keyRef === "") return [];
     const keyArn = keyArnOf(f, keyRef);
     const keyResource = find(f.plan, "aws:kms/key:Key", (r) => r.outputs.arn === keyArn);
-    const contextKeys = Object.fromEntries(Object.entries(encryptionContext).map(([k, v]) => [`kms:EncryptionContext:${k}`, v]));
+    const contextKeys = Object.fromEntries(
+        Object.entries(encryptionContext).map(([k, v]) => [`kms:EncryptionContext:${k}`, v]),
+    );
     return actions.map((action) => ({
         action,
         resource: keyArn,
@@ -101,10 +125,18 @@ function kmsUse(f: ResourceFacts, keyRef: string, actions: string[], viaService:
 
 function passRole(f: ResourceFacts, role: string, service: string): Requirement[] {
     if (role === "") return [];
-    return [{ action: "iam:PassRole", resource: roleArn(f, role), tags: "none", context: { "iam:PassedToService": service } }];
+    return [
+        {
+            action: "iam:PassRole",
+            resource: roleArn(f, role),
+            tags: "none",
+            context: { "iam:PassedToService": service },
+        },
+    ];
 }
 
-const on = (resource: string, tags: Requirement["tags"], ...actions: string[]): Requirement[] => actions.map((action) => ({ action, resource, tags }));
+const on = (resource: string, tags: Requirement["tags"], ...actions: string[]): Requirement[] =>
+    actions.map((action) => ({ action, resource, tags }));
 
 // --- API Gateway: ARNs are paths; children inherit the REST API's tags for access control.
 function apiArn(f: ResourceFacts, path: string): string {
@@ -120,7 +152,13 @@ function restApiOf(f: ResourceFacts): PlannedResource | undefined {
  */
 const TWO_FORMAT_COLLECTIONS = /\/(deployments|models|stages|authorizers)$|\/resources\/[^/]+$/;
 
-function apiChild(f: ResourceFacts, collection: string, item: string, create: string[], existing: string[]): Requirement[] {
+function apiChild(
+    f: ResourceFacts,
+    collection: string,
+    item: string,
+    create: string[],
+    existing: string[],
+): Requirement[] {
     const api = restApiOf(f);
     const base = `/restapis/${str(f.resource.inputs.restApi)}`;
     const inherit = (action: string, path: string, gap?: string): Requirement => ({
@@ -130,7 +168,8 @@ function apiChild(f: ResourceFacts, collection: string, item: string, create: st
         ...(api ? { tagsOf: api } : {}),
         ...(gap ? { simulatorGap: gap } : {}),
     });
-    const gapOf = (path: string) => (TWO_FORMAT_COLLECTIONS.test(path) ? "API Gateway collection ARN the reference data cannot match" : undefined);
+    const gapOf = (path: string) =>
+        TWO_FORMAT_COLLECTIONS.test(path) ? "API Gateway collection ARN the reference data cannot match" : undefined;
     return [...create.map((a) => inherit(a, collection, gapOf(collection))), ...existing.map((a) => inherit(a, item))];
 }
 function methodPath(f: ResourceFacts): string {
@@ -143,7 +182,13 @@ function ec2Arn(f: ResourceFacts, type: string, id: string): string {
 }
 const UNKNOWN = "<unknown>";
 const VPC_TYPES = ["awsx:ec2:Vpc", "aws:ec2/vpc:Vpc"];
-const ID_PREFIX: Record<string, string> = { vpc: "vpc", subnet: "subnet", "route-table": "rtb", "security-group": "sg", "vpc-endpoint": "vpce" };
+const ID_PREFIX: Record<string, string> = {
+    vpc: "vpc",
+    subnet: "subnet",
+    "route-table": "rtb",
+    "security-group": "sg",
+    "vpc-endpoint": "vpce",
+};
 
 /**
  * The planned resource (VPC, security group) an EC2 id belongs to, for its tags. An id the plan cannot
@@ -151,18 +196,34 @@ const ID_PREFIX: Record<string, string> = { vpc: "vpc", subnet: "subnet", "route
  */
 function ec2Owner(f: ResourceFacts, id: string): PlannedResource | undefined {
     if (id === UNKNOWN) return f.plan.resources.find((r) => VPC_TYPES.includes(r.type));
-    const ids = (r: PlannedResource) => [r.id, r.outputs.vpcId, ...strings(r.outputs.isolatedSubnetIds), ...strings(r.outputs.privateSubnetIds), ...strings(r.outputs.publicSubnetIds)];
+    const ids = (r: PlannedResource) => [
+        r.id,
+        r.outputs.vpcId,
+        ...strings(r.outputs.isolatedSubnetIds),
+        ...strings(r.outputs.privateSubnetIds),
+        ...strings(r.outputs.publicSubnetIds),
+    ];
     return f.plan.resources.find((r) => ids(r).includes(id));
 }
 function onExisting(f: ResourceFacts, type: string, id: string, ...actions: string[]): Requirement[] {
     const owner = ec2Owner(f, id);
     const known = id === UNKNOWN ? `${ID_PREFIX[type] ?? type}-0planned0unknown00` : id;
-    return actions.map((action) => ({ action, resource: ec2Arn(f, type, known), tags: "resource" as const, ...(owner ? { tagsOf: owner } : {}) }));
+    return actions.map((action) => ({
+        action,
+        resource: ec2Arn(f, type, known),
+        tags: "resource" as const,
+        ...(owner ? { tagsOf: owner } : {}),
+    }));
 }
 function ec2Create(f: ResourceFacts, createAction: string, type: string, id: string): Requirement[] {
     return [
         { action: `ec2:${createAction}`, resource: ec2Arn(f, type, id), tags: "request" },
-        { action: "ec2:CreateTags", resource: ec2Arn(f, type, id), tags: "none", context: { "ec2:CreateAction": createAction } },
+        {
+            action: "ec2:CreateTags",
+            resource: ec2Arn(f, type, id),
+            tags: "none",
+            context: { "ec2:CreateAction": createAction },
+        },
     ];
 }
 
@@ -183,14 +244,35 @@ function managedAdminSecret(f: ResourceFacts): Requirement[] {
     if (f.resource.inputs.manageAdminPassword !== true) return [];
     const secret = str(f.resource.outputs.adminPasswordSecretArn);
     return [
-        ...on(secret, "none", "secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:DescribeSecret", "secretsmanager:RotateSecret", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret"),
-        ...on("*", "none", "secretsmanager:GetRandomPassword").map((r) => ({ ...r, notOnRefresh: "Redshift generates the password when it creates the secret" })),
-        ...kmsUse(f, str(f.resource.inputs.adminPasswordSecretKmsKeyId), ["kms:GenerateDataKey", "kms:Decrypt"], "secretsmanager"),
+        ...on(
+            secret,
+            "none",
+            "secretsmanager:CreateSecret",
+            "secretsmanager:TagResource",
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:RotateSecret",
+            "secretsmanager:UpdateSecret",
+            "secretsmanager:DeleteSecret",
+        ),
+        ...on("*", "none", "secretsmanager:GetRandomPassword").map((r) => ({
+            ...r,
+            notOnRefresh: "Redshift generates the password when it creates the secret",
+        })),
+        ...kmsUse(
+            f,
+            str(f.resource.inputs.adminPasswordSecretKmsKeyId),
+            ["kms:GenerateDataKey", "kms:Decrypt"],
+            "secretsmanager",
+        ),
     ];
 }
 
 /** Resource types the AWS provider creates without calling AWS (computed locally). */
-export const LOCAL_TYPES = new Set(["random:index/randomPassword:RandomPassword", "random:index/randomString:RandomString", "random:index/randomId:RandomId"]);
+export const LOCAL_TYPES = new Set([
+    "random:index/randomPassword:RandomPassword",
+    "random:index/randomString:RandomString",
+    "random:index/randomId:RandomId",
+]);
 
 export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Requirement[]>> = {
     // ---------------------------------------------------------------- IAM
@@ -200,10 +282,32 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         const withBoundary = boundary ? { "iam:PermissionsBoundary": boundary } : undefined;
         const inline = ((f.resource.inputs.inlinePolicies as unknown[]) ?? []).length > 0;
         return [
-            { action: "iam:CreateRole", resource: arn, tags: "request", ...(withBoundary ? { context: withBoundary } : {}) },
+            {
+                action: "iam:CreateRole",
+                resource: arn,
+                tags: "request",
+                ...(withBoundary ? { context: withBoundary } : {}),
+            },
             ...(hasTags(f) ? on(arn, "none", "iam:TagRole") : []),
-            ...(inline ? [{ action: "iam:PutRolePolicy", resource: arn, tags: "none" as const, ...(withBoundary ? { context: withBoundary } : {}) }] : []),
-            ...on(arn, "none", "iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:DeleteRole"),
+            ...(inline
+                ? [
+                      {
+                          action: "iam:PutRolePolicy",
+                          resource: arn,
+                          tags: "none" as const,
+                          ...(withBoundary ? { context: withBoundary } : {}),
+                      },
+                  ]
+                : []),
+            ...on(
+                arn,
+                "none",
+                "iam:GetRole",
+                "iam:ListRolePolicies",
+                "iam:ListAttachedRolePolicies",
+                "iam:ListInstanceProfilesForRole",
+                "iam:DeleteRole",
+            ),
         ];
     },
     "aws:iam/rolePolicy:RolePolicy": (f) => {
@@ -212,7 +316,12 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         const boundary = str(role?.inputs.permissionsBoundary);
         const arn = roleArn(f, name);
         return [
-            { action: "iam:PutRolePolicy", resource: arn, tags: "none", ...(boundary ? { context: { "iam:PermissionsBoundary": boundary } } : {}) },
+            {
+                action: "iam:PutRolePolicy",
+                resource: arn,
+                tags: "none",
+                ...(boundary ? { context: { "iam:PermissionsBoundary": boundary } } : {}),
+            },
             ...on(arn, "none", "iam:GetRolePolicy", "iam:DeleteRolePolicy"),
         ];
     },
@@ -221,14 +330,26 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         return [
             ...on(arn, "request", "iam:CreatePolicy"),
             ...(hasTags(f) ? on(arn, "none", "iam:TagPolicy") : []),
-            ...on(arn, "none", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:ListPolicyVersions", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:DeletePolicy"),
+            ...on(
+                arn,
+                "none",
+                "iam:GetPolicy",
+                "iam:GetPolicyVersion",
+                "iam:ListPolicyVersions",
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicyVersion",
+                "iam:DeletePolicy",
+            ),
         ];
     },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (f) => {
         const name = str(f.resource.inputs.role);
         const role = find(f.plan, "aws:iam/role:Role", (r) => r.outputs.name === name);
         const boundary = str(role?.inputs.permissionsBoundary);
-        const context = { "iam:PolicyARN": str(f.resource.inputs.policyArn), ...(boundary ? { "iam:PermissionsBoundary": boundary } : {}) };
+        const context = {
+            "iam:PolicyARN": str(f.resource.inputs.policyArn),
+            ...(boundary ? { "iam:PermissionsBoundary": boundary } : {}),
+        };
         return [
             { action: "iam:AttachRolePolicy", resource: roleArn(f, name), tags: "none", context },
             { action: "iam:DetachRolePolicy", resource: roleArn(f, name), tags: "none", context },
@@ -239,47 +360,91 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
     "aws:kms/key:Key": (f) => {
         const arn = String(f.resource.outputs.arn);
         const policy = typeof f.resource.inputs.policy === "string" ? JSON.parse(f.resource.inputs.policy) : undefined;
-        const existing = (...actions: string[]) => actions.map((action) => ({ action, resource: arn, tags: "resource" as const, resourcePolicy: policy }));
+        const existing = (...actions: string[]) =>
+            actions.map((action) => ({ action, resource: arn, tags: "resource" as const, resourcePolicy: policy }));
         return [
             { action: "kms:CreateKey", resource: "*", tags: "request" },
-            ...(hasTags(f) ? [{ action: "kms:TagResource", resource: arn, tags: "request" as const, resourcePolicy: policy }] : []),
-            ...existing("kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"),
+            ...(hasTags(f)
+                ? [{ action: "kms:TagResource", resource: arn, tags: "request" as const, resourcePolicy: policy }]
+                : []),
+            ...existing(
+                "kms:DescribeKey",
+                "kms:GetKeyPolicy",
+                "kms:GetKeyRotationStatus",
+                "kms:ListResourceTags",
+                "kms:PutKeyPolicy",
+                "kms:ScheduleKeyDeletion",
+            ),
             ...(f.resource.inputs.enableKeyRotation === true ? existing("kms:EnableKeyRotation") : []),
         ];
     },
     "aws:kms/alias:Alias": (f) => {
         const keyArn = keyArnOf(f, str(f.resource.inputs.targetKeyId));
         const key = find(f.plan, "aws:kms/key:Key", (r) => r.outputs.arn === keyArn);
-        const onKey = (action: string): Requirement => ({ action, resource: keyArn, tags: "resource", ...(key ? { tagsOf: key } : {}), resourcePolicy: keyPolicyOf(f.plan, keyArn) });
+        const onKey = (action: string): Requirement => ({
+            action,
+            resource: keyArn,
+            tags: "resource",
+            ...(key ? { tagsOf: key } : {}),
+            resourcePolicy: keyPolicyOf(f.plan, keyArn),
+        });
         const alias = String(f.resource.outputs.arn);
-        return [...on(alias, "none", "kms:CreateAlias", "kms:DeleteAlias"), onKey("kms:CreateAlias"), onKey("kms:DeleteAlias"), ...on("*", "none", "kms:ListAliases")];
+        return [
+            ...on(alias, "none", "kms:CreateAlias", "kms:DeleteAlias"),
+            onKey("kms:CreateAlias"),
+            onKey("kms:DeleteAlias"),
+            ...on("*", "none", "kms:ListAliases"),
+        ];
     },
     "aws:kms/keyPolicy:KeyPolicy": (f) => {
         const keyArn = keyArnOf(f, str(f.resource.inputs.keyId));
         const key = find(f.plan, "aws:kms/key:Key", (r) => r.outputs.arn === keyArn);
         const policy = typeof f.resource.inputs.policy === "string" ? JSON.parse(f.resource.inputs.policy) : undefined;
-        return ["kms:PutKeyPolicy", "kms:GetKeyPolicy"].map((action) => ({ action, resource: keyArn, tags: "resource", ...(key ? { tagsOf: key } : {}), resourcePolicy: policy }));
+        return ["kms:PutKeyPolicy", "kms:GetKeyPolicy"].map((action) => ({
+            action,
+            resource: keyArn,
+            tags: "resource",
+            ...(key ? { tagsOf: key } : {}),
+            resourcePolicy: policy,
+        }));
     },
     // ---------------------------------------------------------------- Kinesis, Firehose
     "aws:kinesis/stream:Stream": (f) => {
         const arn = String(f.resource.outputs.arn);
-        const retention = typeof f.resource.inputs.retentionPeriod === "number" ? f.resource.inputs.retentionPeriod : 24;
+        const retention =
+            typeof f.resource.inputs.retentionPeriod === "number" ? f.resource.inputs.retentionPeriod : 24;
         return [
             ...on(arn, "request", "kinesis:CreateStream"),
             ...(hasTags(f) ? on(arn, "request", "kinesis:AddTagsToStream") : []),
             ...(f.resource.inputs.encryptionType === "KMS" ? on(arn, "resource", "kinesis:StartStreamEncryption") : []),
             ...(retention > 24 ? on(arn, "resource", "kinesis:IncreaseStreamRetentionPeriod") : []),
-            ...on(arn, "resource", "kinesis:DescribeStreamSummary", "kinesis:DescribeStream", "kinesis:ListTagsForStream", "kinesis:DeleteStream"),
+            ...on(
+                arn,
+                "resource",
+                "kinesis:DescribeStreamSummary",
+                "kinesis:DescribeStream",
+                "kinesis:ListTagsForStream",
+                "kinesis:DeleteStream",
+            ),
         ];
     },
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (f) => {
         const arn = String(f.resource.outputs.arn);
         const source = (f.resource.inputs.kinesisSourceConfiguration ?? {}) as Record<string, unknown>;
-        const s3 = (f.resource.inputs.extendedS3Configuration ?? f.resource.inputs.s3Configuration ?? {}) as Record<string, unknown>;
+        const s3 = (f.resource.inputs.extendedS3Configuration ?? f.resource.inputs.s3Configuration ?? {}) as Record<
+            string,
+            unknown
+        >;
         return [
             ...on(arn, "request", "firehose:CreateDeliveryStream"),
             ...(hasTags(f) ? on(arn, "request", "firehose:TagDeliveryStream") : []),
-            ...on(arn, "resource", "firehose:DescribeDeliveryStream", "firehose:ListTagsForDeliveryStream", "firehose:DeleteDeliveryStream"),
+            ...on(
+                arn,
+                "resource",
+                "firehose:DescribeDeliveryStream",
+                "firehose:ListTagsForDeliveryStream",
+                "firehose:DeleteDeliveryStream",
+            ),
             ...passRole(f, str(source.roleArn), "firehose.amazonaws.com"),
             ...passRole(f, str(s3.roleArn), "firehose.amazonaws.com"),
             ...(str(source.kinesisStreamArn) ? on(str(source.kinesisStreamArn), "none", "kinesis:DescribeStream") : []),
@@ -300,17 +465,33 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
     },
     "aws:cloudwatch/logStream:LogStream": (f) => {
         const group = regional(f, "logs", `log-group:${str(f.resource.inputs.logGroupName)}`);
-        return [...on(String(f.resource.outputs.arn), "none", "logs:CreateLogStream", "logs:DeleteLogStream"), ...on(group, "none", "logs:DescribeLogStreams")];
+        return [
+            ...on(String(f.resource.outputs.arn), "none", "logs:CreateLogStream", "logs:DeleteLogStream"),
+            ...on(group, "none", "logs:DescribeLogStreams"),
+        ];
     },
     "aws:cloudwatch/metricAlarm:MetricAlarm": (f) => {
         const arn = String(f.resource.outputs.arn);
         return [
             ...on(arn, "request", "cloudwatch:PutMetricAlarm"),
             ...(hasTags(f) ? on(arn, "request", "cloudwatch:TagResource") : []),
-            ...on(arn, "resource", "cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:DeleteAlarms"),
+            ...on(
+                arn,
+                "resource",
+                "cloudwatch:DescribeAlarms",
+                "cloudwatch:ListTagsForResource",
+                "cloudwatch:DeleteAlarms",
+            ),
         ];
     },
-    "aws:cloudwatch/dashboard:Dashboard": (f) => on(String(f.resource.outputs.arn), "none", "cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"),
+    "aws:cloudwatch/dashboard:Dashboard": (f) =>
+        on(
+            String(f.resource.outputs.arn),
+            "none",
+            "cloudwatch:PutDashboard",
+            "cloudwatch:GetDashboard",
+            "cloudwatch:DeleteDashboards",
+        ),
     "aws:cloudwatch/eventRule:EventRule": (f) => {
         const arn = String(f.resource.outputs.arn);
         return [
@@ -322,32 +503,73 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
     },
     "aws:cloudwatch/eventTarget:EventTarget": (f) => {
         const rule = regional(f, "events", `rule/${str(f.resource.inputs.rule)}`);
-        return [...on(rule, "none", "events:PutTargets", "events:ListTargetsByRule", "events:RemoveTargets"), ...passRole(f, str(f.resource.inputs.roleArn), "events.amazonaws.com")];
+        return [
+            ...on(rule, "none", "events:PutTargets", "events:ListTargetsByRule", "events:RemoveTargets"),
+            ...passRole(f, str(f.resource.inputs.roleArn), "events.amazonaws.com"),
+        ];
     },
     "aws:sns/topic:Topic": (f) => {
         const arn = String(f.resource.outputs.arn);
         return [
             ...on(arn, "request", "sns:CreateTopic"),
             ...(hasTags(f) ? on(arn, "request", "sns:TagResource") : []),
-            ...on(arn, "resource", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:ListTagsForResource", "sns:DeleteTopic"),
+            ...on(
+                arn,
+                "resource",
+                "sns:GetTopicAttributes",
+                "sns:SetTopicAttributes",
+                "sns:ListTagsForResource",
+                "sns:DeleteTopic",
+            ),
         ];
     },
-    "aws:sns/topicPolicy:TopicPolicy": (f) => on(str(f.resource.inputs.arn), "none", "sns:SetTopicAttributes", "sns:GetTopicAttributes"),
+    "aws:sns/topicPolicy:TopicPolicy": (f) =>
+        on(str(f.resource.inputs.arn), "none", "sns:SetTopicAttributes", "sns:GetTopicAttributes"),
     // Subscribe names the topic; the subscription's own reads and its removal are authorized on it too.
-    "aws:sns/topicSubscription:TopicSubscription": (f) => on(str(f.resource.inputs.topic), "none", "sns:Subscribe", "sns:GetTopicAttributes", "sns:GetSubscriptionAttributes", "sns:Unsubscribe"),
+    "aws:sns/topicSubscription:TopicSubscription": (f) =>
+        on(
+            str(f.resource.inputs.topic),
+            "none",
+            "sns:Subscribe",
+            "sns:GetTopicAttributes",
+            "sns:GetSubscriptionAttributes",
+            "sns:Unsubscribe",
+        ),
     // ---------------------------------------------------------------- API Gateway (REST)
     "aws:apigateway/restApi:RestApi": (f) => {
         const arn = apiArn(f, `/restapis/${f.resource.id}`);
         return [
             { action: "apigateway:POST", resource: apiArn(f, "/restapis"), tags: "request" },
-            ...(hasTags(f) ? [{ action: "apigateway:PUT", resource: apiArn(f, `/tags/${encodeURIComponent(arn)}`), tags: "request" as const }] : []),
+            ...(hasTags(f)
+                ? [
+                      {
+                          action: "apigateway:PUT",
+                          resource: apiArn(f, `/tags/${encodeURIComponent(arn)}`),
+                          tags: "request" as const,
+                      },
+                  ]
+                : []),
             ...on(arn, "resource", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"),
         ];
     },
-    "aws:apigateway/resource:Resource": (f) => apiChild(f, `/resources/${str(f.resource.inputs.parentId)}`, `/resources/${f.resource.id}`, ["apigateway:POST"], ["apigateway:GET", "apigateway:DELETE"]),
-    "aws:apigateway/method:Method": (f) => apiChild(f, methodPath(f), methodPath(f), ["apigateway:PUT"], ["apigateway:GET", "apigateway:DELETE"]),
+    "aws:apigateway/resource:Resource": (f) =>
+        apiChild(
+            f,
+            `/resources/${str(f.resource.inputs.parentId)}`,
+            `/resources/${f.resource.id}`,
+            ["apigateway:POST"],
+            ["apigateway:GET", "apigateway:DELETE"],
+        ),
+    "aws:apigateway/method:Method": (f) =>
+        apiChild(f, methodPath(f), methodPath(f), ["apigateway:PUT"], ["apigateway:GET", "apigateway:DELETE"]),
     "aws:apigateway/integration:Integration": (f) => [
-        ...apiChild(f, `${methodPath(f)}/integration`, `${methodPath(f)}/integration`, ["apigateway:PUT"], ["apigateway:GET", "apigateway:DELETE"]),
+        ...apiChild(
+            f,
+            `${methodPath(f)}/integration`,
+            `${methodPath(f)}/integration`,
+            ["apigateway:PUT"],
+            ["apigateway:GET", "apigateway:DELETE"],
+        ),
         ...passRole(f, str(f.resource.inputs.credentials), "apigateway.amazonaws.com"),
     ],
     "aws:apigateway/methodResponse:MethodResponse": (f) => {
@@ -358,14 +580,42 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         const path = `${methodPath(f)}/integration/responses/${str(f.resource.inputs.statusCode)}`;
         return apiChild(f, path, path, ["apigateway:PUT"], ["apigateway:GET", "apigateway:DELETE"]);
     },
-    "aws:apigateway/model:Model": (f) => apiChild(f, "/models", `/models/${str(f.resource.inputs.name ?? f.resource.outputs.name)}`, ["apigateway:POST"], ["apigateway:GET", "apigateway:DELETE"]),
-    "aws:apigateway/requestValidator:RequestValidator": (f) => apiChild(f, "/requestvalidators", `/requestvalidators/${f.resource.id}`, ["apigateway:POST"], ["apigateway:GET", "apigateway:DELETE"]),
+    "aws:apigateway/model:Model": (f) =>
+        apiChild(
+            f,
+            "/models",
+            `/models/${str(f.resource.inputs.name ?? f.resource.outputs.name)}`,
+            ["apigateway:POST"],
+            ["apigateway:GET", "apigateway:DELETE"],
+        ),
+    "aws:apigateway/requestValidator:RequestValidator": (f) =>
+        apiChild(
+            f,
+            "/requestvalidators",
+            `/requestvalidators/${f.resource.id}`,
+            ["apigateway:POST"],
+            ["apigateway:GET", "apigateway:DELETE"],
+        ),
     "aws:apigateway/response:Response": (f) => {
         const path = `/gatewayresponses/${str(f.resource.inputs.responseType)}`;
         return apiChild(f, path, path, ["apigateway:PUT"], ["apigateway:GET", "apigateway:DELETE"]);
     },
-    "aws:apigateway/deployment:Deployment": (f) => apiChild(f, "/deployments", `/deployments/${f.resource.id}`, ["apigateway:POST"], ["apigateway:GET", "apigateway:DELETE"]),
-    "aws:apigateway/stage:Stage": (f) => apiChild(f, "/stages", `/stages/${str(f.resource.inputs.stageName)}`, ["apigateway:POST"], ["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"]),
+    "aws:apigateway/deployment:Deployment": (f) =>
+        apiChild(
+            f,
+            "/deployments",
+            `/deployments/${f.resource.id}`,
+            ["apigateway:POST"],
+            ["apigateway:GET", "apigateway:DELETE"],
+        ),
+    "aws:apigateway/stage:Stage": (f) =>
+        apiChild(
+            f,
+            "/stages",
+            `/stages/${str(f.resource.inputs.stageName)}`,
+            ["apigateway:POST"],
+            ["apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"],
+        ),
     "aws:apigateway/methodSettings:MethodSettings": (f) => {
         const path = `/stages/${str(f.resource.inputs.stageName)}`;
         return apiChild(f, path, path, [], ["apigateway:PATCH", "apigateway:GET"]);
@@ -376,23 +626,55 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
     ],
     "aws:apigateway/usagePlan:UsagePlan": (f) => [
         { action: "apigateway:POST", resource: apiArn(f, "/usageplans"), tags: "request" },
-        ...on(apiArn(f, `/usageplans/${f.resource.id}`), "resource", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE"),
+        ...on(
+            apiArn(f, `/usageplans/${f.resource.id}`),
+            "resource",
+            "apigateway:GET",
+            "apigateway:PATCH",
+            "apigateway:DELETE",
+        ),
     ],
     "aws:apigateway/usagePlanKey:UsagePlanKey": (f) => {
         const plan = find(f.plan, "aws:apigateway/usagePlan:UsagePlan", (r) => r.id === f.resource.inputs.usagePlanId);
         const base = `/usageplans/${str(f.resource.inputs.usagePlanId)}/keys`;
-        const inherit = (action: string, path: string): Requirement => ({ action, resource: apiArn(f, path), tags: "resource", ...(plan ? { tagsOf: plan } : {}) });
-        return [inherit("apigateway:POST", base), inherit("apigateway:GET", `${base}/${str(f.resource.inputs.keyId)}`), inherit("apigateway:DELETE", `${base}/${str(f.resource.inputs.keyId)}`)];
+        const inherit = (action: string, path: string): Requirement => ({
+            action,
+            resource: apiArn(f, path),
+            tags: "resource",
+            ...(plan ? { tagsOf: plan } : {}),
+        });
+        return [
+            inherit("apigateway:POST", base),
+            inherit("apigateway:GET", `${base}/${str(f.resource.inputs.keyId)}`),
+            inherit("apigateway:DELETE", `${base}/${str(f.resource.inputs.keyId)}`),
+        ];
     },
     "aws:apigateway/domainName:DomainName": (f) => [
         { action: "apigateway:POST", resource: apiArn(f, "/domainnames"), tags: "request" },
-        ...on(apiArn(f, `/domainnames/${str(f.resource.inputs.domainName)}`), "resource", "apigateway:GET", "apigateway:DELETE"),
+        ...on(
+            apiArn(f, `/domainnames/${str(f.resource.inputs.domainName)}`),
+            "resource",
+            "apigateway:GET",
+            "apigateway:DELETE",
+        ),
     ],
     "aws:apigateway/basePathMapping:BasePathMapping": (f) => {
-        const domain = find(f.plan, "aws:apigateway/domainName:DomainName", (r) => r.inputs.domainName === f.resource.inputs.domainName);
+        const domain = find(
+            f.plan,
+            "aws:apigateway/domainName:DomainName",
+            (r) => r.inputs.domainName === f.resource.inputs.domainName,
+        );
         const base = `/domainnames/${str(f.resource.inputs.domainName)}/basepathmappings`;
-        const inherit = (action: string, path: string): Requirement => ({ action, resource: apiArn(f, path), tags: "resource", ...(domain ? { tagsOf: domain } : {}) });
-        return [inherit("apigateway:POST", base), inherit("apigateway:GET", `${base}/${str(f.resource.inputs.basePath) || "(none)"}`)];
+        const inherit = (action: string, path: string): Requirement => ({
+            action,
+            resource: apiArn(f, path),
+            tags: "resource",
+            ...(domain ? { tagsOf: domain } : {}),
+        });
+        return [
+            inherit("apigateway:POST", base),
+            inherit("apigateway:GET", `${base}/${str(f.resource.inputs.basePath) || "(none)"}`),
+        ];
     },
     // The account-level CloudWatch role belongs to the bootstrap; a pipeline stack setting it must fail.
     "aws:apigateway/account:Account": (f) => on(apiArn(f, "/account"), "none", "apigateway:PATCH", "apigateway:GET"),
@@ -405,11 +687,27 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         ];
     },
     "aws:acm/certificateValidation:CertificateValidation": (f) => {
-        const certificate = find(f.plan, "aws:acm/certificate:Certificate", (r) => r.outputs.arn === f.resource.inputs.certificateArn);
-        return [{ action: "acm:DescribeCertificate", resource: str(f.resource.inputs.certificateArn), tags: "resource", ...(certificate ? { tagsOf: certificate } : {}) }];
+        const certificate = find(
+            f.plan,
+            "aws:acm/certificate:Certificate",
+            (r) => r.outputs.arn === f.resource.inputs.certificateArn,
+        );
+        return [
+            {
+                action: "acm:DescribeCertificate",
+                resource: str(f.resource.inputs.certificateArn),
+                tags: "resource",
+                ...(certificate ? { tagsOf: certificate } : {}),
+            },
+        ];
     },
     "aws:route53/record:Record": (f) => [
-        ...on(`arn:${f.partition}:route53:::hostedzone/${str(f.resource.inputs.zoneId)}`, "none", "route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"),
+        ...on(
+            `arn:${f.partition}:route53:::hostedzone/${str(f.resource.inputs.zoneId)}`,
+            "none",
+            "route53:ChangeResourceRecordSets",
+            "route53:ListResourceRecordSets",
+        ),
         ...on(`arn:${f.partition}:route53:::change/C0000000000000000000`, "none", "route53:GetChange"),
     ],
     // ---------------------------------------------------------------- S3
@@ -440,24 +738,76 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
             ),
         ];
     },
-    "aws:s3/bucketPolicy:BucketPolicy": (f) => on(`arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`, "none", "s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"),
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (f) => on(`arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`, "none", "s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"),
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (f) => on(`arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`, "none", "s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls"),
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (f) => on(`arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`, "none", "s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration"),
-    "aws:s3/bucketVersioning:BucketVersioning": (f) => on(`arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`, "none", "s3:PutBucketVersioning", "s3:GetBucketVersioning"),
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (f) => on(`arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`, "none", "s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration"),
-    "aws:s3/bucketNotification:BucketNotification": (f) => on(`arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`, "none", "s3:PutBucketNotification", "s3:GetBucketNotification"),
+    "aws:s3/bucketPolicy:BucketPolicy": (f) =>
+        on(
+            `arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`,
+            "none",
+            "s3:PutBucketPolicy",
+            "s3:GetBucketPolicy",
+            "s3:DeleteBucketPolicy",
+        ),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (f) =>
+        on(
+            `arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`,
+            "none",
+            "s3:PutBucketPublicAccessBlock",
+            "s3:GetBucketPublicAccessBlock",
+        ),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (f) =>
+        on(
+            `arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`,
+            "none",
+            "s3:PutBucketOwnershipControls",
+            "s3:GetBucketOwnershipControls",
+        ),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (f) =>
+        on(
+            `arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`,
+            "none",
+            "s3:PutEncryptionConfiguration",
+            "s3:GetEncryptionConfiguration",
+        ),
+    "aws:s3/bucketVersioning:BucketVersioning": (f) =>
+        on(
+            `arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`,
+            "none",
+            "s3:PutBucketVersioning",
+            "s3:GetBucketVersioning",
+        ),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (f) =>
+        on(
+            `arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`,
+            "none",
+            "s3:PutLifecycleConfiguration",
+            "s3:GetLifecycleConfiguration",
+        ),
+    "aws:s3/bucketNotification:BucketNotification": (f) =>
+        on(
+            `arn:${f.partition}:s3:::${str(f.resource.inputs.bucket)}`,
+            "none",
+            "s3:PutBucketNotification",
+            "s3:GetBucketNotification",
+        ),
     "aws:s3/bucketObjectv2:BucketObjectv2": (f) => {
         const bucket = str(f.resource.inputs.bucket);
         const object = `arn:${f.partition}:s3:::${bucket}/${str(f.resource.inputs.key)}`;
         // With SSE-KMS default encryption, S3 asks KMS for a data key as the caller.
-        const sse = find(f.plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", (r) => r.inputs.bucket === bucket);
+        const sse = find(
+            f.plan,
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            (r) => r.inputs.bucket === bucket,
+        );
         const rule = ((sse?.inputs.rules as Record<string, unknown>[] | undefined) ?? [])[0];
-        const key = str((rule?.applyServerSideEncryptionByDefault as Record<string, unknown> | undefined)?.kmsMasterKeyId) || str(f.resource.inputs.kmsKeyId);
+        const key =
+            str((rule?.applyServerSideEncryptionByDefault as Record<string, unknown> | undefined)?.kmsMasterKeyId) ||
+            str(f.resource.inputs.kmsKeyId);
         // With S3 Bucket Keys the encryption context S3 sends is the bucket ARN, not the object's.
         const bucketKey = rule?.bucketKeyEnabled === true;
         const context = { "aws:s3:arn": bucketKey ? `arn:${f.partition}:s3:::${bucket}` : object };
-        return [...on(object, "none", "s3:PutObject", "s3:GetObject", "s3:GetObjectTagging", "s3:DeleteObject"), ...kmsUse(f, key, ["kms:GenerateDataKey", "kms:Decrypt"], "s3", context)];
+        return [
+            ...on(object, "none", "s3:PutObject", "s3:GetObject", "s3:GetObjectTagging", "s3:DeleteObject"),
+            ...kmsUse(f, key, ["kms:GenerateDataKey", "kms:Decrypt"], "s3", context),
+        ];
     },
     // ---------------------------------------------------------------- Glue
     "aws:glue/catalogDatabase:CatalogDatabase": (f) => {
@@ -471,7 +821,11 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
     },
     "aws:glue/catalogTable:CatalogTable": (f) => {
         const db = str(f.resource.inputs.databaseName);
-        const resources = [glueArn(f, "catalog"), glueArn(f, `database/${db}`), glueArn(f, `table/${db}/${str(f.resource.outputs.name)}`)];
+        const resources = [
+            glueArn(f, "catalog"),
+            glueArn(f, `database/${db}`),
+            glueArn(f, `table/${db}/${str(f.resource.outputs.name)}`),
+        ];
         return resources.flatMap((r) => on(r, "none", "glue:CreateTable", "glue:GetTable", "glue:DeleteTable"));
     },
     "aws:glue/crawler:Crawler": (f) => {
@@ -486,12 +840,25 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
     "aws:glue/connection:Connection": (f) => {
         const arn = String(f.resource.outputs.arn);
         return [
-            ...on(glueArn(f, "catalog"), "none", "glue:CreateConnection", "glue:GetConnection", "glue:DeleteConnection"),
+            ...on(
+                glueArn(f, "catalog"),
+                "none",
+                "glue:CreateConnection",
+                "glue:GetConnection",
+                "glue:DeleteConnection",
+            ),
             ...on(arn, "none", "glue:GetConnection", "glue:DeleteConnection"),
             ...(hasTags(f) ? on(arn, "request", "glue:TagResource") : []),
         ];
     },
-    "aws:glue/securityConfiguration:SecurityConfiguration": () => on("*", "none", "glue:CreateSecurityConfiguration", "glue:GetSecurityConfiguration", "glue:DeleteSecurityConfiguration"),
+    "aws:glue/securityConfiguration:SecurityConfiguration": () =>
+        on(
+            "*",
+            "none",
+            "glue:CreateSecurityConfiguration",
+            "glue:GetSecurityConfiguration",
+            "glue:DeleteSecurityConfiguration",
+        ),
     "aws:glue/job:Job": (f) => {
         const arn = String(f.resource.outputs.arn);
         return [
@@ -514,20 +881,66 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
     // ---------------------------------------------------------------- EC2 / VPC
     "awsx:ec2:Vpc": (f) => {
         const vpcId = str(f.resource.outputs.vpcId);
-        const subnets = [...strings(f.resource.outputs.privateSubnetIds), ...strings(f.resource.outputs.publicSubnetIds), ...strings(f.resource.outputs.isolatedSubnetIds)];
+        const subnets = [
+            ...strings(f.resource.outputs.privateSubnetIds),
+            ...strings(f.resource.outputs.publicSubnetIds),
+            ...strings(f.resource.outputs.isolatedSubnetIds),
+        ];
         const routeTable = `rtb-${vpcId.slice(4, 21)}`;
         const natStrategy = str((f.resource.inputs.natGateways as Record<string, unknown> | undefined)?.strategy);
         const publicSubnets = strings(f.resource.outputs.publicSubnetIds);
         return [
             ...ec2Create(f, "CreateVpc", "vpc", vpcId),
-            ...onExisting(f, "vpc", vpcId, "ec2:ModifyVpcAttribute", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:DeleteVpc"),
-            ...subnets.flatMap((s) => [...ec2Create(f, "CreateSubnet", "subnet", s), ...onExisting(f, "subnet", s, "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:DeleteSubnet")]),
+            ...onExisting(
+                f,
+                "vpc",
+                vpcId,
+                "ec2:ModifyVpcAttribute",
+                "ec2:CreateSubnet",
+                "ec2:CreateRouteTable",
+                "ec2:DeleteVpc",
+            ),
+            ...subnets.flatMap((s) => [
+                ...ec2Create(f, "CreateSubnet", "subnet", s),
+                ...onExisting(
+                    f,
+                    "subnet",
+                    s,
+                    "ec2:AssociateRouteTable",
+                    "ec2:DisassociateRouteTable",
+                    "ec2:DeleteSubnet",
+                ),
+            ]),
             ...ec2Create(f, "CreateRouteTable", "route-table", routeTable),
-            ...onExisting(f, "route-table", routeTable, "ec2:AssociateRouteTable", "ec2:DisassociateRouteTable", "ec2:DeleteRouteTable"),
-            ...(publicSubnets.length > 0 ? [...ec2Create(f, "CreateInternetGateway", "internet-gateway", `igw-${vpcId.slice(4)}`), ...onExisting(f, "vpc", vpcId, "ec2:AttachInternetGateway")] : []),
-            ...(natStrategy !== "" && natStrategy !== "None" ? [...ec2Create(f, "AllocateAddress", "elastic-ip", `eipalloc-${vpcId.slice(4)}`), ...ec2Create(f, "CreateNatGateway", "natgateway", `nat-${vpcId.slice(4)}`)] : []),
+            ...onExisting(
+                f,
+                "route-table",
+                routeTable,
+                "ec2:AssociateRouteTable",
+                "ec2:DisassociateRouteTable",
+                "ec2:DeleteRouteTable",
+            ),
+            ...(publicSubnets.length > 0
+                ? [
+                      ...ec2Create(f, "CreateInternetGateway", "internet-gateway", `igw-${vpcId.slice(4)}`),
+                      ...onExisting(f, "vpc", vpcId, "ec2:AttachInternetGateway"),
+                  ]
+                : []),
+            ...(natStrategy !== "" && natStrategy !== "None"
+                ? [
+                      ...ec2Create(f, "AllocateAddress", "elastic-ip", `eipalloc-${vpcId.slice(4)}`),
+                      ...ec2Create(f, "CreateNatGateway", "natgateway", `nat-${vpcId.slice(4)}`),
+                  ]
+                : []),
             ...onExisting(f, "vpc", vpcId, "ec2:DescribeVpcAttribute"),
-            ...on("*", "none", "ec2:DescribeVpcs", "ec2:DescribeSubnets", "ec2:DescribeRouteTables", "ec2:DescribeAvailabilityZones"),
+            ...on(
+                "*",
+                "none",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeRouteTables",
+                "ec2:DescribeAvailabilityZones",
+            ),
         ];
     },
     "aws:ec2/securityGroup:SecurityGroup": (f) => {
@@ -548,8 +961,12 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
             ...ec2Create(f, "CreateVpcEndpoint", "vpc-endpoint", id),
             ...onExisting(f, "vpc", str(f.resource.inputs.vpcId), "ec2:CreateVpcEndpoint"),
             ...strings(f.resource.inputs.subnetIds).flatMap((s) => onExisting(f, "subnet", s, "ec2:CreateVpcEndpoint")),
-            ...strings(f.resource.inputs.securityGroupIds).flatMap((s) => onExisting(f, "security-group", s, "ec2:CreateVpcEndpoint")),
-            ...strings(f.resource.inputs.routeTableIds).flatMap((s) => onExisting(f, "route-table", s, "ec2:CreateVpcEndpoint")),
+            ...strings(f.resource.inputs.securityGroupIds).flatMap((s) =>
+                onExisting(f, "security-group", s, "ec2:CreateVpcEndpoint"),
+            ),
+            ...strings(f.resource.inputs.routeTableIds).flatMap((s) =>
+                onExisting(f, "route-table", s, "ec2:CreateVpcEndpoint"),
+            ),
             ...onExisting(f, "vpc-endpoint", id, "ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints"),
             ...on("*", "none", "ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"),
         ];
@@ -560,10 +977,21 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         return [
             ...on(arn, "request", "redshift-serverless:CreateNamespace"),
             ...(hasTags(f) ? on(arn, "request", "redshift-serverless:TagResource") : []),
-            ...on(arn, "resource", "redshift-serverless:GetNamespace", "redshift-serverless:ListTagsForResource", "redshift-serverless:DeleteNamespace"),
+            ...on(
+                arn,
+                "resource",
+                "redshift-serverless:GetNamespace",
+                "redshift-serverless:ListTagsForResource",
+                "redshift-serverless:DeleteNamespace",
+            ),
             ...strings(f.resource.inputs.iamRoles).flatMap((role) => passRole(f, role, "redshift.amazonaws.com")),
             ...passRole(f, str(f.resource.inputs.defaultIamRoleArn), "redshift.amazonaws.com"),
-            ...kmsUse(f, str(f.resource.inputs.kmsKeyId), ["kms:DescribeKey", "kms:CreateGrant"], "redshift-serverless"),
+            ...kmsUse(
+                f,
+                str(f.resource.inputs.kmsKeyId),
+                ["kms:DescribeKey", "kms:CreateGrant"],
+                "redshift-serverless",
+            ),
             ...managedAdminSecret(f),
         ];
     },
@@ -572,8 +1000,21 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         return [
             ...on(arn, "request", "redshift-serverless:CreateWorkgroup"),
             ...(hasTags(f) ? on(arn, "request", "redshift-serverless:TagResource") : []),
-            ...on(arn, "resource", "redshift-serverless:GetWorkgroup", "redshift-serverless:ListTagsForResource", "redshift-serverless:DeleteWorkgroup"),
-            ...on("*", "none", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeAccountAttributes", "ec2:DescribeAvailabilityZones"),
+            ...on(
+                arn,
+                "resource",
+                "redshift-serverless:GetWorkgroup",
+                "redshift-serverless:ListTagsForResource",
+                "redshift-serverless:DeleteWorkgroup",
+            ),
+            ...on(
+                "*",
+                "none",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeAccountAttributes",
+                "ec2:DescribeAvailabilityZones",
+            ),
             {
                 action: "iam:CreateServiceLinkedRole",
                 resource: `arn:${f.partition}:iam::${f.account}:role/aws-service-role/redshift.amazonaws.com/AWSServiceRoleForRedshift`,
@@ -583,13 +1024,29 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         ];
     },
     // Usage-limit actions have no resource type (Service Authorization Reference): authorized on "*".
-    "aws:redshiftserverless/usageLimit:UsageLimit": () => on("*", "none", "redshift-serverless:CreateUsageLimit", "redshift-serverless:GetUsageLimit", "redshift-serverless:DeleteUsageLimit"),
+    "aws:redshiftserverless/usageLimit:UsageLimit": () =>
+        on(
+            "*",
+            "none",
+            "redshift-serverless:CreateUsageLimit",
+            "redshift-serverless:GetUsageLimit",
+            "redshift-serverless:DeleteUsageLimit",
+        ),
     // The table provider (shared/redshift-data-provider.ts) runs the DDL with the deployer's own
     // credentials on create and update; its read (refresh) calls nothing.
     "pulumi-nodejs:dynamic/redshift:Table": (f) => {
-        const target = (f.resource.inputs.target ?? {}) as { workgroupName?: string; clusterIdentifier?: string; secretArn?: string; secretKmsKeyArn?: string };
+        const target = (f.resource.inputs.target ?? {}) as {
+            workgroupName?: string;
+            clusterIdentifier?: string;
+            secretArn?: string;
+            secretKmsKeyArn?: string;
+        };
         const workgroupName = str(target.workgroupName);
-        const workgroup = find(f.plan, "aws:redshiftserverless/workgroup:Workgroup", (r) => r.outputs.workgroupName === workgroupName);
+        const workgroup = find(
+            f.plan,
+            "aws:redshiftserverless/workgroup:Workgroup",
+            (r) => r.outputs.workgroupName === workgroupName,
+        );
         const arn = workgroup
             ? String(workgroup.outputs.arn)
             : workgroupName
@@ -598,7 +1055,8 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         const secret = str(target.secretArn);
         const crawler = str(f.resource.inputs.crawlerName);
         // Its read returns the recorded state (shared/redshift-data-provider.ts): SQL runs on create and update only.
-        const runsSql = (requirements: Requirement[]) => requirements.map((r) => ({ ...r, notOnRefresh: "the provider's read runs no SQL" }));
+        const runsSql = (requirements: Requirement[]) =>
+            requirements.map((r) => ({ ...r, notOnRefresh: "the provider's read runs no SQL" }));
         return [
             ...on(arn, "none", "redshift-data:ExecuteStatement"),
             ...runsSql(on("*", "none", "redshift-data:DescribeStatement")),
@@ -607,7 +1065,9 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
             // deployer ("Secret encryption and decryption in AWS Secrets Manager").
             ...(secret ? runsSql(kmsUse(f, str(target.secretKmsKeyArn), ["kms:Decrypt"], "secretsmanager")) : []),
             // After a migration it starts the table's JDBC crawler, waiting out a crawl already running.
-            ...(crawler ? runsSql(on(regional(f, "glue", `crawler/${crawler}`), "none", "glue:StartCrawler", "glue:GetCrawler")) : []),
+            ...(crawler
+                ? runsSql(on(regional(f, "glue", `crawler/${crawler}`), "none", "glue:StartCrawler", "glue:GetCrawler"))
+                : []),
         ];
     },
     // A stream view (shared/redshift-data-provider.ts, redshiftStreamViewProvider): the same Data API calls on
@@ -620,11 +1080,19 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         const secretArn = str(f.resource.inputs.secretArn);
         const secret = find(f.plan, "aws:secretsmanager/secret:Secret", (r) => r.outputs.arn === secretArn);
         const sql = REQUIREMENTS["pulumi-nodejs:dynamic/redshift:Table"](f);
-        const deployOnly = (requirements: Requirement[]) => requirements.map((r) => ({ ...r, notOnRefresh: "the provider's read calls nothing" }));
+        const deployOnly = (requirements: Requirement[]) =>
+            requirements.map((r) => ({ ...r, notOnRefresh: "the provider's read calls nothing" }));
         return [
             ...sql,
-            ...deployOnly(on(secretArn, "resource", "secretsmanager:PutSecretValue").map((r) => ({ ...r, ...(secret ? { tagsOf: secret } : {}) }))),
-            ...deployOnly(kmsUse(f, str(secret?.inputs.kmsKeyId), ["kms:GenerateDataKey", "kms:Decrypt"], "secretsmanager")),
+            ...deployOnly(
+                on(secretArn, "resource", "secretsmanager:PutSecretValue").map((r) => ({
+                    ...r,
+                    ...(secret ? { tagsOf: secret } : {}),
+                })),
+            ),
+            ...deployOnly(
+                kmsUse(f, str(secret?.inputs.kmsKeyId), ["kms:GenerateDataKey", "kms:Decrypt"], "secretsmanager"),
+            ),
         ];
     },
     // ---------------------------------------------------------------- Secrets Manager
@@ -633,14 +1101,31 @@ export const REQUIREMENTS: Readonly<Record<string, (f: ResourceFacts) => Require
         return [
             ...on(arn, "request", "secretsmanager:CreateSecret"),
             ...(hasTags(f) ? on(arn, "request", "secretsmanager:TagResource") : []),
-            ...on(arn, "resource", "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:DeleteSecret"),
+            ...on(
+                arn,
+                "resource",
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetResourcePolicy",
+                "secretsmanager:DeleteSecret",
+            ),
         ];
     },
     "aws:secretsmanager/secretVersion:SecretVersion": (f) => {
         const secretArn = str(f.resource.inputs.secretId);
-        const secret = find(f.plan, "aws:secretsmanager/secret:Secret", (r) => r.outputs.arn === secretArn || r.id === secretArn);
+        const secret = find(
+            f.plan,
+            "aws:secretsmanager/secret:Secret",
+            (r) => r.outputs.arn === secretArn || r.id === secretArn,
+        );
         return [
-            ...["secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"].map((action) => ({ action, resource: secretArn, tags: "resource" as const, ...(secret ? { tagsOf: secret } : {}) })),
+            ...["secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"].map(
+                (action) => ({
+                    action,
+                    resource: secretArn,
+                    tags: "resource" as const,
+                    ...(secret ? { tagsOf: secret } : {}),
+                }),
+            ),
             ...kmsUse(f, str(secret?.inputs.kmsKeyId), ["kms:GenerateDataKey", "kms:Decrypt"], "secretsmanager"),
         ];
     },
@@ -650,9 +1135,24 @@ function securityGroupRule(f: ResourceFacts, direction: "Ingress" | "Egress"): R
     const group = str(f.resource.inputs.securityGroupId);
     const rule = ec2Arn(f, "security-group-rule", String(f.resource.id));
     return [
-        ...onExisting(f, "security-group", group, `ec2:AuthorizeSecurityGroup${direction}`, `ec2:RevokeSecurityGroup${direction}`),
+        ...onExisting(
+            f,
+            "security-group",
+            group,
+            `ec2:AuthorizeSecurityGroup${direction}`,
+            `ec2:RevokeSecurityGroup${direction}`,
+        ),
         ...on(rule, hasTags(f) ? "request" : "none", `ec2:AuthorizeSecurityGroup${direction}`),
-        ...(hasTags(f) ? [{ action: "ec2:CreateTags", resource: rule, tags: "none" as const, context: { "ec2:CreateAction": `AuthorizeSecurityGroup${direction}` } }] : []),
+        ...(hasTags(f)
+            ? [
+                  {
+                      action: "ec2:CreateTags",
+                      resource: rule,
+                      tags: "none" as const,
+                      context: { "ec2:CreateAction": `AuthorizeSecurityGroup${direction}` },
+                  },
+              ]
+            : []),
         ...on("*", "none", "ec2:DescribeSecurityGroupRules"),
     ];
 }

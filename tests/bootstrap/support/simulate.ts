@@ -45,17 +45,26 @@ function simulationOf(request: Request, identity: readonly IdentityPolicy[], res
  * unknown action, a resource the action does not take, or a context key the action does not accept
  * fails the test (the request is wrong) instead of reading as a denial.
  */
-export async function decide(request: Request, identity: readonly IdentityPolicy[], resourcePolicy?: unknown): Promise<Decision> {
+export async function decide(
+    request: Request,
+    identity: readonly IdentityPolicy[],
+    resourcePolicy?: unknown,
+): Promise<Decision> {
     const simulation = simulationOf(request, identity, resourcePolicy);
     const result = await runSimulation(simulation, {});
     if (result.resultType === "error") {
-        throw new Error(`iam-simulate cannot evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`);
+        throw new Error(
+            `iam-simulate cannot evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`,
+        );
     }
     // "*" for an action whose resource types are all optional is simulated as a wildcard request.
     if (result.resultType === "wildcard") return result.overallResult as Decision;
     const ignored = result.result.ignoredContextKeys ?? [];
     const inapplicable = ignored.filter((key) => !ENCRYPTION_CONTEXT_KEY.test(key));
-    if (inapplicable.length > 0) throw new Error(`context keys ${inapplicable.join(", ")} do not apply to ${request.action} on ${request.resource}: the test request is wrong`);
+    if (inapplicable.length > 0)
+        throw new Error(
+            `context keys ${inapplicable.join(", ")} do not apply to ${request.action} on ${request.resource}: the test request is wrong`,
+        );
     if (ignored.length === 0) return result.overallResult as Decision;
     // iam-simulate 0.1.x validates variable condition keys only in the `prefix/name` form, so it drops
     // `kms:EncryptionContext:<key>` from the request, and a statement conditioned on it could never match.
@@ -72,7 +81,11 @@ const AMBIGUOUS_RESOURCE_TYPE = /(multiple|no)\.resource\.types/;
  * under its stream's path), or a type whose reference entry holds two ARN formats. The pattern's other
  * samples decide.
  */
-export async function decideSample(request: Request, identity: readonly IdentityPolicy[], resourcePolicy?: unknown): Promise<Decision | undefined> {
+export async function decideSample(
+    request: Request,
+    identity: readonly IdentityPolicy[],
+    resourcePolicy?: unknown,
+): Promise<Decision | undefined> {
     try {
         return await decide(request, identity, resourcePolicy);
     } catch (err) {
@@ -85,12 +98,28 @@ export async function decideSample(request: Request, identity: readonly Identity
  * The same decision without the validating entry point, for a request IAM takes but the reference data
  * behind validation does not describe (each caller says why: `Requirement.simulatorGap`).
  */
-export function decideUnvalidated(request: Request, identity: readonly IdentityPolicy[], resourcePolicy?: unknown): Decision {
-    const named = resourcePolicy !== undefined ? { resourcePolicy: createValidatedPolicy(resourcePolicy, validateResourcePolicy, { name: "resource-policy" }) } : {};
+export function decideUnvalidated(
+    request: Request,
+    identity: readonly IdentityPolicy[],
+    resourcePolicy?: unknown,
+): Decision {
+    const named =
+        resourcePolicy !== undefined
+            ? {
+                  resourcePolicy: createValidatedPolicy(resourcePolicy, validateResourcePolicy, {
+                      name: "resource-policy",
+                  }),
+              }
+            : {};
     return decisionOf(
         runUnsafeSimulation(
             {
-                request: { principal: request.principal, action: request.action, resource: { resource: request.resource, accountId: request.resourceAccount }, contextVariables: contextOf(request) },
+                request: {
+                    principal: request.principal,
+                    action: request.action,
+                    resource: { resource: request.resource, accountId: request.resourceAccount },
+                    contextVariables: contextOf(request),
+                },
                 identityPolicies: identity.map((p) => ({ name: p.name, policy: p.policy })),
                 serviceControlPolicies: [],
                 resourceControlPolicies: [],
@@ -106,7 +135,9 @@ function decisionOf(raw: unknown, request: Request): Decision {
     // Typed as the bare decision, but 0.1.x returns the analysis around it.
     const decision = typeof raw === "string" ? raw : (raw as { analysis?: { result?: string } }).analysis?.result;
     if (decision !== "Allowed" && decision !== "ImplicitlyDenied" && decision !== "ExplicitlyDenied") {
-        throw new Error(`iam-simulate returned no decision for ${request.action} on ${request.resource}: ${JSON.stringify(raw)}`);
+        throw new Error(
+            `iam-simulate returned no decision for ${request.action} on ${request.resource}: ${JSON.stringify(raw)}`,
+        );
     }
     return decision;
 }
@@ -122,7 +153,11 @@ function decisionOf(raw: unknown, request: Request): Decision {
  * trust policy is validated here instead (IAM's trust-policy grammar), and carries the name the
  * simulator's explanation needs.
  */
-export function decideAssume(request: Request, trustPolicy: unknown, identity: readonly IdentityPolicy[] = []): Decision {
+export function decideAssume(
+    request: Request,
+    trustPolicy: unknown,
+    identity: readonly IdentityPolicy[] = [],
+): Decision {
     const validated = createValidatedPolicy(trustPolicy, validateTrustPolicy, { name: "trust-policy" });
     if (validated.errors.length > 0) throw new Error(`invalid trust policy: ${JSON.stringify(validated.errors)}`);
     const raw: unknown = runUnsafeSimulation(simulationOf(request, identity, validated), {});

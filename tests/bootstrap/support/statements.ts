@@ -31,7 +31,8 @@ export function contextSatisfying(condition: Grant["condition"]): Context {
     for (const [operator, entries] of Object.entries(condition)) {
         for (const [key, value] of Object.entries(entries)) {
             const first = list(value)[0].replace(/[*?]/g, "x");
-            context[key] = operator.startsWith("ForAnyValue:") || operator.startsWith("ForAllValues:") ? [first] : first;
+            context[key] =
+                operator.startsWith("ForAnyValue:") || operator.startsWith("ForAllValues:") ? [first] : first;
         }
     }
     return context;
@@ -54,7 +55,12 @@ export function resourceAccountOf(arn: string, view: AccountView): string {
  */
 export function delegatingKeyPolicy(partition: string, accounts: readonly string[]): unknown {
     const roots = [...new Set(accounts)].map((account) => `arn:${partition}:iam::${account}:root`);
-    return { Version: "2012-10-17", Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: roots }, Action: "kms:*", Resource: "*" }] };
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "EnableIamPolicies", Effect: "Allow", Principal: { AWS: roots }, Action: "kms:*", Resource: "*" },
+        ],
+    };
 }
 
 /**
@@ -62,14 +68,21 @@ export function delegatingKeyPolicy(partition: string, accounts: readonly string
  * the resource is the backend's, a delegating key policy for any other key (the identity side is what a
  * deployer-permission test judges), nothing otherwise.
  */
-export function resourcePolicyFor(arn: string, condition: Grant["condition"], view: AccountView, all: readonly AccountView[]): unknown {
+export function resourcePolicyFor(
+    arn: string,
+    condition: Grant["condition"],
+    view: AccountView,
+    all: readonly AccountView[],
+): unknown {
     const owner = resourceAccountOf(arn, view);
     const ownerView = all.find((v) => v.account === owner);
     const parts = arn.split(":");
     if (parts[2] === "s3" && ownerView) {
         const bucket = parts.slice(5).join(":").split("/")[0];
         if (bucket === stateBucketName(owner, ownerView.region)) {
-            const policy = ownerView.bootstrap.resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.inputs.bucket === bucket);
+            const policy = ownerView.bootstrap.resources.find(
+                (r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.inputs.bucket === bucket,
+            );
             return policy ? parseDocument(policy.inputs.policy, `bucket policy of ${bucket}`) : undefined;
         }
     }
@@ -84,7 +97,17 @@ export function resourcePolicyFor(arn: string, condition: Grant["condition"], vi
     if (parts[2] === "iam" && parts[5]?.startsWith("role/") && owner !== view.account) {
         // A role of the other account (Redshift's chain to the stream readers): a trust admitting the caller's
         // account, so the identity side is what is judged.
-        return { Version: "2012-10-17", Statement: [{ Sid: "TrustCallerAccount", Effect: "Allow", Principal: { AWS: `arn:${view.partition}:iam::${view.account}:root` }, Action: "sts:AssumeRole" }] };
+        return {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "TrustCallerAccount",
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:${view.partition}:iam::${view.account}:root` },
+                    Action: "sts:AssumeRole",
+                },
+            ],
+        };
     }
     return undefined;
 }

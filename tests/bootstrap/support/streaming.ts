@@ -44,7 +44,14 @@ export function streamingViews(): Promise<AccountView[]> {
 
 /** A call by stack, resource, action and ARN: the same call in two plans has the same key. */
 function callKey(call: PlannedCall): string {
-    return JSON.stringify([call.plan.project, call.plan.stack, call.resource.type, call.resource.name, call.requirement.action, call.requirement.resource]);
+    return JSON.stringify([
+        call.plan.project,
+        call.plan.stack,
+        call.resource.type,
+        call.resource.name,
+        call.requirement.action,
+        call.requirement.resource,
+    ]);
 }
 
 /** The IAM calls the view's pipeline plans make that the same account's plans in `base` do not. */
@@ -74,13 +81,21 @@ export function streamingAdditionsMissing(calls: readonly PlannedCall[]): string
         ["the stream view", (c) => c.resource.type === "pulumi-nodejs:dynamic/redshift:StreamView"],
         ...[reader, redshift].flatMap((role): [string, (call: PlannedCall) => boolean][] => [
             [`role ${role}`, (c) => c.resource.type === "aws:iam/role:Role" && c.resource.outputs.name === role],
-            [`the inline policy of ${role}`, (c) => c.resource.type === "aws:iam/rolePolicy:RolePolicy" && c.resource.inputs.role === role],
+            [
+                `the inline policy of ${role}`,
+                (c) => c.resource.type === "aws:iam/rolePolicy:RolePolicy" && c.resource.inputs.role === role,
+            ],
         ]),
         ...["kinesis-streams", "sts"].map((service): [string, (call: PlannedCall) => boolean] => [
             `the ${service} interface endpoint`,
-            (c) => c.resource.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && String(c.resource.inputs.serviceName).endsWith(`.${service}`),
+            (c) =>
+                c.resource.type === "aws:ec2/vpcEndpoint:VpcEndpoint" &&
+                String(c.resource.inputs.serviceName).endsWith(`.${service}`),
         ]),
-        [`iam:PassRole of ${redshift} to Redshift`, (c) => c.requirement.action === "iam:PassRole" && c.requirement.resource.endsWith(`:role/${redshift}`)],
+        [
+            `iam:PassRole of ${redshift} to Redshift`,
+            (c) => c.requirement.action === "iam:PassRole" && c.requirement.resource.endsWith(`:role/${redshift}`),
+        ],
     ];
     return wanted.filter(([, found]) => !calls.some(found)).map(([what]) => what);
 }

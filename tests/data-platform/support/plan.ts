@@ -40,7 +40,10 @@ export function finalPlan(result: PlanResult, project: string): StackPlan {
 /** data-platform's first-deploy pass: planned without engineeringStack, before engineering exists. */
 export function firstDeployPass(result: PlanResult): PlanPass {
     const pass = result.passes.find((p) => p.project === DATA_PLATFORM && p.purpose.startsWith("first deploy"));
-    if (!pass) throw new Error("the plan has no first-deploy pass of data-platform (is engineeringStack set in data-platform/Pulumi.dev.yaml?)");
+    if (!pass)
+        throw new Error(
+            "the plan has no first-deploy pass of data-platform (is engineeringStack set in data-platform/Pulumi.dev.yaml?)",
+        );
     return pass;
 }
 
@@ -51,7 +54,10 @@ export function ofType(plan: StackPlan, type: string): PlannedResource[] {
 /** The one resource of a type whose input `field` equals `value`; fails naming what it looked for. */
 export function findBy(plan: StackPlan, type: string, field: string, value: unknown): PlannedResource {
     const found = ofType(plan, type).filter((r) => r.inputs[field] === value);
-    if (found.length !== 1) throw new Error(`${plan.project}: expected one ${type} with ${field} = ${JSON.stringify(value)}, found ${found.length}`);
+    if (found.length !== 1)
+        throw new Error(
+            `${plan.project}: expected one ${type} with ${field} = ${JSON.stringify(value)}, found ${found.length}`,
+        );
     return found[0];
 }
 
@@ -70,7 +76,9 @@ export function inlinePoliciesOf(plan: StackPlan, roleName: string): { name: str
 /** The tags the plan gives the role with this name (IAM's `aws:PrincipalTag/<key>` when it calls). */
 export function roleTagsOf(plan: StackPlan, roleName: string): Record<string, string> {
     const tags = findBy(plan, TYPES.role, "name", roleName).inputs.tags;
-    return Object.fromEntries(Object.entries((tags ?? {}) as Record<string, unknown>).map(([key, value]) => [key, String(value)]));
+    return Object.fromEntries(
+        Object.entries((tags ?? {}) as Record<string, unknown>).map(([key, value]) => [key, String(value)]),
+    );
 }
 
 /** The policy of the bucket with this name. */

@@ -55,7 +55,8 @@ export function ofType(plan: StackPlan, type: string): PlannedResource[] {
 /** The one resource of a type whose input `field` equals `value`; fails naming what it looked for. */
 export function findBy(plan: StackPlan, type: string, field: string, value: unknown): PlannedResource {
     const found = ofType(plan, type).filter((r) => r.inputs[field] === value);
-    if (found.length !== 1) throw new Error(`expected one ${type} with ${field} = ${JSON.stringify(value)}, found ${found.length}`);
+    if (found.length !== 1)
+        throw new Error(`expected one ${type} with ${field} = ${JSON.stringify(value)}, found ${found.length}`);
     return found[0];
 }
 
@@ -78,7 +79,10 @@ export const TYPES = {
 export const documentOf = (value: unknown): PolicyDocument => parseDocument(value);
 
 /** The inline policies (RolePolicy documents) attached to the role with this name. */
-export function inlinePoliciesOf(plan: StackPlan, roleName: string): { name: string; policy: ReturnType<typeof documentOf> }[] {
+export function inlinePoliciesOf(
+    plan: StackPlan,
+    roleName: string,
+): { name: string; policy: ReturnType<typeof documentOf> }[] {
     return ofType(plan, TYPES.rolePolicy)
         .filter((p) => p.inputs.role === roleName)
         .map((p) => ({ name: String(p.inputs.name), policy: documentOf(p.inputs.policy) }));

@@ -27,7 +27,8 @@ export function transitiveImports(root: string, entry: string): string[] {
         for (const imported of info.importedFiles) {
             if (!imported.fileName.startsWith(".")) continue;
             const resolved = resolveRelative(file, imported.fileName);
-            if (!resolved) throw new Error(`${path.relative(root, file)}: cannot resolve import "${imported.fileName}"`);
+            if (!resolved)
+                throw new Error(`${path.relative(root, file)}: cannot resolve import "${imported.fileName}"`);
             queue.push(resolved);
         }
     }

@@ -41,7 +41,12 @@ export interface Workflow {
 export function parseWorkflow(file: string, text: string): Workflow {
     // `on` is a YAML 1.1 boolean in some parsers; js-yaml's default schema keeps it a string key.
     const doc = yaml.load(text) as { on?: unknown; jobs?: Record<string, Job> };
-    const on = typeof doc.on === "string" ? { [doc.on]: {} } : Array.isArray(doc.on) ? Object.fromEntries(doc.on.map((e: string) => [e, {}])) : ((doc.on ?? {}) as Record<string, unknown>);
+    const on =
+        typeof doc.on === "string"
+            ? { [doc.on]: {} }
+            : Array.isArray(doc.on)
+              ? Object.fromEntries(doc.on.map((e: string) => [e, {}]))
+              : ((doc.on ?? {}) as Record<string, unknown>);
     return { file, on, jobs: doc.jobs ?? {}, text };
 }
 
@@ -75,19 +80,32 @@ export function checkActionInputs(workflow: Workflow): string[] {
             const where = `${workflow.file}: ${stepLabel(jobName, step, index)}`;
             const [action, ref] = step.uses.split("@");
             const sha = /^[0-9a-f]{40}$/.test(ref ?? "");
-            const release = sha ? pinnedRelease(workflow, step.uses) : /^v\d+(?:\.\d+){0,2}$/.test(ref ?? "") ? ref : undefined;
-            if (!sha) problems.push(`${where}: ${step.uses} must be pinned to a commit SHA, with its release as a comment (@<40 hex> # vX.Y.Z)`);
-            else if (release === undefined) problems.push(`${where}: ${step.uses} needs its release as a comment (# vX.Y.Z) after the SHA`);
+            const release = sha
+                ? pinnedRelease(workflow, step.uses)
+                : /^v\d+(?:\.\d+){0,2}$/.test(ref ?? "")
+                  ? ref
+                  : undefined;
+            if (!sha)
+                problems.push(
+                    `${where}: ${step.uses} must be pinned to a commit SHA, with its release as a comment (@<40 hex> # vX.Y.Z)`,
+                );
+            else if (release === undefined)
+                problems.push(`${where}: ${step.uses} needs its release as a comment (# vX.Y.Z) after the SHA`);
             const major = release ? /^v(\d+)/.exec(release)?.[1] : undefined;
             if (major === undefined) return;
             const known = KNOWN_ACTIONS[`${action}@v${major}`];
             if (!known) {
-                problems.push(`${where}: ${action}@v${major} has no entry in tests/ops/support/action-inputs.ts; add its inputs from its action.yml at that version`);
+                problems.push(
+                    `${where}: ${action}@v${major} has no entry in tests/ops/support/action-inputs.ts; add its inputs from its action.yml at that version`,
+                );
                 return;
             }
             const given = Object.keys(step.with ?? {});
             for (const key of given) {
-                if (!known.inputs.includes(key)) problems.push(`${where}: ${action}@v${major} has no input "${key}" (inputs: ${known.inputs.join(", ")})`);
+                if (!known.inputs.includes(key))
+                    problems.push(
+                        `${where}: ${action}@v${major} has no input "${key}" (inputs: ${known.inputs.join(", ")})`,
+                    );
             }
             for (const key of known.required) {
                 if (!given.includes(key)) problems.push(`${where}: ${action}@v${major} requires input "${key}"`);
@@ -103,7 +121,8 @@ interface CallableInputs {
 }
 
 function callable(workflow: Workflow): CallableInputs | undefined {
-    const call = workflow.on.workflow_call as { inputs?: CallableInputs["inputs"]; secrets?: CallableInputs["secrets"] } | null | undefined;
+    const call = workflow.on.workflow_call as
+        { inputs?: CallableInputs["inputs"]; secrets?: CallableInputs["secrets"] } | null | undefined;
     if (call === undefined) return undefined;
     return { inputs: call?.inputs ?? {}, secrets: call?.secrets ?? {} };
 }
@@ -130,12 +149,16 @@ export function checkReusableCalls(workflows: readonly Workflow[], root: string)
             for (const [key, value] of Object.entries(given)) {
                 const input = contract.inputs[key];
                 if (!input) {
-                    problems.push(`${where}: ${job.uses} declares no input "${key}" (inputs: ${Object.keys(contract.inputs).join(", ")})`);
+                    problems.push(
+                        `${where}: ${job.uses} declares no input "${key}" (inputs: ${Object.keys(contract.inputs).join(", ")})`,
+                    );
                     continue;
                 }
                 const isExpression = typeof value === "string" && /^\$\{\{.*\}\}$/s.test(value.trim());
-                if (!isExpression && input.type === "boolean" && typeof value !== "boolean") problems.push(`${where}: input "${key}" is a boolean, got ${JSON.stringify(value)}`);
-                if (!isExpression && input.type === "number" && typeof value !== "number") problems.push(`${where}: input "${key}" is a number, got ${JSON.stringify(value)}`);
+                if (!isExpression && input.type === "boolean" && typeof value !== "boolean")
+                    problems.push(`${where}: input "${key}" is a boolean, got ${JSON.stringify(value)}`);
+                if (!isExpression && input.type === "number" && typeof value !== "number")
+                    problems.push(`${where}: input "${key}" is a number, got ${JSON.stringify(value)}`);
             }
             for (const [key, input] of Object.entries(contract.inputs)) {
                 if (input.required && !(key in given)) problems.push(`${where}: ${job.uses} requires input "${key}"`);
@@ -145,7 +168,8 @@ export function checkReusableCalls(workflows: readonly Workflow[], root: string)
                     if (!(key in contract.secrets)) problems.push(`${where}: ${job.uses} declares no secret "${key}"`);
                 }
                 for (const [key, secret] of Object.entries(contract.secrets)) {
-                    if (secret?.required && !(key in (job.secrets ?? {}))) problems.push(`${where}: ${job.uses} requires secret "${key}"`);
+                    if (secret?.required && !(key in (job.secrets ?? {})))
+                        problems.push(`${where}: ${job.uses} requires secret "${key}"`);
                 }
             }
         }
@@ -182,9 +206,14 @@ function matrixEntries(workflow: Workflow, job: Job): Array<Record<string, unkno
         // A dynamic matrix, `${{ fromJSON(needs.<job>.outputs.matrix) }}`: its candidate entries are the
         // JSON lists in the env of that job's steps (names ending in _STACKS).
         const producer = /needs\.([A-Za-z0-9_-]+)\.outputs/.exec(matrix)?.[1];
-        const steps = producer ? workflow.jobs[producer]?.steps ?? [] : [];
-        const lists = steps.flatMap((s) => Object.entries(s.env ?? {}).filter(([k]) => k.endsWith("_STACKS")).map(([, v]) => JSON.parse(String(v)) as Array<Record<string, unknown>>));
-        if (lists.length === 0) throw new Error(`${workflow.file}: cannot find the entries of the dynamic matrix ${matrix}`);
+        const steps = producer ? (workflow.jobs[producer]?.steps ?? []) : [];
+        const lists = steps.flatMap((s) =>
+            Object.entries(s.env ?? {})
+                .filter(([k]) => k.endsWith("_STACKS"))
+                .map(([, v]) => JSON.parse(String(v)) as Array<Record<string, unknown>>),
+        );
+        if (lists.length === 0)
+            throw new Error(`${workflow.file}: cannot find the entries of the dynamic matrix ${matrix}`);
         return lists.flat();
     }
     const include = (matrix as { include?: Array<Record<string, unknown>> }).include;
@@ -242,7 +271,11 @@ export function deployBranchOf(root: string, account: string): string {
     return typeof branch === "string" ? branch : "main";
 }
 
-export const ROLES = { deployer: "tracking-deployer", previewer: "tracking-previewer", driftReader: "tracking-drift-reader" } as const;
+export const ROLES = {
+    deployer: "tracking-deployer",
+    previewer: "tracking-previewer",
+    driftReader: "tracking-drift-reader",
+} as const;
 
 /** The environment each role runs in (its trust policy admits that environment's subject only). */
 const ENVIRONMENT_OF: Readonly<Record<string, string>> = {
@@ -281,33 +314,55 @@ export function checkStackRuns(runs: readonly StackRun[], root: string): string[
         const where = `${run.workflow}: job ${run.job} (${run.workDir} ${run.stack})`;
         const stackAccount = pinnedAccount(root, run.workDir, run.stack);
         if (stackAccount === undefined) {
-            problems.push(`${where}: no stack file ${path.join(run.workDir, `Pulumi.${run.stack}.yaml`)} pinning one account in aws:allowedAccountIds`);
+            problems.push(
+                `${where}: no stack file ${path.join(run.workDir, `Pulumi.${run.stack}.yaml`)} pinning one account in aws:allowedAccountIds`,
+            );
             continue;
         }
         const accountOfName = pinnedAccount(root, ".", run.account);
-        if (accountOfName === undefined) problems.push(`${where}: account "${run.account}" has no bootstrap stack file Pulumi.${run.account}.yaml`);
-        else if (accountOfName !== stackAccount) problems.push(`${where}: runs in the ${run.account} account (${accountOfName}) but the stack pins account ${stackAccount}`);
-        if (!(Object.values(ROLES) as string[]).includes(run.role)) problems.push(`${where}: role must be one of ${Object.values(ROLES).join(", ")}, not ${run.role}`);
-        if (run.command === "up" && run.role !== ROLES.deployer) problems.push(`${where}: 'up' must use ${ROLES.deployer}, not ${run.role}`);
+        if (accountOfName === undefined)
+            problems.push(`${where}: account "${run.account}" has no bootstrap stack file Pulumi.${run.account}.yaml`);
+        else if (accountOfName !== stackAccount)
+            problems.push(
+                `${where}: runs in the ${run.account} account (${accountOfName}) but the stack pins account ${stackAccount}`,
+            );
+        if (!(Object.values(ROLES) as string[]).includes(run.role))
+            problems.push(`${where}: role must be one of ${Object.values(ROLES).join(", ")}, not ${run.role}`);
+        if (run.command === "up" && run.role !== ROLES.deployer)
+            problems.push(`${where}: 'up' must use ${ROLES.deployer}, not ${run.role}`);
         const events = Object.keys(run.triggers).join(", ");
         if (PULL_REQUEST_EVENTS.some((e) => e in run.triggers) && run.role !== ROLES.previewer) {
-            problems.push(`${where}: a pull-request workflow may only use the read-only ${ROLES.previewer}, not ${run.role}`);
+            problems.push(
+                `${where}: a pull-request workflow may only use the read-only ${ROLES.previewer}, not ${run.role}`,
+            );
         }
         if (run.role === ROLES.deployer) {
             const branch = deployBranchOf(root, run.account);
             const branches = pushBranches(run);
             if (!runsOnlyOn(run, "push") || branches.length !== 1 || branches[0] !== branch) {
-                problems.push(`${where}: ${ROLES.deployer} only in a workflow run by a push to ${branch} (on: push: branches: [${branch}]), not one run on ${events} (branches ${JSON.stringify(branches)})`);
+                problems.push(
+                    `${where}: ${ROLES.deployer} only in a workflow run by a push to ${branch} (on: push: branches: [${branch}]), not one run on ${events} (branches ${JSON.stringify(branches)})`,
+                );
             }
         }
         if (run.role === ROLES.driftReader) {
             const branch = deployBranchOf(root, run.account);
-            const onDeployBranch = runsOnlyOn(run, "push") && pushBranches(run).length === 1 && pushBranches(run)[0] === branch;
-            if (!runsOnlyOn(run, "schedule") && !onDeployBranch) problems.push(`${where}: ${ROLES.driftReader} only in the scheduled drift check (on: schedule) or a push to ${branch}, not a workflow run on ${events}`);
-            if (run.command !== "preview" || !run.refresh || !run.expectNoChanges) problems.push(`${where}: ${ROLES.driftReader} only runs the drift check: preview with refresh and expect-no-changes`);
+            const onDeployBranch =
+                runsOnlyOn(run, "push") && pushBranches(run).length === 1 && pushBranches(run)[0] === branch;
+            if (!runsOnlyOn(run, "schedule") && !onDeployBranch)
+                problems.push(
+                    `${where}: ${ROLES.driftReader} only in the scheduled drift check (on: schedule) or a push to ${branch}, not a workflow run on ${events}`,
+                );
+            if (run.command !== "preview" || !run.refresh || !run.expectNoChanges)
+                problems.push(
+                    `${where}: ${ROLES.driftReader} only runs the drift check: preview with refresh and expect-no-changes`,
+                );
         }
         const environment = ENVIRONMENT_OF[run.role];
-        if (environment !== undefined && run.environment !== environment) problems.push(`${where}: ${run.role} runs in the GitHub environment ${environment} (the subject its trust admits), not ${run.environment}`);
+        if (environment !== undefined && run.environment !== environment)
+            problems.push(
+                `${where}: ${run.role} runs in the GitHub environment ${environment} (the subject its trust admits), not ${run.environment}`,
+            );
     }
     return problems;
 }
