@@ -1,6 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import { AlarmTopicConfig, readAlarmTopic } from "../shared/alarm-config";
-import { ConfigReader, LOG_RETENTION_DAYS, STACK_NAME_RULE } from "../shared/config";
+import { ConfigReader, LOG_RETENTION_DAYS } from "../shared/config";
 import {
     DEPLOYER_ROLE_NAME,
     DRIFT_READER_ROLE_NAME,
@@ -204,14 +203,7 @@ const NETWORK_KEYS = ["vpcId", "subnetId", "availabilityZone", "routeTableIds"] 
 export function loadDataPlatformConfig(): DataPlatformConfig {
     const reader = new ConfigReader(DATA_PLATFORM_NAMESPACE, "data-platform/config.ts");
 
-    /** `pulumi.getStack()`: the stack name, used in every AWS name; 1-10 lowercase letters and digits. */
-    const stack = pulumi.getStack();
-    reader.check(
-        STACK_NAME_RULE.pattern.test(stack),
-        "pulumi:stack",
-        `the stack name must be ${STACK_NAME_RULE.description}`,
-        stack,
-    );
+    const stack = reader.stackName();
 
     /** `accountId` (required): this data-platform account; `aws:allowedAccountIds` must be exactly [it]. */
     const accountId = reader.accountId("accountId");

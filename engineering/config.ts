@@ -9,7 +9,7 @@ import {
     workloadBoundaryArn,
 } from "../shared/naming";
 import { AlarmTopicConfig, readAlarmThresholds, readAlarmTopic } from "../shared/alarm-config";
-import { ConfigReader, LOG_RETENTION_DAYS, STACK_NAME_RULE } from "../shared/config";
+import { ConfigReader, LOG_RETENTION_DAYS } from "../shared/config";
 import { restApiResourceCount } from "../shared/api/routes";
 import { PipelineAlarmThresholds } from "../shared/pipeline-alarms";
 import { pipelines } from "../shared/pipelines";
@@ -159,13 +159,7 @@ export interface EngineeringConfig {
 export function loadEngineeringConfig(): EngineeringConfig {
     const reader = new ConfigReader(ENGINEERING_NAMESPACE, "engineering/config.ts");
 
-    const stack = pulumi.getStack();
-    reader.check(
-        STACK_NAME_RULE.pattern.test(stack),
-        "pulumi:stack",
-        `the stack name must be ${STACK_NAME_RULE.description}`,
-        stack,
-    );
+    const stack = reader.stackName();
 
     const region = reader.region();
     const partition = partitionOfRegion(region);

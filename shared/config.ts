@@ -124,6 +124,18 @@ export class ConfigReader {
         return this.requireString("aws:region", { pattern: REGION, description: "an AWS region such as eu-central-1" });
     }
 
+    /** `pulumi.getStack()`, the stack name every AWS name holds, checked against STACK_NAME_RULE. */
+    stackName(): string {
+        const stack = pulumi.getStack();
+        this.check(
+            STACK_NAME_RULE.pattern.test(stack),
+            "pulumi:stack",
+            `the stack name must be ${STACK_NAME_RULE.description}`,
+            stack,
+        );
+        return stack;
+    }
+
     /** An integer within bounds, or the default when unset. */
     integer(key: string, bounds: Bounds, defaultValue: number): number {
         const value = this.raw(key);
